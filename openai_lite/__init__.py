@@ -1,0 +1,62 @@
+"""openai_lite: a small synchronous client for the OpenAI API and compatible servers.
+
+    import openai_lite
+
+    client = openai_lite.Client()  # reads OPENAI_API_KEY
+    reply = client.create_chat_completion(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello"}]
+    )
+    print(reply.choices[0].message.content)
+"""
+
+from ._base_client import DEFAULT_TIMEOUT, Timeout
+from ._client import Client
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    OpenAIError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._files import BinaryResponse, FileInput, ProgressCallback
+from ._models import BaseModel
+from ._pagination import Page
+from ._sse import ServerSentEvent, iter_sse
+from ._version import __version__
+
+__all__ = [
+    "__version__",
+    "Client",
+    "Timeout",
+    "DEFAULT_TIMEOUT",
+    "BaseModel",
+    "Page",
+    "BinaryResponse",
+    "FileInput",
+    "ProgressCallback",
+    "ServerSentEvent",
+    "iter_sse",
+    "OpenAIError",
+    "APIError",
+    "APIStatusError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+]

@@ -1,0 +1,1 @@
+"""Endpoint methods, one mixin class per API area, combined into ``Client``."""

@@ -1,0 +1,433 @@
+"""The request pipeline every endpoint method goes through.
+
+``BaseClient._request`` is the one place where a call becomes an HTTP
+request: URL, query, headers and body are built, the request is sent with
+retries, error statuses become exceptions and the body is parsed. The
+endpoint methods (generated, in ``_api``) only describe their operation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
+
+import requests
+
+from ._encoding import check_header, json_bytes, path_segment, query_string
+from ._errors import APIResponseValidationError, OpenAIError, connection_error, decode_error_body, status_error
+from ._files import BinaryResponse, FileInput, MultipartBody
+from ._logging import configure_from_env, logger
+from ._models import BaseModel, convert
+from ._pagination import Page
+from ._retry import retry_wait, should_retry_status
+from ._sse import ServerSentEvent
+from ._streaming import iter_events
+from ._version import __version__
+
+__all__ = ["BaseClient", "Timeout", "DEFAULT_TIMEOUT"]
+
+T = TypeVar("T")
+C = TypeVar("C", bound="BaseClient")
+
+Timeout = Union[float, Tuple[float, float]]
+"""Seconds: one number for both, or ``(connect, read)``. For streams the read timeout bounds each wait for data."""
+
+DEFAULT_TIMEOUT: Tuple[float, float] = (5.0, 600.0)
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+_user_agent: Optional[str] = None
+
+
+def _default_user_agent() -> str:
+    global _user_agent
+    if _user_agent is None:
+        _user_agent = (
+            f"openai-lite/{__version__} {platform.python_implementation()}/{platform.python_version()} "
+            f"requests/{requests.__version__}"
+        )
+    return _user_agent
+
+
+class BaseClient:
+    """Settings, session and the request pipeline shared by every endpoint method."""
+
+    def __init__(
+        self,
+        api_key: Union[str, Callable[[], str], None] = None,
+        *,
+        organization: Optional[str] = None,
+        project: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[Timeout] = None,
+        max_retries: int = 2,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, Any]] = None,
+        session: Optional[requests.Session] = None,
+        initial_retry_delay: float = 0.5,
+        max_retry_delay: float = 8.0,
+    ) -> None:
+        if api_key is None:
+            api_key = os.environ.get("OPENAI_API_KEY")
+        if api_key is None:
+            raise OpenAIError(
+                "No API key: pass api_key=... to the client or set the OPENAI_API_KEY environment variable "
+                "(a server that needs no key accepts any placeholder, such as api_key='none')."
+            )
+        if isinstance(api_key, str):
+            check_header("api_key", api_key, secret=True)
+        elif not callable(api_key):
+            raise TypeError("api_key must be a str or a callable returning the key")
+        self._api_key = api_key
+        self.organization = organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
+        self.project = project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
+        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self._base_url = _normalized_url(self.base_url)
+        self.timeout = _check_timeout(timeout) if timeout is not None else DEFAULT_TIMEOUT
+        if not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be a non-negative int, got {max_retries!r}")
+        self.max_retries = max_retries
+        self.initial_retry_delay = float(initial_retry_delay)
+        self.max_retry_delay = float(max_retry_delay)
+        self.default_headers: Dict[str, str] = dict(default_headers or {})
+        self.default_query: Dict[str, Any] = dict(default_query or {})
+        self._owns_session = session is None
+        self._session = session if session is not None else self._new_session()
+
+        self._static_headers = self._build_static_headers()
+        # What with_options() starts from: the settings as resolved (env read once, here).
+        self._options: Dict[str, Any] = {
+            "api_key": api_key,
+            "organization": self.organization,
+            "project": self.project,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": max_retries,
+            "default_headers": self.default_headers,
+            "default_query": self.default_query,
+            "initial_retry_delay": self.initial_retry_delay,
+            "max_retry_delay": self.max_retry_delay,
+        }
+        configure_from_env()
+
+    # -- settings ---------------------------------------------------------
+
+    @staticmethod
+    def _new_session() -> requests.Session:
+        session = requests.Session()
+        # More pooled connections than requests' 10, so that a client shared by
+        # many threads keeps its connections alive instead of discarding them.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    def _build_static_headers(self) -> Dict[str, str]:
+        headers = {"User-Agent": _default_user_agent(), "Accept": "application/json"}
+        if self.organization:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project:
+            headers["OpenAI-Project"] = self.project
+        headers.update(self.default_headers)
+        for name, value in headers.items():
+            check_header(name, value)
+        return headers
+
+    @property
+    def session(self) -> requests.Session:
+        """The ``requests.Session`` this client sends with (yours if you passed one)."""
+        return self._session
+
+    @property
+    def api_key(self) -> str:
+        """The API key for the next request (a callable key is called)."""
+        return self._api_key() if callable(self._api_key) else self._api_key
+
+    def with_options(self: C, **overrides: Any) -> C:
+        """A copy of this client with some settings changed, sharing its session.
+
+        Takes the constructor's keyword arguments, e.g.
+        ``client.with_options(timeout=10, max_retries=5)``.
+        """
+        options = {**self._options, **overrides}
+        if "session" not in overrides:
+            options["session"] = self._session
+        copy = type(self)(**options)
+        if "session" not in overrides:
+            copy._owns_session = False  # the original closes it
+        return copy
+
+    def close(self) -> None:
+        """Close the session, if this client created it (a session you passed stays open)."""
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self: C) -> C:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        # Never the key.
+        return (
+            f"<{type(self).__module__.split('.')[0]}.{type(self).__name__} base_url={self.base_url!r} "
+            f"organization={self.organization!r} project={self.project!r}>"
+        )
+
+    # -- hooks a host-specific client overrides ---------------------------
+
+    def _auth_headers(self) -> Dict[str, str]:
+        key = self.api_key
+        check_header("api_key", key, secret=True)
+        return {"Authorization": f"Bearer {key}"}
+
+    def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
+        return self._base_url + path
+
+    # -- the pipeline -----------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any = None,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Optional[Mapping[str, Any]] = None,
+        files: Optional[List[Tuple[str, FileInput]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[Timeout] = None,
+        stream: bool = False,
+    ) -> Any:
+        """Send one API call and return its result.
+
+        ``path`` is a template such as ``/models/{model}`` filled from
+        ``path_params``. ``body`` entries that are ``None`` are not sent;
+        ``extra_body`` entries are sent as given. With ``files`` the body goes
+        out as multipart form data. ``cast_to`` says what to return: a
+        :class:`BaseModel` subclass (or other type) to parse JSON into,
+        :class:`BinaryResponse` for a raw body, or None for the decoded JSON.
+        With ``stream`` the open ``requests.Response`` is returned.
+        """
+        if path_params:
+            path = path.format(**{k: path_segment(k, v) for k, v in path_params.items()})
+        payload: Optional[Dict[str, Any]] = None
+        if body is not None or extra_body:
+            payload = {k: v for k, v in (body or {}).items() if v is not None}
+            if extra_body:
+                payload.update(extra_body)
+
+        url = self._url(path, payload)
+        params = {**self.default_query, **(query or {}), **(extra_query or {})}
+        if params:
+            encoded = query_string(params)
+            if encoded:
+                url += ("&" if "?" in url else "?") + encoded
+
+        all_headers = dict(self._static_headers)
+        all_headers.update(self._auth_headers())
+        if headers:
+            all_headers.update(headers)
+        if extra_headers:
+            for name, value in extra_headers.items():
+                if value is None:
+                    all_headers.pop(name, None)  # None removes a header we would send
+                else:
+                    check_header(name, value)
+                    all_headers[name] = value
+
+        data: Union[bytes, MultipartBody, None] = None
+        if files is not None:
+            data = MultipartBody(list((payload or {}).items()), files)
+            all_headers["Content-Type"] = data.content_type
+        elif payload is not None:
+            data = json_bytes(payload)
+            all_headers["Content-Type"] = "application/json"
+        if cast_to is BinaryResponse:
+            stream = True
+        try:
+            timeout = _check_timeout(timeout) if timeout is not None else self.timeout
+            response = self._send(method, url, path, all_headers, data, timeout, stream)
+        finally:
+            if isinstance(data, MultipartBody):
+                data.close()
+        if stream:
+            return BinaryResponse(response) if cast_to is BinaryResponse else response
+        return self._parse(response, cast_to)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        headers: Dict[str, str],
+        data: Union[bytes, MultipartBody, None],
+        timeout: Timeout,
+        stream: bool,
+    ) -> requests.Response:
+        """Send with retries; return a 2xx response or raise."""
+        session = self._session
+        prepared = session.prepare_request(requests.Request(method, url, headers=headers, data=data))
+        # Our URL is already encoded; requests would re-quote it and turn an
+        # escaped dot segment (%2E%2E) back into "..", which servers resolve.
+        prepared.url = url
+        settings = session.merge_environment_settings(prepared.url, {}, stream, None, None)
+        context = f"{method} {path}"
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                response = session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
+            except Exception as exc:
+                error = connection_error(exc, context)
+                if error is None:
+                    raise
+                if attempt < self.max_retries and _rewind(data):
+                    self._sleep_before_retry(attempt, None, context, type(error).__name__)
+                    attempt += 1
+                    continue
+                raise error from exc
+            elapsed = (time.monotonic() - started) * 1000
+            status = response.status_code
+            request_id = response.headers.get("x-request-id")
+            logger.info("%s -> %d (request id %s) in %.0f ms", context, status, request_id, elapsed)
+            if 200 <= status < 300:
+                return response
+            body = decode_error_body(response)  # reads (and so releases) the connection
+            if (
+                attempt < self.max_retries
+                and should_retry_status(status, response.headers, body)
+                and _rewind(data)
+            ):
+                self._sleep_before_retry(attempt, response.headers, context, f"{status} {response.reason}")
+                attempt += 1
+                continue
+            raise status_error(response, redact=self._secret())
+
+    def _sleep_before_retry(
+        self, attempt: int, headers: Optional[Mapping[str, str]], context: str, reason: str
+    ) -> None:
+        wait = retry_wait(attempt, headers, self.initial_retry_delay, self.max_retry_delay)
+        left = self.max_retries - attempt
+        logger.info("retrying %s in %.2f s after %s (%d %s left)", context, wait, reason, left,
+                    "retry" if left == 1 else "retries")
+        time.sleep(wait)
+
+    def _secret(self) -> Optional[str]:
+        key = self._api_key
+        return key if isinstance(key, str) else None
+
+    def _parse(self, response: requests.Response, cast_to: Any) -> Any:
+        content = response.content
+        if not content.strip():
+            if cast_to is None:
+                return None
+            raise APIResponseValidationError(
+                f"expected a JSON body from {response.request.method} {response.request.path_url}, got an empty one",
+                response=response,
+            )
+        if logger.isEnabledFor(10):  # DEBUG: bodies are logged at debug only
+            logger.debug("response body: %s", content[:2000].decode("utf-8", "replace"))
+        try:
+            data = json.loads(content)
+        except ValueError:
+            kind = response.headers.get("content-type") or "no content type"
+            raise APIResponseValidationError(
+                f"expected JSON, got {kind}: {content[:200].decode('utf-8', 'replace')!r}",
+                response=response,
+                body=content.decode("utf-8", "replace"),
+            ) from None
+        if cast_to is None:
+            return data
+        if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
+            if type(data) is not dict:
+                raise APIResponseValidationError(
+                    f"expected a JSON object for {cast_to.__name__}, got {type(data).__name__}",
+                    response=response,
+                    body=data,
+                )
+            result = cast_to.from_dict(data)
+            attrs = result.__dict__
+            attrs["_request_id"] = response.headers.get("x-request-id")
+            attrs["_headers"] = response.headers
+            return result
+        return convert(cast_to, data)
+
+    def _stream(
+        self,
+        method: str,
+        path: str,
+        decode: Callable[[ServerSentEvent, Any], T],
+        *,
+        done_marker: bool,
+        **request: Any,
+    ) -> Iterator[T]:
+        """A generator of decoded events; the request is sent when iteration starts."""
+        response = self._request(method, path, stream=True, **request)
+        yield from iter_events(response, decode, done_marker=done_marker, context=f"{method} {path}")
+
+    def _page(
+        self,
+        path: str,
+        *,
+        cast_to: Type[Any],
+        paging: Tuple[str, str],
+        query: Optional[Dict[str, Any]] = None,
+        **request: Any,
+    ) -> Any:
+        """The first page of a list operation, as a :class:`Page` that fetches the rest lazily."""
+        base_query = {k: v for k, v in (query or {}).items() if v is not None}
+
+        def fetch(page_query: Dict[str, Any]) -> Any:
+            return self._request("GET", path, cast_to=cast_to, query=page_query, **request)
+
+        return Page(fetch(base_query), fetch, base_query, paging)
+
+
+def _normalized_url(url: str) -> str:
+    """``url`` as requests would send it (IDNA host, percent-encoding), checked once."""
+    prepared = requests.PreparedRequest()
+    try:
+        prepared.prepare_url(url, None)
+    except requests.RequestException as exc:
+        raise ValueError(f"invalid base_url {url!r}: {exc}") from None
+    assert prepared.url is not None
+    # prepare_url adds "/" to a bare host; paths are appended to this.
+    return prepared.url[:-1] if prepared.url.endswith("/") and not url.endswith("/") else prepared.url
+
+
+def _rewind(data: Union[bytes, MultipartBody, None]) -> bool:
+    """Whether the body can be sent again (a file object that cannot seek back cannot)."""
+    return data.rewind() if isinstance(data, MultipartBody) else True
+
+
+def _check_timeout(timeout: Any) -> Timeout:
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+        return float(timeout)
+    if (
+        isinstance(timeout, tuple)
+        and len(timeout) == 2
+        and all(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0 for t in timeout)
+    ):
+        return (float(timeout[0]), float(timeout[1]))
+    raise ValueError(f"timeout must be a positive number of seconds or a (connect, read) pair, got {timeout!r}")
+

@@ -1,0 +1,36 @@
+"""The ``Client``: every endpoint method on one object."""
+
+from __future__ import annotations
+
+from ._api.chat import ChatAPI
+from ._api.embeddings import EmbeddingsAPI
+from ._api.models import ModelsAPI
+
+__all__ = ["Client"]
+
+
+class Client(ChatAPI, EmbeddingsAPI, ModelsAPI):
+    """A client for the OpenAI API and servers that speak it.
+
+    ``Client(api_key=None, *, organization=None, project=None, base_url=None,
+    timeout=None, max_retries=2, default_headers=None, default_query=None,
+    session=None, initial_retry_delay=0.5, max_retry_delay=8.0)``
+
+    Unset arguments come from ``OPENAI_API_KEY``, ``OPENAI_ORG_ID``,
+    ``OPENAI_PROJECT_ID`` and ``OPENAI_BASE_URL`` (default
+    ``https://api.openai.com/v1``). ``api_key`` may be a callable, called for
+    every request (rotating keys). ``timeout`` is seconds, or ``(connect,
+    read)``; the default is ``(5, 600)``. Failed requests are retried up to
+    ``max_retries`` times with exponential backoff (see the README).
+
+    Pass your own ``requests.Session`` to use its proxies, certificates,
+    mounted adapters and headers; the client then leaves it open. Otherwise
+    the client creates one and closes it in ``close()`` or at the end of a
+    ``with`` block.
+
+    Threads: a client may be shared by any number of threads. Its settings
+    do not change after construction (``with_options`` makes a new client),
+    each call keeps its state to itself, and the session's connection pool is
+    thread-safe. The pool keeps up to 32 connections per host alive; with more
+    threads than that, extra connections are opened and then discarded.
+    """

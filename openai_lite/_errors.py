@@ -1,0 +1,267 @@
+"""Exception hierarchy.
+
+The class names are those of the official ``openai`` SDK on purpose, so that
+``except openai.RateLimitError`` ported to ``except openai_lite.RateLimitError``
+keeps its meaning.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import socket
+from typing import Any, Dict, Mapping, Optional, Type
+
+import requests
+import urllib3.exceptions
+
+__all__ = [
+    "OpenAIError",
+    "APIError",
+    "APIStatusError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+]
+
+
+class OpenAIError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class APIError(OpenAIError):
+    """An error reported by, or while talking to, the API.
+
+    ``message`` is the server's (or our) explanation; ``type``, ``code`` and
+    ``param`` come from the ``{"error": {...}}`` object when the server sent one.
+    """
+
+    message: str
+    body: Any
+    type: Optional[str]
+    code: Optional[str]
+    param: Optional[str]
+    request_id: Optional[str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: Any = None,
+        request_id: Optional[str] = None,
+        type: Optional[str] = None,
+        code: Optional[str] = None,
+        param: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.body = body
+        self.request_id = request_id
+        info = _error_object(body)
+        self.type = type if type is not None else _str_or_none(info.get("type"))
+        self.code = code if code is not None else _str_or_none(info.get("code"))
+        self.param = param if param is not None else _str_or_none(info.get("param"))
+
+    def __str__(self) -> str:
+        if self.request_id:
+            return f"{self.message} (request id: {self.request_id})"
+        return self.message
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-2xx status; ``response`` is the ``requests.Response``."""
+
+    status_code: int
+    response: requests.Response
+
+    def __init__(self, message: str, *, response: requests.Response, body: Any = None) -> None:
+        super().__init__(message, body=body, request_id=response.headers.get("x-request-id"))
+        self.response = response
+        self.status_code = response.status_code
+
+    def __str__(self) -> str:
+        reason = self.response.reason or ""
+        text = f"{self.status_code} {reason}".rstrip() + f": {self.message}"
+        if self.request_id:
+            text += f" (request id: {self.request_id})"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """400: the request is malformed or names an invalid parameter."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not use this resource (organization, project or region)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource, or no such endpoint on this server."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource changed concurrently; retried automatically."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but its content is not acceptable."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests or tokens, or (code ``insufficient_quota``) no credit left."""
+
+
+class InternalServerError(APIStatusError):
+    """A 5xx answer: the server failed; retried automatically."""
+
+
+class APIConnectionError(APIError):
+    """The request did not get a complete answer: DNS, refused or dropped connection, TLS, proxy."""
+
+    def __init__(self, message: str = "Connection error.", *, request_id: Optional[str] = None) -> None:
+        super().__init__(message, request_id=request_id)
+
+
+class APITimeoutError(APIConnectionError):
+    """The connect or read timeout expired."""
+
+    def __init__(self, message: str = "Request timed out.", *, request_id: Optional[str] = None) -> None:
+        super().__init__(message, request_id=request_id)
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx answer whose body is not what the operation returns (not JSON, or not an object)."""
+
+    def __init__(self, message: str, *, response: requests.Response, body: Any = None) -> None:
+        super().__init__(message, body=body, request_id=response.headers.get("x-request-id"))
+        self.response = response
+        self.status_code = response.status_code
+
+
+_STATUS_ERRORS: Dict[int, Type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: requests.Response, redact: Optional[str] = None) -> APIStatusError:
+    """Build the error for a non-2xx ``response`` whose body has been read.
+
+    ``redact`` is the credential that must not appear in the message (some
+    compatible servers echo a wrong key back in full).
+    """
+    body = decode_error_body(response)
+    message = _message(body, response)
+    if redact and redact in message:
+        message = message.replace(redact, "***")
+    status = response.status_code
+    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    return cls(message, response=response, body=body)
+
+
+def decode_error_body(response: requests.Response) -> Any:
+    """The parsed JSON of an error body, or its text when it is not JSON."""
+    content = response.content
+    try:
+        return json.loads(content)
+    except ValueError:
+        return content.decode("utf-8", "replace")
+
+
+def _error_object(body: Any) -> Mapping[str, Any]:
+    # OpenAI nests details under "error"; some compatible servers put them at the top level.
+    if isinstance(body, dict):
+        inner = body.get("error")
+        if isinstance(inner, dict):
+            return inner
+        return body
+    return {}
+
+
+def _message(body: Any, response: requests.Response) -> str:
+    info = _error_object(body)
+    message = info.get("message")
+    if isinstance(message, str) and message:
+        return message
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, str) and error:  # e.g. {"error": "model not found"} from Ollama
+            return error
+        detail = body.get("detail")
+        if isinstance(detail, str) and detail:  # FastAPI-based servers such as vLLM
+            return detail
+        return json.dumps(body)[:500]
+    return _readable_text(str(body), response.headers.get("content-type", "")) or "(empty body)"
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _readable_text(text: str, content_type: str) -> str:
+    """A one-line summary of a non-JSON error body, such as a proxy's HTML page."""
+    if "html" in content_type or text.lstrip().startswith("<"):
+        match = _TITLE.search(text)
+        summary = match.group(1) if match else _TAGS.sub(" ", text)
+        return "non-JSON error page: " + _one_line(summary, 200)
+    return _one_line(text, 500)
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _str_or_none(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+_TIMEOUTS = (requests.Timeout, urllib3.exceptions.TimeoutError, socket.timeout)
+_TRANSPORT = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+
+
+def connection_error(
+    exc: BaseException, context: str = "", request_id: Optional[str] = None
+) -> Optional[APIConnectionError]:
+    """Our error for a transport failure raised by requests, urllib3 or a socket; None for anything else.
+
+    ``context`` (such as ``POST /v1/files``) is put in the message; the
+    request's headers, which hold the key, never are.
+    """
+    where = f" ({context})" if context else ""
+    if isinstance(exc, _TIMEOUTS):
+        return APITimeoutError(f"Request timed out{where}: {_cause(exc)}", request_id=request_id)
+    if isinstance(exc, _TRANSPORT):
+        return APIConnectionError(f"Connection error{where}: {_cause(exc)}", request_id=request_id)
+    return None
+
+
+def _cause(exc: BaseException) -> str:
+    # requests wraps urllib3 wraps socket errors; the innermost message is the informative one.
+    while True:
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        inner = inner or getattr(exc, "reason", None) or exc.__context__
+        if not isinstance(inner, BaseException) or inner is exc:
+            break
+        exc = inner
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -1,0 +1,279 @@
+"""Turning JSON into the response dataclasses, leniently.
+
+Every response type is a plain ``@dataclass`` deriving from :class:`BaseModel`.
+One generic converter fills them from decoded JSON: it reads each class's
+annotations once (they are strings, resolved lazily so that type modules load
+only when first used) and compiles a small per-class plan. Parsing never
+raises: unknown fields are kept as attributes, missing ones read ``None``, an
+unknown enum string stays a string, a value of an unexpected JSON type is
+kept as it came, and an unknown variant of a union stays a plain ``dict``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import typing
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, Type, TypeVar
+
+__all__ = ["BaseModel", "convert"]
+
+M = TypeVar("M", bound="BaseModel")
+Converter = Callable[[Any], Any]
+
+
+class BaseModel:
+    """Base class of the response dataclasses.
+
+    ``to_dict()`` gives back the JSON object as received. On the object a
+    method returned, ``_request_id`` and ``_headers`` hold the response's
+    ``x-request-id`` and headers (``None`` on nested objects).
+    """
+
+    _request_id: Optional[str] = None
+    _headers: Optional[Mapping[str, str]] = None
+
+    @classmethod
+    def from_dict(cls: Type[M], data: Mapping[str, Any]) -> M:
+        """Build an instance from decoded JSON, as the client does for responses."""
+        result: M = _build(cls, data)
+        return result
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON object this instance was parsed from (built from the fields if it was not parsed)."""
+        raw = self.__dict__.get("_raw")
+        if raw is not None:
+            return raw  # type: ignore[no-any-return]
+        return _dump(self)  # type: ignore[no-any-return]
+
+
+class _Plan:
+    """What ``_build`` must do for one class, computed once from its annotations."""
+
+    __slots__ = ("fill", "renames", "converters", "literals", "keys", "required")
+
+    def __init__(self) -> None:
+        self.fill: Tuple[str, ...] = ()  # fields without a class default: set to None when absent
+        self.renames: Tuple[Tuple[str, str], ...] = ()  # (attribute, json key) where they differ
+        self.converters: Tuple[Tuple[str, str, Converter], ...] = ()  # (attribute, json key, converter)
+        self.literals: Dict[str, Tuple[Any, ...]] = {}  # json key -> allowed values, for union dispatch
+        self.keys: FrozenSet[str] = frozenset()  # every json key the class declares
+        self.required: FrozenSet[str] = frozenset()  # json keys of fields without a default
+
+
+def _build(cls: Type[Any], data: Any) -> Any:
+    if type(data) is not dict:
+        return data  # not an object: keep what the server sent
+    plan = cls.__dict__.get("__plan__") or _compile(cls)
+    obj = object.__new__(cls)
+    attrs = obj.__dict__
+    # Copying every key keeps fields the API added after this library was generated.
+    attrs.update(data)
+    attrs["_raw"] = data
+    for name in plan.fill:
+        if name not in attrs:
+            attrs[name] = None
+    for name, key in plan.renames:
+        attrs[name] = data.get(key)
+    for name, key, conv in plan.converters:
+        value = data.get(key)
+        if value is not None:
+            attrs[name] = conv(value)
+    return obj
+
+
+def _compile(cls: Type[Any]) -> _Plan:
+    plan = _Plan()
+    # Store it before resolving field types so that recursive types find it.
+    setattr(cls, "__plan__", plan)
+    fill: List[str] = []
+    renames: List[Tuple[str, str]] = []
+    converters: List[Tuple[str, str, Converter]] = []
+    keys: List[str] = []
+    required: List[str] = []
+    for field in dataclasses.fields(cls):
+        key = field.metadata.get("json", field.name)
+        keys.append(key)
+        no_default = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        if no_default:
+            required.append(key)
+        if key != field.name:
+            renames.append((field.name, key))
+        elif no_default:
+            fill.append(field.name)
+        tp = _resolve(cls, field)
+        conv = _converter(tp)
+        if conv is not None:
+            converters.append((field.name, key, conv))
+        values = _literal_values(tp)
+        if values:
+            plan.literals[key] = values
+    plan.fill, plan.renames, plan.converters = tuple(fill), tuple(renames), tuple(converters)
+    plan.keys, plan.required = frozenset(keys), frozenset(required)
+    return plan
+
+
+class _Namespace(Dict[str, Any]):
+    """Names visible to an annotation: its module, then ``typing``, then every generated type."""
+
+    def __init__(self, module_vars: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.module_vars = module_vars
+
+    def __missing__(self, name: str) -> Any:
+        if name in self.module_vars:
+            return self.module_vars[name]
+        if hasattr(typing, name):
+            return getattr(typing, name)
+        # Type modules import each other only for type checkers; at run time a
+        # name from another API area is found through the generated index.
+        from .types import _lookup
+
+        return _lookup(name)
+
+
+def _resolve(cls: Type[Any], field: dataclasses.Field[Any]) -> Any:
+    tp = field.type
+    if not isinstance(tp, str):
+        return tp
+    # The annotation is evaluated where it was written (a base class may come from another module).
+    owner = next((c for c in cls.__mro__ if field.name in c.__dict__.get("__annotations__", {})), cls)
+    module_vars = vars(sys.modules[owner.__module__])
+    try:
+        return eval(tp, {"__builtins__": {}}, _Namespace(module_vars))
+    except Exception:
+        # An annotation we cannot resolve must not break parsing: keep the raw value.
+        return Any
+
+
+_NONE = type(None)
+_converters: Dict[Any, Optional[Converter]] = {}
+
+
+def _converter(tp: Any) -> Optional[Converter]:
+    """A function turning JSON into ``tp``, or None when the JSON value is already right."""
+    try:
+        return _converters[tp]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation
+        return _make_converter(tp)
+    conv = _converters[tp] = _make_converter(tp)
+    return conv
+
+
+def _make_converter(tp: Any) -> Optional[Converter]:
+    if isinstance(tp, type):
+        if issubclass(tp, BaseModel):
+            return lambda value: _build(tp, value)
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is list and args:
+        item = _converter(args[0])
+        if item is None:
+            return None
+        return lambda value: [item(v) for v in value] if type(value) is list else value
+    if origin is dict and len(args) == 2:
+        value_conv = _converter(args[1])
+        if value_conv is None:
+            return None
+        return lambda value: {k: value_conv(v) for k, v in value.items()} if type(value) is dict else value
+    if origin is typing.Union:
+        members = [a for a in args if a is not _NONE]
+        if len(members) == 1:
+            return _converter(members[0])
+        return _union_converter(members)
+    return None  # str, int, float, bool, Any, Literal[...]: nothing to do
+
+
+def _union_converter(members: List[Any]) -> Optional[Converter]:
+    models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+    # Among the other members only a list of models needs work (List[Part] in Union[str, List[Part]]).
+    list_conv = next((c for m, c in ((m, _converter(m)) for m in members) if c and typing.get_origin(m) is list), None)
+    if not models and list_conv is None:
+        return None
+    chooser: List[Callable[[Dict[str, Any]], Any]] = []  # made on first use: members' modules load lazily
+
+    def convert(value: Any) -> Any:
+        if type(value) is dict and models:
+            if not chooser:
+                chooser.append(_chooser(models))
+            cls = chooser[0](value)
+            return value if cls is None else _build(cls, value)
+        if type(value) is list and list_conv is not None:
+            return list_conv(value)
+        return value
+
+    return convert
+
+
+def _chooser(models: List[Type[Any]]) -> Callable[[Dict[str, Any]], Any]:
+    """Pick the union member an object belongs to.
+
+    With a discriminator (a field every member types as a distinct ``Literal``,
+    such as ``type``) the choice is a dict lookup, and an unknown value gives
+    None (the object is kept as a dict). Without one, the member whose required
+    fields are present and that shares the most keys with the object wins.
+    """
+    plans = [m.__dict__.get("__plan__") or _compile(m) for m in models]
+    key = _discriminator(plans)
+    if key is not None:
+        table = {value: model for model, plan in zip(models, plans) for value in plan.literals[key]}
+        return lambda obj: table.get(obj.get(key))
+
+    def best(obj: Dict[str, Any]) -> Any:
+        present = obj.keys()
+        scored = [
+            (len(plan.keys & present), -i, model)
+            for i, (model, plan) in enumerate(zip(models, plans))
+            if plan.required <= present and all(obj.get(k, v[0]) in v for k, v in plan.literals.items())
+        ]
+        return max(scored)[2] if scored else None
+
+    return best
+
+
+def _discriminator(plans: List[_Plan]) -> Optional[str]:
+    """A key all members type as Literal with no value shared between members ("type" first)."""
+    common = set(plans[0].literals).intersection(*(plan.literals for plan in plans[1:]))
+    for key in sorted(common, key=lambda k: (k != "type", k)):
+        values = [v for plan in plans for v in plan.literals[key]]
+        if len(values) == len(set(values)):
+            return key
+    return None
+
+
+def _literal_values(tp: Any) -> Tuple[Any, ...]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return typing.get_args(tp)
+    if origin is typing.Union:
+        members = [a for a in typing.get_args(tp) if a is not _NONE]
+        if len(members) == 1:
+            return _literal_values(members[0])
+    return ()
+
+
+def convert(tp: Any, data: Any) -> Any:
+    """Turn decoded JSON into ``tp`` (a BaseModel subclass, ``List[...]``, a ``Union``, ...)."""
+    conv = _converter(tp)
+    return data if conv is None or data is None else conv(data)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        raw = value.__dict__.get("_raw")
+        if raw is not None:
+            return raw
+        out = {}
+        for field in dataclasses.fields(value):  # type: ignore[arg-type]
+            item = getattr(value, field.name)
+            if item is not None:
+                out[field.metadata.get("json", field.name)] = _dump(item)
+        return out
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value

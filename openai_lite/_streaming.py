@@ -1,0 +1,113 @@
+"""Reading server-sent event streams off a live ``requests.Response``.
+
+Two things matter here. Each event must reach the caller as soon as its last
+byte arrives, so the body is read "what has arrived" rather than in fixed-size
+blocks (a fixed-size read waits for more bytes on a close-delimited stream).
+And the HTTP response must be closed however iteration ends: at the end, on
+``break``, on an exception, or when the generator is garbage-collected.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
+
+from ._errors import APIConnectionError, APIError, connection_error
+from ._sse import ServerSentEvent, iter_sse
+
+if TYPE_CHECKING:
+    import requests
+
+__all__ = ["iter_body", "iter_events"]
+
+T = TypeVar("T")
+
+_READ_SIZE = 65536
+
+
+def iter_body(response: requests.Response) -> Iterator[bytes]:
+    """Yield the body as it arrives, one network read at a time.
+
+    A chunked body (what the OpenAI API sends) is read one HTTP chunk at a time
+    with urllib3's chunked reader; any other body with ``read1``, which returns
+    what the socket has rather than waiting to fill a buffer.
+    """
+    raw = response.raw
+    if getattr(raw, "chunked", False) and raw.supports_chunked_reads():
+        yield from raw.read_chunked(decode_content=True)
+        return
+    read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3
+    if read1 is None and not response.headers.get("content-encoding"):
+        # Older urllib3: the http.client response underneath has read1.
+        read1 = getattr(getattr(raw, "_fp", None), "read1", None)
+    if read1 is None:
+        yield from raw.stream(_READ_SIZE, decode_content=True)
+        return
+    while True:
+        data = read1(_READ_SIZE)
+        if not data:
+            return
+        yield data
+
+
+def iter_events(
+    response: requests.Response,
+    decode: Callable[[ServerSentEvent, Any], T],
+    *,
+    done_marker: bool,
+    context: str = "",
+) -> Iterator[T]:
+    """Yield ``decode(event, parsed_json)`` for each event of a streaming response.
+
+    Stops at ``data: [DONE]``. Raises :class:`APIError` for an error event,
+    :class:`APIConnectionError` if the connection fails or (when
+    ``done_marker`` is set) the stream ends without ``[DONE]``. The response is
+    closed in every case.
+    """
+    request_id = response.headers.get("x-request-id")
+    try:
+        for event in iter_sse(iter_body(response)):
+            data = event.data
+            if data.startswith("[DONE]"):
+                return
+            try:
+                payload = json.loads(data)
+            except ValueError:
+                payload = data  # not JSON: the decoder decides what to make of it
+            error = stream_error(event, payload, request_id)
+            if error is not None:
+                raise error
+            yield decode(event, payload)
+    except (APIError, GeneratorExit):
+        raise
+    except Exception as exc:
+        error = connection_error(exc, context, request_id)
+        if error is None:
+            raise
+        raise error from exc
+    finally:
+        response.close()
+    if done_marker:
+        raise APIConnectionError(
+            f"The stream ended before its final [DONE] event ({context}): the connection was cut short.",
+            request_id=request_id,
+        )
+
+
+def stream_error(event: ServerSentEvent, payload: Any, request_id: Optional[str]) -> Optional[APIError]:
+    """The error an event reports, if it reports one.
+
+    Three shapes are in use: an ``event: error`` line, a ``{"type": "error"}``
+    payload (Responses API) and an ``{"error": {...}}`` payload (chat).
+    """
+    if isinstance(payload, dict):
+        info = payload.get("error")
+        if not isinstance(info, dict):
+            if event.event != "error" and payload.get("type") != "error":
+                return None
+            info = payload
+        message = info.get("message") or "The server reported an error in the stream."
+        return APIError(str(message), body=payload, request_id=request_id)
+    if event.event == "error":
+        return APIError(str(payload) or "The server reported an error in the stream.", request_id=request_id)
+    return None
