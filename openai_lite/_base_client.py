@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import time
+import typing
 from typing import (
     Any,
     Callable,
@@ -30,7 +31,7 @@ import requests
 
 from ._encoding import check_header, json_bytes, path_segment, query_string
 from ._errors import APIResponseValidationError, OpenAIError, connection_error, decode_error_body, status_error
-from ._files import BinaryResponse, FileInput, MultipartBody
+from ._files import BinaryResponse, FileInput, MultipartBody, flatten_form
 from ._logging import configure_from_env, logger
 from ._models import BaseModel, convert
 from ._pagination import Page
@@ -80,19 +81,24 @@ class BaseClient:
         session: Optional[requests.Session] = None,
         initial_retry_delay: float = 0.5,
         max_retry_delay: float = 8.0,
+        admin_api_key: Union[str, Callable[[], str], None] = None,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get("OPENAI_API_KEY")
-        if api_key is None:
+        if admin_api_key is None:
+            admin_api_key = os.environ.get("OPENAI_ADMIN_KEY")
+        if api_key is None and admin_api_key is None:
             raise OpenAIError(
                 "No API key: pass api_key=... to the client or set the OPENAI_API_KEY environment variable "
                 "(a server that needs no key accepts any placeholder, such as api_key='none')."
             )
-        if isinstance(api_key, str):
-            check_header("api_key", api_key, secret=True)
-        elif not callable(api_key):
-            raise TypeError("api_key must be a str or a callable returning the key")
+        for name, key in (("api_key", api_key), ("admin_api_key", admin_api_key)):
+            if isinstance(key, str):
+                check_header(name, key, secret=True)
+            elif key is not None and not callable(key):
+                raise TypeError(f"{name} must be a str or a callable returning the key")
         self._api_key = api_key
+        self._admin_api_key = admin_api_key
         self.organization = organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
         self.project = project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
@@ -121,6 +127,7 @@ class BaseClient:
             "default_query": self.default_query,
             "initial_retry_delay": self.initial_retry_delay,
             "max_retry_delay": self.max_retry_delay,
+            "admin_api_key": admin_api_key,
         }
         configure_from_env()
 
@@ -155,7 +162,12 @@ class BaseClient:
     @property
     def api_key(self) -> str:
         """The API key for the next request (a callable key is called)."""
-        return self._api_key() if callable(self._api_key) else self._api_key
+        return _key(self._api_key, "api_key", "OPENAI_API_KEY")
+
+    @property
+    def admin_api_key(self) -> str:
+        """The admin API key for the next administration request (a callable key is called)."""
+        return _key(self._admin_api_key, "admin_api_key", "OPENAI_ADMIN_KEY")
 
     def with_options(self: C, **overrides: Any) -> C:
         """A copy of this client with some settings changed, sharing its session.
@@ -191,9 +203,9 @@ class BaseClient:
 
     # -- hooks a host-specific client overrides ---------------------------
 
-    def _auth_headers(self) -> Dict[str, str]:
-        key = self.api_key
-        check_header("api_key", key, secret=True)
+    def _auth_headers(self, admin: bool) -> Dict[str, str]:
+        key = self.admin_api_key if admin else self.api_key
+        check_header("admin_api_key" if admin else "api_key", key, secret=True)
         return {"Authorization": f"Bearer {key}"}
 
     def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
@@ -210,8 +222,10 @@ class BaseClient:
         path_params: Optional[Mapping[str, Any]] = None,
         query: Optional[Mapping[str, Any]] = None,
         body: Optional[Mapping[str, Any]] = None,
-        files: Optional[List[Tuple[str, FileInput]]] = None,
+        files: Optional[Tuple[str, ...]] = None,
+        json_if_no_files: bool = False,
         headers: Optional[Mapping[str, str]] = None,
+        admin: bool = False,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -222,11 +236,14 @@ class BaseClient:
 
         ``path`` is a template such as ``/models/{model}`` filled from
         ``path_params``. ``body`` entries that are ``None`` are not sent;
-        ``extra_body`` entries are sent as given. With ``files`` the body goes
-        out as multipart form data. ``cast_to`` says what to return: a
-        :class:`BaseModel` subclass (or other type) to parse JSON into,
-        :class:`BinaryResponse` for a raw body, or None for the decoded JSON.
-        With ``stream`` the open ``requests.Response`` is returned.
+        ``extra_body`` entries are sent as given. ``files`` names the body
+        entries holding file inputs: the body then goes out as multipart form
+        data (as JSON when ``json_if_no_files`` and no file is given).
+        ``cast_to`` says what to return: a type to parse the JSON into (a
+        :class:`BaseModel` subclass, a ``Union`` ...), ``str`` for a text body,
+        :class:`BinaryResponse` for a raw body, or None when the body does not
+        matter. With ``stream`` the open ``requests.Response`` is returned.
+        ``admin`` authenticates with the admin key.
         """
         if path_params:
             path = path.format(**{k: path_segment(k, v) for k, v in path_params.items()})
@@ -244,7 +261,7 @@ class BaseClient:
                 url += ("&" if "?" in url else "?") + encoded
 
         all_headers = dict(self._static_headers)
-        all_headers.update(self._auth_headers())
+        all_headers.update(self._auth_headers(admin))
         if headers:
             all_headers.update(headers)
         if extra_headers:
@@ -256,8 +273,10 @@ class BaseClient:
                     all_headers[name] = value
 
         data: Union[bytes, MultipartBody, None] = None
-        if files is not None:
-            data = MultipartBody(list((payload or {}).items()), files)
+        if files is not None and payload is not None and not (
+            json_if_no_files and not any(payload.get(name) is not None for name in files)
+        ):
+            data = _multipart(payload, files)
             all_headers["Content-Type"] = data.content_type
         elif payload is not None:
             data = json_bytes(payload)
@@ -338,9 +357,11 @@ class BaseClient:
 
     def _parse(self, response: requests.Response, cast_to: Any) -> Any:
         content = response.content
+        if cast_to is None:
+            return None
+        if _accepts_text(cast_to) and not _is_json(response):
+            return content.decode(response.encoding or "utf-8", "replace")
         if not content.strip():
-            if cast_to is None:
-                return None
             raise APIResponseValidationError(
                 f"expected a JSON body from {response.request.method} {response.request.path_url}, got an empty one",
                 response=response,
@@ -356,8 +377,6 @@ class BaseClient:
                 response=response,
                 body=content.decode("utf-8", "replace"),
             ) from None
-        if cast_to is None:
-            return data
         if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
             if type(data) is not dict:
                 raise APIResponseValidationError(
@@ -401,6 +420,36 @@ class BaseClient:
             return self._request("GET", path, cast_to=cast_to, query=page_query, **request)
 
         return Page(fetch(base_query), fetch, base_query, paging)
+
+
+def _accepts_text(cast_to: Any) -> bool:
+    return cast_to is str or str in typing.get_args(cast_to)
+
+
+def _is_json(response: requests.Response) -> bool:
+    content_type = response.headers.get("content-type", "")
+    return "json" in content_type or not content_type
+
+
+def _key(key: Union[str, Callable[[], str], None], name: str, env: str) -> str:
+    if key is None:
+        raise OpenAIError(f"This operation needs the {name} client option or the {env} environment variable.")
+    return key() if callable(key) else key
+
+
+def _multipart(payload: Dict[str, Any], files: Tuple[str, ...]) -> MultipartBody:
+    """Split a body into form fields and file parts (lists become ``name[]`` parts)."""
+    fields: List[Tuple[str, Any]] = []
+    parts: List[Tuple[str, FileInput]] = []
+    for key, value in payload.items():
+        if key in files:
+            if isinstance(value, list):
+                parts += [(f"{key}[]", item) for item in value]
+            else:
+                parts.append((key, value))
+        else:
+            fields += flatten_form(key, value)
+    return MultipartBody(fields, parts)
 
 
 def _normalized_url(url: str) -> str:

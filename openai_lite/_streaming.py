@@ -13,12 +13,13 @@ import json
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
 
 from ._errors import APIConnectionError, APIError, connection_error
+from ._models import convert
 from ._sse import ServerSentEvent, iter_sse
 
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["iter_body", "iter_events"]
+__all__ = ["iter_body", "iter_events", "decoder"]
 
 T = TypeVar("T")
 
@@ -48,6 +49,17 @@ def iter_body(response: requests.Response) -> Iterator[bytes]:
         if not data:
             return
         yield data
+
+
+def decoder(tp: Any, named_events: bool = False) -> Callable[[ServerSentEvent, Any], Any]:
+    """Decode each event's JSON into ``tp`` (a response type or a union of event types).
+
+    With ``named_events`` (Assistants streams) the type comes from the SSE
+    ``event:`` line, so the payload is decoded as ``{"event": name, "data": payload}``.
+    """
+    if named_events:
+        return lambda event, data: convert(tp, {"event": event.event, "data": data})
+    return lambda event, data: convert(tp, data)
 
 
 def iter_events(

@@ -12,8 +12,10 @@ from typing import Any
 
 
 def _lookup(name: str) -> Any:
-    """The type called ``name`` in whichever area module defines it (used to resolve annotations)."""
+    """The type called ``name`` in whichever area module defines it; ``Any`` if parsing needs nothing from it."""
     from ._index import AREA_OF
 
-    area = AREA_OF[name]
+    area = AREA_OF.get(name)
+    if area is None:
+        return Any
     return getattr(importlib.import_module(f"{__name__}.{area}"), name)
