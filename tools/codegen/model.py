@@ -1,0 +1,708 @@
+"""What the spec says, in the shape the renderer needs: operations and types.
+
+Types come in two modes. A schema reached from a request (body, query) is a
+``TypedDict`` (or an alias of one); a schema reached from a response is a
+``@dataclass``. A schema reached from both gets both: the dataclass keeps the
+spec's name and the TypedDict gets a ``Param`` suffix. Each type lives in one
+area module: the area of the operations that use it, ``shared`` when several
+areas do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from .naming import area_of_path, identifier, method_name, param_name, pascal
+
+REQ, RESP = "req", "resp"
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+# Streaming twins whose spec declares no text/event-stream response: what their events are.
+STREAM_EVENTS_BY_OPERATION = {
+    "createCompletion": "CreateCompletionResponse",
+    "createRun": "AssistantStreamEvent",
+    "createThreadAndRun": "AssistantStreamEvent",
+    "submitToolOuputsToRun": "AssistantStreamEvent",
+}
+
+# Headers the API expects that the spec shows only in its examples.
+ASSISTANTS_BETA = {"OpenAI-Beta": "assistants=v2"}
+ASSISTANTS_AREAS = ("/assistants", "/threads", "/vector_stores")
+
+# Orphan schemas (used by no operation: webhooks, realtime events ...) go by name prefix.
+ORPHAN_AREAS = [
+    ("Webhook", "webhooks"),
+    ("Realtime", "realtime"),
+    ("Beta", "responses_beta"),
+    ("Response", "responses"),
+    ("Assistant", "assistants"),
+    ("Thread", "assistants"),
+    ("Run", "assistants"),
+    ("Message", "assistants"),
+    ("Eval", "evals"),
+    ("FineTun", "fine_tuning"),
+    ("Grader", "fine_tuning"),
+    ("VectorStore", "vector_stores"),
+    ("ChatCompletion", "chat"),
+    ("ChatSession", "chatkit"),
+    ("ChatKit", "chatkit"),
+    ("Image", "images"),
+    ("Speech", "audio"),
+    ("Transcript", "audio"),
+    ("Audio", "audio"),
+    ("Video", "videos"),
+    ("Conversation", "conversations"),
+    ("Container", "containers"),
+    ("Skill", "skills"),
+    ("Upload", "uploads"),
+    ("Batch", "batches"),
+    ("AuditLog", "admin"),
+    ("Project", "admin"),
+    ("Usage", "admin"),
+]
+
+
+# Which area keeps a type several areas use, most general first.
+OWNERS = [
+    "responses",
+    "responses_beta",
+    "chat",
+    "assistants",
+    "audio",
+    "images",
+    "files",
+    "fine_tuning",
+    "realtime",
+    "conversations",
+    "evals",
+    "vector_stores",
+    "containers",
+    "videos",
+    "shared",
+]
+
+
+def ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def type_name(schema_name: str) -> str:
+    """A class name for a component schema name (``Error-2`` -> ``Error2``)."""
+    return re.sub(r"\W", "", schema_name)
+
+
+# -- reading schemas --------------------------------------------------------
+
+
+def strip_null(schema: Dict[str, Any]) -> Tuple[Dict[str, Any], bool]:
+    """(the schema without its null alternative, whether null is allowed).
+
+    Returns the spec's own dict objects where it can: inline types are
+    remembered by identity, so copies would define them twice.
+    """
+    nullable = bool(schema.get("nullable"))
+    for key in ("anyOf", "oneOf"):
+        members = schema.get(key)
+        if isinstance(members, list) and any(m.get("type") == "null" for m in members):
+            rest = [m for m in members if m.get("type") != "null"]
+            if len(rest) == 1:
+                inner, _ = strip_null(rest[0])
+                return inner, True
+            schema = {k: v for k, v in schema.items() if k != key}
+            schema[key] = rest
+            nullable = True
+    if schema.get("type") == "null":
+        return {}, True
+    allof = schema.get("allOf")
+    if isinstance(allof, list) and len(allof) == 2:
+        # allOf: [<ref>, {nullable: true}] is the 3.0 spelling of a nullable reference.
+        flags = [m for m in allof if set(m) <= {"nullable", "description"}]
+        refs = [m for m in allof if "$ref" in m]
+        if len(flags) == 1 and len(refs) == 1:
+            return refs[0], True
+    return schema, nullable
+
+
+@dataclass
+class Prop:
+    key: str  # as in JSON
+    schema: Dict[str, Any]
+    required: bool
+    description: str
+
+
+class Spec:
+    """The spec with ``$ref`` lookups and the merging ``allOf`` needs."""
+
+    def __init__(self, raw: Dict[str, Any]) -> None:
+        self.raw = raw
+        self.schemas: Dict[str, Dict[str, Any]] = raw["components"]["schemas"]
+        self.parameters: Dict[str, Dict[str, Any]] = raw["components"].get("parameters", {})
+
+    def deref(self, schema: Dict[str, Any]) -> Dict[str, Any]:
+        seen = 0
+        while "$ref" in schema:
+            schema = self.schemas[ref_name(schema["$ref"])]
+            seen += 1
+            if seen > 50:
+                raise ValueError("reference cycle")
+        return schema
+
+    def is_object(self, schema: Dict[str, Any]) -> bool:
+        """Whether a (non-reference) schema describes an object with named properties."""
+        if "allOf" in schema:
+            return True
+        if "oneOf" in schema or "anyOf" in schema:
+            return "properties" in schema
+        return bool(schema.get("properties"))
+
+    def properties(self, schema: Dict[str, Any]) -> List[Prop]:
+        """The properties of an object schema, ``allOf`` members merged in order."""
+        props: Dict[str, Prop] = {}
+        required: Set[str] = set()
+        self._collect(schema, props, required, 0)
+        return [Prop(p.key, p.schema, p.key in required, p.description) for p in props.values()]
+
+    def _collect(self, schema: Dict[str, Any], props: Dict[str, Prop], required: Set[str], depth: int) -> None:
+        if depth > 20:
+            return
+        if "$ref" in schema:
+            schema = self.deref(schema)
+        for member in schema.get("allOf", []):
+            self._collect(member, props, required, depth + 1)
+        for key, sub in (schema.get("properties") or {}).items():
+            description = sub.get("description", "") if isinstance(sub, dict) else ""
+            if key in props and not description:
+                description = props[key].description
+            props[key] = Prop(key, sub, False, description)
+        required.update(schema.get("required") or [])
+
+    def param(self, param: Dict[str, Any]) -> Dict[str, Any]:
+        return self.parameters[ref_name(param["$ref"])] if "$ref" in param else param
+
+
+# -- operations -------------------------------------------------------------
+
+
+@dataclass
+class Param:
+    name: str  # as sent
+    py: str  # Python keyword argument
+    location: str  # path / query / header
+    schema: Dict[str, Any]
+    required: bool
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    name: str
+    http: str  # GET, POST ...
+    path: str  # /chat/completions, may hold "?beta=true"
+    area: str
+    summary: str
+    deprecated: bool
+    admin: bool
+    params: List[Param]
+    body: Optional[Dict[str, Any]]  # the body schema, None if no body
+    body_props: List[Prop]
+    body_kind: Optional[str]  # "json", "multipart", "multipart_or_json"
+    file_fields: List[str]  # body keys holding file inputs (multipart)
+    response_kind: str  # "json", "binary", "text", "none"
+    response_schema: Optional[Dict[str, Any]]
+    text_response: bool  # the JSON answer can also be plain text (response_format="text" ...)
+    stream_events: Optional[Dict[str, Any]]  # schema of one event, when the operation can stream
+    named_events: bool  # events are {"event": <SSE event name>, "data": <payload>} (Assistants)
+    paging: Optional[Tuple[str, str]]
+    headers: Dict[str, str] = field(default_factory=dict)
+    accept: Optional[str] = None
+
+
+def load_operations(spec: Spec) -> List[Operation]:
+    ops = []
+    for path, item in spec.raw["paths"].items():
+        for http in HTTP_METHODS:
+            if http in item:
+                ops.append(_operation(spec, path, http, item[http]))
+    names = [op.name for op in ops]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SystemExit(f"method names collide: {dupes}; add entries to naming.METHOD_NAME_OVERRIDES")
+    return ops
+
+
+def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operation:
+    params = []
+    headers: Dict[str, str] = {}
+    for raw in op.get("parameters", []):
+        p = spec.param(raw)
+        schema = p.get("schema", {})
+        if p["in"] == "header":
+            # The beta twins declare their feature header; send its (only) value by default.
+            values = spec.deref(schema.get("items", {})).get("enum") or []
+            if values:
+                headers[p["name"]] = ",".join(values)
+            continue
+        params.append(Param(p["name"], param_name(p["name"]), p["in"], schema, bool(p.get("required"))))
+    if path.startswith(ASSISTANTS_AREAS):
+        headers.update(ASSISTANTS_BETA)
+
+    body = None
+    body_props: List[Prop] = []
+    body_kind = None
+    file_fields: List[str] = []
+    request_body = op.get("requestBody")
+    if request_body:
+        content = request_body["content"]
+        multipart = content.get("multipart/form-data")
+        json_body = content.get("application/json")
+        if multipart:
+            body = multipart["schema"]
+            body_kind = "multipart_or_json" if json_body else "multipart"
+            body_props = spec.properties(body)
+            if json_body and json_body["schema"] != body:
+                known = {p.key for p in body_props}
+                body_props += [p for p in spec.properties(json_body["schema"]) if p.key not in known]
+            file_fields = [p.key for p in body_props if _is_binary(spec, p.schema)]
+        elif json_body:
+            body = json_body["schema"]
+            body_kind = "json"
+            body_props = spec.properties(body)
+
+    response_kind, response_schema, stream_events, accept = _response(spec, op)
+    text_response = any(
+        p.key == "response_format" and {"text", "srt", "vtt"} & set(_enum_values(spec, p.schema))
+        for p in body_props
+    )
+    if any(p.key == "stream" for p in body_props) and stream_events is None:
+        events = STREAM_EVENTS_BY_OPERATION.get(op["operationId"])
+        if events is None:
+            raise SystemExit(f"{op['operationId']} can stream but its events are unknown")
+        stream_events = {"$ref": f"#/components/schemas/{events}"}
+
+    return Operation(
+        operation_id=op["operationId"],
+        name=method_name(op["operationId"]),
+        http=http.upper(),
+        path=path,
+        area=area_of_path(path),
+        summary=op.get("summary") or "",
+        deprecated=bool(op.get("deprecated")),
+        admin=any("AdminApiKeyAuth" in s for s in op.get("security") or []),
+        params=params,
+        body=body,
+        body_props=body_props,
+        body_kind=body_kind,
+        file_fields=file_fields,
+        response_kind=response_kind,
+        response_schema=response_schema,
+        text_response=text_response,
+        stream_events=stream_events,
+        named_events=stream_events is not None and _named_events(spec, stream_events),
+        paging=_paging(spec, http, params, response_schema),
+        headers=headers,
+        accept=accept,
+    )
+
+
+BINARY_TYPES = ("application/octet-stream", "application/zip", "video/", "image/", "audio/")
+# Declared as JSON strings, but the body is the file itself.
+BINARY_OPERATIONS = {"downloadFile": "application/binary", "RetrieveContainerFileContent": "*/*"}
+
+
+def _response(
+    spec: Spec, op: Dict[str, Any]
+) -> Tuple[str, Optional[Dict[str, Any]], Optional[Dict[str, Any]], Optional[str]]:
+    """(kind, JSON schema, stream event schema, Accept header) of the success response."""
+    success = [r for code, r in sorted(op["responses"].items()) if code.startswith("2")]
+    content: Dict[str, Any] = success[0].get("content", {}) if success else {}
+    events = content.get("text/event-stream", {}).get("schema")
+    binary_accept = BINARY_OPERATIONS.get(op["operationId"])
+    if binary_accept:
+        return "binary", None, events, binary_accept + ", application/json"
+    media = [m for m in content if m != "text/event-stream"]
+    if any(m.startswith(BINARY_TYPES) for m in media):
+        return "binary", None, events, ", ".join(media)
+    if "application/json" in content:
+        return "json", content["application/json"].get("schema", {}), events, None
+    if media:  # application/sdp
+        return "text", None, events, media[0]
+    return "none", None, events, None
+
+
+def _paging(
+    spec: Spec, http: str, params: List[Param], response: Optional[Dict[str, Any]]
+) -> Optional[Tuple[str, str]]:
+    if http != "get" or response is None:
+        return None
+    names = {p.name for p in params if p.location == "query"}
+    props = {p.key for p in spec.properties(response)}
+    if "data" not in props:
+        return None
+    if "page" in names and "next_page" in props:
+        return ("page", "next_page")
+    if "after" not in names or "has_more" not in props:
+        return None
+    for source in ("last_id", "next"):
+        if source in props:
+            return ("after", source)
+    return ("after", "id")
+
+
+def _named_events(spec: Spec, schema: Dict[str, Any]) -> bool:
+    """Whether every event variant is an object of ``event`` (the SSE event name) and ``data``."""
+    schema = spec.deref(schema)
+    members = schema.get("oneOf") or schema.get("anyOf")
+    if members:
+        return all(_named_events(spec, m) for m in members)
+    return {"event", "data"} <= set(schema.get("properties") or {})
+
+
+def _is_binary(spec: Spec, schema: Dict[str, Any]) -> bool:
+    schema, _ = strip_null(spec.deref(schema))
+    if schema.get("format") == "binary":
+        return True
+    if schema.get("type") == "array":
+        return _is_binary(spec, schema.get("items", {}))
+    return any(_is_binary(spec, m) for m in schema.get("anyOf", []) + schema.get("oneOf", []))
+
+
+def _enum_values(spec: Spec, schema: Dict[str, Any]) -> List[Any]:
+    schema, _ = strip_null(spec.deref(schema))
+    values = list(schema.get("enum") or [])
+    for member in schema.get("anyOf", []) + schema.get("oneOf", []):
+        values += _enum_values(spec, member)
+    return values
+
+
+# -- types -------------------------------------------------------------------
+
+
+@dataclass
+class Field:
+    key: str  # JSON key
+    py: str  # attribute name
+    annotation: str
+    required: bool
+    nullable: bool
+    description: str
+
+
+@dataclass
+class TypeDef:
+    """One generated type: a dataclass, a TypedDict or an alias."""
+
+    name: str
+    kind: str  # "dataclass", "typeddict", "alias"
+    area: str
+    description: str = ""
+    fields: List[Field] = field(default_factory=list)
+    alias: str = ""  # right-hand side of an alias
+    source: str = ""  # the component schema it comes from (for docs/index)
+    structural: bool = False  # an alias naming classes (parsing needs to resolve it)
+
+
+class Types:
+    """Every generated type, with the area module it lives in."""
+
+    def __init__(self, spec: Spec, ops: List[Operation]) -> None:
+        self.spec = spec
+        self.modes: Dict[str, Set[str]] = {}  # component schema -> modes it is used in
+        self.areas: Dict[str, Set[str]] = {}  # component schema -> areas that use it
+        self.defs: Dict[str, TypeDef] = {}  # generated name -> definition
+        self.order: Dict[str, List[str]] = {}  # area -> names in definition order
+        self.used_names: Set[str] = {type_name(n) for n in spec.schemas}
+        self._names: Dict[Tuple[str, str], str] = {}  # (component or inline path, mode) -> name
+        self._structural: Dict[str, bool] = {}
+        self._inline: Dict[Tuple[int, str], str] = {}  # (id of an inline schema, mode) -> name
+        self._mark_uses(ops)
+        self._area_of: Dict[str, str] = {n: self._area_for(n) for n in sorted(spec.schemas)}
+
+    # ---- which schemas are used where -----------------------------------
+
+    def _mark_uses(self, ops: List[Operation]) -> None:
+        for op in ops:
+            for p in op.params:
+                if p.location == "query":
+                    self._walk(p.schema, REQ, op.area)
+            if op.body is not None:
+                self._walk(op.body, REQ, op.area)
+            for p in op.body_props:  # a JSON alternative's own fields
+                self._walk(p.schema, REQ, op.area)
+            for schema in (op.response_schema, op.stream_events):
+                if schema is not None:
+                    self._walk(schema, RESP, op.area)
+        for name in sorted(self.spec.schemas):
+            if name not in self.modes:
+                area = next((a for prefix, a in ORPHAN_AREAS if name.startswith(prefix)), "shared")
+                self._walk({"$ref": f"#/components/schemas/{name}"}, RESP, area)
+
+    def _walk(self, schema: Any, mode: str, area: str) -> None:
+        stack = [schema]
+        seen: Set[int] = set()
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if "$ref" in node:
+                name = ref_name(node["$ref"])
+                modes = self.modes.setdefault(name, set())
+                areas = self.areas.setdefault(name, set())
+                if mode in modes and area in areas:
+                    continue
+                modes.add(mode)
+                areas.add(area)
+                stack.append(self.spec.schemas[name])
+                continue
+            for key, value in node.items():
+                if key in ("example", "examples", "x-oaiMeta", "default", "enum", "discriminator"):
+                    continue
+                if key == "properties" and isinstance(value, dict):
+                    stack.extend(value.values())
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+
+    def _area_for(self, name: str) -> str:
+        areas = self.areas.get(name, set())
+        if len(areas) == 1:
+            return next(iter(areas))
+        # Used by several areas: the first owner in OWNERS order keeps it, so that
+        # parsing a chat completion does not load the Responses types, and so on.
+        return next((a for a in OWNERS if a in areas), "shared")
+
+    # ---- naming -----------------------------------------------------------
+
+    def structural(self, schema: Dict[str, Any], depth: int = 0) -> bool:
+        """Whether the schema contains an object type (so its request and response forms differ)."""
+        if depth > 30:
+            return False
+        if "$ref" in schema:
+            name = ref_name(schema["$ref"])
+            if name not in self._structural:
+                self._structural[name] = False  # provisional, for cycles
+                self._structural[name] = self.structural(self.spec.schemas[name], depth + 1)
+            return self._structural[name]
+        schema, _ = strip_null(schema)
+        if self.spec.is_object(schema):
+            return True
+        if schema.get("type") == "array":
+            return self.structural(schema.get("items", {}), depth + 1)
+        if isinstance(schema.get("additionalProperties"), dict):
+            return self.structural(schema["additionalProperties"], depth + 1)
+        return any(self.structural(m, depth + 1) for m in schema.get("anyOf", []) + schema.get("oneOf", []))
+
+    def _unique(self, base: str) -> str:
+        name, n = base, 2
+        while name in self.used_names:
+            name, n = f"{base}{n}", n + 1
+        self.used_names.add(name)
+        return name
+
+    def component(self, name: str, mode: str) -> str:
+        """The generated name of a component schema in a mode, defining it on first use."""
+        schema = self.spec.schemas[name]
+        if not self.structural(schema):
+            mode = RESP  # an alias of scalars is the same in requests and responses
+        key = (name, mode)
+        if key not in self._names:
+            modes = self.modes.get(name) or {RESP}
+            base = type_name(name)
+            if base.endswith("Param"):
+                # The spec already calls it a parameter: the request form keeps the
+                # name, the response form drops the suffix.
+                primary = REQ if REQ in modes else RESP
+                other = self._unique(base[: -len("Param")]) if mode != primary else base
+            else:
+                primary = RESP if RESP in modes else REQ
+                other = self._unique(base + "Param") if mode != primary else base
+            generated = other
+            self._names[key] = generated
+            self._define(generated, schema, mode, self._area_of[name], name)
+        return self._names[key]
+
+    # ---- definitions ------------------------------------------------------
+
+    def _define(self, name: str, schema: Dict[str, Any], mode: str, area: str, source: str) -> None:
+        plain, _ = strip_null(schema)
+        description = (schema.get("description") or plain.get("description") or "").strip()
+        description = description or schema.get("title") or plain.get("title") or ""
+        # Inline types below a schema used in both modes get the Param suffix in their request form too.
+        suffix = self.modes.get(source, set()) >= {REQ, RESP}
+        if "$ref" not in plain and self.spec.is_object(plain):
+            self._class(name, plain, _Ctx(name, mode, area, suffix), description)
+            return
+        # Aliases: their right-hand side is evaluated at run time, so names in it are quoted.
+        rhs = self.annotation(schema, _Ctx(name, mode, area, suffix), quote=True)
+        self._add(TypeDef(name, "alias", area, description, alias=rhs, source=source,
+                          structural=self.structural(schema)))
+
+    def _class(self, name: str, schema: Dict[str, Any], ctx: _Ctx, description: str) -> None:
+        kind = "dataclass" if ctx.mode == RESP else "typeddict"
+        tdef = TypeDef(name, kind, ctx.area, description, source=name, structural=True)
+        self._add(tdef)  # before the fields, so that recursive references find it
+        used: Set[str] = set()
+        for prop in self.spec.properties(schema):
+            plain, nullable = strip_null(prop.schema)
+            py = identifier(prop.key)
+            while py in used:
+                py += "_"
+            used.add(py)
+            annotation = self.annotation(plain, ctx.derive(pascal(prop.key), f"Part of ``{name}.{prop.key}``."))
+            tdef.fields.append(Field(prop.key, py, annotation, prop.required, nullable, prop.description.strip()))
+
+    def inline_class(self, schema: Dict[str, Any], ctx: _Ctx) -> str:
+        """The name of the class for an inline object schema (defined once per schema and mode)."""
+        key = (id(schema), ctx.mode)
+        if key not in self._inline:
+            name = self._unique(ctx.base + ("Param" if ctx.mode == REQ and ctx.suffix else ""))
+            self._inline[key] = name
+            description = (schema.get("description") or schema.get("title") or "").strip()
+            self._class(name, schema, ctx, description or ctx.where)
+        return self._inline[key]
+
+    def named_inline(self, schema: Dict[str, Any], base: str, area: str) -> str:
+        """A named type for an inline response schema (``CreateTranscriptionResponse`` ...)."""
+        key = (id(schema), RESP)
+        if key not in self._inline:
+            name = self._inline[key] = self._unique(base)
+            plain, _ = strip_null(schema)
+            ctx = _Ctx(name, RESP, area, False)
+            description = (schema.get("description") or schema.get("title") or "").strip()
+            if "$ref" not in plain and self.spec.is_object(plain):
+                self._class(name, plain, ctx, description)
+            else:
+                rhs = self.annotation(schema, ctx, quote=True)
+                self._add(TypeDef(name, "alias", area, description, alias=rhs, source=name,
+                                  structural=self.structural(schema)))
+        return self._inline[key]
+
+    def _add(self, tdef: TypeDef) -> None:
+        self.defs[tdef.name] = tdef
+        self.order.setdefault(tdef.area, []).append(tdef.name)
+
+    # ---- annotations ------------------------------------------------------
+
+    def annotation(self, schema: Dict[str, Any], ctx: _Ctx, quote: bool = False) -> str:
+        """The Python type of a schema, as source text.
+
+        ``quote`` puts generated class names in quotes (for run-time aliases).
+        """
+        schema, nullable = strip_null(schema)
+        text = self._annotation(schema, ctx, quote)
+        if nullable and text not in ("Any", "None") and not text.startswith("Optional["):
+            text = f"Optional[{text}]"
+        return text
+
+    def _annotation(self, schema: Dict[str, Any], ctx: _Ctx, quote: bool) -> str:
+        q = (lambda n: f'"{n}"') if quote else (lambda n: n)
+        if "$ref" in schema:
+            return q(self.component(ref_name(schema["$ref"]), ctx.mode))
+        if self.spec.is_object(schema):
+            return q(self.inline_class(schema, ctx))
+        members = schema.get("anyOf") or schema.get("oneOf")
+        if members:
+            return self._union(members, ctx, quote)
+        if "enum" in schema:
+            values = [v for v in schema["enum"] if v is not None]
+            literal = f"Literal[{', '.join(_py_literal(v) for v in values)}]" if values else "None"
+            return f"Optional[{literal}]" if None in schema["enum"] and values else literal
+        if "const" in schema:
+            return f"Literal[{_py_literal(schema['const'])}]"
+        kind = schema.get("type")
+        if kind == "string":
+            if schema.get("format") == "binary" and ctx.mode == REQ:
+                return "FileInput"
+            return "str"
+        if kind == "integer":
+            return "int"
+        if kind == "number":
+            return "float"
+        if kind == "boolean":
+            return "bool"
+        if kind == "array":
+            item = self.annotation(schema.get("items", {}), ctx.derive("Item"), quote)
+            return f"{'Sequence' if ctx.mode == REQ else 'List'}[{item}]"
+        if kind == "object" or "additionalProperties" in schema:
+            extra = schema.get("additionalProperties")
+            value = self.annotation(extra, ctx.derive("Value"), quote) if isinstance(extra, dict) and extra else "Any"
+            return f"Dict[str, {value}]"
+        return "Any"
+
+    def _union(self, members: List[Dict[str, Any]], ctx: _Ctx, quote: bool) -> str:
+        parts: List[str] = []
+        for i, member in enumerate(members):
+            label = _variant_label(self.spec, member, i)
+            text = self.annotation(member, ctx.derive(label), quote)
+            for part in _split_union(text):
+                if part not in parts:
+                    parts.append(part)
+        if "Any" in parts:
+            return "Any"
+        if len(parts) == 1:
+            return parts[0]
+        return f"Union[{', '.join(parts)}]"
+
+
+@dataclass
+class _Ctx:
+    """Where an inline schema sits: the name it would get, its mode, module, and Param suffixing."""
+
+    base: str
+    mode: str
+    area: str
+    suffix: bool
+    where: str = ""  # docstring for a class made here without a description: "Part of ``Parent.field``."
+
+    def derive(self, more: str, where: str = "") -> _Ctx:
+        return _Ctx(self.base + more, self.mode, self.area, self.suffix, where or self.where)
+
+
+def _variant_label(spec: Spec, member: Dict[str, Any], index: int) -> str:
+    if "$ref" in member:
+        return ""
+    title = member.get("title")
+    if isinstance(title, str) and title.strip():
+        return pascal(title)
+    for prop in (member.get("properties") or {}).values():
+        if isinstance(prop, dict):
+            values = prop.get("enum") or ([prop["const"]] if "const" in prop else [])
+            if len(values) == 1 and isinstance(values[0], str):
+                return pascal(values[0])
+    return f"Variant{index + 1}"
+
+
+def _split_union(text: str) -> List[str]:
+    """The members of a ``Union[...]`` text (or the text itself)."""
+    if not text.startswith("Union[") or not text.endswith("]"):
+        return [text]
+    inner = text[len("Union[") : -1]
+    parts, depth, start, quoted = [], 0, 0, False
+    for i, ch in enumerate(inner):
+        if ch == '"' and inner[i - 1 : i] != "\\":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(inner[start:i].strip())
+            start = i + 1
+    parts.append(inner[start:].strip())
+    return parts
+
+
+def _py_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)
