@@ -88,7 +88,7 @@ class _FilePart:
         if self.data is not None:
             return io.BytesIO(self.data)
         if self.path is not None:
-            self._open = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+            self._open = open(self.path, "rb")  # closed by close() once sent
             return self._open
         assert self.fileobj is not None
         return self.fileobj

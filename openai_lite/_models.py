@@ -63,7 +63,7 @@ class BaseModel:
 class _Plan:
     """What ``_build`` must do for one class, computed once from its annotations."""
 
-    __slots__ = ("fill", "renames", "converters", "literals", "keys", "required")
+    __slots__ = ("converters", "fill", "keys", "literals", "renames", "required")
 
     def __init__(self) -> None:
         self.fill: Tuple[str, ...] = ()  # fields without a class default: set to None when absent
@@ -98,7 +98,7 @@ def _build(cls: Type[Any], data: Any) -> Any:
 def _compile(cls: Type[Any]) -> _Plan:
     plan = _Plan()
     # Store it before resolving field types so that recursive types find it.
-    setattr(cls, "__plan__", plan)
+    cls.__plan__ = plan
     fill: List[str] = []
     renames: List[Tuple[str, str]] = []
     converters: List[Tuple[str, str, Converter]] = []
@@ -151,7 +151,8 @@ def _resolve(cls: Type[Any], field: dataclasses.Field[Any]) -> Any:
     if not isinstance(tp, str):
         return tp
     # The annotation is evaluated where it was written (a base class may come from another module).
-    owner = next((c for c in cls.__mro__ if field.name in c.__dict__.get("__annotations__", {})), cls)
+    # (Each class's own __annotations__, from __dict__: on 3.8 the attribute may be a base's.)
+    owner = next((c for c in cls.__mro__ if field.name in c.__dict__.get("__annotations__", {})), cls)  # noqa: RUF063
     module_vars = vars(sys.modules[owner.__module__])
     try:
         return eval(tp, {"__builtins__": {}}, _Namespace(module_vars))
