@@ -8,7 +8,9 @@ endpoint methods (generated, in ``_api``) only describe their operation.
 
 from __future__ import annotations
 
+import http.client
 import json
+import math
 import os
 import platform
 import time
@@ -203,10 +205,11 @@ class BaseClient:
 
     # -- hooks a host-specific client overrides ---------------------------
 
-    def _auth_headers(self, admin: bool) -> Dict[str, str]:
+    def _auth(self, admin: bool) -> Tuple[Dict[str, str], str]:
+        """The authentication headers of one request, and the secret in them (kept out of error messages)."""
         key = self.admin_api_key if admin else self.api_key
         check_header("admin_api_key" if admin else "api_key", key, secret=True)
-        return {"Authorization": f"Bearer {key}"}
+        return {"Authorization": f"Bearer {key}"}, key
 
     def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
         return self._base_url + path
@@ -260,17 +263,19 @@ class BaseClient:
             if encoded:
                 url += ("&" if "?" in url else "?") + encoded
 
-        all_headers = dict(self._static_headers)
-        all_headers.update(self._auth_headers(admin))
+        auth, secret = self._auth(admin)
+        all_headers: Dict[str, Optional[str]] = {**self._static_headers, **auth}
         if headers:
             all_headers.update(headers)
         if extra_headers:
             for name, value in extra_headers.items():
-                if value is None:
-                    all_headers.pop(name, None)  # None removes a header we would send
-                else:
+                if value is not None:
                     check_header(name, value)
-                    all_headers[name] = value
+                # Header names are case-insensitive: drop ours under any spelling.
+                for ours in [k for k in all_headers if k.lower() == name.lower()]:
+                    del all_headers[ours]
+                # None makes requests drop the header, its own defaults and the session's included.
+                all_headers[name] = value
 
         data: Union[bytes, MultipartBody, None] = None
         if files is not None and payload is not None and not (
@@ -285,7 +290,7 @@ class BaseClient:
             stream = True
         try:
             timeout = _check_timeout(timeout) if timeout is not None else self.timeout
-            response = self._send(method, url, path, all_headers, data, timeout, stream)
+            response = self._send(method, url, path, all_headers, data, timeout, stream, secret)
         finally:
             if isinstance(data, MultipartBody):
                 data.close()
@@ -298,10 +303,11 @@ class BaseClient:
         method: str,
         url: str,
         path: str,
-        headers: Dict[str, str],
+        headers: Dict[str, Optional[str]],
         data: Union[bytes, MultipartBody, None],
         timeout: Timeout,
         stream: bool,
+        secret: str,
     ) -> requests.Response:
         """Send with retries; return a 2xx response or raise."""
         session = self._session
@@ -316,6 +322,11 @@ class BaseClient:
             started = time.monotonic()
             try:
                 response = session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
+                status = response.status_code
+                if not 200 <= status < 300:
+                    body = decode_error_body(response)  # reads (and so releases) the connection
+                elif not stream:
+                    _check_complete(response)
             except Exception as exc:
                 error = connection_error(exc, context)
                 if error is None:
@@ -326,12 +337,10 @@ class BaseClient:
                     continue
                 raise error from exc
             elapsed = (time.monotonic() - started) * 1000
-            status = response.status_code
             request_id = response.headers.get("x-request-id")
             logger.info("%s -> %d (request id %s) in %.0f ms", context, status, request_id, elapsed)
             if 200 <= status < 300:
                 return response
-            body = decode_error_body(response)  # reads (and so releases) the connection
             if (
                 attempt < self.max_retries
                 and should_retry_status(status, response.headers, body)
@@ -340,7 +349,7 @@ class BaseClient:
                 self._sleep_before_retry(attempt, response.headers, context, f"{status} {response.reason}")
                 attempt += 1
                 continue
-            raise status_error(response, redact=self._secret())
+            raise status_error(response, redact=secret)
 
     def _sleep_before_retry(
         self, attempt: int, headers: Optional[Mapping[str, str]], context: str, reason: str
@@ -350,10 +359,6 @@ class BaseClient:
         logger.info("retrying %s in %.2f s after %s (%d %s left)", context, wait, reason, left,
                     "retry" if left == 1 else "retries")
         time.sleep(wait)
-
-    def _secret(self) -> Optional[str]:
-        key = self._api_key
-        return key if isinstance(key, str) else None
 
     def _parse(self, response: requests.Response, cast_to: Any) -> Any:
         content = response.content
@@ -452,6 +457,15 @@ def _multipart(payload: Dict[str, Any], files: Tuple[str, ...]) -> MultipartBody
     return MultipartBody(fields, parts)
 
 
+def _check_complete(response: requests.Response) -> None:
+    """Raise if the body is shorter than its Content-Length (urllib3 1.x does not check)."""
+    expected = response.headers.get("content-length")
+    if expected and expected.isdigit() and not response.headers.get("content-encoding"):
+        got = len(response.content)
+        if got < int(expected):
+            raise http.client.IncompleteRead(response.content, int(expected) - got)
+
+
 def _normalized_url(url: str) -> str:
     """``url`` as requests would send it (IDNA host, percent-encoding), checked once."""
     prepared = requests.PreparedRequest()
@@ -469,14 +483,14 @@ def _rewind(data: Union[bytes, MultipartBody, None]) -> bool:
     return data.rewind() if isinstance(data, MultipartBody) else True
 
 
+def _seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
+
+
 def _check_timeout(timeout: Any) -> Timeout:
-    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+    if _seconds(timeout):
         return float(timeout)
-    if (
-        isinstance(timeout, tuple)
-        and len(timeout) == 2
-        and all(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0 for t in timeout)
-    ):
+    if isinstance(timeout, tuple) and len(timeout) == 2 and all(_seconds(t) for t in timeout):
         return (float(timeout[0]), float(timeout[1]))
     raise ValueError(f"timeout must be a positive number of seconds or a (connect, read) pair, got {timeout!r}")
 

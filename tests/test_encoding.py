@@ -1,0 +1,253 @@
+"""Tests of what goes on the wire: path parameters, query strings, JSON bodies and header values.
+
+The helpers in ``openai_lite._encoding`` are checked with tables, then the same rules through the client against
+the raw request target the loopback server received (no normalisation in between).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, List, Tuple
+from urllib.parse import parse_qsl, unquote
+
+import pytest
+from _loopback import LoopbackServer, json_reply
+
+from openai_lite._encoding import check_header, json_bytes, path_segment, query_string
+
+MODEL = {"id": "m", "object": "model", "created": 1, "owned_by": "openai"}
+MODEL_LIST = {"object": "list", "data": [MODEL]}
+
+
+# ---------------------------------------------------------------------------
+# Path parameters
+# ---------------------------------------------------------------------------
+
+# (value, the exact segment expected)
+SEGMENTS = [
+    ("gpt-4o-mini", "gpt-4o-mini"),
+    ("../files", "..%2Ffiles"),
+    ("ft:gpt-4o-mini:org::abc123", "ft:gpt-4o-mini:org::abc123"),  # colons stay readable
+    ("a/b", "a%2Fb"),
+    ("a?b", "a%3Fb"),
+    ("a#b", "a%23b"),
+    ("100%", "100%25"),
+    ("%2E%2E", "%252E%252E"),  # an already-escaped value is escaped again, not decoded
+    ("a b", "a%20b"),
+    ("user@example", "user@example"),
+    ("caf\u00e9", "caf%C3%A9"),
+    ("a\\b", "a%5Cb"),
+    ("...", "..."),  # three dots is an ordinary name
+]
+
+
+@pytest.mark.parametrize(("value", "segment"), SEGMENTS)
+def test_path_segment(value: str, segment: str) -> None:
+    assert path_segment("model", value) == segment
+
+
+@pytest.mark.parametrize("value", [".", ".."])
+def test_path_segment_never_a_dot_segment(value: str) -> None:
+    segment = path_segment("model", value)
+    assert segment not in (".", "..")
+    assert unquote(segment) == value
+
+
+@pytest.mark.parametrize("value", ["", None, 5, b"bytes"])
+def test_path_segment_rejects_empty_and_non_strings(value: Any) -> None:
+    with pytest.raises(ValueError, match="model"):
+        path_segment("model", value)
+
+
+PATH_VALUES = [
+    "gpt-4o-mini",
+    "../files",
+    "..",
+    ".",
+    "../../organization/admin_api_keys",
+    "ft:gpt-4o-mini:org::abc123",
+    "a?limit=1",
+    "a#frag",
+    "50%",
+    "%2e%2e",
+    "with space",
+    "caf\u00e9/x",
+]
+
+
+@pytest.mark.parametrize("value", PATH_VALUES)
+@pytest.mark.parametrize("method", ["retrieve_model", "delete_model"])
+def test_path_parameter_is_one_segment_on_the_wire(
+    client: Any, server: LoopbackServer, method: str, value: str
+) -> None:
+    server.reply(json_reply({"id": value, "object": "model", "created": 1, "owned_by": "o", "deleted": True}))
+    getattr(client, method)(value)
+    request = server.last_request
+    assert request.query_string == ""  # a "?" in the value did not start a query
+    assert "#" not in request.target
+    parts = request.path.split("/")
+    assert parts[:3] == ["", "v1", "models"]
+    assert len(parts) == 4, f"{value!r} became more than one segment: {request.target}"
+    assert parts[3] not in (".", "..")
+    assert unquote(parts[3]) == value  # and the server gets the value back exactly
+
+
+@pytest.mark.parametrize(
+    ("value", "target"),
+    [
+        ("../files", "/v1/models/..%2Ffiles"),
+        ("ft:gpt-4o-mini:org::abc123", "/v1/models/ft:gpt-4o-mini:org::abc123"),
+        ("a?b#c%d e", "/v1/models/a%3Fb%23c%25d%20e"),
+    ],
+)
+def test_exact_request_target(client: Any, server: LoopbackServer, value: str, target: str) -> None:
+    server.reply(json_reply(MODEL))
+    client.retrieve_model(value)
+    assert server.last_request.target == target
+
+
+@pytest.mark.parametrize("method", ["retrieve_model", "delete_model"])
+def test_empty_path_parameter_is_refused_before_sending(client: Any, server: LoopbackServer, method: str) -> None:
+    with pytest.raises(ValueError, match="model"):
+        getattr(client, method)("")
+    assert server.requests == []
+
+
+# ---------------------------------------------------------------------------
+# Query strings
+# ---------------------------------------------------------------------------
+
+# (params, the decoded (name, value) pairs in order)
+QUERIES: List[Tuple[Dict[str, Any], List[Tuple[str, str]]]] = [
+    ({"limit": 10}, [("limit", "10")]),
+    ({"include": ["a", "b"]}, [("include[]", "a"), ("include[]", "b")]),
+    ({"include[]": ["a"]}, [("include[]", "a")]),  # the suffix is not doubled
+    ({"ids": ("x",)}, [("ids[]", "x")]),
+    ({"ids": []}, []),
+    ({"metadata": {"team": "ml", "n": 2}}, [("metadata[team]", "ml"), ("metadata[n]", "2")]),
+    ({"m": {"tags": ["a", "b"]}}, [("m[tags][]", "a"), ("m[tags][]", "b")]),
+    ({"m": {"inner": {"k": "v"}}}, [("m[inner][k]", "v")]),
+    ({"stream": True, "store": False}, [("stream", "true"), ("store", "false")]),
+    ({"flags": [True, False]}, [("flags[]", "true"), ("flags[]", "false")]),
+    ({"after": None, "limit": 5}, [("limit", "5")]),
+    ({"m": {"a": None, "b": "x"}}, [("m[b]", "x")]),
+    ({"l": [None, "x"]}, [("l[]", "x")]),
+    ({"zero": 0, "empty": ""}, [("zero", "0"), ("empty", "")]),
+    ({"q": "a&b=c d+e/?#%"}, [("q", "a&b=c d+e/?#%")]),  # reserved characters stay inside the value
+    ({"caf\u00e9": "na\u00efve"}, [("caf\u00e9", "na\u00efve")]),
+    ({"x": 1.5}, [("x", "1.5")]),
+]
+
+
+@pytest.mark.parametrize(("params", "pairs"), QUERIES)
+def test_query_string(params: Dict[str, Any], pairs: List[Tuple[str, str]]) -> None:
+    encoded = query_string(params)
+    assert parse_qsl(encoded, keep_blank_values=True) == pairs
+    assert "#" not in encoded and " " not in encoded
+
+
+def test_query_none_values_produce_nothing() -> None:
+    assert query_string({"a": None, "b": {"c": None}, "d": [None]}) == ""
+
+
+def test_query_on_the_wire(client: Any, server: LoopbackServer) -> None:
+    server.reply(json_reply(MODEL_LIST))
+    list(
+        client.list_models(
+            extra_query={
+                "include": ["owner", "created"],
+                "filter": {"owner": "me"},
+                "verbose": True,
+                "cached": False,
+                "skip": None,
+            }
+        )
+    )
+    request = server.last_request
+    # Brackets are percent-encoded on the wire as RFC 3986 requires; every server decodes them back.
+    assert parse_qsl(request.query_string, keep_blank_values=True) == [
+        ("include[]", "owner"),
+        ("include[]", "created"),
+        ("filter[owner]", "me"),
+        ("verbose", "true"),
+        ("cached", "false"),
+    ]
+    expected = "include[]=owner&include[]=created&filter[owner]=me&verbose=true&cached=false"
+    assert unquote(request.query_string) == expected
+
+
+def test_default_query_merged_with_extra_query(make_client: Callable[..., Any], server: LoopbackServer) -> None:
+    client = make_client(default_query={"api-version": "2024-10-21", "team": "a", "drop": "me"})
+    server.reply(json_reply(MODEL), json_reply(MODEL))
+    client.retrieve_model("m", extra_query={"team": "b", "extra": "1", "drop": None})
+    client.retrieve_model("m")
+    with_extra, without = server.requests
+    # extra_query wins (one value, not two); a None in extra_query drops the default.
+    assert with_extra.query == {"api-version": ["2024-10-21"], "team": ["b"], "extra": ["1"]}
+    assert without.query == {"api-version": ["2024-10-21"], "team": ["a"], "drop": ["me"]}
+
+
+def test_default_query_goes_on_every_endpoint(make_client: Callable[..., Any], server: LoopbackServer) -> None:
+    client = make_client(default_query={"api-version": "1"})
+    chat = {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+    server.reply(json_reply(chat), json_reply(MODEL_LIST))
+    client.create_chat_completion(model="m", messages=[])
+    list(client.list_models())
+    assert [r.query for r in server.requests] == [{"api-version": ["1"]}] * 2
+
+
+# ---------------------------------------------------------------------------
+# JSON bodies
+# ---------------------------------------------------------------------------
+
+
+def test_json_bytes_is_compact_utf8() -> None:
+    body = {"content": "caf\u00e9 \U0001f600", "n": [1, 2]}
+    data = json_bytes(body)
+    assert data == '{"content":"caf\u00e9 \U0001f600","n":[1,2]}'.encode()
+    assert json.loads(data) == body
+
+
+def test_request_body_leaves_out_none_arguments(client: Any, server: LoopbackServer) -> None:
+    chat = {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+    server.reply(json_reply(chat))
+    client.create_chat_completion(
+        model="m", messages=[{"role": "user", "content": "caf\u00e9"}], temperature=None, seed=0, logprobs=False
+    )
+    request = server.last_request
+    assert request.json() == {
+        "messages": [{"role": "user", "content": "caf\u00e9"}],
+        "model": "m",
+        "seed": 0,
+        "logprobs": False,
+    }
+    assert "caf\u00e9".encode() in request.body  # raw UTF-8, not \u escapes
+    assert request.headers["Content-Length"] == str(len(request.body))
+
+
+# ---------------------------------------------------------------------------
+# Header values
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["a\r\nX-Evil: 1", "trailing\n", "\rleading", "nul\0byte"])
+def test_check_header_refuses_cr_lf_nul(value: str) -> None:
+    with pytest.raises(ValueError, match="X-Name"):
+        check_header("X-Name", value)
+
+
+def test_check_header_secret_value_is_not_quoted() -> None:
+    with pytest.raises(ValueError) as info:
+        check_header("api_key", "sk-do-not-print\n", secret=True)
+    assert "sk-do-not-print" not in str(info.value)
+    assert "api_key" in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["Bearer sk-abc", "", "caf\u00e9", "a\tb"])
+def test_check_header_accepts_ordinary_values(value: str) -> None:
+    check_header("X-Name", value)
+
+
+def test_check_header_refuses_non_strings() -> None:
+    with pytest.raises(TypeError, match="X-Name"):
+        check_header("X-Name", 5)
