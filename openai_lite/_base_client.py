@@ -51,6 +51,7 @@ Timeout = Union[float, Tuple[float, float]]
 """Seconds: one number for both, or ``(connect, read)``. For streams the read timeout bounds each wait for data."""
 
 DEFAULT_TIMEOUT: Tuple[float, float] = (5.0, 600.0)
+"""The client's default timeout: 5 s to connect, 600 s for each read."""
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 _user_agent: Optional[str] = None

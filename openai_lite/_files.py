@@ -14,7 +14,7 @@ import os
 import uuid
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Tuple, Union
 
-from ._errors import connection_error
+from ._errors import APIConnectionError, connection_error
 
 if TYPE_CHECKING:
     import requests
@@ -205,6 +205,10 @@ class MultipartBody:
         # requests sets Content-Length from len(); 0 would mean "unknown" to it as well.
         return self.length or 0
 
+    def __bool__(self) -> bool:
+        # Never falsy, even when len() is 0: requests.post(data=body) sends ``data or {}``.
+        return True
+
     def __iter__(self) -> Iterator[bytes]:
         while True:
             block = self.read(_BLOCK)
@@ -228,8 +232,16 @@ class MultipartBody:
             else:
                 if self._reader is None:
                     self._reader = segment.open()
-                piece = self._reader.read(want)
+                # Never more than the size len() announced, should the file have grown since.
+                announced = segment.size
+                piece = self._reader.read(want if announced is None else min(want, announced - self._offset))
+                self._offset += len(piece)
                 if not piece:
+                    if announced is not None and self._offset < announced:
+                        raise OSError(
+                            f"{segment.filename!r} ended after {self._offset} of the {announced} bytes it had "
+                            "when the upload was prepared: was it changed meanwhile?"
+                        )
                     segment.close()
                     self._next_segment()
                     continue
@@ -320,6 +332,12 @@ class BinaryResponse:
             raise error from exc
         finally:
             self.response.close()
+        if total_size is not None and done < total_size and not self.headers.get("content-encoding"):
+            # urllib3 1.x does not check Content-Length: a body cut short would pass for complete.
+            raise APIConnectionError(
+                f"The response body ended after {done} of its {total_size} bytes: the connection was cut short.",
+                request_id=self.request_id,
+            )
 
     def write_to_file(self, path: Union[str, os.PathLike[str]], progress: Optional[ProgressCallback] = None) -> None:
         """Stream the body into the file at ``path`` (created or truncated)."""

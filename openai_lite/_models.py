@@ -112,7 +112,8 @@ def _compile(cls: Type[Any]) -> _Plan:
             required.append(key)
         if key != field.name:
             renames.append((field.name, key))
-        elif no_default:
+        elif no_default or field.default_factory is not dataclasses.MISSING:
+            # (a default_factory leaves no class attribute to fall back on)
             fill.append(field.name)
         tp = _resolve(cls, field)
         conv = _converter(tp)
@@ -245,7 +246,13 @@ def _chooser(models: List[Type[Any]]) -> Callable[[Dict[str, Any]], Any]:
     key = _discriminator(plans)
     if key is not None:
         table = {value: model for model, plan in zip(models, plans) for value in plan.literals[key]}
-        return lambda obj: table.get(obj.get(key))
+
+        def pick(obj: Dict[str, Any]) -> Any:
+            value = obj.get(key)
+            # A list or object there names no member (and cannot be looked up).
+            return table.get(value) if not isinstance(value, (list, dict)) else None
+
+        return pick
 
     def best(obj: Dict[str, Any]) -> Any:
         present = obj.keys()

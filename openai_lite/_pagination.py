@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, FrozenSet, Generic, Iterator, List, Optional, Tuple, TypeVar
 
 __all__ = ["Page"]
 
@@ -21,7 +21,7 @@ class Page(Generic[R, T]):
     ``paging`` says how the next page is named: ``("after", "last_id")`` sends
     ``after=<result.last_id>``, ``("after", "next")`` uses ``result.next``,
     ``("after", "id")`` the ``id`` of the last item, ``("page", "next_page")``
-    sends ``page=<result.next_page>``.
+    sends ``page=<result.next_page>``; ``("", "")`` means the list has one page.
     """
 
     def __init__(
@@ -30,11 +30,15 @@ class Page(Generic[R, T]):
         fetch: Callable[[Dict[str, Any]], R],
         query: Dict[str, Any],
         paging: Tuple[str, str],
+        *,
+        _seen: FrozenSet[str] = frozenset(),
     ) -> None:
         self.result = result
         self._fetch = fetch
         self._query = query
         self._paging = paging
+        # The cursors (as sent) of the pages before this one: one coming back means the server loops.
+        self._seen = _seen
 
     @property
     def data(self) -> List[T]:
@@ -50,11 +54,13 @@ class Page(Generic[R, T]):
     def next_page(self) -> Optional[Page[R, T]]:
         """Fetch the page after this one; None on the last page."""
         cursor = _next_cursor(self.result, self._paging)
-        if cursor is None or cursor == self._query.get(self._paging[0]):
-            return None  # the same cursor again would loop forever
+        param = self._paging[0]
+        seen = self._seen | {str(self._query[param])} if param in self._query else self._seen
+        if cursor is None or str(cursor) in seen:
+            return None  # a cursor used before would loop forever (A, B, A, B ...)
         query = dict(self._query)
-        query[self._paging[0]] = cursor
-        return Page(self._fetch(query), self._fetch, query, self._paging)
+        query[param] = cursor
+        return Page(self._fetch(query), self._fetch, query, self._paging, _seen=seen)
 
     def iter_pages(self) -> Iterator[Page[R, T]]:
         """Yield this page and each following page, fetched on demand."""
@@ -73,6 +79,8 @@ class Page(Generic[R, T]):
 
 def _next_cursor(result: Any, paging: Tuple[str, str]) -> Any:
     param, source = paging
+    if not param:
+        return None
     if param == "page":
         # Usage/cost pages: next_page is null on the last page.
         return getattr(result, source, None) or None

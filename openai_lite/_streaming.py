@@ -9,7 +9,9 @@ And the HTTP response must be closed however iteration ends: at the end, on
 
 from __future__ import annotations
 
+import functools
 import json
+import zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
 
 from ._errors import APIConnectionError, APIError, connection_error
@@ -38,17 +40,22 @@ def iter_body(response: requests.Response) -> Iterator[bytes]:
         yield from raw.read_chunked(decode_content=True)
         return
     read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3
-    if read1 is None and not response.headers.get("content-encoding"):
-        # Older urllib3: the http.client response underneath has read1.
-        read1 = getattr(getattr(raw, "_fp", None), "read1", None)
-    if read1 is None:
+    if read1 is not None:
+        # requests leaves raw.decode_content off: a gzip stream would reach the parser compressed.
+        yield from iter(functools.partial(read1, _READ_SIZE, decode_content=True), b"")
+        return
+    # Older urllib3: the http.client response underneath has read1; gzip we undo ourselves.
+    fp_read1 = getattr(getattr(raw, "_fp", None), "read1", None)
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if fp_read1 is None or encoding not in ("identity", "gzip"):
         yield from raw.stream(_READ_SIZE, decode_content=True)
         return
-    while True:
-        data = read1(_READ_SIZE)
-        if not data:
-            return
-        yield data
+    gunzip = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding == "gzip" else None
+    for data in iter(functools.partial(fp_read1, _READ_SIZE), b""):
+        if gunzip is not None:
+            data = gunzip.decompress(data)
+        if data:
+            yield data
 
 
 def decoder(tp: Any, named_events: bool = False) -> Callable[[ServerSentEvent, Any], Any]:
@@ -114,6 +121,8 @@ def stream_error(event: ServerSentEvent, payload: Any, request_id: Optional[str]
     """
     if isinstance(payload, dict):
         info = payload.get("error")
+        if isinstance(info, str) and info:  # {"error": "..."}, as some compatible servers send
+            return APIError(info, body=payload, request_id=request_id)
         if not isinstance(info, dict):
             if event.event != "error" and payload.get("type") != "error":
                 return None

@@ -1,0 +1,433 @@
+"""The lenient JSON -> dataclass mechanism of ``_models.py``.
+
+Small dataclasses defined here exercise each rule through ``from_dict``; the rules that
+matter for the generated types are also checked on real responses from the client.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Literal, Optional, Union
+
+import pytest
+from _loopback import LoopbackServer, json_reply
+
+from openai_lite import BaseModel
+from openai_lite.types.chat import (
+    ChatCompletionResponseMessage,
+    CompletionUsage,
+    CreateChatCompletionResponse,
+    CreateChatCompletionResponseChoice,
+)
+from openai_lite.types.embeddings import CreateEmbeddingResponse, Embedding
+from openai_lite.types.models import Model
+
+# ---------------------------------------------------------------------------
+# Test types (module level, so that their string annotations resolve here)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Pet(BaseModel):
+    name: str
+    kind: Literal["cat", "dog"]
+    age: Optional[int] = None
+    tags: Optional[List[str]] = None
+
+
+@dataclass
+class Owner(BaseModel):
+    name: str
+    pets: List[Pet]
+    best_friend: Optional[Pet] = None
+    by_name: Optional[Dict[str, Pet]] = None
+    litters: Optional[List[List[Pet]]] = None
+
+
+@dataclass
+class TextPart(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
+@dataclass
+class ImagePart(BaseModel):
+    type: Literal["image_url", "image"]  # a member may own several discriminator values
+    url: Optional[str] = None
+
+
+@dataclass
+class Message(BaseModel):
+    content: Union[str, List[Union[TextPart, ImagePart]], None]
+    part: Optional[Union[TextPart, ImagePart]] = None
+
+
+@dataclass
+class Circle(BaseModel):
+    radius: float
+
+
+@dataclass
+class Rect(BaseModel):
+    width: float
+    height: float
+    label: Optional[str] = None
+
+
+@dataclass
+class Square(BaseModel):
+    width: float
+
+
+@dataclass
+class Drawing(BaseModel):
+    shapes: List[Union[Circle, Rect]]
+    main: Optional[Union[Square, Rect]] = None  # no discriminator; Rect's keys include Square's
+
+
+@dataclass
+class Node(BaseModel):
+    value: int
+    children: Optional[List[Node]] = None
+    parent: Optional[Node] = None
+
+
+@dataclass
+class Ping(BaseModel):
+    pong: Optional[Pong] = None
+
+
+@dataclass
+class Pong(BaseModel):
+    ping: Optional[Ping] = None
+
+
+@dataclass
+class Renamed(BaseModel):
+    type_: str = field(metadata={"json": "type"})
+    from_: Optional[Pet] = field(default=None, metadata={"json": "from"})
+
+
+@dataclass
+class WithFactory(BaseModel):
+    name: str
+    tags: List[str] = field(default_factory=list)
+
+
+PET = {"name": "Rex", "kind": "dog", "age": 3, "tags": ["good"]}
+
+
+# ---------------------------------------------------------------------------
+# Unknown, missing and mistyped data never break parsing
+# ---------------------------------------------------------------------------
+
+
+def test_unknown_fields_are_kept_as_attributes_and_in_to_dict() -> None:
+    data = {**PET, "microchip": {"id": 7}, "weird-key": 1}
+    owner = Owner.from_dict({"name": "Ann", "pets": [data], "since": 2019})
+    assert owner.since == 2019
+    pet = owner.pets[0]
+    assert isinstance(pet, Pet)
+    assert pet.microchip == {"id": 7}
+    assert getattr(pet, "weird-key") == 1
+    assert owner.to_dict()["since"] == 2019
+    assert pet.to_dict()["microchip"] == {"id": 7}
+
+
+def test_missing_fields_read_none() -> None:
+    pet = Pet.from_dict({})
+    assert (pet.name, pet.kind, pet.age, pet.tags) == (None, None, None, None)
+    assert Owner.from_dict({"name": "Ann"}).pets is None
+    assert Renamed.from_dict({}).type_ is None
+
+
+def test_missing_field_with_default_factory_reads_none() -> None:
+    # dataclass leaves no class attribute for a default_factory field: the parser must set it.
+    parsed = WithFactory.from_dict({"name": "x"})
+    assert parsed.tags is None
+    assert "WithFactory(" in repr(parsed)
+
+
+def test_unknown_enum_string_is_kept() -> None:
+    assert Pet.from_dict({"name": "Tweety", "kind": "bird"}).kind == "bird"
+
+
+@pytest.mark.parametrize(
+    ("data", "attribute", "expected"),
+    [
+        ({"name": 42}, "name", 42),
+        ({"kind": 1}, "kind", 1),
+        ({"age": "three"}, "age", "three"),
+        ({"tags": "good"}, "tags", "good"),
+        ({"tags": {"a": 1}}, "tags", {"a": 1}),
+    ],
+)
+def test_scalar_of_wrong_json_type_is_kept(data: Dict[str, Any], attribute: str, expected: Any) -> None:
+    assert getattr(Pet.from_dict(data), attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "attribute", "expected"),
+    [
+        ({"pets": "none"}, "pets", "none"),  # a list field given a string
+        ({"pets": {"name": "Rex"}}, "pets", {"name": "Rex"}),  # ... an object
+        ({"pets": [1, "x", None, [2]]}, "pets", [1, "x", None, [2]]),  # items that are not objects
+        ({"best_friend": "Rex"}, "best_friend", "Rex"),  # an object field given a string
+        ({"best_friend": [PET]}, "best_friend", [PET]),  # ... a list
+        ({"by_name": [PET]}, "by_name", [PET]),  # a map given a list
+        ({"by_name": {"a": 3}}, "by_name", {"a": 3}),  # a map of objects given numbers
+        ({"litters": [5, [6]]}, "litters", [5, [6]]),
+    ],
+)
+def test_container_of_wrong_json_type_is_kept(data: Dict[str, Any], attribute: str, expected: Any) -> None:
+    owner = Owner.from_dict({"name": "Ann", **data})
+    assert getattr(owner, attribute) == expected
+    assert owner.to_dict() == {"name": "Ann", **data}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["text", 3, ["a"], {"type": "nope"}, {"type": ["text"]}, {"type": {"x": 1}}, {"url": "u"}, [{"type": []}]],
+    ids=repr,
+)
+def test_union_value_of_any_shape_is_kept(value: Any) -> None:
+    # Including discriminators of a JSON type that cannot name a member (list, object).
+    message = Message.from_dict({"content": value, "part": value})
+    assert message.part == value
+    if isinstance(value, list):
+        assert message.content == value
+    assert Drawing.from_dict({"shapes": [value], "main": value}).main == value
+
+
+# ---------------------------------------------------------------------------
+# to_dict and nested conversion
+# ---------------------------------------------------------------------------
+
+
+def test_to_dict_returns_the_json_as_received() -> None:
+    data = {
+        "name": "Ann",
+        "pets": [PET, {"name": "Tom", "kind": "cat", "age": None, "extra": [1, {"b": None}]}],
+        "best_friend": None,
+        "by_name": {"rex": PET},
+        "litters": [[PET], []],
+        "unknown": {"deep": [1.5, True, None, "s"]},
+    }
+    original = copy.deepcopy(data)
+    owner = Owner.from_dict(data)
+    assert owner.to_dict() == original
+    assert json.loads(json.dumps(owner.to_dict())) == original
+    assert owner.pets[1].to_dict() == original["pets"][1]
+    assert data == original  # parsing did not modify its input
+
+
+def test_to_dict_of_an_instance_built_in_code() -> None:
+    owner = Owner(name="Ann", pets=[Pet(name="Rex", kind="dog")], by_name={"r": Pet(name="Rex", kind="dog", age=2)})
+    assert owner.to_dict() == {
+        "name": "Ann",
+        "pets": [{"name": "Rex", "kind": "dog"}],
+        "by_name": {"r": {"name": "Rex", "kind": "dog", "age": 2}},
+    }
+    assert Renamed(type_="t", from_=Pet(name="a", kind="cat")).to_dict() == {
+        "type": "t",
+        "from": {"name": "a", "kind": "cat"},
+    }
+
+
+def test_nested_lists_and_dicts_are_converted() -> None:
+    owner = Owner.from_dict(
+        {"name": "Ann", "pets": [PET], "best_friend": PET, "by_name": {"rex": PET}, "litters": [[PET, PET], [PET]]}
+    )
+    assert isinstance(owner.pets[0], Pet) and owner.pets[0].name == "Rex"
+    assert owner.pets[0].tags == ["good"]
+    assert isinstance(owner.best_friend, Pet)
+    assert isinstance(owner.by_name["rex"], Pet)
+    assert [[type(p) for p in litter] for litter in owner.litters] == [[Pet, Pet], [Pet]]
+    assert owner.best_friend._request_id is None and owner.best_friend._headers is None
+
+
+# ---------------------------------------------------------------------------
+# Unions, recursion, renames
+# ---------------------------------------------------------------------------
+
+
+def test_discriminated_union_dispatches_on_the_discriminator() -> None:
+    message = Message.from_dict(
+        {
+            "content": [
+                {"type": "text", "text": "hi"},
+                {"type": "image_url", "url": "u1"},
+                {"type": "image", "url": "u2"},
+                {"type": "audio", "data": "..."},  # a variant this library does not know
+                {"text": "no type"},
+            ],
+            "part": {"type": "image", "url": "u3"},
+        }
+    )
+    content = message.content
+    assert [type(p) for p in content] == [TextPart, ImagePart, ImagePart, dict, dict]
+    assert content[0].text == "hi"
+    assert (content[1].url, content[2].url) == ("u1", "u2")
+    assert content[3] == {"type": "audio", "data": "..."}
+    assert isinstance(message.part, ImagePart) and message.part.url == "u3"
+    assert Message.from_dict({"content": "plain text"}).content == "plain text"
+
+
+def test_discriminator_decides_even_when_fields_fit_another_member() -> None:
+    # Fields of a TextPart, but the discriminator names the image member.
+    part = Message.from_dict({"content": None, "part": {"type": "image", "text": "t"}}).part
+    assert isinstance(part, ImagePart)
+    # ... and even when the member's required fields are missing.
+    part = Message.from_dict({"content": None, "part": {"type": "text"}}).part
+    assert isinstance(part, TextPart) and part.text is None
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        ({"radius": 1.5}, Circle),
+        ({"width": 1, "height": 2}, Rect),
+        ({"width": 1, "height": 2, "label": "x", "radius": 3}, Rect),  # more keys in common than Circle
+        ({"width": 1}, dict),  # no member has all its required fields: kept as received
+        ({}, dict),
+    ],
+)
+def test_union_without_discriminator_picks_the_best_fit(shape: Dict[str, Any], expected: type) -> None:
+    result = Drawing.from_dict({"shapes": [shape]}).shapes[0]
+    assert type(result) is expected
+    if expected is dict:
+        assert result == shape
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [({"width": 1}, Square), ({"width": 1, "height": 2}, Rect), ({"width": 1, "label": "x"}, Square)],
+)
+def test_best_fit_prefers_the_member_sharing_the_most_keys(shape: Dict[str, Any], expected: type) -> None:
+    assert type(Drawing.from_dict({"shapes": [], "main": shape}).main) is expected
+
+
+def test_recursive_types() -> None:
+    tree = Node.from_dict(
+        {"value": 1, "children": [{"value": 2, "children": [{"value": 3}]}, {"value": 4, "parent": {"value": 1}}]}
+    )
+    assert isinstance(tree.children[0], Node)
+    assert isinstance(tree.children[0].children[0], Node)
+    assert tree.children[0].children[0].value == 3
+    assert tree.children[0].children[0].children is None
+    assert isinstance(tree.children[1].parent, Node) and tree.children[1].parent.value == 1
+
+    ping = Ping.from_dict({"pong": {"ping": {"pong": {}}}})
+    assert isinstance(ping.pong, Pong) and isinstance(ping.pong.ping, Ping) and isinstance(ping.pong.ping.pong, Pong)
+
+
+def test_field_renamed_with_json_metadata() -> None:
+    data = {"type": "special", "from": PET}
+    renamed = Renamed.from_dict(data)
+    assert renamed.type_ == "special"
+    assert isinstance(renamed.from_, Pet) and renamed.from_.name == "Rex"
+    assert renamed.to_dict() == data
+
+
+# ---------------------------------------------------------------------------
+# repr and equality
+# ---------------------------------------------------------------------------
+
+
+def test_repr_shows_the_declared_fields() -> None:
+    pet = Pet.from_dict({"name": "Rex", "kind": "dog", "extra": 1})
+    assert repr(pet) == "Pet(name='Rex', kind='dog', age=None, tags=None)"
+    assert repr(Owner.from_dict({"name": "A", "pets": [{"name": "B", "kind": "cat"}]})).startswith(
+        "Owner(name='A', pets=[Pet(name='B', kind='cat', age=None, tags=None)]"
+    )
+
+
+def test_equality() -> None:
+    assert Pet.from_dict(dict(PET)) == Pet.from_dict(dict(PET))
+    assert Pet.from_dict(dict(PET)) == Pet(name="Rex", kind="dog", age=3, tags=["good"])
+    assert Pet.from_dict(dict(PET)) != Pet.from_dict({**PET, "age": 4})
+    assert Pet.from_dict(dict(PET)) != PET  # not equal to its JSON
+    assert Owner.from_dict({"name": "A", "pets": [PET]}) == Owner.from_dict({"name": "A", "pets": [dict(PET)]})
+    with pytest.raises(TypeError):
+        hash(Pet.from_dict(PET))  # mutable, so unhashable
+
+
+# ---------------------------------------------------------------------------
+# Real responses through the client
+# ---------------------------------------------------------------------------
+
+
+COMPLETION = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 1700000000,
+    "model": "gpt-test",
+    "choices": [
+        {
+            "index": 0,
+            "finish_reason": "a_reason_added_later",  # unknown enum value
+            "message": {"role": "assistant", "content": "Hi", "refusal": None, "new_field": [1, 2]},
+            "logprobs": None,
+        },
+        {"index": "1", "finish_reason": "stop", "message": "not an object"},  # wrong JSON types
+    ],
+    "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7, "surprise": True},
+    "service_tier": None,
+    "top_level_extra": {"a": [1]},
+}
+
+
+def test_response_parsing_through_the_client(server: LoopbackServer, client: Any) -> None:
+    server.reply(json_reply(COMPLETION, headers={"x-request-id": "req_abc", "x-ratelimit-remaining": "99"}))
+    result = client.create_chat_completion(model="gpt-test", messages=[{"role": "user", "content": "Hi"}])
+
+    assert isinstance(result, CreateChatCompletionResponse)
+    assert result.to_dict() == COMPLETION
+    assert result.top_level_extra == {"a": [1]}
+    assert result.system_fingerprint is None  # missing
+
+    first, second = result.choices
+    assert isinstance(first, CreateChatCompletionResponseChoice)
+    assert first.finish_reason == "a_reason_added_later"
+    assert isinstance(first.message, ChatCompletionResponseMessage)
+    assert first.message.content == "Hi"
+    assert first.message.new_field == [1, 2]
+    assert first.message.tool_calls is None
+    assert second.index == "1"
+    assert second.message == "not an object"
+
+    assert isinstance(result.usage, CompletionUsage)
+    assert result.usage.total_tokens == 7 and result.usage.surprise is True
+
+    # The top-level result carries the response's request id and headers, nested ones do not.
+    assert result._request_id == "req_abc"
+    assert result._headers["x-ratelimit-remaining"] == "99"
+    assert result._headers["X-Request-Id"] == "req_abc"  # case-insensitive
+    assert first._request_id is None and first._headers is None
+    assert "_request_id" not in result.to_dict() and "_headers" not in result.to_dict()
+
+
+def test_request_id_and_headers_on_every_kind_of_result(server: LoopbackServer, client: Any) -> None:
+    server.reply(
+        json_reply({"id": "m", "object": "model", "created": 1, "owned_by": "o"}, headers={"x-request-id": "r1"}),
+        json_reply(
+            {
+                "object": "list",
+                "model": "emb",
+                "data": [{"object": "embedding", "index": 0, "embedding": [0.5, -1]}],
+                "usage": {"prompt_tokens": 1, "total_tokens": 1},
+            },
+            headers={"x-request-id": "r2"},
+        ),
+        json_reply({"object": "list", "data": [], "has_more": False}, headers={"x-request-id": "r3"}),
+    )
+    model = client.retrieve_model("m")
+    assert isinstance(model, Model) and (model._request_id, model._headers["x-request-id"]) == ("r1", "r1")
+    embedding = client.create_embedding(model="emb", input="x")
+    assert isinstance(embedding, CreateEmbeddingResponse) and isinstance(embedding.data[0], Embedding)
+    assert embedding.data[0].embedding == [0.5, -1]
+    assert embedding._request_id == "r2"
+    page = client.list_models()
+    assert page.result._request_id == "r3"
