@@ -14,6 +14,7 @@ import textwrap
 from typing import Any, Dict, List, Optional
 
 import pytest
+import requests
 from _loopback import LoopbackServer, json_reply, sse_event, sse_reply
 
 import openai_lite
@@ -21,14 +22,35 @@ import openai_lite
 PACKAGE_DIR = pathlib.Path(openai_lite.__file__).resolve().parent
 
 
-def run_python(code: str, cwd: pathlib.Path, pythonpath: Optional[str] = None, **env: str) -> Any:
-    """Run ``code`` in a fresh interpreter; it prints one JSON document, returned decoded."""
+def _dependency_dirs() -> List[str]:
+    """The site directories holding the runtime dependencies (and what requests imports)."""
+    import certifi
+    import charset_normalizer
+    import idna
+    import sseclient
+    import urllib3
+
+    modules = (requests, urllib3, idna, certifi, charset_normalizer, sseclient)
+    return sorted({os.path.dirname(os.path.dirname(os.path.abspath(m.__file__ or ""))) for m in modules})
+
+
+def run_python(
+    code: str, cwd: pathlib.Path, pythonpath: Optional[str] = None, isolated: bool = False, **env: str
+) -> Any:
+    """Run ``code`` in a fresh interpreter; it prints one JSON document, returned decoded.
+
+    ``isolated`` hides site-packages (``-S``) except for the runtime dependencies, so that an
+    installed openai_lite (an editable install in CI) cannot be found.
+    """
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    if pythonpath is not None:
-        environ["PYTHONPATH"] = pythonpath
+    paths = [pythonpath] if pythonpath is not None else []
+    if isolated:
+        paths += _dependency_dirs()
+    if paths:
+        environ["PYTHONPATH"] = os.pathsep.join(paths)
     environ.update(env)
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, *(["-S"] if isolated else []), "-c", textwrap.dedent(code)],
         cwd=str(cwd),
         env=environ,
         capture_output=True,
@@ -98,7 +120,7 @@ def test_vendored_copy_works(tmp_path: pathlib.Path, server: LoopbackServer) -> 
             "absolute_imports": RecordAbsoluteImports.attempts,
         }}))
     """
-    result = run_python(code, cwd=tmp_path, pythonpath=str(tmp_path))
+    result = run_python(code, cwd=tmp_path, pythonpath=str(tmp_path), isolated=True)
 
     assert result["top_level"] is False
     assert pathlib.Path(result["file"]).resolve() == (vendor / "openai_lite" / "__init__.py").resolve()
