@@ -12,7 +12,7 @@ import http.client
 import json
 import math
 import os
-import platform
+import sys
 import time
 import typing
 from typing import (
@@ -55,13 +55,16 @@ DEFAULT_TIMEOUT: Tuple[float, float] = (5.0, 600.0)
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 _user_agent: Optional[str] = None
+_IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM"}
 
 
 def _default_user_agent() -> str:
     global _user_agent
     if _user_agent is None:
         _user_agent = (
-            f"openai-lite/{__version__} {platform.python_implementation()}/{platform.python_version()} "
+            # (platform.python_implementation() would cost a millisecond of import time)
+            f"openai-lite/{__version__} {_IMPLEMENTATIONS.get(sys.implementation.name, sys.implementation.name)}/"
+            f"{'.'.join(map(str, sys.version_info[:3]))} "
             f"requests/{requests.__version__}"
         )
     return _user_agent

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
-import uuid
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._errors import APIConnectionError, connection_error
@@ -169,7 +168,7 @@ class MultipartBody:
         files: List[Tuple[str, FileInput]],
         progress: Optional[ProgressCallback] = None,
     ) -> None:
-        self.boundary = uuid.uuid4().hex
+        self.boundary = os.urandom(16).hex()  # (uuid would cost an import)
         self.content_type = f"multipart/form-data; boundary={self.boundary}"
         self.progress = progress
         # The body is a list of segments: bytes, or a file part streamed in between.

@@ -11,10 +11,15 @@ kept as it came, and an unknown variant of a union stays a plain ``dict``.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import typing
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, Type, TypeVar
+
+if TYPE_CHECKING:
+    import dataclasses
+
+# dataclasses (which imports inspect, ast and dis) loads with the first types
+# module, not with `import openai_lite`: it is a third of our import time.
 
 __all__ = ["BaseModel", "convert"]
 
@@ -36,15 +41,20 @@ class BaseModel:
     def __repr__(self) -> str:
         # Generated once here instead of per class by @dataclass: that halves
         # the time a types module takes to import.
-        fields = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._field_names())
         return f"{type(self).__name__}({fields})"
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return all(getattr(self, name) == getattr(other, name) for name in self._field_names())
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a dataclass with eq
+
+    def _field_names(self) -> List[str]:
+        import dataclasses  # loaded already: the subclass is a dataclass
+
+        return [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
 
     @classmethod
     def from_dict(cls: Type[M], data: Mapping[str, Any]) -> M:
@@ -96,6 +106,8 @@ def _build(cls: Type[Any], data: Any) -> Any:
 
 
 def _compile(cls: Type[Any]) -> _Plan:
+    import dataclasses
+
     plan = _Plan()
     # Store it before resolving field types so that recursive types find it.
     cls.__plan__ = plan
@@ -294,6 +306,8 @@ def convert(tp: Any, data: Any) -> Any:
 
 
 def _dump(value: Any) -> Any:
+    import dataclasses
+
     if isinstance(value, BaseModel):
         raw = value.__dict__.get("_raw")
         if raw is not None:
