@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from ._api.chat import ChatAPI
-from ._api.embeddings import EmbeddingsAPI
-from ._api.models import ModelsAPI
+from ._api import APIMethods
 
 __all__ = ["Client"]
 
 
-class Client(ChatAPI, EmbeddingsAPI, ModelsAPI):
+class Client(APIMethods):
     """A client for the OpenAI API and servers that speak it.
 
     ``Client(api_key=None, *, organization=None, project=None, base_url=None,
     timeout=None, max_retries=2, default_headers=None, default_query=None,
-    session=None, initial_retry_delay=0.5, max_retry_delay=8.0)``
+    session=None, initial_retry_delay=0.5, max_retry_delay=8.0,
+    admin_api_key=None)``
+
+    Every operation of the API is a method named after its ``operationId``
+    (``create_chat_completion``, ``list_files`` ...; see API.md).
 
     Unset arguments come from ``OPENAI_API_KEY``, ``OPENAI_ORG_ID``,
-    ``OPENAI_PROJECT_ID`` and ``OPENAI_BASE_URL`` (default
-    ``https://api.openai.com/v1``). ``api_key`` may be a callable, called for
+    ``OPENAI_PROJECT_ID``, ``OPENAI_BASE_URL`` (default
+    ``https://api.openai.com/v1``) and ``OPENAI_ADMIN_KEY`` (the key of the
+    administration operations). ``api_key`` may be a callable, called for
     every request (rotating keys). ``timeout`` is seconds, or ``(connect,
     read)``; the default is ``(5, 600)``. Failed requests are retried up to
     ``max_retries`` times with exponential backoff (see the README).

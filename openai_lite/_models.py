@@ -218,7 +218,9 @@ def _make_converter(tp: Any) -> Optional[Converter]:
             return None
         return lambda value: {k: value_conv(v) for k, v in value.items()} if type(value) is dict else value
     if origin is typing.Union:
-        members = [a for a in args if a is not _NONE]
+        # Generated aliases name their members in quotes: Union["A", "B"].
+        members = [_lookup(a.__forward_arg__) if isinstance(a, typing.ForwardRef) else a for a in args]
+        members = [m for m in members if m is not _NONE]
         if len(members) == 1:
             return _converter(members[0])
         return _union_converter(members)

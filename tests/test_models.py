@@ -19,7 +19,7 @@ from openai_lite.types.chat import (
     ChatCompletionResponseMessage,
     CompletionUsage,
     CreateChatCompletionResponse,
-    CreateChatCompletionResponseChoice,
+    CreateChatCompletionResponseChoicesItem,
 )
 from openai_lite.types.embeddings import CreateEmbeddingResponse, Embedding
 from openai_lite.types.models import Model
@@ -389,7 +389,7 @@ def test_response_parsing_through_the_client(server: LoopbackServer, client: Any
     assert result.system_fingerprint is None  # missing
 
     first, second = result.choices
-    assert isinstance(first, CreateChatCompletionResponseChoice)
+    assert isinstance(first, CreateChatCompletionResponseChoicesItem)
     assert first.finish_reason == "a_reason_added_later"
     assert isinstance(first.message, ChatCompletionResponseMessage)
     assert first.message.content == "Hi"

@@ -1,4 +1,4 @@
-"""Lazy pagination: ``list_models()`` and ``Page`` with every cursor strategy, against the loopback server."""
+"""Lazy pagination: ``list_files()`` and ``Page`` with every cursor strategy, against the loopback server."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from _loopback import LoopbackServer, Recorded, Reply, json_reply
 
 import openai_lite
 from openai_lite import BaseModel, Page
+from openai_lite.types.files import ListFilesResponse, OpenAIFile
 from openai_lite.types.models import ListModelsResponse, Model
 
 
@@ -25,15 +26,15 @@ class ThingList(BaseModel):
     has_more: Optional[bool] = None
 
 
-def model(id: str) -> Dict[str, Any]:
-    return {"id": id, "object": "model", "created": 1, "owned_by": "me"}
+def file(id: str) -> Dict[str, Any]:
+    return {"id": id, "object": "file", "bytes": 1, "created_at": 1, "filename": "a.jsonl", "purpose": "batch"}
 
 
-def models_page(ids: List[str], has_more: bool) -> Reply:
+def files_page(ids: List[str], has_more: bool) -> Reply:
     return json_reply(
         {
             "object": "list",
-            "data": [model(i) for i in ids],
+            "data": [file(i) for i in ids],
             "first_id": ids[0] if ids else None,
             "last_id": ids[-1] if ids else None,
             "has_more": has_more,
@@ -46,30 +47,30 @@ def queries(server: LoopbackServer) -> List[Dict[str, List[str]]]:
 
 
 # ---------------------------------------------------------------------------
-# list_models
+# list_files (cursor: after=<last_id>)
 # ---------------------------------------------------------------------------
 
 
-def test_list_models_walks_every_page_lazily(server: LoopbackServer, client: Any) -> None:
-    server.reply(models_page(["m1", "m2"], True), models_page(["m3"], True), models_page(["m4"], False))
-    page = client.list_models()
+def test_list_files_walks_every_page_lazily(server: LoopbackServer, client: Any) -> None:
+    server.reply(files_page(["m1", "m2"], True), files_page(["m3"], True), files_page(["m4"], False))
+    page = client.list_files()
     assert isinstance(page, Page)
-    assert isinstance(page.result, ListModelsResponse)
+    assert isinstance(page.result, ListFilesResponse)
     assert len(server.requests) == 1
 
     # (item, number of requests made when the item was handed over)
     seen: List[Tuple[str, int]] = []
     for item in page:
-        assert isinstance(item, Model)
+        assert isinstance(item, OpenAIFile)
         seen.append((item.id, len(server.requests)))
     assert seen == [("m1", 1), ("m2", 1), ("m3", 2), ("m4", 3)]
     assert queries(server) == [{}, {"after": ["m2"]}, {"after": ["m3"]}]
-    assert all(r.path == "/v1/models" for r in server.requests)
+    assert all(r.path == "/v1/files" for r in server.requests)
 
 
-def test_list_models_iterator_fetches_nothing_ahead(server: LoopbackServer, client: Any) -> None:
-    server.reply(models_page(["m1"], True), models_page(["m2"], False))
-    items = iter(client.list_models())
+def test_list_files_iterator_fetches_nothing_ahead(server: LoopbackServer, client: Any) -> None:
+    server.reply(files_page(["m1"], True), files_page(["m2"], False))
+    items = iter(client.list_files())
     assert next(items).id == "m1"
     assert len(server.requests) == 1  # the second page is not fetched before it is needed
     assert next(items).id == "m2"
@@ -80,8 +81,8 @@ def test_list_models_iterator_fetches_nothing_ahead(server: LoopbackServer, clie
 
 
 def test_page_properties(server: LoopbackServer, client: Any) -> None:
-    server.reply(models_page(["m1", "m2"], True), models_page([], False))
-    page = client.list_models()
+    server.reply(files_page(["m1", "m2"], True), files_page([], False))
+    page = client.list_files()
     assert [m.id for m in page.data] == ["m1", "m2"]
     assert page.has_more is True
     assert repr(page) == "<Page of 2 items, has_more=True>"
@@ -90,8 +91,8 @@ def test_page_properties(server: LoopbackServer, client: Any) -> None:
 
 
 def test_next_page_and_iter_pages(server: LoopbackServer, client: Any) -> None:
-    server.reply(models_page(["m1"], True), models_page(["m2"], True), models_page(["m3"], False))
-    first = client.list_models()
+    server.reply(files_page(["m1"], True), files_page(["m2"], True), files_page(["m3"], False))
+    first = client.list_files()
     pages = first.iter_pages()
     assert next(pages) is first
     assert len(server.requests) == 1
@@ -105,18 +106,32 @@ def test_next_page_and_iter_pages(server: LoopbackServer, client: Any) -> None:
 
 
 def test_error_while_fetching_a_later_page(server: LoopbackServer, client: Any) -> None:
-    server.reply(models_page(["m1"], True), json_reply({"error": {"message": "boom"}}, status=500))
+    server.reply(files_page(["m1"], True), json_reply({"error": {"message": "boom"}}, status=500))
     received = []
     with pytest.raises(openai_lite.InternalServerError):
-        for item in client.list_models():
+        for item in client.list_files():
             received.append(item.id)
     assert received == ["m1"]
 
 
-def test_list_models_extra_query_is_sent_on_every_page(server: LoopbackServer, client: Any) -> None:
-    server.reply(models_page(["m1"], True), models_page(["m2"], False))
-    assert [m.id for m in client.list_models(extra_query={"limit": 1})] == ["m1", "m2"]
-    assert queries(server) == [{"limit": ["1"]}, {"limit": ["1"], "after": ["m1"]}]
+def test_list_files_extra_query_is_sent_on_every_page(server: LoopbackServer, client: Any) -> None:
+    server.reply(files_page(["m1"], True), files_page(["m2"], False))
+    assert [m.id for m in client.list_files(extra_query={"purpose": "batch"}, limit=1)] == ["m1", "m2"]
+    assert queries(server) == [
+        {"limit": ["1"], "purpose": ["batch"]},
+        {"limit": ["1"], "after": ["m1"], "purpose": ["batch"]},
+    ]
+
+
+def test_list_models_is_one_page(server: LoopbackServer, client: Any) -> None:
+    # The API's model list has no cursor: still a Page, iterated without a second request.
+    listed = {"id": "m1", "object": "model", "created": 1, "owned_by": "o"}
+    server.reply(json_reply({"object": "list", "data": [listed]}))
+    page = client.list_models()
+    assert isinstance(page.result, ListModelsResponse)
+    assert [m.id for m in page] == ["m1"] and all(isinstance(m, Model) for m in page.data)
+    assert page.has_more is False and page.next_page() is None
+    assert len(server.requests) == 1
 
 
 # ---------------------------------------------------------------------------

@@ -302,7 +302,7 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         text_response=text_response,
         stream_events=stream_events,
         named_events=stream_events is not None and _named_events(spec, stream_events),
-        paging=_paging(spec, http, params, response_schema),
+        paging=_paging(spec, op["operationId"], http, params, response_schema),
         headers=headers,
         accept=accept,
     )
@@ -334,8 +334,9 @@ def _response(
 
 
 def _paging(
-    spec: Spec, http: str, params: List[Param], response: Optional[Dict[str, Any]]
+    spec: Spec, operation_id: str, http: str, params: List[Param], response: Optional[Dict[str, Any]]
 ) -> Optional[Tuple[str, str]]:
+    """How the next page is asked for: (query parameter, where its value comes from); ("", "") for one page."""
     if http != "get" or response is None:
         return None
     names = {p.name for p in params if p.location == "query"}
@@ -345,7 +346,8 @@ def _paging(
     if "page" in names and "next_page" in props:
         return ("page", "next_page")
     if "after" not in names or "has_more" not in props:
-        return None
+        # A list with no cursor (list_models): still a Page, so it iterates like the others.
+        return ("", "") if operation_id.startswith("list") else None
     for source in ("last_id", "next"):
         if source in props:
             return ("after", source)
@@ -536,10 +538,12 @@ class Types:
         # Inline types below a schema used in both modes get the Param suffix in their request form too.
         suffix = self.modes.get(source, set()) >= {REQ, RESP}
         if "$ref" not in plain and self.spec.is_object(plain):
-            self._class(name, plain, _Ctx(name, mode, area, suffix), description)
+            # Inline types below derive their names from the schema's own name, not
+            # from its Param form (so a "Param" suffix appears once, at the end).
+            self._class(name, plain, _Ctx(type_name(source), mode, area, suffix), description)
             return
         # Aliases: their right-hand side is evaluated at run time, so names in it are quoted.
-        rhs = self.annotation(schema, _Ctx(name, mode, area, suffix), quote=True)
+        rhs = self.annotation(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
         self._add(TypeDef(name, "alias", area, description, alias=rhs, source=source,
                           structural=self.structural(schema)))
 
