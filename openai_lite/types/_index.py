@@ -1648,6 +1648,7 @@ AREA_OF = {
     "WebhookEvalRunFailedData": "webhooks",
     "WebhookEvalRunSucceeded": "webhooks",
     "WebhookEvalRunSucceededData": "webhooks",
+    "WebhookEvent": "webhooks",
     "WebhookFineTuningJobCancelled": "webhooks",
     "WebhookFineTuningJobCancelledData": "webhooks",
     "WebhookFineTuningJobFailed": "webhooks",

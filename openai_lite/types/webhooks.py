@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Literal, Optional
+from typing import List, Literal, Optional, Union
 
 from .._models import BaseModel
 
@@ -494,3 +494,24 @@ class WebhookResponseIncompleteData(BaseModel):
 
     id: str
     """The unique ID of the model response."""
+
+
+WebhookEvent = Union[
+    "WebhookBatchCancelled",
+    "WebhookBatchCompleted",
+    "WebhookBatchExpired",
+    "WebhookBatchFailed",
+    "WebhookEvalRunCanceled",
+    "WebhookEvalRunFailed",
+    "WebhookEvalRunSucceeded",
+    "WebhookFineTuningJobCancelled",
+    "WebhookFineTuningJobFailed",
+    "WebhookFineTuningJobSucceeded",
+    "WebhookLiveCallIncoming",
+    "WebhookRealtimeCallIncoming",
+    "WebhookResponseCancelled",
+    "WebhookResponseCompleted",
+    "WebhookResponseFailed",
+    "WebhookResponseIncomplete",
+]
+"""Any webhook event the API sends; ``unwrap_webhook`` returns one, chosen by its ``type``."""

@@ -40,6 +40,7 @@ def generate(root: Path) -> Dict[str, str]:
     for name in sorted(spec.schemas):
         for mode in sorted(types.modes.get(name) or {RESP}):
             types.component(name, mode)
+    types.webhook_union(raw.get("webhooks", {}))
     by_area: Dict[str, List[Method]] = {}
     for op in ops:
         methods = by_area.setdefault(op.area, [])

@@ -587,6 +587,15 @@ class Types:
                                   structural=self.structural(schema)))
         return self._inline[key]
 
+    def webhook_union(self, webhooks: Dict[str, Any]) -> None:
+        """``WebhookEvent``: the union of every webhook payload the spec declares (by ``type``)."""
+        refs = sorted({ref_name(w["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+                       for w in webhooks.values()})
+        members = ", ".join(f'"{self.component(r, RESP)}"' for r in refs)
+        description = "Any webhook event the API sends; ``unwrap_webhook`` returns one, chosen by its ``type``."
+        self._add(TypeDef(self._unique("WebhookEvent"), "alias", "webhooks", description,
+                          alias=f"Union[{members}]", source="WebhookEvent", structural=True))
+
     def _add(self, tdef: TypeDef) -> None:
         self.defs[tdef.name] = tdef
         self.order.setdefault(tdef.area, []).append(tdef.name)
