@@ -8,6 +8,7 @@ endpoint methods (generated, in ``_api``) only describe their operation.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import math
@@ -119,6 +120,15 @@ class BaseClient:
         self.default_query: Dict[str, Any] = dict(default_query or {})
         self._owns_session = session is None
         self._session = session if session is not None else self._new_session()
+        # What requests would work out for every request from the environment
+        # (HTTP(S)_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE, unless trust_env is off)
+        # and the session (proxies, verify, cert). Every call goes to the same
+        # host, so it is resolved once, here, instead of on each call.
+        self._transport = {
+            k: v
+            for k, v in self._session.merge_environment_settings(self._base_url, {}, None, None, None).items()
+            if k != "stream"
+        }
 
         self._static_headers = self._build_static_headers()
         # What with_options() starts from: the settings as resolved (env read once, here).
@@ -314,23 +324,18 @@ class BaseClient:
         secret: str,
     ) -> requests.Response:
         """Send with retries; return a 2xx response or raise."""
-        session = self._session
-        prepared = session.prepare_request(requests.Request(method, url, headers=headers, data=data))
-        # Our URL is already encoded; requests would re-quote it and turn an
-        # escaped dot segment (%2E%2E) back into "..", which servers resolve.
-        prepared.url = url
-        settings = session.merge_environment_settings(prepared.url, {}, stream, None, None)
+        prepared, send = self._prepare(method, url, headers, data)
         context = f"{method} {path}"
         attempt = 0
         while True:
             started = time.monotonic()
             try:
-                response = session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
+                response = send(prepared, stream=stream, timeout=timeout, **self._transport)
                 status = response.status_code
                 if not 200 <= status < 300:
                     body = decode_error_body(response)  # reads (and so releases) the connection
                 elif not stream:
-                    _check_complete(response)
+                    _read_body(response)  # here, so that a failure on the way is retried
             except Exception as exc:
                 error = connection_error(exc, context)
                 if error is None:
@@ -354,6 +359,49 @@ class BaseClient:
                 attempt += 1
                 continue
             raise status_error(response, redact=secret)
+
+    def _prepare(
+        self, method: str, url: str, headers: Dict[str, Optional[str]], data: Union[bytes, MultipartBody, None]
+    ) -> Tuple[requests.PreparedRequest, Callable[..., requests.Response]]:
+        """The request to send, and the function to send it with.
+
+        Usually the request is built here and handed straight to the adapter
+        the session has mounted for the URL: ``Session.prepare_request`` and
+        ``Session.send`` would merge settings that never change between our
+        calls, which costs more than the rest of a call. A session with
+        ``auth``, response hooks or cookies goes the whole way through
+        ``Session.send`` so that they take effect. Redirects are never followed
+        (the API does not redirect, and a key must not follow one elsewhere).
+        """
+        session = self._session
+        if session.auth is not None or session.hooks.get("response") or session.cookies:
+            prepared = session.prepare_request(requests.Request(method, url, headers=headers, data=data))
+            # Our URL is already encoded; requests would re-quote it and turn an
+            # escaped dot segment (%2E%2E) back into "..", which servers resolve.
+            prepared.url = url
+            return prepared, functools.partial(session.send, allow_redirects=False)
+        merged = requests.structures.CaseInsensitiveDict(session.headers)
+        for name, value in headers.items():
+            if value is None:
+                merged.pop(name, None)  # None removes a header, the session's included
+            else:
+                merged[name] = value
+        # The framing headers requests' prepare_body would set.
+        if isinstance(data, bytes):
+            merged["Content-Length"] = str(len(data))
+        elif data is not None:
+            if data.length is not None:
+                merged["Content-Length"] = str(data.length)
+            else:
+                merged["Transfer-Encoding"] = "chunked"
+        elif method not in ("GET", "HEAD"):
+            merged["Content-Length"] = "0"
+        prepared = requests.PreparedRequest()
+        prepared.method = method
+        prepared.url = url
+        prepared.headers = merged  # type: ignore[assignment]  # (session headers may hold bytes values)
+        prepared.body = data  # type: ignore[assignment]  # (requests streams any object with read())
+        return prepared, session.get_adapter(url).send
 
     def _sleep_before_retry(
         self, attempt: int, headers: Optional[Mapping[str, str]], context: str, reason: str
@@ -461,13 +509,13 @@ def _multipart(payload: Dict[str, Any], files: Tuple[str, ...]) -> MultipartBody
     return MultipartBody(fields, parts)
 
 
-def _check_complete(response: requests.Response) -> None:
-    """Raise if the body is shorter than its Content-Length (urllib3 1.x does not check)."""
+def _read_body(response: requests.Response) -> None:
+    """Read the whole body; raise if it is shorter than its Content-Length (urllib3 1.x does not check)."""
+    content = response.content
     expected = response.headers.get("content-length")
     if expected and expected.isdigit() and not response.headers.get("content-encoding"):
-        got = len(response.content)
-        if got < int(expected):
-            raise http.client.IncompleteRead(response.content, int(expected) - got)
+        if len(content) < int(expected):
+            raise http.client.IncompleteRead(content, int(expected) - len(content))
 
 
 def _normalized_url(url: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, TypedDict, Unio
 from .._models import BaseModel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AdminApiKey(BaseModel):
     """Represents an individual Admin API key in an org."""
 
@@ -36,7 +36,7 @@ class AdminApiKey(BaseModel):
     last_used_at: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AdminApiKeyOwner(BaseModel):
     """Part of ``AdminApiKey.owner``."""
 
@@ -59,7 +59,7 @@ class AdminApiKeyOwner(BaseModel):
     """Always `owner`"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AdminApiKeyCreateResponse(BaseModel):
     """A response object."""
 
@@ -88,7 +88,7 @@ class AdminApiKeyCreateResponse(BaseModel):
     last_used_at: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApiKeyList(BaseModel):
     """A response object."""
 
@@ -103,7 +103,7 @@ class ApiKeyList(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssignedRoleDetails(BaseModel):
     """Detailed information about a role assignment entry returned when listing assignments."""
 
@@ -144,7 +144,7 @@ class AssignedRoleDetails(BaseModel):
     """Principals from which the role assignment is inherited, when available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssignedRoleDetailsAssignmentSourcesItem(BaseModel):
     """Part of ``AssignedRoleDetails.assignment_sources``."""
 
@@ -153,7 +153,7 @@ class AssignedRoleDetailsAssignmentSourcesItem(BaseModel):
     principal_type: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLog(BaseModel):
     """A log of a user action or configuration change within this organization."""
 
@@ -548,7 +548,7 @@ AuditLogEventType = Literal[
 """The event type."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProject(BaseModel):
     """The project that the action was scoped to. Absent for actions not scoped to projects. Note that
     any admin actions taken via Admin API keys are associated with the default project.
@@ -561,7 +561,7 @@ class AuditLogProject(BaseModel):
     """The project title."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogActor(BaseModel):
     """The actor who performed the audit logged action."""
 
@@ -573,7 +573,7 @@ class AuditLogActor(BaseModel):
     api_key: Optional[AuditLogActorApiKey] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogActorSession(BaseModel):
     """The session in which the audit logged action was performed."""
 
@@ -583,7 +583,7 @@ class AuditLogActorSession(BaseModel):
     """The IP address from which the action was performed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogActorUser(BaseModel):
     """The user who performed the audit logged action."""
 
@@ -594,7 +594,7 @@ class AuditLogActorUser(BaseModel):
     """The user email."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogActorApiKey(BaseModel):
     """The API Key used to perform the audit logged action."""
 
@@ -609,7 +609,7 @@ class AuditLogActorApiKey(BaseModel):
     service_account: Optional[AuditLogActorServiceAccount] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogActorServiceAccount(BaseModel):
     """The service account that performed the audit logged action."""
 
@@ -617,7 +617,7 @@ class AuditLogActorServiceAccount(BaseModel):
     """The service account id."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogApiKeyCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -628,7 +628,7 @@ class AuditLogApiKeyCreated(BaseModel):
     """The payload used to create the API key."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogApiKeyCreatedData(BaseModel):
     """The payload used to create the API key."""
 
@@ -636,7 +636,7 @@ class AuditLogApiKeyCreatedData(BaseModel):
     """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogApiKeyUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -647,7 +647,7 @@ class AuditLogApiKeyUpdated(BaseModel):
     """The payload used to update the API key."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogApiKeyUpdatedChangesRequested(BaseModel):
     """The payload used to update the API key."""
 
@@ -655,7 +655,7 @@ class AuditLogApiKeyUpdatedChangesRequested(BaseModel):
     """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogApiKeyDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -663,7 +663,7 @@ class AuditLogApiKeyDeleted(BaseModel):
     """The tracking ID of the API key."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCheckpointPermissionCreated(BaseModel):
     """The project and fine-tuned model checkpoint that the checkpoint permission was created for."""
 
@@ -674,7 +674,7 @@ class AuditLogCheckpointPermissionCreated(BaseModel):
     """The payload used to create the checkpoint permission."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCheckpointPermissionCreatedData(BaseModel):
     """The payload used to create the checkpoint permission."""
 
@@ -685,7 +685,7 @@ class AuditLogCheckpointPermissionCreatedData(BaseModel):
     """The ID of the fine-tuned model checkpoint."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCheckpointPermissionDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -693,7 +693,7 @@ class AuditLogCheckpointPermissionDeleted(BaseModel):
     """The ID of the checkpoint permission."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogExternalKeyRegistered(BaseModel):
     """The details for events with this `type`."""
 
@@ -704,7 +704,7 @@ class AuditLogExternalKeyRegistered(BaseModel):
     """The configuration for the external key."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogExternalKeyRemoved(BaseModel):
     """The details for events with this `type`."""
 
@@ -712,7 +712,7 @@ class AuditLogExternalKeyRemoved(BaseModel):
     """The ID of the external key configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogGroupCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -723,7 +723,7 @@ class AuditLogGroupCreated(BaseModel):
     """Information about the created group."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogGroupCreatedData(BaseModel):
     """Information about the created group."""
 
@@ -731,7 +731,7 @@ class AuditLogGroupCreatedData(BaseModel):
     """The group name."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogGroupUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -742,7 +742,7 @@ class AuditLogGroupUpdated(BaseModel):
     """The payload used to update the group."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogGroupUpdatedChangesRequested(BaseModel):
     """The payload used to update the group."""
 
@@ -750,7 +750,7 @@ class AuditLogGroupUpdatedChangesRequested(BaseModel):
     """The updated group name."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogGroupDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -758,7 +758,7 @@ class AuditLogGroupDeleted(BaseModel):
     """The ID of the group."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogScimEnabled(BaseModel):
     """The details for events with this `type`."""
 
@@ -766,7 +766,7 @@ class AuditLogScimEnabled(BaseModel):
     """The ID of the SCIM was enabled for."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogScimDisabled(BaseModel):
     """The details for events with this `type`."""
 
@@ -774,7 +774,7 @@ class AuditLogScimDisabled(BaseModel):
     """The ID of the SCIM was disabled for."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogInviteSent(BaseModel):
     """The details for events with this `type`."""
 
@@ -785,7 +785,7 @@ class AuditLogInviteSent(BaseModel):
     """The payload used to create the invite."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogInviteSentData(BaseModel):
     """The payload used to create the invite."""
 
@@ -796,7 +796,7 @@ class AuditLogInviteSentData(BaseModel):
     """The role the email was invited to be. Is either `owner` or `member`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogInviteAccepted(BaseModel):
     """The details for events with this `type`."""
 
@@ -804,7 +804,7 @@ class AuditLogInviteAccepted(BaseModel):
     """The ID of the invite."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogInviteDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -812,7 +812,7 @@ class AuditLogInviteDeleted(BaseModel):
     """The ID of the invite."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogIpAllowlistCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -826,7 +826,7 @@ class AuditLogIpAllowlistCreated(BaseModel):
     """The IP addresses or CIDR ranges included in the configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogIpAllowlistUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -837,7 +837,7 @@ class AuditLogIpAllowlistUpdated(BaseModel):
     """The updated set of IP addresses or CIDR ranges in the configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogIpAllowlistDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -851,7 +851,7 @@ class AuditLogIpAllowlistDeleted(BaseModel):
     """The IP addresses or CIDR ranges that were in the configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogIpAllowlistConfigActivated(BaseModel):
     """The details for events with this `type`."""
 
@@ -859,7 +859,7 @@ class AuditLogIpAllowlistConfigActivated(BaseModel):
     """The configurations that were activated."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogIpAllowlistConfigActivatedConfigsItem(BaseModel):
     """Part of ``AuditLogIpAllowlistConfigActivated.configs``."""
 
@@ -870,7 +870,7 @@ class AuditLogIpAllowlistConfigActivatedConfigsItem(BaseModel):
     """The name of the IP allowlist configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogIpAllowlistConfigDeactivated(BaseModel):
     """The details for events with this `type`."""
 
@@ -878,7 +878,7 @@ class AuditLogIpAllowlistConfigDeactivated(BaseModel):
     """The configurations that were deactivated."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogIpAllowlistConfigDeactivatedConfigsItem(BaseModel):
     """Part of ``AuditLogIpAllowlistConfigDeactivated.configs``."""
 
@@ -889,7 +889,7 @@ class AuditLogIpAllowlistConfigDeactivatedConfigsItem(BaseModel):
     """The name of the IP allowlist configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogLoginFailed(BaseModel):
     """The details for events with this `type`."""
 
@@ -900,7 +900,7 @@ class AuditLogLoginFailed(BaseModel):
     """The error message of the failure."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogLogoutFailed(BaseModel):
     """The details for events with this `type`."""
 
@@ -911,7 +911,7 @@ class AuditLogLogoutFailed(BaseModel):
     """The error message of the failure."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogOrganizationUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -922,7 +922,7 @@ class AuditLogOrganizationUpdated(BaseModel):
     """The payload used to update the organization settings."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogOrganizationUpdatedChangesRequested(BaseModel):
     """The payload used to update the organization settings."""
 
@@ -954,7 +954,7 @@ class AuditLogOrganizationUpdatedChangesRequested(BaseModel):
     """The list of project ids if api_call_logging is set to `enabled_for_selected_projects`"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -965,7 +965,7 @@ class AuditLogProjectCreated(BaseModel):
     """The payload used to create the project."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectCreatedData(BaseModel):
     """The payload used to create the project."""
 
@@ -976,7 +976,7 @@ class AuditLogProjectCreatedData(BaseModel):
     """The title of the project as seen on the dashboard."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -987,7 +987,7 @@ class AuditLogProjectUpdated(BaseModel):
     """The payload used to update the project."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectUpdatedChangesRequested(BaseModel):
     """The payload used to update the project."""
 
@@ -995,7 +995,7 @@ class AuditLogProjectUpdatedChangesRequested(BaseModel):
     """The title of the project as seen on the dashboard."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectArchived(BaseModel):
     """The details for events with this `type`."""
 
@@ -1003,7 +1003,7 @@ class AuditLogProjectArchived(BaseModel):
     """The project ID."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1011,7 +1011,7 @@ class AuditLogProjectDeleted(BaseModel):
     """The project ID."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRateLimitUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1022,7 +1022,7 @@ class AuditLogRateLimitUpdated(BaseModel):
     """The payload used to update the rate limits."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRateLimitUpdatedChangesRequested(BaseModel):
     """The payload used to update the rate limits."""
 
@@ -1045,7 +1045,7 @@ class AuditLogRateLimitUpdatedChangesRequested(BaseModel):
     """The maximum batch input tokens per day. Only relevant for certain models."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRateLimitDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1053,7 +1053,7 @@ class AuditLogRateLimitDeleted(BaseModel):
     """The rate limit ID"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1073,7 +1073,7 @@ class AuditLogRoleCreated(BaseModel):
     """The resource the role is scoped to."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1084,7 +1084,7 @@ class AuditLogRoleUpdated(BaseModel):
     """The payload used to update the role."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleUpdatedChangesRequested(BaseModel):
     """The payload used to update the role."""
 
@@ -1110,7 +1110,7 @@ class AuditLogRoleUpdatedChangesRequested(BaseModel):
     """Additional metadata stored on the role."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1118,7 +1118,7 @@ class AuditLogRoleDeleted(BaseModel):
     """The role ID."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleAssignmentCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1138,7 +1138,7 @@ class AuditLogRoleAssignmentCreated(BaseModel):
     """The type of resource the role assignment is scoped to."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleAssignmentDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1158,7 +1158,7 @@ class AuditLogRoleAssignmentDeleted(BaseModel):
     """The type of resource the role assignment was scoped to."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleBoundToResource(BaseModel):
     """The details for events with this `type`."""
 
@@ -1199,7 +1199,7 @@ class AuditLogRoleBoundToResource(BaseModel):
     """The connector role mutation path that produced the event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleUnboundFromResource(BaseModel):
     """The details for events with this `type`."""
 
@@ -1240,7 +1240,7 @@ class AuditLogRoleUnboundFromResource(BaseModel):
     """The connector role mutation path that produced the event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogServiceAccountCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1251,7 +1251,7 @@ class AuditLogServiceAccountCreated(BaseModel):
     """The payload used to create the service account."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogServiceAccountCreatedData(BaseModel):
     """The payload used to create the service account."""
 
@@ -1259,7 +1259,7 @@ class AuditLogServiceAccountCreatedData(BaseModel):
     """The role of the service account. Is either `owner` or `member`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogServiceAccountUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1270,7 +1270,7 @@ class AuditLogServiceAccountUpdated(BaseModel):
     """The payload used to updated the service account."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogServiceAccountUpdatedChangesRequested(BaseModel):
     """The payload used to updated the service account."""
 
@@ -1278,7 +1278,7 @@ class AuditLogServiceAccountUpdatedChangesRequested(BaseModel):
     """The role of the service account. Is either `owner` or `member`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogServiceAccountDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1286,7 +1286,7 @@ class AuditLogServiceAccountDeleted(BaseModel):
     """The service account ID."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogWorkloadIdentityProviderCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1297,7 +1297,7 @@ class AuditLogWorkloadIdentityProviderCreated(BaseModel):
     """The payload used to create the workload identity provider."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogWorkloadIdentityProviderUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1308,7 +1308,7 @@ class AuditLogWorkloadIdentityProviderUpdated(BaseModel):
     """The payload used to update the workload identity provider."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogWorkloadIdentityProviderDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1319,7 +1319,7 @@ class AuditLogWorkloadIdentityProviderDeleted(BaseModel):
     """The workload identity provider name."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogWorkloadIdentityProviderMappingCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1333,7 +1333,7 @@ class AuditLogWorkloadIdentityProviderMappingCreated(BaseModel):
     """The payload used to create the workload identity provider mapping."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogWorkloadIdentityProviderMappingUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1347,7 +1347,7 @@ class AuditLogWorkloadIdentityProviderMappingUpdated(BaseModel):
     """The payload used to update the workload identity provider mapping."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogWorkloadIdentityProviderMappingDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1364,7 +1364,7 @@ class AuditLogWorkloadIdentityProviderMappingDeleted(BaseModel):
     """The mapped service account ID."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogUserAdded(BaseModel):
     """The details for events with this `type`."""
 
@@ -1375,7 +1375,7 @@ class AuditLogUserAdded(BaseModel):
     """The payload used to add the user to the project."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogUserAddedData(BaseModel):
     """The payload used to add the user to the project."""
 
@@ -1383,7 +1383,7 @@ class AuditLogUserAddedData(BaseModel):
     """The role of the user. Is either `owner` or `member`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogUserUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1394,7 +1394,7 @@ class AuditLogUserUpdated(BaseModel):
     """The payload used to update the user."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogUserUpdatedChangesRequested(BaseModel):
     """The payload used to update the user."""
 
@@ -1402,7 +1402,7 @@ class AuditLogUserUpdatedChangesRequested(BaseModel):
     """The role of the user. Is either `owner` or `member`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogUserDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1410,7 +1410,7 @@ class AuditLogUserDeleted(BaseModel):
     """The user ID."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCertificateCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1421,7 +1421,7 @@ class AuditLogCertificateCreated(BaseModel):
     """The name of the certificate."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCertificateUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1432,7 +1432,7 @@ class AuditLogCertificateUpdated(BaseModel):
     """The name of the certificate."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCertificateDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1446,14 +1446,14 @@ class AuditLogCertificateDeleted(BaseModel):
     """The certificate content in PEM format."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCertificatesActivated(BaseModel):
     """The details for events with this `type`."""
 
     certificates: Optional[List[AuditLogCertificatesActivatedCertificatesItem]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCertificatesActivatedCertificatesItem(BaseModel):
     """Part of ``AuditLogCertificatesActivated.certificates``."""
 
@@ -1464,14 +1464,14 @@ class AuditLogCertificatesActivatedCertificatesItem(BaseModel):
     """The name of the certificate."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCertificatesDeactivated(BaseModel):
     """The details for events with this `type`."""
 
     certificates: Optional[List[AuditLogCertificatesDeactivatedCertificatesItem]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogCertificatesDeactivatedCertificatesItem(BaseModel):
     """Part of ``AuditLogCertificatesDeactivated.certificates``."""
 
@@ -1482,7 +1482,7 @@ class AuditLogCertificatesDeactivatedCertificatesItem(BaseModel):
     """The name of the certificate."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Certificate(BaseModel):
     """Represents an individual `certificate` uploaded to the organization."""
 
@@ -1513,7 +1513,7 @@ class Certificate(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CertificateCertificateDetails(BaseModel):
     """Part of ``Certificate.certificate_details``."""
 
@@ -1527,7 +1527,7 @@ class CertificateCertificateDetails(BaseModel):
     """The content of the certificate in PEM format."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CostsResult(BaseModel):
     """The aggregated costs details of the specific time bucket."""
 
@@ -1564,7 +1564,7 @@ class CostsResult(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CostsResultAmount(BaseModel):
     """The monetary value in its associated currency."""
 
@@ -1630,7 +1630,7 @@ class SpendAlertNotificationChannelParam(_SpendAlertNotificationChannelParamRequ
     """Optional subject prefix for alert emails."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteCertificateResponse(BaseModel):
     """A response object."""
 
@@ -1641,7 +1641,7 @@ class DeleteCertificateResponse(BaseModel):
     """The ID of the certificate that was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeletedRoleAssignmentResource(BaseModel):
     """Confirmation payload returned after unassigning a role."""
 
@@ -1652,7 +1652,7 @@ class DeletedRoleAssignmentResource(BaseModel):
     """Whether the assignment was removed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Group(BaseModel):
     """Summary information about a group returned in role assignment responses."""
 
@@ -1672,7 +1672,7 @@ class Group(BaseModel):
     """Whether the group is managed through SCIM."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupDeletedResource(BaseModel):
     """Confirmation payload returned after deleting a group."""
 
@@ -1686,7 +1686,7 @@ class GroupDeletedResource(BaseModel):
     """Whether the group was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupListResource(BaseModel):
     """Paginated list of organization groups."""
 
@@ -1703,7 +1703,7 @@ class GroupListResource(BaseModel):
     """Cursor to fetch the next page of results, or `null` if there are no more results."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupResponse(BaseModel):
     """Details about an organization group."""
 
@@ -1723,7 +1723,7 @@ class GroupResponse(BaseModel):
     """The type of the group."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupMemberUser(BaseModel):
     """Details about a user returned from an organization group membership lookup."""
 
@@ -1746,7 +1746,7 @@ class GroupMemberUser(BaseModel):
     """The type of user."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupResourceWithSuccess(BaseModel):
     """Response returned after updating a group."""
 
@@ -1763,7 +1763,7 @@ class GroupResourceWithSuccess(BaseModel):
     """Whether the group is managed through SCIM and controlled by your identity provider."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupRoleAssignment(BaseModel):
     """Role assignment linking a group to a role."""
 
@@ -1775,7 +1775,7 @@ class GroupRoleAssignment(BaseModel):
     role: Role
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Role(BaseModel):
     """Details about a role that can be assigned through the public Roles API."""
 
@@ -1801,7 +1801,7 @@ class Role(BaseModel):
     """Whether the role is predefined and managed by OpenAI."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupUser(BaseModel):
     """Represents an individual user returned when inspecting group membership."""
 
@@ -1815,7 +1815,7 @@ class GroupUser(BaseModel):
     """The email address of the user."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupUserAssignment(BaseModel):
     """Confirmation payload returned after adding a user to a group."""
 
@@ -1829,7 +1829,7 @@ class GroupUserAssignment(BaseModel):
     """Identifier of the group the user was added to."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GroupUserDeletedResource(BaseModel):
     """Confirmation payload returned after removing a user from a group."""
 
@@ -1840,7 +1840,7 @@ class GroupUserDeletedResource(BaseModel):
     """Whether the group membership was removed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class HostedToolPermission(BaseModel):
     """Permission state for a single hosted tool on a project."""
 
@@ -1855,7 +1855,7 @@ class HostedToolPermissionUpdate(TypedDict):
     """Whether to enable the hosted tool for the project."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Invite(BaseModel):
     """Represents an individual `invite` to the organization."""
 
@@ -1887,7 +1887,7 @@ class Invite(BaseModel):
     """The Unix timestamp (in seconds) of when the invite was accepted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InviteProjectsItem(BaseModel):
     """Part of ``Invite.projects``."""
 
@@ -1898,7 +1898,7 @@ class InviteProjectsItem(BaseModel):
     """Project membership role"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InviteDeleteResponse(BaseModel):
     """A response object."""
 
@@ -1910,7 +1910,7 @@ class InviteDeleteResponse(BaseModel):
     deleted: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InviteListResponse(BaseModel):
     """A response object."""
 
@@ -1969,7 +1969,7 @@ class InviteRequestProjectsItem(TypedDict):
     """Project membership role"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListAuditLogsResponse(BaseModel):
     """A response object."""
 
@@ -1984,7 +1984,7 @@ class ListAuditLogsResponse(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListCertificatesResponse(BaseModel):
     """A response object."""
 
@@ -1999,7 +1999,7 @@ class ListCertificatesResponse(BaseModel):
     object: Literal["list"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationCertificate(BaseModel):
     """Represents an individual certificate configured at the organization level."""
 
@@ -2021,7 +2021,7 @@ class OrganizationCertificate(BaseModel):
     """Whether the certificate is currently active at the organization level."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationCertificateCertificateDetails(BaseModel):
     """Part of ``OrganizationCertificate.certificate_details``."""
 
@@ -2032,7 +2032,7 @@ class OrganizationCertificateCertificateDetails(BaseModel):
     """The Unix timestamp (in seconds) of when the certificate expires."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListProjectCertificatesResponse(BaseModel):
     """A response object."""
 
@@ -2047,7 +2047,7 @@ class ListProjectCertificatesResponse(BaseModel):
     object: Literal["list"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationProjectCertificate(BaseModel):
     """Represents an individual certificate configured at the project level."""
 
@@ -2069,7 +2069,7 @@ class OrganizationProjectCertificate(BaseModel):
     """Whether the certificate is currently active at the project level."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationProjectCertificateCertificateDetails(BaseModel):
     """Part of ``OrganizationProjectCertificate.certificate_details``."""
 
@@ -2087,7 +2087,7 @@ class ModifyCertificateRequest(TypedDict, total=False):
     """The updated name for the certificate"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationCertificateActivationResponse(BaseModel):
     """A response object."""
 
@@ -2097,7 +2097,7 @@ class OrganizationCertificateActivationResponse(BaseModel):
     data: List[OrganizationCertificate]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationCertificateDeactivationResponse(BaseModel):
     """A response object."""
 
@@ -2107,7 +2107,7 @@ class OrganizationCertificateDeactivationResponse(BaseModel):
     data: List[OrganizationCertificate]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationDataRetention(BaseModel):
     """Represents the organization's data retention control setting."""
 
@@ -2123,7 +2123,7 @@ class OrganizationDataRetention(BaseModel):
     """The configured organization data retention type."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationProjectCertificateActivationResponse(BaseModel):
     """A response object."""
 
@@ -2133,7 +2133,7 @@ class OrganizationProjectCertificateActivationResponse(BaseModel):
     data: List[OrganizationProjectCertificate]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationProjectCertificateDeactivationResponse(BaseModel):
     """A response object."""
 
@@ -2143,7 +2143,7 @@ class OrganizationProjectCertificateDeactivationResponse(BaseModel):
     data: List[OrganizationProjectCertificate]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationSpendAlert(BaseModel):
     """Represents a spend alert configured at the organization level."""
 
@@ -2165,7 +2165,7 @@ class OrganizationSpendAlert(BaseModel):
     notification_channel: SpendAlertNotificationChannel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpendAlertNotificationChannel(BaseModel):
     """Email notification settings for a spend alert."""
 
@@ -2179,7 +2179,7 @@ class SpendAlertNotificationChannel(BaseModel):
     """Optional subject prefix for alert emails."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationSpendAlertDeletedResource(BaseModel):
     """Confirmation payload returned after deleting an organization spend alert."""
 
@@ -2193,7 +2193,7 @@ class OrganizationSpendAlertDeletedResource(BaseModel):
     """Whether the spend alert was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationSpendAlertListResource(BaseModel):
     """Paginated list of organization spend alerts."""
 
@@ -2213,7 +2213,7 @@ class OrganizationSpendAlertListResource(BaseModel):
     """Whether more spend alerts are available when paginating."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationSpendLimitDeletedResource(BaseModel):
     """Confirmation payload returned after deleting an organization hard spend limit."""
 
@@ -2224,7 +2224,7 @@ class OrganizationSpendLimitDeletedResource(BaseModel):
     """Whether the hard spend limit was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationSpendLimitResource(BaseModel):
     """Represents a hard spend limit configured at the organization level."""
 
@@ -2252,7 +2252,7 @@ SpendLimitCurrency = Union[str, Literal["USD"]]
 SpendLimitInterval = Union[str, Literal["month"]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpendLimitEnforcement(BaseModel):
     """The current enforcement state of a hard spend limit."""
 
@@ -2263,7 +2263,7 @@ class SpendLimitEnforcement(BaseModel):
 SpendLimitEnforcementStatus = Union[str, Literal["inactive", "enforcing"]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Project(BaseModel):
     """Represents an individual project."""
 
@@ -2307,7 +2307,7 @@ PublicProjectResidency = Literal[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectApiKey(BaseModel):
     """Represents an individual API key in a project."""
 
@@ -2335,7 +2335,7 @@ class ProjectApiKey(BaseModel):
     owner: ProjectApiKeyOwner
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectApiKeyOwner(BaseModel):
     """Part of ``ProjectApiKey.owner``."""
 
@@ -2347,7 +2347,7 @@ class ProjectApiKeyOwner(BaseModel):
     service_account: Optional[ProjectApiKeyOwnerServiceAccount] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectApiKeyOwnerUser(BaseModel):
     """The user that owns a project API key."""
 
@@ -2367,7 +2367,7 @@ class ProjectApiKeyOwnerUser(BaseModel):
     """The user's project role."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectApiKeyOwnerServiceAccount(BaseModel):
     """The service account that owns a project API key."""
 
@@ -2384,7 +2384,7 @@ class ProjectApiKeyOwnerServiceAccount(BaseModel):
     """The service account's project role."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectApiKeyDeleteResponse(BaseModel):
     """A response object."""
 
@@ -2395,7 +2395,7 @@ class ProjectApiKeyDeleteResponse(BaseModel):
     deleted: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectApiKeyListResponse(BaseModel):
     """A response object."""
 
@@ -2430,7 +2430,7 @@ class ProjectCreateRequest(_ProjectCreateRequestRequired, total=False):
     """External key ID to associate with the project."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectDataRetention(BaseModel):
     """Represents a project's data retention control setting."""
 
@@ -2448,7 +2448,7 @@ class ProjectDataRetention(BaseModel):
     """The configured project data retention type."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectGroup(BaseModel):
     """Details about a group's membership in a project."""
 
@@ -2471,7 +2471,7 @@ class ProjectGroup(BaseModel):
     """Unix timestamp (in seconds) when the group was granted project access."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectGroupDeletedResource(BaseModel):
     """Confirmation payload returned after removing a group from a project."""
 
@@ -2482,7 +2482,7 @@ class ProjectGroupDeletedResource(BaseModel):
     """Whether the group membership in the project was removed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectGroupListResource(BaseModel):
     """Paginated list of groups that have access to a project."""
 
@@ -2499,7 +2499,7 @@ class ProjectGroupListResource(BaseModel):
     """Cursor to fetch the next page of results, or `null` when there are no more results."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectHostedToolPermissions(BaseModel):
     """Represents hosted tool permissions for a project."""
 
@@ -2533,7 +2533,7 @@ class ProjectHostedToolPermissionsUpdateRequest(TypedDict, total=False):
     """The code interpreter permission update."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectListResponse(BaseModel):
     """A response object."""
 
@@ -2548,7 +2548,7 @@ class ProjectListResponse(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectModelPermissions(BaseModel):
     """Represents the model allowlist or denylist policy for a project."""
 
@@ -2562,7 +2562,7 @@ class ProjectModelPermissions(BaseModel):
     """The model IDs included in the model permissions policy."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectModelPermissionsDeleteResponse(BaseModel):
     """Confirmation payload returned after deleting project model permissions."""
 
@@ -2583,7 +2583,7 @@ class ProjectModelPermissionsUpdateRequest(TypedDict):
     """The model IDs included in this permissions policy."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectRateLimit(BaseModel):
     """Represents a project rate limit config."""
 
@@ -2615,7 +2615,7 @@ class ProjectRateLimit(BaseModel):
     """The maximum batch input tokens per day. Only present for relevant models."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectRateLimitListResponse(BaseModel):
     """A response object."""
 
@@ -2652,7 +2652,7 @@ class ProjectRateLimitUpdateRequest(TypedDict, total=False):
     """The maximum batch input tokens per day. Only relevant for certain models."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccount(BaseModel):
     """Represents an individual service account in a project."""
 
@@ -2672,7 +2672,7 @@ class ProjectServiceAccount(BaseModel):
     """The Unix timestamp (in seconds) of when the service account was created"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountApiKey(BaseModel):
     """A response object."""
 
@@ -2700,7 +2700,7 @@ class ProjectServiceAccountCreateRequest(_ProjectServiceAccountCreateRequestRequ
     create_service_account_only: Optional[bool]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountCreateResponse(BaseModel):
     """A response object."""
 
@@ -2720,7 +2720,7 @@ class ProjectServiceAccountCreateResponse(BaseModel):
     api_key: Optional[ProjectServiceAccountApiKey]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountDeleteResponse(BaseModel):
     """A response object."""
 
@@ -2731,7 +2731,7 @@ class ProjectServiceAccountDeleteResponse(BaseModel):
     deleted: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountListResponse(BaseModel):
     """A response object."""
 
@@ -2746,7 +2746,7 @@ class ProjectServiceAccountListResponse(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectSpendAlert(BaseModel):
     """Represents a spend alert configured at the project level."""
 
@@ -2768,7 +2768,7 @@ class ProjectSpendAlert(BaseModel):
     notification_channel: SpendAlertNotificationChannel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectSpendAlertDeletedResource(BaseModel):
     """Confirmation payload returned after deleting a project spend alert."""
 
@@ -2782,7 +2782,7 @@ class ProjectSpendAlertDeletedResource(BaseModel):
     """Whether the spend alert was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectSpendAlertListResource(BaseModel):
     """Paginated list of project spend alerts."""
 
@@ -2802,7 +2802,7 @@ class ProjectSpendAlertListResource(BaseModel):
     """Whether more spend alerts are available when paginating."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectSpendLimitDeletedResource(BaseModel):
     """Confirmation payload returned after deleting a project hard spend limit."""
 
@@ -2813,7 +2813,7 @@ class ProjectSpendLimitDeletedResource(BaseModel):
     """Whether the hard spend limit was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectSpendLimitResource(BaseModel):
     """Represents a hard spend limit configured at the project level."""
 
@@ -2845,7 +2845,7 @@ class ProjectUpdateRequest(TypedDict, total=False):
     """External key ID to associate with the project."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectUser(BaseModel):
     """Represents an individual user in a project."""
 
@@ -2884,7 +2884,7 @@ class ProjectUserCreateRequest(_ProjectUserCreateRequestRequired, total=False):
     """Email of the user to add."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectUserDeleteResponse(BaseModel):
     """A response object."""
 
@@ -2895,7 +2895,7 @@ class ProjectUserDeleteResponse(BaseModel):
     deleted: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProjectUserListResponse(BaseModel):
     """A response object."""
 
@@ -2940,7 +2940,7 @@ class PublicCreateOrganizationRoleBody(_PublicCreateOrganizationRoleBodyRequired
     """Optional description of the role."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class PublicRoleListResource(BaseModel):
     """Paginated list of roles available on an organization or project."""
 
@@ -2970,7 +2970,7 @@ class PublicUpdateOrganizationRoleBody(TypedDict, total=False):
     """New name for the role."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RoleDeletedResource(BaseModel):
     """Confirmation payload returned after deleting a role."""
 
@@ -2984,7 +2984,7 @@ class RoleDeletedResource(BaseModel):
     """Whether the role was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RoleListResource(BaseModel):
     """Paginated list of roles assigned to a principal."""
 
@@ -3001,7 +3001,7 @@ class RoleListResource(BaseModel):
     """Cursor to fetch the next page of results, or `null` when there are no more assignments."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ServiceAccountApiKeyBody(BaseModel):
     """A response object."""
 
@@ -3113,7 +3113,7 @@ class UploadCertificateRequest(_UploadCertificateRequestRequired, total=False):
     """An optional name for the certificate"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageAudioSpeechesResult(BaseModel):
     """The aggregated audio speeches usage details of the specific time bucket."""
 
@@ -3134,7 +3134,7 @@ class UsageAudioSpeechesResult(BaseModel):
     model: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageAudioTranscriptionsResult(BaseModel):
     """The aggregated audio transcriptions usage details of the specific time bucket."""
 
@@ -3155,7 +3155,7 @@ class UsageAudioTranscriptionsResult(BaseModel):
     model: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageCodeInterpreterSessionsResult(BaseModel):
     """The aggregated code interpreter sessions usage details of the specific time bucket."""
 
@@ -3167,7 +3167,7 @@ class UsageCodeInterpreterSessionsResult(BaseModel):
     project_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageCompletionsResult(BaseModel):
     """The aggregated completions usage details of the specific time bucket."""
 
@@ -3240,7 +3240,7 @@ class UsageCompletionsResult(BaseModel):
     service_tier: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageEmbeddingsResult(BaseModel):
     """The aggregated embeddings usage details of the specific time bucket."""
 
@@ -3261,7 +3261,7 @@ class UsageEmbeddingsResult(BaseModel):
     model: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageFileSearchCallsResult(BaseModel):
     """The aggregated file search calls usage details of the specific time bucket."""
 
@@ -3279,7 +3279,7 @@ class UsageFileSearchCallsResult(BaseModel):
     vector_store_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageImagesResult(BaseModel):
     """The aggregated images usage details of the specific time bucket."""
 
@@ -3304,7 +3304,7 @@ class UsageImagesResult(BaseModel):
     model: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageModerationsResult(BaseModel):
     """The aggregated moderations usage details of the specific time bucket."""
 
@@ -3325,7 +3325,7 @@ class UsageModerationsResult(BaseModel):
     model: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageResponse(BaseModel):
     """A response object."""
 
@@ -3338,7 +3338,7 @@ class UsageResponse(BaseModel):
     next_page: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageTimeBucket(BaseModel):
     """A response object."""
 
@@ -3365,7 +3365,7 @@ class UsageTimeBucket(BaseModel):
     ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageVectorStoresResult(BaseModel):
     """The aggregated vector stores usage details of the specific time bucket."""
 
@@ -3377,7 +3377,7 @@ class UsageVectorStoresResult(BaseModel):
     project_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UsageWebSearchCallsResult(BaseModel):
     """The aggregated web search calls usage details of the specific time bucket."""
 
@@ -3400,7 +3400,7 @@ class UsageWebSearchCallsResult(BaseModel):
     context_level: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class User(BaseModel):
     """Represents an individual `user` within an organization."""
 
@@ -3453,7 +3453,7 @@ class User(BaseModel):
     """Projects associated with the user, if included."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserUser(BaseModel):
     """Nested user details."""
 
@@ -3474,7 +3474,7 @@ class UserUser(BaseModel):
     banned_at: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserProjects(BaseModel):
     """Part of ``User.projects``."""
 
@@ -3483,7 +3483,7 @@ class UserProjects(BaseModel):
     data: List[UserProjectsDataItem]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserProjectsDataItem(BaseModel):
     """Part of ``UserProjects.data``."""
 
@@ -3494,7 +3494,7 @@ class UserProjectsDataItem(BaseModel):
     role: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserDeleteResponse(BaseModel):
     """A response object."""
 
@@ -3505,7 +3505,7 @@ class UserDeleteResponse(BaseModel):
     deleted: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserListResource(BaseModel):
     """Paginated list of user objects returned when inspecting group membership."""
 
@@ -3522,7 +3522,7 @@ class UserListResource(BaseModel):
     """Cursor to fetch the next page of results, or `null` when no further users are available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserListResponse(BaseModel):
     """A response object."""
 
@@ -3537,7 +3537,7 @@ class UserListResponse(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserRoleAssignment(BaseModel):
     """Role assignment linking a user to a role."""
 
@@ -3565,7 +3565,7 @@ class UserRoleUpdateRequest(TypedDict, total=False):
     """Developer persona metadata."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AdminApiKeysDeleteResponse(BaseModel):
     """A response object."""
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     )
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantObject(BaseModel):
     """Represents an `assistant` that can call the model and use tools."""
 
@@ -69,7 +69,7 @@ class AssistantObject(BaseModel):
     response_format: Optional[AssistantsApiResponseFormatOption] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantToolsCode(BaseModel):
     """Code interpreter tool"""
 
@@ -77,7 +77,7 @@ class AssistantToolsCode(BaseModel):
     """The type of tool being defined: `code_interpreter`"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantToolsFileSearch(BaseModel):
     """FileSearch tool"""
 
@@ -88,7 +88,7 @@ class AssistantToolsFileSearch(BaseModel):
     """Overrides for the file search tool."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantToolsFileSearchFileSearch(BaseModel):
     """Overrides for the file search tool."""
 
@@ -105,7 +105,7 @@ class AssistantToolsFileSearchFileSearch(BaseModel):
     ranking_options: Optional[FileSearchRankingOptions] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileSearchRankingOptions(BaseModel):
     """The ranking options for the file search. If not specified, the file search tool will use the
     `auto` ranker and a score_threshold of 0.
@@ -127,7 +127,7 @@ FileSearchRanker = Literal["auto", "default_2024_08_21"]
 """The ranker to use for the file search. If not specified will use the `auto` ranker."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantToolsFunction(BaseModel):
     """Function tool"""
 
@@ -137,7 +137,7 @@ class AssistantToolsFunction(BaseModel):
     function: FunctionObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantObjectToolResources(BaseModel):
     """A set of resources that are used by the assistant's tools. The resources are specific to the
     type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
@@ -149,7 +149,7 @@ class AssistantObjectToolResources(BaseModel):
     file_search: Optional[AssistantObjectToolResourcesFileSearch] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantObjectToolResourcesCodeInterpreter(BaseModel):
     """Part of ``AssistantObjectToolResources.code_interpreter``."""
 
@@ -159,7 +159,7 @@ class AssistantObjectToolResourcesCodeInterpreter(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantObjectToolResourcesFileSearch(BaseModel):
     """Part of ``AssistantObjectToolResources.file_search``."""
 
@@ -197,7 +197,7 @@ length.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadStreamEventThreadCreated(BaseModel):
     """Occurs when a new [thread](https://platform.openai.com/docs/api-reference/threads/object) is
     created.
@@ -211,7 +211,7 @@ class ThreadStreamEventThreadCreated(BaseModel):
     """Whether to enable input audio transcription."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadObject(BaseModel):
     """Represents a thread that contains
     [messages](https://platform.openai.com/docs/api-reference/messages).
@@ -231,7 +231,7 @@ class ThreadObject(BaseModel):
     metadata: Metadata
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadObjectToolResources(BaseModel):
     """A set of resources that are made available to the assistant's tools in this thread. The
     resources are specific to the type of tool. For example, the `code_interpreter` tool requires a
@@ -243,7 +243,7 @@ class ThreadObjectToolResources(BaseModel):
     file_search: Optional[ThreadObjectToolResourcesFileSearch] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadObjectToolResourcesCodeInterpreter(BaseModel):
     """Part of ``ThreadObjectToolResources.code_interpreter``."""
 
@@ -253,7 +253,7 @@ class ThreadObjectToolResourcesCodeInterpreter(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadObjectToolResourcesFileSearch(BaseModel):
     """Part of ``ThreadObjectToolResources.file_search``."""
 
@@ -266,7 +266,7 @@ class ThreadObjectToolResourcesFileSearch(BaseModel):
 ThreadStreamEvent = Union["ThreadStreamEventThreadCreated"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunCreated(BaseModel):
     """Occurs when a new [run](https://platform.openai.com/docs/api-reference/runs/object) is created."""
 
@@ -275,7 +275,7 @@ class RunStreamEventThreadRunCreated(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunObject(BaseModel):
     """Represents an execution run on a
     [thread](https://platform.openai.com/docs/api-reference/threads).
@@ -379,7 +379,7 @@ class RunObject(BaseModel):
     """The nucleus sampling value used for this run. If not set, defaults to 1."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunObjectRequiredAction(BaseModel):
     """Details on the action required to continue the run. Will be `null` if no action is required."""
 
@@ -390,7 +390,7 @@ class RunObjectRequiredAction(BaseModel):
     """Details on the tool outputs needed for this run to continue."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunObjectRequiredActionSubmitToolOutputs(BaseModel):
     """Details on the tool outputs needed for this run to continue."""
 
@@ -398,7 +398,7 @@ class RunObjectRequiredActionSubmitToolOutputs(BaseModel):
     """A list of the relevant tool calls."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunToolCallObject(BaseModel):
     """Tool call objects"""
 
@@ -415,7 +415,7 @@ class RunToolCallObject(BaseModel):
     """The function definition."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunToolCallObjectFunction(BaseModel):
     """The function definition."""
 
@@ -426,7 +426,7 @@ class RunToolCallObjectFunction(BaseModel):
     """The arguments that the model expects you to pass to the function."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunObjectLastError(BaseModel):
     """The last error associated with this run. Will be `null` if there are no errors."""
 
@@ -437,7 +437,7 @@ class RunObjectLastError(BaseModel):
     """A human-readable description of the error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunObjectIncompleteDetails(BaseModel):
     """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
 
@@ -447,7 +447,7 @@ class RunObjectIncompleteDetails(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunCompletionUsage(BaseModel):
     """Usage statistics related to the run. This value will be `null` if the run is not in a terminal
     state (i.e. `in_progress`, `queued`, etc.).
@@ -463,7 +463,7 @@ class RunCompletionUsage(BaseModel):
     """Total number of tokens used (prompt + completion)."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TruncationObject(BaseModel):
     """Controls for how a thread will be truncated prior to the run. Use this to control the initial
     context window of the run.
@@ -479,7 +479,7 @@ class TruncationObject(BaseModel):
     last_messages: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantsNamedToolChoice(BaseModel):
     """Specifies a tool the model should use. Use to force the model to call a specific tool."""
 
@@ -489,7 +489,7 @@ class AssistantsNamedToolChoice(BaseModel):
     function: Optional[AssistantsNamedToolChoiceFunction] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantsNamedToolChoiceFunction(BaseModel):
     """Part of ``AssistantsNamedToolChoice.function``."""
 
@@ -508,7 +508,7 @@ Specifying a particular tool like `{"type": "file_search"}` or `{"type": "functi
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunQueued(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
     `queued` status.
@@ -519,7 +519,7 @@ class RunStreamEventThreadRunQueued(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunInProgress(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to an
     `in_progress` status.
@@ -530,7 +530,7 @@ class RunStreamEventThreadRunInProgress(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunRequiresAction(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
     `requires_action` status.
@@ -541,7 +541,7 @@ class RunStreamEventThreadRunRequiresAction(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunCompleted(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) is completed."""
 
@@ -550,7 +550,7 @@ class RunStreamEventThreadRunCompleted(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunIncomplete(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) ends with status
     `incomplete`.
@@ -561,7 +561,7 @@ class RunStreamEventThreadRunIncomplete(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunFailed(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) fails."""
 
@@ -570,7 +570,7 @@ class RunStreamEventThreadRunFailed(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunCancelling(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
     `cancelling` status.
@@ -581,7 +581,7 @@ class RunStreamEventThreadRunCancelling(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunCancelled(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) is cancelled."""
 
@@ -590,7 +590,7 @@ class RunStreamEventThreadRunCancelled(BaseModel):
     data: RunObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStreamEventThreadRunExpired(BaseModel):
     """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) expires."""
 
@@ -613,7 +613,7 @@ RunStreamEvent = Union[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepStreamEventThreadRunStepCreated(BaseModel):
     """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
     is created.
@@ -624,7 +624,7 @@ class RunStepStreamEventThreadRunStepCreated(BaseModel):
     data: RunStepObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepObject(BaseModel):
     """Represents a step in execution of a run."""
 
@@ -676,7 +676,7 @@ class RunStepObject(BaseModel):
     usage: RunStepCompletionUsage
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsMessageCreationObject(BaseModel):
     """Details of the message creation by the run step."""
 
@@ -686,7 +686,7 @@ class RunStepDetailsMessageCreationObject(BaseModel):
     message_creation: RunStepDetailsMessageCreationObjectMessageCreation
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel):
     """Part of ``RunStepDetailsMessageCreationObject.message_creation``."""
 
@@ -694,7 +694,7 @@ class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel):
     """The ID of the message that was created by this run step."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsObject(BaseModel):
     """Details of the tool call."""
 
@@ -713,7 +713,7 @@ class RunStepDetailsToolCallsObject(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsCodeObject(BaseModel):
     """Details of the Code Interpreter tool call the run step was involved in."""
 
@@ -727,7 +727,7 @@ class RunStepDetailsToolCallsCodeObject(BaseModel):
     """The Code Interpreter tool call definition."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
     """The Code Interpreter tool call definition."""
 
@@ -741,7 +741,7 @@ class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
     """Text output from the Code Interpreter tool call as part of a run step."""
 
@@ -752,7 +752,7 @@ class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
     """The text output from the Code Interpreter tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
     """Code Interpreter image output"""
 
@@ -762,7 +762,7 @@ class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
     image: RunStepDetailsToolCallsCodeOutputImageObjectImage
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
     """Part of ``RunStepDetailsToolCallsCodeOutputImageObject.image``."""
 
@@ -770,7 +770,7 @@ class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
     """The [file](https://platform.openai.com/docs/api-reference/files) ID of the image."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsFileSearchObject(BaseModel):
     """File search tool call"""
 
@@ -784,7 +784,7 @@ class RunStepDetailsToolCallsFileSearchObject(BaseModel):
     """For now, this is always going to be an empty object."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
     """For now, this is always going to be an empty object."""
 
@@ -794,7 +794,7 @@ class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
     """The results of the file search."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
     """The ranking options for the file search."""
 
@@ -806,7 +806,7 @@ class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsFileSearchResultObject(BaseModel):
     """A result instance of the file search."""
 
@@ -825,7 +825,7 @@ class RunStepDetailsToolCallsFileSearchResultObject(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsFileSearchResultObjectContentItem(BaseModel):
     """Part of ``RunStepDetailsToolCallsFileSearchResultObject.content``."""
 
@@ -836,7 +836,7 @@ class RunStepDetailsToolCallsFileSearchResultObjectContentItem(BaseModel):
     """The text content of the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsFunctionObject(BaseModel):
     """Function tool call"""
 
@@ -850,7 +850,7 @@ class RunStepDetailsToolCallsFunctionObject(BaseModel):
     """The definition of the function that was called."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     """The definition of the function that was called."""
 
@@ -863,7 +863,7 @@ class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     output: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepObjectLastError(BaseModel):
     """The last error associated with this run step. Will be `null` if there are no errors."""
 
@@ -874,7 +874,7 @@ class RunStepObjectLastError(BaseModel):
     """A human-readable description of the error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepCompletionUsage(BaseModel):
     """Usage statistics related to the run step. This value will be `null` while the run step's status
     is `in_progress`.
@@ -890,7 +890,7 @@ class RunStepCompletionUsage(BaseModel):
     """Total number of tokens used (prompt + completion)."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepStreamEventThreadRunStepInProgress(BaseModel):
     """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
     moves to an `in_progress` state.
@@ -901,7 +901,7 @@ class RunStepStreamEventThreadRunStepInProgress(BaseModel):
     data: RunStepObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepStreamEventThreadRunStepDelta(BaseModel):
     """Occurs when parts of a [run
     step](https://platform.openai.com/docs/api-reference/run-steps/step-object) are being streamed.
@@ -912,7 +912,7 @@ class RunStepStreamEventThreadRunStepDelta(BaseModel):
     data: RunStepDeltaObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaObject(BaseModel):
     """Represents a run step delta i.e. any changed fields on a run step during streaming."""
 
@@ -926,7 +926,7 @@ class RunStepDeltaObject(BaseModel):
     """The delta containing the fields that have changed on the run step."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaObjectDelta(BaseModel):
     """The delta containing the fields that have changed on the run step."""
 
@@ -936,7 +936,7 @@ class RunStepDeltaObjectDelta(BaseModel):
     """The details of the run step."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
     """Details of the message creation by the run step."""
 
@@ -946,7 +946,7 @@ class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
     message_creation: Optional[RunStepDeltaStepDetailsMessageCreationObjectMessageCreation] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
     """Part of ``RunStepDeltaStepDetailsMessageCreationObject.message_creation``."""
 
@@ -954,7 +954,7 @@ class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
     """The ID of the message that was created by this run step."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
     """Details of the tool call."""
 
@@ -975,7 +975,7 @@ class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):
     """Details of the Code Interpreter tool call the run step was involved in."""
 
@@ -992,7 +992,7 @@ class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):
     """The Code Interpreter tool call definition."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
     """The Code Interpreter tool call definition."""
 
@@ -1013,7 +1013,7 @@ class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
     """Text output from the Code Interpreter tool call as part of a run step."""
 
@@ -1027,7 +1027,7 @@ class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
     """The text output from the Code Interpreter tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
     """Code interpreter image output"""
 
@@ -1040,7 +1040,7 @@ class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
     image: Optional[RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
     """Part of ``RunStepDeltaStepDetailsToolCallsCodeOutputImageObject.image``."""
 
@@ -1048,7 +1048,7 @@ class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
     """The [file](https://platform.openai.com/docs/api-reference/files) ID of the image."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
     """File search tool call"""
 
@@ -1065,7 +1065,7 @@ class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
     """The ID of the tool call object."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
     """Function tool call"""
 
@@ -1082,7 +1082,7 @@ class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
     """The definition of the function that was called."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     """The definition of the function that was called."""
 
@@ -1095,7 +1095,7 @@ class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     output: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepStreamEventThreadRunStepCompleted(BaseModel):
     """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
     is completed.
@@ -1106,7 +1106,7 @@ class RunStepStreamEventThreadRunStepCompleted(BaseModel):
     data: RunStepObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepStreamEventThreadRunStepFailed(BaseModel):
     """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
     fails.
@@ -1117,7 +1117,7 @@ class RunStepStreamEventThreadRunStepFailed(BaseModel):
     data: RunStepObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepStreamEventThreadRunStepCancelled(BaseModel):
     """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
     is cancelled.
@@ -1128,7 +1128,7 @@ class RunStepStreamEventThreadRunStepCancelled(BaseModel):
     data: RunStepObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunStepStreamEventThreadRunStepExpired(BaseModel):
     """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
     expires.
@@ -1150,7 +1150,7 @@ RunStepStreamEvent = Union[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageStreamEventThreadMessageCreated(BaseModel):
     """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) is
     created.
@@ -1161,7 +1161,7 @@ class MessageStreamEventThreadMessageCreated(BaseModel):
     data: MessageObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageObject(BaseModel):
     """Represents a message within a [thread](https://platform.openai.com/docs/api-reference/threads)."""
 
@@ -1210,7 +1210,7 @@ class MessageObject(BaseModel):
     metadata: Metadata
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageObjectIncompleteDetails(BaseModel):
     """On an incomplete message, details about why the message is incomplete."""
 
@@ -1218,7 +1218,7 @@ class MessageObjectIncompleteDetails(BaseModel):
     """The reason the message is incomplete."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentImageFileObject(BaseModel):
     """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
     of a message.
@@ -1230,7 +1230,7 @@ class MessageContentImageFileObject(BaseModel):
     image_file: MessageContentImageFileObjectImageFile
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentImageFileObjectImageFile(BaseModel):
     """Part of ``MessageContentImageFileObject.image_file``."""
 
@@ -1246,7 +1246,7 @@ class MessageContentImageFileObjectImageFile(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentImageUrlObject(BaseModel):
     """References an image URL in the content of a message."""
 
@@ -1256,7 +1256,7 @@ class MessageContentImageUrlObject(BaseModel):
     image_url: MessageContentImageUrlObjectImageUrl
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentImageUrlObjectImageUrl(BaseModel):
     """Part of ``MessageContentImageUrlObject.image_url``."""
 
@@ -1269,7 +1269,7 @@ class MessageContentImageUrlObjectImageUrl(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentTextObject(BaseModel):
     """The text content that is part of a message."""
 
@@ -1279,7 +1279,7 @@ class MessageContentTextObject(BaseModel):
     text: MessageContentTextObjectText
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentTextObjectText(BaseModel):
     """Part of ``MessageContentTextObject.text``."""
 
@@ -1291,7 +1291,7 @@ class MessageContentTextObjectText(BaseModel):
     ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentTextAnnotationsFileCitationObject(BaseModel):
     """A citation within the message that points to a specific quote from a specific File associated
     with the assistant or the message. Generated when the assistant uses the "file_search" tool to
@@ -1311,7 +1311,7 @@ class MessageContentTextAnnotationsFileCitationObject(BaseModel):
     end_index: int
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
     """Part of ``MessageContentTextAnnotationsFileCitationObject.file_citation``."""
 
@@ -1319,7 +1319,7 @@ class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
     """The ID of the specific File the citation is from."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentTextAnnotationsFilePathObject(BaseModel):
     """A URL for the file that's generated when the assistant used the `code_interpreter` tool to
     generate a file.
@@ -1338,7 +1338,7 @@ class MessageContentTextAnnotationsFilePathObject(BaseModel):
     end_index: int
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
     """Part of ``MessageContentTextAnnotationsFilePathObject.file_path``."""
 
@@ -1346,7 +1346,7 @@ class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
     """The ID of the file that was generated."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageContentRefusalObject(BaseModel):
     """The refusal content generated by the assistant."""
 
@@ -1356,7 +1356,7 @@ class MessageContentRefusalObject(BaseModel):
     refusal: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageObjectAttachmentsItem(BaseModel):
     """Part of ``MessageObject.attachments``."""
 
@@ -1367,7 +1367,7 @@ class MessageObjectAttachmentsItem(BaseModel):
     """The tools to add this file to."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantToolsFileSearchTypeOnly(BaseModel):
     """FileSearch tool"""
 
@@ -1375,7 +1375,7 @@ class AssistantToolsFileSearchTypeOnly(BaseModel):
     """The type of tool being defined: `file_search`"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageStreamEventThreadMessageInProgress(BaseModel):
     """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) moves to
     an `in_progress` state.
@@ -1386,7 +1386,7 @@ class MessageStreamEventThreadMessageInProgress(BaseModel):
     data: MessageObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageStreamEventThreadMessageDelta(BaseModel):
     """Occurs when parts of a [Message](https://platform.openai.com/docs/api-reference/messages/object)
     are being streamed.
@@ -1397,7 +1397,7 @@ class MessageStreamEventThreadMessageDelta(BaseModel):
     data: MessageDeltaObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaObject(BaseModel):
     """Represents a message delta i.e. any changed fields on a message during streaming."""
 
@@ -1411,7 +1411,7 @@ class MessageDeltaObject(BaseModel):
     """The delta containing the fields that have changed on the Message."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaObjectDelta(BaseModel):
     """The delta containing the fields that have changed on the Message."""
 
@@ -1431,7 +1431,7 @@ class MessageDeltaObjectDelta(BaseModel):
     """The content of the message in array of text and/or images."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentImageFileObject(BaseModel):
     """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
     of a message.
@@ -1446,7 +1446,7 @@ class MessageDeltaContentImageFileObject(BaseModel):
     image_file: Optional[MessageDeltaContentImageFileObjectImageFile] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentImageFileObjectImageFile(BaseModel):
     """Part of ``MessageDeltaContentImageFileObject.image_file``."""
 
@@ -1462,7 +1462,7 @@ class MessageDeltaContentImageFileObjectImageFile(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentTextObject(BaseModel):
     """The text content that is part of a message."""
 
@@ -1475,7 +1475,7 @@ class MessageDeltaContentTextObject(BaseModel):
     text: Optional[MessageDeltaContentTextObjectText] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentTextObjectText(BaseModel):
     """Part of ``MessageDeltaContentTextObject.text``."""
 
@@ -1492,7 +1492,7 @@ class MessageDeltaContentTextObjectText(BaseModel):
     ] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):
     """A citation within the message that points to a specific quote from a specific File associated
     with the assistant or the message. Generated when the assistant uses the "file_search" tool to
@@ -1515,7 +1515,7 @@ class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):
     end_index: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
     """Part of ``MessageDeltaContentTextAnnotationsFileCitationObject.file_citation``."""
 
@@ -1526,7 +1526,7 @@ class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel
     """The specific quote in the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):
     """A URL for the file that's generated when the assistant used the `code_interpreter` tool to
     generate a file.
@@ -1548,7 +1548,7 @@ class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):
     end_index: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
     """Part of ``MessageDeltaContentTextAnnotationsFilePathObject.file_path``."""
 
@@ -1556,7 +1556,7 @@ class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
     """The ID of the file that was generated."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentRefusalObject(BaseModel):
     """The refusal content that is part of a message."""
 
@@ -1569,7 +1569,7 @@ class MessageDeltaContentRefusalObject(BaseModel):
     refusal: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentImageUrlObject(BaseModel):
     """References an image URL in the content of a message."""
 
@@ -1582,7 +1582,7 @@ class MessageDeltaContentImageUrlObject(BaseModel):
     image_url: Optional[MessageDeltaContentImageUrlObjectImageUrl] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
     """Part of ``MessageDeltaContentImageUrlObject.image_url``."""
 
@@ -1595,7 +1595,7 @@ class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageStreamEventThreadMessageCompleted(BaseModel):
     """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) is
     completed.
@@ -1606,7 +1606,7 @@ class MessageStreamEventThreadMessageCompleted(BaseModel):
     data: MessageObject
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MessageStreamEventThreadMessageIncomplete(BaseModel):
     """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) ends
     before it is completed.
@@ -1626,7 +1626,7 @@ MessageStreamEvent = Union[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ErrorEvent(BaseModel):
     """Occurs when an [error](https://platform.openai.com/docs/guides/error-codes#api-errors) occurs.
     This can happen due to an internal server error or a timeout.
@@ -1637,7 +1637,7 @@ class ErrorEvent(BaseModel):
     data: Error
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Error(BaseModel):
     """A response object."""
 
@@ -1650,7 +1650,7 @@ class Error(BaseModel):
     type: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DoneEvent(BaseModel):
     """Occurs when a stream ends."""
 
@@ -2451,7 +2451,7 @@ class CreateThreadAndRunRequestToolResourcesFileSearch(TypedDict, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteAssistantResponse(BaseModel):
     """A response object."""
 
@@ -2462,7 +2462,7 @@ class DeleteAssistantResponse(BaseModel):
     object: Literal["assistant.deleted"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteMessageResponse(BaseModel):
     """A response object."""
 
@@ -2473,7 +2473,7 @@ class DeleteMessageResponse(BaseModel):
     object: Literal["thread.message.deleted"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteThreadResponse(BaseModel):
     """A response object."""
 
@@ -2484,7 +2484,7 @@ class DeleteThreadResponse(BaseModel):
     object: Literal["thread.deleted"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListAssistantsResponse(BaseModel):
     """A response object."""
 
@@ -2499,7 +2499,7 @@ class ListAssistantsResponse(BaseModel):
     has_more: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListMessagesResponse(BaseModel):
     """A response object."""
 
@@ -2514,7 +2514,7 @@ class ListMessagesResponse(BaseModel):
     has_more: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListRunStepsResponse(BaseModel):
     """A response object."""
 
@@ -2529,7 +2529,7 @@ class ListRunStepsResponse(BaseModel):
     has_more: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListRunsResponse(BaseModel):
     """A response object."""
 

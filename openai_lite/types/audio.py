@@ -61,7 +61,7 @@ class CreateSpeechRequest(_CreateSpeechRequestRequired, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpeechAudioDeltaEvent(BaseModel):
     """Emitted for each chunk of audio data generated during speech synthesis."""
 
@@ -72,7 +72,7 @@ class SpeechAudioDeltaEvent(BaseModel):
     """A chunk of Base64-encoded audio data."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpeechAudioDoneEvent(BaseModel):
     """Emitted when the speech synthesis is complete and all audio has been streamed."""
 
@@ -83,7 +83,7 @@ class SpeechAudioDoneEvent(BaseModel):
     """Token usage statistics for the request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpeechAudioDoneEventUsage(BaseModel):
     """Token usage statistics for the request."""
 
@@ -225,7 +225,7 @@ class VadConfigParam(_VadConfigParamRequired, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateTranscriptionResponseDiarizedJson(BaseModel):
     """Represents a diarized transcription response returned by the model, including the combined
     transcript and speaker-segment annotations.
@@ -247,7 +247,7 @@ class CreateTranscriptionResponseDiarizedJson(BaseModel):
     """Token or duration usage statistics for the request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptionDiarizedSegment(BaseModel):
     """A segment of diarized transcript text with speaker metadata."""
 
@@ -273,7 +273,7 @@ class TranscriptionDiarizedSegment(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextUsageTokens(BaseModel):
     """Usage statistics for models billed by token usage."""
 
@@ -293,7 +293,7 @@ class TranscriptTextUsageTokens(BaseModel):
     """Details about the input tokens billed for this request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextUsageTokensInputTokenDetails(BaseModel):
     """Details about the input tokens billed for this request."""
 
@@ -304,7 +304,7 @@ class TranscriptTextUsageTokensInputTokenDetails(BaseModel):
     """Number of audio tokens billed for this request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextUsageDuration(BaseModel):
     """Usage statistics for models billed by audio input duration."""
 
@@ -315,7 +315,7 @@ class TranscriptTextUsageDuration(BaseModel):
     """Duration of the input audio in seconds."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateTranscriptionResponseJson(BaseModel):
     """Represents a transcription response returned by model, based on the provided input."""
 
@@ -336,7 +336,7 @@ class CreateTranscriptionResponseJson(BaseModel):
     """Token usage statistics for the request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptionLanguage(BaseModel):
     """A language detected in transcribed audio."""
 
@@ -344,7 +344,7 @@ class TranscriptionLanguage(BaseModel):
     """The code of a language detected in the audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateTranscriptionResponseJsonLogprobsItem(BaseModel):
     """Part of ``CreateTranscriptionResponseJson.logprobs``."""
 
@@ -358,7 +358,7 @@ class CreateTranscriptionResponseJsonLogprobsItem(BaseModel):
     """The bytes of the token."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextSegmentEvent(BaseModel):
     """Emitted when a diarized transcription returns a completed segment with speaker information. Only
     emitted when you [create a
@@ -385,7 +385,7 @@ class TranscriptTextSegmentEvent(BaseModel):
     """Speaker label for this segment."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextDeltaEvent(BaseModel):
     """Emitted when there is an additional text delta. This is also the first event emitted when the
     transcription starts. Only emitted when you [create a
@@ -411,7 +411,7 @@ class TranscriptTextDeltaEvent(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextDeltaEventLogprobsItem(BaseModel):
     """Part of ``TranscriptTextDeltaEvent.logprobs``."""
 
@@ -425,7 +425,7 @@ class TranscriptTextDeltaEventLogprobsItem(BaseModel):
     """The bytes that were used to generate the log probability."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextDoneEvent(BaseModel):
     """Emitted when the transcription is complete. Contains the complete transcription text. Only
     emitted when you [create a
@@ -454,7 +454,7 @@ class TranscriptTextDoneEvent(BaseModel):
     usage: Optional[TranscriptTextUsageTokens] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptTextDoneEventLogprobsItem(BaseModel):
     """Part of ``TranscriptTextDoneEvent.logprobs``."""
 
@@ -475,7 +475,7 @@ CreateTranscriptionResponseStreamEvent = Union[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateTranscriptionResponseVerboseJson(BaseModel):
     """Represents a verbose json transcription response returned by model, based on the provided input."""
 
@@ -497,7 +497,7 @@ class CreateTranscriptionResponseVerboseJson(BaseModel):
     usage: Optional[TranscriptTextUsageDuration] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptionWord(BaseModel):
     """A response object."""
 
@@ -511,7 +511,7 @@ class TranscriptionWord(BaseModel):
     """End time of the word in seconds."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TranscriptionSegment(BaseModel):
     """A response object."""
 
@@ -585,14 +585,14 @@ class CreateTranslationRequest(_CreateTranslationRequestRequired, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateTranslationResponseJson(BaseModel):
     """A response object."""
 
     text: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateTranslationResponseVerboseJson(BaseModel):
     """A response object."""
 
@@ -645,7 +645,7 @@ class CreateVoiceRequest(TypedDict):
     """The consent recording ID (for example, `cons_1234`)."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VadConfig(BaseModel):
     """A response object."""
 
@@ -685,7 +685,7 @@ class UpdateVoiceConsentRequest(TypedDict):
     """The updated label for this consent recording."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VoiceConsentDeletedResource(BaseModel):
     """A response object."""
 
@@ -697,7 +697,7 @@ class VoiceConsentDeletedResource(BaseModel):
     deleted: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VoiceConsentListResource(BaseModel):
     """A response object."""
 
@@ -712,7 +712,7 @@ class VoiceConsentListResource(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VoiceConsentResource(BaseModel):
     """A consent recording used to authorize creation of a custom voice."""
 
@@ -732,7 +732,7 @@ class VoiceConsentResource(BaseModel):
     """The Unix timestamp (in seconds) for when the consent recording was created."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VoiceResource(BaseModel):
     """A custom voice that can be used for audio output."""
 

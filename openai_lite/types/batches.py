@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .responses import Metadata
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Batch(BaseModel):
     """A response object."""
 
@@ -96,7 +96,7 @@ class Batch(BaseModel):
     metadata: Optional[Metadata] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BatchErrors(BaseModel):
     """Part of ``Batch.errors``."""
 
@@ -106,7 +106,7 @@ class BatchErrors(BaseModel):
     data: Optional[List[BatchError]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BatchError(BaseModel):
     """A response object."""
 
@@ -121,7 +121,7 @@ class BatchError(BaseModel):
     line: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BatchRequestCounts(BaseModel):
     """The request counts for different statuses within the batch."""
 
@@ -135,7 +135,7 @@ class BatchRequestCounts(BaseModel):
     """Number of requests that have failed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BatchUsage(BaseModel):
     """Represents token usage details including input tokens, output tokens, a
     breakdown of output tokens, and the total tokens used. Only populated on
@@ -158,7 +158,7 @@ class BatchUsage(BaseModel):
     """The total number of tokens used."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BatchUsageInputTokensDetails(BaseModel):
     """A detailed breakdown of the input tokens."""
 
@@ -168,7 +168,7 @@ class BatchUsageInputTokensDetails(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BatchUsageOutputTokensDetails(BaseModel):
     """A detailed breakdown of the output tokens."""
 
@@ -233,7 +233,7 @@ class CreateBatchRequest(_CreateBatchRequestRequired, total=False):
     output_expires_after: BatchFileExpirationAfter
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListBatchesResponse(BaseModel):
     """A response object."""
 

@@ -10,7 +10,7 @@ from typing import Dict, List, Literal, Optional, TypedDict, Union
 from .._models import BaseModel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ActiveStatus(BaseModel):
     """Indicates that a thread is active."""
 
@@ -18,7 +18,7 @@ class ActiveStatus(BaseModel):
     """Status discriminator that is always `active`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AssistantMessageItem(BaseModel):
     """Assistant-authored message within a thread."""
 
@@ -41,7 +41,7 @@ class AssistantMessageItem(BaseModel):
     """Ordered assistant response segments."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseOutputText(BaseModel):
     """Assistant response text accompanied by optional annotations."""
 
@@ -55,7 +55,7 @@ class ResponseOutputText(BaseModel):
     """Ordered list of annotations attached to the response text."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileAnnotation(BaseModel):
     """Annotation that references an uploaded file."""
 
@@ -66,7 +66,7 @@ class FileAnnotation(BaseModel):
     """File attachment referenced by the annotation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileAnnotationSource(BaseModel):
     """Attachment source referenced by an annotation."""
 
@@ -77,7 +77,7 @@ class FileAnnotationSource(BaseModel):
     """Filename referenced by the annotation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UrlAnnotation(BaseModel):
     """Annotation that references a URL."""
 
@@ -88,7 +88,7 @@ class UrlAnnotation(BaseModel):
     """URL referenced by the annotation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UrlAnnotationSource(BaseModel):
     """URL backing an annotation entry."""
 
@@ -99,7 +99,7 @@ class UrlAnnotationSource(BaseModel):
     """URL referenced by the annotation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Attachment(BaseModel):
     """Attachment metadata included on thread items."""
 
@@ -128,7 +128,7 @@ class AutomaticThreadTitlingParam(TypedDict, total=False):
     """Enable automatic thread title generation. Defaults to true."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatSessionAutomaticThreadTitling(BaseModel):
     """Automatic thread title preferences for the session."""
 
@@ -136,7 +136,7 @@ class ChatSessionAutomaticThreadTitling(BaseModel):
     """Whether automatic thread titling is enabled."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatSessionChatkitConfiguration(BaseModel):
     """ChatKit configuration for the session."""
 
@@ -150,7 +150,7 @@ class ChatSessionChatkitConfiguration(BaseModel):
     """History retention configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatSessionFileUpload(BaseModel):
     """Upload permissions and limits applied to the session."""
 
@@ -162,7 +162,7 @@ class ChatSessionFileUpload(BaseModel):
     max_files: Optional[int]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatSessionHistory(BaseModel):
     """History retention preferences returned for the session."""
 
@@ -172,7 +172,7 @@ class ChatSessionHistory(BaseModel):
     recent_threads: Optional[int]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatSessionRateLimits(BaseModel):
     """Active per-minute request limit for the session."""
 
@@ -180,7 +180,7 @@ class ChatSessionRateLimits(BaseModel):
     """Maximum allowed requests per one-minute window."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatSessionResource(BaseModel):
     """Represents a ChatKit session and its resolved configuration."""
 
@@ -215,7 +215,7 @@ class ChatSessionResource(BaseModel):
     """Resolved ChatKit feature configuration for the session."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatkitWorkflow(BaseModel):
     """Workflow metadata and state returned for the session."""
 
@@ -230,7 +230,7 @@ class ChatkitWorkflow(BaseModel):
     """Tracing settings applied to the workflow."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ChatkitWorkflowTracing(BaseModel):
     """Controls diagnostic tracing during the session."""
 
@@ -285,7 +285,7 @@ class HistoryParam(TypedDict, total=False):
     """Number of recent ChatKit threads users have access to. Defaults to unlimited when unset."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ClientToolCallItem(BaseModel):
     """Record of a client side tool invocation initiated by the assistant."""
 
@@ -322,7 +322,7 @@ class ClientToolCallItem(BaseModel):
 ClientToolCallStatus = Literal["in_progress", "completed"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ClosedStatus(BaseModel):
     """Indicates that a thread has been closed."""
 
@@ -405,7 +405,7 @@ class RateLimitsParam(TypedDict, total=False):
     """Maximum number of requests allowed per minute for the session. Defaults to 10."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeletedThreadResource(BaseModel):
     """Confirmation payload returned after deleting a thread."""
 
@@ -419,7 +419,7 @@ class DeletedThreadResource(BaseModel):
     """Indicates that the thread has been deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InferenceOptions(BaseModel):
     """Model and tool overrides applied when generating the assistant response."""
 
@@ -428,7 +428,7 @@ class InferenceOptions(BaseModel):
     model: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolChoice(BaseModel):
     """Tool selection that the assistant should honor when executing the item."""
 
@@ -436,7 +436,7 @@ class ToolChoice(BaseModel):
     """Identifier of the requested tool."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LockedStatus(BaseModel):
     """Indicates that a thread is locked and cannot accept new input."""
 
@@ -446,7 +446,7 @@ class LockedStatus(BaseModel):
     reason: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TaskGroupItem(BaseModel):
     """Collection of workflow tasks grouped together in the thread."""
 
@@ -469,7 +469,7 @@ class TaskGroupItem(BaseModel):
     """Tasks included in the group."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TaskGroupTask(BaseModel):
     """Task entry that appears within a TaskGroup."""
 
@@ -484,7 +484,7 @@ class TaskGroupTask(BaseModel):
 TaskType = Literal["custom", "thought"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TaskItem(BaseModel):
     """Task emitted by the workflow to show progress and status updates."""
 
@@ -511,7 +511,7 @@ class TaskItem(BaseModel):
     summary: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserMessageItem(BaseModel):
     """User-authored messages within a thread."""
 
@@ -538,7 +538,7 @@ class UserMessageItem(BaseModel):
     inference_options: Optional[InferenceOptions]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserMessageInputText(BaseModel):
     """Text block that a user contributed to the thread."""
 
@@ -549,7 +549,7 @@ class UserMessageInputText(BaseModel):
     """Plain-text content supplied by the user."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UserMessageQuotedText(BaseModel):
     """Quoted snippet that the user referenced in their message."""
 
@@ -560,7 +560,7 @@ class UserMessageQuotedText(BaseModel):
     """Quoted text content."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WidgetMessageItem(BaseModel):
     """Thread item that renders a widget payload."""
 
@@ -594,7 +594,7 @@ ThreadItem = Union[
 """The thread item"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadItemListResource(BaseModel):
     """A paginated list of thread items rendered for the ChatKit API."""
 
@@ -612,7 +612,7 @@ class ThreadItemListResource(BaseModel):
     """Whether there are more items available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadListResource(BaseModel):
     """A paginated list of ChatKit threads."""
 
@@ -630,7 +630,7 @@ class ThreadListResource(BaseModel):
     """Whether there are more items available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ThreadResource(BaseModel):
     """Represents a ChatKit thread and its current status."""
 

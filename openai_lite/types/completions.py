@@ -149,7 +149,7 @@ class CreateCompletionRequest(_CreateCompletionRequestRequired, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateCompletionResponse(BaseModel):
     """Represents a completion response from the API. Note: both the streamed and non-streamed response
     objects share the same shape (unlike the chat endpoint).
@@ -180,7 +180,7 @@ class CreateCompletionResponse(BaseModel):
     usage: Optional[CompletionUsage] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateCompletionResponseChoicesItem(BaseModel):
     """Part of ``CreateCompletionResponse.choices``."""
 
@@ -198,7 +198,7 @@ class CreateCompletionResponseChoicesItem(BaseModel):
     text: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateCompletionResponseChoicesItemLogprobs(BaseModel):
     """Part of ``CreateCompletionResponseChoicesItem.logprobs``."""
 

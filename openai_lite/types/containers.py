@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     )
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerFileCitationParam(BaseModel):
     """A response object."""
 
@@ -42,7 +42,7 @@ class ContainerFileCitationParam(BaseModel):
     """The filename of the container file cited."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerFileListResource(BaseModel):
     """A response object."""
 
@@ -62,7 +62,7 @@ class ContainerFileListResource(BaseModel):
     """Whether there are more files available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerFileResource(BaseModel):
     """The container file object"""
 
@@ -88,7 +88,7 @@ class ContainerFileResource(BaseModel):
     """Source of the file (e.g., `user`, `assistant`)."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerListResource(BaseModel):
     """A response object."""
 
@@ -108,7 +108,7 @@ class ContainerListResource(BaseModel):
     """Whether there are more containers available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerResource(BaseModel):
     """The container object"""
 
@@ -143,7 +143,7 @@ class ContainerResource(BaseModel):
     """Network access policy for the container."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerResourceExpiresAfter(BaseModel):
     """The container will expire after this time period.
     The anchor is the reference point for the expiration.
@@ -157,7 +157,7 @@ class ContainerResourceExpiresAfter(BaseModel):
     """The number of minutes after the anchor before the container expires."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerResourceNetworkPolicy(BaseModel):
     """Network access policy for the container."""
 

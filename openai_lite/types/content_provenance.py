@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .._files import FileInput
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class C2PAProvenanceResult(BaseModel):
     """A response object."""
 
@@ -55,7 +55,7 @@ class CreateContentProvenanceBody(TypedDict):
 ProvenanceCheckObject = Literal["content_provenance_check"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProvenanceResource(BaseModel):
     """A response object."""
 
@@ -71,7 +71,7 @@ class ProvenanceResource(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SynthIDProvenanceResult(BaseModel):
     """A response object."""
 

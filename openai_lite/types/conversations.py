@@ -80,7 +80,7 @@ object](https://platform.openai.com/docs/api-reference/responses/object#response
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ConversationItemList(BaseModel):
     """A list of Conversation items."""
 
@@ -100,7 +100,7 @@ class ConversationItemList(BaseModel):
     """The ID of the last item in the list."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ConversationResource(BaseModel):
     """A response object."""
 
@@ -130,7 +130,7 @@ class CreateConversationBody(TypedDict, total=False):
     items: Optional[Sequence[InputItemParam]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeletedConversationResource(BaseModel):
     """A response object."""
 

@@ -47,7 +47,7 @@ class CreateEmbeddingRequest(_CreateEmbeddingRequestRequired, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEmbeddingResponse(BaseModel):
     """A response object."""
 
@@ -64,7 +64,7 @@ class CreateEmbeddingResponse(BaseModel):
     """The usage information for the request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Embedding(BaseModel):
     """Represents an embedding vector returned by embedding endpoint."""
 
@@ -80,7 +80,7 @@ class Embedding(BaseModel):
     """The object type, which is always "embedding"."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEmbeddingResponseUsage(BaseModel):
     """The usage information for the request."""
 

@@ -170,7 +170,7 @@ class EvalStoredCompletionsSourceParam(_EvalStoredCompletionsSourceParamRequired
     limit: Optional[int]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalCompletionsRunDataSource(BaseModel):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
 
@@ -197,7 +197,7 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages(BaseModel):
     """TemplateInputMessages"""
 
@@ -210,7 +210,7 @@ class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages(BaseM
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessages(BaseModel):
     """ItemReferenceInputMessages"""
 
@@ -221,7 +221,7 @@ class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessages(
     """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalCompletionsRunDataSourceSamplingParams(BaseModel):
     """Part of ``CreateEvalCompletionsRunDataSource.sampling_params``."""
 
@@ -259,7 +259,7 @@ class CreateEvalCompletionsRunDataSourceSamplingParams(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalJsonlFileContentSource(BaseModel):
     """EvalJsonlFileContentSource"""
 
@@ -270,7 +270,7 @@ class EvalJsonlFileContentSource(BaseModel):
     """The content of the jsonl file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalJsonlFileContentSourceContentItem(BaseModel):
     """Part of ``EvalJsonlFileContentSource.content``."""
 
@@ -279,7 +279,7 @@ class EvalJsonlFileContentSourceContentItem(BaseModel):
     sample: Optional[Dict[str, Any]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalJsonlFileIdSource(BaseModel):
     """EvalJsonlFileIdSource"""
 
@@ -290,7 +290,7 @@ class EvalJsonlFileIdSource(BaseModel):
     """The identifier of the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalStoredCompletionsSource(BaseModel):
     """A StoredCompletionsRunDataSource configuration describing a set of filters"""
 
@@ -357,7 +357,7 @@ class CreateEvalJsonlRunDataSourceParam(TypedDict):
     """Determines what populates the `item` namespace in the data source."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalJsonlRunDataSource(BaseModel):
     """A JsonlRunDataSource object with that specifies a JSONL file that matches the eval"""
 
@@ -724,7 +724,7 @@ class EvalResponsesSourceParam(_EvalResponsesSourceParamRequired, total=False):
     tools: Optional[Sequence[str]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSource(BaseModel):
     """A ResponsesRunDataSource object describing a model sampling configuration."""
 
@@ -751,7 +751,7 @@ class CreateEvalResponsesRunDataSource(BaseModel):
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate(BaseModel):
     """InputMessagesTemplate"""
 
@@ -766,7 +766,7 @@ class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate(BaseMod
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage(BaseModel):
     """ChatMessage"""
 
@@ -777,7 +777,7 @@ class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplate
     """The content of the message."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReference(BaseModel):
     """InputMessagesItemReference"""
 
@@ -788,7 +788,7 @@ class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReference(Ba
     """A reference to a variable in the `item` namespace. Ie, "item.name" """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSourceSamplingParams(BaseModel):
     """Part of ``CreateEvalResponsesRunDataSource.sampling_params``."""
 
@@ -830,7 +830,7 @@ class CreateEvalResponsesRunDataSourceSamplingParams(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSourceSamplingParamsText(BaseModel):
     """Configuration options for a text response from the model. Can be plain
     text or structured JSON data. Learn more:
@@ -841,7 +841,7 @@ class CreateEvalResponsesRunDataSourceSamplingParamsText(BaseModel):
     format: Optional[TextResponseFormatConfiguration] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalResponsesSource(BaseModel):
     """A EvalResponsesSource object describing a run data source configuration."""
 
@@ -888,7 +888,7 @@ class CreateEvalRunRequest(_CreateEvalRunRequestRequired, total=False):
     metadata: Metadata
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Eval(BaseModel):
     """An Eval object with a data source config and testing criteria.
     An Eval represents a task to be done for your LLM integration.
@@ -931,7 +931,7 @@ class Eval(BaseModel):
     metadata: Metadata
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalCustomDataSourceConfig(BaseModel):
     """A CustomDataSourceConfig which specifies the schema of your `item` and optionally `sample`
     namespaces.
@@ -949,7 +949,7 @@ class EvalCustomDataSourceConfig(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalLogsDataSourceConfig(BaseModel):
     """A LogsDataSourceConfig which specifies the metadata property of your logs query.
     This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc.
@@ -969,7 +969,7 @@ class EvalLogsDataSourceConfig(BaseModel):
     metadata: Optional[Metadata] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalStoredCompletionsDataSourceConfig(BaseModel):
     """Deprecated in favor of LogsDataSourceConfig."""
 
@@ -984,7 +984,7 @@ class EvalStoredCompletionsDataSourceConfig(BaseModel):
     metadata: Optional[Metadata] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalGraderLabelModel(BaseModel):
     """LabelModelGrader"""
 
@@ -1006,7 +1006,7 @@ class EvalGraderLabelModel(BaseModel):
     """The labels that indicate a passing result. Must be a subset of labels."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalGraderStringCheck(BaseModel):
     """StringCheckGrader"""
 
@@ -1026,7 +1026,7 @@ class EvalGraderStringCheck(BaseModel):
     """The string check operation to perform. One of `eq`, `ne`, `like`, or `ilike`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalGraderTextSimilarity(BaseModel):
     """TextSimilarityGrader"""
 
@@ -1064,7 +1064,7 @@ class EvalGraderTextSimilarity(BaseModel):
     """The threshold for the score."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalGraderPython(BaseModel):
     """PythonGrader"""
 
@@ -1084,7 +1084,7 @@ class EvalGraderPython(BaseModel):
     """The threshold for the score."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalGraderScoreModel(BaseModel):
     """ScoreModelGrader"""
 
@@ -1112,7 +1112,7 @@ class EvalGraderScoreModel(BaseModel):
     """The threshold for the score."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalGraderScoreModelSamplingParams(BaseModel):
     """The sampling parameters for the model."""
 
@@ -1127,7 +1127,7 @@ class EvalGraderScoreModelSamplingParams(BaseModel):
     reasoning_effort: Optional[ReasoningEffort] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalApiError(BaseModel):
     """An object representing an error response from the Eval API."""
 
@@ -1138,7 +1138,7 @@ class EvalApiError(BaseModel):
     """The error message."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalList(BaseModel):
     """An object representing a list of evals."""
 
@@ -1158,7 +1158,7 @@ class EvalList(BaseModel):
     """Indicates whether there are more evals available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRun(BaseModel):
     """A schema representing an evaluation run."""
 
@@ -1207,7 +1207,7 @@ class EvalRun(BaseModel):
     error: EvalApiError
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunResultCounts(BaseModel):
     """Counters summarizing the outcomes of the evaluation run."""
 
@@ -1224,7 +1224,7 @@ class EvalRunResultCounts(BaseModel):
     """Number of output items that passed the evaluation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunPerModelUsageItem(BaseModel):
     """Part of ``EvalRun.per_model_usage``."""
 
@@ -1247,7 +1247,7 @@ class EvalRunPerModelUsageItem(BaseModel):
     """The number of tokens retrieved from cache."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunPerTestingCriteriaResultsItem(BaseModel):
     """Part of ``EvalRun.per_testing_criteria_results``."""
 
@@ -1261,7 +1261,7 @@ class EvalRunPerTestingCriteriaResultsItem(BaseModel):
     """Number of tests failed for this criteria."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunList(BaseModel):
     """An object representing a list of runs for an evaluation."""
 
@@ -1281,7 +1281,7 @@ class EvalRunList(BaseModel):
     """Indicates whether there are more evals available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunOutputItem(BaseModel):
     """A schema representing an evaluation run output item."""
 
@@ -1316,7 +1316,7 @@ class EvalRunOutputItem(BaseModel):
     """A sample containing the input and output of the evaluation run."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunOutputItemResult(BaseModel):
     """A single grader result for an evaluation run output item."""
 
@@ -1336,7 +1336,7 @@ class EvalRunOutputItemResult(BaseModel):
     """Optional sample or intermediate data produced by the grader."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunOutputItemSample(BaseModel):
     """A sample containing the input and output of the evaluation run."""
 
@@ -1370,7 +1370,7 @@ class EvalRunOutputItemSample(BaseModel):
     """The seed used for generating the sample."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunOutputItemSampleInputItem(BaseModel):
     """An input message."""
 
@@ -1381,7 +1381,7 @@ class EvalRunOutputItemSampleInputItem(BaseModel):
     """The content of the message."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunOutputItemSampleOutputItem(BaseModel):
     """Part of ``EvalRunOutputItemSample.output``."""
 
@@ -1392,7 +1392,7 @@ class EvalRunOutputItemSampleOutputItem(BaseModel):
     """The content of the message."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunOutputItemSampleUsage(BaseModel):
     """Token usage details for the sample."""
 
@@ -1409,7 +1409,7 @@ class EvalRunOutputItemSampleUsage(BaseModel):
     """The number of tokens retrieved from cache."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalRunOutputItemList(BaseModel):
     """An object representing a list of output items for an evaluation run."""
 
@@ -1429,7 +1429,7 @@ class EvalRunOutputItemList(BaseModel):
     """Indicates whether there are more eval run output items available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteEvalResponse(BaseModel):
     """A response object."""
 
@@ -1440,7 +1440,7 @@ class DeleteEvalResponse(BaseModel):
     eval_id: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteEvalRunResponse(BaseModel):
     """A response object."""
 

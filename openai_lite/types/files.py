@@ -49,7 +49,7 @@ class FileExpirationAfter(TypedDict):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteFileResponse(BaseModel):
     """A response object."""
 
@@ -60,7 +60,7 @@ class DeleteFileResponse(BaseModel):
     deleted: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListFilesResponse(BaseModel):
     """A response object."""
 
@@ -75,7 +75,7 @@ class ListFilesResponse(BaseModel):
     has_more: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OpenAIFile(BaseModel):
     """The `File` object represents a document that has been uploaded to OpenAI."""
 

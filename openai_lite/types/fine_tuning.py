@@ -117,7 +117,7 @@ input audio, either as a single item or an array of items.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalItem(BaseModel):
     """A message input to the model with a role indicating instruction following
     hierarchy. Instructions given with the `developer` or `system` role take
@@ -137,7 +137,7 @@ class EvalItem(BaseModel):
     """The type of the message input. Always `message`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalItemContentOutputText(BaseModel):
     """A text output from the model."""
 
@@ -148,7 +148,7 @@ class EvalItemContentOutputText(BaseModel):
     """The text output from the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EvalItemInputImage(BaseModel):
     """An image input block used within EvalItem content arrays."""
 
@@ -164,7 +164,7 @@ class EvalItemInputImage(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputAudio(BaseModel):
     """An audio input to the model."""
 
@@ -174,7 +174,7 @@ class InputAudio(BaseModel):
     input_audio: InputAudioInputAudio
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputAudioInputAudio(BaseModel):
     """Part of ``InputAudio.input_audio``."""
 
@@ -622,7 +622,7 @@ class FineTuneReinforcementHyperparametersParam(TypedDict, total=False):
     """Number of evaluation samples to generate per training step."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteFineTuningCheckpointPermissionResponse(BaseModel):
     """A response object."""
 
@@ -636,7 +636,7 @@ class DeleteFineTuningCheckpointPermissionResponse(BaseModel):
     """Whether the fine-tuned model checkpoint permission was successfully deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneChatCompletionRequestAssistantMessage(BaseModel):
     """A response object."""
 
@@ -662,7 +662,7 @@ class FineTuneChatCompletionRequestAssistantMessage(BaseModel):
     function_call: Optional[ChatCompletionRequestAssistantMessageFunctionCall] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneDPOHyperparameters(BaseModel):
     """The hyperparameters used for the DPO fine-tuning job."""
 
@@ -687,14 +687,14 @@ class FineTuneDPOHyperparameters(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneDPOMethod(BaseModel):
     """Configuration for the DPO fine-tuning method."""
 
     hyperparameters: Optional[FineTuneDPOHyperparameters] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneMethod(BaseModel):
     """The method used for fine-tuning."""
 
@@ -708,14 +708,14 @@ class FineTuneMethod(BaseModel):
     reinforcement: Optional[FineTuneReinforcementMethod] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneSupervisedMethod(BaseModel):
     """Configuration for the supervised fine-tuning method."""
 
     hyperparameters: Optional[FineTuneSupervisedHyperparameters] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneSupervisedHyperparameters(BaseModel):
     """The hyperparameters used for the fine-tuning job."""
 
@@ -735,7 +735,7 @@ class FineTuneSupervisedHyperparameters(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneReinforcementMethod(BaseModel):
     """Configuration for the reinforcement fine-tuning method."""
 
@@ -745,7 +745,7 @@ class FineTuneReinforcementMethod(BaseModel):
     hyperparameters: Optional[FineTuneReinforcementHyperparameters] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GraderStringCheck(BaseModel):
     """A StringCheckGrader object that performs a string comparison between input and reference using a
     specified operation.
@@ -767,7 +767,7 @@ class GraderStringCheck(BaseModel):
     """The string check operation to perform. One of `eq`, `ne`, `like`, or `ilike`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GraderTextSimilarity(BaseModel):
     """A TextSimilarityGrader object which grades text based on similarity metrics."""
 
@@ -802,7 +802,7 @@ class GraderTextSimilarity(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GraderPython(BaseModel):
     """A PythonGrader object that runs a python script on the input."""
 
@@ -819,7 +819,7 @@ class GraderPython(BaseModel):
     """The image tag to use for the python script."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GraderScoreModel(BaseModel):
     """A ScoreModelGrader object that uses a model to assign a score to the input."""
 
@@ -844,7 +844,7 @@ class GraderScoreModel(BaseModel):
     """The range of the score. Defaults to `[0, 1]`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GraderMulti(BaseModel):
     """A MultiGrader object combines the output of multiple graders to produce a single score."""
 
@@ -860,7 +860,7 @@ class GraderMulti(BaseModel):
     """A formula to calculate the output based on grader results."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GraderLabelModel(BaseModel):
     """A LabelModelGrader object which uses a model to assign labels to each item
     in the evaluation.
@@ -884,7 +884,7 @@ class GraderLabelModel(BaseModel):
     """The labels that indicate a passing result. Must be a subset of labels."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuneReinforcementHyperparameters(BaseModel):
     """The hyperparameters used for the reinforcement fine-tuning job."""
 
@@ -916,7 +916,7 @@ class FineTuneReinforcementHyperparameters(BaseModel):
     """Number of evaluation samples to generate per training step."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningCheckpointPermission(BaseModel):
     """The `checkpoint.permission` object represents a permission for a fine-tuned model checkpoint."""
 
@@ -933,7 +933,7 @@ class FineTuningCheckpointPermission(BaseModel):
     """The object type, which is always "checkpoint.permission"."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningIntegration(BaseModel):
     """Fine-Tuning Job Integration"""
 
@@ -948,7 +948,7 @@ class FineTuningIntegration(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningIntegrationWandb(BaseModel):
     """The settings for your integration with Weights and Biases. This payload specifies the project
     that
@@ -971,7 +971,7 @@ class FineTuningIntegrationWandb(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningJob(BaseModel):
     """The `fine_tuning.job` object represents a fine-tuning job that has been created through the API."""
 
@@ -1032,7 +1032,7 @@ class FineTuningJob(BaseModel):
     metadata: Optional[Metadata] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningJobError(BaseModel):
     """For fine-tuning jobs that have `failed`, this will contain more information on the cause of the
     failure.
@@ -1047,7 +1047,7 @@ class FineTuningJobError(BaseModel):
     param: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningJobHyperparameters(BaseModel):
     """The hyperparameters used for the fine-tuning job. This value will only be returned when running
     `supervised` jobs.
@@ -1066,7 +1066,7 @@ class FineTuningJobHyperparameters(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningJobCheckpoint(BaseModel):
     """The `fine_tuning.job.checkpoint` object represents a model checkpoint for a fine-tuning job that
     is ready to use.
@@ -1094,7 +1094,7 @@ class FineTuningJobCheckpoint(BaseModel):
     """The object type, which is always "fine_tuning.job.checkpoint"."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningJobCheckpointMetrics(BaseModel):
     """Metrics at the step number during the fine-tuning job."""
 
@@ -1113,7 +1113,7 @@ class FineTuningJobCheckpointMetrics(BaseModel):
     full_valid_mean_token_accuracy: Optional[float] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FineTuningJobEvent(BaseModel):
     """Fine-tuning job event object"""
 
@@ -1139,7 +1139,7 @@ class FineTuningJobEvent(BaseModel):
     """The data associated with the event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListFineTuningCheckpointPermissionResponse(BaseModel):
     """A response object."""
 
@@ -1154,7 +1154,7 @@ class ListFineTuningCheckpointPermissionResponse(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListFineTuningJobCheckpointsResponse(BaseModel):
     """A response object."""
 
@@ -1169,7 +1169,7 @@ class ListFineTuningJobCheckpointsResponse(BaseModel):
     last_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListFineTuningJobEventsResponse(BaseModel):
     """A response object."""
 
@@ -1180,7 +1180,7 @@ class ListFineTuningJobEventsResponse(BaseModel):
     has_more: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListPaginatedFineTuningJobsResponse(BaseModel):
     """A response object."""
 
@@ -1221,7 +1221,7 @@ class RunGraderRequest(_RunGraderRequestRequired, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunGraderResponse(BaseModel):
     """A response object."""
 
@@ -1234,7 +1234,7 @@ class RunGraderResponse(BaseModel):
     model_grader_token_usage_per_model: Dict[str, Any]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunGraderResponseMetadata(BaseModel):
     """Part of ``RunGraderResponse.metadata``."""
 
@@ -1253,7 +1253,7 @@ class RunGraderResponseMetadata(BaseModel):
     sampled_model_name: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RunGraderResponseMetadataErrors(BaseModel):
     """Part of ``RunGraderResponseMetadata.errors``."""
 
@@ -1299,7 +1299,7 @@ class ValidateGraderRequest(TypedDict):
     """The grader used for the fine-tuning job."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ValidateGraderResponse(BaseModel):
     """ValidateGraderResponse"""
 

@@ -10,7 +10,7 @@ from typing import List, Literal, Optional
 from .._models import BaseModel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteModelResponse(BaseModel):
     """A response object."""
 
@@ -21,7 +21,7 @@ class DeleteModelResponse(BaseModel):
     object: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListModelsResponse(BaseModel):
     """A response object."""
 
@@ -30,7 +30,7 @@ class ListModelsResponse(BaseModel):
     data: List[Model]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Model(BaseModel):
     """Describes an OpenAI model offering that can be used with the API."""
 

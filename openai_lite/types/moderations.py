@@ -67,7 +67,7 @@ class CreateModerationRequestInputVariant3ItemText(TypedDict):
     """A string of text to classify."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateModerationResponse(BaseModel):
     """Represents if a given text input is potentially harmful."""
 
@@ -81,7 +81,7 @@ class CreateModerationResponse(BaseModel):
     """A list of moderation objects."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateModerationResponseResultsItem(BaseModel):
     """Part of ``CreateModerationResponse.results``."""
 
@@ -98,7 +98,7 @@ class CreateModerationResponseResultsItem(BaseModel):
     """A list of the categories along with the input type(s) that the score applies to."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateModerationResponseResultsItemCategories(BaseModel):
     """A list of the categories, and whether they are flagged or not."""
 
@@ -153,7 +153,7 @@ class CreateModerationResponseResultsItemCategories(BaseModel):
     """Content that depicts death, violence, or physical injury in graphic detail."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateModerationResponseResultsItemCategoryScores(BaseModel):
     """A list of the categories along with their scores as predicted by model."""
 
@@ -197,7 +197,7 @@ class CreateModerationResponseResultsItemCategoryScores(BaseModel):
     """The score for the category 'violence/graphic'."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateModerationResponseResultsItemCategoryAppliedInputTypes(BaseModel):
     """A list of the categories along with the input type(s) that the score applies to."""
 

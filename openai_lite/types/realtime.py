@@ -83,7 +83,7 @@ class AudioTranscriptionParam(TypedDict, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AudioTranscription(BaseModel):
     """A response object."""
 
@@ -142,7 +142,7 @@ class AudioTranscription(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AudioTranscriptionResponse(BaseModel):
     """A response object."""
 
@@ -178,7 +178,7 @@ class AudioTranscriptionResponse(BaseModel):
     """The prompt configured for input audio transcription, when present."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LogProbProperties(BaseModel):
     """A log probability object."""
 
@@ -229,7 +229,7 @@ RealtimeAudioFormatsParam = Union[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeAudioFormatsPCMAudioFormat(BaseModel):
     """The PCM audio format. Only a 24kHz sample rate is supported."""
 
@@ -240,7 +240,7 @@ class RealtimeAudioFormatsPCMAudioFormat(BaseModel):
     """The sample rate of the audio. Always `24000`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
     """The G.711 μ-law format."""
 
@@ -248,7 +248,7 @@ class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
     """The audio format. Always `audio/pcmu`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeAudioFormatsPCMAAudioFormat(BaseModel):
     """The G.711 A-law format."""
 
@@ -263,7 +263,7 @@ RealtimeAudioFormats = Union[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventConversationItemCreate(BaseModel):
     """Add a new Item to the Conversation's context, including messages, function
     calls, and function call responses. This event can be used both to populate a
@@ -291,7 +291,7 @@ class RealtimeBetaClientEventConversationItemCreate(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemMessageSystem(BaseModel):
     """A system message in a Realtime conversation can be used to provide additional context or
     instructions to the model. This is similar but distinct from the instruction prompt provided at
@@ -321,7 +321,7 @@ class RealtimeConversationItemMessageSystem(BaseModel):
     """The status of the item. Has no effect on the conversation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemMessageSystemContentItem(BaseModel):
     """Part of ``RealtimeConversationItemMessageSystem.content``."""
 
@@ -332,7 +332,7 @@ class RealtimeConversationItemMessageSystemContentItem(BaseModel):
     """The text content."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemMessageUser(BaseModel):
     """A user message item in a Realtime conversation."""
 
@@ -357,7 +357,7 @@ class RealtimeConversationItemMessageUser(BaseModel):
     """The status of the item. Has no effect on the conversation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemMessageUserContentItem(BaseModel):
     """Part of ``RealtimeConversationItemMessageUser.content``."""
 
@@ -387,7 +387,7 @@ class RealtimeConversationItemMessageUserContentItem(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemMessageAssistant(BaseModel):
     """An assistant message item in a Realtime conversation."""
 
@@ -412,7 +412,7 @@ class RealtimeConversationItemMessageAssistant(BaseModel):
     """The status of the item. Has no effect on the conversation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemMessageAssistantContentItem(BaseModel):
     """Part of ``RealtimeConversationItemMessageAssistant.content``."""
 
@@ -433,7 +433,7 @@ class RealtimeConversationItemMessageAssistantContentItem(BaseModel):
     """The transcript of the audio content, this will always be present if the output type is `audio`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemFunctionCall(BaseModel):
     """A function call item in a Realtime conversation."""
 
@@ -463,7 +463,7 @@ class RealtimeConversationItemFunctionCall(BaseModel):
     """The ID of the function call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemFunctionCallOutput(BaseModel):
     """A function call output item in a Realtime conversation."""
 
@@ -490,7 +490,7 @@ class RealtimeConversationItemFunctionCallOutput(BaseModel):
     """The status of the item. Has no effect on the conversation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeMCPApprovalResponse(BaseModel):
     """A Realtime item responding to an MCP approval request."""
 
@@ -509,7 +509,7 @@ class RealtimeMCPApprovalResponse(BaseModel):
     reason: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeMCPListTools(BaseModel):
     """A Realtime item listing tools available on an MCP server."""
 
@@ -526,7 +526,7 @@ class RealtimeMCPListTools(BaseModel):
     """The unique ID of the list."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeMCPToolCall(BaseModel):
     """A Realtime item representing an invocation of a tool on an MCP server."""
 
@@ -552,7 +552,7 @@ class RealtimeMCPToolCall(BaseModel):
     error: Optional[Union[RealtimeMCPProtocolError, RealtimeMCPToolExecutionError, RealtimeMCPHTTPError]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeMCPProtocolError(BaseModel):
     """Realtime MCP protocol error"""
 
@@ -563,7 +563,7 @@ class RealtimeMCPProtocolError(BaseModel):
     message: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeMCPToolExecutionError(BaseModel):
     """Realtime MCP tool execution error"""
 
@@ -572,7 +572,7 @@ class RealtimeMCPToolExecutionError(BaseModel):
     message: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeMCPHTTPError(BaseModel):
     """Realtime MCP HTTP error"""
 
@@ -583,7 +583,7 @@ class RealtimeMCPHTTPError(BaseModel):
     message: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeMCPApprovalRequest(BaseModel):
     """A Realtime item requesting human approval of a tool invocation."""
 
@@ -617,7 +617,7 @@ RealtimeConversationItem = Union[
 """A single item within a Realtime conversation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventConversationItemDelete(BaseModel):
     """Send this event when you want to remove any item from the conversation
     history. The server will respond with a `conversation.item.deleted` event,
@@ -635,7 +635,7 @@ class RealtimeBetaClientEventConversationItemDelete(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventConversationItemRetrieve(BaseModel):
     """Send this event when you want to retrieve the server's representation of a specific item in the
     conversation history. This is useful, for example, to inspect user audio after noise
@@ -655,7 +655,7 @@ class RealtimeBetaClientEventConversationItemRetrieve(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventConversationItemTruncate(BaseModel):
     """Send this event to truncate a previous assistant message’s audio. The server
     will produce audio faster than realtime, so this event is useful when the user
@@ -691,7 +691,7 @@ class RealtimeBetaClientEventConversationItemTruncate(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventInputAudioBufferAppend(BaseModel):
     """Send this event to append audio bytes to the input audio buffer. The audio
     buffer is temporary storage you can write to and later commit. In Server VAD
@@ -717,7 +717,7 @@ class RealtimeBetaClientEventInputAudioBufferAppend(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventInputAudioBufferClear(BaseModel):
     """Send this event to clear the audio bytes in the buffer. The server will
     respond with an `input_audio_buffer.cleared` event.
@@ -730,7 +730,7 @@ class RealtimeBetaClientEventInputAudioBufferClear(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventInputAudioBufferCommit(BaseModel):
     """Send this event to commit the user input audio buffer, which will create a
     new user message item in the conversation. This event will produce an error
@@ -751,7 +751,7 @@ class RealtimeBetaClientEventInputAudioBufferCommit(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventOutputAudioBufferClear(BaseModel):
     """**WebRTC/SIP Only:** Emit to cut off the current audio response. This will trigger the server to
     stop generating audio and emit a `output_audio_buffer.cleared` event. This
@@ -768,7 +768,7 @@ class RealtimeBetaClientEventOutputAudioBufferClear(BaseModel):
     """The unique ID of the client event used for error handling."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventResponseCancel(BaseModel):
     """Send this event to cancel an in-progress response. The server will respond
     with a `response.done` event with a status of `response.status=cancelled`. If
@@ -787,7 +787,7 @@ class RealtimeBetaClientEventResponseCancel(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventResponseCreate(BaseModel):
     """This event instructs the server to create a Response, which means triggering
     model inference. When in Server VAD mode, the server will create Responses
@@ -825,7 +825,7 @@ class RealtimeBetaClientEventResponseCreate(BaseModel):
     response: Optional[RealtimeBetaResponseCreateParams] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseCreateParams(BaseModel):
     """Create a new Realtime response with these parameters"""
 
@@ -898,7 +898,7 @@ class RealtimeBetaResponseCreateParams(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseCreateParamsToolsItem(BaseModel):
     """Part of ``RealtimeBetaResponseCreateParams.tools``."""
 
@@ -918,7 +918,7 @@ class RealtimeBetaResponseCreateParamsToolsItem(BaseModel):
     """Parameters of the function in JSON Schema."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventSessionUpdate(BaseModel):
     """Send this event to update the session’s default configuration.
     The client may send this event at any time to update any field,
@@ -941,7 +941,7 @@ class RealtimeBetaClientEventSessionUpdate(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequest(BaseModel):
     """A new Realtime session configuration, with an ephemeral key. Default TTL
     for keys is one minute.
@@ -1031,7 +1031,7 @@ class RealtimeSessionCreateRequest(BaseModel):
     prompt: Optional[Prompt] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestClientSecret(BaseModel):
     """Ephemeral key returned by the API."""
 
@@ -1047,7 +1047,7 @@ class RealtimeSessionCreateRequestClientSecret(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestInputAudioTranscription(BaseModel):
     """Configuration for input audio transcription, defaults to off and can be
     set to `null` to turn off once on. Input audio transcription is not native
@@ -1060,7 +1060,7 @@ class RealtimeSessionCreateRequestInputAudioTranscription(BaseModel):
     """The model to use for transcription."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestTracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
@@ -1080,7 +1080,7 @@ class RealtimeSessionCreateRequestTracingTracingConfiguration(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestTurnDetection(BaseModel):
     """Configuration for turn detection. Can be set to `null` to turn off. Server
     VAD means that the model will detect the start and end of speech based on
@@ -1108,7 +1108,7 @@ class RealtimeSessionCreateRequestTurnDetection(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestToolsItem(BaseModel):
     """Part of ``RealtimeSessionCreateRequest.tools``."""
 
@@ -1128,7 +1128,7 @@ class RealtimeSessionCreateRequestToolsItem(BaseModel):
     """Parameters of the function in JSON Schema."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTruncationRetentionRatioTruncation(BaseModel):
     """Retain a fraction of the conversation tokens when the conversation exceeds the input token
     limit. This allows you to amortize truncations across multiple turns, which can help improve
@@ -1151,7 +1151,7 @@ class RealtimeTruncationRetentionRatioTruncation(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTruncationRetentionRatioTruncationTokenLimits(BaseModel):
     """Optional custom token limits for this truncation strategy. If not provided, the model's default
     token limits will be used.
@@ -1184,7 +1184,7 @@ return an error if the conversation exceeds the model's input token limit.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaClientEventTranscriptionSessionUpdate(BaseModel):
     """Send this event to update a transcription session."""
 
@@ -1197,7 +1197,7 @@ class RealtimeBetaClientEventTranscriptionSessionUpdate(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateRequest(BaseModel):
     """Realtime transcription session object configuration."""
 
@@ -1232,7 +1232,7 @@ class RealtimeTranscriptionSessionCreateRequest(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateRequestTurnDetection(BaseModel):
     """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
     model will detect the start and end of speech based on audio volume and respond at the end of
@@ -1260,7 +1260,7 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction(BaseModel):
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
@@ -1272,7 +1272,7 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction(BaseMode
     type: Optional[NoiseReductionType] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponse(BaseModel):
     """The response resource."""
 
@@ -1336,7 +1336,7 @@ class RealtimeBetaResponse(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseStatusDetails(BaseModel):
     """Additional details about the status."""
 
@@ -1360,7 +1360,7 @@ class RealtimeBetaResponseStatusDetails(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseStatusDetailsError(BaseModel):
     """A description of the error that caused the response to fail,
     populated when the `status` is `failed`.
@@ -1373,7 +1373,7 @@ class RealtimeBetaResponseStatusDetailsError(BaseModel):
     """Error code, if any."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseUsage(BaseModel):
     """Usage statistics for the Response, this will correspond to billing. A
     Realtime API session will maintain a conversation context and append new
@@ -1403,7 +1403,7 @@ class RealtimeBetaResponseUsage(BaseModel):
     """Details about the output tokens used in the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseUsageInputTokenDetails(BaseModel):
     """Details about the input tokens used in the Response."""
 
@@ -1423,7 +1423,7 @@ class RealtimeBetaResponseUsageInputTokenDetails(BaseModel):
     """Details about the cached tokens used as input for the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails(BaseModel):
     """Details about the cached tokens used as input for the Response."""
 
@@ -1437,7 +1437,7 @@ class RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails(BaseModel):
     """The number of cached audio tokens used as input for the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseUsageOutputTokenDetails(BaseModel):
     """Details about the output tokens used in the Response."""
 
@@ -1448,7 +1448,7 @@ class RealtimeBetaResponseUsageOutputTokenDetails(BaseModel):
     """The number of audio tokens used in the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemCreated(BaseModel):
     """Returned when a conversation item is created. There are several scenarios that produce this
     event:
@@ -1473,7 +1473,7 @@ class RealtimeBetaServerEventConversationItemCreated(BaseModel):
     previous_item_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemDeleted(BaseModel):
     """Returned when an item in the conversation is deleted by the client with a
     `conversation.item.delete` event. This event is used to synchronize the
@@ -1490,7 +1490,7 @@ class RealtimeBetaServerEventConversationItemDeleted(BaseModel):
     """The ID of the item that was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted(BaseModel):
     """This event is the output of audio transcription for user audio written to the
     user audio buffer. Transcription begins when the input audio buffer is
@@ -1532,7 +1532,7 @@ class RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted(Ba
     logprobs: Optional[List[LogProbProperties]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta(BaseModel):
     """Returned when the text value of an input audio transcription content part is updated."""
 
@@ -1554,7 +1554,7 @@ class RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta(BaseMo
     logprobs: Optional[List[LogProbProperties]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed(BaseModel):
     """Returned when input audio transcription is configured, and a transcription
     request for a user message failed. These events are separate from other
@@ -1579,7 +1579,7 @@ class RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed(BaseM
     """Details of the transcription error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError(BaseModel):
     """Details of the transcription error."""
 
@@ -1596,7 +1596,7 @@ class RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError(
     """Parameter related to the error, if any."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment(BaseModel):
     """Returned when an input audio transcription segment is identified for an item."""
 
@@ -1628,7 +1628,7 @@ class RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment(Base
     """End time of the segment in seconds."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemRetrieved(BaseModel):
     """Returned when a conversation item is retrieved with `conversation.item.retrieve`."""
 
@@ -1641,7 +1641,7 @@ class RealtimeBetaServerEventConversationItemRetrieved(BaseModel):
     item: RealtimeConversationItem
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventConversationItemTruncated(BaseModel):
     """Returned when an earlier assistant audio message item is truncated by the
     client with a `conversation.item.truncate` event. This event is used to
@@ -1667,7 +1667,7 @@ class RealtimeBetaServerEventConversationItemTruncated(BaseModel):
     """The duration up to which the audio was truncated, in milliseconds."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventError(BaseModel):
     """Returned when an error occurs, which could be a client problem or a server
     problem. Most errors are recoverable and the session will stay open, we
@@ -1684,7 +1684,7 @@ class RealtimeBetaServerEventError(BaseModel):
     """Details of the error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventErrorError(BaseModel):
     """Details of the error."""
 
@@ -1701,7 +1701,7 @@ class RealtimeBetaServerEventErrorError(BaseModel):
     event_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventInputAudioBufferCleared(BaseModel):
     """Returned when the input audio buffer is cleared by the client with a
     `input_audio_buffer.clear` event.
@@ -1714,7 +1714,7 @@ class RealtimeBetaServerEventInputAudioBufferCleared(BaseModel):
     """The event type, must be `input_audio_buffer.cleared`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventInputAudioBufferCommitted(BaseModel):
     """Returned when an input audio buffer is committed, either by the client or
     automatically in server VAD mode. The `item_id` property is the ID of the user
@@ -1734,7 +1734,7 @@ class RealtimeBetaServerEventInputAudioBufferCommitted(BaseModel):
     previous_item_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventInputAudioBufferSpeechStarted(BaseModel):
     """Sent by the server when in `server_vad` mode to indicate that speech has been
     detected in the audio buffer. This can happen any time audio is added to the
@@ -1765,7 +1765,7 @@ class RealtimeBetaServerEventInputAudioBufferSpeechStarted(BaseModel):
     """The ID of the user message item that will be created when speech stops."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventInputAudioBufferSpeechStopped(BaseModel):
     """Returned in `server_vad` mode when the server detects the end of speech in
     the audio buffer. The server will also send an `conversation.item.created`
@@ -1788,7 +1788,7 @@ class RealtimeBetaServerEventInputAudioBufferSpeechStopped(BaseModel):
     """The ID of the user message item that will be created."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventMCPListToolsCompleted(BaseModel):
     """Returned when listing MCP tools has completed for an item."""
 
@@ -1802,7 +1802,7 @@ class RealtimeBetaServerEventMCPListToolsCompleted(BaseModel):
     """The ID of the MCP list tools item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventMCPListToolsFailed(BaseModel):
     """Returned when listing MCP tools has failed for an item."""
 
@@ -1816,7 +1816,7 @@ class RealtimeBetaServerEventMCPListToolsFailed(BaseModel):
     """The ID of the MCP list tools item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventMCPListToolsInProgress(BaseModel):
     """Returned when listing MCP tools is in progress for an item."""
 
@@ -1830,7 +1830,7 @@ class RealtimeBetaServerEventMCPListToolsInProgress(BaseModel):
     """The ID of the MCP list tools item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventRateLimitsUpdated(BaseModel):
     """Emitted at the beginning of a Response to indicate the updated rate limits.
     When a Response is created some tokens will be "reserved" for the output
@@ -1848,7 +1848,7 @@ class RealtimeBetaServerEventRateLimitsUpdated(BaseModel):
     """List of rate limit information."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventRateLimitsUpdatedRateLimitsItem(BaseModel):
     """Part of ``RealtimeBetaServerEventRateLimitsUpdated.rate_limits``."""
 
@@ -1865,7 +1865,7 @@ class RealtimeBetaServerEventRateLimitsUpdatedRateLimitsItem(BaseModel):
     """Seconds until the rate limit resets."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseAudioDelta(BaseModel):
     """Returned when the model-generated audio is updated."""
 
@@ -1891,7 +1891,7 @@ class RealtimeBetaServerEventResponseAudioDelta(BaseModel):
     """Base64-encoded audio data delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseAudioDone(BaseModel):
     """Returned when the model-generated audio is done. Also emitted when a Response
     is interrupted, incomplete, or cancelled.
@@ -1916,7 +1916,7 @@ class RealtimeBetaServerEventResponseAudioDone(BaseModel):
     """The index of the content part in the item's content array."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseAudioTranscriptDelta(BaseModel):
     """Returned when the model-generated transcription of audio output is updated."""
 
@@ -1942,7 +1942,7 @@ class RealtimeBetaServerEventResponseAudioTranscriptDelta(BaseModel):
     """The transcript delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseAudioTranscriptDone(BaseModel):
     """Returned when the model-generated transcription of audio output is done
     streaming. Also emitted when a Response is interrupted, incomplete, or
@@ -1971,7 +1971,7 @@ class RealtimeBetaServerEventResponseAudioTranscriptDone(BaseModel):
     """The final transcript of the audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseContentPartAdded(BaseModel):
     """Returned when a new content part is added to an assistant message item during
     response generation.
@@ -1999,7 +1999,7 @@ class RealtimeBetaServerEventResponseContentPartAdded(BaseModel):
     """The content part that was added."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseContentPartAddedPart(BaseModel):
     """The content part that was added."""
 
@@ -2016,7 +2016,7 @@ class RealtimeBetaServerEventResponseContentPartAddedPart(BaseModel):
     """The transcript of the audio (if type is "audio")."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseContentPartDone(BaseModel):
     """Returned when a content part is done streaming in an assistant message item.
     Also emitted when a Response is interrupted, incomplete, or cancelled.
@@ -2044,7 +2044,7 @@ class RealtimeBetaServerEventResponseContentPartDone(BaseModel):
     """The content part that is done."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseContentPartDonePart(BaseModel):
     """The content part that is done."""
 
@@ -2061,7 +2061,7 @@ class RealtimeBetaServerEventResponseContentPartDonePart(BaseModel):
     """The transcript of the audio (if type is "audio")."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseCreated(BaseModel):
     """Returned when a new Response is created. The first event of response creation,
     where the response is in an initial state of `in_progress`.
@@ -2076,7 +2076,7 @@ class RealtimeBetaServerEventResponseCreated(BaseModel):
     response: RealtimeBetaResponse
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseDone(BaseModel):
     """Returned when a Response is done streaming. Always emitted, no matter the
     final state. The Response object included in the `response.done` event will
@@ -2092,7 +2092,7 @@ class RealtimeBetaServerEventResponseDone(BaseModel):
     response: RealtimeBetaResponse
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseFunctionCallArgumentsDelta(BaseModel):
     """Returned when the model-generated function call arguments are updated."""
 
@@ -2118,7 +2118,7 @@ class RealtimeBetaServerEventResponseFunctionCallArgumentsDelta(BaseModel):
     """The arguments delta as a JSON string."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseFunctionCallArgumentsDone(BaseModel):
     """Returned when the model-generated function call arguments are done streaming.
     Also emitted when a Response is interrupted, incomplete, or cancelled.
@@ -2149,7 +2149,7 @@ class RealtimeBetaServerEventResponseFunctionCallArgumentsDone(BaseModel):
     """The final arguments as a JSON string."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseMCPCallArgumentsDelta(BaseModel):
     """Returned when MCP tool call arguments are updated during response generation."""
 
@@ -2174,7 +2174,7 @@ class RealtimeBetaServerEventResponseMCPCallArgumentsDelta(BaseModel):
     obfuscation: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseMCPCallArgumentsDone(BaseModel):
     """Returned when MCP tool call arguments are finalized during response generation."""
 
@@ -2197,7 +2197,7 @@ class RealtimeBetaServerEventResponseMCPCallArgumentsDone(BaseModel):
     """The final JSON-encoded arguments string."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseMCPCallCompleted(BaseModel):
     """Returned when an MCP tool call has completed successfully."""
 
@@ -2214,7 +2214,7 @@ class RealtimeBetaServerEventResponseMCPCallCompleted(BaseModel):
     """The ID of the MCP tool call item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseMCPCallFailed(BaseModel):
     """Returned when an MCP tool call has failed."""
 
@@ -2231,7 +2231,7 @@ class RealtimeBetaServerEventResponseMCPCallFailed(BaseModel):
     """The ID of the MCP tool call item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseMCPCallInProgress(BaseModel):
     """Returned when an MCP tool call has started and is in progress."""
 
@@ -2248,7 +2248,7 @@ class RealtimeBetaServerEventResponseMCPCallInProgress(BaseModel):
     """The ID of the MCP tool call item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseOutputItemAdded(BaseModel):
     """Returned when a new Item is created during Response generation."""
 
@@ -2267,7 +2267,7 @@ class RealtimeBetaServerEventResponseOutputItemAdded(BaseModel):
     item: RealtimeConversationItem
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseOutputItemDone(BaseModel):
     """Returned when an Item is done streaming. Also emitted when a Response is
     interrupted, incomplete, or cancelled.
@@ -2288,7 +2288,7 @@ class RealtimeBetaServerEventResponseOutputItemDone(BaseModel):
     item: RealtimeConversationItem
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseTextDelta(BaseModel):
     """Returned when the text value of an "output_text" content part is updated."""
 
@@ -2314,7 +2314,7 @@ class RealtimeBetaServerEventResponseTextDelta(BaseModel):
     """The text delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventResponseTextDone(BaseModel):
     """Returned when the text value of an "output_text" content part is done streaming. Also
     emitted when a Response is interrupted, incomplete, or cancelled.
@@ -2342,7 +2342,7 @@ class RealtimeBetaServerEventResponseTextDone(BaseModel):
     """The final text content."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventSessionCreated(BaseModel):
     """Returned when a Session is created. Emitted automatically when a new
     connection is established as the first server event. This event will contain
@@ -2358,7 +2358,7 @@ class RealtimeBetaServerEventSessionCreated(BaseModel):
     session: RealtimeSession
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSession(BaseModel):
     """Realtime session object for the beta interface."""
 
@@ -2479,7 +2479,7 @@ class RealtimeSession(BaseModel):
     include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionInputAudioTranscription(BaseModel):
     """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
     off once on. Input audio transcription is not native to the model, since the model consumes
@@ -2522,7 +2522,7 @@ class RealtimeSessionInputAudioTranscription(BaseModel):
     """The prompt configured for input audio transcription, when present."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTurnDetectionServerVAD(BaseModel):
     """Server-side voice activity detection (VAD) which flips on when user speech is detected and off
     after a period of silence.
@@ -2572,7 +2572,7 @@ class RealtimeTurnDetectionServerVAD(BaseModel):
     idle_timeout_ms: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTurnDetectionSemanticVAD(BaseModel):
     """Server-side semantic turn detection which uses a model to determine when the user has finished
     speaking.
@@ -2615,7 +2615,7 @@ set to `null`; VAD is not supported.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionInputAudioNoiseReduction(BaseModel):
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
@@ -2627,7 +2627,7 @@ class RealtimeSessionInputAudioNoiseReduction(BaseModel):
     type: Optional[NoiseReductionType] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionTracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
@@ -2647,7 +2647,7 @@ class RealtimeSessionTracingTracingConfiguration(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeFunctionTool(BaseModel):
     """Function tool"""
 
@@ -2667,7 +2667,7 @@ class RealtimeFunctionTool(BaseModel):
     """Parameters of the function in JSON Schema."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventSessionUpdated(BaseModel):
     """Returned when a session is updated with a `session.update` event, unless
     there is an error.
@@ -2682,7 +2682,7 @@ class RealtimeBetaServerEventSessionUpdated(BaseModel):
     session: RealtimeSession
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventTranscriptionSessionCreated(BaseModel):
     """Returned when a transcription session is created."""
 
@@ -2695,7 +2695,7 @@ class RealtimeBetaServerEventTranscriptionSessionCreated(BaseModel):
     session: RealtimeTranscriptionSessionCreateResponse
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponse(BaseModel):
     """A new Realtime transcription session configuration.
 
@@ -2727,7 +2727,7 @@ class RealtimeTranscriptionSessionCreateResponse(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
     """Ephemeral key returned by the API. Only present when the session is
     created on the server via REST API.
@@ -2745,7 +2745,7 @@ class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
     """Configuration for turn detection. Can be set to `null` to turn off. Server
     VAD means that the model will detect the start and end of speech based on
@@ -2773,7 +2773,7 @@ class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventTranscriptionSessionUpdated(BaseModel):
     """Returned when a transcription session is updated with a `transcription_session.update` event,
     unless
@@ -3209,7 +3209,7 @@ class RealtimeCallRejectRequest(TypedDict, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventConversationItemCreate(BaseModel):
     """Add a new Item to the Conversation's context, including messages, function
     calls, and function call responses. This event can be used both to populate a
@@ -3239,7 +3239,7 @@ class RealtimeClientEventConversationItemCreate(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventConversationItemDelete(BaseModel):
     """Send this event when you want to remove any item from the conversation
     history. The server will respond with a `conversation.item.deleted` event,
@@ -3257,7 +3257,7 @@ class RealtimeClientEventConversationItemDelete(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventConversationItemRetrieve(BaseModel):
     """Send this event when you want to retrieve the server's representation of a specific item in the
     conversation history. This is useful, for example, to inspect user audio after noise
@@ -3277,7 +3277,7 @@ class RealtimeClientEventConversationItemRetrieve(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventConversationItemTruncate(BaseModel):
     """Send this event to truncate a previous assistant message’s audio. The server
     will produce audio faster than realtime, so this event is useful when the user
@@ -3313,7 +3313,7 @@ class RealtimeClientEventConversationItemTruncate(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventInputAudioBufferAppend(BaseModel):
     """Send this event to append audio bytes to the input audio buffer. The audio
     buffer is temporary storage you can write to and later commit. A "commit" will create a new
@@ -3342,7 +3342,7 @@ class RealtimeClientEventInputAudioBufferAppend(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventInputAudioBufferClear(BaseModel):
     """Send this event to clear the audio bytes in the buffer. The server will
     respond with an `input_audio_buffer.cleared` event.
@@ -3355,7 +3355,7 @@ class RealtimeClientEventInputAudioBufferClear(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventOutputAudioBufferClear(BaseModel):
     """**WebRTC/SIP Only:** Emit to cut off the current audio response. This will trigger the server to
     stop generating audio and emit a `output_audio_buffer.cleared` event. This
@@ -3372,7 +3372,7 @@ class RealtimeClientEventOutputAudioBufferClear(BaseModel):
     """The unique ID of the client event used for error handling."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventInputAudioBufferCommit(BaseModel):
     """Send this event to commit the user input audio buffer, which will create a  new user message
     item in the conversation. This event will produce an error  if the input audio buffer is empty.
@@ -3391,7 +3391,7 @@ class RealtimeClientEventInputAudioBufferCommit(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventResponseCancel(BaseModel):
     """Send this event to cancel an in-progress response. The server will respond
     with a `response.done` event with a status of `response.status=cancelled`. If
@@ -3412,7 +3412,7 @@ class RealtimeClientEventResponseCancel(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventResponseCreate(BaseModel):
     """This event instructs the server to create a Response, which means triggering
     model inference. When in Server VAD mode, the server will create Responses
@@ -3451,7 +3451,7 @@ class RealtimeClientEventResponseCreate(BaseModel):
     response: Optional[RealtimeResponseCreateParams] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseCreateParams(BaseModel):
     """Create a new Realtime response with these parameters"""
 
@@ -3518,14 +3518,14 @@ class RealtimeResponseCreateParams(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseCreateParamsAudio(BaseModel):
     """Configuration for audio input and output."""
 
     output: Optional[RealtimeResponseCreateParamsAudioOutput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseCreateParamsAudioOutput(BaseModel):
     """Part of ``RealtimeResponseCreateParamsAudio.output``."""
 
@@ -3542,14 +3542,14 @@ class RealtimeResponseCreateParamsAudioOutput(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeReasoning(BaseModel):
     """Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`."""
 
     effort: Optional[RealtimeReasoningEffort] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventSessionUpdate(BaseModel):
     """Send this event to update the session’s configuration.
     The client may send this event at any time to update any field
@@ -3578,7 +3578,7 @@ class RealtimeClientEventSessionUpdate(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestGA(BaseModel):
     """Realtime session object configuration."""
 
@@ -3677,7 +3677,7 @@ class RealtimeSessionCreateRequestGA(BaseModel):
     prompt: Optional[Prompt] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestGAAudio(BaseModel):
     """Configuration for input and output audio."""
 
@@ -3686,7 +3686,7 @@ class RealtimeSessionCreateRequestGAAudio(BaseModel):
     output: Optional[RealtimeSessionCreateRequestGAAudioOutput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestGAAudioInput(BaseModel):
     """Part of ``RealtimeSessionCreateRequestGAAudio.input``."""
 
@@ -3714,7 +3714,7 @@ class RealtimeSessionCreateRequestGAAudioInput(BaseModel):
     turn_detection: Optional[RealtimeTurnDetection] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestGAAudioInputNoiseReduction(BaseModel):
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
@@ -3726,7 +3726,7 @@ class RealtimeSessionCreateRequestGAAudioInputNoiseReduction(BaseModel):
     type: Optional[NoiseReductionType] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestGAAudioOutput(BaseModel):
     """Part of ``RealtimeSessionCreateRequestGAAudio.output``."""
 
@@ -3752,7 +3752,7 @@ class RealtimeSessionCreateRequestGAAudioOutput(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateRequestGATracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
@@ -3772,7 +3772,7 @@ class RealtimeSessionCreateRequestGATracingTracingConfiguration(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateRequestGA(BaseModel):
     """Realtime transcription session object configuration."""
 
@@ -3789,14 +3789,14 @@ class RealtimeTranscriptionSessionCreateRequestGA(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateRequestGAAudio(BaseModel):
     """Configuration for input and output audio."""
 
     input: Optional[RealtimeTranscriptionSessionCreateRequestGAAudioInput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateRequestGAAudioInput(BaseModel):
     """Part of ``RealtimeTranscriptionSessionCreateRequestGAAudio.input``."""
 
@@ -3823,7 +3823,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInput(BaseModel):
     turn_detection: Optional[RealtimeTurnDetection] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction(BaseModel):
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
@@ -3851,7 +3851,7 @@ RealtimeClientEvent = Union[
 """A realtime client event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventTranscriptionSessionUpdate(BaseModel):
     """Send this event to update a transcription session."""
 
@@ -3864,7 +3864,7 @@ class RealtimeClientEventTranscriptionSessionUpdate(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemWithReference(BaseModel):
     """The item to add to the conversation."""
 
@@ -3919,7 +3919,7 @@ class RealtimeConversationItemWithReference(BaseModel):
     """The output of the function call (for `function_call_output` items)."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeConversationItemWithReferenceContentItem(BaseModel):
     """Part of ``RealtimeConversationItemWithReference.content``."""
 
@@ -4141,7 +4141,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam(T
     type: NoiseReductionType
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeCreateClientSecretResponse(BaseModel):
     """Response from creating a session and client secret for the Realtime API."""
 
@@ -4155,7 +4155,7 @@ class RealtimeCreateClientSecretResponse(BaseModel):
     """The session configuration for either a realtime or transcription session."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseGA(BaseModel):
     """A Realtime session configuration object."""
 
@@ -4251,7 +4251,7 @@ class RealtimeSessionCreateResponseGA(BaseModel):
     prompt: Optional[Prompt] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseGAAudio(BaseModel):
     """Configuration for input and output audio."""
 
@@ -4260,7 +4260,7 @@ class RealtimeSessionCreateResponseGAAudio(BaseModel):
     output: Optional[RealtimeSessionCreateResponseGAAudioOutput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
     """Part of ``RealtimeSessionCreateResponseGAAudio.input``."""
 
@@ -4288,7 +4288,7 @@ class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
     turn_detection: Optional[RealtimeTurnDetection] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
@@ -4300,7 +4300,7 @@ class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
     type: Optional[NoiseReductionType] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
     """Part of ``RealtimeSessionCreateResponseGAAudio.output``."""
 
@@ -4325,7 +4325,7 @@ class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseGATracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
@@ -4345,7 +4345,7 @@ class RealtimeSessionCreateResponseGATracingTracingConfiguration(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponseGA(BaseModel):
     """A Realtime transcription session configuration object."""
 
@@ -4370,14 +4370,14 @@ class RealtimeTranscriptionSessionCreateResponseGA(BaseModel):
     """Configuration for input audio for the session."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel):
     """Configuration for input audio for the session."""
 
     input: Optional[RealtimeTranscriptionSessionCreateResponseGAAudioInput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     """Part of ``RealtimeTranscriptionSessionCreateResponseGAAudio.input``."""
 
@@ -4395,14 +4395,14 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
     """Configuration for input audio noise reduction."""
 
     type: Optional[NoiseReductionType] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
     """Configuration for turn detection. Can be set to `null` to turn off. Server
     VAD means that the model will detect the start and end of speech based on
@@ -4431,7 +4431,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseMo
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponse(BaseModel):
     """The response resource."""
 
@@ -4485,7 +4485,7 @@ class RealtimeResponse(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseStatusDetails(BaseModel):
     """Additional details about the status."""
 
@@ -4508,7 +4508,7 @@ class RealtimeResponseStatusDetails(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseStatusDetailsError(BaseModel):
     """A description of the error that caused the response to fail,
     populated when the `status` is `failed`.
@@ -4521,14 +4521,14 @@ class RealtimeResponseStatusDetailsError(BaseModel):
     """Error code, if any."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseAudio(BaseModel):
     """Configuration for audio output."""
 
     output: Optional[RealtimeResponseAudioOutput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseAudioOutput(BaseModel):
     """Part of ``RealtimeResponseAudio.output``."""
 
@@ -4544,7 +4544,7 @@ class RealtimeResponseAudioOutput(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseUsage(BaseModel):
     """Usage statistics for the Response, this will correspond to billing. A
     Realtime API session will maintain a conversation context and append new
@@ -4578,7 +4578,7 @@ class RealtimeResponseUsage(BaseModel):
     """Details about the output tokens used in the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseUsageInputTokenDetails(BaseModel):
     """Details about the input tokens used in the Response. Cached tokens are tokens from previous
     turns in the conversation that are included as context for the current response. Cached tokens
@@ -4602,7 +4602,7 @@ class RealtimeResponseUsageInputTokenDetails(BaseModel):
     """Details about the cached tokens used as input for the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseUsageInputTokenDetailsCachedTokensDetails(BaseModel):
     """Details about the cached tokens used as input for the Response."""
 
@@ -4616,7 +4616,7 @@ class RealtimeResponseUsageInputTokenDetailsCachedTokensDetails(BaseModel):
     """The number of cached audio tokens used as input for the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseUsageOutputTokenDetails(BaseModel):
     """Details about the output tokens used in the Response."""
 
@@ -4627,7 +4627,7 @@ class RealtimeResponseUsageOutputTokenDetails(BaseModel):
     """The number of audio tokens used in the Response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationCreated(BaseModel):
     """Returned when a conversation is created. Emitted right after session creation."""
 
@@ -4641,7 +4641,7 @@ class RealtimeServerEventConversationCreated(BaseModel):
     """The conversation resource."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationCreatedConversation(BaseModel):
     """The conversation resource."""
 
@@ -4652,7 +4652,7 @@ class RealtimeServerEventConversationCreatedConversation(BaseModel):
     """The object type, must be `realtime.conversation`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemCreated(BaseModel):
     """Returned when a conversation item is created. There are several scenarios that produce this
     event:
@@ -4677,7 +4677,7 @@ class RealtimeServerEventConversationItemCreated(BaseModel):
     previous_item_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemDeleted(BaseModel):
     """Returned when an item in the conversation is deleted by the client with a
     `conversation.item.delete` event. This event is used to synchronize the
@@ -4694,7 +4694,7 @@ class RealtimeServerEventConversationItemDeleted(BaseModel):
     """The ID of the item that was deleted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemInputAudioTranscriptionCompleted(BaseModel):
     """This event is the output of audio transcription for user audio written to the
     user audio buffer. Transcription begins when the input audio buffer is
@@ -4738,7 +4738,7 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionCompleted(BaseMo
     logprobs: Optional[List[LogProbProperties]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemInputAudioTranscriptionDelta(BaseModel):
     """Returned when the text value of an input audio transcription content part is updated with
     incremental transcription results.
@@ -4762,7 +4762,7 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionDelta(BaseModel)
     logprobs: Optional[List[LogProbProperties]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemInputAudioTranscriptionFailed(BaseModel):
     """Returned when input audio transcription is configured, and a transcription
     request for a user message failed. These events are separate from other
@@ -4787,7 +4787,7 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionFailed(BaseModel
     """Details of the transcription error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemInputAudioTranscriptionFailedError(BaseModel):
     """Details of the transcription error."""
 
@@ -4804,7 +4804,7 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionFailedError(Base
     """Parameter related to the error, if any."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemRetrieved(BaseModel):
     """Returned when a conversation item is retrieved with `conversation.item.retrieve`. This is
     provided as a way to fetch the server's representation of an item, for example to get access to
@@ -4821,7 +4821,7 @@ class RealtimeServerEventConversationItemRetrieved(BaseModel):
     item: RealtimeConversationItem
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemTruncated(BaseModel):
     """Returned when an earlier assistant audio message item is truncated by the
     client with a `conversation.item.truncate` event. This event is used to
@@ -4847,7 +4847,7 @@ class RealtimeServerEventConversationItemTruncated(BaseModel):
     """The duration up to which the audio was truncated, in milliseconds."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventError(BaseModel):
     """Returned when an error occurs, which could be a client problem or a server
     problem. Most errors are recoverable and the session will stay open, we
@@ -4864,7 +4864,7 @@ class RealtimeServerEventError(BaseModel):
     """Details of the error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventErrorError(BaseModel):
     """Details of the error."""
 
@@ -4881,7 +4881,7 @@ class RealtimeServerEventErrorError(BaseModel):
     event_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventInputAudioBufferCleared(BaseModel):
     """Returned when the input audio buffer is cleared by the client with a
     `input_audio_buffer.clear` event.
@@ -4894,7 +4894,7 @@ class RealtimeServerEventInputAudioBufferCleared(BaseModel):
     """The event type, must be `input_audio_buffer.cleared`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventInputAudioBufferCommitted(BaseModel):
     """Returned when an input audio buffer is committed, either by the client or
     automatically in server VAD mode. The `item_id` property is the ID of the user
@@ -4914,7 +4914,7 @@ class RealtimeServerEventInputAudioBufferCommitted(BaseModel):
     previous_item_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventInputAudioBufferDtmfEventReceived(BaseModel):
     """**SIP Only:** Returned when an DTMF event is received. A DTMF event is a message that
     represents a telephone keypad press (0–9, *, #, A–D). The `event` property
@@ -4932,7 +4932,7 @@ class RealtimeServerEventInputAudioBufferDtmfEventReceived(BaseModel):
     """UTC Unix Timestamp when DTMF Event was received by server."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventInputAudioBufferSpeechStarted(BaseModel):
     """Sent by the server when in `server_vad` mode to indicate that speech has been
     detected in the audio buffer. This can happen any time audio is added to the
@@ -4963,7 +4963,7 @@ class RealtimeServerEventInputAudioBufferSpeechStarted(BaseModel):
     """The ID of the user message item that will be created when speech stops."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventInputAudioBufferSpeechStopped(BaseModel):
     """Returned in `server_vad` mode when the server detects the end of speech in
     the audio buffer. The server will also send an `conversation.item.created`
@@ -4986,7 +4986,7 @@ class RealtimeServerEventInputAudioBufferSpeechStopped(BaseModel):
     """The ID of the user message item that will be created."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventRateLimitsUpdated(BaseModel):
     """Emitted at the beginning of a Response to indicate the updated rate limits.
     When a Response is created some tokens will be "reserved" for the output
@@ -5004,7 +5004,7 @@ class RealtimeServerEventRateLimitsUpdated(BaseModel):
     """List of rate limit information."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventRateLimitsUpdatedRateLimitsItem(BaseModel):
     """Part of ``RealtimeServerEventRateLimitsUpdated.rate_limits``."""
 
@@ -5021,7 +5021,7 @@ class RealtimeServerEventRateLimitsUpdatedRateLimitsItem(BaseModel):
     """Seconds until the rate limit resets."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseAudioDelta(BaseModel):
     """Returned when the model-generated audio is updated."""
 
@@ -5047,7 +5047,7 @@ class RealtimeServerEventResponseAudioDelta(BaseModel):
     """Base64-encoded audio data delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseAudioDone(BaseModel):
     """Returned when the model-generated audio is done. Also emitted when a Response
     is interrupted, incomplete, or cancelled.
@@ -5072,7 +5072,7 @@ class RealtimeServerEventResponseAudioDone(BaseModel):
     """The index of the content part in the item's content array."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseAudioTranscriptDelta(BaseModel):
     """Returned when the model-generated transcription of audio output is updated."""
 
@@ -5098,7 +5098,7 @@ class RealtimeServerEventResponseAudioTranscriptDelta(BaseModel):
     """The transcript delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseAudioTranscriptDone(BaseModel):
     """Returned when the model-generated transcription of audio output is done
     streaming. Also emitted when a Response is interrupted, incomplete, or
@@ -5127,7 +5127,7 @@ class RealtimeServerEventResponseAudioTranscriptDone(BaseModel):
     """The final transcript of the audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseContentPartAdded(BaseModel):
     """Returned when a new content part is added to an assistant message item during
     response generation.
@@ -5155,7 +5155,7 @@ class RealtimeServerEventResponseContentPartAdded(BaseModel):
     """The content part that was added."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseContentPartAddedPart(BaseModel):
     """The content part that was added."""
 
@@ -5172,7 +5172,7 @@ class RealtimeServerEventResponseContentPartAddedPart(BaseModel):
     """The transcript of the audio (if type is "audio")."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseContentPartDone(BaseModel):
     """Returned when a content part is done streaming in an assistant message item.
     Also emitted when a Response is interrupted, incomplete, or cancelled.
@@ -5200,7 +5200,7 @@ class RealtimeServerEventResponseContentPartDone(BaseModel):
     """The content part that is done."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseContentPartDonePart(BaseModel):
     """The content part that is done."""
 
@@ -5217,7 +5217,7 @@ class RealtimeServerEventResponseContentPartDonePart(BaseModel):
     """The transcript of the audio (if type is "audio")."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseCreated(BaseModel):
     """Returned when a new Response is created. The first event of response creation,
     where the response is in an initial state of `in_progress`.
@@ -5232,7 +5232,7 @@ class RealtimeServerEventResponseCreated(BaseModel):
     response: RealtimeResponse
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseDone(BaseModel):
     """Returned when a Response is done streaming. Always emitted, no matter the
     final state. The Response object included in the `response.done` event will
@@ -5254,7 +5254,7 @@ class RealtimeServerEventResponseDone(BaseModel):
     response: RealtimeResponse
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseFunctionCallArgumentsDelta(BaseModel):
     """Returned when the model-generated function call arguments are updated."""
 
@@ -5280,7 +5280,7 @@ class RealtimeServerEventResponseFunctionCallArgumentsDelta(BaseModel):
     """The arguments delta as a JSON string."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseFunctionCallArgumentsDone(BaseModel):
     """Returned when the model-generated function call arguments are done streaming.
     Also emitted when a Response is interrupted, incomplete, or cancelled.
@@ -5311,7 +5311,7 @@ class RealtimeServerEventResponseFunctionCallArgumentsDone(BaseModel):
     """The final arguments as a JSON string."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseOutputItemAdded(BaseModel):
     """Returned when a new Item is created during Response generation."""
 
@@ -5330,7 +5330,7 @@ class RealtimeServerEventResponseOutputItemAdded(BaseModel):
     item: RealtimeConversationItem
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseOutputItemDone(BaseModel):
     """Returned when an Item is done streaming. Also emitted when a Response is
     interrupted, incomplete, or cancelled.
@@ -5351,7 +5351,7 @@ class RealtimeServerEventResponseOutputItemDone(BaseModel):
     item: RealtimeConversationItem
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseTextDelta(BaseModel):
     """Returned when the text value of an "output_text" content part is updated."""
 
@@ -5377,7 +5377,7 @@ class RealtimeServerEventResponseTextDelta(BaseModel):
     """The text delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseTextDone(BaseModel):
     """Returned when the text value of an "output_text" content part is done streaming. Also
     emitted when a Response is interrupted, incomplete, or cancelled.
@@ -5405,7 +5405,7 @@ class RealtimeServerEventResponseTextDone(BaseModel):
     """The final text content."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventSessionCreated(BaseModel):
     """Returned when a Session is created. Emitted automatically when a new
     connection is established as the first server event. This event will contain
@@ -5422,7 +5422,7 @@ class RealtimeServerEventSessionCreated(BaseModel):
     """The session configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventSessionUpdated(BaseModel):
     """Returned when a session is updated with a `session.update` event, unless
     there is an error.
@@ -5438,7 +5438,7 @@ class RealtimeServerEventSessionUpdated(BaseModel):
     """The session configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventOutputAudioBufferStarted(BaseModel):
     """**WebRTC/SIP Only:** Emitted when the server begins streaming audio to the client. This event is
     emitted after an audio content part has been added (`response.content_part.added`)
@@ -5457,7 +5457,7 @@ class RealtimeServerEventOutputAudioBufferStarted(BaseModel):
     """The unique ID of the response that produced the audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventOutputAudioBufferStopped(BaseModel):
     """**WebRTC/SIP Only:** Emitted when the output audio buffer has been completely drained on the
     server,
@@ -5477,7 +5477,7 @@ class RealtimeServerEventOutputAudioBufferStopped(BaseModel):
     """The unique ID of the response that produced the audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventOutputAudioBufferCleared(BaseModel):
     """**WebRTC/SIP Only:** Emitted when the output audio buffer is cleared. This happens either in VAD
     mode when the user has interrupted (`input_audio_buffer.speech_started`),
@@ -5497,7 +5497,7 @@ class RealtimeServerEventOutputAudioBufferCleared(BaseModel):
     """The unique ID of the response that produced the audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemAdded(BaseModel):
     """Sent by the server when an Item is added to the default Conversation. This can happen in several
     cases:
@@ -5524,7 +5524,7 @@ class RealtimeServerEventConversationItemAdded(BaseModel):
     previous_item_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemDone(BaseModel):
     """Returned when a conversation item is finalized.
 
@@ -5543,7 +5543,7 @@ class RealtimeServerEventConversationItemDone(BaseModel):
     previous_item_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventInputAudioBufferTimeoutTriggered(BaseModel):
     """Returned when the Server VAD timeout is triggered for the input audio buffer. This is configured
     with `idle_timeout_ms` in the `turn_detection` settings of the session, and it indicates that
@@ -5581,7 +5581,7 @@ class RealtimeServerEventInputAudioBufferTimeoutTriggered(BaseModel):
     """The ID of the item associated with this segment."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationItemInputAudioTranscriptionSegment(BaseModel):
     """Returned when an input audio transcription segment is identified for an item."""
 
@@ -5613,7 +5613,7 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionSegment(BaseMode
     """End time of the segment in seconds."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventMCPListToolsInProgress(BaseModel):
     """Returned when listing MCP tools is in progress for an item."""
 
@@ -5627,7 +5627,7 @@ class RealtimeServerEventMCPListToolsInProgress(BaseModel):
     """The ID of the MCP list tools item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventMCPListToolsCompleted(BaseModel):
     """Returned when listing MCP tools has completed for an item."""
 
@@ -5641,7 +5641,7 @@ class RealtimeServerEventMCPListToolsCompleted(BaseModel):
     """The ID of the MCP list tools item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventMCPListToolsFailed(BaseModel):
     """Returned when listing MCP tools has failed for an item."""
 
@@ -5655,7 +5655,7 @@ class RealtimeServerEventMCPListToolsFailed(BaseModel):
     """The ID of the MCP list tools item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseMCPCallArgumentsDelta(BaseModel):
     """Returned when MCP tool call arguments are updated during response generation."""
 
@@ -5680,7 +5680,7 @@ class RealtimeServerEventResponseMCPCallArgumentsDelta(BaseModel):
     obfuscation: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseMCPCallArgumentsDone(BaseModel):
     """Returned when MCP tool call arguments are finalized during response generation."""
 
@@ -5703,7 +5703,7 @@ class RealtimeServerEventResponseMCPCallArgumentsDone(BaseModel):
     """The final JSON-encoded arguments string."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseMCPCallInProgress(BaseModel):
     """Returned when an MCP tool call has started and is in progress."""
 
@@ -5720,7 +5720,7 @@ class RealtimeServerEventResponseMCPCallInProgress(BaseModel):
     """The ID of the MCP tool call item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseMCPCallCompleted(BaseModel):
     """Returned when an MCP tool call has completed successfully."""
 
@@ -5737,7 +5737,7 @@ class RealtimeServerEventResponseMCPCallCompleted(BaseModel):
     """The ID of the MCP tool call item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseMCPCallFailed(BaseModel):
     """Returned when an MCP tool call has failed."""
 
@@ -5805,7 +5805,7 @@ RealtimeServerEvent = Union[
 """A realtime server event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventTranscriptionSessionUpdated(BaseModel):
     """Returned when a transcription session is updated with a `transcription_session.update` event,
     unless
@@ -6005,7 +6005,7 @@ class RealtimeSessionCreateRequestToolsItemParam(TypedDict, total=False):
     """Parameters of the function in JSON Schema."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponse(BaseModel):
     """A Realtime session configuration object."""
 
@@ -6079,7 +6079,7 @@ class RealtimeSessionCreateResponse(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseAudio(BaseModel):
     """Configuration for input and output audio for the session."""
 
@@ -6088,7 +6088,7 @@ class RealtimeSessionCreateResponseAudio(BaseModel):
     output: Optional[RealtimeSessionCreateResponseAudioOutput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseAudioInput(BaseModel):
     """Part of ``RealtimeSessionCreateResponseAudio.input``."""
 
@@ -6104,14 +6104,14 @@ class RealtimeSessionCreateResponseAudioInput(BaseModel):
     """Configuration for turn detection."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseAudioInputNoiseReduction(BaseModel):
     """Configuration for input audio noise reduction."""
 
     type: Optional[NoiseReductionType] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseAudioInputTurnDetection(BaseModel):
     """Configuration for turn detection."""
 
@@ -6125,7 +6125,7 @@ class RealtimeSessionCreateResponseAudioInputTurnDetection(BaseModel):
     silence_duration_ms: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseAudioOutput(BaseModel):
     """Part of ``RealtimeSessionCreateResponseAudio.output``."""
 
@@ -6136,7 +6136,7 @@ class RealtimeSessionCreateResponseAudioOutput(BaseModel):
     speed: Optional[float] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseTracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
@@ -6156,7 +6156,7 @@ class RealtimeSessionCreateResponseTracingTracingConfiguration(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseTurnDetection(BaseModel):
     """Configuration for turn detection. Can be set to `null` to turn off. Server
     VAD means that the model will detect the start and end of speech based on
@@ -6256,7 +6256,7 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam(Typ
     type: NoiseReductionType
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationClientEventSessionUpdate(BaseModel):
     """Send this event to update the translation session configuration. Translation
     sessions support updates to `audio.output.language`, `audio.input.transcription`,
@@ -6275,7 +6275,7 @@ class RealtimeTranslationClientEventSessionUpdate(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionUpdateRequest(BaseModel):
     """Realtime translation session fields that can be updated with `session.update`."""
 
@@ -6283,7 +6283,7 @@ class RealtimeTranslationSessionUpdateRequest(BaseModel):
     """Configuration for translation input and output audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionUpdateRequestAudio(BaseModel):
     """Configuration for translation input and output audio."""
 
@@ -6292,7 +6292,7 @@ class RealtimeTranslationSessionUpdateRequestAudio(BaseModel):
     output: Optional[RealtimeTranslationSessionUpdateRequestAudioOutput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionUpdateRequestAudioInput(BaseModel):
     """Part of ``RealtimeTranslationSessionUpdateRequestAudio.input``."""
 
@@ -6301,7 +6301,7 @@ class RealtimeTranslationSessionUpdateRequestAudioInput(BaseModel):
     noise_reduction: Optional[RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionUpdateRequestAudioInputTranscription(BaseModel):
     """Optional source-language transcription. When configured, the server emits
     `session.input_transcript.delta` events. Translation itself still runs from
@@ -6312,14 +6312,14 @@ class RealtimeTranslationSessionUpdateRequestAudioInputTranscription(BaseModel):
     """The transcription model to use for source transcript deltas."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction(BaseModel):
     """Optional input noise reduction. Set to `null` to disable it."""
 
     type: NoiseReductionType
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionUpdateRequestAudioOutput(BaseModel):
     """Part of ``RealtimeTranslationSessionUpdateRequestAudio.output``."""
 
@@ -6327,7 +6327,7 @@ class RealtimeTranslationSessionUpdateRequestAudioOutput(BaseModel):
     """Target language for translated output audio and transcript deltas."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationClientEventInputAudioBufferAppend(BaseModel):
     """Send this event to append audio bytes to the translation session input audio buffer.
 
@@ -6356,7 +6356,7 @@ class RealtimeTranslationClientEventInputAudioBufferAppend(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationClientEventSessionClose(BaseModel):
     """Gracefully close the realtime translation session. The server flushes pending
     input audio and emits any remaining translated output before closing the
@@ -6467,7 +6467,7 @@ class RealtimeTranslationSessionCreateRequestAudioOutput(TypedDict, total=False)
     """Target language for translated output audio and transcript deltas."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationClientSecretCreateResponse(BaseModel):
     """Response from creating a translation session and client secret for the Realtime API."""
 
@@ -6480,7 +6480,7 @@ class RealtimeTranslationClientSecretCreateResponse(BaseModel):
     session: RealtimeTranslationSession
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSession(BaseModel):
     """A Realtime translation session. Translation sessions continuously translate input
     audio into the configured output language.
@@ -6504,7 +6504,7 @@ class RealtimeTranslationSession(BaseModel):
     """Configuration for translation input and output audio."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionAudio(BaseModel):
     """Configuration for translation input and output audio."""
 
@@ -6513,7 +6513,7 @@ class RealtimeTranslationSessionAudio(BaseModel):
     output: Optional[RealtimeTranslationSessionAudioOutput] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionAudioInput(BaseModel):
     """Part of ``RealtimeTranslationSessionAudio.input``."""
 
@@ -6522,7 +6522,7 @@ class RealtimeTranslationSessionAudioInput(BaseModel):
     noise_reduction: Optional[RealtimeTranslationSessionAudioInputNoiseReduction] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
     """Optional source-language transcription. When configured, the server emits
     `session.input_transcript.delta` events. Translation itself still runs from
@@ -6533,14 +6533,14 @@ class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
     """The transcription model used for source transcript deltas."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
     """Optional input noise reduction."""
 
     type: NoiseReductionType
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionAudioOutput(BaseModel):
     """Part of ``RealtimeTranslationSessionAudio.output``."""
 
@@ -6548,7 +6548,7 @@ class RealtimeTranslationSessionAudioOutput(BaseModel):
     """Target language for translated output audio and transcript deltas."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationServerEventSessionCreated(BaseModel):
     """Returned when a translation session is created. Emitted automatically when a
     new connection is established as the first server event. This event contains
@@ -6565,7 +6565,7 @@ class RealtimeTranslationServerEventSessionCreated(BaseModel):
     """The translation session configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationServerEventSessionUpdated(BaseModel):
     """Returned when a translation session is updated with a `session.update` event,
     unless there is an error.
@@ -6581,7 +6581,7 @@ class RealtimeTranslationServerEventSessionUpdated(BaseModel):
     """The translation session configuration."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationServerEventSessionClosed(BaseModel):
     """Returned when a realtime translation session is closed."""
 
@@ -6592,7 +6592,7 @@ class RealtimeTranslationServerEventSessionClosed(BaseModel):
     """The event type, must be `session.closed`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationServerEventSessionInputTranscriptDelta(BaseModel):
     """Returned when optional source-language transcript text is available. This event
     is emitted only when `audio.input.transcription` is configured.
@@ -6613,7 +6613,7 @@ class RealtimeTranslationServerEventSessionInputTranscriptDelta(BaseModel):
     elapsed_ms: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationServerEventSessionOutputTranscriptDelta(BaseModel):
     """Returned when translated transcript text is available.
 
@@ -6633,7 +6633,7 @@ class RealtimeTranslationServerEventSessionOutputTranscriptDelta(BaseModel):
     elapsed_ms: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationServerEventSessionOutputAudioDelta(BaseModel):
     """Returned when translated output audio is available. The `delta` contains a
     PCM16 audio chunk whose length can vary. Clients should decode and queue the

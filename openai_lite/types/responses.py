@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, TypedDict, Unio
 from .._models import BaseModel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AdditionalTools(BaseModel):
     """A response object."""
 
@@ -30,7 +30,7 @@ class AdditionalTools(BaseModel):
 MessageRole = Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionTool(BaseModel):
     """Defines a function in your own code the model can choose to call. Learn more about [function
     calling](https://platform.openai.com/docs/guides/function-calling).
@@ -59,7 +59,7 @@ class FunctionTool(BaseModel):
 CallableToolAllowedCaller = Literal["direct", "programmatic"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileSearchTool(BaseModel):
     """A tool that searches for relevant content from uploaded files. Learn more about the [file search
     tool](https://platform.openai.com/docs/guides/tools-file-search).
@@ -80,7 +80,7 @@ class FileSearchTool(BaseModel):
     filters: Optional[Filters] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RankingOptions(BaseModel):
     """A response object."""
 
@@ -101,7 +101,7 @@ class RankingOptions(BaseModel):
 RankerVersionType = Literal["auto", "default-2024-11-15"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class HybridSearchOptions(BaseModel):
     """A response object."""
 
@@ -112,7 +112,7 @@ class HybridSearchOptions(BaseModel):
     """The weight of the text in the reciprocal ranking fusion."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComparisonFilter(BaseModel):
     """A filter used to compare a specified attribute key to a given value using a defined comparison
     operation.
@@ -137,7 +137,7 @@ class ComparisonFilter(BaseModel):
     """The value to compare against the attribute key; supports string, number, or boolean types."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CompoundFilter(BaseModel):
     """Combine multiple filters using `and` or `or`."""
 
@@ -151,7 +151,7 @@ class CompoundFilter(BaseModel):
 Filters = Union["ComparisonFilter", "CompoundFilter"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerTool(BaseModel):
     """A tool that controls a virtual computer. Learn more about the [computer
     tool](https://platform.openai.com/docs/guides/tools-computer-use).
@@ -161,7 +161,7 @@ class ComputerTool(BaseModel):
     """The type of the computer tool. Always `computer`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerUsePreviewTool(BaseModel):
     """A tool that controls a virtual computer. Learn more about the [computer
     tool](https://platform.openai.com/docs/guides/tools-computer-use).
@@ -183,7 +183,7 @@ class ComputerUsePreviewTool(BaseModel):
 ComputerEnvironment = Literal["windows", "mac", "linux", "ubuntu", "browser"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchTool(BaseModel):
     """Search the Internet for sources related to the prompt. Learn more about the
     [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
@@ -207,14 +207,14 @@ class WebSearchTool(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchToolFilters(BaseModel):
     """Filters for the search."""
 
     allowed_domains: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchApproximateLocation(BaseModel):
     """The approximate location of the user."""
 
@@ -230,7 +230,7 @@ class WebSearchApproximateLocation(BaseModel):
     timezone: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPTool(BaseModel):
     """Give the model access to additional tools via remote Model Context Protocol
     (MCP) servers. [Learn more about MCP](https://platform.openai.com/docs/guides/tools-remote-mcp).
@@ -302,7 +302,7 @@ class MCPTool(BaseModel):
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPToolFilter(BaseModel):
     """A filter object to specify which tools are allowed."""
 
@@ -317,7 +317,7 @@ class MCPToolFilter(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
     """Specify which of the MCP server's tools require approval. Can be
     `always`, `never`, or a filter object associated with tools
@@ -329,7 +329,7 @@ class MCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
     never: Optional[MCPToolFilter] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CodeInterpreterTool(BaseModel):
     """A tool that runs Python code to help generate a response to a prompt."""
 
@@ -345,7 +345,7 @@ class CodeInterpreterTool(BaseModel):
     allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AutoCodeInterpreterTool(BaseModel):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
     the code on.
@@ -366,7 +366,7 @@ class AutoCodeInterpreterTool(BaseModel):
 ContainerMemoryLimit = Literal["1g", "4g", "16g", "64g"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerNetworkPolicyDisabled(BaseModel):
     """A response object."""
 
@@ -374,7 +374,7 @@ class ContainerNetworkPolicyDisabled(BaseModel):
     """Disable outbound network access. Always `disabled`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerNetworkPolicyAllowlist(BaseModel):
     """A response object."""
 
@@ -388,7 +388,7 @@ class ContainerNetworkPolicyAllowlist(BaseModel):
     """Optional domain-scoped secrets for allowlisted domains."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerNetworkPolicyDomainSecret(BaseModel):
     """A response object."""
 
@@ -402,7 +402,7 @@ class ContainerNetworkPolicyDomainSecret(BaseModel):
     """The secret value to inject for the domain."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProgrammaticToolCalling(BaseModel):
     """A response object."""
 
@@ -410,7 +410,7 @@ class ProgrammaticToolCalling(BaseModel):
     """The type of the tool. Always `programmatic_tool_calling`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ImageGenTool(BaseModel):
     """A tool that generates images using the GPT image models."""
 
@@ -478,7 +478,7 @@ and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ImageGenToolInputImageMask(BaseModel):
     """Optional mask for inpainting. Contains `image_url`
     (string, optional) and `file_id` (string, optional).
@@ -494,7 +494,7 @@ class ImageGenToolInputImageMask(BaseModel):
 ImageGenActionEnum = Literal["generate", "edit", "auto"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LocalShellTool(BaseModel):
     """A tool that allows the model to execute shell commands in a local environment."""
 
@@ -502,7 +502,7 @@ class LocalShellTool(BaseModel):
     """The type of the local shell tool. Always `local_shell`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellTool(BaseModel):
     """A tool that allows the model to execute shell commands."""
 
@@ -514,7 +514,7 @@ class FunctionShellTool(BaseModel):
     allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerAuto(BaseModel):
     """A response object."""
 
@@ -533,7 +533,7 @@ class ContainerAuto(BaseModel):
     """An optional list of skills referenced by id or inline data."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SkillReference(BaseModel):
     """A response object."""
 
@@ -547,7 +547,7 @@ class SkillReference(BaseModel):
     """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InlineSkill(BaseModel):
     """A response object."""
 
@@ -564,7 +564,7 @@ class InlineSkill(BaseModel):
     """Inline skill payload"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InlineSkillSource(BaseModel):
     """Inline skill payload"""
 
@@ -578,7 +578,7 @@ class InlineSkillSource(BaseModel):
     """Base64-encoded skill zip bundle."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LocalEnvironment(BaseModel):
     """A response object."""
 
@@ -589,7 +589,7 @@ class LocalEnvironment(BaseModel):
     """An optional list of skills."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LocalSkill(BaseModel):
     """A response object."""
 
@@ -603,7 +603,7 @@ class LocalSkill(BaseModel):
     """The path to the directory containing the skill."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerReference(BaseModel):
     """A response object."""
 
@@ -614,7 +614,7 @@ class ContainerReference(BaseModel):
     """The ID of the referenced container."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CustomTool(BaseModel):
     """A custom tool that processes input using a specified format. Learn more about   [custom
     tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
@@ -638,7 +638,7 @@ class CustomTool(BaseModel):
     allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CustomTextFormat(BaseModel):
     """Unconstrained free-form text."""
 
@@ -646,7 +646,7 @@ class CustomTextFormat(BaseModel):
     """Unconstrained text format. Always `text`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CustomGrammarFormat(BaseModel):
     """A grammar defined by the user."""
 
@@ -663,7 +663,7 @@ class CustomGrammarFormat(BaseModel):
 GrammarSyntax1 = Literal["lark", "regex"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class NamespaceTool(BaseModel):
     """Groups function/custom tools under a shared namespace."""
 
@@ -680,7 +680,7 @@ class NamespaceTool(BaseModel):
     """The function/custom tools available inside this namespace."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionTool2(BaseModel):
     """A response object."""
 
@@ -705,7 +705,7 @@ class FunctionTool2(BaseModel):
 EmptyModel = Dict[str, Any]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolSearchTool(BaseModel):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
@@ -723,7 +723,7 @@ class ToolSearchTool(BaseModel):
 ToolSearchExecutionType = Literal["server", "client"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchPreviewTool(BaseModel):
     """This tool searches the web for relevant results to use in a response. Learn more about the [web
     search tool](https://platform.openai.com/docs/guides/tools-web-search).
@@ -742,7 +742,7 @@ class WebSearchPreviewTool(BaseModel):
     search_content_types: Optional[List[SearchContentType]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApproximateLocation(BaseModel):
     """A response object."""
 
@@ -764,7 +764,7 @@ SearchContextSize = Literal["low", "medium", "high"]
 SearchContentType = Literal["text", "image"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchTool(BaseModel):
     """Allows the assistant to create, delete, or update files using unified diffs."""
 
@@ -1554,7 +1554,7 @@ ToolParam = Union[
 """A tool that can be used to generate a response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AdditionalToolsItem(BaseModel):
     """A response object."""
 
@@ -1649,7 +1649,7 @@ AnnotationParam = Union[
 """An annotation that applies to a span of output text."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileCitationBody(BaseModel):
     """A citation to a file."""
 
@@ -1666,7 +1666,7 @@ class FileCitationBody(BaseModel):
     """The filename of the file cited."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UrlCitationBody(BaseModel):
     """A citation for a web resource used to generate a model response."""
 
@@ -1686,7 +1686,7 @@ class UrlCitationBody(BaseModel):
     """The title of the web resource."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerFileCitationBody(BaseModel):
     """A citation for a container file used to generate a model response."""
 
@@ -1709,7 +1709,7 @@ class ContainerFileCitationBody(BaseModel):
     """The filename of the container file cited."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FilePath(BaseModel):
     """A path to a file."""
 
@@ -1741,7 +1741,7 @@ ApplyPatchCallStatus2 = Literal["in_progress", "completed"]
 """Status values reported for apply_patch tool calls."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchCreateFileOperation(BaseModel):
     """Instruction describing how to create a file via the apply_patch tool."""
 
@@ -1768,7 +1768,7 @@ class ApplyPatchCreateFileOperationParam(TypedDict):
     """Unified diff content to apply when creating the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchCreateFileOperation2(BaseModel):
     """Instruction for creating a new file via the apply_patch tool."""
 
@@ -1782,7 +1782,7 @@ class ApplyPatchCreateFileOperation2(BaseModel):
     """Unified diff content to apply when creating the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchDeleteFileOperation(BaseModel):
     """Instruction describing how to delete a file via the apply_patch tool."""
 
@@ -1803,7 +1803,7 @@ class ApplyPatchDeleteFileOperationParam(TypedDict):
     """Path of the file to delete relative to the workspace root."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchDeleteFileOperation2(BaseModel):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
@@ -1835,7 +1835,7 @@ ApplyPatchOperationParam = Union[
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchUpdateFileOperation2(BaseModel):
     """Instruction for updating an existing file via the apply_patch tool."""
 
@@ -1857,7 +1857,7 @@ ApplyPatchOperation = Union[
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchToolCall(BaseModel):
     """A tool call that applies file diffs by creating, deleting, or updating files."""
 
@@ -1882,14 +1882,14 @@ class ApplyPatchToolCall(BaseModel):
     """The ID of the entity that created this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DirectToolCallCaller(BaseModel):
     """A response object."""
 
     type: Literal["direct"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProgramToolCallCaller(BaseModel):
     """A response object."""
 
@@ -1903,7 +1903,7 @@ ToolCallCaller = Union["DirectToolCallCaller", "ProgramToolCallCaller"]
 """The execution context that produced this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchUpdateFileOperation(BaseModel):
     """Instruction describing how to update a file via the apply_patch tool."""
 
@@ -1961,7 +1961,7 @@ ToolCallCallerParam = Union["DirectToolCallCallerParam", "ProgramToolCallCallerP
 """The execution context that produced this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchToolCallItem(BaseModel):
     """A tool call representing a request to create, delete, or update files using diff patches."""
 
@@ -1982,7 +1982,7 @@ class ApplyPatchToolCallItem(BaseModel):
     caller: Optional[ToolCallCaller2] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DirectToolCallCaller2(BaseModel):
     """A response object."""
 
@@ -1990,7 +1990,7 @@ class DirectToolCallCaller2(BaseModel):
     """The caller type. Always `direct`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProgramToolCallCaller2(BaseModel):
     """A response object."""
 
@@ -2005,7 +2005,7 @@ ToolCallCaller2 = Union["DirectToolCallCaller2", "ProgramToolCallCaller2"]
 """The execution context that produced this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchToolCallOutput(BaseModel):
     """The output emitted by an apply patch tool call."""
 
@@ -2051,7 +2051,7 @@ class ApplyPatchToolCallOutputItemParam(_ApplyPatchToolCallOutputItemParamRequir
     output: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ApplyPatchToolCallOutputItem(BaseModel):
     """The streamed output emitted by an apply patch tool call."""
 
@@ -2081,7 +2081,7 @@ with a maximum length of 512 characters.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFormatText(BaseModel):
     """Default response format. Used to generate text responses."""
 
@@ -2089,7 +2089,7 @@ class ResponseFormatText(BaseModel):
     """The type of response format being defined. Always `text`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFormatJsonObject(BaseModel):
     """JSON object response format. An older method of generating JSON responses.
     Using `json_schema` is recommended for models that support it. Note that the
@@ -2125,7 +2125,7 @@ class ResponseFormatJsonObjectParam(TypedDict):
     """The type of response format being defined. Always `json_object`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ModerationResultBody(BaseModel):
     """A moderation result produced for the response input or output."""
 
@@ -2153,7 +2153,7 @@ class ModerationResultBody(BaseModel):
 ModerationInputType = Literal["text", "image"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class PromptCacheBreakpoint(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
     request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -2198,7 +2198,7 @@ class ClickParam(_ClickParamRequired, total=False):
     keys: Optional[Sequence[str]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Click(BaseModel):
     """A click action."""
 
@@ -2229,7 +2229,7 @@ class CodeInterpreterOutputImageParam(TypedDict):
     """The URL of the image output from the code interpreter."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CodeInterpreterOutputImage(BaseModel):
     """The image output from the code interpreter."""
 
@@ -2250,7 +2250,7 @@ class CodeInterpreterOutputLogsParam(TypedDict):
     """The logs output from the code interpreter."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CodeInterpreterOutputLogs(BaseModel):
     """The logs output from the code interpreter."""
 
@@ -2283,7 +2283,7 @@ class CodeInterpreterToolCallParam(TypedDict):
     outputs: Optional[Sequence[Union[CodeInterpreterOutputLogsParam, CodeInterpreterOutputImageParam]]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CodeInterpreterToolCall(BaseModel):
     """A tool call to run code."""
 
@@ -2306,7 +2306,7 @@ class CodeInterpreterToolCall(BaseModel):
     outputs: Optional[List[Union[CodeInterpreterOutputLogs, CodeInterpreterOutputImage]]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CompactResource(BaseModel):
     """The compacted response object"""
 
@@ -2326,7 +2326,7 @@ class CompactResource(BaseModel):
     """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Message(BaseModel):
     """A message to or from the model."""
 
@@ -2367,7 +2367,7 @@ class Message(BaseModel):
 MessageStatus = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputTextContent(BaseModel):
     """A text input to the model."""
 
@@ -2380,7 +2380,7 @@ class InputTextContent(BaseModel):
     prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class PromptCacheBreakpointConfig(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
     request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -2390,7 +2390,7 @@ class PromptCacheBreakpointConfig(BaseModel):
     """The breakpoint mode. Always `explicit`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OutputTextContent(BaseModel):
     """A text output from the model."""
 
@@ -2406,7 +2406,7 @@ class OutputTextContent(BaseModel):
     logprobs: List[LogProb]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LogProb(BaseModel):
     """The log probability of a token."""
 
@@ -2419,7 +2419,7 @@ class LogProb(BaseModel):
     top_logprobs: List[TopLogProb]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TopLogProb(BaseModel):
     """The top log probability of a token."""
 
@@ -2430,7 +2430,7 @@ class TopLogProb(BaseModel):
     bytes: List[int]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TextContent(BaseModel):
     """A text content."""
 
@@ -2439,7 +2439,7 @@ class TextContent(BaseModel):
     text: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SummaryTextContent(BaseModel):
     """A summary text from the model."""
 
@@ -2450,7 +2450,7 @@ class SummaryTextContent(BaseModel):
     """A summary of the reasoning output from the model so far."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ReasoningTextContent(BaseModel):
     """Reasoning text from the model."""
 
@@ -2461,7 +2461,7 @@ class ReasoningTextContent(BaseModel):
     """The reasoning text from the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RefusalContent(BaseModel):
     """A refusal from the model."""
 
@@ -2472,7 +2472,7 @@ class RefusalContent(BaseModel):
     """The refusal explanation from the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputImageContent(BaseModel):
     """An image input to the model. Learn about [image
     inputs](https://platform.openai.com/docs/guides/vision).
@@ -2496,7 +2496,7 @@ class InputImageContent(BaseModel):
 ImageDetail = Literal["low", "high", "auto", "original"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerScreenshotContent(BaseModel):
     """A screenshot of a computer."""
 
@@ -2517,7 +2517,7 @@ class ComputerScreenshotContent(BaseModel):
     prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputFileContent(BaseModel):
     """A file input to the model."""
 
@@ -2551,7 +2551,7 @@ FileInputDetail = Literal["auto", "low", "high"]
 MessagePhase2 = Literal["commentary", "final_answer"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Program(BaseModel):
     """A response object."""
 
@@ -2571,7 +2571,7 @@ class Program(BaseModel):
     """Opaque program replay fingerprint that must be round-tripped."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProgramOutput(BaseModel):
     """A response object."""
 
@@ -2594,7 +2594,7 @@ class ProgramOutput(BaseModel):
 ProgramOutputStatus = Literal["completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionToolCall(BaseModel):
     """A tool call to run a function. See the
     [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
@@ -2627,7 +2627,7 @@ class FunctionToolCall(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolSearchCall(BaseModel):
     """A response object."""
 
@@ -2655,7 +2655,7 @@ class ToolSearchCall(BaseModel):
 FunctionCallStatus = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolSearchOutput(BaseModel):
     """A response object."""
 
@@ -2683,7 +2683,7 @@ class ToolSearchOutput(BaseModel):
 FunctionCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionToolCallOutput(BaseModel):
     """The output of a function tool call."""
 
@@ -2720,7 +2720,7 @@ class FunctionToolCallOutput(BaseModel):
 FunctionAndCustomToolCallOutput = Union["InputTextContent", "InputImageContent", "InputFileContent"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileSearchToolCall(BaseModel):
     """The results of a file search tool call. See the
     [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
@@ -2744,7 +2744,7 @@ class FileSearchToolCall(BaseModel):
     results: Optional[List[FileSearchToolCallResultsItem]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileSearchToolCallResultsItem(BaseModel):
     """Part of ``FileSearchToolCall.results``."""
 
@@ -2772,7 +2772,7 @@ length of 512 characters, booleans, or numbers.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchToolCall(BaseModel):
     """The results of a web search tool call. See the
     [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
@@ -2794,7 +2794,7 @@ class WebSearchToolCall(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchActionSearch(BaseModel):
     """Action type "search" - Performs a web search query."""
 
@@ -2811,7 +2811,7 @@ class WebSearchActionSearch(BaseModel):
     """The sources used in the search."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchActionSearchSourcesItem(BaseModel):
     """A source used in the search."""
 
@@ -2822,7 +2822,7 @@ class WebSearchActionSearchSourcesItem(BaseModel):
     """The URL of the source."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchActionOpenPage(BaseModel):
     """Action type "open_page" - Opens a specific URL from search results."""
 
@@ -2833,7 +2833,7 @@ class WebSearchActionOpenPage(BaseModel):
     """The URL opened by the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebSearchActionFind(BaseModel):
     """Action type "find_in_page": Searches for a pattern within a loaded page."""
 
@@ -2847,7 +2847,7 @@ class WebSearchActionFind(BaseModel):
     """The pattern or text to search for within the page."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ImageGenToolCall(BaseModel):
     """An image generation request made by the model."""
 
@@ -2863,7 +2863,7 @@ class ImageGenToolCall(BaseModel):
     result: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerToolCall(BaseModel):
     """A tool call to a computer use tool. See the
     [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
@@ -2892,7 +2892,7 @@ class ComputerToolCall(BaseModel):
     actions: Optional[ComputerActionList] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DoubleClickAction(BaseModel):
     """A double click action."""
 
@@ -2910,7 +2910,7 @@ class DoubleClickAction(BaseModel):
     keys: Optional[List[str]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Drag(BaseModel):
     """A drag action."""
 
@@ -2931,7 +2931,7 @@ class Drag(BaseModel):
     keys: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Coord(BaseModel):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
 
@@ -2942,7 +2942,7 @@ class Coord(BaseModel):
     """The y-coordinate."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class KeyPressAction(BaseModel):
     """A collection of keypresses the model would like to perform."""
 
@@ -2955,7 +2955,7 @@ class KeyPressAction(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Move(BaseModel):
     """A mouse move action."""
 
@@ -2971,7 +2971,7 @@ class Move(BaseModel):
     keys: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Screenshot(BaseModel):
     """A screenshot action."""
 
@@ -2979,7 +2979,7 @@ class Screenshot(BaseModel):
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Scroll(BaseModel):
     """A scroll action."""
 
@@ -3001,7 +3001,7 @@ class Scroll(BaseModel):
     keys: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Type(BaseModel):
     """An action to type in text."""
 
@@ -3012,7 +3012,7 @@ class Type(BaseModel):
     """The text to type."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Wait(BaseModel):
     """A wait action."""
 
@@ -3039,7 +3039,7 @@ ComputerActionList = List["ComputerAction"]
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerCallSafetyCheck(BaseModel):
     """A pending safety check for the computer call."""
 
@@ -3051,7 +3051,7 @@ class ComputerCallSafetyCheck(BaseModel):
     message: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerToolCallOutputResource(BaseModel):
     """A response object."""
 
@@ -3080,7 +3080,7 @@ class ComputerToolCallOutputResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerScreenshotImage(BaseModel):
     """A computer screenshot image used with the computer use tool."""
 
@@ -3099,7 +3099,7 @@ class ComputerScreenshotImage(BaseModel):
 ComputerCallOutputStatus = Literal["completed", "incomplete", "failed"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ReasoningItem(BaseModel):
     """A description of the chain of thought used by a reasoning model while generating
     a response. Be sure to include these items in your `input` to the Responses API
@@ -3127,7 +3127,7 @@ class ReasoningItem(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CompactionBody(BaseModel):
     """A compaction item generated by the [`v1/responses/compact`
     API](https://platform.openai.com/docs/api-reference/responses/compact).
@@ -3146,7 +3146,7 @@ class CompactionBody(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LocalShellToolCall(BaseModel):
     """A tool call to run a command on the local shell."""
 
@@ -3165,7 +3165,7 @@ class LocalShellToolCall(BaseModel):
     """The status of the local shell call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LocalShellExecAction(BaseModel):
     """Execute a shell command on the server."""
 
@@ -3185,7 +3185,7 @@ class LocalShellExecAction(BaseModel):
     user: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LocalShellToolCallOutput(BaseModel):
     """The output of a local shell tool call."""
 
@@ -3201,7 +3201,7 @@ class LocalShellToolCallOutput(BaseModel):
     status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCall(BaseModel):
     """A tool call that executes one or more shell commands in a managed environment."""
 
@@ -3228,7 +3228,7 @@ class FunctionShellCall(BaseModel):
     """The ID of the entity that created this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellAction(BaseModel):
     """Execute a shell command."""
 
@@ -3242,7 +3242,7 @@ class FunctionShellAction(BaseModel):
 FunctionShellCallStatus = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class LocalEnvironmentResource(BaseModel):
     """Represents the use of a local environment to perform shell actions."""
 
@@ -3250,7 +3250,7 @@ class LocalEnvironmentResource(BaseModel):
     """The environment type. Always `local`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContainerReferenceResource(BaseModel):
     """Represents a container created with /v1/containers."""
 
@@ -3260,7 +3260,7 @@ class ContainerReferenceResource(BaseModel):
     container_id: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutput(BaseModel):
     """The output of a shell tool call that was emitted."""
 
@@ -3290,7 +3290,7 @@ class FunctionShellCallOutput(BaseModel):
 FunctionShellCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutputContent(BaseModel):
     """The content of a shell tool call output that was emitted."""
 
@@ -3309,7 +3309,7 @@ class FunctionShellCallOutputContent(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutputTimeoutOutcome(BaseModel):
     """Indicates that the shell call exceeded its configured time limit."""
 
@@ -3317,7 +3317,7 @@ class FunctionShellCallOutputTimeoutOutcome(BaseModel):
     """The outcome type. Always `timeout`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutputExitOutcome(BaseModel):
     """Indicates that the shell commands finished and returned an exit code."""
 
@@ -3328,7 +3328,7 @@ class FunctionShellCallOutputExitOutcome(BaseModel):
     """Exit code from the shell process."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPListTools(BaseModel):
     """A list of tools available on an MCP server."""
 
@@ -3347,7 +3347,7 @@ class MCPListTools(BaseModel):
     error: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPListToolsTool(BaseModel):
     """A tool available on an MCP server."""
 
@@ -3362,7 +3362,7 @@ class MCPListToolsTool(BaseModel):
     annotations: Optional[Dict[str, Any]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPApprovalRequest(BaseModel):
     """A request for human approval of a tool invocation."""
 
@@ -3382,7 +3382,7 @@ class MCPApprovalRequest(BaseModel):
     """A JSON string of arguments for the tool."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPApprovalResponseResource(BaseModel):
     """A response to an MCP approval request."""
 
@@ -3401,7 +3401,7 @@ class MCPApprovalResponseResource(BaseModel):
     reason: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPToolCall(BaseModel):
     """An invocation of a tool on an MCP server."""
 
@@ -3433,7 +3433,7 @@ class MCPToolCall(BaseModel):
     approval_request_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPProtocolError(BaseModel):
     """A response object."""
 
@@ -3444,7 +3444,7 @@ class MCPProtocolError(BaseModel):
     message: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPToolExecutionError(BaseModel):
     """A response object."""
 
@@ -3453,7 +3453,7 @@ class MCPToolExecutionError(BaseModel):
     content: Any
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class HTTPError(BaseModel):
     """A response object."""
 
@@ -3470,7 +3470,7 @@ MCPToolCallError = Union["MCPProtocolError", "MCPToolExecutionError", "HTTPError
 MCPToolCallStatus = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CustomToolCall(BaseModel):
     """A call to a custom tool created by the model."""
 
@@ -3495,7 +3495,7 @@ class CustomToolCall(BaseModel):
     """The namespace of the custom tool being called."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CustomToolCallOutput(BaseModel):
     """The output of a custom tool call from your code, being sent back to the model."""
 
@@ -3549,7 +3549,7 @@ ItemField = Union[
 """An item representing a message, tool call, tool output, reasoning, or other response element."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseUsage(BaseModel):
     """Represents token usage details including input tokens, output tokens,
     a breakdown of output tokens, and the total tokens used.
@@ -3571,7 +3571,7 @@ class ResponseUsage(BaseModel):
     """The total number of tokens used."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseUsageInputTokensDetails(BaseModel):
     """A detailed breakdown of the input tokens."""
 
@@ -3584,7 +3584,7 @@ class ResponseUsageInputTokensDetails(BaseModel):
     """The number of input tokens that were written to the cache."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseUsageOutputTokensDetails(BaseModel):
     """A detailed breakdown of the output tokens."""
 
@@ -5084,7 +5084,7 @@ PromptCacheModeEnum = Literal["implicit", "explicit"]
 ServiceTierEnumParam = Literal["auto", "default", "fast", "flex", "priority"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CompactionSummaryItem(BaseModel):
     """A compaction item generated by the [`v1/responses/compact`
     API](https://platform.openai.com/docs/api-reference/responses/compact).
@@ -5099,7 +5099,7 @@ class CompactionSummaryItem(BaseModel):
     id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CompactionTriggerItem(BaseModel):
     """Compacts the current context. Must be the final input item."""
 
@@ -5107,7 +5107,7 @@ class CompactionTriggerItem(BaseModel):
     """The type of the item. Always `compaction_trigger`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerCallOutputItem(BaseModel):
     """The output of a computer tool call."""
 
@@ -5126,7 +5126,7 @@ class ComputerCallOutputItem(BaseModel):
     status: Optional[FunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ComputerToolCallOutput(BaseModel):
     """The output of a computer tool call."""
 
@@ -5170,7 +5170,7 @@ class ContextManagementParam(_ContextManagementParamRequired, total=False):
     compact_threshold: Optional[int]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ContextManagement(BaseModel):
     """A response object."""
 
@@ -5180,7 +5180,7 @@ class ContextManagement(BaseModel):
     compact_threshold: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionToolCallResource(BaseModel):
     """A response object."""
 
@@ -5213,7 +5213,7 @@ class FunctionToolCallResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionToolCallOutputResource(BaseModel):
     """A response object."""
 
@@ -5263,7 +5263,7 @@ this response completes.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ConversationParam2(BaseModel):
     """The conversation that this response belongs to."""
 
@@ -5327,7 +5327,7 @@ class ModerationConfigParam(TypedDict):
 ModerationMode = Literal["score", "block"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EasyInputMessage(BaseModel):
     """A message input to the model with a role indicating instruction following
     hierarchy. Instructions given with the `developer` or `system` role take
@@ -5406,7 +5406,7 @@ is preferred for models that support it.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TextResponseFormatJsonSchema(BaseModel):
     """JSON Schema response format. Used to generate structured JSON responses.
     Learn more about [Structured
@@ -5486,7 +5486,7 @@ class CreateModelResponsePropertiesParam(TypedDict, total=False):
     prompt_cache_options: PromptCacheOptionsParam
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateModelResponseProperties(BaseModel):
     """A response object."""
 
@@ -5521,7 +5521,7 @@ class CreateModelResponseProperties(BaseModel):
     prompt_cache_options: Optional[PromptCacheOptions2] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class PromptCacheOptions2(BaseModel):
     """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
     automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
@@ -5931,7 +5931,7 @@ class ResponseStreamOptionsParam(TypedDict, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateResponse(BaseModel):
     """A response object."""
 
@@ -6016,7 +6016,7 @@ class CreateResponse(BaseModel):
     max_output_tokens: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseText(BaseModel):
     """Configuration options for a text response from the model. Can be plain
     text or structured JSON data. Learn more:
@@ -6049,7 +6049,7 @@ We support the following categories of tools:
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolChoiceAllowed(BaseModel):
     """Constrains the tools available to the model to a pre-defined set."""
 
@@ -6079,7 +6079,7 @@ class ToolChoiceAllowed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolChoiceTypes(BaseModel):
     """Indicates that the model should use a built-in tool to generate a response.
     [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
@@ -6109,7 +6109,7 @@ class ToolChoiceTypes(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolChoiceFunction(BaseModel):
     """Use this option to force the model to call a specific function."""
 
@@ -6120,7 +6120,7 @@ class ToolChoiceFunction(BaseModel):
     """The name of the function to call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolChoiceMCP(BaseModel):
     """Use this option to force the model to call a specific tool on a remote MCP server."""
 
@@ -6133,7 +6133,7 @@ class ToolChoiceMCP(BaseModel):
     name: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolChoiceCustom(BaseModel):
     """Use this option to force the model to call a specific custom tool."""
 
@@ -6144,7 +6144,7 @@ class ToolChoiceCustom(BaseModel):
     """The name of the custom tool to call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpecificProgrammaticToolCalling(BaseModel):
     """A response object."""
 
@@ -6152,7 +6152,7 @@ class SpecificProgrammaticToolCalling(BaseModel):
     """The tool to call. Always `programmatic_tool_calling`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpecificApplyPatch(BaseModel):
     """Forces the model to call the apply_patch tool when executing a tool call."""
 
@@ -6160,7 +6160,7 @@ class SpecificApplyPatch(BaseModel):
     """The tool to call. Always `apply_patch`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SpecificFunctionShell(BaseModel):
     """Forces the model to call the shell tool when a tool call is required."""
 
@@ -6185,7 +6185,7 @@ the model can call.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Prompt(BaseModel):
     """Reference to a prompt template and its variables.
     [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
@@ -6206,7 +6206,7 @@ Response input types like images or files.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Reasoning(BaseModel):
     """**gpt-5 and o-series models only**
 
@@ -6229,7 +6229,7 @@ class Reasoning(BaseModel):
     generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputMessage(BaseModel):
     """A message input to the model with a role indicating instruction following
     hierarchy. Instructions given with the `developer` or `system` role take
@@ -6250,7 +6250,7 @@ class InputMessage(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OutputMessage(BaseModel):
     """An output message from the model."""
 
@@ -6277,7 +6277,7 @@ class OutputMessage(BaseModel):
 OutputMessageContent = Union["OutputTextContent", "RefusalContent"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionCallOutputItem(BaseModel):
     """The output of a function tool call."""
 
@@ -6300,7 +6300,7 @@ class FunctionCallOutputItem(BaseModel):
     status: Optional[FunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputTextContent2(BaseModel):
     """A text input to the model."""
 
@@ -6313,7 +6313,7 @@ class InputTextContent2(BaseModel):
     prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputImageContentParamAuto(BaseModel):
     """An image input to the model. Learn about [image
     inputs](https://platform.openai.com/docs/guides/vision)
@@ -6331,7 +6331,7 @@ class InputImageContentParamAuto(BaseModel):
     prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputFileContent2(BaseModel):
     """A file input to the model."""
 
@@ -6356,7 +6356,7 @@ class InputFileContent2(BaseModel):
     prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolSearchCallItem(BaseModel):
     """A response object."""
 
@@ -6376,7 +6376,7 @@ class ToolSearchCallItem(BaseModel):
     status: Optional[FunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ToolSearchOutputItem(BaseModel):
     """A response object."""
 
@@ -6396,7 +6396,7 @@ class ToolSearchOutputItem(BaseModel):
     status: Optional[FunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallItem(BaseModel):
     """A tool representing a request to execute one or more shell commands."""
 
@@ -6418,7 +6418,7 @@ class FunctionShellCallItem(BaseModel):
     environment: Optional[Union[LocalEnvironment, ContainerReference]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellAction2(BaseModel):
     """Commands and limits describing how to run the shell tool call."""
 
@@ -6430,7 +6430,7 @@ class FunctionShellAction2(BaseModel):
     max_output_length: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutputItem(BaseModel):
     """The streamed output items emitted by a shell tool call."""
 
@@ -6452,7 +6452,7 @@ class FunctionShellCallOutputItem(BaseModel):
     max_output_length: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutputContent2(BaseModel):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
@@ -6466,7 +6466,7 @@ class FunctionShellCallOutputContent2(BaseModel):
     """The exit or timeout outcome associated with this shell call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutputTimeoutOutcome2(BaseModel):
     """Indicates that the shell call exceeded its configured time limit."""
 
@@ -6474,7 +6474,7 @@ class FunctionShellCallOutputTimeoutOutcome2(BaseModel):
     """The outcome type. Always `timeout`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FunctionShellCallOutputExitOutcome2(BaseModel):
     """Indicates that the shell commands finished and returned an exit code."""
 
@@ -6489,7 +6489,7 @@ FunctionShellCallOutputOutcome = Union["FunctionShellCallOutputTimeoutOutcome2",
 """The exit or timeout outcome associated with this shell call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class MCPApprovalResponse(BaseModel):
     """A response to an MCP approval request."""
 
@@ -6539,7 +6539,7 @@ Item = Union[
 """Content item used to generate a response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ItemReference(BaseModel):
     """An internal identifier for an item to reference."""
 
@@ -6549,7 +6549,7 @@ class ItemReference(BaseModel):
     type: Optional[Literal["item_reference"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProgramItem(BaseModel):
     """A response object."""
 
@@ -6569,7 +6569,7 @@ class ProgramItem(BaseModel):
     """Opaque program replay fingerprint that must be round-tripped."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ProgramOutputItem(BaseModel):
     """A response object."""
 
@@ -6611,7 +6611,7 @@ Learn more:
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Moderation2(BaseModel):
     """Configuration for running moderation on the input and output of this response."""
 
@@ -6621,7 +6621,7 @@ class Moderation2(BaseModel):
     policy: Optional[ModerationPolicy] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ModerationPolicy(BaseModel):
     """The policy to apply to moderated response input and output."""
 
@@ -6630,14 +6630,14 @@ class ModerationPolicy(BaseModel):
     output: Optional[ModerationConfig] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ModerationConfig(BaseModel):
     """The moderation policy for the response input."""
 
     mode: ModerationMode
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseStreamOptions(BaseModel):
     """Options for streaming responses. Only set this when you set `stream: true`."""
 
@@ -6652,7 +6652,7 @@ class ResponseStreamOptions(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CustomToolCallOutputResource(BaseModel):
     """ResponseCustomToolCallOutputItem"""
 
@@ -6681,7 +6681,7 @@ class CustomToolCallOutputResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CustomToolCallResource(BaseModel):
     """ResponseCustomToolCallItem"""
 
@@ -6714,7 +6714,7 @@ class CustomToolCallResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ErrorPayload(BaseModel):
     """An error payload that was emitted for a streaming error event."""
 
@@ -6732,7 +6732,7 @@ class ErrorPayload(BaseModel):
     """The response headers that were emitted with the error, if any."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class InputMessageResource(BaseModel):
     """A response object."""
 
@@ -6814,7 +6814,7 @@ class ModelResponsePropertiesParam(TypedDict, total=False):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ModelResponseProperties(BaseModel):
     """A response object."""
 
@@ -6842,7 +6842,7 @@ class ModelResponseProperties(BaseModel):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Moderation(BaseModel):
     """Moderation results or errors for the response input and output."""
 
@@ -6853,7 +6853,7 @@ class Moderation(BaseModel):
     """Moderation for the response output."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ModerationErrorBody(BaseModel):
     """An error produced while attempting moderation for the response input or output."""
 
@@ -6902,7 +6902,7 @@ OutputItem = Union[
 PersonalityEnumParam = Union[str, Literal["friendly", "pragmatic"]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class PromptCacheOptions(BaseModel):
     """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later
     models.
@@ -6915,7 +6915,7 @@ class PromptCacheOptions(BaseModel):
     """Whether implicit prompt-cache breakpoints were enabled."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Response(BaseModel):
     """The response object"""
 
@@ -7019,7 +7019,7 @@ class Response(BaseModel):
     max_output_tokens: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseError(BaseModel):
     """An error object returned when the model fails to generate a Response."""
 
@@ -7054,7 +7054,7 @@ ResponseErrorCode = Literal[
 """The error code for the response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseIncompleteDetails(BaseModel):
     """Details about why the response is incomplete."""
 
@@ -7062,7 +7062,7 @@ class ResponseIncompleteDetails(BaseModel):
     """The reason why the response is incomplete."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseConversation(BaseModel):
     """The conversation that this response belonged to. Input items and output items from this response
     were automatically added to this conversation.
@@ -7072,7 +7072,7 @@ class ResponseConversation(BaseModel):
     """The unique ID of the conversation that this response was associated with."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseAudioDeltaEvent(BaseModel):
     """Emitted when there is a partial audio response."""
 
@@ -7086,7 +7086,7 @@ class ResponseAudioDeltaEvent(BaseModel):
     """A chunk of Base64 encoded response audio bytes."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseAudioDoneEvent(BaseModel):
     """Emitted when the audio response is complete."""
 
@@ -7097,7 +7097,7 @@ class ResponseAudioDoneEvent(BaseModel):
     """The sequence number of the delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseAudioTranscriptDeltaEvent(BaseModel):
     """Emitted when there is a partial transcript of audio."""
 
@@ -7111,7 +7111,7 @@ class ResponseAudioTranscriptDeltaEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseAudioTranscriptDoneEvent(BaseModel):
     """Emitted when the full audio transcript is completed."""
 
@@ -7122,7 +7122,7 @@ class ResponseAudioTranscriptDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
@@ -7142,7 +7142,7 @@ class ResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
     """The sequence number of this event, used to order streaming events."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
     """Emitted when the code snippet is finalized by the code interpreter."""
 
@@ -7162,7 +7162,7 @@ class ResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
     """The sequence number of this event, used to order streaming events."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCodeInterpreterCallCompletedEvent(BaseModel):
     """Emitted when the code interpreter call is completed."""
 
@@ -7179,7 +7179,7 @@ class ResponseCodeInterpreterCallCompletedEvent(BaseModel):
     """The sequence number of this event, used to order streaming events."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCodeInterpreterCallInProgressEvent(BaseModel):
     """Emitted when a code interpreter call is in progress."""
 
@@ -7196,7 +7196,7 @@ class ResponseCodeInterpreterCallInProgressEvent(BaseModel):
     """The sequence number of this event, used to order streaming events."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCodeInterpreterCallInterpretingEvent(BaseModel):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
@@ -7215,7 +7215,7 @@ class ResponseCodeInterpreterCallInterpretingEvent(BaseModel):
     """The sequence number of this event, used to order streaming events."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCompletedEvent(BaseModel):
     """Emitted when the model response is complete."""
 
@@ -7229,7 +7229,7 @@ class ResponseCompletedEvent(BaseModel):
     """The sequence number for this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseContentPartAddedEvent(BaseModel):
     """Emitted when a new content part is added."""
 
@@ -7252,7 +7252,7 @@ class ResponseContentPartAddedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseContentPartDoneEvent(BaseModel):
     """Emitted when a content part is done."""
 
@@ -7275,7 +7275,7 @@ class ResponseContentPartDoneEvent(BaseModel):
     """The content part that is done."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCreatedEvent(BaseModel):
     """An event that is emitted when a response is created."""
 
@@ -7289,7 +7289,7 @@ class ResponseCreatedEvent(BaseModel):
     """The sequence number for this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCustomToolCallInputDeltaEvent(BaseModel):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
@@ -7309,7 +7309,7 @@ class ResponseCustomToolCallInputDeltaEvent(BaseModel):
     """The incremental input data (delta) for the custom tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCustomToolCallInputDoneEvent(BaseModel):
     """Event indicating that input for a custom tool call is complete."""
 
@@ -7329,7 +7329,7 @@ class ResponseCustomToolCallInputDoneEvent(BaseModel):
     """The complete input data for the custom tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseErrorEvent(BaseModel):
     """Emitted when an error occurs."""
 
@@ -7347,7 +7347,7 @@ class ResponseErrorEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFailedEvent(BaseModel):
     """An event that is emitted when a response fails."""
 
@@ -7361,7 +7361,7 @@ class ResponseFailedEvent(BaseModel):
     """The response that failed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFileSearchCallCompletedEvent(BaseModel):
     """Emitted when a file search call is completed (results found)."""
 
@@ -7378,7 +7378,7 @@ class ResponseFileSearchCallCompletedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFileSearchCallInProgressEvent(BaseModel):
     """Emitted when a file search call is initiated."""
 
@@ -7395,7 +7395,7 @@ class ResponseFileSearchCallInProgressEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFileSearchCallSearchingEvent(BaseModel):
     """Emitted when a file search is currently searching."""
 
@@ -7412,7 +7412,7 @@ class ResponseFileSearchCallSearchingEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFormatTextGrammar(BaseModel):
     """A custom grammar for the model to follow when generating text.
     Learn more in the [custom grammars
@@ -7426,7 +7426,7 @@ class ResponseFormatTextGrammar(BaseModel):
     """The custom grammar for the model to follow."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFormatTextPython(BaseModel):
     """Configure the model to generate valid Python code. See the
     [custom grammars guide](https://platform.openai.com/docs/guides/custom-grammars) for more
@@ -7437,7 +7437,7 @@ class ResponseFormatTextPython(BaseModel):
     """The type of response format being defined. Always `python`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a partial function-call arguments delta."""
 
@@ -7457,7 +7457,7 @@ class ResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """The function-call arguments delta that is added."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFunctionCallArgumentsDoneEvent(BaseModel):
     """Emitted when function-call arguments are finalized."""
 
@@ -7479,7 +7479,7 @@ class ResponseFunctionCallArgumentsDoneEvent(BaseModel):
     """The function-call arguments."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseImageGenCallCompletedEvent(BaseModel):
     """Emitted when an image generation tool call has completed and the final image is available."""
 
@@ -7496,7 +7496,7 @@ class ResponseImageGenCallCompletedEvent(BaseModel):
     """The unique identifier of the image generation item being processed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseImageGenCallGeneratingEvent(BaseModel):
     """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
 
@@ -7513,7 +7513,7 @@ class ResponseImageGenCallGeneratingEvent(BaseModel):
     """The sequence number of the image generation item being processed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseImageGenCallInProgressEvent(BaseModel):
     """Emitted when an image generation tool call is in progress."""
 
@@ -7530,7 +7530,7 @@ class ResponseImageGenCallInProgressEvent(BaseModel):
     """The sequence number of the image generation item being processed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseImageGenCallPartialImageEvent(BaseModel):
     """Emitted when a partial image is available during image generation streaming."""
 
@@ -7565,7 +7565,7 @@ class ResponseImageGenCallPartialImageEvent(BaseModel):
     """The output format that was used."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseInProgressEvent(BaseModel):
     """Emitted when the response is in progress."""
 
@@ -7579,7 +7579,7 @@ class ResponseInProgressEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseIncompleteEvent(BaseModel):
     """An event that is emitted when a response finishes as incomplete."""
 
@@ -7593,7 +7593,7 @@ class ResponseIncompleteEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseItemList(BaseModel):
     """A list of Response items."""
 
@@ -7613,7 +7613,7 @@ class ResponseItemList(BaseModel):
     """The ID of the last item in the list."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseLogProb(BaseModel):
     """A logprob is the logarithmic probability that the model assigns to producing
     a particular token at a given position in the sequence. Less-negative (higher)
@@ -7630,7 +7630,7 @@ class ResponseLogProb(BaseModel):
     """The log probabilities of up to 20 of the most likely tokens."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseLogProbTopLogprobsItem(BaseModel):
     """Part of ``ResponseLogProb.top_logprobs``."""
 
@@ -7641,7 +7641,7 @@ class ResponseLogProbTopLogprobsItem(BaseModel):
     """The log probability of this token."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
@@ -7661,7 +7661,7 @@ class ResponseMCPCallArgumentsDeltaEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPCallArgumentsDoneEvent(BaseModel):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
@@ -7681,7 +7681,7 @@ class ResponseMCPCallArgumentsDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPCallCompletedEvent(BaseModel):
     """Emitted when an MCP  tool call has completed successfully."""
 
@@ -7698,7 +7698,7 @@ class ResponseMCPCallCompletedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPCallFailedEvent(BaseModel):
     """Emitted when an MCP  tool call has failed."""
 
@@ -7715,7 +7715,7 @@ class ResponseMCPCallFailedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPCallInProgressEvent(BaseModel):
     """Emitted when an MCP  tool call is in progress."""
 
@@ -7732,7 +7732,7 @@ class ResponseMCPCallInProgressEvent(BaseModel):
     """The unique identifier of the MCP tool call item being processed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPListToolsCompletedEvent(BaseModel):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
@@ -7749,7 +7749,7 @@ class ResponseMCPListToolsCompletedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPListToolsFailedEvent(BaseModel):
     """Emitted when the attempt to list available MCP tools has failed."""
 
@@ -7766,7 +7766,7 @@ class ResponseMCPListToolsFailedEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseMCPListToolsInProgressEvent(BaseModel):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
@@ -7783,7 +7783,7 @@ class ResponseMCPListToolsInProgressEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseOutputItemAddedEvent(BaseModel):
     """Emitted when a new output item is added."""
 
@@ -7804,7 +7804,7 @@ class ResponseOutputItemAddedEvent(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseOutputItemDoneEvent(BaseModel):
     """Emitted when an output item is marked done."""
 
@@ -7821,7 +7821,7 @@ class ResponseOutputItemDoneEvent(BaseModel):
     """The output item that was marked done."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseOutputTextAnnotationAddedEvent(BaseModel):
     """Emitted when an annotation is added to output text content."""
 
@@ -7873,7 +7873,7 @@ class ResponsePropertiesParam(TypedDict, total=False):
     prompt: PromptParam
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseProperties(BaseModel):
     """A response object."""
 
@@ -7900,7 +7900,7 @@ class ResponseProperties(BaseModel):
     prompt: Optional[Prompt] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseQueuedEvent(BaseModel):
     """Emitted when a response is queued and waiting to be processed."""
 
@@ -7914,7 +7914,7 @@ class ResponseQueuedEvent(BaseModel):
     """The sequence number for this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningSummaryPartAddedEvent(BaseModel):
     """Emitted when a new reasoning summary part is added."""
 
@@ -7937,7 +7937,7 @@ class ResponseReasoningSummaryPartAddedEvent(BaseModel):
     """The summary part that was added."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningSummaryPartAddedEventPart(BaseModel):
     """The summary part that was added."""
 
@@ -7948,7 +7948,7 @@ class ResponseReasoningSummaryPartAddedEventPart(BaseModel):
     """The text of the summary part."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningSummaryPartDoneEvent(BaseModel):
     """Emitted when a reasoning summary part is completed."""
 
@@ -7976,7 +7976,7 @@ class ResponseReasoningSummaryPartDoneEvent(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningSummaryPartDoneEventPart(BaseModel):
     """The completed summary part."""
 
@@ -7987,7 +7987,7 @@ class ResponseReasoningSummaryPartDoneEventPart(BaseModel):
     """The text of the summary part."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningSummaryTextDeltaEvent(BaseModel):
     """Emitted when a delta is added to a reasoning summary text."""
 
@@ -8010,7 +8010,7 @@ class ResponseReasoningSummaryTextDeltaEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningSummaryTextDoneEvent(BaseModel):
     """Emitted when a reasoning summary text is completed."""
 
@@ -8033,7 +8033,7 @@ class ResponseReasoningSummaryTextDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningTextDeltaEvent(BaseModel):
     """Emitted when a delta is added to a reasoning text."""
 
@@ -8056,7 +8056,7 @@ class ResponseReasoningTextDeltaEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseReasoningTextDoneEvent(BaseModel):
     """Emitted when a reasoning text is completed."""
 
@@ -8079,7 +8079,7 @@ class ResponseReasoningTextDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseRefusalDeltaEvent(BaseModel):
     """Emitted when there is a partial refusal text."""
 
@@ -8102,7 +8102,7 @@ class ResponseRefusalDeltaEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseRefusalDoneEvent(BaseModel):
     """Emitted when refusal text is finalized."""
 
@@ -8125,7 +8125,7 @@ class ResponseRefusalDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
     """A streaming event that indicated a shell command was added to a tool call."""
 
@@ -8145,7 +8145,7 @@ class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
     """The shell command that was added."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     """A streaming event that indicated a shell command was incrementally updated."""
 
@@ -8168,7 +8168,7 @@ class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     """An obfuscation string that was added to pad the event payload."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseShellCallCommandDoneStreamingEvent(BaseModel):
     """A streaming event that indicated a shell command was completed."""
 
@@ -8188,7 +8188,7 @@ class ResponseShellCallCommandDoneStreamingEvent(BaseModel):
     """The final shell command that was emitted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     """A streaming event that indicated shell call output was incrementally added."""
 
@@ -8211,7 +8211,7 @@ class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     """The stdout/stderr delta that was emitted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ShellCallOutputDelta(BaseModel):
     """A delta of stdout/stderr emitted while a shell call was running."""
 
@@ -8222,7 +8222,7 @@ class ShellCallOutputDelta(BaseModel):
     """The stderr delta that was emitted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     """A streaming event that indicated shell call output was completed."""
 
@@ -8245,7 +8245,7 @@ class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     """The output contents emitted for the shell command."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseTextDeltaEvent(BaseModel):
     """Emitted when there is an additional text delta."""
 
@@ -8271,7 +8271,7 @@ class ResponseTextDeltaEvent(BaseModel):
     """The log probabilities of the tokens in the delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseTextDoneEvent(BaseModel):
     """Emitted when text content is finalized."""
 
@@ -8297,7 +8297,7 @@ class ResponseTextDoneEvent(BaseModel):
     """The log probabilities of the tokens in the delta."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseWebSearchCallCompletedEvent(BaseModel):
     """Emitted when a web search call is completed."""
 
@@ -8314,7 +8314,7 @@ class ResponseWebSearchCallCompletedEvent(BaseModel):
     """The sequence number of the web search call being processed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseWebSearchCallInProgressEvent(BaseModel):
     """Emitted when a web search call is initiated."""
 
@@ -8331,7 +8331,7 @@ class ResponseWebSearchCallInProgressEvent(BaseModel):
     """The sequence number of the web search call being processed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseWebSearchCallSearchingEvent(BaseModel):
     """Emitted when a web search call is executing."""
 
@@ -8411,7 +8411,7 @@ ResponseStreamEvent = Union[
 """Event emitted while a response is streamed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponseWsError(BaseModel):
     """Emitted when an error occurs while processing a Responses WebSocket request."""
 
@@ -8433,7 +8433,7 @@ class ResponseWsError(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesClientEventResponseCreate(BaseModel):
     """Client event for creating a response over a persistent WebSocket connection.
     This payload uses the same top-level fields as `POST /v1/responses`, plus
@@ -8543,7 +8543,7 @@ ResponsesClientEvent = Union["ResponsesClientEventResponseCreate"]
 """Client events accepted by the Responses WebSocket server."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseAudioWsDelta(BaseModel):
     """Emitted when there is a partial audio response."""
 
@@ -8563,7 +8563,7 @@ class ResponsesServerEventResponseAudioWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseAudioWsDone(BaseModel):
     """Emitted when the audio response is complete."""
 
@@ -8580,7 +8580,7 @@ class ResponsesServerEventResponseAudioWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseAudioTranscriptWsDelta(BaseModel):
     """Emitted when there is a partial transcript of audio."""
 
@@ -8600,7 +8600,7 @@ class ResponsesServerEventResponseAudioTranscriptWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseAudioTranscriptWsDone(BaseModel):
     """Emitted when the full audio transcript is completed."""
 
@@ -8617,7 +8617,7 @@ class ResponsesServerEventResponseAudioTranscriptWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta(BaseModel):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
@@ -8643,7 +8643,7 @@ class ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseCodeInterpreterCallCodeWsDone(BaseModel):
     """Emitted when the code snippet is finalized by the code interpreter."""
 
@@ -8669,7 +8669,7 @@ class ResponsesServerEventResponseCodeInterpreterCallCodeWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseCodeInterpreterCallWsCompleted(BaseModel):
     """Emitted when the code interpreter call is completed."""
 
@@ -8692,7 +8692,7 @@ class ResponsesServerEventResponseCodeInterpreterCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseCodeInterpreterCallInWsProgress(BaseModel):
     """Emitted when a code interpreter call is in progress."""
 
@@ -8715,7 +8715,7 @@ class ResponsesServerEventResponseCodeInterpreterCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseCodeInterpreterCallWsInterpreting(BaseModel):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
@@ -8740,7 +8740,7 @@ class ResponsesServerEventResponseCodeInterpreterCallWsInterpreting(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWsCompleted(BaseModel):
     """Emitted when the model response is complete."""
 
@@ -8760,7 +8760,7 @@ class ResponsesServerEventResponseWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseContentPartWsAdded(BaseModel):
     """Emitted when a new content part is added."""
 
@@ -8789,7 +8789,7 @@ class ResponsesServerEventResponseContentPartWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseContentPartWsDone(BaseModel):
     """Emitted when a content part is done."""
 
@@ -8818,7 +8818,7 @@ class ResponsesServerEventResponseContentPartWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWsCreated(BaseModel):
     """An event that is emitted when a response is created."""
 
@@ -8838,7 +8838,7 @@ class ResponsesServerEventResponseWsCreated(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseFileSearchCallWsCompleted(BaseModel):
     """Emitted when a file search call is completed (results found)."""
 
@@ -8861,7 +8861,7 @@ class ResponsesServerEventResponseFileSearchCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseFileSearchCallInWsProgress(BaseModel):
     """Emitted when a file search call is initiated."""
 
@@ -8884,7 +8884,7 @@ class ResponsesServerEventResponseFileSearchCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseFileSearchCallWsSearching(BaseModel):
     """Emitted when a file search is currently searching."""
 
@@ -8907,7 +8907,7 @@ class ResponsesServerEventResponseFileSearchCallWsSearching(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseFunctionCallArgumentsWsDelta(BaseModel):
     """Emitted when there is a partial function-call arguments delta."""
 
@@ -8933,7 +8933,7 @@ class ResponsesServerEventResponseFunctionCallArgumentsWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseFunctionCallArgumentsWsDone(BaseModel):
     """Emitted when function-call arguments are finalized."""
 
@@ -8961,7 +8961,7 @@ class ResponsesServerEventResponseFunctionCallArgumentsWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseShellCallCommandWsAdded(BaseModel):
     """A streaming event that indicated a shell command was added to a tool call."""
 
@@ -8987,7 +8987,7 @@ class ResponsesServerEventResponseShellCallCommandWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseShellCallCommandWsDelta(BaseModel):
     """A streaming event that indicated a shell command was incrementally updated."""
 
@@ -9016,7 +9016,7 @@ class ResponsesServerEventResponseShellCallCommandWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseShellCallCommandWsDone(BaseModel):
     """A streaming event that indicated a shell command was completed."""
 
@@ -9042,7 +9042,7 @@ class ResponsesServerEventResponseShellCallCommandWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseShellCallOutputContentWsDelta(BaseModel):
     """A streaming event that indicated shell call output was incrementally added."""
 
@@ -9071,7 +9071,7 @@ class ResponsesServerEventResponseShellCallOutputContentWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseShellCallOutputContentWsDone(BaseModel):
     """A streaming event that indicated shell call output was completed."""
 
@@ -9100,7 +9100,7 @@ class ResponsesServerEventResponseShellCallOutputContentWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseInWsProgress(BaseModel):
     """Emitted when the response is in progress."""
 
@@ -9120,7 +9120,7 @@ class ResponsesServerEventResponseInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWsFailed(BaseModel):
     """An event that is emitted when a response fails."""
 
@@ -9140,7 +9140,7 @@ class ResponsesServerEventResponseWsFailed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWsIncomplete(BaseModel):
     """An event that is emitted when a response finishes as incomplete."""
 
@@ -9160,7 +9160,7 @@ class ResponsesServerEventResponseWsIncomplete(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseOutputItemWsAdded(BaseModel):
     """Emitted when a new output item is added."""
 
@@ -9187,7 +9187,7 @@ class ResponsesServerEventResponseOutputItemWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseOutputItemWsDone(BaseModel):
     """Emitted when an output item is marked done."""
 
@@ -9210,7 +9210,7 @@ class ResponsesServerEventResponseOutputItemWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseReasoningSummaryPartWsAdded(BaseModel):
     """Emitted when a new reasoning summary part is added."""
 
@@ -9239,7 +9239,7 @@ class ResponsesServerEventResponseReasoningSummaryPartWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseReasoningSummaryPartWsDone(BaseModel):
     """Emitted when a reasoning summary part is completed."""
 
@@ -9273,7 +9273,7 @@ class ResponsesServerEventResponseReasoningSummaryPartWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseReasoningSummaryTextWsDelta(BaseModel):
     """Emitted when a delta is added to a reasoning summary text."""
 
@@ -9302,7 +9302,7 @@ class ResponsesServerEventResponseReasoningSummaryTextWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseReasoningSummaryTextWsDone(BaseModel):
     """Emitted when a reasoning summary text is completed."""
 
@@ -9331,7 +9331,7 @@ class ResponsesServerEventResponseReasoningSummaryTextWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseReasoningTextWsDelta(BaseModel):
     """Emitted when a delta is added to a reasoning text."""
 
@@ -9360,7 +9360,7 @@ class ResponsesServerEventResponseReasoningTextWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseReasoningTextWsDone(BaseModel):
     """Emitted when a reasoning text is completed."""
 
@@ -9389,7 +9389,7 @@ class ResponsesServerEventResponseReasoningTextWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseRefusalWsDelta(BaseModel):
     """Emitted when there is a partial refusal text."""
 
@@ -9418,7 +9418,7 @@ class ResponsesServerEventResponseRefusalWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseRefusalWsDone(BaseModel):
     """Emitted when refusal text is finalized."""
 
@@ -9447,7 +9447,7 @@ class ResponsesServerEventResponseRefusalWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseTextWsDelta(BaseModel):
     """Emitted when there is an additional text delta."""
 
@@ -9479,7 +9479,7 @@ class ResponsesServerEventResponseTextWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseTextWsDone(BaseModel):
     """Emitted when text content is finalized."""
 
@@ -9511,7 +9511,7 @@ class ResponsesServerEventResponseTextWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWebSearchCallWsCompleted(BaseModel):
     """Emitted when a web search call is completed."""
 
@@ -9534,7 +9534,7 @@ class ResponsesServerEventResponseWebSearchCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWebSearchCallInWsProgress(BaseModel):
     """Emitted when a web search call is initiated."""
 
@@ -9557,7 +9557,7 @@ class ResponsesServerEventResponseWebSearchCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWebSearchCallWsSearching(BaseModel):
     """Emitted when a web search call is executing."""
 
@@ -9580,7 +9580,7 @@ class ResponsesServerEventResponseWebSearchCallWsSearching(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseImageGenCallWsCompleted(BaseModel):
     """Emitted when an image generation tool call has completed and the final image is available."""
 
@@ -9603,7 +9603,7 @@ class ResponsesServerEventResponseImageGenCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseImageGenCallWsGenerating(BaseModel):
     """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
 
@@ -9626,7 +9626,7 @@ class ResponsesServerEventResponseImageGenCallWsGenerating(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseImageGenCallInWsProgress(BaseModel):
     """Emitted when an image generation tool call is in progress."""
 
@@ -9649,7 +9649,7 @@ class ResponsesServerEventResponseImageGenCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseImageGenCallPartialWsImage(BaseModel):
     """Emitted when a partial image is available during image generation streaming."""
 
@@ -9690,7 +9690,7 @@ class ResponsesServerEventResponseImageGenCallPartialWsImage(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpCallArgumentsWsDelta(BaseModel):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
@@ -9716,7 +9716,7 @@ class ResponsesServerEventResponseMcpCallArgumentsWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpCallArgumentsWsDone(BaseModel):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
@@ -9742,7 +9742,7 @@ class ResponsesServerEventResponseMcpCallArgumentsWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpCallWsCompleted(BaseModel):
     """Emitted when an MCP  tool call has completed successfully."""
 
@@ -9765,7 +9765,7 @@ class ResponsesServerEventResponseMcpCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpCallWsFailed(BaseModel):
     """Emitted when an MCP  tool call has failed."""
 
@@ -9788,7 +9788,7 @@ class ResponsesServerEventResponseMcpCallWsFailed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpCallInWsProgress(BaseModel):
     """Emitted when an MCP  tool call is in progress."""
 
@@ -9811,7 +9811,7 @@ class ResponsesServerEventResponseMcpCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpListToolsWsCompleted(BaseModel):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
@@ -9834,7 +9834,7 @@ class ResponsesServerEventResponseMcpListToolsWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpListToolsWsFailed(BaseModel):
     """Emitted when the attempt to list available MCP tools has failed."""
 
@@ -9857,7 +9857,7 @@ class ResponsesServerEventResponseMcpListToolsWsFailed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseMcpListToolsInWsProgress(BaseModel):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
@@ -9880,7 +9880,7 @@ class ResponsesServerEventResponseMcpListToolsInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseOutputTextAnnotationWsAdded(BaseModel):
     """Emitted when an annotation is added to output text content."""
 
@@ -9912,7 +9912,7 @@ class ResponsesServerEventResponseOutputTextAnnotationWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseWsQueued(BaseModel):
     """Emitted when a response is queued and waiting to be processed."""
 
@@ -9932,7 +9932,7 @@ class ResponsesServerEventResponseWsQueued(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseCustomToolCallInputWsDelta(BaseModel):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
@@ -9958,7 +9958,7 @@ class ResponsesServerEventResponseCustomToolCallInputWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseCustomToolCallInputWsDone(BaseModel):
     """Event indicating that input for a custom tool call is complete."""
 
@@ -10047,7 +10047,7 @@ ResponsesServerEvent = Union[
 """Server events emitted by the Responses WebSocket server."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesWebSocketStreamEvent(BaseModel):
     """A response object."""
 
@@ -10098,7 +10098,7 @@ class TokenCountsBody(TypedDict, total=False):
 TruncationEnumParam = Literal["auto", "disabled"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class TokenCountsResource(BaseModel):
     """Token counts"""
 

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, TypedDict, Unio
 from .._models import BaseModel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaAdditionalTools(BaseModel):
     """A response object."""
 
@@ -30,7 +30,7 @@ class BetaAdditionalTools(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaAgentTag(BaseModel):
     """A response object."""
 
@@ -41,7 +41,7 @@ class BetaAgentTag(BaseModel):
 BetaMessageRole = Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionTool(BaseModel):
     """Defines a function in your own code the model can choose to call. Learn more about [function
     calling](https://platform.openai.com/docs/guides/function-calling).
@@ -70,7 +70,7 @@ class BetaFunctionTool(BaseModel):
 BetaCallableToolAllowedCaller = Literal["direct", "programmatic"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFileSearchTool(BaseModel):
     """A tool that searches for relevant content from uploaded files. Learn more about the [file search
     tool](https://platform.openai.com/docs/guides/tools-file-search).
@@ -91,7 +91,7 @@ class BetaFileSearchTool(BaseModel):
     filters: Optional[BetaFilters] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaRankingOptions(BaseModel):
     """A response object."""
 
@@ -112,7 +112,7 @@ class BetaRankingOptions(BaseModel):
 BetaRankerVersionType = Literal["auto", "default-2024-11-15"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaHybridSearchOptions(BaseModel):
     """A response object."""
 
@@ -123,7 +123,7 @@ class BetaHybridSearchOptions(BaseModel):
     """The weight of the text in the reciprocal ranking fusion."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComparisonFilter(BaseModel):
     """A filter used to compare a specified attribute key to a given value using a defined comparison
     operation.
@@ -148,7 +148,7 @@ class BetaComparisonFilter(BaseModel):
     """The value to compare against the attribute key; supports string, number, or boolean types."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCompoundFilter(BaseModel):
     """Combine multiple filters using `and` or `or`."""
 
@@ -162,7 +162,7 @@ class BetaCompoundFilter(BaseModel):
 BetaFilters = Union["BetaComparisonFilter", "BetaCompoundFilter"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerTool(BaseModel):
     """A tool that controls a virtual computer. Learn more about the [computer
     tool](https://platform.openai.com/docs/guides/tools-computer-use).
@@ -172,7 +172,7 @@ class BetaComputerTool(BaseModel):
     """The type of the computer tool. Always `computer`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerUsePreviewTool(BaseModel):
     """A tool that controls a virtual computer. Learn more about the [computer
     tool](https://platform.openai.com/docs/guides/tools-computer-use).
@@ -194,7 +194,7 @@ class BetaComputerUsePreviewTool(BaseModel):
 BetaComputerEnvironment = Literal["windows", "mac", "linux", "ubuntu", "browser"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchTool(BaseModel):
     """Search the Internet for sources related to the prompt. Learn more about the
     [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
@@ -218,14 +218,14 @@ class BetaWebSearchTool(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchToolFilters(BaseModel):
     """Filters for the search."""
 
     allowed_domains: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchApproximateLocation(BaseModel):
     """The approximate location of the user."""
 
@@ -241,7 +241,7 @@ class BetaWebSearchApproximateLocation(BaseModel):
     timezone: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPTool(BaseModel):
     """Give the model access to additional tools via remote Model Context Protocol
     (MCP) servers. [Learn more about MCP](https://platform.openai.com/docs/guides/tools-remote-mcp).
@@ -315,7 +315,7 @@ class BetaMCPTool(BaseModel):
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPToolFilter(BaseModel):
     """A filter object to specify which tools are allowed."""
 
@@ -330,7 +330,7 @@ class BetaMCPToolFilter(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
     """Specify which of the MCP server's tools require approval. Can be
     `always`, `never`, or a filter object associated with tools
@@ -342,7 +342,7 @@ class BetaMCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
     never: Optional[BetaMCPToolFilter] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCodeInterpreterTool(BaseModel):
     """A tool that runs Python code to help generate a response to a prompt."""
 
@@ -358,7 +358,7 @@ class BetaCodeInterpreterTool(BaseModel):
     allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaAutoCodeInterpreterTool(BaseModel):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
     the code on.
@@ -379,7 +379,7 @@ class BetaAutoCodeInterpreterTool(BaseModel):
 BetaContainerMemoryLimit = Literal["1g", "4g", "16g", "64g"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerNetworkPolicyDisabled(BaseModel):
     """A response object."""
 
@@ -387,7 +387,7 @@ class BetaContainerNetworkPolicyDisabled(BaseModel):
     """Disable outbound network access. Always `disabled`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerNetworkPolicyAllowlist(BaseModel):
     """A response object."""
 
@@ -401,7 +401,7 @@ class BetaContainerNetworkPolicyAllowlist(BaseModel):
     """Optional domain-scoped secrets for allowlisted domains."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerNetworkPolicyDomainSecret(BaseModel):
     """A response object."""
 
@@ -415,7 +415,7 @@ class BetaContainerNetworkPolicyDomainSecret(BaseModel):
     """The secret value to inject for the domain."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaProgrammaticToolCalling(BaseModel):
     """A response object."""
 
@@ -423,7 +423,7 @@ class BetaProgrammaticToolCalling(BaseModel):
     """The type of the tool. Always `programmatic_tool_calling`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaImageGenTool(BaseModel):
     """A tool that generates images using the GPT image models."""
 
@@ -491,7 +491,7 @@ and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaImageGenToolInputImageMask(BaseModel):
     """Optional mask for inpainting. Contains `image_url`
     (string, optional) and `file_id` (string, optional).
@@ -507,7 +507,7 @@ class BetaImageGenToolInputImageMask(BaseModel):
 BetaImageGenActionEnum = Literal["generate", "edit", "auto"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLocalShellTool(BaseModel):
     """A tool that allows the model to execute shell commands in a local environment."""
 
@@ -515,7 +515,7 @@ class BetaLocalShellTool(BaseModel):
     """The type of the local shell tool. Always `local_shell`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellTool(BaseModel):
     """A tool that allows the model to execute shell commands."""
 
@@ -527,7 +527,7 @@ class BetaFunctionShellTool(BaseModel):
     allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerAuto(BaseModel):
     """A response object."""
 
@@ -546,7 +546,7 @@ class BetaContainerAuto(BaseModel):
     """An optional list of skills referenced by id or inline data."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaSkillReference(BaseModel):
     """A response object."""
 
@@ -560,7 +560,7 @@ class BetaSkillReference(BaseModel):
     """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInlineSkill(BaseModel):
     """A response object."""
 
@@ -577,7 +577,7 @@ class BetaInlineSkill(BaseModel):
     """Inline skill payload"""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInlineSkillSource(BaseModel):
     """Inline skill payload"""
 
@@ -591,7 +591,7 @@ class BetaInlineSkillSource(BaseModel):
     """Base64-encoded skill zip bundle."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLocalEnvironment(BaseModel):
     """A response object."""
 
@@ -602,7 +602,7 @@ class BetaLocalEnvironment(BaseModel):
     """An optional list of skills."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLocalSkill(BaseModel):
     """A response object."""
 
@@ -616,7 +616,7 @@ class BetaLocalSkill(BaseModel):
     """The path to the directory containing the skill."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerReference(BaseModel):
     """A response object."""
 
@@ -627,7 +627,7 @@ class BetaContainerReference(BaseModel):
     """The ID of the referenced container."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCustomTool(BaseModel):
     """A custom tool that processes input using a specified format. Learn more about   [custom
     tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
@@ -651,7 +651,7 @@ class BetaCustomTool(BaseModel):
     allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCustomTextFormat(BaseModel):
     """Unconstrained free-form text."""
 
@@ -659,7 +659,7 @@ class BetaCustomTextFormat(BaseModel):
     """Unconstrained text format. Always `text`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCustomGrammarFormat(BaseModel):
     """A grammar defined by the user."""
 
@@ -676,7 +676,7 @@ class BetaCustomGrammarFormat(BaseModel):
 BetaGrammarSyntax1 = Literal["lark", "regex"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaNamespaceTool(BaseModel):
     """Groups function/custom tools under a shared namespace."""
 
@@ -693,7 +693,7 @@ class BetaNamespaceTool(BaseModel):
     """The function/custom tools available inside this namespace."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionTool2(BaseModel):
     """A response object."""
 
@@ -718,7 +718,7 @@ class BetaFunctionTool2(BaseModel):
 BetaEmptyModel = Dict[str, Any]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolSearchTool(BaseModel):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
@@ -736,7 +736,7 @@ class BetaToolSearchTool(BaseModel):
 BetaToolSearchExecutionType = Literal["server", "client"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchPreviewTool(BaseModel):
     """This tool searches the web for relevant results to use in a response. Learn more about the [web
     search tool](https://platform.openai.com/docs/guides/tools-web-search).
@@ -755,7 +755,7 @@ class BetaWebSearchPreviewTool(BaseModel):
     search_content_types: Optional[List[BetaSearchContentType]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApproximateLocation(BaseModel):
     """A response object."""
 
@@ -777,7 +777,7 @@ BetaSearchContextSize = Literal["low", "medium", "high"]
 BetaSearchContentType = Literal["text", "image"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchTool(BaseModel):
     """Allows the assistant to create, delete, or update files using unified diffs."""
 
@@ -1576,7 +1576,7 @@ BetaToolParam = Union[
 """A tool that can be used to generate a response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaAdditionalToolsItem(BaseModel):
     """A response object."""
 
@@ -1594,7 +1594,7 @@ class BetaAdditionalToolsItem(BaseModel):
     id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Beta_AgentTag(BaseModel):
     """The agent that produced this item."""
 
@@ -1602,7 +1602,7 @@ class Beta_AgentTag(BaseModel):
     """The canonical name of the agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaAgentMessage(BaseModel):
     """A response object."""
 
@@ -1638,7 +1638,7 @@ class BetaAgentMessage(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputTextContent(BaseModel):
     """A text input to the model."""
 
@@ -1651,7 +1651,7 @@ class BetaInputTextContent(BaseModel):
     prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaPromptCacheBreakpointConfig(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
     request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -1661,7 +1661,7 @@ class BetaPromptCacheBreakpointConfig(BaseModel):
     """The breakpoint mode. Always `explicit`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaOutputTextContent(BaseModel):
     """A text output from the model."""
 
@@ -1677,7 +1677,7 @@ class BetaOutputTextContent(BaseModel):
     logprobs: List[BetaLogProb]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFileCitationBody(BaseModel):
     """A citation to a file."""
 
@@ -1694,7 +1694,7 @@ class BetaFileCitationBody(BaseModel):
     """The filename of the file cited."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaUrlCitationBody(BaseModel):
     """A citation for a web resource used to generate a model response."""
 
@@ -1714,7 +1714,7 @@ class BetaUrlCitationBody(BaseModel):
     """The title of the web resource."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerFileCitationBody(BaseModel):
     """A citation for a container file used to generate a model response."""
 
@@ -1737,7 +1737,7 @@ class BetaContainerFileCitationBody(BaseModel):
     """The filename of the container file cited."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFilePath(BaseModel):
     """A path to a file."""
 
@@ -1755,7 +1755,7 @@ BetaAnnotation = Union["BetaFileCitationBody", "BetaUrlCitationBody", "BetaConta
 """An annotation that applies to a span of output text."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLogProb(BaseModel):
     """The log probability of a token."""
 
@@ -1768,7 +1768,7 @@ class BetaLogProb(BaseModel):
     top_logprobs: List[BetaTopLogProb]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaTopLogProb(BaseModel):
     """The top log probability of a token."""
 
@@ -1779,7 +1779,7 @@ class BetaTopLogProb(BaseModel):
     bytes: List[int]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaTextContent(BaseModel):
     """A text content."""
 
@@ -1788,7 +1788,7 @@ class BetaTextContent(BaseModel):
     text: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaSummaryTextContent(BaseModel):
     """A summary text from the model."""
 
@@ -1799,7 +1799,7 @@ class BetaSummaryTextContent(BaseModel):
     """A summary of the reasoning output from the model so far."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaReasoningTextContent(BaseModel):
     """Reasoning text from the model."""
 
@@ -1810,7 +1810,7 @@ class BetaReasoningTextContent(BaseModel):
     """The reasoning text from the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaRefusalContent(BaseModel):
     """A refusal from the model."""
 
@@ -1821,7 +1821,7 @@ class BetaRefusalContent(BaseModel):
     """The refusal explanation from the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputImageContent(BaseModel):
     """An image input to the model. Learn about [image
     inputs](https://platform.openai.com/docs/guides/vision).
@@ -1845,7 +1845,7 @@ class BetaInputImageContent(BaseModel):
 BetaImageDetail = Literal["low", "high", "auto", "original"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerScreenshotContent(BaseModel):
     """A screenshot of a computer."""
 
@@ -1866,7 +1866,7 @@ class BetaComputerScreenshotContent(BaseModel):
     prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputFileContent(BaseModel):
     """A file input to the model."""
 
@@ -1897,7 +1897,7 @@ class BetaInputFileContent(BaseModel):
 BetaFileInputDetail = Literal["auto", "low", "high"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaEncryptedContent(BaseModel):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
 
@@ -1988,7 +1988,7 @@ class BetaEncryptedContentParam(TypedDict):
     """Opaque encrypted content."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaAgentMessageItem(BaseModel):
     """A message routed between agents."""
 
@@ -2009,7 +2009,7 @@ class BetaAgentMessageItem(BaseModel):
     id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputTextContent2(BaseModel):
     """A text input to the model."""
 
@@ -2022,7 +2022,7 @@ class BetaInputTextContent2(BaseModel):
     prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaPromptCacheBreakpoint(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
     request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -2032,7 +2032,7 @@ class BetaPromptCacheBreakpoint(BaseModel):
     """The breakpoint mode. Always `explicit`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputImageContentParamAuto(BaseModel):
     """An image input to the model. Learn about [image
     inputs](https://platform.openai.com/docs/guides/vision)
@@ -2050,7 +2050,7 @@ class BetaInputImageContentParamAuto(BaseModel):
     prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaEncryptedContent2(BaseModel):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
 
@@ -2161,7 +2161,7 @@ BetaApplyPatchCallStatus2 = Literal["in_progress", "completed"]
 """Status values reported for apply_patch tool calls."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchCreateFileOperation(BaseModel):
     """Instruction describing how to create a file via the apply_patch tool."""
 
@@ -2188,7 +2188,7 @@ class BetaApplyPatchCreateFileOperationParam(TypedDict):
     """Unified diff content to apply when creating the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchCreateFileOperation2(BaseModel):
     """Instruction for creating a new file via the apply_patch tool."""
 
@@ -2202,7 +2202,7 @@ class BetaApplyPatchCreateFileOperation2(BaseModel):
     """Unified diff content to apply when creating the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchDeleteFileOperation(BaseModel):
     """Instruction describing how to delete a file via the apply_patch tool."""
 
@@ -2223,7 +2223,7 @@ class BetaApplyPatchDeleteFileOperationParam(TypedDict):
     """Path of the file to delete relative to the workspace root."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchDeleteFileOperation2(BaseModel):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
@@ -2255,7 +2255,7 @@ BetaApplyPatchOperationParam = Union[
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchUpdateFileOperation2(BaseModel):
     """Instruction for updating an existing file via the apply_patch tool."""
 
@@ -2277,7 +2277,7 @@ BetaApplyPatchOperation = Union[
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchToolCall(BaseModel):
     """A tool call that applies file diffs by creating, deleting, or updating files."""
 
@@ -2309,14 +2309,14 @@ class BetaApplyPatchToolCall(BaseModel):
     """The ID of the entity that created this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaDirectToolCallCaller(BaseModel):
     """A response object."""
 
     type: Literal["direct"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaProgramToolCallCaller(BaseModel):
     """A response object."""
 
@@ -2330,7 +2330,7 @@ BetaToolCallCaller = Union["BetaDirectToolCallCaller", "BetaProgramToolCallCalle
 """The execution context that produced this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchUpdateFileOperation(BaseModel):
     """Instruction describing how to update a file via the apply_patch tool."""
 
@@ -2390,7 +2390,7 @@ BetaToolCallCallerParam = Union["BetaDirectToolCallCallerParam", "BetaProgramToo
 """The execution context that produced this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchToolCallItem(BaseModel):
     """A tool call representing a request to create, delete, or update files using diff patches."""
 
@@ -2413,7 +2413,7 @@ class BetaApplyPatchToolCallItem(BaseModel):
     caller: Optional[BetaToolCallCaller2] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaDirectToolCallCaller2(BaseModel):
     """A response object."""
 
@@ -2421,7 +2421,7 @@ class BetaDirectToolCallCaller2(BaseModel):
     """The caller type. Always `direct`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaProgramToolCallCaller2(BaseModel):
     """A response object."""
 
@@ -2436,7 +2436,7 @@ BetaToolCallCaller2 = Union["BetaDirectToolCallCaller2", "BetaProgramToolCallCal
 """The execution context that produced this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchToolCallOutput(BaseModel):
     """The output emitted by an apply patch tool call."""
 
@@ -2487,7 +2487,7 @@ class BetaApplyPatchToolCallOutputItemParam(_BetaApplyPatchToolCallOutputItemPar
     output: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaApplyPatchToolCallOutputItem(BaseModel):
     """The streamed output emitted by an apply patch tool call."""
 
@@ -2535,7 +2535,7 @@ class BetaClickParam(_BetaClickParamRequired, total=False):
     keys: Optional[Sequence[str]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaClick(BaseModel):
     """A click action."""
 
@@ -2566,7 +2566,7 @@ class BetaCodeInterpreterOutputImageParam(TypedDict):
     """The URL of the image output from the code interpreter."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCodeInterpreterOutputImage(BaseModel):
     """The image output from the code interpreter."""
 
@@ -2587,7 +2587,7 @@ class BetaCodeInterpreterOutputLogsParam(TypedDict):
     """The logs output from the code interpreter."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCodeInterpreterOutputLogs(BaseModel):
     """The logs output from the code interpreter."""
 
@@ -2626,7 +2626,7 @@ class BetaCodeInterpreterToolCallParam(_BetaCodeInterpreterToolCallParamRequired
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCodeInterpreterToolCall(BaseModel):
     """A tool call to run code."""
 
@@ -2652,7 +2652,7 @@ class BetaCodeInterpreterToolCall(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCompactResource(BaseModel):
     """The compacted response object"""
 
@@ -2672,7 +2672,7 @@ class BetaCompactResource(BaseModel):
     """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMessage(BaseModel):
     """A message to or from the model."""
 
@@ -2720,7 +2720,7 @@ BetaMessageStatus = Literal["in_progress", "completed", "incomplete"]
 BetaMessagePhase2 = Literal["commentary", "final_answer"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaProgram(BaseModel):
     """A response object."""
 
@@ -2743,7 +2743,7 @@ class BetaProgram(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaProgramOutput(BaseModel):
     """A response object."""
 
@@ -2769,7 +2769,7 @@ class BetaProgramOutput(BaseModel):
 BetaProgramOutputStatus = Literal["completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionToolCall(BaseModel):
     """A tool call to run a function. See the
     [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
@@ -2805,7 +2805,7 @@ class BetaFunctionToolCall(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMultiAgentCall(BaseModel):
     """A response object."""
 
@@ -2838,7 +2838,7 @@ BetaMultiAgentAction = Literal[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMultiAgentCallOutput(BaseModel):
     """A response object."""
 
@@ -2861,7 +2861,7 @@ class BetaMultiAgentCallOutput(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolSearchCall(BaseModel):
     """A response object."""
 
@@ -2892,7 +2892,7 @@ class BetaToolSearchCall(BaseModel):
 BetaFunctionCallStatus = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolSearchOutput(BaseModel):
     """A response object."""
 
@@ -2923,7 +2923,7 @@ class BetaToolSearchOutput(BaseModel):
 BetaFunctionCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionToolCallOutput(BaseModel):
     """The output of a function tool call."""
 
@@ -2963,7 +2963,7 @@ class BetaFunctionToolCallOutput(BaseModel):
 BetaFunctionAndCustomToolCallOutput = Union["BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFileSearchToolCall(BaseModel):
     """The results of a file search tool call. See the
     [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
@@ -2990,7 +2990,7 @@ class BetaFileSearchToolCall(BaseModel):
     results: Optional[List[BetaFileSearchToolCallResultsItem]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFileSearchToolCallResultsItem(BaseModel):
     """Part of ``BetaFileSearchToolCall.results``."""
 
@@ -3018,7 +3018,7 @@ length of 512 characters, booleans, or numbers.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchToolCall(BaseModel):
     """The results of a web search tool call. See the
     [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
@@ -3043,7 +3043,7 @@ class BetaWebSearchToolCall(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchActionSearch(BaseModel):
     """Action type "search" - Performs a web search query."""
 
@@ -3060,7 +3060,7 @@ class BetaWebSearchActionSearch(BaseModel):
     """The sources used in the search."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchActionSearchSourcesItem(BaseModel):
     """A source used in the search."""
 
@@ -3071,7 +3071,7 @@ class BetaWebSearchActionSearchSourcesItem(BaseModel):
     """The URL of the source."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchActionOpenPage(BaseModel):
     """Action type "open_page" - Opens a specific URL from search results."""
 
@@ -3082,7 +3082,7 @@ class BetaWebSearchActionOpenPage(BaseModel):
     """The URL opened by the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWebSearchActionFind(BaseModel):
     """Action type "find_in_page": Searches for a pattern within a loaded page."""
 
@@ -3096,7 +3096,7 @@ class BetaWebSearchActionFind(BaseModel):
     """The pattern or text to search for within the page."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaImageGenToolCall(BaseModel):
     """An image generation request made by the model."""
 
@@ -3115,7 +3115,7 @@ class BetaImageGenToolCall(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerToolCall(BaseModel):
     """A tool call to a computer use tool. See the
     [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
@@ -3147,7 +3147,7 @@ class BetaComputerToolCall(BaseModel):
     actions: Optional[BetaComputerActionList] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaDoubleClickAction(BaseModel):
     """A double click action."""
 
@@ -3165,7 +3165,7 @@ class BetaDoubleClickAction(BaseModel):
     keys: Optional[List[str]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaDrag(BaseModel):
     """A drag action."""
 
@@ -3186,7 +3186,7 @@ class BetaDrag(BaseModel):
     keys: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCoord(BaseModel):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
 
@@ -3197,7 +3197,7 @@ class BetaCoord(BaseModel):
     """The y-coordinate."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaKeyPressAction(BaseModel):
     """A collection of keypresses the model would like to perform."""
 
@@ -3210,7 +3210,7 @@ class BetaKeyPressAction(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMove(BaseModel):
     """A mouse move action."""
 
@@ -3226,7 +3226,7 @@ class BetaMove(BaseModel):
     keys: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaScreenshot(BaseModel):
     """A screenshot action."""
 
@@ -3234,7 +3234,7 @@ class BetaScreenshot(BaseModel):
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaScroll(BaseModel):
     """A scroll action."""
 
@@ -3256,7 +3256,7 @@ class BetaScroll(BaseModel):
     keys: Optional[List[str]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaType(BaseModel):
     """An action to type in text."""
 
@@ -3267,7 +3267,7 @@ class BetaType(BaseModel):
     """The text to type."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaWait(BaseModel):
     """A wait action."""
 
@@ -3294,7 +3294,7 @@ BetaComputerActionList = List["BetaComputerAction"]
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerCallSafetyCheck(BaseModel):
     """A pending safety check for the computer call."""
 
@@ -3306,7 +3306,7 @@ class BetaComputerCallSafetyCheck(BaseModel):
     message: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerToolCallOutputResource(BaseModel):
     """A response object."""
 
@@ -3338,7 +3338,7 @@ class BetaComputerToolCallOutputResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerScreenshotImage(BaseModel):
     """A computer screenshot image used with the computer use tool."""
 
@@ -3357,7 +3357,7 @@ class BetaComputerScreenshotImage(BaseModel):
 BetaComputerCallOutputStatus = Literal["completed", "incomplete", "failed"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaReasoningItem(BaseModel):
     """A description of the chain of thought used by a reasoning model while generating
     a response. Be sure to include these items in your `input` to the Responses API
@@ -3388,7 +3388,7 @@ class BetaReasoningItem(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCompactionBody(BaseModel):
     """A compaction item generated by the [`v1/responses/compact`
     API](https://platform.openai.com/docs/api-reference/responses/compact).
@@ -3410,7 +3410,7 @@ class BetaCompactionBody(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLocalShellToolCall(BaseModel):
     """A tool call to run a command on the local shell."""
 
@@ -3432,7 +3432,7 @@ class BetaLocalShellToolCall(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLocalShellExecAction(BaseModel):
     """Execute a shell command on the server."""
 
@@ -3452,7 +3452,7 @@ class BetaLocalShellExecAction(BaseModel):
     user: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLocalShellToolCallOutput(BaseModel):
     """The output of a local shell tool call."""
 
@@ -3471,7 +3471,7 @@ class BetaLocalShellToolCallOutput(BaseModel):
     status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCall(BaseModel):
     """A tool call that executes one or more shell commands in a managed environment."""
 
@@ -3501,7 +3501,7 @@ class BetaFunctionShellCall(BaseModel):
     """The ID of the entity that created this tool call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellAction(BaseModel):
     """Execute a shell command."""
 
@@ -3515,7 +3515,7 @@ class BetaFunctionShellAction(BaseModel):
 BetaFunctionShellCallStatus = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaLocalEnvironmentResource(BaseModel):
     """Represents the use of a local environment to perform shell actions."""
 
@@ -3523,7 +3523,7 @@ class BetaLocalEnvironmentResource(BaseModel):
     """The environment type. Always `local`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerReferenceResource(BaseModel):
     """Represents a container created with /v1/containers."""
 
@@ -3533,7 +3533,7 @@ class BetaContainerReferenceResource(BaseModel):
     container_id: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutput(BaseModel):
     """The output of a shell tool call that was emitted."""
 
@@ -3566,7 +3566,7 @@ class BetaFunctionShellCallOutput(BaseModel):
 BetaFunctionShellCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutputContent(BaseModel):
     """The content of a shell tool call output that was emitted."""
 
@@ -3585,7 +3585,7 @@ class BetaFunctionShellCallOutputContent(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
     """Indicates that the shell call exceeded its configured time limit."""
 
@@ -3593,7 +3593,7 @@ class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
     """The outcome type. Always `timeout`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutputExitOutcome(BaseModel):
     """Indicates that the shell commands finished and returned an exit code."""
 
@@ -3604,7 +3604,7 @@ class BetaFunctionShellCallOutputExitOutcome(BaseModel):
     """Exit code from the shell process."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPListTools(BaseModel):
     """A list of tools available on an MCP server."""
 
@@ -3626,7 +3626,7 @@ class BetaMCPListTools(BaseModel):
     error: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPListToolsTool(BaseModel):
     """A tool available on an MCP server."""
 
@@ -3641,7 +3641,7 @@ class BetaMCPListToolsTool(BaseModel):
     annotations: Optional[Dict[str, Any]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPApprovalRequest(BaseModel):
     """A request for human approval of a tool invocation."""
 
@@ -3664,7 +3664,7 @@ class BetaMCPApprovalRequest(BaseModel):
     """The agent that produced this item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPApprovalResponseResource(BaseModel):
     """A response to an MCP approval request."""
 
@@ -3686,7 +3686,7 @@ class BetaMCPApprovalResponseResource(BaseModel):
     reason: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPToolCall(BaseModel):
     """An invocation of a tool on an MCP server."""
 
@@ -3721,7 +3721,7 @@ class BetaMCPToolCall(BaseModel):
     approval_request_id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPProtocolError(BaseModel):
     """A response object."""
 
@@ -3732,7 +3732,7 @@ class BetaMCPProtocolError(BaseModel):
     message: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPToolExecutionError(BaseModel):
     """A response object."""
 
@@ -3741,7 +3741,7 @@ class BetaMCPToolExecutionError(BaseModel):
     content: Any
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaHTTPError(BaseModel):
     """A response object."""
 
@@ -3758,7 +3758,7 @@ BetaMCPToolCallError = Union["BetaMCPProtocolError", "BetaMCPToolExecutionError"
 BetaMCPToolCallStatus = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCustomToolCall(BaseModel):
     """A call to a custom tool created by the model."""
 
@@ -3786,7 +3786,7 @@ class BetaCustomToolCall(BaseModel):
     """The namespace of the custom tool being called."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCustomToolCallOutput(BaseModel):
     """The output of a custom tool call from your code, being sent back to the model."""
 
@@ -3846,7 +3846,7 @@ BetaItemField = Union[
 """An item representing a message, tool call, tool output, reasoning, or other response element."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseUsage(BaseModel):
     """Represents token usage details including input tokens, output tokens,
     a breakdown of output tokens, and the total tokens used.
@@ -3868,7 +3868,7 @@ class BetaResponseUsage(BaseModel):
     """The total number of tokens used."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseUsageInputTokensDetails(BaseModel):
     """A detailed breakdown of the input tokens."""
 
@@ -3881,7 +3881,7 @@ class BetaResponseUsageInputTokensDetails(BaseModel):
     """The number of input tokens that were written to the cache."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseUsageOutputTokensDetails(BaseModel):
     """A detailed breakdown of the output tokens."""
 
@@ -5569,7 +5569,7 @@ BetaPromptCacheModeEnum = Literal["implicit", "explicit"]
 BetaServiceTierEnumParam = Literal["auto", "default", "fast", "flex", "priority"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCompactionSummaryItem(BaseModel):
     """A compaction item generated by the [`v1/responses/compact`
     API](https://platform.openai.com/docs/api-reference/responses/compact).
@@ -5586,7 +5586,7 @@ class BetaCompactionSummaryItem(BaseModel):
     id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCompactionTriggerItem(BaseModel):
     """Compacts the current context. Must be the final input item."""
 
@@ -5596,7 +5596,7 @@ class BetaCompactionTriggerItem(BaseModel):
     agent: Optional[Beta_AgentTag] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerCallOutputItem(BaseModel):
     """The output of a computer tool call."""
 
@@ -5617,7 +5617,7 @@ class BetaComputerCallOutputItem(BaseModel):
     status: Optional[BetaFunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaComputerToolCallOutput(BaseModel):
     """The output of a computer tool call."""
 
@@ -5646,7 +5646,7 @@ class BetaComputerToolCallOutput(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContainerFileCitation(BaseModel):
     """A response object."""
 
@@ -5691,7 +5691,7 @@ class BetaContextManagementParam(_BetaContextManagementParamRequired, total=Fals
     compact_threshold: Optional[int]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaContextManagement(BaseModel):
     """A response object."""
 
@@ -5716,7 +5716,7 @@ this response completes.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaConversationParam2(BaseModel):
     """The conversation that this response belongs to."""
 
@@ -5776,7 +5776,7 @@ with a maximum length of 512 characters.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCreateModelResponseProperties(BaseModel):
     """A response object."""
 
@@ -5811,7 +5811,7 @@ class BetaCreateModelResponseProperties(BaseModel):
     prompt_cache_options: Optional[BetaPromptCacheOptions2] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaPromptCacheOptions2(BaseModel):
     """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
     automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
@@ -6362,7 +6362,7 @@ class BetaMultiAgentParam(_BetaMultiAgentParamRequired, total=False):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCreateResponse(BaseModel):
     """A response object."""
 
@@ -6449,7 +6449,7 @@ class BetaCreateResponse(BaseModel):
     multi_agent: Optional[BetaMultiAgent] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseText(BaseModel):
     """Configuration options for a text response from the model. Can be plain
     text or structured JSON data. Learn more:
@@ -6462,7 +6462,7 @@ class BetaResponseText(BaseModel):
     verbosity: Optional[BetaVerbosity] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFormatText(BaseModel):
     """Default response format. Used to generate text responses."""
 
@@ -6470,7 +6470,7 @@ class BetaResponseFormatText(BaseModel):
     """The type of response format being defined. Always `text`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaTextResponseFormatJsonSchema(BaseModel):
     """JSON Schema response format. Used to generate structured JSON responses.
     Learn more about [Structured
@@ -6495,7 +6495,7 @@ class BetaTextResponseFormatJsonSchema(BaseModel):
     strict: Optional[bool] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFormatJsonObject(BaseModel):
     """JSON object response format. An older method of generating JSON responses.
     Using `json_schema` is recommended for models that support it. Note that the
@@ -6548,7 +6548,7 @@ We support the following categories of tools:
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolChoiceAllowed(BaseModel):
     """Constrains the tools available to the model to a pre-defined set."""
 
@@ -6578,7 +6578,7 @@ class BetaToolChoiceAllowed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolChoiceTypes(BaseModel):
     """Indicates that the model should use a built-in tool to generate a response.
     [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
@@ -6608,7 +6608,7 @@ class BetaToolChoiceTypes(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolChoiceFunction(BaseModel):
     """Use this option to force the model to call a specific function."""
 
@@ -6619,7 +6619,7 @@ class BetaToolChoiceFunction(BaseModel):
     """The name of the function to call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolChoiceMCP(BaseModel):
     """Use this option to force the model to call a specific tool on a remote MCP server."""
 
@@ -6632,7 +6632,7 @@ class BetaToolChoiceMCP(BaseModel):
     name: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolChoiceCustom(BaseModel):
     """Use this option to force the model to call a specific custom tool."""
 
@@ -6643,7 +6643,7 @@ class BetaToolChoiceCustom(BaseModel):
     """The name of the custom tool to call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaSpecificProgrammaticToolCalling(BaseModel):
     """A response object."""
 
@@ -6651,7 +6651,7 @@ class BetaSpecificProgrammaticToolCalling(BaseModel):
     """The tool to call. Always `programmatic_tool_calling`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaSpecificApplyPatch(BaseModel):
     """Forces the model to call the apply_patch tool when executing a tool call."""
 
@@ -6659,7 +6659,7 @@ class BetaSpecificApplyPatch(BaseModel):
     """The tool to call. Always `apply_patch`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaSpecificFunctionShell(BaseModel):
     """Forces the model to call the shell tool when a tool call is required."""
 
@@ -6684,7 +6684,7 @@ the model can call.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaPrompt(BaseModel):
     """Reference to a prompt template and its variables.
     [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
@@ -6707,7 +6707,7 @@ Response input types like images or files.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaReasoning(BaseModel):
     """**gpt-5 and o-series models only**
 
@@ -6730,7 +6730,7 @@ class BetaReasoning(BaseModel):
     generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaEasyInputMessage(BaseModel):
     """A message input to the model with a role indicating instruction following
     hierarchy. Instructions given with the `developer` or `system` role take
@@ -6761,7 +6761,7 @@ types.
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputMessage(BaseModel):
     """A message input to the model with a role indicating instruction following
     hierarchy. Instructions given with the `developer` or `system` role take
@@ -6785,7 +6785,7 @@ class BetaInputMessage(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaOutputMessage(BaseModel):
     """An output message from the model."""
 
@@ -6815,7 +6815,7 @@ class BetaOutputMessage(BaseModel):
 BetaOutputMessageContent = Union["BetaOutputTextContent", "BetaRefusalContent"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionCallOutputItem(BaseModel):
     """The output of a function tool call."""
 
@@ -6840,7 +6840,7 @@ class BetaFunctionCallOutputItem(BaseModel):
     status: Optional[BetaFunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputFileContent2(BaseModel):
     """A file input to the model."""
 
@@ -6865,7 +6865,7 @@ class BetaInputFileContent2(BaseModel):
     prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMultiAgentCallItem(BaseModel):
     """A response object."""
 
@@ -6886,7 +6886,7 @@ class BetaMultiAgentCallItem(BaseModel):
     id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMultiAgentCallOutputItem(BaseModel):
     """A response object."""
 
@@ -6907,7 +6907,7 @@ class BetaMultiAgentCallOutputItem(BaseModel):
     id: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaOutputTextContent2(BaseModel):
     """A response object."""
 
@@ -6921,7 +6921,7 @@ class BetaOutputTextContent2(BaseModel):
     """Citations associated with the text content."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFileCitation(BaseModel):
     """A response object."""
 
@@ -6938,7 +6938,7 @@ class BetaFileCitation(BaseModel):
     """The filename of the file cited."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaUrlCitation(BaseModel):
     """A response object."""
 
@@ -6958,7 +6958,7 @@ class BetaUrlCitation(BaseModel):
     """The title of the cited resource."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolSearchCallItem(BaseModel):
     """A response object."""
 
@@ -6980,7 +6980,7 @@ class BetaToolSearchCallItem(BaseModel):
     status: Optional[BetaFunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaToolSearchOutputItem(BaseModel):
     """A response object."""
 
@@ -7002,7 +7002,7 @@ class BetaToolSearchOutputItem(BaseModel):
     status: Optional[BetaFunctionCallItemStatus] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallItem(BaseModel):
     """A tool representing a request to execute one or more shell commands."""
 
@@ -7026,7 +7026,7 @@ class BetaFunctionShellCallItem(BaseModel):
     environment: Optional[Union[BetaLocalEnvironment, BetaContainerReference]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellAction2(BaseModel):
     """Commands and limits describing how to run the shell tool call."""
 
@@ -7038,7 +7038,7 @@ class BetaFunctionShellAction2(BaseModel):
     max_output_length: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutputItem(BaseModel):
     """The streamed output items emitted by a shell tool call."""
 
@@ -7062,7 +7062,7 @@ class BetaFunctionShellCallOutputItem(BaseModel):
     max_output_length: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutputContent2(BaseModel):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
@@ -7076,7 +7076,7 @@ class BetaFunctionShellCallOutputContent2(BaseModel):
     """The exit or timeout outcome associated with this shell call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutputTimeoutOutcome2(BaseModel):
     """Indicates that the shell call exceeded its configured time limit."""
 
@@ -7084,7 +7084,7 @@ class BetaFunctionShellCallOutputTimeoutOutcome2(BaseModel):
     """The outcome type. Always `timeout`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionShellCallOutputExitOutcome2(BaseModel):
     """Indicates that the shell commands finished and returned an exit code."""
 
@@ -7102,7 +7102,7 @@ BetaFunctionShellCallOutputOutcome = Union[
 """The exit or timeout outcome associated with this shell call."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPApprovalResponse(BaseModel):
     """A response to an MCP approval request."""
 
@@ -7158,7 +7158,7 @@ BetaItem = Union[
 """Content item used to generate a response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaItemReference(BaseModel):
     """An internal identifier for an item to reference."""
 
@@ -7170,7 +7170,7 @@ class BetaItemReference(BaseModel):
     type: Optional[Literal["item_reference"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaProgramItem(BaseModel):
     """A response object."""
 
@@ -7192,7 +7192,7 @@ class BetaProgramItem(BaseModel):
     agent: Optional[Beta_AgentTag] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaProgramOutputItem(BaseModel):
     """A response object."""
 
@@ -7236,7 +7236,7 @@ Learn more:
 """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaModeration2(BaseModel):
     """Configuration for running moderation on the input and output of this response."""
 
@@ -7246,7 +7246,7 @@ class BetaModeration2(BaseModel):
     policy: Optional[BetaModerationPolicy] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaModerationPolicy(BaseModel):
     """The policy to apply to moderated response input and output."""
 
@@ -7255,14 +7255,14 @@ class BetaModerationPolicy(BaseModel):
     output: Optional[BetaModerationConfig] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaModerationConfig(BaseModel):
     """The moderation policy for the response input."""
 
     mode: BetaModerationMode
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseStreamOptions(BaseModel):
     """Options for streaming responses. Only set this when you set `stream: true`."""
 
@@ -7277,7 +7277,7 @@ class BetaResponseStreamOptions(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaMultiAgent(BaseModel):
     """Configuration for server-hosted multi-agent execution."""
 
@@ -7294,7 +7294,7 @@ class BetaMultiAgent(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCustomToolCallOutputResource(BaseModel):
     """ResponseCustomToolCallOutputItem"""
 
@@ -7326,7 +7326,7 @@ class BetaCustomToolCallOutputResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaCustomToolCallResource(BaseModel):
     """ResponseCustomToolCallItem"""
 
@@ -7362,7 +7362,7 @@ class BetaCustomToolCallResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaError(BaseModel):
     """A response object."""
 
@@ -7375,7 +7375,7 @@ class BetaError(BaseModel):
     type: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaErrorPayload(BaseModel):
     """An error payload that was emitted for a streaming error event."""
 
@@ -7393,7 +7393,7 @@ class BetaErrorPayload(BaseModel):
     """The response headers that were emitted with the error, if any."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionToolCallOutputResource(BaseModel):
     """A response object."""
 
@@ -7431,7 +7431,7 @@ class BetaFunctionToolCallOutputResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaFunctionToolCallResource(BaseModel):
     """A response object."""
 
@@ -7467,7 +7467,7 @@ class BetaFunctionToolCallResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputAudio(BaseModel):
     """An audio input to the model."""
 
@@ -7477,7 +7477,7 @@ class BetaInputAudio(BaseModel):
     input_audio: BetaInputAudioInputAudio
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputAudioInputAudio(BaseModel):
     """Part of ``BetaInputAudio.input_audio``."""
 
@@ -7490,7 +7490,7 @@ class BetaInputAudioInputAudio(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaInputMessageResource(BaseModel):
     """A response object."""
 
@@ -7578,7 +7578,7 @@ class BetaModelResponsePropertiesParam(TypedDict, total=False):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaModelResponseProperties(BaseModel):
     """A response object."""
 
@@ -7606,7 +7606,7 @@ class BetaModelResponseProperties(BaseModel):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaModeration(BaseModel):
     """Moderation results or errors for the response input and output."""
 
@@ -7617,7 +7617,7 @@ class BetaModeration(BaseModel):
     """Moderation for the response output."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaModerationResultBody(BaseModel):
     """A moderation result produced for the response input or output."""
 
@@ -7645,7 +7645,7 @@ class BetaModerationResultBody(BaseModel):
 BetaModerationInputType = Literal["text", "image"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaModerationErrorBody(BaseModel):
     """An error produced while attempting moderation for the response input or output."""
 
@@ -7659,7 +7659,7 @@ class BetaModerationErrorBody(BaseModel):
     """The error message."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaOutputAudio(BaseModel):
     """An audio output from the model."""
 
@@ -7711,7 +7711,7 @@ BetaOutputItem = Union[
 BetaPersonalityEnumParam = Union[str, Literal["friendly", "pragmatic"]]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaPromptCacheOptions(BaseModel):
     """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later
     models.
@@ -7724,7 +7724,7 @@ class BetaPromptCacheOptions(BaseModel):
     """Whether implicit prompt-cache breakpoints were enabled."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponse(BaseModel):
     """The response object"""
 
@@ -7828,7 +7828,7 @@ class BetaResponse(BaseModel):
     max_output_tokens: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseError(BaseModel):
     """An error object returned when the model fails to generate a Response."""
 
@@ -7863,7 +7863,7 @@ BetaResponseErrorCode = Literal[
 """The error code for the response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseIncompleteDetails(BaseModel):
     """Details about why the response is incomplete."""
 
@@ -7871,7 +7871,7 @@ class BetaResponseIncompleteDetails(BaseModel):
     """The reason why the response is incomplete."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseConversation(BaseModel):
     """The conversation that this response belonged to. Input items and output items from this response
     were automatically added to this conversation.
@@ -7881,7 +7881,7 @@ class BetaResponseConversation(BaseModel):
     """The unique ID of the conversation that this response was associated with."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseAudioDeltaEvent(BaseModel):
     """Emitted when there is a partial audio response."""
 
@@ -7898,7 +7898,7 @@ class BetaResponseAudioDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseAudioDoneEvent(BaseModel):
     """Emitted when the audio response is complete."""
 
@@ -7912,7 +7912,7 @@ class BetaResponseAudioDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseAudioTranscriptDeltaEvent(BaseModel):
     """Emitted when there is a partial transcript of audio."""
 
@@ -7929,7 +7929,7 @@ class BetaResponseAudioTranscriptDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseAudioTranscriptDoneEvent(BaseModel):
     """Emitted when the full audio transcript is completed."""
 
@@ -7943,7 +7943,7 @@ class BetaResponseAudioTranscriptDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
@@ -7966,7 +7966,7 @@ class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
     """Emitted when the code snippet is finalized by the code interpreter."""
 
@@ -7989,7 +7989,7 @@ class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel):
     """Emitted when the code interpreter call is completed."""
 
@@ -8009,7 +8009,7 @@ class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel):
     """Emitted when a code interpreter call is in progress."""
 
@@ -8029,7 +8029,7 @@ class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
@@ -8051,7 +8051,7 @@ class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCompletedEvent(BaseModel):
     """Emitted when the model response is complete."""
 
@@ -8068,7 +8068,7 @@ class BetaResponseCompletedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseContentPartAddedEvent(BaseModel):
     """Emitted when a new content part is added."""
 
@@ -8094,7 +8094,7 @@ class BetaResponseContentPartAddedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseContentPartDoneEvent(BaseModel):
     """Emitted when a content part is done."""
 
@@ -8120,7 +8120,7 @@ class BetaResponseContentPartDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCreatedEvent(BaseModel):
     """An event that is emitted when a response is created."""
 
@@ -8137,7 +8137,7 @@ class BetaResponseCreatedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
@@ -8160,7 +8160,7 @@ class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
     """Event indicating that input for a custom tool call is complete."""
 
@@ -8183,7 +8183,7 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseErrorEvent(BaseModel):
     """Emitted when an error occurs."""
 
@@ -8204,7 +8204,7 @@ class BetaResponseErrorEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFailedEvent(BaseModel):
     """An event that is emitted when a response fails."""
 
@@ -8221,7 +8221,7 @@ class BetaResponseFailedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFileSearchCallCompletedEvent(BaseModel):
     """Emitted when a file search call is completed (results found)."""
 
@@ -8241,7 +8241,7 @@ class BetaResponseFileSearchCallCompletedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFileSearchCallInProgressEvent(BaseModel):
     """Emitted when a file search call is initiated."""
 
@@ -8261,7 +8261,7 @@ class BetaResponseFileSearchCallInProgressEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFileSearchCallSearchingEvent(BaseModel):
     """Emitted when a file search is currently searching."""
 
@@ -8281,7 +8281,7 @@ class BetaResponseFileSearchCallSearchingEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a partial function-call arguments delta."""
 
@@ -8304,7 +8304,7 @@ class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
     """Emitted when function-call arguments are finalized."""
 
@@ -8329,7 +8329,7 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseImageGenCallCompletedEvent(BaseModel):
     """Emitted when an image generation tool call has completed and the final image is available."""
 
@@ -8349,7 +8349,7 @@ class BetaResponseImageGenCallCompletedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseImageGenCallGeneratingEvent(BaseModel):
     """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
 
@@ -8369,7 +8369,7 @@ class BetaResponseImageGenCallGeneratingEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseImageGenCallInProgressEvent(BaseModel):
     """Emitted when an image generation tool call is in progress."""
 
@@ -8389,7 +8389,7 @@ class BetaResponseImageGenCallInProgressEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseImageGenCallPartialImageEvent(BaseModel):
     """Emitted when a partial image is available during image generation streaming."""
 
@@ -8427,7 +8427,7 @@ class BetaResponseImageGenCallPartialImageEvent(BaseModel):
     """The output format that was used."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseInProgressEvent(BaseModel):
     """Emitted when the response is in progress."""
 
@@ -8444,7 +8444,7 @@ class BetaResponseInProgressEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseIncompleteEvent(BaseModel):
     """An event that is emitted when a response finishes as incomplete."""
 
@@ -8461,7 +8461,7 @@ class BetaResponseIncompleteEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseInjectCreatedEvent(BaseModel):
     """Emitted when all injected input items were validated and committed to the
     active response.
@@ -8482,7 +8482,7 @@ class BetaResponseInjectCreatedEvent(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseInjectEvent(BaseModel):
     """Injects input items into an active response over a WebSocket connection.
     The items are validated and committed atomically. Currently, the server
@@ -8499,7 +8499,7 @@ class BetaResponseInjectEvent(BaseModel):
     """Input items to inject into the active response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseInjectFailedEvent(BaseModel):
     """Emitted when injected input could not be committed to a response. The event
     returns the uncommitted raw input so the client can retry it in another
@@ -8527,7 +8527,7 @@ class BetaResponseInjectFailedEvent(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseInjectFailedEventError(BaseModel):
     """Information about why the input was not committed."""
 
@@ -8538,7 +8538,7 @@ class BetaResponseInjectFailedEventError(BaseModel):
     """A human-readable description of the error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseItemList(BaseModel):
     """A list of Response items."""
 
@@ -8558,7 +8558,7 @@ class BetaResponseItemList(BaseModel):
     """The ID of the last item in the list."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseLogProb(BaseModel):
     """A logprob is the logarithmic probability that the model assigns to producing
     a particular token at a given position in the sequence. Less-negative (higher)
@@ -8575,7 +8575,7 @@ class BetaResponseLogProb(BaseModel):
     """The log probabilities of up to 20 of the most likely tokens."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseLogProbTopLogprobsItem(BaseModel):
     """Part of ``BetaResponseLogProb.top_logprobs``."""
 
@@ -8586,7 +8586,7 @@ class BetaResponseLogProbTopLogprobsItem(BaseModel):
     """The log probability of this token."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
@@ -8609,7 +8609,7 @@ class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
@@ -8632,7 +8632,7 @@ class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPCallCompletedEvent(BaseModel):
     """Emitted when an MCP  tool call has completed successfully."""
 
@@ -8652,7 +8652,7 @@ class BetaResponseMCPCallCompletedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPCallFailedEvent(BaseModel):
     """Emitted when an MCP  tool call has failed."""
 
@@ -8672,7 +8672,7 @@ class BetaResponseMCPCallFailedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPCallInProgressEvent(BaseModel):
     """Emitted when an MCP  tool call is in progress."""
 
@@ -8692,7 +8692,7 @@ class BetaResponseMCPCallInProgressEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPListToolsCompletedEvent(BaseModel):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
@@ -8712,7 +8712,7 @@ class BetaResponseMCPListToolsCompletedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPListToolsFailedEvent(BaseModel):
     """Emitted when the attempt to list available MCP tools has failed."""
 
@@ -8732,7 +8732,7 @@ class BetaResponseMCPListToolsFailedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseMCPListToolsInProgressEvent(BaseModel):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
@@ -8752,7 +8752,7 @@ class BetaResponseMCPListToolsInProgressEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseOutputItemAddedEvent(BaseModel):
     """Emitted when a new output item is added."""
 
@@ -8776,7 +8776,7 @@ class BetaResponseOutputItemAddedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseOutputItemDoneEvent(BaseModel):
     """Emitted when an output item is marked done."""
 
@@ -8796,7 +8796,7 @@ class BetaResponseOutputItemDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     """Emitted when an annotation is added to output text content."""
 
@@ -8851,7 +8851,7 @@ class BetaResponsePropertiesParam(TypedDict, total=False):
     prompt: BetaPromptParam
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseProperties(BaseModel):
     """A response object."""
 
@@ -8878,7 +8878,7 @@ class BetaResponseProperties(BaseModel):
     prompt: Optional[BetaPrompt] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseQueuedEvent(BaseModel):
     """Emitted when a response is queued and waiting to be processed."""
 
@@ -8895,7 +8895,7 @@ class BetaResponseQueuedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
     """Emitted when a new reasoning summary part is added."""
 
@@ -8921,7 +8921,7 @@ class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningSummaryPartAddedEventPart(BaseModel):
     """The summary part that was added."""
 
@@ -8932,7 +8932,7 @@ class BetaResponseReasoningSummaryPartAddedEventPart(BaseModel):
     """The text of the summary part."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningSummaryPartDoneEvent(BaseModel):
     """Emitted when a reasoning summary part is completed."""
 
@@ -8963,7 +8963,7 @@ class BetaResponseReasoningSummaryPartDoneEvent(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningSummaryPartDoneEventPart(BaseModel):
     """The completed summary part."""
 
@@ -8974,7 +8974,7 @@ class BetaResponseReasoningSummaryPartDoneEventPart(BaseModel):
     """The text of the summary part."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel):
     """Emitted when a delta is added to a reasoning summary text."""
 
@@ -9000,7 +9000,7 @@ class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningSummaryTextDoneEvent(BaseModel):
     """Emitted when a reasoning summary text is completed."""
 
@@ -9026,7 +9026,7 @@ class BetaResponseReasoningSummaryTextDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningTextDeltaEvent(BaseModel):
     """Emitted when a delta is added to a reasoning text."""
 
@@ -9052,7 +9052,7 @@ class BetaResponseReasoningTextDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseReasoningTextDoneEvent(BaseModel):
     """Emitted when a reasoning text is completed."""
 
@@ -9078,7 +9078,7 @@ class BetaResponseReasoningTextDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseRefusalDeltaEvent(BaseModel):
     """Emitted when there is a partial refusal text."""
 
@@ -9104,7 +9104,7 @@ class BetaResponseRefusalDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseRefusalDoneEvent(BaseModel):
     """Emitted when refusal text is finalized."""
 
@@ -9130,7 +9130,7 @@ class BetaResponseRefusalDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
     """A streaming event that indicated a shell command was added to a tool call."""
 
@@ -9153,7 +9153,7 @@ class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     """A streaming event that indicated a shell command was incrementally updated."""
 
@@ -9179,7 +9179,7 @@ class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
     """An obfuscation string that was added to pad the event payload."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
     """A streaming event that indicated a shell command was completed."""
 
@@ -9202,7 +9202,7 @@ class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     """A streaming event that indicated shell call output was incrementally added."""
 
@@ -9228,7 +9228,7 @@ class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaShellCallOutputDelta(BaseModel):
     """A delta of stdout/stderr emitted while a shell call was running."""
 
@@ -9239,7 +9239,7 @@ class BetaShellCallOutputDelta(BaseModel):
     """The stderr delta that was emitted."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     """A streaming event that indicated shell call output was completed."""
 
@@ -9265,7 +9265,7 @@ class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseTextDeltaEvent(BaseModel):
     """Emitted when there is an additional text delta."""
 
@@ -9294,7 +9294,7 @@ class BetaResponseTextDeltaEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseTextDoneEvent(BaseModel):
     """Emitted when text content is finalized."""
 
@@ -9323,7 +9323,7 @@ class BetaResponseTextDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseWebSearchCallCompletedEvent(BaseModel):
     """Emitted when a web search call is completed."""
 
@@ -9343,7 +9343,7 @@ class BetaResponseWebSearchCallCompletedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseWebSearchCallInProgressEvent(BaseModel):
     """Emitted when a web search call is initiated."""
 
@@ -9363,7 +9363,7 @@ class BetaResponseWebSearchCallInProgressEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseWebSearchCallSearchingEvent(BaseModel):
     """Emitted when a web search call is executing."""
 
@@ -9446,7 +9446,7 @@ BetaResponseStreamEvent = Union[
 """Event emitted while a response is streamed."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseWsError(BaseModel):
     """Emitted when an error occurs while processing a Responses WebSocket request."""
 
@@ -9471,7 +9471,7 @@ class BetaResponseWsError(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesClientEventResponseCreate(BaseModel):
     """Client event for creating a response over a persistent WebSocket connection.
     This payload uses the same top-level fields as `POST /v1/responses`, plus
@@ -9583,7 +9583,7 @@ BetaResponsesClientEvent = Union["BetaResponsesClientEventResponseCreate", "Beta
 """Client events accepted by the Responses WebSocket server."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseAudioWsDelta(BaseModel):
     """Emitted when there is a partial audio response."""
 
@@ -9606,7 +9606,7 @@ class BetaResponsesServerEventBetaResponseAudioWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseAudioWsDone(BaseModel):
     """Emitted when the audio response is complete."""
 
@@ -9626,7 +9626,7 @@ class BetaResponsesServerEventBetaResponseAudioWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta(BaseModel):
     """Emitted when there is a partial transcript of audio."""
 
@@ -9649,7 +9649,7 @@ class BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseAudioTranscriptWsDone(BaseModel):
     """Emitted when the full audio transcript is completed."""
 
@@ -9669,7 +9669,7 @@ class BetaResponsesServerEventBetaResponseAudioTranscriptWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta(BaseModel):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
@@ -9698,7 +9698,7 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta(BaseMod
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone(BaseModel):
     """Emitted when the code snippet is finalized by the code interpreter."""
 
@@ -9727,7 +9727,7 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone(BaseMode
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted(BaseModel):
     """Emitted when the code interpreter call is completed."""
 
@@ -9753,7 +9753,7 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted(BaseMod
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress(BaseModel):
     """Emitted when a code interpreter call is in progress."""
 
@@ -9779,7 +9779,7 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress(BaseMo
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting(BaseModel):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
@@ -9807,7 +9807,7 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting(Base
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWsCompleted(BaseModel):
     """Emitted when the model response is complete."""
 
@@ -9830,7 +9830,7 @@ class BetaResponsesServerEventBetaResponseWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseContentPartWsAdded(BaseModel):
     """Emitted when a new content part is added."""
 
@@ -9862,7 +9862,7 @@ class BetaResponsesServerEventBetaResponseContentPartWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseContentPartWsDone(BaseModel):
     """Emitted when a content part is done."""
 
@@ -9894,7 +9894,7 @@ class BetaResponsesServerEventBetaResponseContentPartWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWsCreated(BaseModel):
     """An event that is emitted when a response is created."""
 
@@ -9917,7 +9917,7 @@ class BetaResponsesServerEventBetaResponseWsCreated(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted(BaseModel):
     """Emitted when a file search call is completed (results found)."""
 
@@ -9943,7 +9943,7 @@ class BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress(BaseModel):
     """Emitted when a file search call is initiated."""
 
@@ -9969,7 +9969,7 @@ class BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseFileSearchCallWsSearching(BaseModel):
     """Emitted when a file search is currently searching."""
 
@@ -9995,7 +9995,7 @@ class BetaResponsesServerEventBetaResponseFileSearchCallWsSearching(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta(BaseModel):
     """Emitted when there is a partial function-call arguments delta."""
 
@@ -10024,7 +10024,7 @@ class BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta(BaseModel
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone(BaseModel):
     """Emitted when function-call arguments are finalized."""
 
@@ -10055,7 +10055,7 @@ class BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone(BaseModel)
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseShellCallCommandWsAdded(BaseModel):
     """A streaming event that indicated a shell command was added to a tool call."""
 
@@ -10084,7 +10084,7 @@ class BetaResponsesServerEventBetaResponseShellCallCommandWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseShellCallCommandWsDelta(BaseModel):
     """A streaming event that indicated a shell command was incrementally updated."""
 
@@ -10116,7 +10116,7 @@ class BetaResponsesServerEventBetaResponseShellCallCommandWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseShellCallCommandWsDone(BaseModel):
     """A streaming event that indicated a shell command was completed."""
 
@@ -10145,7 +10145,7 @@ class BetaResponsesServerEventBetaResponseShellCallCommandWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta(BaseModel):
     """A streaming event that indicated shell call output was incrementally added."""
 
@@ -10177,7 +10177,7 @@ class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta(BaseMode
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone(BaseModel):
     """A streaming event that indicated shell call output was completed."""
 
@@ -10209,7 +10209,7 @@ class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone(BaseModel
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseInWsProgress(BaseModel):
     """Emitted when the response is in progress."""
 
@@ -10232,7 +10232,7 @@ class BetaResponsesServerEventBetaResponseInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWsFailed(BaseModel):
     """An event that is emitted when a response fails."""
 
@@ -10255,7 +10255,7 @@ class BetaResponsesServerEventBetaResponseWsFailed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWsIncomplete(BaseModel):
     """An event that is emitted when a response finishes as incomplete."""
 
@@ -10278,7 +10278,7 @@ class BetaResponsesServerEventBetaResponseWsIncomplete(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseOutputItemWsAdded(BaseModel):
     """Emitted when a new output item is added."""
 
@@ -10308,7 +10308,7 @@ class BetaResponsesServerEventBetaResponseOutputItemWsAdded(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseOutputItemWsDone(BaseModel):
     """Emitted when an output item is marked done."""
 
@@ -10334,7 +10334,7 @@ class BetaResponsesServerEventBetaResponseOutputItemWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded(BaseModel):
     """Emitted when a new reasoning summary part is added."""
 
@@ -10366,7 +10366,7 @@ class BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded(BaseModel)
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone(BaseModel):
     """Emitted when a reasoning summary part is completed."""
 
@@ -10403,7 +10403,7 @@ class BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta(BaseModel):
     """Emitted when a delta is added to a reasoning summary text."""
 
@@ -10435,7 +10435,7 @@ class BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta(BaseModel)
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone(BaseModel):
     """Emitted when a reasoning summary text is completed."""
 
@@ -10467,7 +10467,7 @@ class BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseReasoningTextWsDelta(BaseModel):
     """Emitted when a delta is added to a reasoning text."""
 
@@ -10499,7 +10499,7 @@ class BetaResponsesServerEventBetaResponseReasoningTextWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseReasoningTextWsDone(BaseModel):
     """Emitted when a reasoning text is completed."""
 
@@ -10531,7 +10531,7 @@ class BetaResponsesServerEventBetaResponseReasoningTextWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseRefusalWsDelta(BaseModel):
     """Emitted when there is a partial refusal text."""
 
@@ -10563,7 +10563,7 @@ class BetaResponsesServerEventBetaResponseRefusalWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseRefusalWsDone(BaseModel):
     """Emitted when refusal text is finalized."""
 
@@ -10595,7 +10595,7 @@ class BetaResponsesServerEventBetaResponseRefusalWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseTextWsDelta(BaseModel):
     """Emitted when there is an additional text delta."""
 
@@ -10630,7 +10630,7 @@ class BetaResponsesServerEventBetaResponseTextWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseTextWsDone(BaseModel):
     """Emitted when text content is finalized."""
 
@@ -10665,7 +10665,7 @@ class BetaResponsesServerEventBetaResponseTextWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted(BaseModel):
     """Emitted when a web search call is completed."""
 
@@ -10691,7 +10691,7 @@ class BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress(BaseModel):
     """Emitted when a web search call is initiated."""
 
@@ -10717,7 +10717,7 @@ class BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWebSearchCallWsSearching(BaseModel):
     """Emitted when a web search call is executing."""
 
@@ -10743,7 +10743,7 @@ class BetaResponsesServerEventBetaResponseWebSearchCallWsSearching(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseImageGenCallWsCompleted(BaseModel):
     """Emitted when an image generation tool call has completed and the final image is available."""
 
@@ -10769,7 +10769,7 @@ class BetaResponsesServerEventBetaResponseImageGenCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseImageGenCallWsGenerating(BaseModel):
     """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
 
@@ -10795,7 +10795,7 @@ class BetaResponsesServerEventBetaResponseImageGenCallWsGenerating(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseImageGenCallInWsProgress(BaseModel):
     """Emitted when an image generation tool call is in progress."""
 
@@ -10821,7 +10821,7 @@ class BetaResponsesServerEventBetaResponseImageGenCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage(BaseModel):
     """Emitted when a partial image is available during image generation streaming."""
 
@@ -10865,7 +10865,7 @@ class BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta(BaseModel):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
@@ -10894,7 +10894,7 @@ class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone(BaseModel):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
@@ -10923,7 +10923,7 @@ class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpCallWsCompleted(BaseModel):
     """Emitted when an MCP  tool call has completed successfully."""
 
@@ -10949,7 +10949,7 @@ class BetaResponsesServerEventBetaResponseMcpCallWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpCallWsFailed(BaseModel):
     """Emitted when an MCP  tool call has failed."""
 
@@ -10975,7 +10975,7 @@ class BetaResponsesServerEventBetaResponseMcpCallWsFailed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpCallInWsProgress(BaseModel):
     """Emitted when an MCP  tool call is in progress."""
 
@@ -11001,7 +11001,7 @@ class BetaResponsesServerEventBetaResponseMcpCallInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted(BaseModel):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
@@ -11027,7 +11027,7 @@ class BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpListToolsWsFailed(BaseModel):
     """Emitted when the attempt to list available MCP tools has failed."""
 
@@ -11053,7 +11053,7 @@ class BetaResponsesServerEventBetaResponseMcpListToolsWsFailed(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress(BaseModel):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
@@ -11079,7 +11079,7 @@ class BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded(BaseModel):
     """Emitted when an annotation is added to output text content."""
 
@@ -11114,7 +11114,7 @@ class BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded(BaseModel)
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseWsQueued(BaseModel):
     """Emitted when a response is queued and waiting to be processed."""
 
@@ -11137,7 +11137,7 @@ class BetaResponsesServerEventBetaResponseWsQueued(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta(BaseModel):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
@@ -11166,7 +11166,7 @@ class BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone(BaseModel):
     """Event indicating that input for a custom tool call is complete."""
 
@@ -11260,7 +11260,7 @@ BetaResponsesServerEvent = Union[
 """Server events emitted by the Responses WebSocket server."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesWebSocketStreamEvent(BaseModel):
     """A response object."""
 
@@ -11311,7 +11311,7 @@ class BetaTokenCountsBody(TypedDict, total=False):
 BetaTruncationEnumParam = Literal["auto", "disabled"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class BetaTokenCountsResource(BaseModel):
     """Token counts"""
 

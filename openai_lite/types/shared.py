@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .videos import ImageRefParam2, VideoModel, VideoReferenceInput, VideoSeconds, VideoSize
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CodeInterpreterFileOutput(BaseModel):
     """The output of a code interpreter tool call that is a file."""
 
@@ -26,7 +26,7 @@ class CodeInterpreterFileOutput(BaseModel):
     files: List[CodeInterpreterFileOutputFilesItem]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CodeInterpreterFileOutputFilesItem(BaseModel):
     """Part of ``CodeInterpreterFileOutput.files``."""
 
@@ -37,7 +37,7 @@ class CodeInterpreterFileOutputFilesItem(BaseModel):
     """The ID of the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CodeInterpreterTextOutput(BaseModel):
     """The output of a code interpreter tool call that is text."""
 
@@ -52,7 +52,7 @@ Content = Union["InputContent", "OutputContent"]
 """Multi-modal input and output contents."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateVideoEditJsonBody(BaseModel):
     """JSON parameters for editing an existing generated video."""
 
@@ -63,7 +63,7 @@ class CreateVideoEditJsonBody(BaseModel):
     """Text prompt that describes how to edit the source video."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateVideoExtendJsonBody(BaseModel):
     """JSON parameters for extending an existing generated video."""
 
@@ -77,7 +77,7 @@ class CreateVideoExtendJsonBody(BaseModel):
     """Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20)."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CreateVideoJsonBody(BaseModel):
     """JSON parameters for creating a new video generation job."""
 
@@ -101,7 +101,7 @@ class CreateVideoJsonBody(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeletedConversation(BaseModel):
     """The deleted conversation object"""
 
@@ -112,7 +112,7 @@ class DeletedConversation(BaseModel):
     id: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DragPoint(BaseModel):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
 
@@ -123,7 +123,7 @@ class DragPoint(BaseModel):
     """The y-coordinate."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class EditImageBodyJsonParam(BaseModel):
     """JSON request body for image edits.
 
@@ -197,14 +197,14 @@ class EditImageBodyJsonParam(BaseModel):
     partial_images: Optional[PartialImages] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ErrorResponse(BaseModel):
     """A response object."""
 
     error: Error
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FileCitationParam(BaseModel):
     """A response object."""
 
@@ -224,7 +224,7 @@ class FileCitationParam(BaseModel):
 ModelIds = Union["ModelIdsShared", "ModelIdsResponses"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OutputAudio(BaseModel):
     """An audio output from the model."""
 
@@ -238,7 +238,7 @@ class OutputAudio(BaseModel):
     """The transcript of the audio data from the model."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UrlCitationParam(BaseModel):
     """A response object."""
 

@@ -31,7 +31,7 @@ class CreateSkillVersionBody(_CreateSkillVersionBodyRequired, total=False):
     """Whether to set this version as the default."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeletedSkillResource(BaseModel):
     """A response object."""
 
@@ -42,7 +42,7 @@ class DeletedSkillResource(BaseModel):
     id: str
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeletedSkillVersionResource(BaseModel):
     """A response object."""
 
@@ -63,7 +63,7 @@ class SetDefaultSkillVersionBody(TypedDict):
     """The skill version number to set as default."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SkillListResource(BaseModel):
     """A response object."""
 
@@ -81,7 +81,7 @@ class SkillListResource(BaseModel):
     """Whether there are more items available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SkillResource(BaseModel):
     """A response object."""
 
@@ -107,7 +107,7 @@ class SkillResource(BaseModel):
     """Latest version for the skill."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SkillVersionListResource(BaseModel):
     """A response object."""
 
@@ -125,7 +125,7 @@ class SkillVersionListResource(BaseModel):
     """Whether there are more items available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class SkillVersionResource(BaseModel):
     """A response object."""
 

@@ -65,7 +65,7 @@ class CreateUploadRequest(_CreateUploadRequestRequired, total=False):
     expires_after: FileExpirationAfter
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Upload(BaseModel):
     """The Upload object can accept byte chunks in the form of Parts."""
 
@@ -99,7 +99,7 @@ class Upload(BaseModel):
     file: Optional[OpenAIFile] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UploadPart(BaseModel):
     """The upload Part represents a chunk of bytes we can add to an Upload object."""
 

@@ -127,7 +127,7 @@ class VectorStoreExpirationAfterParam(TypedDict):
     """The number of days after the anchor time that the vector store will expire."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteVectorStoreFileResponse(BaseModel):
     """A response object."""
 
@@ -138,7 +138,7 @@ class DeleteVectorStoreFileResponse(BaseModel):
     object: Literal["vector_store.file.deleted"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeleteVectorStoreResponse(BaseModel):
     """A response object."""
 
@@ -149,7 +149,7 @@ class DeleteVectorStoreResponse(BaseModel):
     object: Literal["vector_store.deleted"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListVectorStoreFilesResponse(BaseModel):
     """A response object."""
 
@@ -164,7 +164,7 @@ class ListVectorStoreFilesResponse(BaseModel):
     has_more: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreFileObject(BaseModel):
     """A list of files attached to a vector store."""
 
@@ -202,7 +202,7 @@ class VectorStoreFileObject(BaseModel):
     attributes: Optional[VectorStoreFileAttributes] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreFileObjectLastError(BaseModel):
     """The last error associated with this vector store file. Will be `null` if there are no errors."""
 
@@ -213,7 +213,7 @@ class VectorStoreFileObjectLastError(BaseModel):
     """A human-readable description of the error."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class StaticChunkingStrategyResponseParam(BaseModel):
     """Static Chunking Strategy"""
 
@@ -223,7 +223,7 @@ class StaticChunkingStrategyResponseParam(BaseModel):
     static: StaticChunkingStrategy
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class StaticChunkingStrategy(BaseModel):
     """A response object."""
 
@@ -239,7 +239,7 @@ class StaticChunkingStrategy(BaseModel):
     """
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class OtherChunkingStrategyResponseParam(BaseModel):
     """This is returned when the chunking strategy is unknown. Typically, this is because the file was
     indexed before the `chunking_strategy` concept was introduced in the API.
@@ -249,7 +249,7 @@ class OtherChunkingStrategyResponseParam(BaseModel):
     """Always `other`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ListVectorStoresResponse(BaseModel):
     """A response object."""
 
@@ -264,7 +264,7 @@ class ListVectorStoresResponse(BaseModel):
     has_more: bool
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreObject(BaseModel):
     """A vector store is a collection of processed files can be used by the `file_search` tool."""
 
@@ -299,7 +299,7 @@ class VectorStoreObject(BaseModel):
     expires_at: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreObjectFileCounts(BaseModel):
     """Part of ``VectorStoreObject.file_counts``."""
 
@@ -319,7 +319,7 @@ class VectorStoreObjectFileCounts(BaseModel):
     """The total number of files."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreExpirationAfter(BaseModel):
     """The expiration policy for a vector store."""
 
@@ -347,7 +347,7 @@ class UpdateVectorStoreRequest(TypedDict, total=False):
     metadata: Metadata
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreFileBatchObject(BaseModel):
     """A batch of files attached to a vector store."""
 
@@ -374,7 +374,7 @@ class VectorStoreFileBatchObject(BaseModel):
     file_counts: VectorStoreFileBatchObjectFileCounts
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreFileBatchObjectFileCounts(BaseModel):
     """Part of ``VectorStoreFileBatchObject.file_counts``."""
 
@@ -394,7 +394,7 @@ class VectorStoreFileBatchObjectFileCounts(BaseModel):
     """The total number of files."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreFileContentResponse(BaseModel):
     """Represents the parsed content of a vector store file."""
 
@@ -410,7 +410,7 @@ class VectorStoreFileContentResponse(BaseModel):
     next_page: Optional[str]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreFileContentResponseDataItem(BaseModel):
     """Part of ``VectorStoreFileContentResponse.data``."""
 
@@ -452,7 +452,7 @@ class VectorStoreSearchRequestRankingOptions(TypedDict, total=False):
     score_threshold: float
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreSearchResultContentObject(BaseModel):
     """A response object."""
 
@@ -463,7 +463,7 @@ class VectorStoreSearchResultContentObject(BaseModel):
     """The text content returned from search."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreSearchResultItem(BaseModel):
     """A response object."""
 
@@ -482,7 +482,7 @@ class VectorStoreSearchResultItem(BaseModel):
     """Content chunks from the file."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VectorStoreSearchResultsPage(BaseModel):
     """A response object."""
 

@@ -23,7 +23,7 @@ class CreateVideoCharacterBody(TypedDict):
     """Display name for this API character."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VideoReferenceInput(BaseModel):
     """Reference to the completed video."""
 
@@ -68,7 +68,7 @@ VideoModel = Union[
 ]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ImageRefParam2(BaseModel):
     """A response object."""
 
@@ -120,7 +120,7 @@ class CreateVideoRemixBody(TypedDict):
     """Updated text prompt that directs the remix generation."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeletedVideoResource(BaseModel):
     """Confirmation payload returned after deleting a video."""
 
@@ -134,7 +134,7 @@ class DeletedVideoResource(BaseModel):
     """Identifier of the deleted video."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Error2(BaseModel):
     """An error that occurred while generating the response."""
 
@@ -148,7 +148,7 @@ class Error2(BaseModel):
 OrderEnumParam = Literal["asc", "desc"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VideoCharacterResource(BaseModel):
     """A response object."""
 
@@ -163,7 +163,7 @@ class VideoCharacterResource(BaseModel):
 VideoContentVariantParam = Literal["video", "thumbnail", "spritesheet"]
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VideoListResource(BaseModel):
     """A response object."""
 
@@ -181,7 +181,7 @@ class VideoListResource(BaseModel):
     """Whether there are more items available."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class VideoResource(BaseModel):
     """Structured information describing a generated video job."""
 

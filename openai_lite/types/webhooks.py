@@ -10,7 +10,7 @@ from typing import List, Literal, Optional, Union
 from .._models import BaseModel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchCancelled(BaseModel):
     """Sent when a batch API request has been cancelled."""
 
@@ -30,7 +30,7 @@ class WebhookBatchCancelled(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchCancelledData(BaseModel):
     """Event data payload."""
 
@@ -38,7 +38,7 @@ class WebhookBatchCancelledData(BaseModel):
     """The unique ID of the batch API request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchCompleted(BaseModel):
     """Sent when a batch API request has been completed."""
 
@@ -58,7 +58,7 @@ class WebhookBatchCompleted(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchCompletedData(BaseModel):
     """Event data payload."""
 
@@ -66,7 +66,7 @@ class WebhookBatchCompletedData(BaseModel):
     """The unique ID of the batch API request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchExpired(BaseModel):
     """Sent when a batch API request has expired."""
 
@@ -86,7 +86,7 @@ class WebhookBatchExpired(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchExpiredData(BaseModel):
     """Event data payload."""
 
@@ -94,7 +94,7 @@ class WebhookBatchExpiredData(BaseModel):
     """The unique ID of the batch API request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchFailed(BaseModel):
     """Sent when a batch API request has failed."""
 
@@ -114,7 +114,7 @@ class WebhookBatchFailed(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookBatchFailedData(BaseModel):
     """Event data payload."""
 
@@ -122,7 +122,7 @@ class WebhookBatchFailedData(BaseModel):
     """The unique ID of the batch API request."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookEvalRunCanceled(BaseModel):
     """Sent when an eval run has been canceled."""
 
@@ -142,7 +142,7 @@ class WebhookEvalRunCanceled(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookEvalRunCanceledData(BaseModel):
     """Event data payload."""
 
@@ -150,7 +150,7 @@ class WebhookEvalRunCanceledData(BaseModel):
     """The unique ID of the eval run."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookEvalRunFailed(BaseModel):
     """Sent when an eval run has failed."""
 
@@ -170,7 +170,7 @@ class WebhookEvalRunFailed(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookEvalRunFailedData(BaseModel):
     """Event data payload."""
 
@@ -178,7 +178,7 @@ class WebhookEvalRunFailedData(BaseModel):
     """The unique ID of the eval run."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookEvalRunSucceeded(BaseModel):
     """Sent when an eval run has succeeded."""
 
@@ -198,7 +198,7 @@ class WebhookEvalRunSucceeded(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookEvalRunSucceededData(BaseModel):
     """Event data payload."""
 
@@ -206,7 +206,7 @@ class WebhookEvalRunSucceededData(BaseModel):
     """The unique ID of the eval run."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookFineTuningJobCancelled(BaseModel):
     """Sent when a fine-tuning job has been cancelled."""
 
@@ -226,7 +226,7 @@ class WebhookFineTuningJobCancelled(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookFineTuningJobCancelledData(BaseModel):
     """Event data payload."""
 
@@ -234,7 +234,7 @@ class WebhookFineTuningJobCancelledData(BaseModel):
     """The unique ID of the fine-tuning job."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookFineTuningJobFailed(BaseModel):
     """Sent when a fine-tuning job has failed."""
 
@@ -254,7 +254,7 @@ class WebhookFineTuningJobFailed(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookFineTuningJobFailedData(BaseModel):
     """Event data payload."""
 
@@ -262,7 +262,7 @@ class WebhookFineTuningJobFailedData(BaseModel):
     """The unique ID of the fine-tuning job."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookFineTuningJobSucceeded(BaseModel):
     """Sent when a fine-tuning job has succeeded."""
 
@@ -282,7 +282,7 @@ class WebhookFineTuningJobSucceeded(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookFineTuningJobSucceededData(BaseModel):
     """Event data payload."""
 
@@ -290,7 +290,7 @@ class WebhookFineTuningJobSucceededData(BaseModel):
     """The unique ID of the fine-tuning job."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookLiveCallIncoming(BaseModel):
     """Sent when an incoming API SIP session is available for Live acceptance. The
     same pending session can also emit `realtime.call.incoming`; the first
@@ -313,7 +313,7 @@ class WebhookLiveCallIncoming(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookLiveCallIncomingData(BaseModel):
     """Event data payload."""
 
@@ -326,7 +326,7 @@ class WebhookLiveCallIncomingData(BaseModel):
     """Headers from the SIP Invite."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookLiveCallIncomingDataSipHeadersItem(BaseModel):
     """A header from the SIP Invite."""
 
@@ -337,7 +337,7 @@ class WebhookLiveCallIncomingDataSipHeadersItem(BaseModel):
     """Value of the SIP Header."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookRealtimeCallIncoming(BaseModel):
     """Sent when an incoming API SIP session is available for Realtime acceptance.
     The same pending session can also emit `live.call.incoming`; the first
@@ -360,7 +360,7 @@ class WebhookRealtimeCallIncoming(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookRealtimeCallIncomingData(BaseModel):
     """Event data payload."""
 
@@ -373,7 +373,7 @@ class WebhookRealtimeCallIncomingData(BaseModel):
     """Headers from the SIP Invite."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookRealtimeCallIncomingDataSipHeadersItem(BaseModel):
     """A header from the SIP Invite."""
 
@@ -384,7 +384,7 @@ class WebhookRealtimeCallIncomingDataSipHeadersItem(BaseModel):
     """Value of the SIP Header."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseCancelled(BaseModel):
     """Sent when a background response has been cancelled."""
 
@@ -404,7 +404,7 @@ class WebhookResponseCancelled(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseCancelledData(BaseModel):
     """Event data payload."""
 
@@ -412,7 +412,7 @@ class WebhookResponseCancelledData(BaseModel):
     """The unique ID of the model response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseCompleted(BaseModel):
     """Sent when a background response has been completed."""
 
@@ -432,7 +432,7 @@ class WebhookResponseCompleted(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseCompletedData(BaseModel):
     """Event data payload."""
 
@@ -440,7 +440,7 @@ class WebhookResponseCompletedData(BaseModel):
     """The unique ID of the model response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseFailed(BaseModel):
     """Sent when a background response has failed."""
 
@@ -460,7 +460,7 @@ class WebhookResponseFailed(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseFailedData(BaseModel):
     """Event data payload."""
 
@@ -468,7 +468,7 @@ class WebhookResponseFailedData(BaseModel):
     """The unique ID of the model response."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseIncomplete(BaseModel):
     """Sent when a background response has been interrupted."""
 
@@ -488,7 +488,7 @@ class WebhookResponseIncomplete(BaseModel):
     """The object of the event. Always `event`."""
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class WebhookResponseIncompleteData(BaseModel):
     """Event data payload."""
 

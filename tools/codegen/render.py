@@ -158,8 +158,9 @@ def _render_def(d: TypeDef) -> str:
 
 
 def _render_dataclass(d: TypeDef) -> str:
-    # repr and eq come from BaseModel: generating them per class would double import time.
-    out = [f"@dataclass(repr=False, eq=False)\nclass {d.name}(BaseModel):\n"]
+    # __init__, repr and eq come from BaseModel: generating them for each class
+    # would more than double the time a types module takes to import.
+    out = [f"@dataclass(init=False, repr=False, eq=False)\nclass {d.name}(BaseModel):\n"]
     out.append(docstring(d.description, "    ") or '    """A response object."""\n')
     # Dataclasses need fields without defaults first; both groups keep the spec's order.
     ordered = [f for f in d.fields if f.required] + [f for f in d.fields if not f.required]
