@@ -48,7 +48,8 @@ def main() -> None:
         target = os.path.join(tmp, "python")
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", target,
-             "--no-compile", "--no-deps", "--only-binary=:all:", "--implementation", "py", "--platform", "any",
+             "--no-compile", "--no-deps", "--only-binary=:all:",
+             "--implementation", "py", "--platform", "any",
              "--python-version", "3.12", *DEPENDENCIES],
             check=True,
         )

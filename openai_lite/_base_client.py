@@ -34,7 +34,7 @@ import requests
 
 from ._encoding import check_header, json_bytes, path_segment, query_string
 from ._errors import APIResponseValidationError, OpenAIError, connection_error, decode_error_body, status_error
-from ._files import BinaryResponse, FileInput, MultipartBody, flatten_form
+from ._files import BinaryResponse, FileInput, MultipartBody, flatten_form, is_file_input
 from ._logging import configure_from_env, logger
 from ._models import BaseModel, convert
 from ._pagination import Page
@@ -293,7 +293,8 @@ class BaseClient:
 
         data: Union[bytes, MultipartBody, None] = None
         if files is not None and payload is not None and not (
-            json_if_no_files and not any(payload.get(name) is not None for name in files)
+            # Some operations take a file or a reference to one ({"file_id": ...} in JSON).
+            json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
         ):
             data = _multipart(payload, files)
             all_headers["Content-Type"] = data.content_type

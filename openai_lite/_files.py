@@ -118,6 +118,13 @@ def _remaining_size(fileobj: IO[bytes]) -> Tuple[Optional[int], int]:
         return None, -1
 
 
+def is_file_input(value: Any) -> bool:
+    """Whether ``value`` is something to upload (a list of them counts too), not a JSON value."""
+    if isinstance(value, list):
+        return any(is_file_input(item) for item in value)
+    return isinstance(value, (bytes, bytearray, memoryview, str, os.PathLike, tuple)) or hasattr(value, "read")
+
+
 def guess_content_type(filename: str) -> str:
     """The media type for a file name, ``application/octet-stream`` when unknown."""
     ext = os.path.splitext(filename)[1].lower()
