@@ -43,7 +43,8 @@ def zip_tree(source: str, target: str) -> None:
 def main() -> None:
     package = os.path.join(ROOT, "openai_lite")
     source = tree_size(package, ".py")
-    print(f"openai_lite source (.py): {source / MB:.2f} MB   (target <= 6 MB)  {'PASS' if source <= 6 * MB else 'FAIL'}")
+    verdict = "PASS" if source <= 6 * MB else "FAIL"
+    print(f"openai_lite source (.py): {source / MB:.2f} MB   (target <= 6 MB)  {verdict}")
     with tempfile.TemporaryDirectory() as tmp:
         target = os.path.join(tmp, "python")
         subprocess.run(
