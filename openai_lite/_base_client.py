@@ -34,7 +34,7 @@ import requests
 
 from ._encoding import check_header, json_bytes, path_segment, query_string
 from ._errors import APIResponseValidationError, OpenAIError, connection_error, decode_error_body, status_error
-from ._files import BinaryResponse, FileInput, MultipartBody, flatten_form, is_file_input
+from ._files import BinaryResponse, FileInput, MultipartBody, ProgressCallback, flatten_form, is_file_input
 from ._logging import configure_from_env, logger
 from ._models import BaseModel, convert
 from ._pagination import Page
@@ -243,6 +243,7 @@ class BaseClient:
         json_if_no_files: bool = False,
         headers: Optional[Mapping[str, str]] = None,
         admin: bool = False,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -260,7 +261,8 @@ class BaseClient:
         :class:`BaseModel` subclass, a ``Union`` ...), ``str`` for a text body,
         :class:`BinaryResponse` for a raw body, or None when the body does not
         matter. With ``stream`` the open ``requests.Response`` is returned.
-        ``admin`` authenticates with the admin key.
+        ``admin`` authenticates with the admin key. ``progress`` is called as a
+        multipart body is sent.
         """
         if path_params:
             path = path.format(**{k: path_segment(k, v) for k, v in path_params.items()})
@@ -296,7 +298,7 @@ class BaseClient:
             # Some operations take a file or a reference to one ({"file_id": ...} in JSON).
             json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
         ):
-            data = _multipart(payload, files)
+            data = _multipart(payload, files, progress)
             all_headers["Content-Type"] = data.content_type
         elif payload is not None:
             data = json_bytes(payload)
@@ -495,7 +497,7 @@ def _key(key: Union[str, Callable[[], str], None], name: str, env: str) -> str:
     return key() if callable(key) else key
 
 
-def _multipart(payload: Dict[str, Any], files: Tuple[str, ...]) -> MultipartBody:
+def _multipart(payload: Dict[str, Any], files: Tuple[str, ...], progress: Optional[ProgressCallback]) -> MultipartBody:
     """Split a body into form fields and file parts (lists become ``name[]`` parts)."""
     fields: List[Tuple[str, Any]] = []
     parts: List[Tuple[str, FileInput]] = []
@@ -507,7 +509,7 @@ def _multipart(payload: Dict[str, Any], files: Tuple[str, ...]) -> MultipartBody
                 parts.append((key, value))
         else:
             fields += flatten_form(key, value)
-    return MultipartBody(fields, parts)
+    return MultipartBody(fields, parts, progress)
 
 
 def _read_body(response: requests.Response) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ._api import APIMethods
+from ._uploads import UploadHelpers
 
 __all__ = ["Client"]
 
 
-class Client(APIMethods):
+class Client(UploadHelpers, APIMethods):
     """A client for the OpenAI API and servers that speak it.
 
     ``Client(api_key=None, *, organization=None, project=None, base_url=None,
@@ -16,7 +17,8 @@ class Client(APIMethods):
     admin_api_key=None)``
 
     Every operation of the API is a method named after its ``operationId``
-    (``create_chat_completion``, ``list_files`` ...; see API.md).
+    (``create_chat_completion``, ``list_files`` ...; see API.md), plus
+    ``upload_file`` for files of any size.
 
     Unset arguments come from ``OPENAI_API_KEY``, ``OPENAI_ORG_ID``,
     ``OPENAI_PROJECT_ID``, ``OPENAI_BASE_URL`` (default

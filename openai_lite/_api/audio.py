@@ -11,7 +11,7 @@ from .._files import BinaryResponse
 from .._streaming import decoder
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from .._pagination import Page
     from ..types.audio import (
         AudioResponseFormatParam,
@@ -144,6 +144,7 @@ class AudioAPI(BaseClient):
         chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] = None,
         known_speaker_names: Optional[Sequence[str]] = None,
         known_speaker_references: Optional[Sequence[str]] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -178,6 +179,7 @@ class AudioAPI(BaseClient):
             },
             files=("file",),
             cast_to=Union[CreateTranscriptionResponse, str],
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -211,6 +213,7 @@ class AudioAPI(BaseClient):
         chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] = None,
         known_speaker_names: Optional[Sequence[str]] = None,
         known_speaker_references: Optional[Sequence[str]] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -249,6 +252,7 @@ class AudioAPI(BaseClient):
                 "stream": True,
             },
             files=("file",),
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -263,6 +267,7 @@ class AudioAPI(BaseClient):
         prompt: Optional[str] = None,
         response_format: Optional[Literal["json", "text", "srt", "verbose_json", "vtt"]] = None,
         temperature: Optional[float] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -286,6 +291,7 @@ class AudioAPI(BaseClient):
             },
             files=("file",),
             cast_to=Union[CreateTranslationResponse, str],
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -331,6 +337,7 @@ class AudioAPI(BaseClient):
         name: str,
         recording: FileInput,
         language: str,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -352,6 +359,7 @@ class AudioAPI(BaseClient):
             },
             files=("recording",),
             cast_to=VoiceConsentResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -451,6 +459,7 @@ class AudioAPI(BaseClient):
         name: str,
         audio_sample: FileInput,
         consent: str,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -472,6 +481,7 @@ class AudioAPI(BaseClient):
             },
             files=("audio_sample",),
             cast_to=VoiceResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

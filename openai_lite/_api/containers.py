@@ -10,7 +10,7 @@ from .._base_client import BaseClient, Timeout
 from .._files import BinaryResponse
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from .._pagination import Page
     from ..types.containers import (
         ContainerFileListResource,
@@ -199,6 +199,7 @@ class ContainersAPI(BaseClient):
         *,
         file_id: Optional[str] = None,
         file: Optional[FileInput] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -225,6 +226,7 @@ class ContainersAPI(BaseClient):
             files=("file",),
             json_if_no_files=True,
             cast_to=ContainerFileResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from ..types.content_provenance import ProvenanceResource
 
 
@@ -20,6 +20,7 @@ class ContentProvenanceAPI(BaseClient):
         self,
         *,
         file: FileInput,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -47,6 +48,7 @@ class ContentProvenanceAPI(BaseClient):
             },
             files=("file",),
             cast_to=ProvenanceResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Union
 
 from .._base_client import BaseClient, Timeout
+from .._embeddings import decode_embeddings
 
 if TYPE_CHECKING:
     from ..types.embeddings import CreateEmbeddingResponse
@@ -40,7 +41,7 @@ class EmbeddingsAPI(BaseClient):
             body={
                 "input": input,
                 "model": model,
-                "encoding_format": encoding_format,
+                "encoding_format": "base64" if encoding_format is None else encoding_format,
                 "dimensions": dimensions,
                 "user": user,
             },
@@ -50,4 +51,6 @@ class EmbeddingsAPI(BaseClient):
             extra_body=extra_body,
             timeout=timeout,
         )
+        if encoding_format is None:
+            decode_embeddings(result)  # we asked for base64; the caller gets floats
         return result

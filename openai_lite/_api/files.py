@@ -10,7 +10,7 @@ from .._base_client import BaseClient, Timeout
 from .._files import BinaryResponse
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from .._pagination import Page
     from ..types.files import DeleteFileResponse, FileExpirationAfter, ListFilesResponse, OpenAIFile
 
@@ -59,6 +59,7 @@ class FilesAPI(BaseClient):
         file: FileInput,
         purpose: Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"],
         expires_after: Optional[FileExpirationAfter] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -106,6 +107,7 @@ class FilesAPI(BaseClient):
             },
             files=("file",),
             cast_to=OpenAIFile,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -10,7 +10,7 @@ from .._base_client import BaseClient, Timeout
 from .._streaming import decoder
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from ..types.images import ImageEditStreamEvent, ImageGenStreamEvent, ImageRefParam, ImagesResponse, PartialImages
     from ..types.responses import InputFidelity
 
@@ -50,6 +50,7 @@ class ImagesAPI(BaseClient):
         partial_images: Optional[PartialImages] = None,
         quality: Optional[Literal["standard", "low", "medium", "high", "auto"]] = None,
         moderation: Optional[Literal["low", "auto"]] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -87,6 +88,7 @@ class ImagesAPI(BaseClient):
             files=("image", "mask",),
             json_if_no_files=True,
             cast_to=ImagesResponse,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -126,6 +128,7 @@ class ImagesAPI(BaseClient):
         partial_images: Optional[PartialImages] = None,
         quality: Optional[Literal["standard", "low", "medium", "high", "auto"]] = None,
         moderation: Optional[Literal["low", "auto"]] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -166,6 +169,7 @@ class ImagesAPI(BaseClient):
             },
             files=("image", "mask",),
             json_if_no_files=True,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -327,6 +331,7 @@ class ImagesAPI(BaseClient):
         response_format: Optional[Literal["url", "b64_json"]] = None,
         size: Optional[Literal["256x256", "512x512", "1024x1024"]] = None,
         user: Optional[str] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -351,6 +356,7 @@ class ImagesAPI(BaseClient):
             },
             files=("image",),
             cast_to=ImagesResponse,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Uni
 from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
+    from .._files import ProgressCallback
     from ..types.chat import VoiceIdsOrCustomVoiceParam
     from ..types.realtime import (
         AudioTranscriptionParam,
@@ -52,6 +53,7 @@ class RealtimeAPI(BaseClient):
         *,
         sdp: str,
         session: Optional[RealtimeCallCreateRequestSession] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -72,6 +74,7 @@ class RealtimeAPI(BaseClient):
             files=(),
             headers={"Accept": "application/sdp"},
             cast_to=str,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -10,7 +10,7 @@ from .._base_client import BaseClient, Timeout
 from .._files import BinaryResponse
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from .._pagination import Page
     from ..types.skills import (
         DeletedSkillResource,
@@ -63,6 +63,7 @@ class SkillsAPI(BaseClient):
         self,
         *,
         files: Union[Sequence[FileInput], FileInput],
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -83,6 +84,7 @@ class SkillsAPI(BaseClient):
             files=("files",),
             json_if_no_files=True,
             cast_to=SkillResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -243,6 +245,7 @@ class SkillsAPI(BaseClient):
         *,
         files: Union[Sequence[FileInput], FileInput],
         default: Optional[bool] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -266,6 +269,7 @@ class SkillsAPI(BaseClient):
             files=("files",),
             json_if_no_files=True,
             cast_to=SkillVersionResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence
 from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from ..types.files import FileExpirationAfter
     from ..types.uploads import Upload, UploadPart
 
@@ -156,6 +156,7 @@ class UploadsAPI(BaseClient):
         upload_id: str,
         *,
         data: FileInput,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -185,6 +186,7 @@ class UploadsAPI(BaseClient):
             },
             files=("data",),
             cast_to=UploadPart,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

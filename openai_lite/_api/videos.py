@@ -11,7 +11,7 @@ from .._base_client import BaseClient, Timeout
 from .._files import BinaryResponse
 
 if TYPE_CHECKING:
-    from .._files import FileInput
+    from .._files import FileInput, ProgressCallback
     from .._pagination import Page
     from ..types.videos import (
         DeletedVideoResource,
@@ -75,6 +75,7 @@ class VideosAPI(BaseClient):
         input_reference: Optional[Union[FileInput, ImageRefParam2Param]] = None,
         seconds: Optional[VideoSeconds] = None,
         size: Optional[VideoSize] = None,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -102,6 +103,7 @@ class VideosAPI(BaseClient):
             files=("input_reference",),
             json_if_no_files=True,
             cast_to=VideoResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -114,6 +116,7 @@ class VideosAPI(BaseClient):
         *,
         video: FileInput,
         name: str,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -137,6 +140,7 @@ class VideosAPI(BaseClient):
             },
             files=("video",),
             cast_to=VideoCharacterResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -179,6 +183,7 @@ class VideosAPI(BaseClient):
         *,
         video: Union[FileInput, VideoReferenceInputParam],
         prompt: str,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -203,6 +208,7 @@ class VideosAPI(BaseClient):
             files=("video",),
             json_if_no_files=True,
             cast_to=VideoResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -216,6 +222,7 @@ class VideosAPI(BaseClient):
         video: Union[VideoReferenceInputParam, FileInput],
         prompt: str,
         seconds: VideoSeconds,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -241,6 +248,7 @@ class VideosAPI(BaseClient):
             files=("video",),
             json_if_no_files=True,
             cast_to=VideoResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -348,6 +356,7 @@ class VideosAPI(BaseClient):
         video_id: str,
         *,
         prompt: str,
+        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -370,6 +379,7 @@ class VideosAPI(BaseClient):
                 "prompt": prompt,
             },
             cast_to=VideoResource,
+            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

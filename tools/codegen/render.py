@@ -386,11 +386,15 @@ def render_api_module(area: str, ops: List[Operation], methods: List[Method], ty
     out.append("from .._base_client import BaseClient, Timeout\n")
     if any(m.cast == "BinaryResponse" for m in methods):
         out.append("from .._files import BinaryResponse\n")
+    if any(m.op.operation_id in BASE64_EMBEDDINGS for m in methods):
+        out.append("from .._embeddings import decode_embeddings\n")
     if any(m.stream for m in methods):
         out.append("from .._streaming import decoder\n")
     out.append("\nif TYPE_CHECKING:\n")
-    if "FileInput" in used:
-        out.append("    from .._files import FileInput\n")
+    uploads = any(m.op.body_kind in ("multipart", "multipart_or_json") for m in methods)
+    file_names = sorted((["FileInput"] if "FileInput" in used else []) + (["ProgressCallback"] if uploads else []))
+    if file_names:
+        out.append(f"    from .._files import {', '.join(file_names)}\n")
     if any(m.op.paging for m in methods):
         out.append("    from .._pagination import Page\n")
     for module in sorted(by_module):
@@ -424,6 +428,8 @@ def _render_method(m: Method, types: Types) -> str:
             if not annotation.startswith("Optional[") and annotation != "Any":
                 annotation = f"Optional[{annotation}]"
             sig.append(_wrap_line(f"        {py}: {annotation} = None") + ",\n")
+    if m.op.body_kind in ("multipart", "multipart_or_json"):
+        sig.append("        progress: Optional[ProgressCallback] = None,\n")
     sig.append(OPTIONS)
     returns = m.returns
     out = [f"    def {m.name}(\n", *sig, f"    ) -> {returns}:\n"]
@@ -441,12 +447,22 @@ def _render_method(m: Method, types: Types) -> str:
             out.append(_import_block(f"..types.{module}", modules[module], "        "))
         out.append("\n")
     call = _request_args(m)
+    if op.operation_id in BASE64_EMBEDDINGS:
+        call = call.replace(
+            '"encoding_format": encoding_format,',
+            '"encoding_format": "base64" if encoding_format is None else encoding_format,',
+        )
     if m.stream:
         out.append(f"        return self._stream(\n{call}        )\n")
     elif op.paging:
         out.append(f"        result: {returns} = self._page(\n{call}        )\n        return result\n")
     elif returns == "None":
         out.append(f"        self._request(\n{call}        )\n")
+    elif op.operation_id in BASE64_EMBEDDINGS:
+        out.append(f"        result: {returns} = self._request(\n{call}        )\n")
+        out.append("        if encoding_format is None:\n")
+        out.append("            decode_embeddings(result)  # we asked for base64; the caller gets floats\n")
+        out.append("        return result\n")
     else:
         out.append(f"        result: {returns} = self._request(\n{call}        )\n        return result\n")
     return "".join(out)
@@ -512,9 +528,15 @@ def _request_args(m: Method) -> str:
         lines.append(f"cast_to={m.cast}")
     if op.admin:
         lines.append("admin=True")
+    if op.body_kind in ("multipart", "multipart_or_json"):
+        lines.append("progress=progress")
     lines += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
     return "".join(f"            {line},\n" for line in lines)
 
+
+# Asks for base64 vectors when the caller did not choose a format, and decodes
+# them (a quarter of the bytes of JSON floats; see _embeddings.py).
+BASE64_EMBEDDINGS = {"createEmbedding"}
 
 # Streams that end with data: [DONE]; a stream cut off before it is an error.
 DONE_MARKER = {"create_chat_completion", "create_completion", "create_run", "create_thread_and_run",
