@@ -20,6 +20,7 @@ from typing import (
     Any,
     Callable,
     Dict,
+    FrozenSet,
     Iterator,
     List,
     Mapping,
@@ -34,7 +35,15 @@ import requests
 
 from ._encoding import check_header, json_bytes, path_segment, query_string
 from ._errors import APIResponseValidationError, OpenAIError, connection_error, decode_error_body, status_error
-from ._files import BinaryResponse, FileInput, MultipartBody, ProgressCallback, flatten_form, is_file_input
+from ._files import (
+    BinaryResponse,
+    FileInput,
+    MultipartBody,
+    ProgressCallback,
+    TypedField,
+    flatten_form,
+    is_file_input,
+)
 from ._logging import configure_from_env, logger
 from ._models import BaseModel, convert
 from ._pagination import Page
@@ -244,6 +253,7 @@ class BaseClient:
         headers: Optional[Mapping[str, str]] = None,
         admin: bool = False,
         progress: Optional[ProgressCallback] = None,
+        part_types: Optional[Mapping[str, str]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -262,7 +272,8 @@ class BaseClient:
         :class:`BinaryResponse` for a raw body, or None when the body does not
         matter. With ``stream`` the open ``requests.Response`` is returned.
         ``admin`` authenticates with the admin key. ``progress`` is called as a
-        multipart body is sent.
+        multipart body is sent. ``part_types`` names form fields sent as parts of
+        their own media type (JSON-encoded for a JSON type) instead of text fields.
         """
         if path_params:
             path = path.format(**{k: path_segment(k, v) for k, v in path_params.items()})
@@ -298,7 +309,7 @@ class BaseClient:
             # Some operations take a file or a reference to one ({"file_id": ...} in JSON).
             json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
         ):
-            data = _multipart(payload, files, progress)
+            data = _multipart(payload, files, progress, part_types or {})
             all_headers["Content-Type"] = data.content_type
         elif payload is not None:
             data = json_bytes(payload)
@@ -455,14 +466,21 @@ class BaseClient:
         self,
         method: str,
         path: str,
-        decode: Callable[[ServerSentEvent, Any], T],
+        decode: Callable[[ServerSentEvent, Any], Optional[T]],
         *,
-        done_marker: bool,
+        done_marker: bool = False,
+        final_events: FrozenSet[str] = frozenset(),
         **request: Any,
     ) -> Iterator[T]:
-        """A generator of decoded events; the request is sent when iteration starts."""
+        """A generator of decoded events; the request is sent when iteration starts.
+
+        The stream must end with ``[DONE]`` (``done_marker``) or after one of
+        ``final_events``; ending otherwise means it was cut short.
+        """
         response = self._request(method, path, stream=True, **request)
-        yield from iter_events(response, decode, done_marker=done_marker, context=f"{method} {path}")
+        yield from iter_events(
+            response, decode, done_marker=done_marker, final_events=final_events, context=f"{method} {path}"
+        )
 
     def _page(
         self,
@@ -497,12 +515,21 @@ def _key(key: Union[str, Callable[[], str], None], name: str, env: str) -> str:
     return key() if callable(key) else key
 
 
-def _multipart(payload: Dict[str, Any], files: Tuple[str, ...], progress: Optional[ProgressCallback]) -> MultipartBody:
+def _multipart(
+    payload: Dict[str, Any],
+    files: Tuple[str, ...],
+    progress: Optional[ProgressCallback],
+    part_types: Mapping[str, str],
+) -> MultipartBody:
     """Split a body into form fields and file parts (lists become ``name[]`` parts)."""
     fields: List[Tuple[str, Any]] = []
     parts: List[Tuple[str, FileInput]] = []
     for key, value in payload.items():
-        if key in files:
+        if key in part_types:
+            content_type = part_types[key]
+            text = json.dumps(value) if "json" in content_type and not isinstance(value, str) else str(value)
+            fields.append((key, TypedField(text, content_type)))
+        elif key in files:
             if isinstance(value, list):
                 parts += [(f"{key}[]", item) for item in value]
             else:

@@ -136,7 +136,19 @@ def _quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
+class TypedField:
+    """A form field sent with a media type of its own (an SDP offer, a JSON document), not as plain text."""
+
+    __slots__ = ("content_type", "text")
+
+    def __init__(self, text: str, content_type: str) -> None:
+        self.text = text
+        self.content_type = content_type
+
+
 def _form_value(value: Any) -> str:
+    if isinstance(value, TypedField):
+        return value.text
     if value is True:
         return "true"
     if value is False:
@@ -182,8 +194,9 @@ class MultipartBody:
         self._segments: List[Union[bytes, _FilePart]] = []
         text = []
         for name, value in fields:
+            typed = f"Content-Type: {value.content_type}\r\n" if isinstance(value, TypedField) else ""
             text.append(
-                f'--{self.boundary}\r\nContent-Disposition: form-data; name="{_quote(name)}"\r\n\r\n'
+                f'--{self.boundary}\r\nContent-Disposition: form-data; name="{_quote(name)}"\r\n{typed}\r\n'
                 f"{_form_value(value)}\r\n"
             )
         if text:

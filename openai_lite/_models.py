@@ -227,13 +227,28 @@ def _make_converter(tp: Any) -> Optional[Converter]:
             return None
         return lambda value: {k: value_conv(v) for k, v in value.items()} if type(value) is dict else value
     if origin is typing.Union:
-        # Generated aliases name their members in quotes: Union["A", "B"].
-        members = [_lookup(a.__forward_arg__) if isinstance(a, typing.ForwardRef) else a for a in args]
-        members = [m for m in members if m is not _NONE]
+        members = [m for m in _union_members(args) if m is not _NONE]
         if len(members) == 1:
             return _converter(members[0])
         return _union_converter(members)
     return None  # str, int, float, bool, Any, Literal[...]: nothing to do
+
+
+def _union_members(args: Tuple[Any, ...]) -> List[Any]:
+    """The members of a union, with quoted names resolved and nested unions flattened.
+
+    Generated aliases name their members in quotes (``Union["A", "B"]``), and
+    a member may itself be a union alias, which typing cannot flatten then.
+    """
+    members: List[Any] = []
+    for arg in args:
+        if isinstance(arg, typing.ForwardRef):
+            arg = _lookup(arg.__forward_arg__)
+        if typing.get_origin(arg) is typing.Union:
+            members += [m for m in _union_members(typing.get_args(arg)) if m not in members]
+        elif arg not in members:
+            members.append(arg)
+    return members
 
 
 def _union_converter(members: List[Any]) -> Optional[Converter]:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import functools
 import json
+import typing
 import zlib
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, FrozenSet, Iterator, Optional, TypeVar
 
 from ._errors import APIConnectionError, APIError, connection_error
-from ._models import convert
+from ._logging import logger
+from ._models import BaseModel, convert
 from ._sse import ServerSentEvent, iter_sse
 
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["iter_body", "iter_events", "decoder"]
+__all__ = ["UnknownEvent", "decoder", "iter_body", "iter_events"]
 
 T = TypeVar("T")
 
@@ -58,32 +60,74 @@ def iter_body(response: requests.Response) -> Iterator[bytes]:
             yield data
 
 
+class UnknownEvent:
+    """A streamed event of a type this version of the library does not know.
+
+    A server may add event types at any time; they arrive as this instead of
+    breaking the loop. ``type`` (also ``event``) is the event's name, from its
+    ``type`` field or its SSE ``event:`` line; ``data`` is its decoded JSON.
+    """
+
+    __slots__ = ("data", "type")
+
+    def __init__(self, type: str, data: Any) -> None:
+        self.type = type
+        self.data = data
+
+    @property
+    def event(self) -> str:
+        """The event's name (as ``type``)."""
+        return self.type
+
+    def to_dict(self) -> Any:
+        """The event's JSON, as received."""
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"UnknownEvent(type={self.type!r}, data={self.data!r})"
+
+
 def decoder(tp: Any, named_events: bool = False) -> Callable[[ServerSentEvent, Any], Any]:
     """Decode each event's JSON into ``tp`` (a response type or a union of event types).
 
     With ``named_events`` (Assistants streams) the type comes from the SSE
     ``event:`` line, so the payload is decoded as ``{"event": name, "data": payload}``.
+    An event no member of a union matches becomes an :class:`UnknownEvent`;
+    for a single type, an event that is not a JSON object is dropped (logged).
     """
-    if named_events:
-        return lambda event, data: convert(tp, {"event": event.event, "data": data})
-    return lambda event, data: convert(tp, data)
+    union = typing.get_origin(tp) is typing.Union
+
+    def decode(event: ServerSentEvent, data: Any) -> Any:
+        result = convert(tp, {"event": event.event, "data": data} if named_events else data)
+        if isinstance(result, BaseModel):
+            return result
+        if union:
+            name = data.get("type") if isinstance(data, dict) and not named_events else None
+            return UnknownEvent(name if isinstance(name, str) else event.event, data)
+        logger.warning("dropped a streamed event that is not a JSON object: %.200r", data)
+        return None
+
+    return decode
 
 
 def iter_events(
     response: requests.Response,
-    decode: Callable[[ServerSentEvent, Any], T],
+    decode: Callable[[ServerSentEvent, Any], Optional[T]],
     *,
-    done_marker: bool,
+    done_marker: bool = False,
+    final_events: FrozenSet[str] = frozenset(),
     context: str = "",
 ) -> Iterator[T]:
-    """Yield ``decode(event, parsed_json)`` for each event of a streaming response.
+    """Yield ``decode(event, parsed_json)`` for each event of a streaming response (None: skipped).
 
-    Stops at ``data: [DONE]``. Raises :class:`APIError` for an error event,
-    :class:`APIConnectionError` if the connection fails or (when
-    ``done_marker`` is set) the stream ends without ``[DONE]``. The response is
-    closed in every case.
+    Stops at ``data: [DONE]``. Raises :class:`APIError` for an error event, and
+    :class:`APIConnectionError` if the connection fails or the stream ends
+    early: without ``[DONE]`` when ``done_marker`` is set, or without one of
+    ``final_events`` (event types, such as ``response.completed``) when given.
+    The response is closed in every case.
     """
     request_id = response.headers.get("x-request-id")
+    finished = not final_events
     try:
         for event in iter_sse(iter_body(response)):
             data = event.data
@@ -96,7 +140,12 @@ def iter_events(
             error = stream_error(event, payload, request_id)
             if error is not None:
                 raise error
-            yield decode(event, payload)
+            if not finished:
+                name = payload.get("type") if isinstance(payload, dict) else None
+                finished = (name if isinstance(name, str) else event.event) in final_events
+            item = decode(event, payload)
+            if item is not None:
+                yield item
     except (APIError, GeneratorExit):
         raise
     except Exception as exc:
@@ -106,9 +155,10 @@ def iter_events(
         raise error from exc
     finally:
         response.close()
-    if done_marker:
+    if done_marker or not finished:
+        what = "[DONE]" if done_marker else "final"
         raise APIConnectionError(
-            f"The stream ended before its final [DONE] event ({context}): the connection was cut short.",
+            f"The stream ended before its {what} event ({context}): the connection was cut short.",
             request_id=request_id,
         )
 

@@ -12,6 +12,7 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
+    from .._streaming import UnknownEvent
     from ..types.assistants import (
         AssistantObject,
         AssistantsApiResponseFormatOptionParam,
@@ -472,7 +473,7 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[AssistantStreamEvent]:
+    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
         """Create a thread and run it in one request.
 
         ``POST /threads/runs`` with ``stream: true``: yields the events as they arrive; the request
@@ -915,7 +916,7 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[AssistantStreamEvent]:
+    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
         """Create a run.
 
         ``POST /threads/{thread_id}/runs`` with ``stream: true``: yields the events as they arrive;
@@ -1173,7 +1174,7 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[AssistantStreamEvent]:
+    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
         """When a run has the `status: "requires_action"` and `required_action.type` is
         `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls
         once they're all completed. All outputs must be submitted in a single request.

@@ -13,6 +13,7 @@ from .._streaming import decoder
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
     from .._pagination import Page
+    from .._streaming import UnknownEvent
     from ..types.audio import (
         AudioResponseFormatParam,
         CreateSpeechResponseStreamEvent,
@@ -87,7 +88,7 @@ class AudioAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[CreateSpeechResponseStreamEvent]:
+    ) -> Iterator[Union[CreateSpeechResponseStreamEvent, UnknownEvent]]:
         """Generates audio from the input text.
 
         Returns the audio file content, or a stream of audio events.
@@ -101,7 +102,7 @@ class AudioAPI(BaseClient):
             "POST",
             "/audio/speech",
             decoder(CreateSpeechResponseStreamEvent),
-            done_marker=False,
+            final_events=frozenset({"speech.audio.done"}),
             body={
                 "model": model,
                 "input": input,
@@ -218,7 +219,7 @@ class AudioAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[CreateTranscriptionResponseStreamEvent]:
+    ) -> Iterator[Union[CreateTranscriptionResponseStreamEvent, UnknownEvent]]:
         """Transcribes audio into the input language.
 
         Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
@@ -234,7 +235,7 @@ class AudioAPI(BaseClient):
             "POST",
             "/audio/transcriptions",
             decoder(CreateTranscriptionResponseStreamEvent),
-            done_marker=False,
+            final_events=frozenset({"transcript.text.done"}),
             body={
                 "file": file,
                 "model": model,

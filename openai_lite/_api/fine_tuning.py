@@ -131,7 +131,7 @@ class FineTuningAPI(BaseClient):
         checkpoint.
 
         ``GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`` Iterate the
-        result for every item of every page (fetched as needed).
+        result for every item of every page (fetched as needed). Needs the admin API key.
         """
         from ..types.fine_tuning import ListFineTuningCheckpointPermissionResponse
 
@@ -146,6 +146,7 @@ class FineTuningAPI(BaseClient):
             },
             cast_to=ListFineTuningCheckpointPermissionResponse,
             paging=("after", "last_id"),
+            admin=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -169,7 +170,7 @@ class FineTuningAPI(BaseClient):
         organization.
 
         ``POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`` Body fields are
-        described on ``CreateFineTuningCheckpointPermissionRequest``.
+        described on ``CreateFineTuningCheckpointPermissionRequest``. Needs the admin API key.
         """
         from ..types.fine_tuning import ListFineTuningCheckpointPermissionResponse
 
@@ -181,6 +182,7 @@ class FineTuningAPI(BaseClient):
                 "project_ids": project_ids,
             },
             cast_to=ListFineTuningCheckpointPermissionResponse,
+            admin=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -204,7 +206,8 @@ class FineTuningAPI(BaseClient):
         checkpoint.
 
         ``DELETE
-        /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}``
+        /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}`` Needs
+        the admin API key.
         """
         from ..types.fine_tuning import DeleteFineTuningCheckpointPermissionResponse
 
@@ -213,6 +216,7 @@ class FineTuningAPI(BaseClient):
             "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}",
             path_params={"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint, "permission_id": permission_id},
             cast_to=DeleteFineTuningCheckpointPermissionResponse,
+            admin=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -11,6 +11,7 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
+    from .._streaming import UnknownEvent
     from ..types.images import ImageEditStreamEvent, ImageGenStreamEvent, ImageRefParam, ImagesResponse, PartialImages
     from ..types.responses import InputFidelity
 
@@ -21,9 +22,8 @@ class ImagesAPI(BaseClient):
     def create_image_edit(
         self,
         *,
-        image: Union[FileInput, Sequence[FileInput]],
         prompt: str,
-        images: Sequence[ImageRefParam],
+        image: Optional[Union[FileInput, Sequence[FileInput]]] = None,
         mask: Optional[FileInput] = None,
         background: Optional[Literal["transparent", "opaque", "auto"]] = None,
         model: Optional[
@@ -49,6 +49,7 @@ class ImagesAPI(BaseClient):
         input_fidelity: Optional[InputFidelity] = None,
         partial_images: Optional[PartialImages] = None,
         quality: Optional[Literal["standard", "low", "medium", "high", "auto"]] = None,
+        images: Optional[Sequence[ImageRefParam]] = None,
         moderation: Optional[Literal["low", "auto"]] = None,
         progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
@@ -99,9 +100,8 @@ class ImagesAPI(BaseClient):
     def create_image_edit_stream(
         self,
         *,
-        image: Union[FileInput, Sequence[FileInput]],
         prompt: str,
-        images: Sequence[ImageRefParam],
+        image: Optional[Union[FileInput, Sequence[FileInput]]] = None,
         mask: Optional[FileInput] = None,
         background: Optional[Literal["transparent", "opaque", "auto"]] = None,
         model: Optional[
@@ -127,13 +127,14 @@ class ImagesAPI(BaseClient):
         input_fidelity: Optional[InputFidelity] = None,
         partial_images: Optional[PartialImages] = None,
         quality: Optional[Literal["standard", "low", "medium", "high", "auto"]] = None,
+        images: Optional[Sequence[ImageRefParam]] = None,
         moderation: Optional[Literal["low", "auto"]] = None,
         progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[ImageEditStreamEvent]:
+    ) -> Iterator[Union[ImageEditStreamEvent, UnknownEvent]]:
         """Creates an edited or extended image given one or more source images and a prompt. This
         endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and
         `chatgpt-image-latest`) and `dall-e-2`.
@@ -147,7 +148,7 @@ class ImagesAPI(BaseClient):
             "POST",
             "/images/edits",
             decoder(ImageEditStreamEvent),
-            done_marker=False,
+            final_events=frozenset({"image_edit.completed"}),
             body={
                 "image": image,
                 "prompt": prompt,
@@ -286,7 +287,7 @@ class ImagesAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[ImageGenStreamEvent]:
+    ) -> Iterator[Union[ImageGenStreamEvent, UnknownEvent]]:
         """Creates an image given a prompt. [Learn
         more](https://platform.openai.com/docs/guides/images).
 
@@ -299,7 +300,7 @@ class ImagesAPI(BaseClient):
             "POST",
             "/images/generations",
             decoder(ImageGenStreamEvent),
-            done_marker=False,
+            final_events=frozenset({"image_generation.completed"}),
             body={
                 "prompt": prompt,
                 "model": model,

@@ -72,6 +72,7 @@ class RealtimeAPI(BaseClient):
                 "session": session,
             },
             files=(),
+            part_types={"sdp": "application/sdp", "session": "application/json"},
             headers={"Accept": "application/sdp"},
             cast_to=str,
             progress=progress,

@@ -11,6 +11,7 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
+    from .._streaming import UnknownEvent
     from ..types.responses import (
         CompactResource,
         ContextManagementParam,
@@ -179,7 +180,7 @@ class ResponsesAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[ResponseStreamEvent]:
+    ) -> Iterator[Union[ResponseStreamEvent, UnknownEvent]]:
         """Creates a model response. Provide [text](https://platform.openai.com/docs/guides/text) or
         [image](https://platform.openai.com/docs/guides/images) inputs to generate
         [text](https://platform.openai.com/docs/guides/text)
@@ -202,7 +203,7 @@ class ResponsesAPI(BaseClient):
             "POST",
             "/responses",
             decoder(ResponseStreamEvent),
-            done_marker=False,
+            final_events=frozenset({"response.completed", "response.failed", "response.incomplete"}),
             body={
                 "metadata": metadata,
                 "top_logprobs": top_logprobs,

@@ -11,6 +11,7 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
+    from .._streaming import UnknownEvent
     from ..types.responses_beta import (
         BetaCompactResource,
         BetaContextManagementParam,
@@ -184,7 +185,7 @@ class ResponsesBetaAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[BetaResponseStreamEvent]:
+    ) -> Iterator[Union[BetaResponseStreamEvent, UnknownEvent]]:
         """Creates a model response. Provide [text](https://platform.openai.com/docs/guides/text) or
         [image](https://platform.openai.com/docs/guides/images) inputs to generate
         [text](https://platform.openai.com/docs/guides/text)
@@ -208,7 +209,7 @@ class ResponsesBetaAPI(BaseClient):
             "POST",
             "/responses?beta=true",
             decoder(BetaResponseStreamEvent),
-            done_marker=False,
+            final_events=frozenset({"response.completed", "response.failed", "response.incomplete"}),
             body={
                 "metadata": metadata,
                 "top_logprobs": top_logprobs,

@@ -29,8 +29,20 @@ STREAM_EVENTS_BY_OPERATION = {
 }
 
 # Headers the API expects that the spec shows only in its examples.
-ASSISTANTS_BETA = {"OpenAI-Beta": "assistants=v2"}
-ASSISTANTS_AREAS = ("/assistants", "/threads", "/vector_stores")
+BETA_HEADERS = {
+    "/assistants": "assistants=v2",
+    "/threads": "assistants=v2",
+    "/vector_stores": "assistants=v2",
+    "/chatkit": "chatkit_beta=v1",
+}
+
+# Operations whose description says they need the admin key although their
+# `security` does not (fine-tuned checkpoint permissions).
+ADMIN_BY_DESCRIPTION = {
+    "listFineTuningCheckpointPermissions",
+    "createFineTuningCheckpointPermission",
+    "deleteFineTuningCheckpointPermission",
+}
 
 # Orphan schemas (used by no operation: webhooks, realtime events ...) go by name prefix.
 ORPHAN_AREAS = [
@@ -211,6 +223,7 @@ class Operation:
     body_props: List[Prop]
     body_kind: Optional[str]  # "json", "multipart", "multipart_or_json"
     file_fields: List[str]  # body keys holding file inputs (multipart)
+    part_types: Dict[str, str]  # multipart fields sent as a part of their own type (the spec's `encoding`)
     response_kind: str  # "json", "binary", "text", "none"
     response_schema: Optional[Dict[str, Any]]
     text_response: bool  # the JSON answer can also be plain text (response_format="text" ...)
@@ -247,13 +260,15 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
                 headers[p["name"]] = ",".join(values)
             continue
         params.append(Param(p["name"], param_name(p["name"]), p["in"], schema, bool(p.get("required"))))
-    if path.startswith(ASSISTANTS_AREAS):
-        headers.update(ASSISTANTS_BETA)
+    for prefix, beta in BETA_HEADERS.items():
+        if path.startswith(prefix):
+            headers["OpenAI-Beta"] = beta
 
     body = None
     body_props: List[Prop] = []
     body_kind = None
     file_fields: List[str] = []
+    part_types: Dict[str, str] = {}
     request_body = op.get("requestBody")
     if request_body:
         content = request_body["content"]
@@ -264,9 +279,17 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
             body_kind = "multipart_or_json" if json_body else "multipart"
             body_props = spec.properties(body)
             if json_body and json_body["schema"] != body:
+                # Either body may be sent, so a field is required only if both require it.
+                other = {p.key: p for p in spec.properties(json_body["schema"])}
+                for prop in body_props:
+                    prop.required = prop.required and prop.key in other and other[prop.key].required
                 known = {p.key for p in body_props}
-                body_props += [p for p in spec.properties(json_body["schema"]) if p.key not in known]
+                body_props += [
+                    Prop(p.key, p.schema, False, p.description) for p in other.values() if p.key not in known
+                ]
             file_fields = [p.key for p in body_props if _is_binary(spec, p.schema)]
+            encoding = multipart.get("encoding") or {}
+            part_types = {k: v["contentType"] for k, v in encoding.items() if "contentType" in v}
         elif json_body:
             body = json_body["schema"]
             body_kind = "json"
@@ -291,12 +314,14 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         area=area_of_path(path),
         summary=op.get("summary") or "",
         deprecated=bool(op.get("deprecated")),
-        admin=any("AdminApiKeyAuth" in s for s in op.get("security") or []),
+        admin=any("AdminApiKeyAuth" in s for s in op.get("security") or [])
+        or op["operationId"] in ADMIN_BY_DESCRIPTION,
         params=params,
         body=body,
         body_props=body_props,
         body_kind=body_kind,
         file_fields=file_fields,
+        part_types=part_types,
         response_kind=response_kind,
         response_schema=response_schema,
         text_response=text_response,

@@ -313,6 +313,9 @@ class Method:
         if self.stream:
             assert op.stream_events is not None
             event = self._response_type(op.stream_events, types, "StreamEvent")
+            if types.defs[event].kind == "alias":
+                # A union of event types: an event type added later arrives as an UnknownEvent.
+                return f"Iterator[Union[{event}, UnknownEvent]]", event
             return f"Iterator[{event}]", event
         if op.response_kind == "binary":
             return "BinaryResponse", "BinaryResponse"
@@ -397,6 +400,8 @@ def render_api_module(area: str, ops: List[Operation], methods: List[Method], ty
         out.append(f"    from .._files import {', '.join(file_names)}\n")
     if any(m.op.paging for m in methods):
         out.append("    from .._pagination import Page\n")
+    if any("UnknownEvent" in m.returns for m in methods):
+        out.append("    from .._streaming import UnknownEvent\n")
     for module in sorted(by_module):
         out.append(_import_block(f"..types.{module}", by_module[module], "    "))
     out.append(f"\n\nclass {cls}(BaseClient):\n")
@@ -496,7 +501,11 @@ def _request_args(m: Method) -> str:
         lines.append(f'"{op.path}"')
     if m.stream:
         lines.append(f"decoder({m.cast}, named_events=True)" if op.named_events else f"decoder({m.cast})")
-        lines.append(f"done_marker={op.name in DONE_MARKER}")
+        if op.name in DONE_MARKER:
+            lines.append("done_marker=True")
+        if op.operation_id in FINAL_EVENTS:
+            names = ", ".join(f'"{n}"' for n in FINAL_EVENTS[op.operation_id])
+            lines.append(f"final_events=frozenset({{{names}}})")
     if m.path_args:
         inner = ", ".join(f'"{py}": {py}' for py, _ in m.path_args)
         lines.append(f"path_params={{{inner}}}")
@@ -515,6 +524,9 @@ def _request_args(m: Method) -> str:
             lines.append("json_if_no_files=True")
     elif op.body_kind == "multipart":
         lines.append("files=()")
+    if op.part_types:
+        inner = ", ".join(f'"{k}": "{v}"' for k, v in sorted(op.part_types.items()))
+        lines.append(f"part_types={{{inner}}}")
     headers = dict(op.headers)
     if op.accept:
         headers["Accept"] = op.accept
@@ -537,6 +549,18 @@ def _request_args(m: Method) -> str:
 # Asks for base64 vectors when the caller did not choose a format, and decodes
 # them (a quarter of the bytes of JSON floats; see _embeddings.py).
 BASE64_EMBEDDINGS = {"createEmbedding"}
+
+# Streams without [DONE] end after one of these events; ending before one means
+# the stream was cut short (an APIConnectionError rather than a silent end).
+RESPONSE_DONE = ("response.completed", "response.failed", "response.incomplete")
+FINAL_EVENTS = {
+    "createResponse": RESPONSE_DONE,
+    "beta_createResponse": RESPONSE_DONE,
+    "createImage": ("image_generation.completed",),
+    "createImageEdit": ("image_edit.completed",),
+    "createSpeech": ("speech.audio.done",),
+    "createTranscription": ("transcript.text.done",),
+}
 
 # Streams that end with data: [DONE]; a stream cut off before it is an error.
 DONE_MARKER = {"create_chat_completion", "create_completion", "create_run", "create_thread_and_run",

@@ -1,0 +1,269 @@
+"""Rebuilding the final result of a stream while its events are used as they come.
+
+Wrap a ``…_stream`` generator, loop over the wrapper exactly as over the
+generator (printing tokens, say), and read ``final`` when the loop is done::
+
+    stream = ChatCompletionAccumulator(client.create_chat_completion_stream(...))
+    for chunk in stream:
+        print(chunk.choices[0].delta.content or "", end="")
+    completion = stream.final  # a CreateChatCompletionResponse
+
+Reading ``final`` before the loop is over consumes the rest of the stream.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
+
+from ._errors import APIError
+
+if TYPE_CHECKING:
+    from .types.assistants import MessageObject, RunObject, RunStepObject
+    from .types.chat import CreateChatCompletionResponse, CreateChatCompletionStreamResponse
+    from .types.responses import Response
+
+__all__ = ["Accumulator", "ChatCompletionAccumulator", "ResponseAccumulator", "RunAccumulator", "RunResult"]
+
+E = TypeVar("E")  # one event of the stream
+R = TypeVar("R")  # the final result
+
+
+class Accumulator(Generic[E, R]):
+    """Base of the accumulators: iterate it like the stream; ``final`` is the result."""
+
+    def __init__(self, events: Iterable[E]) -> None:
+        self._events = iter(events)
+        self._done = False
+
+    def __iter__(self) -> Iterator[E]:
+        for event in self._events:
+            self._add(event)
+            yield event
+        self._done = True
+
+    @property
+    def final(self) -> R:
+        """The result, once the stream has ended (the rest of the stream is read first)."""
+        if not self._done:
+            for _ in self:
+                pass
+        return self._result()
+
+    def close(self) -> None:
+        """Stop early and release the connection (as breaking out of the loop does)."""
+        close = getattr(self._events, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self: A) -> A:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _add(self, event: E) -> None:
+        raise NotImplementedError
+
+    def _result(self) -> R:
+        raise NotImplementedError
+
+
+A = TypeVar("A", bound=Accumulator[Any, Any])
+
+
+class ChatCompletionAccumulator(Accumulator["CreateChatCompletionStreamResponse", "CreateChatCompletionResponse"]):
+    """Rebuilds the chat completion from its chunks, for any ``n``.
+
+    Content and refusal are concatenated, tool calls are merged by index with
+    their arguments concatenated, log probabilities are appended, the last
+    finish reason and the usage chunk (``stream_options={"include_usage":
+    True}``) are kept.
+    """
+
+    def __init__(self, events: Iterable[CreateChatCompletionStreamResponse]) -> None:
+        super().__init__(events)
+        self._top: Dict[str, Any] = {}
+        self._choices: Dict[int, _Choice] = {}
+
+    def _add(self, chunk: CreateChatCompletionStreamResponse) -> None:
+        data = chunk.to_dict()
+        for key, value in data.items():
+            if key != "choices" and value is not None:
+                self._top[key] = value  # id, created, model, usage, ... the last one wins
+        for choice in data.get("choices") or []:
+            index = choice.get("index") or 0
+            state = self._choices.get(index)
+            if state is None:
+                state = self._choices[index] = _Choice(index)
+            state.add(choice)
+
+    def _result(self) -> CreateChatCompletionResponse:
+        from .types.chat import CreateChatCompletionResponse
+
+        data = dict(self._top)
+        data["object"] = "chat.completion"
+        data["choices"] = [self._choices[i].result() for i in sorted(self._choices)]
+        return CreateChatCompletionResponse.from_dict(data)
+
+
+class _Choice:
+    """One choice being rebuilt. Text is kept as lists of pieces, joined once at the end."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.message: Dict[str, Any] = {"role": "assistant"}
+        self.text: Dict[str, List[str]] = {}  # "content" / "refusal" -> pieces
+        self.tool_calls: Dict[int, Dict[str, Any]] = {}
+        self.pieces: Dict[Tuple[int, str, str], List[str]] = {}  # (call index, part, field) -> pieces
+        self.function_call: Dict[str, List[str]] = {}
+        self.logprobs: Optional[Dict[str, Any]] = None
+        self.finish_reason: Optional[str] = None
+
+    def add(self, choice: Dict[str, Any]) -> None:
+        delta = choice.get("delta") or {}
+        for key, value in delta.items():
+            if value is None:
+                continue
+            if key in ("content", "refusal"):
+                self.text.setdefault(key, []).append(value)
+            elif key == "tool_calls":
+                for call in value:
+                    self._add_tool_call(call)
+            elif key == "function_call":  # the deprecated single function call
+                for field, piece in value.items():
+                    if isinstance(piece, str):
+                        self.function_call.setdefault(field, []).append(piece)
+            else:
+                self.message[key] = value  # role, audio, annotations ...: the last one wins
+        logprobs = choice.get("logprobs")
+        if logprobs:
+            if self.logprobs is None:
+                self.logprobs = {}
+            for key, value in logprobs.items():
+                if isinstance(value, list):
+                    self.logprobs.setdefault(key, []).extend(value)
+                elif value is not None:
+                    self.logprobs[key] = value
+        if choice.get("finish_reason") is not None:
+            self.finish_reason = choice["finish_reason"]
+
+    def _add_tool_call(self, call: Dict[str, Any]) -> None:
+        index = call.get("index") or 0
+        merged = self.tool_calls.setdefault(index, {})
+        for key, value in call.items():
+            if key == "index" or value is None:
+                continue
+            if isinstance(value, dict):  # "function" (name, arguments) or "custom" (name, input)
+                part = merged.setdefault(key, {})
+                for field, piece in value.items():
+                    if isinstance(piece, str):
+                        self.pieces.setdefault((index, key, field), []).append(piece)
+                    elif piece is not None:
+                        part[field] = piece
+            else:
+                merged[key] = value  # id, type
+
+    def result(self) -> Dict[str, Any]:
+        message = dict(self.message)
+        for key in ("content", "refusal"):
+            message[key] = "".join(self.text[key]) if key in self.text else None
+        if self.tool_calls:
+            for (index, part, field), pieces in self.pieces.items():
+                self.tool_calls[index][part][field] = "".join(pieces)
+            message["tool_calls"] = [self.tool_calls[i] for i in sorted(self.tool_calls)]
+        if self.function_call:
+            message["function_call"] = {k: "".join(v) for k, v in self.function_call.items()}
+        return {
+            "index": self.index,
+            "message": message,
+            "finish_reason": self.finish_reason,
+            "logprobs": self.logprobs,
+        }
+
+
+_RESPONSE_DONE = ("response.completed", "response.failed", "response.incomplete")
+
+
+class ResponseAccumulator(Accumulator[Any, "Response"]):
+    """Keeps the final ``Response`` of a Responses stream (``response.completed``, or
+    ``response.failed`` / ``response.incomplete``, whose status says so).
+
+    ``output_text`` joins the text the model wrote, also while streaming.
+    """
+
+    def __init__(self, events: Iterable[Any]) -> None:
+        super().__init__(events)
+        self._response: Optional[Response] = None
+        self._deltas: List[str] = []
+
+    def _add(self, event: Any) -> None:
+        kind = getattr(event, "type", None)
+        if kind == "response.output_text.delta":
+            self._deltas.append(getattr(event, "delta", "") or "")
+        elif kind in _RESPONSE_DONE or kind in ("response.created", "response.in_progress"):
+            response = getattr(event, "response", None)
+            if response is not None:
+                self._response = response
+
+    @property
+    def output_text(self) -> str:
+        """The text of every ``output_text`` part of the final response (the deltas so far before it)."""
+        response = self._response
+        if response is None or getattr(response, "status", None) in ("in_progress", "queued"):
+            return "".join(self._deltas)
+        texts = []
+        for item in getattr(response, "output", None) or []:
+            for part in getattr(item, "content", None) or []:
+                if getattr(part, "type", None) == "output_text":
+                    texts.append(getattr(part, "text", "") or "")
+        return "".join(texts)
+
+    def _result(self) -> Response:
+        if self._response is None:
+            raise APIError("The stream ended without a response object.")
+        return self._response
+
+
+class RunResult:
+    """What an Assistants run stream produced: the run as it last was, and its messages and steps."""
+
+    def __init__(self, run: Optional[RunObject], messages: List[MessageObject], steps: List[RunStepObject]) -> None:
+        self.run = run
+        self.messages = messages
+        self.steps = steps
+
+    @property
+    def tool_calls(self) -> List[Any]:
+        """The tool calls to answer with ``submit_tool_outputs_to_run_stream`` (when the run requires action)."""
+        action = getattr(self.run, "required_action", None)
+        outputs = getattr(action, "submit_tool_outputs", None)
+        return list(getattr(outputs, "tool_calls", None) or [])
+
+    def __repr__(self) -> str:
+        status = getattr(self.run, "status", None)
+        return f"<RunResult run={getattr(self.run, 'id', None)!r} status={status!r} messages={len(self.messages)}>"
+
+
+class RunAccumulator(Accumulator[Any, RunResult]):
+    """Follows an Assistants run stream: the latest run object, and the messages and run steps
+    it created (each in its latest state, in order of creation)."""
+
+    def __init__(self, events: Iterable[Any]) -> None:
+        super().__init__(events)
+        self._run: Optional[RunObject] = None
+        self._messages: Dict[str, MessageObject] = {}
+        self._steps: Dict[str, RunStepObject] = {}
+
+    def _add(self, event: Any) -> None:
+        name = getattr(event, "event", None) or ""
+        data: Any = getattr(event, "data", None)
+        if not name.endswith(".delta") and hasattr(data, "id"):
+            if name.startswith("thread.run.step."):
+                self._steps[data.id] = data
+            elif name.startswith("thread.run."):
+                self._run = data
+            elif name.startswith("thread.message."):
+                self._messages[data.id] = data
+
+    def _result(self) -> RunResult:
+        return RunResult(self._run, list(self._messages.values()), list(self._steps.values()))
