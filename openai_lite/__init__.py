@@ -9,6 +9,8 @@
     print(reply.choices[0].message.content)
 """
 
+from ._accumulate import Accumulator, ChatCompletionAccumulator, ResponseAccumulator, RunAccumulator, RunResult
+from ._azure import AzureClient
 from ._base_client import DEFAULT_TIMEOUT, Timeout
 from ._client import Client
 from ._errors import (
@@ -21,6 +23,7 @@ from ._errors import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    InvalidWebhookSignatureError,
     NotFoundError,
     OpenAIError,
     PermissionDeniedError,
@@ -31,11 +34,14 @@ from ._files import BinaryResponse, FileInput, ProgressCallback
 from ._models import BaseModel
 from ._pagination import Page
 from ._sse import ServerSentEvent, iter_sse
+from ._streaming import UnknownEvent
 from ._version import __version__
+from ._webhooks import unwrap_webhook, verify_webhook
 
 __all__ = [
     "__version__",
     "Client",
+    "AzureClient",
     "Timeout",
     "DEFAULT_TIMEOUT",
     "BaseModel",
@@ -45,6 +51,12 @@ __all__ = [
     "ProgressCallback",
     "ServerSentEvent",
     "iter_sse",
+    "UnknownEvent",
+    "Accumulator",
+    "ChatCompletionAccumulator",
+    "ResponseAccumulator",
+    "RunAccumulator",
+    "RunResult",
     "OpenAIError",
     "APIError",
     "APIStatusError",
@@ -59,4 +71,7 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "InvalidWebhookSignatureError",
+    "verify_webhook",
+    "unwrap_webhook",
 ]

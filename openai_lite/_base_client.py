@@ -83,6 +83,16 @@ def _default_user_agent() -> str:
 class BaseClient:
     """Settings, session and the request pipeline shared by every endpoint method."""
 
+    # Where unset arguments come from. A client for another host (AzureClient)
+    # has its own variables and must not pick up the ones meant for api.openai.com.
+    ENVIRONMENT: Dict[str, str] = {
+        "api_key": "OPENAI_API_KEY",
+        "admin_api_key": "OPENAI_ADMIN_KEY",
+        "organization": "OPENAI_ORG_ID",
+        "project": "OPENAI_PROJECT_ID",
+        "base_url": "OPENAI_BASE_URL",
+    }
+
     def __init__(
         self,
         api_key: Union[str, Callable[[], str], None] = None,
@@ -100,9 +110,9 @@ class BaseClient:
         admin_api_key: Union[str, Callable[[], str], None] = None,
     ) -> None:
         if api_key is None:
-            api_key = os.environ.get("OPENAI_API_KEY")
+            api_key = self._environ("api_key")
         if admin_api_key is None:
-            admin_api_key = os.environ.get("OPENAI_ADMIN_KEY")
+            admin_api_key = self._environ("admin_api_key")
         if api_key is None and admin_api_key is None:
             raise OpenAIError(
                 "No API key: pass api_key=... to the client or set the OPENAI_API_KEY environment variable "
@@ -115,9 +125,9 @@ class BaseClient:
                 raise TypeError(f"{name} must be a str or a callable returning the key")
         self._api_key = api_key
         self._admin_api_key = admin_api_key
-        self.organization = organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
-        self.project = project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
-        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.organization = organization if organization is not None else self._environ("organization")
+        self.project = project if project is not None else self._environ("project")
+        self.base_url = (base_url or self._environ("base_url") or DEFAULT_BASE_URL).rstrip("/")
         self._base_url = _normalized_url(self.base_url)
         self.timeout = _check_timeout(timeout) if timeout is not None else DEFAULT_TIMEOUT
         if not isinstance(max_retries, int) or max_retries < 0:
@@ -157,6 +167,10 @@ class BaseClient:
         configure_from_env()
 
     # -- settings ---------------------------------------------------------
+
+    def _environ(self, option: str) -> Optional[str]:
+        variable = self.ENVIRONMENT.get(option)
+        return os.environ.get(variable) if variable else None
 
     @staticmethod
     def _new_session() -> requests.Session:

@@ -31,6 +31,7 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "InvalidWebhookSignatureError",
 ]
 
 
@@ -149,6 +150,14 @@ class APIResponseValidationError(APIError):
         super().__init__(message, body=body, request_id=response.headers.get("x-request-id"))
         self.response = response
         self.status_code = response.status_code
+
+
+class InvalidWebhookSignatureError(OpenAIError, ValueError):
+    """A webhook not proven to come from OpenAI: a signature header is missing,
+    no signature matches, or the timestamp is outside the tolerance. Answer such
+    a request with a 400 and do not act on it. (A ValueError too, as in the
+    official SDK.)
+    """
 
 
 _STATUS_ERRORS: Dict[int, Type[APIStatusError]] = {
