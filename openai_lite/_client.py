@@ -31,7 +31,17 @@ class Client(UploadHelpers, APIMethods):
     Pass your own ``requests.Session`` to use its proxies, certificates,
     mounted adapters and headers; the client then leaves it open. Otherwise
     the client creates one and closes it in ``close()`` or at the end of a
-    ``with`` block.
+    ``with`` block. What is read from the session, and when:
+
+    - when the client is created: ``proxies``, ``verify`` and ``cert``, merged
+      with the environment (``HTTP(S)_PROXY``, ``NO_PROXY``,
+      ``REQUESTS_CA_BUNDLE``) unless ``trust_env`` is off;
+    - on every call: ``headers`` (ours win), the adapter mounted for the URL,
+      and ``auth``, ``hooks["response"]`` and ``cookies``: when any of those
+      three is set, the call goes through ``Session.send`` so that it applies;
+      otherwise the request goes straight to the adapter, which is faster.
+
+    Redirects are never followed.
 
     Threads: a client may be shared by any number of threads. Its settings
     do not change after construction (``with_options`` makes a new client),
