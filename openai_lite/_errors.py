@@ -221,15 +221,17 @@ def _message(body: Any, response: requests.Response) -> str:
     return _readable_text(str(body), response.headers.get("content-type", "")) or "(empty body)"
 
 
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]+>")
+# (Patterns are given to re.search/re.sub as text: re caches them, and
+# nothing is compiled at import time for the rare HTML error page.)
+_TITLE = r"<title[^>]*>(.*?)</title>"
+_TAGS = r"<[^>]+>"
 
 
 def _readable_text(text: str, content_type: str) -> str:
     """A one-line summary of a non-JSON error body, such as a proxy's HTML page."""
     if "html" in content_type or text.lstrip().startswith("<"):
-        match = _TITLE.search(text)
-        summary = match.group(1) if match else _TAGS.sub(" ", text)
+        match = re.search(_TITLE, text, re.IGNORECASE | re.DOTALL)
+        summary = match.group(1) if match else re.sub(_TAGS, " ", text)
         return "non-JSON error page: " + _one_line(summary, 200)
     return _one_line(text, 500)
 
