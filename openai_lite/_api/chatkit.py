@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         ThreadResource,
         WorkflowParam,
     )
-    from ..types.videos import OrderEnumParam
+    from ..types.videos import OrderEnum
 
 
 class ChatkitAPI(BaseClient):
@@ -101,7 +101,7 @@ class ChatkitAPI(BaseClient):
         thread_id: str,
         *,
         limit: Optional[int] = None,
-        order: Optional[OrderEnumParam] = None,
+        order: Optional[OrderEnum] = None,
         after: Optional[str] = None,
         before: Optional[str] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
@@ -195,7 +195,7 @@ class ChatkitAPI(BaseClient):
         self,
         *,
         limit: Optional[int] = None,
-        order: Optional[OrderEnumParam] = None,
+        order: Optional[OrderEnum] = None,
         after: Optional[str] = None,
         before: Optional[str] = None,
         user: Optional[str] = None,

@@ -10,7 +10,7 @@ from .._base_client import BaseClient, Timeout
 from .._streaming import decoder
 
 if TYPE_CHECKING:
-    from ..types.chat import ChatCompletionStreamOptions, StopConfigurationParam
+    from ..types.chat import ChatCompletionStreamOptions, StopConfiguration
     from ..types.completions import CreateCompletionResponse
 
 
@@ -31,7 +31,7 @@ class CompletionsAPI(BaseClient):
         n: Optional[int] = None,
         presence_penalty: Optional[float] = None,
         seed: Optional[int] = None,
-        stop: Optional[StopConfigurationParam] = None,
+        stop: Optional[StopConfiguration] = None,
         suffix: Optional[str] = None,
         temperature: Optional[float] = None,
         top_p: Optional[float] = None,
@@ -92,7 +92,7 @@ class CompletionsAPI(BaseClient):
         n: Optional[int] = None,
         presence_penalty: Optional[float] = None,
         seed: Optional[int] = None,
-        stop: Optional[StopConfigurationParam] = None,
+        stop: Optional[StopConfiguration] = None,
         stream_options: Optional[ChatCompletionStreamOptions] = None,
         suffix: Optional[str] = None,
         temperature: Optional[float] = None,

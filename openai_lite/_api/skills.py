@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         SkillVersionListResource,
         SkillVersionResource,
     )
-    from ..types.videos import OrderEnumParam
+    from ..types.videos import OrderEnum
 
 
 class SkillsAPI(BaseClient):
@@ -30,7 +30,7 @@ class SkillsAPI(BaseClient):
         self,
         *,
         limit: Optional[int] = None,
-        order: Optional[OrderEnumParam] = None,
+        order: Optional[OrderEnum] = None,
         after: Optional[str] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
@@ -208,7 +208,7 @@ class SkillsAPI(BaseClient):
         skill_id: str,
         *,
         limit: Optional[int] = None,
-        order: Optional[OrderEnumParam] = None,
+        order: Optional[OrderEnum] = None,
         after: Optional[str] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,

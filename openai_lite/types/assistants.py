@@ -1690,7 +1690,7 @@ integrate the Assistants API with streaming.
 """
 
 
-AssistantSupportedModelsParam = Literal[
+AssistantSupportedModels = Literal[
     "gpt-5",
     "gpt-5-mini",
     "gpt-5-nano",
@@ -1867,7 +1867,7 @@ Specifying a particular tool like `{"type": "file_search"}` or `{"type": "functi
 
 class _CreateAssistantRequestRequired(TypedDict):
 
-    model: Union[str, AssistantSupportedModelsParam]
+    model: Union[str, AssistantSupportedModels]
     """ID of the model to use. You can use the [List
     models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your
     available models, or see our [Model overview](https://platform.openai.com/docs/models) for
@@ -2104,7 +2104,7 @@ class _CreateRunRequestRequired(TypedDict):
 class CreateRunRequest(_CreateRunRequestRequired, total=False):
     """Request fields."""
 
-    model: Optional[Union[str, AssistantSupportedModelsParam]]
+    model: Optional[Union[str, AssistantSupportedModels]]
     """The ID of the [Model](https://platform.openai.com/docs/api-reference/models) to be used to
     execute this run. If a value is provided here, it will override the model associated with the
     assistant. If not, the model associated with the assistant will be used.
@@ -2547,7 +2547,7 @@ class ListRunsResponse(BaseModel):
 class ModifyAssistantRequest(TypedDict, total=False):
     """Request fields."""
 
-    model: Union[str, AssistantSupportedModelsParam]
+    model: Union[str, AssistantSupportedModels]
     """ID of the model to use. You can use the [List
     models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your
     available models, or see our [Model overview](https://platform.openai.com/docs/models) for

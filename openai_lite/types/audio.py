@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .chat import VoiceIdsOrCustomVoiceParam
 
 
-AudioResponseFormatParam = Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+AudioResponseFormat = Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
 """The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, `vtt`, or
 `diarized_json`. For `gpt-4o-transcribe` and `gpt-4o-mini-transcribe`, the only supported format is
 `json`. For `gpt-4o-transcribe-diarize`, the supported formats are `json`, `text`, and
@@ -150,7 +150,7 @@ class CreateTranscriptionRequest(_CreateTranscriptionRequestRequired, total=Fals
     audio language. This field is not supported when using `gpt-4o-transcribe-diarize`.
     """
 
-    response_format: AudioResponseFormatParam
+    response_format: AudioResponseFormat
 
     temperature: float
     """The sampling temperature, between 0 and 1. Higher values like 0.8 will make the output more
@@ -159,7 +159,7 @@ class CreateTranscriptionRequest(_CreateTranscriptionRequestRequired, total=Fals
     automatically increase the temperature until certain thresholds are hit.
     """
 
-    include: Sequence[TranscriptionIncludeParam]
+    include: Sequence[TranscriptionInclude]
     """Additional information to include in the transcription response.
     `logprobs` will return the log probabilities of the tokens in the
     response to understand the model's confidence in the transcription.
@@ -195,7 +195,7 @@ class CreateTranscriptionRequest(_CreateTranscriptionRequestRequired, total=Fals
     """
 
 
-TranscriptionIncludeParam = Literal["logprobs"]
+TranscriptionInclude = Literal["logprobs"]
 
 
 class _VadConfigParamRequired(TypedDict):

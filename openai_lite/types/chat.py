@@ -1343,7 +1343,7 @@ class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=Fa
 
     service_tier: ServiceTier
 
-    modalities: ResponseModalitiesParam
+    modalities: ResponseModalities
 
     verbosity: Verbosity
 
@@ -1410,7 +1410,7 @@ class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=Fa
     guide for more information on how to handle the streaming events.
     """
 
-    stop: StopConfigurationParam
+    stop: StopConfiguration
 
     logit_bias: Optional[Dict[str, int]]
     """Modify the likelihood of specified tokens appearing in the completion.
@@ -1497,7 +1497,7 @@ class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=Fa
     """
 
 
-ResponseModalitiesParam = Optional[List[Literal["text", "audio"]]]
+ResponseModalities = Optional[List[Literal["text", "audio"]]]
 """Output types that you would like the model to generate.
 Most models are capable of generating text, which is the default:
 
@@ -1520,7 +1520,7 @@ class CreateChatCompletionRequestWebSearchOptions(TypedDict, total=False):
     user_location: Optional[CreateChatCompletionRequestWebSearchOptionsUserLocation]
     """Approximate location parameters for the search."""
 
-    search_context_size: WebSearchContextSizeParam
+    search_context_size: WebSearchContextSize
 
 
 class CreateChatCompletionRequestWebSearchOptionsUserLocation(TypedDict):
@@ -1553,7 +1553,7 @@ class WebSearchLocation(TypedDict, total=False):
     """
 
 
-WebSearchContextSizeParam = Literal["low", "medium", "high"]
+WebSearchContextSize = Literal["low", "medium", "high"]
 """High level guidance for the amount of context window space to use for the
 search. One of `low`, `medium`, or `high`. `medium` is the default.
 """
@@ -1594,7 +1594,7 @@ VoiceIdsOrCustomVoiceParam = Union["VoiceIdsShared", "VoiceIdsOrCustomVoiceVaria
 """A built-in voice name or a custom voice reference."""
 
 
-StopConfigurationParam = Optional[Union[Optional[str], List[str]]]
+StopConfiguration = Optional[Union[Optional[str], List[str]]]
 """Not supported with latest reasoning models `o3` and `o4-mini`.
 
 Up to 4 sequences where the API will stop generating further tokens. The

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Dict, List, Literal, Optional, Sequence, Typed
 from .._models import BaseModel
 
 if TYPE_CHECKING:
-    from .chat import ChatCompletionStreamOptions, CompletionUsage, StopConfigurationParam
+    from .chat import ChatCompletionStreamOptions, CompletionUsage, StopConfiguration
 
 
 class _CreateCompletionRequestRequired(TypedDict):
@@ -111,7 +111,7 @@ class CreateCompletionRequest(_CreateCompletionRequestRequired, total=False):
     parameter to monitor changes in the backend.
     """
 
-    stop: StopConfigurationParam
+    stop: StopConfiguration
 
     stream: Optional[bool]
     """Whether to stream back partial progress. If set, tokens will be sent as data-only [server-sent

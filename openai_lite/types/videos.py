@@ -145,7 +145,7 @@ class Error2(BaseModel):
     """A human-readable description of the error that was returned."""
 
 
-OrderEnumParam = Literal["asc", "desc"]
+OrderEnum = Literal["asc", "desc"]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -160,7 +160,7 @@ class VideoCharacterResource(BaseModel):
     """Unix timestamp (in seconds) when the character was created."""
 
 
-VideoContentVariantParam = Literal["video", "thumbnail", "spritesheet"]
+VideoContentVariant = Literal["video", "thumbnail", "spritesheet"]
 
 
 @dataclass(init=False, repr=False, eq=False)

@@ -535,13 +535,16 @@ class Types:
     def component(self, name: str, mode: str) -> str:
         """The generated name of a component schema in a mode, defining it on first use."""
         schema = self.spec.schemas[name]
-        if not self.structural(schema):
+        structural = self.structural(schema)
+        if not structural:
             mode = RESP  # an alias of scalars is the same in requests and responses
         key = (name, mode)
         if key not in self._names:
             modes = self.modes.get(name) or {RESP}
             base = type_name(name)
-            if base.endswith("Param"):
+            if not structural:
+                other = base  # one alias, one name
+            elif base.endswith("Param"):
                 # The spec already calls it a parameter: the request form keeps the
                 # name, the response form drops the suffix.
                 primary = REQ if REQ in modes else RESP
