@@ -37,31 +37,8 @@ class AdminApiKey(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AdminApiKeyOwner(BaseModel):
-    """Part of ``AdminApiKey.owner``."""
-
-    type: Optional[str] = None
-    """Always `user`"""
-
-    object: Optional[str] = None
-    """The object type, which is always organization.user"""
-
-    id: Optional[str] = None
-    """The identifier, which can be referenced in API endpoints"""
-
-    name: Optional[str] = None
-    """The name of the user"""
-
-    created_at: Optional[int] = None
-    """The Unix timestamp (in seconds) of when the user was created"""
-
-    role: Optional[str] = None
-    """Always `owner`"""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class AdminApiKeyCreateResponse(BaseModel):
-    """A response object."""
+    """The API's ``AdminApiKeyCreateResponse`` object (the spec describes it no further)."""
 
     object: Literal["organization.admin_api_key"]
     """The object type, which is always `organization.admin_api_key`"""
@@ -89,8 +66,42 @@ class AdminApiKeyCreateResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class AdminApiKeyOwner(BaseModel):
+    """Part of ``AdminApiKey.owner``."""
+
+    type: Optional[str] = None
+    """Always `user`"""
+
+    object: Optional[str] = None
+    """The object type, which is always organization.user"""
+
+    id: Optional[str] = None
+    """The identifier, which can be referenced in API endpoints"""
+
+    name: Optional[str] = None
+    """The name of the user"""
+
+    created_at: Optional[int] = None
+    """The Unix timestamp (in seconds) of when the user was created"""
+
+    role: Optional[str] = None
+    """Always `owner`"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AdminApiKeysDeleteResponse(BaseModel):
+    """The API's ``AdminApiKeysDeleteResponse`` object (the spec describes it no further)."""
+
+    id: str
+
+    object: Literal["organization.admin_api_key.deleted"]
+
+    deleted: bool
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ApiKeyList(BaseModel):
-    """A response object."""
+    """The API's ``ApiKeyList`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 
@@ -398,6 +409,210 @@ class AuditLog(BaseModel):
     """The details for events with this `type`."""
 
 
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogActor(BaseModel):
+    """The actor who performed the audit logged action."""
+
+    type: Optional[Literal["session", "api_key"]] = None
+    """The type of actor. Is either `session` or `api_key`."""
+
+    session: Optional[AuditLogActorSession] = None
+
+    api_key: Optional[AuditLogActorApiKey] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogActorApiKey(BaseModel):
+    """The API Key used to perform the audit logged action."""
+
+    id: Optional[str] = None
+    """The tracking id of the API key."""
+
+    type: Optional[Literal["user", "service_account"]] = None
+    """The type of API key. Can be either `user` or `service_account`."""
+
+    user: Optional[AuditLogActorUser] = None
+
+    service_account: Optional[AuditLogActorServiceAccount] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogActorServiceAccount(BaseModel):
+    """The service account that performed the audit logged action."""
+
+    id: Optional[str] = None
+    """The service account id."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogActorSession(BaseModel):
+    """The session in which the audit logged action was performed."""
+
+    user: Optional[AuditLogActorUser] = None
+
+    ip_address: Optional[str] = None
+    """The IP address from which the action was performed."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogActorUser(BaseModel):
+    """The user who performed the audit logged action."""
+
+    id: Optional[str] = None
+    """The user id."""
+
+    email: Optional[str] = None
+    """The user email."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogApiKeyCreated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The tracking ID of the API key."""
+
+    data: Optional[AuditLogApiKeyCreatedData] = None
+    """The payload used to create the API key."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogApiKeyCreatedData(BaseModel):
+    """The payload used to create the API key."""
+
+    scopes: Optional[List[str]] = None
+    """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogApiKeyDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The tracking ID of the API key."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogApiKeyUpdated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The tracking ID of the API key."""
+
+    changes_requested: Optional[AuditLogApiKeyUpdatedChangesRequested] = None
+    """The payload used to update the API key."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogApiKeyUpdatedChangesRequested(BaseModel):
+    """The payload used to update the API key."""
+
+    scopes: Optional[List[str]] = None
+    """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCertificateCreated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The certificate ID."""
+
+    name: Optional[str] = None
+    """The name of the certificate."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCertificateDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The certificate ID."""
+
+    name: Optional[str] = None
+    """The name of the certificate."""
+
+    certificate: Optional[str] = None
+    """The certificate content in PEM format."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCertificatesActivated(BaseModel):
+    """The details for events with this `type`."""
+
+    certificates: Optional[List[AuditLogCertificatesActivatedCertificatesItem]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCertificatesActivatedCertificatesItem(BaseModel):
+    """Part of ``AuditLogCertificatesActivated.certificates``."""
+
+    id: Optional[str] = None
+    """The certificate ID."""
+
+    name: Optional[str] = None
+    """The name of the certificate."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCertificatesDeactivated(BaseModel):
+    """The details for events with this `type`."""
+
+    certificates: Optional[List[AuditLogCertificatesDeactivatedCertificatesItem]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCertificatesDeactivatedCertificatesItem(BaseModel):
+    """Part of ``AuditLogCertificatesDeactivated.certificates``."""
+
+    id: Optional[str] = None
+    """The certificate ID."""
+
+    name: Optional[str] = None
+    """The name of the certificate."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCertificateUpdated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The certificate ID."""
+
+    name: Optional[str] = None
+    """The name of the certificate."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCheckpointPermissionCreated(BaseModel):
+    """The project and fine-tuned model checkpoint that the checkpoint permission was created for."""
+
+    id: Optional[str] = None
+    """The ID of the checkpoint permission."""
+
+    data: Optional[AuditLogCheckpointPermissionCreatedData] = None
+    """The payload used to create the checkpoint permission."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCheckpointPermissionCreatedData(BaseModel):
+    """The payload used to create the checkpoint permission."""
+
+    project_id: Optional[str] = None
+    """The ID of the project that the checkpoint permission was created for."""
+
+    fine_tuned_model_checkpoint: Optional[str] = None
+    """The ID of the fine-tuned model checkpoint."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogCheckpointPermissionDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The ID of the checkpoint permission."""
+
+
 AuditLogEventType = Literal[
     "api_key.created",
     "api_key.updated",
@@ -549,151 +764,6 @@ AuditLogEventType = Literal[
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogProject(BaseModel):
-    """The project that the action was scoped to. Absent for actions not scoped to projects. Note that
-    any admin actions taken via Admin API keys are associated with the default project.
-    """
-
-    id: Optional[str] = None
-    """The project ID."""
-
-    name: Optional[str] = None
-    """The project title."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogActor(BaseModel):
-    """The actor who performed the audit logged action."""
-
-    type: Optional[Literal["session", "api_key"]] = None
-    """The type of actor. Is either `session` or `api_key`."""
-
-    session: Optional[AuditLogActorSession] = None
-
-    api_key: Optional[AuditLogActorApiKey] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogActorSession(BaseModel):
-    """The session in which the audit logged action was performed."""
-
-    user: Optional[AuditLogActorUser] = None
-
-    ip_address: Optional[str] = None
-    """The IP address from which the action was performed."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogActorUser(BaseModel):
-    """The user who performed the audit logged action."""
-
-    id: Optional[str] = None
-    """The user id."""
-
-    email: Optional[str] = None
-    """The user email."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogActorApiKey(BaseModel):
-    """The API Key used to perform the audit logged action."""
-
-    id: Optional[str] = None
-    """The tracking id of the API key."""
-
-    type: Optional[Literal["user", "service_account"]] = None
-    """The type of API key. Can be either `user` or `service_account`."""
-
-    user: Optional[AuditLogActorUser] = None
-
-    service_account: Optional[AuditLogActorServiceAccount] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogActorServiceAccount(BaseModel):
-    """The service account that performed the audit logged action."""
-
-    id: Optional[str] = None
-    """The service account id."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogApiKeyCreated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The tracking ID of the API key."""
-
-    data: Optional[AuditLogApiKeyCreatedData] = None
-    """The payload used to create the API key."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogApiKeyCreatedData(BaseModel):
-    """The payload used to create the API key."""
-
-    scopes: Optional[List[str]] = None
-    """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogApiKeyUpdated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The tracking ID of the API key."""
-
-    changes_requested: Optional[AuditLogApiKeyUpdatedChangesRequested] = None
-    """The payload used to update the API key."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogApiKeyUpdatedChangesRequested(BaseModel):
-    """The payload used to update the API key."""
-
-    scopes: Optional[List[str]] = None
-    """A list of scopes allowed for the API key, e.g. `["api.model.request"]`"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogApiKeyDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The tracking ID of the API key."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCheckpointPermissionCreated(BaseModel):
-    """The project and fine-tuned model checkpoint that the checkpoint permission was created for."""
-
-    id: Optional[str] = None
-    """The ID of the checkpoint permission."""
-
-    data: Optional[AuditLogCheckpointPermissionCreatedData] = None
-    """The payload used to create the checkpoint permission."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCheckpointPermissionCreatedData(BaseModel):
-    """The payload used to create the checkpoint permission."""
-
-    project_id: Optional[str] = None
-    """The ID of the project that the checkpoint permission was created for."""
-
-    fine_tuned_model_checkpoint: Optional[str] = None
-    """The ID of the fine-tuned model checkpoint."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCheckpointPermissionDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The ID of the checkpoint permission."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class AuditLogExternalKeyRegistered(BaseModel):
     """The details for events with this `type`."""
 
@@ -732,6 +802,14 @@ class AuditLogGroupCreatedData(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class AuditLogGroupDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The ID of the group."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogGroupUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -751,27 +829,19 @@ class AuditLogGroupUpdatedChangesRequested(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogGroupDeleted(BaseModel):
+class AuditLogInviteAccepted(BaseModel):
     """The details for events with this `type`."""
 
     id: Optional[str] = None
-    """The ID of the group."""
+    """The ID of the invite."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogScimEnabled(BaseModel):
+class AuditLogInviteDeleted(BaseModel):
     """The details for events with this `type`."""
 
     id: Optional[str] = None
-    """The ID of the SCIM was enabled for."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogScimDisabled(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The ID of the SCIM was disabled for."""
+    """The ID of the invite."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -794,61 +864,6 @@ class AuditLogInviteSentData(BaseModel):
 
     role: Optional[str] = None
     """The role the email was invited to be. Is either `owner` or `member`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogInviteAccepted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The ID of the invite."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogInviteDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The ID of the invite."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogIpAllowlistCreated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The ID of the IP allowlist configuration."""
-
-    name: Optional[str] = None
-    """The name of the IP allowlist configuration."""
-
-    allowed_ips: Optional[List[str]] = None
-    """The IP addresses or CIDR ranges included in the configuration."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogIpAllowlistUpdated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The ID of the IP allowlist configuration."""
-
-    allowed_ips: Optional[List[str]] = None
-    """The updated set of IP addresses or CIDR ranges in the configuration."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogIpAllowlistDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The ID of the IP allowlist configuration."""
-
-    name: Optional[str] = None
-    """The name of the IP allowlist configuration."""
-
-    allowed_ips: Optional[List[str]] = None
-    """The IP addresses or CIDR ranges that were in the configuration."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -887,6 +902,45 @@ class AuditLogIpAllowlistConfigDeactivatedConfigsItem(BaseModel):
 
     name: Optional[str] = None
     """The name of the IP allowlist configuration."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogIpAllowlistCreated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The ID of the IP allowlist configuration."""
+
+    name: Optional[str] = None
+    """The name of the IP allowlist configuration."""
+
+    allowed_ips: Optional[List[str]] = None
+    """The IP addresses or CIDR ranges included in the configuration."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogIpAllowlistDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The ID of the IP allowlist configuration."""
+
+    name: Optional[str] = None
+    """The name of the IP allowlist configuration."""
+
+    allowed_ips: Optional[List[str]] = None
+    """The IP addresses or CIDR ranges that were in the configuration."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogIpAllowlistUpdated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The ID of the IP allowlist configuration."""
+
+    allowed_ips: Optional[List[str]] = None
+    """The updated set of IP addresses or CIDR ranges in the configuration."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -955,6 +1009,27 @@ class AuditLogOrganizationUpdatedChangesRequested(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class AuditLogProject(BaseModel):
+    """The project that the action was scoped to. Absent for actions not scoped to projects. Note that
+    any admin actions taken via Admin API keys are associated with the default project.
+    """
+
+    id: Optional[str] = None
+    """The project ID."""
+
+    name: Optional[str] = None
+    """The project title."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogProjectArchived(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The project ID."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -977,6 +1052,14 @@ class AuditLogProjectCreatedData(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class AuditLogProjectDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The project ID."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogProjectUpdated(BaseModel):
     """The details for events with this `type`."""
 
@@ -996,19 +1079,11 @@ class AuditLogProjectUpdatedChangesRequested(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogProjectArchived(BaseModel):
+class AuditLogRateLimitDeleted(BaseModel):
     """The details for events with this `type`."""
 
     id: Optional[str] = None
-    """The project ID."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogProjectDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The project ID."""
+    """The rate limit ID"""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1043,79 +1118,6 @@ class AuditLogRateLimitUpdatedChangesRequested(BaseModel):
 
     batch_1_day_max_input_tokens: Optional[int] = None
     """The maximum batch input tokens per day. Only relevant for certain models."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogRateLimitDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The rate limit ID"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogRoleCreated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The role ID."""
-
-    role_name: Optional[str] = None
-    """The name of the role."""
-
-    permissions: Optional[List[str]] = None
-    """The permissions granted by the role."""
-
-    resource_type: Optional[str] = None
-    """The type of resource the role belongs to."""
-
-    resource_id: Optional[str] = None
-    """The resource the role is scoped to."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogRoleUpdated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The role ID."""
-
-    changes_requested: Optional[AuditLogRoleUpdatedChangesRequested] = None
-    """The payload used to update the role."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogRoleUpdatedChangesRequested(BaseModel):
-    """The payload used to update the role."""
-
-    role_name: Optional[str] = None
-    """The updated role name, when provided."""
-
-    resource_id: Optional[str] = None
-    """The resource the role is scoped to."""
-
-    resource_type: Optional[str] = None
-    """The type of resource the role belongs to."""
-
-    permissions_added: Optional[List[str]] = None
-    """The permissions added to the role."""
-
-    permissions_removed: Optional[List[str]] = None
-    """The permissions removed from the role."""
-
-    description: Optional[str] = None
-    """The updated role description, when provided."""
-
-    metadata: Optional[Dict[str, Any]] = None
-    """Additional metadata stored on the role."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogRoleDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The role ID."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1200,6 +1202,34 @@ class AuditLogRoleBoundToResource(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class AuditLogRoleCreated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The role ID."""
+
+    role_name: Optional[str] = None
+    """The name of the role."""
+
+    permissions: Optional[List[str]] = None
+    """The permissions granted by the role."""
+
+    resource_type: Optional[str] = None
+    """The type of resource the role belongs to."""
+
+    resource_id: Optional[str] = None
+    """The resource the role is scoped to."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogRoleDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The role ID."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogRoleUnboundFromResource(BaseModel):
     """The details for events with this `type`."""
 
@@ -1241,6 +1271,59 @@ class AuditLogRoleUnboundFromResource(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class AuditLogRoleUpdated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The role ID."""
+
+    changes_requested: Optional[AuditLogRoleUpdatedChangesRequested] = None
+    """The payload used to update the role."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogRoleUpdatedChangesRequested(BaseModel):
+    """The payload used to update the role."""
+
+    role_name: Optional[str] = None
+    """The updated role name, when provided."""
+
+    resource_id: Optional[str] = None
+    """The resource the role is scoped to."""
+
+    resource_type: Optional[str] = None
+    """The type of resource the role belongs to."""
+
+    permissions_added: Optional[List[str]] = None
+    """The permissions added to the role."""
+
+    permissions_removed: Optional[List[str]] = None
+    """The permissions removed from the role."""
+
+    description: Optional[str] = None
+    """The updated role description, when provided."""
+
+    metadata: Optional[Dict[str, Any]] = None
+    """Additional metadata stored on the role."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogScimDisabled(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The ID of the SCIM was disabled for."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogScimEnabled(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The ID of the SCIM was enabled for."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class AuditLogServiceAccountCreated(BaseModel):
     """The details for events with this `type`."""
 
@@ -1257,6 +1340,14 @@ class AuditLogServiceAccountCreatedData(BaseModel):
 
     role: Optional[str] = None
     """The role of the service account. Is either `owner` or `member`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogServiceAccountDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The service account ID."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1279,11 +1370,49 @@ class AuditLogServiceAccountUpdatedChangesRequested(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogServiceAccountDeleted(BaseModel):
+class AuditLogUserAdded(BaseModel):
     """The details for events with this `type`."""
 
     id: Optional[str] = None
-    """The service account ID."""
+    """The user ID."""
+
+    data: Optional[AuditLogUserAddedData] = None
+    """The payload used to add the user to the project."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogUserAddedData(BaseModel):
+    """The payload used to add the user to the project."""
+
+    role: Optional[str] = None
+    """The role of the user. Is either `owner` or `member`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogUserDeleted(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The user ID."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogUserUpdated(BaseModel):
+    """The details for events with this `type`."""
+
+    id: Optional[str] = None
+    """The project ID."""
+
+    changes_requested: Optional[AuditLogUserUpdatedChangesRequested] = None
+    """The payload used to update the user."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AuditLogUserUpdatedChangesRequested(BaseModel):
+    """The payload used to update the user."""
+
+    role: Optional[str] = None
+    """The role of the user. Is either `owner` or `member`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1295,17 +1424,6 @@ class AuditLogWorkloadIdentityProviderCreated(BaseModel):
 
     data: Optional[Dict[str, Any]] = None
     """The payload used to create the workload identity provider."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogWorkloadIdentityProviderUpdated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The workload identity provider ID."""
-
-    changes_requested: Optional[Dict[str, Any]] = None
-    """The payload used to update the workload identity provider."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1334,20 +1452,6 @@ class AuditLogWorkloadIdentityProviderMappingCreated(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogWorkloadIdentityProviderMappingUpdated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The workload identity provider mapping ID."""
-
-    identity_provider_id: Optional[str] = None
-    """The workload identity provider ID."""
-
-    changes_requested: Optional[Dict[str, Any]] = None
-    """The payload used to update the workload identity provider mapping."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class AuditLogWorkloadIdentityProviderMappingDeleted(BaseModel):
     """The details for events with this `type`."""
 
@@ -1365,121 +1469,28 @@ class AuditLogWorkloadIdentityProviderMappingDeleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogUserAdded(BaseModel):
+class AuditLogWorkloadIdentityProviderMappingUpdated(BaseModel):
     """The details for events with this `type`."""
 
     id: Optional[str] = None
-    """The user ID."""
+    """The workload identity provider mapping ID."""
 
-    data: Optional[AuditLogUserAddedData] = None
-    """The payload used to add the user to the project."""
+    identity_provider_id: Optional[str] = None
+    """The workload identity provider ID."""
 
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogUserAddedData(BaseModel):
-    """The payload used to add the user to the project."""
-
-    role: Optional[str] = None
-    """The role of the user. Is either `owner` or `member`."""
+    changes_requested: Optional[Dict[str, Any]] = None
+    """The payload used to update the workload identity provider mapping."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AuditLogUserUpdated(BaseModel):
+class AuditLogWorkloadIdentityProviderUpdated(BaseModel):
     """The details for events with this `type`."""
 
     id: Optional[str] = None
-    """The project ID."""
+    """The workload identity provider ID."""
 
-    changes_requested: Optional[AuditLogUserUpdatedChangesRequested] = None
-    """The payload used to update the user."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogUserUpdatedChangesRequested(BaseModel):
-    """The payload used to update the user."""
-
-    role: Optional[str] = None
-    """The role of the user. Is either `owner` or `member`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogUserDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The user ID."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCertificateCreated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The certificate ID."""
-
-    name: Optional[str] = None
-    """The name of the certificate."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCertificateUpdated(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The certificate ID."""
-
-    name: Optional[str] = None
-    """The name of the certificate."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCertificateDeleted(BaseModel):
-    """The details for events with this `type`."""
-
-    id: Optional[str] = None
-    """The certificate ID."""
-
-    name: Optional[str] = None
-    """The name of the certificate."""
-
-    certificate: Optional[str] = None
-    """The certificate content in PEM format."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCertificatesActivated(BaseModel):
-    """The details for events with this `type`."""
-
-    certificates: Optional[List[AuditLogCertificatesActivatedCertificatesItem]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCertificatesActivatedCertificatesItem(BaseModel):
-    """Part of ``AuditLogCertificatesActivated.certificates``."""
-
-    id: Optional[str] = None
-    """The certificate ID."""
-
-    name: Optional[str] = None
-    """The name of the certificate."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCertificatesDeactivated(BaseModel):
-    """The details for events with this `type`."""
-
-    certificates: Optional[List[AuditLogCertificatesDeactivatedCertificatesItem]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AuditLogCertificatesDeactivatedCertificatesItem(BaseModel):
-    """Part of ``AuditLogCertificatesDeactivated.certificates``."""
-
-    id: Optional[str] = None
-    """The certificate ID."""
-
-    name: Optional[str] = None
-    """The name of the certificate."""
+    changes_requested: Optional[Dict[str, Any]] = None
+    """The payload used to update the workload identity provider."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1614,25 +1625,9 @@ class CreateSpendAlertBody(TypedDict):
     notification_channel: SpendAlertNotificationChannelParam
 
 
-class _SpendAlertNotificationChannelParamRequired(TypedDict):
-
-    type: Literal["email"]
-    """The notification channel type. Currently only `email` is supported."""
-
-    recipients: Sequence[str]
-    """Email addresses that receive the spend alert notification."""
-
-
-class SpendAlertNotificationChannelParam(_SpendAlertNotificationChannelParamRequired, total=False):
-    """Email notification settings for a spend alert."""
-
-    subject_prefix: Optional[str]
-    """Optional subject prefix for alert emails."""
-
-
 @dataclass(init=False, repr=False, eq=False)
 class DeleteCertificateResponse(BaseModel):
-    """A response object."""
+    """The API's ``DeleteCertificateResponse`` object (the spec describes it no further)."""
 
     object: Literal["certificate.deleted"]
     """The object type, must be `certificate.deleted`."""
@@ -1704,26 +1699,6 @@ class GroupListResource(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class GroupResponse(BaseModel):
-    """Details about an organization group."""
-
-    id: str
-    """Identifier for the group."""
-
-    name: str
-    """Display name of the group."""
-
-    created_at: int
-    """Unix timestamp (in seconds) when the group was created."""
-
-    is_scim_managed: bool
-    """Whether the group is managed through SCIM and controlled by your identity provider."""
-
-    group_type: Literal["group", "tenant_group"]
-    """The type of the group."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class GroupMemberUser(BaseModel):
     """Details about a user returned from an organization group membership lookup."""
 
@@ -1764,6 +1739,26 @@ class GroupResourceWithSuccess(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class GroupResponse(BaseModel):
+    """Details about an organization group."""
+
+    id: str
+    """Identifier for the group."""
+
+    name: str
+    """Display name of the group."""
+
+    created_at: int
+    """Unix timestamp (in seconds) when the group was created."""
+
+    is_scim_managed: bool
+    """Whether the group is managed through SCIM and controlled by your identity provider."""
+
+    group_type: Literal["group", "tenant_group"]
+    """The type of the group."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class GroupRoleAssignment(BaseModel):
     """Role assignment linking a group to a role."""
 
@@ -1773,32 +1768,6 @@ class GroupRoleAssignment(BaseModel):
     group: Group
 
     role: Role
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Role(BaseModel):
-    """Details about a role that can be assigned through the public Roles API."""
-
-    object: Literal["role"]
-    """Always `role`."""
-
-    id: str
-    """Identifier for the role."""
-
-    name: str
-    """Unique name for the role."""
-
-    description: Optional[str]
-    """Optional description of the role."""
-
-    permissions: List[str]
-    """Permissions granted by the role."""
-
-    resource_type: str
-    """Resource type the role is bound to (for example `api.organization` or `api.project`)."""
-
-    predefined_role: bool
-    """Whether the role is predefined and managed by OpenAI."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1849,7 +1818,7 @@ class HostedToolPermission(BaseModel):
 
 
 class HostedToolPermissionUpdate(TypedDict):
-    """Request fields."""
+    """The fields of a ``HostedToolPermissionUpdate`` in a request."""
 
     enabled: bool
     """Whether to enable the hosted tool for the project."""
@@ -1888,19 +1857,8 @@ class Invite(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class InviteProjectsItem(BaseModel):
-    """Part of ``Invite.projects``."""
-
-    id: str
-    """Project's public ID"""
-
-    role: Literal["member", "owner"]
-    """Project membership role"""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class InviteDeleteResponse(BaseModel):
-    """A response object."""
+    """The API's ``InviteDeleteResponse`` object (the spec describes it no further)."""
 
     object: Literal["organization.invite.deleted"]
     """The object type, which is always `organization.invite.deleted`"""
@@ -1912,7 +1870,7 @@ class InviteDeleteResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class InviteListResponse(BaseModel):
-    """A response object."""
+    """The API's ``InviteListResponse`` object (the spec describes it no further)."""
 
     object: Literal["list"]
     """The object type, which is always `list`"""
@@ -1939,6 +1897,17 @@ class InviteProjectGroupBody(TypedDict):
     """Identifier of the project role to grant to the group."""
 
 
+@dataclass(init=False, repr=False, eq=False)
+class InviteProjectsItem(BaseModel):
+    """Part of ``Invite.projects``."""
+
+    id: str
+    """Project's public ID"""
+
+    role: Literal["member", "owner"]
+    """Project membership role"""
+
+
 class _InviteRequestRequired(TypedDict):
 
     email: str
@@ -1949,7 +1918,7 @@ class _InviteRequestRequired(TypedDict):
 
 
 class InviteRequest(_InviteRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``InviteRequest`` in a request."""
 
     projects: Sequence[InviteRequestProjectsItem]
     """An array of projects to which membership is granted at the same time the org invite is accepted.
@@ -1969,9 +1938,25 @@ class InviteRequestProjectsItem(TypedDict):
     """Project membership role"""
 
 
+class ListAuditLogsEffectiveAt(TypedDict, total=False):
+    """The fields of a ``ListAuditLogsEffectiveAt`` in a request."""
+
+    gt: int
+    """Return only events whose `effective_at` (Unix seconds) is greater than this value."""
+
+    gte: int
+    """Return only events whose `effective_at` (Unix seconds) is greater than or equal to this value."""
+
+    lt: int
+    """Return only events whose `effective_at` (Unix seconds) is less than this value."""
+
+    lte: int
+    """Return only events whose `effective_at` (Unix seconds) is less than or equal to this value."""
+
+
 @dataclass(init=False, repr=False, eq=False)
 class ListAuditLogsResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListAuditLogsResponse`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 
@@ -1986,7 +1971,7 @@ class ListAuditLogsResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ListCertificatesResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListCertificatesResponse`` object (the spec describes it no further)."""
 
     data: List[OrganizationCertificate]
 
@@ -1997,6 +1982,28 @@ class ListCertificatesResponse(BaseModel):
     has_more: bool
 
     object: Literal["list"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ListProjectCertificatesResponse(BaseModel):
+    """The API's ``ListProjectCertificatesResponse`` object (the spec describes it no further)."""
+
+    data: List[OrganizationProjectCertificate]
+
+    first_id: Optional[str]
+
+    last_id: Optional[str]
+
+    has_more: bool
+
+    object: Literal["list"]
+
+
+class ModifyCertificateRequest(TypedDict, total=False):
+    """The fields of a ``ModifyCertificateRequest`` in a request."""
+
+    name: str
+    """The updated name for the certificate"""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2022,6 +2029,16 @@ class OrganizationCertificate(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class OrganizationCertificateActivationResponse(BaseModel):
+    """The API's ``OrganizationCertificateActivationResponse`` object (the spec describes it no further)."""
+
+    object: Literal["organization.certificate.activation"]
+    """The organization certificate activation result type."""
+
+    data: List[OrganizationCertificate]
+
+
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationCertificateCertificateDetails(BaseModel):
     """Part of ``OrganizationCertificate.certificate_details``."""
 
@@ -2033,18 +2050,29 @@ class OrganizationCertificateCertificateDetails(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ListProjectCertificatesResponse(BaseModel):
-    """A response object."""
+class OrganizationCertificateDeactivationResponse(BaseModel):
+    """The API's ``OrganizationCertificateDeactivationResponse`` object (the spec describes it no further)."""
 
-    data: List[OrganizationProjectCertificate]
+    object: Literal["organization.certificate.deactivation"]
+    """The organization certificate deactivation result type."""
 
-    first_id: Optional[str]
+    data: List[OrganizationCertificate]
 
-    last_id: Optional[str]
 
-    has_more: bool
+@dataclass(init=False, repr=False, eq=False)
+class OrganizationDataRetention(BaseModel):
+    """Represents the organization's data retention control setting."""
 
-    object: Literal["list"]
+    object: Literal["organization.data_retention"]
+    """The object type, which is always `organization.data_retention`."""
+
+    type: Literal[
+        "zero_data_retention",
+        "modified_abuse_monitoring",
+        "enhanced_zero_data_retention",
+        "enhanced_modified_abuse_monitoring",
+    ]
+    """The configured organization data retention type."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2070,6 +2098,16 @@ class OrganizationProjectCertificate(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class OrganizationProjectCertificateActivationResponse(BaseModel):
+    """The API's ``OrganizationProjectCertificateActivationResponse`` object (the spec describes it no further)."""
+
+    object: Literal["organization.project.certificate.activation"]
+    """The project certificate activation result type."""
+
+    data: List[OrganizationProjectCertificate]
+
+
+@dataclass(init=False, repr=False, eq=False)
 class OrganizationProjectCertificateCertificateDetails(BaseModel):
     """Part of ``OrganizationProjectCertificate.certificate_details``."""
 
@@ -2080,62 +2118,9 @@ class OrganizationProjectCertificateCertificateDetails(BaseModel):
     """The Unix timestamp (in seconds) of when the certificate expires."""
 
 
-class ModifyCertificateRequest(TypedDict, total=False):
-    """Request fields."""
-
-    name: str
-    """The updated name for the certificate"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class OrganizationCertificateActivationResponse(BaseModel):
-    """A response object."""
-
-    object: Literal["organization.certificate.activation"]
-    """The organization certificate activation result type."""
-
-    data: List[OrganizationCertificate]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class OrganizationCertificateDeactivationResponse(BaseModel):
-    """A response object."""
-
-    object: Literal["organization.certificate.deactivation"]
-    """The organization certificate deactivation result type."""
-
-    data: List[OrganizationCertificate]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class OrganizationDataRetention(BaseModel):
-    """Represents the organization's data retention control setting."""
-
-    object: Literal["organization.data_retention"]
-    """The object type, which is always `organization.data_retention`."""
-
-    type: Literal[
-        "zero_data_retention",
-        "modified_abuse_monitoring",
-        "enhanced_zero_data_retention",
-        "enhanced_modified_abuse_monitoring",
-    ]
-    """The configured organization data retention type."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class OrganizationProjectCertificateActivationResponse(BaseModel):
-    """A response object."""
-
-    object: Literal["organization.project.certificate.activation"]
-    """The project certificate activation result type."""
-
-    data: List[OrganizationProjectCertificate]
-
-
 @dataclass(init=False, repr=False, eq=False)
 class OrganizationProjectCertificateDeactivationResponse(BaseModel):
-    """A response object."""
+    """The API's ``OrganizationProjectCertificateDeactivationResponse`` object (the spec describes it no further)."""
 
     object: Literal["organization.project.certificate.deactivation"]
     """The project certificate deactivation result type."""
@@ -2163,20 +2148,6 @@ class OrganizationSpendAlert(BaseModel):
     """The time interval for evaluating spend against the threshold."""
 
     notification_channel: SpendAlertNotificationChannel
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpendAlertNotificationChannel(BaseModel):
-    """Email notification settings for a spend alert."""
-
-    type: Literal["email"]
-    """The notification channel type. Currently only `email` is supported."""
-
-    recipients: List[str]
-    """Email addresses that receive the spend alert notification."""
-
-    subject_prefix: Optional[str] = None
-    """Optional subject prefix for alert emails."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2246,23 +2217,6 @@ class OrganizationSpendLimitResource(BaseModel):
     """The current enforcement state of the hard spend limit."""
 
 
-SpendLimitCurrency = Union[str, Literal["USD"]]
-
-
-SpendLimitInterval = Union[str, Literal["month"]]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpendLimitEnforcement(BaseModel):
-    """The current enforcement state of a hard spend limit."""
-
-    status: SpendLimitEnforcementStatus
-    """Whether the hard spend limit is currently enforcing."""
-
-
-SpendLimitEnforcementStatus = Union[str, Literal["inactive", "enforcing"]]
-
-
 @dataclass(init=False, repr=False, eq=False)
 class Project(BaseModel):
     """Represents an individual project."""
@@ -2289,22 +2243,6 @@ class Project(BaseModel):
 
     residency: Optional[PublicProjectResidency] = None
     """The residency configuration for the project."""
-
-
-PublicProjectResidency = Literal[
-    "GLOBAL",
-    "US_STORAGE_PROCESSING",
-    "EU_STORAGE_PROCESSING",
-    "JP_STORAGE",
-    "KR_STORAGE",
-    "CA_STORAGE",
-    "SG_STORAGE",
-    "IN_STORAGE",
-    "AU_STORAGE",
-    "GB_STORAGE",
-    "AE_STORAGE",
-    "AE_STORAGE_PROCESSING",
-]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2336,6 +2274,32 @@ class ProjectApiKey(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class ProjectApiKeyDeleteResponse(BaseModel):
+    """The API's ``ProjectApiKeyDeleteResponse`` object (the spec describes it no further)."""
+
+    object: Literal["organization.project.api_key.deleted"]
+
+    id: str
+
+    deleted: bool
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProjectApiKeyListResponse(BaseModel):
+    """The API's ``ProjectApiKeyListResponse`` object (the spec describes it no further)."""
+
+    object: Literal["list"]
+
+    data: List[ProjectApiKey]
+
+    has_more: bool
+
+    first_id: Optional[str] = None
+
+    last_id: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ProjectApiKeyOwner(BaseModel):
     """Part of ``ProjectApiKey.owner``."""
 
@@ -2345,6 +2309,23 @@ class ProjectApiKeyOwner(BaseModel):
     user: Optional[ProjectApiKeyOwnerUser] = None
 
     service_account: Optional[ProjectApiKeyOwnerServiceAccount] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProjectApiKeyOwnerServiceAccount(BaseModel):
+    """The service account that owns a project API key."""
+
+    id: str
+    """The identifier, which can be referenced in API endpoints"""
+
+    name: str
+    """The name of the service account."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) of when the service account was created."""
+
+    role: str
+    """The service account's project role."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2367,49 +2348,6 @@ class ProjectApiKeyOwnerUser(BaseModel):
     """The user's project role."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ProjectApiKeyOwnerServiceAccount(BaseModel):
-    """The service account that owns a project API key."""
-
-    id: str
-    """The identifier, which can be referenced in API endpoints"""
-
-    name: str
-    """The name of the service account."""
-
-    created_at: int
-    """The Unix timestamp (in seconds) of when the service account was created."""
-
-    role: str
-    """The service account's project role."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProjectApiKeyDeleteResponse(BaseModel):
-    """A response object."""
-
-    object: Literal["organization.project.api_key.deleted"]
-
-    id: str
-
-    deleted: bool
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProjectApiKeyListResponse(BaseModel):
-    """A response object."""
-
-    object: Literal["list"]
-
-    data: List[ProjectApiKey]
-
-    has_more: bool
-
-    first_id: Optional[str] = None
-
-    last_id: Optional[str] = None
-
-
 class _ProjectCreateRequestRequired(TypedDict):
 
     name: str
@@ -2417,7 +2355,7 @@ class _ProjectCreateRequestRequired(TypedDict):
 
 
 class ProjectCreateRequest(_ProjectCreateRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``ProjectCreateRequest`` in a request."""
 
     residency: Optional[PublicProjectResidency]
     """Create the project with the specified residency configuration. Your organization must have
@@ -2515,7 +2453,7 @@ class ProjectHostedToolPermissions(BaseModel):
 
 
 class ProjectHostedToolPermissionsUpdateRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ProjectHostedToolPermissionsUpdateRequest`` in a request."""
 
     file_search: Optional[HostedToolPermissionUpdate]
     """The file search permission update."""
@@ -2535,7 +2473,7 @@ class ProjectHostedToolPermissionsUpdateRequest(TypedDict, total=False):
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectListResponse(BaseModel):
-    """A response object."""
+    """The API's ``ProjectListResponse`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 
@@ -2574,7 +2512,7 @@ class ProjectModelPermissionsDeleteResponse(BaseModel):
 
 
 class ProjectModelPermissionsUpdateRequest(TypedDict):
-    """Request fields."""
+    """The fields of a ``ProjectModelPermissionsUpdateRequest`` in a request."""
 
     mode: Literal["allow_list", "deny_list"]
     """The model permissions mode to apply."""
@@ -2617,7 +2555,7 @@ class ProjectRateLimit(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectRateLimitListResponse(BaseModel):
-    """A response object."""
+    """The API's ``ProjectRateLimitListResponse`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 
@@ -2631,7 +2569,7 @@ class ProjectRateLimitListResponse(BaseModel):
 
 
 class ProjectRateLimitUpdateRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ProjectRateLimitUpdateRequest`` in a request."""
 
     max_requests_per_1_minute: int
     """The maximum requests per minute."""
@@ -2674,7 +2612,7 @@ class ProjectServiceAccount(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountApiKey(BaseModel):
-    """A response object."""
+    """The API's ``ProjectServiceAccountApiKey`` object (the spec describes it no further)."""
 
     object: Literal["organization.project.service_account.api_key"]
     """The object type, which is always `organization.project.service_account.api_key`"""
@@ -2695,14 +2633,14 @@ class _ProjectServiceAccountCreateRequestRequired(TypedDict):
 
 
 class ProjectServiceAccountCreateRequest(_ProjectServiceAccountCreateRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``ProjectServiceAccountCreateRequest`` in a request."""
 
     create_service_account_only: Optional[bool]
 
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountCreateResponse(BaseModel):
-    """A response object."""
+    """The API's ``ProjectServiceAccountCreateResponse`` object (the spec describes it no further)."""
 
     object: Literal["organization.project.service_account"]
 
@@ -2722,7 +2660,7 @@ class ProjectServiceAccountCreateResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountDeleteResponse(BaseModel):
-    """A response object."""
+    """The API's ``ProjectServiceAccountDeleteResponse`` object (the spec describes it no further)."""
 
     object: Literal["organization.project.service_account.deleted"]
 
@@ -2733,7 +2671,7 @@ class ProjectServiceAccountDeleteResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectServiceAccountListResponse(BaseModel):
-    """A response object."""
+    """The API's ``ProjectServiceAccountListResponse`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 
@@ -2836,7 +2774,7 @@ class ProjectSpendLimitResource(BaseModel):
 
 
 class ProjectUpdateRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ProjectUpdateRequest`` in a request."""
 
     name: Optional[str]
     """The updated name of the project, this name appears in reports."""
@@ -2875,7 +2813,7 @@ class _ProjectUserCreateRequestRequired(TypedDict):
 
 
 class ProjectUserCreateRequest(_ProjectUserCreateRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``ProjectUserCreateRequest`` in a request."""
 
     user_id: Optional[str]
     """The ID of the user."""
@@ -2886,7 +2824,7 @@ class ProjectUserCreateRequest(_ProjectUserCreateRequestRequired, total=False):
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectUserDeleteResponse(BaseModel):
-    """A response object."""
+    """The API's ``ProjectUserDeleteResponse`` object (the spec describes it no further)."""
 
     object: Literal["organization.project.user.deleted"]
 
@@ -2897,7 +2835,7 @@ class ProjectUserDeleteResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ProjectUserListResponse(BaseModel):
-    """A response object."""
+    """The API's ``ProjectUserListResponse`` object (the spec describes it no further)."""
 
     object: str
 
@@ -2911,7 +2849,7 @@ class ProjectUserListResponse(BaseModel):
 
 
 class ProjectUserUpdateRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ProjectUserUpdateRequest`` in a request."""
 
     role: Optional[str]
     """`owner` or `member`"""
@@ -2938,6 +2876,22 @@ class PublicCreateOrganizationRoleBody(_PublicCreateOrganizationRoleBodyRequired
 
     description: Optional[str]
     """Optional description of the role."""
+
+
+PublicProjectResidency = Literal[
+    "GLOBAL",
+    "US_STORAGE_PROCESSING",
+    "EU_STORAGE_PROCESSING",
+    "JP_STORAGE",
+    "KR_STORAGE",
+    "CA_STORAGE",
+    "SG_STORAGE",
+    "IN_STORAGE",
+    "AU_STORAGE",
+    "GB_STORAGE",
+    "AE_STORAGE",
+    "AE_STORAGE_PROCESSING",
+]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2968,6 +2922,32 @@ class PublicUpdateOrganizationRoleBody(TypedDict, total=False):
 
     role_name: Optional[str]
     """New name for the role."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Role(BaseModel):
+    """Details about a role that can be assigned through the public Roles API."""
+
+    object: Literal["role"]
+    """Always `role`."""
+
+    id: str
+    """Identifier for the role."""
+
+    name: str
+    """Unique name for the role."""
+
+    description: Optional[str]
+    """Optional description of the role."""
+
+    permissions: List[str]
+    """Permissions granted by the role."""
+
+    resource_type: str
+    """Resource type the role is bound to (for example `api.organization` or `api.project`)."""
+
+    predefined_role: bool
+    """Whether the role is predefined and managed by OpenAI."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -3003,7 +2983,7 @@ class RoleListResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ServiceAccountApiKeyBody(BaseModel):
-    """A response object."""
+    """The API's ``ServiceAccountApiKeyBody`` object (the spec describes it no further)."""
 
     object: Literal["organization.project.service_account.api_key"]
     """The object type, which is always `organization.project.service_account.api_key`"""
@@ -3021,8 +3001,55 @@ class ServiceAccountApiKeyBody(BaseModel):
     """The identifier of the API key."""
 
 
+@dataclass(init=False, repr=False, eq=False)
+class SpendAlertNotificationChannel(BaseModel):
+    """Email notification settings for a spend alert."""
+
+    type: Literal["email"]
+    """The notification channel type. Currently only `email` is supported."""
+
+    recipients: List[str]
+    """Email addresses that receive the spend alert notification."""
+
+    subject_prefix: Optional[str] = None
+    """Optional subject prefix for alert emails."""
+
+
+class _SpendAlertNotificationChannelParamRequired(TypedDict):
+
+    type: Literal["email"]
+    """The notification channel type. Currently only `email` is supported."""
+
+    recipients: Sequence[str]
+    """Email addresses that receive the spend alert notification."""
+
+
+class SpendAlertNotificationChannelParam(_SpendAlertNotificationChannelParamRequired, total=False):
+    """Email notification settings for a spend alert."""
+
+    subject_prefix: Optional[str]
+    """Optional subject prefix for alert emails."""
+
+
+SpendLimitCurrency = Union[str, Literal["USD"]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SpendLimitEnforcement(BaseModel):
+    """The current enforcement state of a hard spend limit."""
+
+    status: SpendLimitEnforcementStatus
+    """Whether the hard spend limit is currently enforcing."""
+
+
+SpendLimitEnforcementStatus = Union[str, Literal["inactive", "enforcing"]]
+
+
+SpendLimitInterval = Union[str, Literal["month"]]
+
+
 class ToggleCertificatesRequest(TypedDict):
-    """Request fields."""
+    """The fields of a ``ToggleCertificatesRequest`` in a request."""
 
     certificate_ids: Sequence[str]
 
@@ -3107,7 +3134,7 @@ class _UploadCertificateRequestRequired(TypedDict):
 
 
 class UploadCertificateRequest(_UploadCertificateRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``UploadCertificateRequest`` in a request."""
 
     name: str
     """An optional name for the certificate"""
@@ -3327,7 +3354,7 @@ class UsageModerationsResult(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class UsageResponse(BaseModel):
-    """A response object."""
+    """The API's ``UsageResponse`` object (the spec describes it no further)."""
 
     object: Literal["page"]
 
@@ -3340,7 +3367,7 @@ class UsageResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class UsageTimeBucket(BaseModel):
-    """A response object."""
+    """The API's ``UsageTimeBucket`` object (the spec describes it no further)."""
 
     object: Literal["bucket"]
 
@@ -3454,49 +3481,8 @@ class User(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class UserUser(BaseModel):
-    """Nested user details."""
-
-    object: Literal["user"]
-
-    id: str
-
-    email: Optional[str] = None
-
-    name: Optional[str] = None
-
-    picture: Optional[str] = None
-
-    enabled: Optional[bool] = None
-
-    banned: Optional[bool] = None
-
-    banned_at: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class UserProjects(BaseModel):
-    """Part of ``User.projects``."""
-
-    object: Literal["list"]
-
-    data: List[UserProjectsDataItem]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class UserProjectsDataItem(BaseModel):
-    """Part of ``UserProjects.data``."""
-
-    id: Optional[str] = None
-
-    name: Optional[str] = None
-
-    role: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
 class UserDeleteResponse(BaseModel):
-    """A response object."""
+    """The API's ``UserDeleteResponse`` object (the spec describes it no further)."""
 
     object: Literal["organization.user.deleted"]
 
@@ -3524,7 +3510,7 @@ class UserListResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class UserListResponse(BaseModel):
-    """A response object."""
+    """The API's ``UserListResponse`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 
@@ -3535,6 +3521,26 @@ class UserListResponse(BaseModel):
     first_id: Optional[str] = None
 
     last_id: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UserProjects(BaseModel):
+    """Part of ``User.projects``."""
+
+    object: Literal["list"]
+
+    data: List[UserProjectsDataItem]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UserProjectsDataItem(BaseModel):
+    """Part of ``UserProjects.data``."""
+
+    id: Optional[str] = None
+
+    name: Optional[str] = None
+
+    role: Optional[str] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -3550,7 +3556,7 @@ class UserRoleAssignment(BaseModel):
 
 
 class UserRoleUpdateRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``UserRoleUpdateRequest`` in a request."""
 
     role: Optional[str]
     """`owner` or `reader`"""
@@ -3566,27 +3572,21 @@ class UserRoleUpdateRequest(TypedDict, total=False):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AdminApiKeysDeleteResponse(BaseModel):
-    """A response object."""
+class UserUser(BaseModel):
+    """Nested user details."""
+
+    object: Literal["user"]
 
     id: str
 
-    object: Literal["organization.admin_api_key.deleted"]
+    email: Optional[str] = None
 
-    deleted: bool
+    name: Optional[str] = None
 
+    picture: Optional[str] = None
 
-class ListAuditLogsEffectiveAt(TypedDict, total=False):
-    """Request fields."""
+    enabled: Optional[bool] = None
 
-    gt: int
-    """Return only events whose `effective_at` (Unix seconds) is greater than this value."""
+    banned: Optional[bool] = None
 
-    gte: int
-    """Return only events whose `effective_at` (Unix seconds) is greater than or equal to this value."""
-
-    lt: int
-    """Return only events whose `effective_at` (Unix seconds) is less than this value."""
-
-    lte: int
-    """Return only events whose `effective_at` (Unix seconds) is less than or equal to this value."""
+    banned_at: Optional[int] = None

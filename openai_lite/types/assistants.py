@@ -70,74 +70,6 @@ class AssistantObject(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class AssistantToolsCode(BaseModel):
-    """Code interpreter tool"""
-
-    type: Literal["code_interpreter"]
-    """The type of tool being defined: `code_interpreter`"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AssistantToolsFileSearch(BaseModel):
-    """FileSearch tool"""
-
-    type: Literal["file_search"]
-    """The type of tool being defined: `file_search`"""
-
-    file_search: Optional[AssistantToolsFileSearchFileSearch] = None
-    """Overrides for the file search tool."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AssistantToolsFileSearchFileSearch(BaseModel):
-    """Overrides for the file search tool."""
-
-    max_num_results: Optional[int] = None
-    """The maximum number of results the file search tool should output. The default is 20 for `gpt-4*`
-    models and 5 for `gpt-3.5-turbo`. This number should be between 1 and 50 inclusive.
-
-    Note that the file search tool may output fewer than `max_num_results` results. See the [file
-    search tool
-    documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings)
-    for more information.
-    """
-
-    ranking_options: Optional[FileSearchRankingOptions] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FileSearchRankingOptions(BaseModel):
-    """The ranking options for the file search. If not specified, the file search tool will use the
-    `auto` ranker and a score_threshold of 0.
-
-    See the [file search tool
-    documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings)
-    for more information.
-    """
-
-    score_threshold: float
-    """The score threshold for the file search. All values must be a floating point number between 0
-    and 1.
-    """
-
-    ranker: Optional[FileSearchRanker] = None
-
-
-FileSearchRanker = Literal["auto", "default_2024_08_21"]
-"""The ranker to use for the file search. If not specified will use the `auto` ranker."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AssistantToolsFunction(BaseModel):
-    """Function tool"""
-
-    type: Literal["function"]
-    """The type of tool being defined: `function`"""
-
-    function: FunctionObject
-
-
-@dataclass(init=False, repr=False, eq=False)
 class AssistantObjectToolResources(BaseModel):
     """A set of resources that are used by the assistant's tools. The resources are specific to the
     type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
@@ -197,286 +129,53 @@ length.
 """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ThreadStreamEventThreadCreated(BaseModel):
-    """Occurs when a new [thread](https://platform.openai.com/docs/api-reference/threads/object) is
-    created.
-    """
-
-    event: Literal["thread.created"]
-
-    data: ThreadObject
-
-    enabled: Optional[bool] = None
-    """Whether to enable input audio transcription."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ThreadObject(BaseModel):
-    """Represents a thread that contains
-    [messages](https://platform.openai.com/docs/api-reference/messages).
-    """
-
-    id: str
-    """The identifier, which can be referenced in API endpoints."""
-
-    object: Literal["thread"]
-    """The object type, which is always `thread`."""
-
-    created_at: int
-    """The Unix timestamp (in seconds) for when the thread was created."""
-
-    tool_resources: Optional[ThreadObjectToolResources]
-
-    metadata: Metadata
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ThreadObjectToolResources(BaseModel):
-    """A set of resources that are made available to the assistant's tools in this thread. The
-    resources are specific to the type of tool. For example, the `code_interpreter` tool requires a
-    list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    """
-
-    code_interpreter: Optional[ThreadObjectToolResourcesCodeInterpreter] = None
-
-    file_search: Optional[ThreadObjectToolResourcesFileSearch] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ThreadObjectToolResourcesCodeInterpreter(BaseModel):
-    """Part of ``ThreadObjectToolResources.code_interpreter``."""
-
-    file_ids: Optional[List[str]] = None
-    """A list of [file](https://platform.openai.com/docs/api-reference/files) IDs made available to the
-    `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ThreadObjectToolResourcesFileSearch(BaseModel):
-    """Part of ``ThreadObjectToolResources.file_search``."""
-
-    vector_store_ids: Optional[List[str]] = None
-    """The [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object) attached
-    to this thread. There can be a maximum of 1 vector store attached to the thread.
-    """
-
-
-ThreadStreamEvent = Union["ThreadStreamEventThreadCreated"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunCreated(BaseModel):
-    """Occurs when a new [run](https://platform.openai.com/docs/api-reference/runs/object) is created."""
-
-    event: Literal["thread.run.created"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunObject(BaseModel):
-    """Represents an execution run on a
-    [thread](https://platform.openai.com/docs/api-reference/threads).
-    """
-
-    id: str
-    """The identifier, which can be referenced in API endpoints."""
-
-    object: Literal["thread.run"]
-    """The object type, which is always `thread.run`."""
-
-    created_at: int
-    """The Unix timestamp (in seconds) for when the run was created."""
-
-    thread_id: str
-    """The ID of the [thread](https://platform.openai.com/docs/api-reference/threads) that was executed
-    on as a part of this run.
-    """
-
-    assistant_id: str
-    """The ID of the [assistant](https://platform.openai.com/docs/api-reference/assistants) used for
-    execution of this run.
-    """
-
-    status: Literal[
-        "queued",
-        "in_progress",
-        "requires_action",
-        "cancelling",
-        "cancelled",
-        "failed",
-        "completed",
-        "incomplete",
-        "expired",
-    ]
-    """The status of the run, which can be either `queued`, `in_progress`, `requires_action`,
-    `cancelling`, `cancelled`, `failed`, `completed`, `incomplete`, or `expired`.
-    """
-
-    required_action: Optional[RunObjectRequiredAction]
-    """Details on the action required to continue the run. Will be `null` if no action is required."""
-
-    last_error: Optional[RunObjectLastError]
-    """The last error associated with this run. Will be `null` if there are no errors."""
-
-    expires_at: Optional[int]
-    """The Unix timestamp (in seconds) for when the run will expire."""
-
-    started_at: Optional[int]
-    """The Unix timestamp (in seconds) for when the run was started."""
-
-    cancelled_at: Optional[int]
-    """The Unix timestamp (in seconds) for when the run was cancelled."""
-
-    failed_at: Optional[int]
-    """The Unix timestamp (in seconds) for when the run failed."""
-
-    completed_at: Optional[int]
-    """The Unix timestamp (in seconds) for when the run was completed."""
-
-    incomplete_details: Optional[RunObjectIncompleteDetails]
-    """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
-
-    model: str
-    """The model that the [assistant](https://platform.openai.com/docs/api-reference/assistants) used
-    for this run.
-    """
-
-    instructions: str
-    """The instructions that the [assistant](https://platform.openai.com/docs/api-reference/assistants)
-    used for this run.
-    """
-
-    tools: List[Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction]]
-    """The list of tools that the
-    [assistant](https://platform.openai.com/docs/api-reference/assistants) used for this run.
-    """
-
-    metadata: Metadata
-
-    usage: RunCompletionUsage
-
-    max_prompt_tokens: Optional[int]
-    """The maximum number of prompt tokens specified to have been used over the course of the run."""
-
-    max_completion_tokens: Optional[int]
-    """The maximum number of completion tokens specified to have been used over the course of the run."""
-
-    truncation_strategy: Optional[TruncationObject]
-
-    tool_choice: Optional[AssistantsApiToolChoiceOption]
-
-    parallel_tool_calls: ParallelToolCalls
-
-    response_format: Optional[AssistantsApiResponseFormatOption]
-
-    temperature: Optional[float] = None
-    """The sampling temperature used for this run. If not set, defaults to 1."""
-
-    top_p: Optional[float] = None
-    """The nucleus sampling value used for this run. If not set, defaults to 1."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunObjectRequiredAction(BaseModel):
-    """Details on the action required to continue the run. Will be `null` if no action is required."""
-
-    type: Literal["submit_tool_outputs"]
-    """For now, this is always `submit_tool_outputs`."""
-
-    submit_tool_outputs: RunObjectRequiredActionSubmitToolOutputs
-    """Details on the tool outputs needed for this run to continue."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunObjectRequiredActionSubmitToolOutputs(BaseModel):
-    """Details on the tool outputs needed for this run to continue."""
-
-    tool_calls: List[RunToolCallObject]
-    """A list of the relevant tool calls."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunToolCallObject(BaseModel):
-    """Tool call objects"""
-
-    id: str
-    """The ID of the tool call. This ID must be referenced when you submit the tool outputs in using
-    the [Submit tool outputs to
-    run](https://platform.openai.com/docs/api-reference/runs/submitToolOutputs) endpoint.
-    """
-
-    type: Literal["function"]
-    """The type of tool call the output is required for. For now, this is always `function`."""
-
-    function: RunToolCallObjectFunction
-    """The function definition."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunToolCallObjectFunction(BaseModel):
-    """The function definition."""
-
-    name: str
-    """The name of the function."""
-
-    arguments: str
-    """The arguments that the model expects you to pass to the function."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunObjectLastError(BaseModel):
-    """The last error associated with this run. Will be `null` if there are no errors."""
-
-    code: Literal["server_error", "rate_limit_exceeded", "invalid_prompt"]
-    """One of `server_error`, `rate_limit_exceeded`, or `invalid_prompt`."""
-
-    message: str
-    """A human-readable description of the error."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunObjectIncompleteDetails(BaseModel):
-    """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
-
-    reason: Optional[Literal["max_completion_tokens", "max_prompt_tokens"]] = None
-    """The reason why the run is incomplete. This will point to which specific token limit was reached
-    over the course of the run.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunCompletionUsage(BaseModel):
-    """Usage statistics related to the run. This value will be `null` if the run is not in a terminal
-    state (i.e. `in_progress`, `queued`, etc.).
-    """
-
-    completion_tokens: int
-    """Number of completion tokens used over the course of the run."""
-
-    prompt_tokens: int
-    """Number of prompt tokens used over the course of the run."""
-
-    total_tokens: int
-    """Total number of tokens used (prompt + completion)."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class TruncationObject(BaseModel):
-    """Controls for how a thread will be truncated prior to the run. Use this to control the initial
-    context window of the run.
-    """
-
-    type: Literal["auto", "last_messages"]
-    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`,
-    the thread will be truncated to the n most recent messages in the thread. When set to `auto`,
-    messages in the middle of the thread will be dropped to fit the context length of the model,
-    `max_prompt_tokens`.
-    """
-
-    last_messages: Optional[int] = None
+AssistantsApiResponseFormatOptionParam = Union[
+    Literal["auto"],
+    "ResponseFormatTextParam",
+    "ResponseFormatJsonObjectParam",
+    "ResponseFormatJsonSchemaParam",
+]
+"""Specifies the format that the model must output. Compatible with
+[GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4
+Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models
+since `gpt-3.5-turbo-1106`.
+
+Setting to `{ "type": "json_schema", "json_schema": {...} }` enables Structured Outputs which
+ensures the model will match your supplied JSON schema. Learn more in the [Structured Outputs
+guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+Setting to `{ "type": "json_object" }` enables JSON mode, which ensures the message the model
+generates is valid JSON.
+
+**Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself
+via a system or user message. Without this, the model may generate an unending stream of whitespace
+until the generation reaches the token limit, resulting in a long-running and seemingly "stuck"
+request. Also note that the message content may be partially cut off if `finish_reason="length"`,
+which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context
+length.
+"""
+
+
+AssistantsApiToolChoiceOption = Union[Literal["none", "auto", "required"], "AssistantsNamedToolChoice"]
+"""Controls which (if any) tool is called by the model.
+`none` means the model will not call any tools and instead generates a message.
+`auto` is the default value and means the model can pick between generating a message or calling one
+or more tools.
+`required` means the model must call one or more tools before responding to the user.
+Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function":
+{"name": "my_function"}}` forces the model to call that tool.
+"""
+
+
+AssistantsApiToolChoiceOptionParam = Union[Literal["none", "auto", "required"], "AssistantsNamedToolChoiceParam"]
+"""Controls which (if any) tool is called by the model.
+`none` means the model will not call any tools and instead generates a message.
+`auto` is the default value and means the model can pick between generating a message or calling one
+or more tools.
+`required` means the model must call one or more tools before responding to the user.
+Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function":
+{"name": "my_function"}}` forces the model to call that tool.
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -497,1166 +196,23 @@ class AssistantsNamedToolChoiceFunction(BaseModel):
     """The name of the function to call."""
 
 
-AssistantsApiToolChoiceOption = Union[Literal["none", "auto", "required"], "AssistantsNamedToolChoice"]
-"""Controls which (if any) tool is called by the model.
-`none` means the model will not call any tools and instead generates a message.
-`auto` is the default value and means the model can pick between generating a message or calling one
-or more tools.
-`required` means the model must call one or more tools before responding to the user.
-Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function":
-{"name": "my_function"}}` forces the model to call that tool.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunQueued(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
-    `queued` status.
-    """
-
-    event: Literal["thread.run.queued"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunInProgress(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to an
-    `in_progress` status.
-    """
-
-    event: Literal["thread.run.in_progress"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunRequiresAction(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
-    `requires_action` status.
-    """
-
-    event: Literal["thread.run.requires_action"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunCompleted(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) is completed."""
-
-    event: Literal["thread.run.completed"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunIncomplete(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) ends with status
-    `incomplete`.
-    """
-
-    event: Literal["thread.run.incomplete"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunFailed(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) fails."""
-
-    event: Literal["thread.run.failed"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunCancelling(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
-    `cancelling` status.
-    """
-
-    event: Literal["thread.run.cancelling"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunCancelled(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) is cancelled."""
-
-    event: Literal["thread.run.cancelled"]
-
-    data: RunObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStreamEventThreadRunExpired(BaseModel):
-    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) expires."""
-
-    event: Literal["thread.run.expired"]
-
-    data: RunObject
-
-
-RunStreamEvent = Union[
-    "RunStreamEventThreadRunCreated",
-    "RunStreamEventThreadRunQueued",
-    "RunStreamEventThreadRunInProgress",
-    "RunStreamEventThreadRunRequiresAction",
-    "RunStreamEventThreadRunCompleted",
-    "RunStreamEventThreadRunIncomplete",
-    "RunStreamEventThreadRunFailed",
-    "RunStreamEventThreadRunCancelling",
-    "RunStreamEventThreadRunCancelled",
-    "RunStreamEventThreadRunExpired",
-]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepStreamEventThreadRunStepCreated(BaseModel):
-    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
-    is created.
-    """
-
-    event: Literal["thread.run.step.created"]
-
-    data: RunStepObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepObject(BaseModel):
-    """Represents a step in execution of a run."""
-
-    id: str
-    """The identifier of the run step, which can be referenced in API endpoints."""
-
-    object: Literal["thread.run.step"]
-    """The object type, which is always `thread.run.step`."""
-
-    created_at: int
-    """The Unix timestamp (in seconds) for when the run step was created."""
-
-    assistant_id: str
-    """The ID of the [assistant](https://platform.openai.com/docs/api-reference/assistants) associated
-    with the run step.
-    """
-
-    thread_id: str
-    """The ID of the [thread](https://platform.openai.com/docs/api-reference/threads) that was run."""
-
-    run_id: str
-    """The ID of the [run](https://platform.openai.com/docs/api-reference/runs) that this run step is a
-    part of.
-    """
-
-    type: Literal["message_creation", "tool_calls"]
-    """The type of run step, which can be either `message_creation` or `tool_calls`."""
-
-    status: Literal["in_progress", "cancelled", "failed", "completed", "expired"]
-    """The status of the run step, which can be either `in_progress`, `cancelled`, `failed`,
-    `completed`, or `expired`.
-    """
-
-    step_details: Union[RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject]
-    """The details of the run step."""
-
-    last_error: Optional[RunStepObjectLastError]
-
-    expired_at: Optional[int]
-
-    cancelled_at: Optional[int]
-
-    failed_at: Optional[int]
-
-    completed_at: Optional[int]
-
-    metadata: Metadata
-
-    usage: RunStepCompletionUsage
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsMessageCreationObject(BaseModel):
-    """Details of the message creation by the run step."""
-
-    type: Literal["message_creation"]
-    """Always `message_creation`."""
-
-    message_creation: RunStepDetailsMessageCreationObjectMessageCreation
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel):
-    """Part of ``RunStepDetailsMessageCreationObject.message_creation``."""
-
-    message_id: str
-    """The ID of the message that was created by this run step."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsObject(BaseModel):
-    """Details of the tool call."""
-
-    type: Literal["tool_calls"]
-    """Always `tool_calls`."""
-
-    tool_calls: List[
-        Union[
-            RunStepDetailsToolCallsCodeObject,
-            RunStepDetailsToolCallsFileSearchObject,
-            RunStepDetailsToolCallsFunctionObject,
-        ]
-    ]
-    """An array of tool calls the run step was involved in. These can be associated with one of three
-    types of tools: `code_interpreter`, `file_search`, or `function`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsCodeObject(BaseModel):
-    """Details of the Code Interpreter tool call the run step was involved in."""
-
-    id: str
-    """The ID of the tool call."""
-
-    type: Literal["code_interpreter"]
-    """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
-
-    code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter
-    """The Code Interpreter tool call definition."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
-    """The Code Interpreter tool call definition."""
-
-    input: str
-    """The input to the Code Interpreter tool call."""
-
-    outputs: List[Union[RunStepDetailsToolCallsCodeOutputLogsObject, RunStepDetailsToolCallsCodeOutputImageObject]]
-    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more items,
-    including text (`logs`) or images (`image`). Each of these are represented by a different object
-    type.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
-    """Text output from the Code Interpreter tool call as part of a run step."""
-
-    type: Literal["logs"]
-    """Always `logs`."""
-
-    logs: str
-    """The text output from the Code Interpreter tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
-    """Code Interpreter image output"""
-
-    type: Literal["image"]
-    """Always `image`."""
-
-    image: RunStepDetailsToolCallsCodeOutputImageObjectImage
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
-    """Part of ``RunStepDetailsToolCallsCodeOutputImageObject.image``."""
-
-    file_id: str
-    """The [file](https://platform.openai.com/docs/api-reference/files) ID of the image."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsFileSearchObject(BaseModel):
-    """File search tool call"""
-
-    id: str
-    """The ID of the tool call object."""
-
-    type: Literal["file_search"]
-    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
-
-    file_search: RunStepDetailsToolCallsFileSearchObjectFileSearch
-    """For now, this is always going to be an empty object."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
-    """For now, this is always going to be an empty object."""
-
-    ranking_options: Optional[RunStepDetailsToolCallsFileSearchRankingOptionsObject] = None
-
-    results: Optional[List[RunStepDetailsToolCallsFileSearchResultObject]] = None
-    """The results of the file search."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
-    """The ranking options for the file search."""
-
-    ranker: FileSearchRanker
-
-    score_threshold: float
-    """The score threshold for the file search. All values must be a floating point number between 0
-    and 1.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsFileSearchResultObject(BaseModel):
-    """A result instance of the file search."""
-
-    file_id: str
-    """The ID of the file that result was found in."""
-
-    file_name: str
-    """The name of the file that result was found in."""
-
-    score: float
-    """The score of the result. All values must be a floating point number between 0 and 1."""
-
-    content: Optional[List[RunStepDetailsToolCallsFileSearchResultObjectContentItem]] = None
-    """The content of the result that was found. The content is only included if requested via the
-    include query parameter.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsFileSearchResultObjectContentItem(BaseModel):
-    """Part of ``RunStepDetailsToolCallsFileSearchResultObject.content``."""
-
-    type: Optional[Literal["text"]] = None
-    """The type of the content."""
-
-    text: Optional[str] = None
-    """The text content of the file."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsFunctionObject(BaseModel):
-    """Function tool call"""
-
-    id: str
-    """The ID of the tool call object."""
-
-    type: Literal["function"]
-    """The type of tool call. This is always going to be `function` for this type of tool call."""
-
-    function: RunStepDetailsToolCallsFunctionObjectFunction
-    """The definition of the function that was called."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
-    """The definition of the function that was called."""
+class AssistantsNamedToolChoiceFunctionParam(TypedDict):
+    """Part of ``AssistantsNamedToolChoiceParam.function``."""
 
     name: str
-    """The name of the function."""
+    """The name of the function to call."""
 
-    arguments: str
-    """The arguments passed to the function."""
 
-    output: Optional[str]
+class _AssistantsNamedToolChoiceParamRequired(TypedDict):
 
+    type: Literal["function", "code_interpreter", "file_search"]
+    """The type of the tool. If type is `function`, the function name must be set"""
 
-@dataclass(init=False, repr=False, eq=False)
-class RunStepObjectLastError(BaseModel):
-    """The last error associated with this run step. Will be `null` if there are no errors."""
 
-    code: Literal["server_error", "rate_limit_exceeded"]
-    """One of `server_error` or `rate_limit_exceeded`."""
+class AssistantsNamedToolChoiceParam(_AssistantsNamedToolChoiceParamRequired, total=False):
+    """Specifies a tool the model should use. Use to force the model to call a specific tool."""
 
-    message: str
-    """A human-readable description of the error."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepCompletionUsage(BaseModel):
-    """Usage statistics related to the run step. This value will be `null` while the run step's status
-    is `in_progress`.
-    """
-
-    completion_tokens: int
-    """Number of completion tokens used over the course of the run step."""
-
-    prompt_tokens: int
-    """Number of prompt tokens used over the course of the run step."""
-
-    total_tokens: int
-    """Total number of tokens used (prompt + completion)."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepStreamEventThreadRunStepInProgress(BaseModel):
-    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
-    moves to an `in_progress` state.
-    """
-
-    event: Literal["thread.run.step.in_progress"]
-
-    data: RunStepObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepStreamEventThreadRunStepDelta(BaseModel):
-    """Occurs when parts of a [run
-    step](https://platform.openai.com/docs/api-reference/run-steps/step-object) are being streamed.
-    """
-
-    event: Literal["thread.run.step.delta"]
-
-    data: RunStepDeltaObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaObject(BaseModel):
-    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
-
-    id: str
-    """The identifier of the run step, which can be referenced in API endpoints."""
-
-    object: Literal["thread.run.step.delta"]
-    """The object type, which is always `thread.run.step.delta`."""
-
-    delta: RunStepDeltaObjectDelta
-    """The delta containing the fields that have changed on the run step."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaObjectDelta(BaseModel):
-    """The delta containing the fields that have changed on the run step."""
-
-    step_details: Optional[
-        Union[RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsObject]
-    ] = None
-    """The details of the run step."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
-    """Details of the message creation by the run step."""
-
-    type: Literal["message_creation"]
-    """Always `message_creation`."""
-
-    message_creation: Optional[RunStepDeltaStepDetailsMessageCreationObjectMessageCreation] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
-    """Part of ``RunStepDeltaStepDetailsMessageCreationObject.message_creation``."""
-
-    message_id: Optional[str] = None
-    """The ID of the message that was created by this run step."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
-    """Details of the tool call."""
-
-    type: Literal["tool_calls"]
-    """Always `tool_calls`."""
-
-    tool_calls: Optional[
-        List[
-            Union[
-                RunStepDeltaStepDetailsToolCallsCodeObject,
-                RunStepDeltaStepDetailsToolCallsFileSearchObject,
-                RunStepDeltaStepDetailsToolCallsFunctionObject,
-            ]
-        ]
-    ] = None
-    """An array of tool calls the run step was involved in. These can be associated with one of three
-    types of tools: `code_interpreter`, `file_search`, or `function`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):
-    """Details of the Code Interpreter tool call the run step was involved in."""
-
-    index: int
-    """The index of the tool call in the tool calls array."""
-
-    type: Literal["code_interpreter"]
-    """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
-
-    id: Optional[str] = None
-    """The ID of the tool call."""
-
-    code_interpreter: Optional[RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter] = None
-    """The Code Interpreter tool call definition."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
-    """The Code Interpreter tool call definition."""
-
-    input: Optional[str] = None
-    """The input to the Code Interpreter tool call."""
-
-    outputs: Optional[
-        List[
-            Union[
-                RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
-                RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
-            ]
-        ]
-    ] = None
-    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more items,
-    including text (`logs`) or images (`image`). Each of these are represented by a different object
-    type.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
-    """Text output from the Code Interpreter tool call as part of a run step."""
-
-    index: int
-    """The index of the output in the outputs array."""
-
-    type: Literal["logs"]
-    """Always `logs`."""
-
-    logs: Optional[str] = None
-    """The text output from the Code Interpreter tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
-    """Code interpreter image output"""
-
-    index: int
-    """The index of the output in the outputs array."""
-
-    type: Literal["image"]
-    """Always `image`."""
-
-    image: Optional[RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
-    """Part of ``RunStepDeltaStepDetailsToolCallsCodeOutputImageObject.image``."""
-
-    file_id: Optional[str] = None
-    """The [file](https://platform.openai.com/docs/api-reference/files) ID of the image."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
-    """File search tool call"""
-
-    index: int
-    """The index of the tool call in the tool calls array."""
-
-    type: Literal["file_search"]
-    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
-
-    file_search: Dict[str, Any]
-    """For now, this is always going to be an empty object."""
-
-    id: Optional[str] = None
-    """The ID of the tool call object."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
-    """Function tool call"""
-
-    index: int
-    """The index of the tool call in the tool calls array."""
-
-    type: Literal["function"]
-    """The type of tool call. This is always going to be `function` for this type of tool call."""
-
-    id: Optional[str] = None
-    """The ID of the tool call object."""
-
-    function: Optional[RunStepDeltaStepDetailsToolCallsFunctionObjectFunction] = None
-    """The definition of the function that was called."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
-    """The definition of the function that was called."""
-
-    name: Optional[str] = None
-    """The name of the function."""
-
-    arguments: Optional[str] = None
-    """The arguments passed to the function."""
-
-    output: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepStreamEventThreadRunStepCompleted(BaseModel):
-    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
-    is completed.
-    """
-
-    event: Literal["thread.run.step.completed"]
-
-    data: RunStepObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepStreamEventThreadRunStepFailed(BaseModel):
-    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
-    fails.
-    """
-
-    event: Literal["thread.run.step.failed"]
-
-    data: RunStepObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepStreamEventThreadRunStepCancelled(BaseModel):
-    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
-    is cancelled.
-    """
-
-    event: Literal["thread.run.step.cancelled"]
-
-    data: RunStepObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RunStepStreamEventThreadRunStepExpired(BaseModel):
-    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
-    expires.
-    """
-
-    event: Literal["thread.run.step.expired"]
-
-    data: RunStepObject
-
-
-RunStepStreamEvent = Union[
-    "RunStepStreamEventThreadRunStepCreated",
-    "RunStepStreamEventThreadRunStepInProgress",
-    "RunStepStreamEventThreadRunStepDelta",
-    "RunStepStreamEventThreadRunStepCompleted",
-    "RunStepStreamEventThreadRunStepFailed",
-    "RunStepStreamEventThreadRunStepCancelled",
-    "RunStepStreamEventThreadRunStepExpired",
-]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageStreamEventThreadMessageCreated(BaseModel):
-    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) is
-    created.
-    """
-
-    event: Literal["thread.message.created"]
-
-    data: MessageObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageObject(BaseModel):
-    """Represents a message within a [thread](https://platform.openai.com/docs/api-reference/threads)."""
-
-    id: str
-    """The identifier, which can be referenced in API endpoints."""
-
-    object: Literal["thread.message"]
-    """The object type, which is always `thread.message`."""
-
-    created_at: int
-    """The Unix timestamp (in seconds) for when the message was created."""
-
-    thread_id: str
-    """The [thread](https://platform.openai.com/docs/api-reference/threads) ID that this message
-    belongs to.
-    """
-
-    status: Literal["in_progress", "incomplete", "completed"]
-    """The status of the message, which can be either `in_progress`, `incomplete`, or `completed`."""
-
-    incomplete_details: Optional[MessageObjectIncompleteDetails]
-
-    completed_at: Optional[int]
-
-    incomplete_at: Optional[int]
-
-    role: Literal["user", "assistant"]
-    """The entity that produced the message. One of `user` or `assistant`."""
-
-    content: List[
-        Union[
-            MessageContentImageFileObject,
-            MessageContentImageUrlObject,
-            MessageContentTextObject,
-            MessageContentRefusalObject,
-        ]
-    ]
-    """The content of the message in array of text and/or images."""
-
-    assistant_id: Optional[str]
-
-    run_id: Optional[str]
-
-    attachments: Optional[List[MessageObjectAttachmentsItem]]
-
-    metadata: Metadata
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageObjectIncompleteDetails(BaseModel):
-    """On an incomplete message, details about why the message is incomplete."""
-
-    reason: Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
-    """The reason the message is incomplete."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentImageFileObject(BaseModel):
-    """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
-    of a message.
-    """
-
-    type: Literal["image_file"]
-    """Always `image_file`."""
-
-    image_file: MessageContentImageFileObjectImageFile
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentImageFileObjectImageFile(BaseModel):
-    """Part of ``MessageContentImageFileObject.image_file``."""
-
-    file_id: str
-    """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message
-    content. Set `purpose="vision"` when uploading the File if you need to later display the file
-    content.
-    """
-
-    detail: Optional[Literal["auto", "low", "high"]] = None
-    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you
-    can opt in to high resolution using `high`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentImageUrlObject(BaseModel):
-    """References an image URL in the content of a message."""
-
-    type: Literal["image_url"]
-    """The type of the content part."""
-
-    image_url: MessageContentImageUrlObjectImageUrl
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentImageUrlObjectImageUrl(BaseModel):
-    """Part of ``MessageContentImageUrlObject.image_url``."""
-
-    url: str
-    """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
-
-    detail: Optional[Literal["auto", "low", "high"]] = None
-    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high
-    resolution using `high`. Default value is `auto`
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentTextObject(BaseModel):
-    """The text content that is part of a message."""
-
-    type: Literal["text"]
-    """Always `text`."""
-
-    text: MessageContentTextObjectText
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentTextObjectText(BaseModel):
-    """Part of ``MessageContentTextObject.text``."""
-
-    value: str
-    """The data that makes up the text."""
-
-    annotations: List[
-        Union[MessageContentTextAnnotationsFileCitationObject, MessageContentTextAnnotationsFilePathObject]
-    ]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentTextAnnotationsFileCitationObject(BaseModel):
-    """A citation within the message that points to a specific quote from a specific File associated
-    with the assistant or the message. Generated when the assistant uses the "file_search" tool to
-    search files.
-    """
-
-    type: Literal["file_citation"]
-    """Always `file_citation`."""
-
-    text: str
-    """The text in the message content that needs to be replaced."""
-
-    file_citation: MessageContentTextAnnotationsFileCitationObjectFileCitation
-
-    start_index: int
-
-    end_index: int
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
-    """Part of ``MessageContentTextAnnotationsFileCitationObject.file_citation``."""
-
-    file_id: str
-    """The ID of the specific File the citation is from."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentTextAnnotationsFilePathObject(BaseModel):
-    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to
-    generate a file.
-    """
-
-    type: Literal["file_path"]
-    """Always `file_path`."""
-
-    text: str
-    """The text in the message content that needs to be replaced."""
-
-    file_path: MessageContentTextAnnotationsFilePathObjectFilePath
-
-    start_index: int
-
-    end_index: int
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
-    """Part of ``MessageContentTextAnnotationsFilePathObject.file_path``."""
-
-    file_id: str
-    """The ID of the file that was generated."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageContentRefusalObject(BaseModel):
-    """The refusal content generated by the assistant."""
-
-    type: Literal["refusal"]
-    """Always `refusal`."""
-
-    refusal: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageObjectAttachmentsItem(BaseModel):
-    """Part of ``MessageObject.attachments``."""
-
-    file_id: Optional[str] = None
-    """The ID of the file to attach to the message."""
-
-    tools: Optional[List[Union[AssistantToolsCode, AssistantToolsFileSearchTypeOnly]]] = None
-    """The tools to add this file to."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AssistantToolsFileSearchTypeOnly(BaseModel):
-    """FileSearch tool"""
-
-    type: Literal["file_search"]
-    """The type of tool being defined: `file_search`"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageStreamEventThreadMessageInProgress(BaseModel):
-    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) moves to
-    an `in_progress` state.
-    """
-
-    event: Literal["thread.message.in_progress"]
-
-    data: MessageObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageStreamEventThreadMessageDelta(BaseModel):
-    """Occurs when parts of a [Message](https://platform.openai.com/docs/api-reference/messages/object)
-    are being streamed.
-    """
-
-    event: Literal["thread.message.delta"]
-
-    data: MessageDeltaObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaObject(BaseModel):
-    """Represents a message delta i.e. any changed fields on a message during streaming."""
-
-    id: str
-    """The identifier of the message, which can be referenced in API endpoints."""
-
-    object: Literal["thread.message.delta"]
-    """The object type, which is always `thread.message.delta`."""
-
-    delta: MessageDeltaObjectDelta
-    """The delta containing the fields that have changed on the Message."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaObjectDelta(BaseModel):
-    """The delta containing the fields that have changed on the Message."""
-
-    role: Optional[Literal["user", "assistant"]] = None
-    """The entity that produced the message. One of `user` or `assistant`."""
-
-    content: Optional[
-        List[
-            Union[
-                MessageDeltaContentImageFileObject,
-                MessageDeltaContentTextObject,
-                MessageDeltaContentRefusalObject,
-                MessageDeltaContentImageUrlObject,
-            ]
-        ]
-    ] = None
-    """The content of the message in array of text and/or images."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentImageFileObject(BaseModel):
-    """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
-    of a message.
-    """
-
-    index: int
-    """The index of the content part in the message."""
-
-    type: Literal["image_file"]
-    """Always `image_file`."""
-
-    image_file: Optional[MessageDeltaContentImageFileObjectImageFile] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentImageFileObjectImageFile(BaseModel):
-    """Part of ``MessageDeltaContentImageFileObject.image_file``."""
-
-    file_id: Optional[str] = None
-    """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message
-    content. Set `purpose="vision"` when uploading the File if you need to later display the file
-    content.
-    """
-
-    detail: Optional[Literal["auto", "low", "high"]] = None
-    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you
-    can opt in to high resolution using `high`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentTextObject(BaseModel):
-    """The text content that is part of a message."""
-
-    index: int
-    """The index of the content part in the message."""
-
-    type: Literal["text"]
-    """Always `text`."""
-
-    text: Optional[MessageDeltaContentTextObjectText] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentTextObjectText(BaseModel):
-    """Part of ``MessageDeltaContentTextObject.text``."""
-
-    value: Optional[str] = None
-    """The data that makes up the text."""
-
-    annotations: Optional[
-        List[
-            Union[
-                MessageDeltaContentTextAnnotationsFileCitationObject,
-                MessageDeltaContentTextAnnotationsFilePathObject,
-            ]
-        ]
-    ] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):
-    """A citation within the message that points to a specific quote from a specific File associated
-    with the assistant or the message. Generated when the assistant uses the "file_search" tool to
-    search files.
-    """
-
-    index: int
-    """The index of the annotation in the text content part."""
-
-    type: Literal["file_citation"]
-    """Always `file_citation`."""
-
-    text: Optional[str] = None
-    """The text in the message content that needs to be replaced."""
-
-    file_citation: Optional[MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation] = None
-
-    start_index: Optional[int] = None
-
-    end_index: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
-    """Part of ``MessageDeltaContentTextAnnotationsFileCitationObject.file_citation``."""
-
-    file_id: Optional[str] = None
-    """The ID of the specific File the citation is from."""
-
-    quote: Optional[str] = None
-    """The specific quote in the file."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):
-    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to
-    generate a file.
-    """
-
-    index: int
-    """The index of the annotation in the text content part."""
-
-    type: Literal["file_path"]
-    """Always `file_path`."""
-
-    text: Optional[str] = None
-    """The text in the message content that needs to be replaced."""
-
-    file_path: Optional[MessageDeltaContentTextAnnotationsFilePathObjectFilePath] = None
-
-    start_index: Optional[int] = None
-
-    end_index: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
-    """Part of ``MessageDeltaContentTextAnnotationsFilePathObject.file_path``."""
-
-    file_id: Optional[str] = None
-    """The ID of the file that was generated."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentRefusalObject(BaseModel):
-    """The refusal content that is part of a message."""
-
-    index: int
-    """The index of the refusal part in the message."""
-
-    type: Literal["refusal"]
-    """Always `refusal`."""
-
-    refusal: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentImageUrlObject(BaseModel):
-    """References an image URL in the content of a message."""
-
-    index: int
-    """The index of the content part in the message."""
-
-    type: Literal["image_url"]
-    """Always `image_url`."""
-
-    image_url: Optional[MessageDeltaContentImageUrlObjectImageUrl] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
-    """Part of ``MessageDeltaContentImageUrlObject.image_url``."""
-
-    url: Optional[str] = None
-    """The URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
-
-    detail: Optional[Literal["auto", "low", "high"]] = None
-    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high
-    resolution using `high`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageStreamEventThreadMessageCompleted(BaseModel):
-    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) is
-    completed.
-    """
-
-    event: Literal["thread.message.completed"]
-
-    data: MessageObject
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MessageStreamEventThreadMessageIncomplete(BaseModel):
-    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) ends
-    before it is completed.
-    """
-
-    event: Literal["thread.message.incomplete"]
-
-    data: MessageObject
-
-
-MessageStreamEvent = Union[
-    "MessageStreamEventThreadMessageCreated",
-    "MessageStreamEventThreadMessageInProgress",
-    "MessageStreamEventThreadMessageDelta",
-    "MessageStreamEventThreadMessageCompleted",
-    "MessageStreamEventThreadMessageIncomplete",
-]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ErrorEvent(BaseModel):
-    """Occurs when an [error](https://platform.openai.com/docs/guides/error-codes#api-errors) occurs.
-    This can happen due to an internal server error or a timeout.
-    """
-
-    event: Literal["error"]
-
-    data: Error
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Error(BaseModel):
-    """A response object."""
-
-    code: Optional[str]
-
-    message: str
-
-    param: Optional[str]
-
-    type: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class DoneEvent(BaseModel):
-    """Occurs when a stream ends."""
-
-    event: Literal["done"]
-
-    data: Literal["[DONE]"]
+    function: AssistantsNamedToolChoiceFunctionParam
 
 
 AssistantStreamEvent = Union[
@@ -1736,6 +292,14 @@ AssistantSupportedModels = Literal[
 ]
 
 
+@dataclass(init=False, repr=False, eq=False)
+class AssistantToolsCode(BaseModel):
+    """Code interpreter tool"""
+
+    type: Literal["code_interpreter"]
+    """The type of tool being defined: `code_interpreter`"""
+
+
 class AssistantToolsCodeParam(TypedDict):
     """Code interpreter tool"""
 
@@ -1743,17 +307,32 @@ class AssistantToolsCodeParam(TypedDict):
     """The type of tool being defined: `code_interpreter`"""
 
 
-class _AssistantToolsFileSearchParamRequired(TypedDict):
+@dataclass(init=False, repr=False, eq=False)
+class AssistantToolsFileSearch(BaseModel):
+    """FileSearch tool"""
 
     type: Literal["file_search"]
     """The type of tool being defined: `file_search`"""
 
-
-class AssistantToolsFileSearchParam(_AssistantToolsFileSearchParamRequired, total=False):
-    """FileSearch tool"""
-
-    file_search: AssistantToolsFileSearchFileSearchParam
+    file_search: Optional[AssistantToolsFileSearchFileSearch] = None
     """Overrides for the file search tool."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AssistantToolsFileSearchFileSearch(BaseModel):
+    """Overrides for the file search tool."""
+
+    max_num_results: Optional[int] = None
+    """The maximum number of results the file search tool should output. The default is 20 for `gpt-4*`
+    models and 5 for `gpt-3.5-turbo`. This number should be between 1 and 50 inclusive.
+
+    Note that the file search tool may output fewer than `max_num_results` results. See the [file
+    search tool
+    documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings)
+    for more information.
+    """
+
+    ranking_options: Optional[FileSearchRankingOptions] = None
 
 
 class AssistantToolsFileSearchFileSearchParam(TypedDict, total=False):
@@ -1772,24 +351,25 @@ class AssistantToolsFileSearchFileSearchParam(TypedDict, total=False):
     ranking_options: FileSearchRankingOptionsParam
 
 
-class _FileSearchRankingOptionsParamRequired(TypedDict):
+class _AssistantToolsFileSearchParamRequired(TypedDict):
 
-    score_threshold: float
-    """The score threshold for the file search. All values must be a floating point number between 0
-    and 1.
-    """
+    type: Literal["file_search"]
+    """The type of tool being defined: `file_search`"""
 
 
-class FileSearchRankingOptionsParam(_FileSearchRankingOptionsParamRequired, total=False):
-    """The ranking options for the file search. If not specified, the file search tool will use the
-    `auto` ranker and a score_threshold of 0.
+class AssistantToolsFileSearchParam(_AssistantToolsFileSearchParamRequired, total=False):
+    """FileSearch tool"""
 
-    See the [file search tool
-    documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings)
-    for more information.
-    """
+    file_search: AssistantToolsFileSearchFileSearchParam
+    """Overrides for the file search tool."""
 
-    ranker: FileSearchRanker
+
+@dataclass(init=False, repr=False, eq=False)
+class AssistantToolsFileSearchTypeOnly(BaseModel):
+    """FileSearch tool"""
+
+    type: Literal["file_search"]
+    """The type of tool being defined: `file_search`"""
 
 
 class AssistantToolsFileSearchTypeOnlyParam(TypedDict):
@@ -1799,6 +379,16 @@ class AssistantToolsFileSearchTypeOnlyParam(TypedDict):
     """The type of tool being defined: `file_search`"""
 
 
+@dataclass(init=False, repr=False, eq=False)
+class AssistantToolsFunction(BaseModel):
+    """Function tool"""
+
+    type: Literal["function"]
+    """The type of tool being defined: `function`"""
+
+    function: FunctionObject
+
+
 class AssistantToolsFunctionParam(TypedDict):
     """Function tool"""
 
@@ -1806,63 +396,6 @@ class AssistantToolsFunctionParam(TypedDict):
     """The type of tool being defined: `function`"""
 
     function: FunctionObjectParam
-
-
-AssistantsApiResponseFormatOptionParam = Union[
-    Literal["auto"],
-    "ResponseFormatTextParam",
-    "ResponseFormatJsonObjectParam",
-    "ResponseFormatJsonSchemaParam",
-]
-"""Specifies the format that the model must output. Compatible with
-[GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4
-Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models
-since `gpt-3.5-turbo-1106`.
-
-Setting to `{ "type": "json_schema", "json_schema": {...} }` enables Structured Outputs which
-ensures the model will match your supplied JSON schema. Learn more in the [Structured Outputs
-guide](https://platform.openai.com/docs/guides/structured-outputs).
-
-Setting to `{ "type": "json_object" }` enables JSON mode, which ensures the message the model
-generates is valid JSON.
-
-**Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself
-via a system or user message. Without this, the model may generate an unending stream of whitespace
-until the generation reaches the token limit, resulting in a long-running and seemingly "stuck"
-request. Also note that the message content may be partially cut off if `finish_reason="length"`,
-which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context
-length.
-"""
-
-
-class _AssistantsNamedToolChoiceParamRequired(TypedDict):
-
-    type: Literal["function", "code_interpreter", "file_search"]
-    """The type of the tool. If type is `function`, the function name must be set"""
-
-
-class AssistantsNamedToolChoiceParam(_AssistantsNamedToolChoiceParamRequired, total=False):
-    """Specifies a tool the model should use. Use to force the model to call a specific tool."""
-
-    function: AssistantsNamedToolChoiceFunctionParam
-
-
-class AssistantsNamedToolChoiceFunctionParam(TypedDict):
-    """Part of ``AssistantsNamedToolChoiceParam.function``."""
-
-    name: str
-    """The name of the function to call."""
-
-
-AssistantsApiToolChoiceOptionParam = Union[Literal["none", "auto", "required"], "AssistantsNamedToolChoiceParam"]
-"""Controls which (if any) tool is called by the model.
-`none` means the model will not call any tools and instead generates a message.
-`auto` is the default value and means the model can pick between generating a message or calling one
-or more tools.
-`required` means the model must call one or more tools before responding to the user.
-Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function":
-{"name": "my_function"}}` forces the model to call that tool.
-"""
 
 
 class _CreateAssistantRequestRequired(TypedDict):
@@ -1876,7 +409,7 @@ class _CreateAssistantRequestRequired(TypedDict):
 
 
 class CreateAssistantRequest(_CreateAssistantRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateAssistantRequest`` in a request."""
 
     name: Optional[str]
 
@@ -2013,74 +546,11 @@ class _CreateMessageRequestRequired(TypedDict):
 
 
 class CreateMessageRequest(_CreateMessageRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateMessageRequest`` in a request."""
 
     attachments: Optional[Sequence[CreateMessageRequestAttachmentsItem]]
 
     metadata: Metadata
-
-
-class MessageContentImageFileObjectParam(TypedDict):
-    """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
-    of a message.
-    """
-
-    type: Literal["image_file"]
-    """Always `image_file`."""
-
-    image_file: MessageContentImageFileObjectImageFileParam
-
-
-class _MessageContentImageFileObjectImageFileParamRequired(TypedDict):
-
-    file_id: str
-    """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message
-    content. Set `purpose="vision"` when uploading the File if you need to later display the file
-    content.
-    """
-
-
-class MessageContentImageFileObjectImageFileParam(_MessageContentImageFileObjectImageFileParamRequired, total=False):
-    """Part of ``MessageContentImageFileObjectParam.image_file``."""
-
-    detail: Literal["auto", "low", "high"]
-    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you
-    can opt in to high resolution using `high`.
-    """
-
-
-class MessageContentImageUrlObjectParam(TypedDict):
-    """References an image URL in the content of a message."""
-
-    type: Literal["image_url"]
-    """The type of the content part."""
-
-    image_url: MessageContentImageUrlObjectImageUrlParam
-
-
-class _MessageContentImageUrlObjectImageUrlParamRequired(TypedDict):
-
-    url: str
-    """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
-
-
-class MessageContentImageUrlObjectImageUrlParam(_MessageContentImageUrlObjectImageUrlParamRequired, total=False):
-    """Part of ``MessageContentImageUrlObjectParam.image_url``."""
-
-    detail: Literal["auto", "low", "high"]
-    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high
-    resolution using `high`. Default value is `auto`
-    """
-
-
-class MessageRequestContentTextObject(TypedDict):
-    """The text content that is part of a message."""
-
-    type: Literal["text"]
-    """Always `text`."""
-
-    text: str
-    """Text content to be sent to the model"""
 
 
 class CreateMessageRequestAttachmentsItem(TypedDict, total=False):
@@ -2102,7 +572,7 @@ class _CreateRunRequestRequired(TypedDict):
 
 
 class CreateRunRequest(_CreateRunRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateRunRequest`` in a request."""
 
     model: Optional[Union[str, AssistantSupportedModels]]
     """The ID of the [Model](https://platform.openai.com/docs/api-reference/models) to be used to
@@ -2176,24 +646,6 @@ class CreateRunRequest(_CreateRunRequestRequired, total=False):
     response_format: Optional[AssistantsApiResponseFormatOptionParam]
 
 
-class _TruncationObjectParamRequired(TypedDict):
-
-    type: Literal["auto", "last_messages"]
-    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`,
-    the thread will be truncated to the n most recent messages in the thread. When set to `auto`,
-    messages in the middle of the thread will be dropped to fit the context length of the model,
-    `max_prompt_tokens`.
-    """
-
-
-class TruncationObjectParam(_TruncationObjectParamRequired, total=False):
-    """Controls for how a thread will be truncated prior to the run. Use this to control the initial
-    context window of the run.
-    """
-
-    last_messages: Optional[int]
-
-
 class _CreateThreadAndRunRequestRequired(TypedDict):
 
     assistant_id: str
@@ -2203,7 +655,7 @@ class _CreateThreadAndRunRequestRequired(TypedDict):
 
 
 class CreateThreadAndRunRequest(_CreateThreadAndRunRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateThreadAndRunRequest`` in a request."""
 
     thread: CreateThreadRequest
 
@@ -2318,6 +770,36 @@ class CreateThreadAndRunRequest(_CreateThreadAndRunRequestRequired, total=False)
     response_format: Optional[AssistantsApiResponseFormatOptionParam]
 
 
+class CreateThreadAndRunRequestToolResources(TypedDict, total=False):
+    """A set of resources that are used by the assistant's tools. The resources are specific to the
+    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
+    `file_search` tool requires a list of vector store IDs.
+    """
+
+    code_interpreter: CreateThreadAndRunRequestToolResourcesCodeInterpreter
+
+    file_search: CreateThreadAndRunRequestToolResourcesFileSearch
+
+
+class CreateThreadAndRunRequestToolResourcesCodeInterpreter(TypedDict, total=False):
+    """Part of ``CreateThreadAndRunRequestToolResources.code_interpreter``."""
+
+    file_ids: Sequence[str]
+    """A list of [file](https://platform.openai.com/docs/api-reference/files) IDs made available to the
+    `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
+    """
+
+
+class CreateThreadAndRunRequestToolResourcesFileSearch(TypedDict, total=False):
+    """Part of ``CreateThreadAndRunRequestToolResources.file_search``."""
+
+    vector_store_ids: Sequence[str]
+    """The ID of the [vector
+    store](https://platform.openai.com/docs/api-reference/vector-stores/object) attached to this
+    assistant. There can be a maximum of 1 vector store attached to the assistant.
+    """
+
+
 class CreateThreadRequest(TypedDict, total=False):
     """Options to create a new thread. If no thread is provided when running a
     request, an empty thread will be created.
@@ -2421,39 +903,9 @@ class CreateThreadRequestToolResourcesFileSearchVectorStoresItemChunkingStrategy
     """
 
 
-class CreateThreadAndRunRequestToolResources(TypedDict, total=False):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the
-    type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the
-    `file_search` tool requires a list of vector store IDs.
-    """
-
-    code_interpreter: CreateThreadAndRunRequestToolResourcesCodeInterpreter
-
-    file_search: CreateThreadAndRunRequestToolResourcesFileSearch
-
-
-class CreateThreadAndRunRequestToolResourcesCodeInterpreter(TypedDict, total=False):
-    """Part of ``CreateThreadAndRunRequestToolResources.code_interpreter``."""
-
-    file_ids: Sequence[str]
-    """A list of [file](https://platform.openai.com/docs/api-reference/files) IDs made available to the
-    `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
-    """
-
-
-class CreateThreadAndRunRequestToolResourcesFileSearch(TypedDict, total=False):
-    """Part of ``CreateThreadAndRunRequestToolResources.file_search``."""
-
-    vector_store_ids: Sequence[str]
-    """The ID of the [vector
-    store](https://platform.openai.com/docs/api-reference/vector-stores/object) attached to this
-    assistant. There can be a maximum of 1 vector store attached to the assistant.
-    """
-
-
 @dataclass(init=False, repr=False, eq=False)
 class DeleteAssistantResponse(BaseModel):
-    """A response object."""
+    """The API's ``DeleteAssistantResponse`` object (the spec describes it no further)."""
 
     id: str
 
@@ -2464,7 +916,7 @@ class DeleteAssistantResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class DeleteMessageResponse(BaseModel):
-    """A response object."""
+    """The API's ``DeleteMessageResponse`` object (the spec describes it no further)."""
 
     id: str
 
@@ -2475,7 +927,7 @@ class DeleteMessageResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class DeleteThreadResponse(BaseModel):
-    """A response object."""
+    """The API's ``DeleteThreadResponse`` object (the spec describes it no further)."""
 
     id: str
 
@@ -2485,8 +937,83 @@ class DeleteThreadResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class DoneEvent(BaseModel):
+    """Occurs when a stream ends."""
+
+    event: Literal["done"]
+
+    data: Literal["[DONE]"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Error(BaseModel):
+    """The API's ``Error`` object (the spec describes it no further)."""
+
+    code: Optional[str]
+
+    message: str
+
+    param: Optional[str]
+
+    type: str
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ErrorEvent(BaseModel):
+    """Occurs when an [error](https://platform.openai.com/docs/guides/error-codes#api-errors) occurs.
+    This can happen due to an internal server error or a timeout.
+    """
+
+    event: Literal["error"]
+
+    data: Error
+
+
+FileSearchRanker = Literal["auto", "default_2024_08_21"]
+"""The ranker to use for the file search. If not specified will use the `auto` ranker."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FileSearchRankingOptions(BaseModel):
+    """The ranking options for the file search. If not specified, the file search tool will use the
+    `auto` ranker and a score_threshold of 0.
+
+    See the [file search tool
+    documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings)
+    for more information.
+    """
+
+    score_threshold: float
+    """The score threshold for the file search. All values must be a floating point number between 0
+    and 1.
+    """
+
+    ranker: Optional[FileSearchRanker] = None
+
+
+class _FileSearchRankingOptionsParamRequired(TypedDict):
+
+    score_threshold: float
+    """The score threshold for the file search. All values must be a floating point number between 0
+    and 1.
+    """
+
+
+class FileSearchRankingOptionsParam(_FileSearchRankingOptionsParamRequired, total=False):
+    """The ranking options for the file search. If not specified, the file search tool will use the
+    `auto` ranker and a score_threshold of 0.
+
+    See the [file search tool
+    documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings)
+    for more information.
+    """
+
+    ranker: FileSearchRanker
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ListAssistantsResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListAssistantsResponse`` object (the spec describes it no further)."""
 
     object: str
 
@@ -2501,7 +1028,7 @@ class ListAssistantsResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ListMessagesResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListMessagesResponse`` object (the spec describes it no further)."""
 
     object: str
 
@@ -2515,8 +1042,23 @@ class ListMessagesResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class ListRunsResponse(BaseModel):
+    """The API's ``ListRunsResponse`` object (the spec describes it no further)."""
+
+    object: str
+
+    data: List[RunObject]
+
+    first_id: str
+
+    last_id: str
+
+    has_more: bool
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ListRunStepsResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListRunStepsResponse`` object (the spec describes it no further)."""
 
     object: str
 
@@ -2530,22 +1072,538 @@ class ListRunStepsResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ListRunsResponse(BaseModel):
-    """A response object."""
+class MessageContentImageFileObject(BaseModel):
+    """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
+    of a message.
+    """
 
-    object: str
+    type: Literal["image_file"]
+    """Always `image_file`."""
 
-    data: List[RunObject]
+    image_file: MessageContentImageFileObjectImageFile
 
-    first_id: str
 
-    last_id: str
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentImageFileObjectImageFile(BaseModel):
+    """Part of ``MessageContentImageFileObject.image_file``."""
 
-    has_more: bool
+    file_id: str
+    """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message
+    content. Set `purpose="vision"` when uploading the File if you need to later display the file
+    content.
+    """
+
+    detail: Optional[Literal["auto", "low", "high"]] = None
+    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you
+    can opt in to high resolution using `high`.
+    """
+
+
+class _MessageContentImageFileObjectImageFileParamRequired(TypedDict):
+
+    file_id: str
+    """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message
+    content. Set `purpose="vision"` when uploading the File if you need to later display the file
+    content.
+    """
+
+
+class MessageContentImageFileObjectImageFileParam(_MessageContentImageFileObjectImageFileParamRequired, total=False):
+    """Part of ``MessageContentImageFileObjectParam.image_file``."""
+
+    detail: Literal["auto", "low", "high"]
+    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you
+    can opt in to high resolution using `high`.
+    """
+
+
+class MessageContentImageFileObjectParam(TypedDict):
+    """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
+    of a message.
+    """
+
+    type: Literal["image_file"]
+    """Always `image_file`."""
+
+    image_file: MessageContentImageFileObjectImageFileParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentImageUrlObject(BaseModel):
+    """References an image URL in the content of a message."""
+
+    type: Literal["image_url"]
+    """The type of the content part."""
+
+    image_url: MessageContentImageUrlObjectImageUrl
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentImageUrlObjectImageUrl(BaseModel):
+    """Part of ``MessageContentImageUrlObject.image_url``."""
+
+    url: str
+    """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
+
+    detail: Optional[Literal["auto", "low", "high"]] = None
+    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high
+    resolution using `high`. Default value is `auto`
+    """
+
+
+class _MessageContentImageUrlObjectImageUrlParamRequired(TypedDict):
+
+    url: str
+    """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
+
+
+class MessageContentImageUrlObjectImageUrlParam(_MessageContentImageUrlObjectImageUrlParamRequired, total=False):
+    """Part of ``MessageContentImageUrlObjectParam.image_url``."""
+
+    detail: Literal["auto", "low", "high"]
+    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high
+    resolution using `high`. Default value is `auto`
+    """
+
+
+class MessageContentImageUrlObjectParam(TypedDict):
+    """References an image URL in the content of a message."""
+
+    type: Literal["image_url"]
+    """The type of the content part."""
+
+    image_url: MessageContentImageUrlObjectImageUrlParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentRefusalObject(BaseModel):
+    """The refusal content generated by the assistant."""
+
+    type: Literal["refusal"]
+    """Always `refusal`."""
+
+    refusal: str
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentTextAnnotationsFileCitationObject(BaseModel):
+    """A citation within the message that points to a specific quote from a specific File associated
+    with the assistant or the message. Generated when the assistant uses the "file_search" tool to
+    search files.
+    """
+
+    type: Literal["file_citation"]
+    """Always `file_citation`."""
+
+    text: str
+    """The text in the message content that needs to be replaced."""
+
+    file_citation: MessageContentTextAnnotationsFileCitationObjectFileCitation
+
+    start_index: int
+
+    end_index: int
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
+    """Part of ``MessageContentTextAnnotationsFileCitationObject.file_citation``."""
+
+    file_id: str
+    """The ID of the specific File the citation is from."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentTextAnnotationsFilePathObject(BaseModel):
+    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to
+    generate a file.
+    """
+
+    type: Literal["file_path"]
+    """Always `file_path`."""
+
+    text: str
+    """The text in the message content that needs to be replaced."""
+
+    file_path: MessageContentTextAnnotationsFilePathObjectFilePath
+
+    start_index: int
+
+    end_index: int
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
+    """Part of ``MessageContentTextAnnotationsFilePathObject.file_path``."""
+
+    file_id: str
+    """The ID of the file that was generated."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentTextObject(BaseModel):
+    """The text content that is part of a message."""
+
+    type: Literal["text"]
+    """Always `text`."""
+
+    text: MessageContentTextObjectText
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageContentTextObjectText(BaseModel):
+    """Part of ``MessageContentTextObject.text``."""
+
+    value: str
+    """The data that makes up the text."""
+
+    annotations: List[
+        Union[MessageContentTextAnnotationsFileCitationObject, MessageContentTextAnnotationsFilePathObject]
+    ]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentImageFileObject(BaseModel):
+    """References an image [File](https://platform.openai.com/docs/api-reference/files) in the content
+    of a message.
+    """
+
+    index: int
+    """The index of the content part in the message."""
+
+    type: Literal["image_file"]
+    """Always `image_file`."""
+
+    image_file: Optional[MessageDeltaContentImageFileObjectImageFile] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentImageFileObjectImageFile(BaseModel):
+    """Part of ``MessageDeltaContentImageFileObject.image_file``."""
+
+    file_id: Optional[str] = None
+    """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message
+    content. Set `purpose="vision"` when uploading the File if you need to later display the file
+    content.
+    """
+
+    detail: Optional[Literal["auto", "low", "high"]] = None
+    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you
+    can opt in to high resolution using `high`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentImageUrlObject(BaseModel):
+    """References an image URL in the content of a message."""
+
+    index: int
+    """The index of the content part in the message."""
+
+    type: Literal["image_url"]
+    """Always `image_url`."""
+
+    image_url: Optional[MessageDeltaContentImageUrlObjectImageUrl] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
+    """Part of ``MessageDeltaContentImageUrlObject.image_url``."""
+
+    url: Optional[str] = None
+    """The URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
+
+    detail: Optional[Literal["auto", "low", "high"]] = None
+    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high
+    resolution using `high`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentRefusalObject(BaseModel):
+    """The refusal content that is part of a message."""
+
+    index: int
+    """The index of the refusal part in the message."""
+
+    type: Literal["refusal"]
+    """Always `refusal`."""
+
+    refusal: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):
+    """A citation within the message that points to a specific quote from a specific File associated
+    with the assistant or the message. Generated when the assistant uses the "file_search" tool to
+    search files.
+    """
+
+    index: int
+    """The index of the annotation in the text content part."""
+
+    type: Literal["file_citation"]
+    """Always `file_citation`."""
+
+    text: Optional[str] = None
+    """The text in the message content that needs to be replaced."""
+
+    file_citation: Optional[MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation] = None
+
+    start_index: Optional[int] = None
+
+    end_index: Optional[int] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
+    """Part of ``MessageDeltaContentTextAnnotationsFileCitationObject.file_citation``."""
+
+    file_id: Optional[str] = None
+    """The ID of the specific File the citation is from."""
+
+    quote: Optional[str] = None
+    """The specific quote in the file."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):
+    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to
+    generate a file.
+    """
+
+    index: int
+    """The index of the annotation in the text content part."""
+
+    type: Literal["file_path"]
+    """Always `file_path`."""
+
+    text: Optional[str] = None
+    """The text in the message content that needs to be replaced."""
+
+    file_path: Optional[MessageDeltaContentTextAnnotationsFilePathObjectFilePath] = None
+
+    start_index: Optional[int] = None
+
+    end_index: Optional[int] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
+    """Part of ``MessageDeltaContentTextAnnotationsFilePathObject.file_path``."""
+
+    file_id: Optional[str] = None
+    """The ID of the file that was generated."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentTextObject(BaseModel):
+    """The text content that is part of a message."""
+
+    index: int
+    """The index of the content part in the message."""
+
+    type: Literal["text"]
+    """Always `text`."""
+
+    text: Optional[MessageDeltaContentTextObjectText] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaContentTextObjectText(BaseModel):
+    """Part of ``MessageDeltaContentTextObject.text``."""
+
+    value: Optional[str] = None
+    """The data that makes up the text."""
+
+    annotations: Optional[
+        List[
+            Union[
+                MessageDeltaContentTextAnnotationsFileCitationObject,
+                MessageDeltaContentTextAnnotationsFilePathObject,
+            ]
+        ]
+    ] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaObject(BaseModel):
+    """Represents a message delta i.e. any changed fields on a message during streaming."""
+
+    id: str
+    """The identifier of the message, which can be referenced in API endpoints."""
+
+    object: Literal["thread.message.delta"]
+    """The object type, which is always `thread.message.delta`."""
+
+    delta: MessageDeltaObjectDelta
+    """The delta containing the fields that have changed on the Message."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageDeltaObjectDelta(BaseModel):
+    """The delta containing the fields that have changed on the Message."""
+
+    role: Optional[Literal["user", "assistant"]] = None
+    """The entity that produced the message. One of `user` or `assistant`."""
+
+    content: Optional[
+        List[
+            Union[
+                MessageDeltaContentImageFileObject,
+                MessageDeltaContentTextObject,
+                MessageDeltaContentRefusalObject,
+                MessageDeltaContentImageUrlObject,
+            ]
+        ]
+    ] = None
+    """The content of the message in array of text and/or images."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageObject(BaseModel):
+    """Represents a message within a [thread](https://platform.openai.com/docs/api-reference/threads)."""
+
+    id: str
+    """The identifier, which can be referenced in API endpoints."""
+
+    object: Literal["thread.message"]
+    """The object type, which is always `thread.message`."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) for when the message was created."""
+
+    thread_id: str
+    """The [thread](https://platform.openai.com/docs/api-reference/threads) ID that this message
+    belongs to.
+    """
+
+    status: Literal["in_progress", "incomplete", "completed"]
+    """The status of the message, which can be either `in_progress`, `incomplete`, or `completed`."""
+
+    incomplete_details: Optional[MessageObjectIncompleteDetails]
+
+    completed_at: Optional[int]
+
+    incomplete_at: Optional[int]
+
+    role: Literal["user", "assistant"]
+    """The entity that produced the message. One of `user` or `assistant`."""
+
+    content: List[
+        Union[
+            MessageContentImageFileObject,
+            MessageContentImageUrlObject,
+            MessageContentTextObject,
+            MessageContentRefusalObject,
+        ]
+    ]
+    """The content of the message in array of text and/or images."""
+
+    assistant_id: Optional[str]
+
+    run_id: Optional[str]
+
+    attachments: Optional[List[MessageObjectAttachmentsItem]]
+
+    metadata: Metadata
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageObjectAttachmentsItem(BaseModel):
+    """Part of ``MessageObject.attachments``."""
+
+    file_id: Optional[str] = None
+    """The ID of the file to attach to the message."""
+
+    tools: Optional[List[Union[AssistantToolsCode, AssistantToolsFileSearchTypeOnly]]] = None
+    """The tools to add this file to."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageObjectIncompleteDetails(BaseModel):
+    """On an incomplete message, details about why the message is incomplete."""
+
+    reason: Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
+    """The reason the message is incomplete."""
+
+
+class MessageRequestContentTextObject(TypedDict):
+    """The text content that is part of a message."""
+
+    type: Literal["text"]
+    """Always `text`."""
+
+    text: str
+    """Text content to be sent to the model"""
+
+
+MessageStreamEvent = Union[
+    "MessageStreamEventThreadMessageCreated",
+    "MessageStreamEventThreadMessageInProgress",
+    "MessageStreamEventThreadMessageDelta",
+    "MessageStreamEventThreadMessageCompleted",
+    "MessageStreamEventThreadMessageIncomplete",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageStreamEventThreadMessageCompleted(BaseModel):
+    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) is
+    completed.
+    """
+
+    event: Literal["thread.message.completed"]
+
+    data: MessageObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageStreamEventThreadMessageCreated(BaseModel):
+    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) is
+    created.
+    """
+
+    event: Literal["thread.message.created"]
+
+    data: MessageObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageStreamEventThreadMessageDelta(BaseModel):
+    """Occurs when parts of a [Message](https://platform.openai.com/docs/api-reference/messages/object)
+    are being streamed.
+    """
+
+    event: Literal["thread.message.delta"]
+
+    data: MessageDeltaObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageStreamEventThreadMessageIncomplete(BaseModel):
+    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) ends
+    before it is completed.
+    """
+
+    event: Literal["thread.message.incomplete"]
+
+    data: MessageObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MessageStreamEventThreadMessageInProgress(BaseModel):
+    """Occurs when a [message](https://platform.openai.com/docs/api-reference/messages/object) moves to
+    an `in_progress` state.
+    """
+
+    event: Literal["thread.message.in_progress"]
+
+    data: MessageObject
 
 
 class ModifyAssistantRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ModifyAssistantRequest`` in a request."""
 
     model: Union[str, AssistantSupportedModels]
     """ID of the model to use. You can use the [List
@@ -2610,19 +1668,19 @@ class ModifyAssistantRequestToolResourcesFileSearch(TypedDict, total=False):
 
 
 class ModifyMessageRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ModifyMessageRequest`` in a request."""
 
     metadata: Metadata
 
 
 class ModifyRunRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ModifyRunRequest`` in a request."""
 
     metadata: Metadata
 
 
 class ModifyThreadRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ModifyThreadRequest`` in a request."""
 
     tool_resources: Optional[ModifyThreadRequestToolResources]
 
@@ -2658,6 +1716,845 @@ class ModifyThreadRequestToolResourcesFileSearch(TypedDict, total=False):
     """
 
 
+@dataclass(init=False, repr=False, eq=False)
+class RunCompletionUsage(BaseModel):
+    """Usage statistics related to the run. This value will be `null` if the run is not in a terminal
+    state (i.e. `in_progress`, `queued`, etc.).
+    """
+
+    completion_tokens: int
+    """Number of completion tokens used over the course of the run."""
+
+    prompt_tokens: int
+    """Number of prompt tokens used over the course of the run."""
+
+    total_tokens: int
+    """Total number of tokens used (prompt + completion)."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunObject(BaseModel):
+    """Represents an execution run on a
+    [thread](https://platform.openai.com/docs/api-reference/threads).
+    """
+
+    id: str
+    """The identifier, which can be referenced in API endpoints."""
+
+    object: Literal["thread.run"]
+    """The object type, which is always `thread.run`."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) for when the run was created."""
+
+    thread_id: str
+    """The ID of the [thread](https://platform.openai.com/docs/api-reference/threads) that was executed
+    on as a part of this run.
+    """
+
+    assistant_id: str
+    """The ID of the [assistant](https://platform.openai.com/docs/api-reference/assistants) used for
+    execution of this run.
+    """
+
+    status: Literal[
+        "queued",
+        "in_progress",
+        "requires_action",
+        "cancelling",
+        "cancelled",
+        "failed",
+        "completed",
+        "incomplete",
+        "expired",
+    ]
+    """The status of the run, which can be either `queued`, `in_progress`, `requires_action`,
+    `cancelling`, `cancelled`, `failed`, `completed`, `incomplete`, or `expired`.
+    """
+
+    required_action: Optional[RunObjectRequiredAction]
+    """Details on the action required to continue the run. Will be `null` if no action is required."""
+
+    last_error: Optional[RunObjectLastError]
+    """The last error associated with this run. Will be `null` if there are no errors."""
+
+    expires_at: Optional[int]
+    """The Unix timestamp (in seconds) for when the run will expire."""
+
+    started_at: Optional[int]
+    """The Unix timestamp (in seconds) for when the run was started."""
+
+    cancelled_at: Optional[int]
+    """The Unix timestamp (in seconds) for when the run was cancelled."""
+
+    failed_at: Optional[int]
+    """The Unix timestamp (in seconds) for when the run failed."""
+
+    completed_at: Optional[int]
+    """The Unix timestamp (in seconds) for when the run was completed."""
+
+    incomplete_details: Optional[RunObjectIncompleteDetails]
+    """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
+
+    model: str
+    """The model that the [assistant](https://platform.openai.com/docs/api-reference/assistants) used
+    for this run.
+    """
+
+    instructions: str
+    """The instructions that the [assistant](https://platform.openai.com/docs/api-reference/assistants)
+    used for this run.
+    """
+
+    tools: List[Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction]]
+    """The list of tools that the
+    [assistant](https://platform.openai.com/docs/api-reference/assistants) used for this run.
+    """
+
+    metadata: Metadata
+
+    usage: RunCompletionUsage
+
+    max_prompt_tokens: Optional[int]
+    """The maximum number of prompt tokens specified to have been used over the course of the run."""
+
+    max_completion_tokens: Optional[int]
+    """The maximum number of completion tokens specified to have been used over the course of the run."""
+
+    truncation_strategy: Optional[TruncationObject]
+
+    tool_choice: Optional[AssistantsApiToolChoiceOption]
+
+    parallel_tool_calls: ParallelToolCalls
+
+    response_format: Optional[AssistantsApiResponseFormatOption]
+
+    temperature: Optional[float] = None
+    """The sampling temperature used for this run. If not set, defaults to 1."""
+
+    top_p: Optional[float] = None
+    """The nucleus sampling value used for this run. If not set, defaults to 1."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunObjectIncompleteDetails(BaseModel):
+    """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
+
+    reason: Optional[Literal["max_completion_tokens", "max_prompt_tokens"]] = None
+    """The reason why the run is incomplete. This will point to which specific token limit was reached
+    over the course of the run.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunObjectLastError(BaseModel):
+    """The last error associated with this run. Will be `null` if there are no errors."""
+
+    code: Literal["server_error", "rate_limit_exceeded", "invalid_prompt"]
+    """One of `server_error`, `rate_limit_exceeded`, or `invalid_prompt`."""
+
+    message: str
+    """A human-readable description of the error."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunObjectRequiredAction(BaseModel):
+    """Details on the action required to continue the run. Will be `null` if no action is required."""
+
+    type: Literal["submit_tool_outputs"]
+    """For now, this is always `submit_tool_outputs`."""
+
+    submit_tool_outputs: RunObjectRequiredActionSubmitToolOutputs
+    """Details on the tool outputs needed for this run to continue."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunObjectRequiredActionSubmitToolOutputs(BaseModel):
+    """Details on the tool outputs needed for this run to continue."""
+
+    tool_calls: List[RunToolCallObject]
+    """A list of the relevant tool calls."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepCompletionUsage(BaseModel):
+    """Usage statistics related to the run step. This value will be `null` while the run step's status
+    is `in_progress`.
+    """
+
+    completion_tokens: int
+    """Number of completion tokens used over the course of the run step."""
+
+    prompt_tokens: int
+    """Number of prompt tokens used over the course of the run step."""
+
+    total_tokens: int
+    """Total number of tokens used (prompt + completion)."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaObject(BaseModel):
+    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
+
+    id: str
+    """The identifier of the run step, which can be referenced in API endpoints."""
+
+    object: Literal["thread.run.step.delta"]
+    """The object type, which is always `thread.run.step.delta`."""
+
+    delta: RunStepDeltaObjectDelta
+    """The delta containing the fields that have changed on the run step."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaObjectDelta(BaseModel):
+    """The delta containing the fields that have changed on the run step."""
+
+    step_details: Optional[
+        Union[RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsObject]
+    ] = None
+    """The details of the run step."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
+    """Details of the message creation by the run step."""
+
+    type: Literal["message_creation"]
+    """Always `message_creation`."""
+
+    message_creation: Optional[RunStepDeltaStepDetailsMessageCreationObjectMessageCreation] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
+    """Part of ``RunStepDeltaStepDetailsMessageCreationObject.message_creation``."""
+
+    message_id: Optional[str] = None
+    """The ID of the message that was created by this run step."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):
+    """Details of the Code Interpreter tool call the run step was involved in."""
+
+    index: int
+    """The index of the tool call in the tool calls array."""
+
+    type: Literal["code_interpreter"]
+    """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
+
+    id: Optional[str] = None
+    """The ID of the tool call."""
+
+    code_interpreter: Optional[RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter] = None
+    """The Code Interpreter tool call definition."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
+    """The Code Interpreter tool call definition."""
+
+    input: Optional[str] = None
+    """The input to the Code Interpreter tool call."""
+
+    outputs: Optional[
+        List[
+            Union[
+                RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
+                RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
+            ]
+        ]
+    ] = None
+    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more items,
+    including text (`logs`) or images (`image`). Each of these are represented by a different object
+    type.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
+    """Code interpreter image output"""
+
+    index: int
+    """The index of the output in the outputs array."""
+
+    type: Literal["image"]
+    """Always `image`."""
+
+    image: Optional[RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
+    """Part of ``RunStepDeltaStepDetailsToolCallsCodeOutputImageObject.image``."""
+
+    file_id: Optional[str] = None
+    """The [file](https://platform.openai.com/docs/api-reference/files) ID of the image."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
+    """Text output from the Code Interpreter tool call as part of a run step."""
+
+    index: int
+    """The index of the output in the outputs array."""
+
+    type: Literal["logs"]
+    """Always `logs`."""
+
+    logs: Optional[str] = None
+    """The text output from the Code Interpreter tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
+    """File search tool call"""
+
+    index: int
+    """The index of the tool call in the tool calls array."""
+
+    type: Literal["file_search"]
+    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
+
+    file_search: Dict[str, Any]
+    """For now, this is always going to be an empty object."""
+
+    id: Optional[str] = None
+    """The ID of the tool call object."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
+    """Function tool call"""
+
+    index: int
+    """The index of the tool call in the tool calls array."""
+
+    type: Literal["function"]
+    """The type of tool call. This is always going to be `function` for this type of tool call."""
+
+    id: Optional[str] = None
+    """The ID of the tool call object."""
+
+    function: Optional[RunStepDeltaStepDetailsToolCallsFunctionObjectFunction] = None
+    """The definition of the function that was called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
+    """The definition of the function that was called."""
+
+    name: Optional[str] = None
+    """The name of the function."""
+
+    arguments: Optional[str] = None
+    """The arguments passed to the function."""
+
+    output: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
+    """Details of the tool call."""
+
+    type: Literal["tool_calls"]
+    """Always `tool_calls`."""
+
+    tool_calls: Optional[
+        List[
+            Union[
+                RunStepDeltaStepDetailsToolCallsCodeObject,
+                RunStepDeltaStepDetailsToolCallsFileSearchObject,
+                RunStepDeltaStepDetailsToolCallsFunctionObject,
+            ]
+        ]
+    ] = None
+    """An array of tool calls the run step was involved in. These can be associated with one of three
+    types of tools: `code_interpreter`, `file_search`, or `function`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsMessageCreationObject(BaseModel):
+    """Details of the message creation by the run step."""
+
+    type: Literal["message_creation"]
+    """Always `message_creation`."""
+
+    message_creation: RunStepDetailsMessageCreationObjectMessageCreation
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel):
+    """Part of ``RunStepDetailsMessageCreationObject.message_creation``."""
+
+    message_id: str
+    """The ID of the message that was created by this run step."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsCodeObject(BaseModel):
+    """Details of the Code Interpreter tool call the run step was involved in."""
+
+    id: str
+    """The ID of the tool call."""
+
+    type: Literal["code_interpreter"]
+    """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
+
+    code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter
+    """The Code Interpreter tool call definition."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
+    """The Code Interpreter tool call definition."""
+
+    input: str
+    """The input to the Code Interpreter tool call."""
+
+    outputs: List[Union[RunStepDetailsToolCallsCodeOutputLogsObject, RunStepDetailsToolCallsCodeOutputImageObject]]
+    """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more items,
+    including text (`logs`) or images (`image`). Each of these are represented by a different object
+    type.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
+    """Code Interpreter image output"""
+
+    type: Literal["image"]
+    """Always `image`."""
+
+    image: RunStepDetailsToolCallsCodeOutputImageObjectImage
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
+    """Part of ``RunStepDetailsToolCallsCodeOutputImageObject.image``."""
+
+    file_id: str
+    """The [file](https://platform.openai.com/docs/api-reference/files) ID of the image."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
+    """Text output from the Code Interpreter tool call as part of a run step."""
+
+    type: Literal["logs"]
+    """Always `logs`."""
+
+    logs: str
+    """The text output from the Code Interpreter tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsFileSearchObject(BaseModel):
+    """File search tool call"""
+
+    id: str
+    """The ID of the tool call object."""
+
+    type: Literal["file_search"]
+    """The type of tool call. This is always going to be `file_search` for this type of tool call."""
+
+    file_search: RunStepDetailsToolCallsFileSearchObjectFileSearch
+    """For now, this is always going to be an empty object."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
+    """For now, this is always going to be an empty object."""
+
+    ranking_options: Optional[RunStepDetailsToolCallsFileSearchRankingOptionsObject] = None
+
+    results: Optional[List[RunStepDetailsToolCallsFileSearchResultObject]] = None
+    """The results of the file search."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
+    """The ranking options for the file search."""
+
+    ranker: FileSearchRanker
+
+    score_threshold: float
+    """The score threshold for the file search. All values must be a floating point number between 0
+    and 1.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsFileSearchResultObject(BaseModel):
+    """A result instance of the file search."""
+
+    file_id: str
+    """The ID of the file that result was found in."""
+
+    file_name: str
+    """The name of the file that result was found in."""
+
+    score: float
+    """The score of the result. All values must be a floating point number between 0 and 1."""
+
+    content: Optional[List[RunStepDetailsToolCallsFileSearchResultObjectContentItem]] = None
+    """The content of the result that was found. The content is only included if requested via the
+    include query parameter.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsFileSearchResultObjectContentItem(BaseModel):
+    """Part of ``RunStepDetailsToolCallsFileSearchResultObject.content``."""
+
+    type: Optional[Literal["text"]] = None
+    """The type of the content."""
+
+    text: Optional[str] = None
+    """The text content of the file."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsFunctionObject(BaseModel):
+    """Function tool call"""
+
+    id: str
+    """The ID of the tool call object."""
+
+    type: Literal["function"]
+    """The type of tool call. This is always going to be `function` for this type of tool call."""
+
+    function: RunStepDetailsToolCallsFunctionObjectFunction
+    """The definition of the function that was called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
+    """The definition of the function that was called."""
+
+    name: str
+    """The name of the function."""
+
+    arguments: str
+    """The arguments passed to the function."""
+
+    output: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepDetailsToolCallsObject(BaseModel):
+    """Details of the tool call."""
+
+    type: Literal["tool_calls"]
+    """Always `tool_calls`."""
+
+    tool_calls: List[
+        Union[
+            RunStepDetailsToolCallsCodeObject,
+            RunStepDetailsToolCallsFileSearchObject,
+            RunStepDetailsToolCallsFunctionObject,
+        ]
+    ]
+    """An array of tool calls the run step was involved in. These can be associated with one of three
+    types of tools: `code_interpreter`, `file_search`, or `function`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepObject(BaseModel):
+    """Represents a step in execution of a run."""
+
+    id: str
+    """The identifier of the run step, which can be referenced in API endpoints."""
+
+    object: Literal["thread.run.step"]
+    """The object type, which is always `thread.run.step`."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) for when the run step was created."""
+
+    assistant_id: str
+    """The ID of the [assistant](https://platform.openai.com/docs/api-reference/assistants) associated
+    with the run step.
+    """
+
+    thread_id: str
+    """The ID of the [thread](https://platform.openai.com/docs/api-reference/threads) that was run."""
+
+    run_id: str
+    """The ID of the [run](https://platform.openai.com/docs/api-reference/runs) that this run step is a
+    part of.
+    """
+
+    type: Literal["message_creation", "tool_calls"]
+    """The type of run step, which can be either `message_creation` or `tool_calls`."""
+
+    status: Literal["in_progress", "cancelled", "failed", "completed", "expired"]
+    """The status of the run step, which can be either `in_progress`, `cancelled`, `failed`,
+    `completed`, or `expired`.
+    """
+
+    step_details: Union[RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject]
+    """The details of the run step."""
+
+    last_error: Optional[RunStepObjectLastError]
+
+    expired_at: Optional[int]
+
+    cancelled_at: Optional[int]
+
+    failed_at: Optional[int]
+
+    completed_at: Optional[int]
+
+    metadata: Metadata
+
+    usage: RunStepCompletionUsage
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepObjectLastError(BaseModel):
+    """The last error associated with this run step. Will be `null` if there are no errors."""
+
+    code: Literal["server_error", "rate_limit_exceeded"]
+    """One of `server_error` or `rate_limit_exceeded`."""
+
+    message: str
+    """A human-readable description of the error."""
+
+
+RunStepStreamEvent = Union[
+    "RunStepStreamEventThreadRunStepCreated",
+    "RunStepStreamEventThreadRunStepInProgress",
+    "RunStepStreamEventThreadRunStepDelta",
+    "RunStepStreamEventThreadRunStepCompleted",
+    "RunStepStreamEventThreadRunStepFailed",
+    "RunStepStreamEventThreadRunStepCancelled",
+    "RunStepStreamEventThreadRunStepExpired",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepStreamEventThreadRunStepCancelled(BaseModel):
+    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
+    is cancelled.
+    """
+
+    event: Literal["thread.run.step.cancelled"]
+
+    data: RunStepObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepStreamEventThreadRunStepCompleted(BaseModel):
+    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
+    is completed.
+    """
+
+    event: Literal["thread.run.step.completed"]
+
+    data: RunStepObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepStreamEventThreadRunStepCreated(BaseModel):
+    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
+    is created.
+    """
+
+    event: Literal["thread.run.step.created"]
+
+    data: RunStepObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepStreamEventThreadRunStepDelta(BaseModel):
+    """Occurs when parts of a [run
+    step](https://platform.openai.com/docs/api-reference/run-steps/step-object) are being streamed.
+    """
+
+    event: Literal["thread.run.step.delta"]
+
+    data: RunStepDeltaObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepStreamEventThreadRunStepExpired(BaseModel):
+    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
+    expires.
+    """
+
+    event: Literal["thread.run.step.expired"]
+
+    data: RunStepObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepStreamEventThreadRunStepFailed(BaseModel):
+    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
+    fails.
+    """
+
+    event: Literal["thread.run.step.failed"]
+
+    data: RunStepObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStepStreamEventThreadRunStepInProgress(BaseModel):
+    """Occurs when a [run step](https://platform.openai.com/docs/api-reference/run-steps/step-object)
+    moves to an `in_progress` state.
+    """
+
+    event: Literal["thread.run.step.in_progress"]
+
+    data: RunStepObject
+
+
+RunStreamEvent = Union[
+    "RunStreamEventThreadRunCreated",
+    "RunStreamEventThreadRunQueued",
+    "RunStreamEventThreadRunInProgress",
+    "RunStreamEventThreadRunRequiresAction",
+    "RunStreamEventThreadRunCompleted",
+    "RunStreamEventThreadRunIncomplete",
+    "RunStreamEventThreadRunFailed",
+    "RunStreamEventThreadRunCancelling",
+    "RunStreamEventThreadRunCancelled",
+    "RunStreamEventThreadRunExpired",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunCancelled(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) is cancelled."""
+
+    event: Literal["thread.run.cancelled"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunCancelling(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
+    `cancelling` status.
+    """
+
+    event: Literal["thread.run.cancelling"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunCompleted(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) is completed."""
+
+    event: Literal["thread.run.completed"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunCreated(BaseModel):
+    """Occurs when a new [run](https://platform.openai.com/docs/api-reference/runs/object) is created."""
+
+    event: Literal["thread.run.created"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunExpired(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) expires."""
+
+    event: Literal["thread.run.expired"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunFailed(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) fails."""
+
+    event: Literal["thread.run.failed"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunIncomplete(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) ends with status
+    `incomplete`.
+    """
+
+    event: Literal["thread.run.incomplete"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunInProgress(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to an
+    `in_progress` status.
+    """
+
+    event: Literal["thread.run.in_progress"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunQueued(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
+    `queued` status.
+    """
+
+    event: Literal["thread.run.queued"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunStreamEventThreadRunRequiresAction(BaseModel):
+    """Occurs when a [run](https://platform.openai.com/docs/api-reference/runs/object) moves to a
+    `requires_action` status.
+    """
+
+    event: Literal["thread.run.requires_action"]
+
+    data: RunObject
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunToolCallObject(BaseModel):
+    """Tool call objects"""
+
+    id: str
+    """The ID of the tool call. This ID must be referenced when you submit the tool outputs in using
+    the [Submit tool outputs to
+    run](https://platform.openai.com/docs/api-reference/runs/submitToolOutputs) endpoint.
+    """
+
+    type: Literal["function"]
+    """The type of tool call the output is required for. For now, this is always `function`."""
+
+    function: RunToolCallObjectFunction
+    """The function definition."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RunToolCallObjectFunction(BaseModel):
+    """The function definition."""
+
+    name: str
+    """The name of the function."""
+
+    arguments: str
+    """The arguments that the model expects you to pass to the function."""
+
+
 class _SubmitToolOutputsRunRequestRequired(TypedDict):
 
     tool_outputs: Sequence[SubmitToolOutputsRunRequestToolOutputsItem]
@@ -2665,7 +2562,7 @@ class _SubmitToolOutputsRunRequestRequired(TypedDict):
 
 
 class SubmitToolOutputsRunRequest(_SubmitToolOutputsRunRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``SubmitToolOutputsRunRequest`` in a request."""
 
     stream: Optional[bool]
 
@@ -2680,3 +2577,106 @@ class SubmitToolOutputsRunRequestToolOutputsItem(TypedDict, total=False):
 
     output: str
     """The output of the tool call to be submitted to continue the run."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ThreadObject(BaseModel):
+    """Represents a thread that contains
+    [messages](https://platform.openai.com/docs/api-reference/messages).
+    """
+
+    id: str
+    """The identifier, which can be referenced in API endpoints."""
+
+    object: Literal["thread"]
+    """The object type, which is always `thread`."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) for when the thread was created."""
+
+    tool_resources: Optional[ThreadObjectToolResources]
+
+    metadata: Metadata
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ThreadObjectToolResources(BaseModel):
+    """A set of resources that are made available to the assistant's tools in this thread. The
+    resources are specific to the type of tool. For example, the `code_interpreter` tool requires a
+    list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+    """
+
+    code_interpreter: Optional[ThreadObjectToolResourcesCodeInterpreter] = None
+
+    file_search: Optional[ThreadObjectToolResourcesFileSearch] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ThreadObjectToolResourcesCodeInterpreter(BaseModel):
+    """Part of ``ThreadObjectToolResources.code_interpreter``."""
+
+    file_ids: Optional[List[str]] = None
+    """A list of [file](https://platform.openai.com/docs/api-reference/files) IDs made available to the
+    `code_interpreter` tool. There can be a maximum of 20 files associated with the tool.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ThreadObjectToolResourcesFileSearch(BaseModel):
+    """Part of ``ThreadObjectToolResources.file_search``."""
+
+    vector_store_ids: Optional[List[str]] = None
+    """The [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object) attached
+    to this thread. There can be a maximum of 1 vector store attached to the thread.
+    """
+
+
+ThreadStreamEvent = Union["ThreadStreamEventThreadCreated"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ThreadStreamEventThreadCreated(BaseModel):
+    """Occurs when a new [thread](https://platform.openai.com/docs/api-reference/threads/object) is
+    created.
+    """
+
+    event: Literal["thread.created"]
+
+    data: ThreadObject
+
+    enabled: Optional[bool] = None
+    """Whether to enable input audio transcription."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class TruncationObject(BaseModel):
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial
+    context window of the run.
+    """
+
+    type: Literal["auto", "last_messages"]
+    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`,
+    the thread will be truncated to the n most recent messages in the thread. When set to `auto`,
+    messages in the middle of the thread will be dropped to fit the context length of the model,
+    `max_prompt_tokens`.
+    """
+
+    last_messages: Optional[int] = None
+
+
+class _TruncationObjectParamRequired(TypedDict):
+
+    type: Literal["auto", "last_messages"]
+    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`,
+    the thread will be truncated to the n most recent messages in the thread. When set to `auto`,
+    messages in the middle of the thread will be dropped to fit the context length of the model,
+    `max_prompt_tokens`.
+    """
+
+
+class TruncationObjectParam(_TruncationObjectParamRequired, total=False):
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial
+    context window of the run.
+    """
+
+    last_messages: Optional[int]

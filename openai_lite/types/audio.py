@@ -42,7 +42,7 @@ class _CreateSpeechRequestRequired(TypedDict):
 
 
 class CreateSpeechRequest(_CreateSpeechRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateSpeechRequest`` in a request."""
 
     instructions: str
     """Control the voice of your generated audio with additional instructions. Does not work with
@@ -59,42 +59,6 @@ class CreateSpeechRequest(_CreateSpeechRequestRequired, total=False):
     """The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not
     supported for `tts-1` or `tts-1-hd`.
     """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpeechAudioDeltaEvent(BaseModel):
-    """Emitted for each chunk of audio data generated during speech synthesis."""
-
-    type: Literal["speech.audio.delta"]
-    """The type of the event. Always `speech.audio.delta`."""
-
-    audio: str
-    """A chunk of Base64-encoded audio data."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpeechAudioDoneEvent(BaseModel):
-    """Emitted when the speech synthesis is complete and all audio has been streamed."""
-
-    type: Literal["speech.audio.done"]
-    """The type of the event. Always `speech.audio.done`."""
-
-    usage: SpeechAudioDoneEventUsage
-    """Token usage statistics for the request."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpeechAudioDoneEventUsage(BaseModel):
-    """Token usage statistics for the request."""
-
-    input_tokens: int
-    """Number of input tokens in the prompt."""
-
-    output_tokens: int
-    """Number of output tokens generated."""
-
-    total_tokens: int
-    """Total number of tokens used (input + output)."""
 
 
 CreateSpeechResponseStreamEvent = Union["SpeechAudioDeltaEvent", "SpeechAudioDoneEvent"]
@@ -127,7 +91,7 @@ class _CreateTranscriptionRequestRequired(TypedDict):
 
 
 class CreateTranscriptionRequest(_CreateTranscriptionRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateTranscriptionRequest`` in a request."""
 
     language: str
     """The language of the input audio. Supplying the input language in
@@ -195,34 +159,11 @@ class CreateTranscriptionRequest(_CreateTranscriptionRequestRequired, total=Fals
     """
 
 
-TranscriptionInclude = Literal["logprobs"]
-
-
-class _VadConfigParamRequired(TypedDict):
-
-    type: Literal["server_vad"]
-    """Must be set to `server_vad` to enable manual chunking using server side VAD."""
-
-
-class VadConfigParam(_VadConfigParamRequired, total=False):
-    """Request fields."""
-
-    prefix_padding_ms: int
-    """Amount of audio to include before the VAD detected speech (in
-    milliseconds).
-    """
-
-    silence_duration_ms: int
-    """Duration of silence to detect speech stop (in milliseconds).
-    With shorter values the model will respond more quickly,
-    but may jump in on short pauses from the user.
-    """
-
-    threshold: float
-    """Sensitivity threshold (0.0 to 1.0) for voice activity detection. A
-    higher threshold will require louder audio to activate the model, and
-    thus might perform better in noisy environments.
-    """
+CreateTranscriptionResponse = Union[
+    "CreateTranscriptionResponseJson",
+    "CreateTranscriptionResponseDiarizedJson",
+    "CreateTranscriptionResponseVerboseJson",
+]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -245,6 +186,212 @@ class CreateTranscriptionResponseDiarizedJson(BaseModel):
 
     usage: Optional[Union[TranscriptTextUsageTokens, TranscriptTextUsageDuration]] = None
     """Token or duration usage statistics for the request."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateTranscriptionResponseJson(BaseModel):
+    """Represents a transcription response returned by model, based on the provided input."""
+
+    text: str
+    """The transcribed text."""
+
+    languages: Optional[List[TranscriptionLanguage]] = None
+    """The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that
+    no language could be reliably detected.
+    """
+
+    logprobs: Optional[List[CreateTranscriptionResponseJsonLogprobsItem]] = None
+    """The log probabilities of the tokens in the transcription. Only returned with the models
+    `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` if `logprobs` is added to the `include` array.
+    """
+
+    usage: Optional[Union[TranscriptTextUsageTokens, TranscriptTextUsageDuration]] = None
+    """Token usage statistics for the request."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateTranscriptionResponseJsonLogprobsItem(BaseModel):
+    """Part of ``CreateTranscriptionResponseJson.logprobs``."""
+
+    token: Optional[str] = None
+    """The token in the transcription."""
+
+    logprob: Optional[float] = None
+    """The log probability of the token."""
+
+    bytes: Optional[List[float]] = None
+    """The bytes of the token."""
+
+
+CreateTranscriptionResponseStreamEvent = Union[
+    "TranscriptTextSegmentEvent",
+    "TranscriptTextDeltaEvent",
+    "TranscriptTextDoneEvent",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateTranscriptionResponseVerboseJson(BaseModel):
+    """Represents a verbose json transcription response returned by model, based on the provided input."""
+
+    language: str
+    """The language of the input audio."""
+
+    duration: float
+    """The duration of the input audio."""
+
+    text: str
+    """The transcribed text."""
+
+    words: Optional[List[TranscriptionWord]] = None
+    """Extracted words and their corresponding timestamps."""
+
+    segments: Optional[List[TranscriptionSegment]] = None
+    """Segments of the transcribed text and their corresponding details."""
+
+    usage: Optional[TranscriptTextUsageDuration] = None
+
+
+class _CreateTranslationRequestRequired(TypedDict):
+
+    file: FileInput
+    """The audio file object (not file name) translate, in one of these formats: flac, mp3, mp4, mpeg,
+    mpga, m4a, ogg, wav, or webm. The request must include enough format metadata for the file to be
+    identified. We recommend an extension-bearing filename and an appropriate content type.
+    """
+
+    model: Union[str, Literal["whisper-1"]]
+    """ID of the model to use. Only `whisper-1` (which is powered by our open source Whisper V2 model)
+    is currently available.
+    """
+
+
+class CreateTranslationRequest(_CreateTranslationRequestRequired, total=False):
+    """The fields of a ``CreateTranslationRequest`` in a request."""
+
+    prompt: str
+    """An optional text to guide the model's style or continue a previous audio segment. The
+    [prompt](https://platform.openai.com/docs/guides/speech-to-text#prompting) should be in English.
+    """
+
+    response_format: Literal["json", "text", "srt", "verbose_json", "vtt"]
+    """The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, or
+    `vtt`.
+    """
+
+    temperature: float
+    """The sampling temperature, between 0 and 1. Higher values like 0.8 will make the output more
+    random, while lower values like 0.2 will make it more focused and deterministic. If set to 0,
+    the model will use [log probability](https://en.wikipedia.org/wiki/Log_probability) to
+    automatically increase the temperature until certain thresholds are hit.
+    """
+
+
+CreateTranslationResponse = Union["CreateTranslationResponseJson", "CreateTranslationResponseVerboseJson"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateTranslationResponseJson(BaseModel):
+    """The API's ``CreateTranslationResponseJson`` object (the spec describes it no further)."""
+
+    text: str
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateTranslationResponseVerboseJson(BaseModel):
+    """The API's ``CreateTranslationResponseVerboseJson`` object (the spec describes it no further)."""
+
+    language: str
+    """The language of the output translation (always `english`)."""
+
+    duration: float
+    """The duration of the input audio."""
+
+    text: str
+    """The translated text."""
+
+    segments: Optional[List[TranscriptionSegment]] = None
+    """Segments of the translated text and their corresponding details."""
+
+
+class CreateVoiceConsentRequest(TypedDict):
+    """The fields of a ``CreateVoiceConsentRequest`` in a request."""
+
+    name: str
+    """The label to use for this consent recording."""
+
+    recording: FileInput
+    """The consent audio recording file. Maximum size is 10 MiB.
+
+    Supported MIME types:
+    `audio/mpeg`, `audio/wav`, `audio/x-wav`, `audio/ogg`, `audio/aac`, `audio/flac`, `audio/webm`,
+    `audio/mp4`.
+    """
+
+    language: str
+    """The BCP 47 language tag for the consent phrase (for example, `en-US`)."""
+
+
+class CreateVoiceRequest(TypedDict):
+    """The fields of a ``CreateVoiceRequest`` in a request."""
+
+    name: str
+    """The name of the new voice."""
+
+    audio_sample: FileInput
+    """The sample audio recording file. Maximum size is 10 MiB.
+
+    Supported MIME types:
+    `audio/mpeg`, `audio/wav`, `audio/x-wav`, `audio/ogg`, `audio/aac`, `audio/flac`, `audio/webm`,
+    `audio/mp4`.
+    """
+
+    consent: str
+    """The consent recording ID (for example, `cons_1234`)."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SpeechAudioDeltaEvent(BaseModel):
+    """Emitted for each chunk of audio data generated during speech synthesis."""
+
+    type: Literal["speech.audio.delta"]
+    """The type of the event. Always `speech.audio.delta`."""
+
+    audio: str
+    """A chunk of Base64-encoded audio data."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SpeechAudioDoneEvent(BaseModel):
+    """Emitted when the speech synthesis is complete and all audio has been streamed."""
+
+    type: Literal["speech.audio.done"]
+    """The type of the event. Always `speech.audio.done`."""
+
+    usage: SpeechAudioDoneEventUsage
+    """Token usage statistics for the request."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SpeechAudioDoneEventUsage(BaseModel):
+    """Token usage statistics for the request."""
+
+    input_tokens: int
+    """Number of input tokens in the prompt."""
+
+    output_tokens: int
+    """Number of output tokens generated."""
+
+    total_tokens: int
+    """Total number of tokens used (input + output)."""
+
+
+TranscriptionChunkingStrategy = Union[Literal["auto"], "VadConfig"]
+"""Controls how the audio is cut into chunks. When set to `"auto"`, the
+server first normalizes loudness and then uses voice activity detection (VAD) to
+choose boundaries. `server_vad` object can be provided to tweak VAD detection
+parameters manually. If unset, the audio is transcribed as a single block.
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -273,67 +420,7 @@ class TranscriptionDiarizedSegment(BaseModel):
     """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class TranscriptTextUsageTokens(BaseModel):
-    """Usage statistics for models billed by token usage."""
-
-    type: Literal["tokens"]
-    """The type of the usage object. Always `tokens` for this variant."""
-
-    input_tokens: int
-    """Number of input tokens billed for this request."""
-
-    output_tokens: int
-    """Number of output tokens generated."""
-
-    total_tokens: int
-    """Total number of tokens used (input + output)."""
-
-    input_token_details: Optional[TranscriptTextUsageTokensInputTokenDetails] = None
-    """Details about the input tokens billed for this request."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class TranscriptTextUsageTokensInputTokenDetails(BaseModel):
-    """Details about the input tokens billed for this request."""
-
-    text_tokens: Optional[int] = None
-    """Number of text tokens billed for this request."""
-
-    audio_tokens: Optional[int] = None
-    """Number of audio tokens billed for this request."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class TranscriptTextUsageDuration(BaseModel):
-    """Usage statistics for models billed by audio input duration."""
-
-    type: Literal["duration"]
-    """The type of the usage object. Always `duration` for this variant."""
-
-    seconds: float
-    """Duration of the input audio in seconds."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CreateTranscriptionResponseJson(BaseModel):
-    """Represents a transcription response returned by model, based on the provided input."""
-
-    text: str
-    """The transcribed text."""
-
-    languages: Optional[List[TranscriptionLanguage]] = None
-    """The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that
-    no language could be reliably detected.
-    """
-
-    logprobs: Optional[List[CreateTranscriptionResponseJsonLogprobsItem]] = None
-    """The log probabilities of the tokens in the transcription. Only returned with the models
-    `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` if `logprobs` is added to the `include` array.
-    """
-
-    usage: Optional[Union[TranscriptTextUsageTokens, TranscriptTextUsageDuration]] = None
-    """Token usage statistics for the request."""
+TranscriptionInclude = Literal["logprobs"]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -345,44 +432,56 @@ class TranscriptionLanguage(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CreateTranscriptionResponseJsonLogprobsItem(BaseModel):
-    """Part of ``CreateTranscriptionResponseJson.logprobs``."""
+class TranscriptionSegment(BaseModel):
+    """The API's ``TranscriptionSegment`` object (the spec describes it no further)."""
 
-    token: Optional[str] = None
-    """The token in the transcription."""
+    id: int
+    """Unique identifier of the segment."""
 
-    logprob: Optional[float] = None
-    """The log probability of the token."""
+    seek: int
+    """Seek offset of the segment."""
 
-    bytes: Optional[List[float]] = None
-    """The bytes of the token."""
+    start: float
+    """Start time of the segment in seconds."""
+
+    end: float
+    """End time of the segment in seconds."""
+
+    text: str
+    """Text content of the segment."""
+
+    tokens: List[int]
+    """Array of token IDs for the text content."""
+
+    temperature: float
+    """Temperature parameter used for generating the segment."""
+
+    avg_logprob: float
+    """Average logprob of the segment. If the value is lower than -1, consider the logprobs failed."""
+
+    compression_ratio: float
+    """Compression ratio of the segment. If the value is greater than 2.4, consider the compression
+    failed.
+    """
+
+    no_speech_prob: float
+    """Probability of no speech in the segment. If the value is higher than 1.0 and the `avg_logprob`
+    is below -1, consider this segment silent.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
-class TranscriptTextSegmentEvent(BaseModel):
-    """Emitted when a diarized transcription returns a completed segment with speaker information. Only
-    emitted when you [create a
-    transcription](https://platform.openai.com/docs/api-reference/audio/create-transcription) with
-    `stream` set to `true` and `response_format` set to `diarized_json`.
-    """
+class TranscriptionWord(BaseModel):
+    """The API's ``TranscriptionWord`` object (the spec describes it no further)."""
 
-    type: Literal["transcript.text.segment"]
-    """The type of the event. Always `transcript.text.segment`."""
-
-    id: str
-    """Unique identifier for the segment."""
+    word: str
+    """The text content of the word."""
 
     start: float
-    """Start timestamp of the segment in seconds."""
+    """Start time of the word in seconds."""
 
     end: float
-    """End timestamp of the segment in seconds."""
-
-    text: str
-    """Transcript text for this segment."""
-
-    speaker: str
-    """Speaker label for this segment."""
+    """End time of the word in seconds."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -468,186 +567,85 @@ class TranscriptTextDoneEventLogprobsItem(BaseModel):
     """The bytes that were used to generate the log probability."""
 
 
-CreateTranscriptionResponseStreamEvent = Union[
-    "TranscriptTextSegmentEvent",
-    "TranscriptTextDeltaEvent",
-    "TranscriptTextDoneEvent",
-]
-
-
 @dataclass(init=False, repr=False, eq=False)
-class CreateTranscriptionResponseVerboseJson(BaseModel):
-    """Represents a verbose json transcription response returned by model, based on the provided input."""
+class TranscriptTextSegmentEvent(BaseModel):
+    """Emitted when a diarized transcription returns a completed segment with speaker information. Only
+    emitted when you [create a
+    transcription](https://platform.openai.com/docs/api-reference/audio/create-transcription) with
+    `stream` set to `true` and `response_format` set to `diarized_json`.
+    """
 
-    language: str
-    """The language of the input audio."""
+    type: Literal["transcript.text.segment"]
+    """The type of the event. Always `transcript.text.segment`."""
 
-    duration: float
-    """The duration of the input audio."""
-
-    text: str
-    """The transcribed text."""
-
-    words: Optional[List[TranscriptionWord]] = None
-    """Extracted words and their corresponding timestamps."""
-
-    segments: Optional[List[TranscriptionSegment]] = None
-    """Segments of the transcribed text and their corresponding details."""
-
-    usage: Optional[TranscriptTextUsageDuration] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class TranscriptionWord(BaseModel):
-    """A response object."""
-
-    word: str
-    """The text content of the word."""
+    id: str
+    """Unique identifier for the segment."""
 
     start: float
-    """Start time of the word in seconds."""
+    """Start timestamp of the segment in seconds."""
 
     end: float
-    """End time of the word in seconds."""
+    """End timestamp of the segment in seconds."""
+
+    text: str
+    """Transcript text for this segment."""
+
+    speaker: str
+    """Speaker label for this segment."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class TranscriptionSegment(BaseModel):
-    """A response object."""
+class TranscriptTextUsageDuration(BaseModel):
+    """Usage statistics for models billed by audio input duration."""
 
-    id: int
-    """Unique identifier of the segment."""
+    type: Literal["duration"]
+    """The type of the usage object. Always `duration` for this variant."""
 
-    seek: int
-    """Seek offset of the segment."""
-
-    start: float
-    """Start time of the segment in seconds."""
-
-    end: float
-    """End time of the segment in seconds."""
-
-    text: str
-    """Text content of the segment."""
-
-    tokens: List[int]
-    """Array of token IDs for the text content."""
-
-    temperature: float
-    """Temperature parameter used for generating the segment."""
-
-    avg_logprob: float
-    """Average logprob of the segment. If the value is lower than -1, consider the logprobs failed."""
-
-    compression_ratio: float
-    """Compression ratio of the segment. If the value is greater than 2.4, consider the compression
-    failed.
-    """
-
-    no_speech_prob: float
-    """Probability of no speech in the segment. If the value is higher than 1.0 and the `avg_logprob`
-    is below -1, consider this segment silent.
-    """
-
-
-class _CreateTranslationRequestRequired(TypedDict):
-
-    file: FileInput
-    """The audio file object (not file name) translate, in one of these formats: flac, mp3, mp4, mpeg,
-    mpga, m4a, ogg, wav, or webm. The request must include enough format metadata for the file to be
-    identified. We recommend an extension-bearing filename and an appropriate content type.
-    """
-
-    model: Union[str, Literal["whisper-1"]]
-    """ID of the model to use. Only `whisper-1` (which is powered by our open source Whisper V2 model)
-    is currently available.
-    """
-
-
-class CreateTranslationRequest(_CreateTranslationRequestRequired, total=False):
-    """Request fields."""
-
-    prompt: str
-    """An optional text to guide the model's style or continue a previous audio segment. The
-    [prompt](https://platform.openai.com/docs/guides/speech-to-text#prompting) should be in English.
-    """
-
-    response_format: Literal["json", "text", "srt", "verbose_json", "vtt"]
-    """The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, or
-    `vtt`.
-    """
-
-    temperature: float
-    """The sampling temperature, between 0 and 1. Higher values like 0.8 will make the output more
-    random, while lower values like 0.2 will make it more focused and deterministic. If set to 0,
-    the model will use [log probability](https://en.wikipedia.org/wiki/Log_probability) to
-    automatically increase the temperature until certain thresholds are hit.
-    """
+    seconds: float
+    """Duration of the input audio in seconds."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CreateTranslationResponseJson(BaseModel):
-    """A response object."""
+class TranscriptTextUsageTokens(BaseModel):
+    """Usage statistics for models billed by token usage."""
 
-    text: str
+    type: Literal["tokens"]
+    """The type of the usage object. Always `tokens` for this variant."""
+
+    input_tokens: int
+    """Number of input tokens billed for this request."""
+
+    output_tokens: int
+    """Number of output tokens generated."""
+
+    total_tokens: int
+    """Total number of tokens used (input + output)."""
+
+    input_token_details: Optional[TranscriptTextUsageTokensInputTokenDetails] = None
+    """Details about the input tokens billed for this request."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CreateTranslationResponseVerboseJson(BaseModel):
-    """A response object."""
+class TranscriptTextUsageTokensInputTokenDetails(BaseModel):
+    """Details about the input tokens billed for this request."""
 
-    language: str
-    """The language of the output translation (always `english`)."""
+    text_tokens: Optional[int] = None
+    """Number of text tokens billed for this request."""
 
-    duration: float
-    """The duration of the input audio."""
-
-    text: str
-    """The translated text."""
-
-    segments: Optional[List[TranscriptionSegment]] = None
-    """Segments of the translated text and their corresponding details."""
+    audio_tokens: Optional[int] = None
+    """Number of audio tokens billed for this request."""
 
 
-class CreateVoiceConsentRequest(TypedDict):
-    """Request fields."""
+class UpdateVoiceConsentRequest(TypedDict):
+    """The fields of a ``UpdateVoiceConsentRequest`` in a request."""
 
     name: str
-    """The label to use for this consent recording."""
-
-    recording: FileInput
-    """The consent audio recording file. Maximum size is 10 MiB.
-
-    Supported MIME types:
-    `audio/mpeg`, `audio/wav`, `audio/x-wav`, `audio/ogg`, `audio/aac`, `audio/flac`, `audio/webm`,
-    `audio/mp4`.
-    """
-
-    language: str
-    """The BCP 47 language tag for the consent phrase (for example, `en-US`)."""
-
-
-class CreateVoiceRequest(TypedDict):
-    """Request fields."""
-
-    name: str
-    """The name of the new voice."""
-
-    audio_sample: FileInput
-    """The sample audio recording file. Maximum size is 10 MiB.
-
-    Supported MIME types:
-    `audio/mpeg`, `audio/wav`, `audio/x-wav`, `audio/ogg`, `audio/aac`, `audio/flac`, `audio/webm`,
-    `audio/mp4`.
-    """
-
-    consent: str
-    """The consent recording ID (for example, `cons_1234`)."""
+    """The updated label for this consent recording."""
 
 
 @dataclass(init=False, repr=False, eq=False)
 class VadConfig(BaseModel):
-    """A response object."""
+    """The API's ``VadConfig`` object (the spec describes it no further)."""
 
     type: Literal["server_vad"]
     """Must be set to `server_vad` to enable manual chunking using server side VAD."""
@@ -670,24 +668,36 @@ class VadConfig(BaseModel):
     """
 
 
-TranscriptionChunkingStrategy = Union[Literal["auto"], "VadConfig"]
-"""Controls how the audio is cut into chunks. When set to `"auto"`, the
-server first normalizes loudness and then uses voice activity detection (VAD) to
-choose boundaries. `server_vad` object can be provided to tweak VAD detection
-parameters manually. If unset, the audio is transcribed as a single block.
-"""
+class _VadConfigParamRequired(TypedDict):
+
+    type: Literal["server_vad"]
+    """Must be set to `server_vad` to enable manual chunking using server side VAD."""
 
 
-class UpdateVoiceConsentRequest(TypedDict):
-    """Request fields."""
+class VadConfigParam(_VadConfigParamRequired, total=False):
+    """The fields of a ``VadConfigParam`` in a request."""
 
-    name: str
-    """The updated label for this consent recording."""
+    prefix_padding_ms: int
+    """Amount of audio to include before the VAD detected speech (in
+    milliseconds).
+    """
+
+    silence_duration_ms: int
+    """Duration of silence to detect speech stop (in milliseconds).
+    With shorter values the model will respond more quickly,
+    but may jump in on short pauses from the user.
+    """
+
+    threshold: float
+    """Sensitivity threshold (0.0 to 1.0) for voice activity detection. A
+    higher threshold will require louder audio to activate the model, and
+    thus might perform better in noisy environments.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
 class VoiceConsentDeletedResource(BaseModel):
-    """A response object."""
+    """The API's ``VoiceConsentDeletedResource`` object (the spec describes it no further)."""
 
     id: str
     """The consent recording identifier."""
@@ -699,7 +709,7 @@ class VoiceConsentDeletedResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class VoiceConsentListResource(BaseModel):
-    """A response object."""
+    """The API's ``VoiceConsentListResource`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 
@@ -747,13 +757,3 @@ class VoiceResource(BaseModel):
 
     created_at: int
     """The Unix timestamp (in seconds) for when the voice was created."""
-
-
-CreateTranscriptionResponse = Union[
-    "CreateTranscriptionResponseJson",
-    "CreateTranscriptionResponseDiarizedJson",
-    "CreateTranscriptionResponseVerboseJson",
-]
-
-
-CreateTranslationResponse = Union["CreateTranslationResponseJson", "CreateTranslationResponseVerboseJson"]

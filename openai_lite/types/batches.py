@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @dataclass(init=False, repr=False, eq=False)
 class Batch(BaseModel):
-    """A response object."""
+    """The API's ``Batch`` object (the spec describes it no further)."""
 
     id: str
 
@@ -97,18 +97,8 @@ class Batch(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BatchErrors(BaseModel):
-    """Part of ``Batch.errors``."""
-
-    object: Optional[str] = None
-    """The object type, which is always `list`."""
-
-    data: Optional[List[BatchError]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
 class BatchError(BaseModel):
-    """A response object."""
+    """The API's ``BatchError`` object (the spec describes it no further)."""
 
     code: Optional[str] = None
     """An error code identifying the error type."""
@@ -119,6 +109,30 @@ class BatchError(BaseModel):
     param: Optional[str] = None
 
     line: Optional[int] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BatchErrors(BaseModel):
+    """Part of ``Batch.errors``."""
+
+    object: Optional[str] = None
+    """The object type, which is always `list`."""
+
+    data: Optional[List[BatchError]] = None
+
+
+class BatchFileExpirationAfter(TypedDict):
+    """The expiration policy for the output and/or error file that are generated for a batch."""
+
+    anchor: Literal["created_at"]
+    """Anchor timestamp after which the expiration policy applies. Supported anchors: `created_at`.
+    Note that the anchor is the file creation time, not the time the batch is created.
+    """
+
+    seconds: int
+    """The number of seconds after the anchor time that the file will expire. Must be between 3600 (1
+    hour) and 2592000 (30 days).
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -176,20 +190,6 @@ class BatchUsageOutputTokensDetails(BaseModel):
     """The number of reasoning tokens."""
 
 
-class BatchFileExpirationAfter(TypedDict):
-    """The expiration policy for the output and/or error file that are generated for a batch."""
-
-    anchor: Literal["created_at"]
-    """Anchor timestamp after which the expiration policy applies. Supported anchors: `created_at`.
-    Note that the anchor is the file creation time, not the time the batch is created.
-    """
-
-    seconds: int
-    """The number of seconds after the anchor time that the file will expire. Must be between 3600 (1
-    hour) and 2592000 (30 days).
-    """
-
-
 class _CreateBatchRequestRequired(TypedDict):
 
     input_file_id: str
@@ -226,7 +226,7 @@ class _CreateBatchRequestRequired(TypedDict):
 
 
 class CreateBatchRequest(_CreateBatchRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateBatchRequest`` in a request."""
 
     metadata: Metadata
 
@@ -235,7 +235,7 @@ class CreateBatchRequest(_CreateBatchRequestRequired, total=False):
 
 @dataclass(init=False, repr=False, eq=False)
 class ListBatchesResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListBatchesResponse`` object (the spec describes it no further)."""
 
     data: List[Batch]
 

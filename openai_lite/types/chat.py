@@ -26,129 +26,6 @@ if TYPE_CHECKING:
     )
 
 
-@dataclass(init=False, repr=False, eq=False)
-class FunctionObject(BaseModel):
-    """A response object."""
-
-    name: str
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes,
-    with a maximum length of 64.
-    """
-
-    description: Optional[str] = None
-    """A description of what the function does, used by the model to choose when and how to call the
-    function.
-    """
-
-    parameters: Optional[FunctionParameters] = None
-
-    strict: Optional[bool] = None
-
-
-FunctionParameters = Dict[str, Any]
-"""The parameters the functions accepts, described as a JSON Schema object. See the
-[guide](https://platform.openai.com/docs/guides/function-calling) for examples, and the [JSON Schema
-reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
-
-Omitting `parameters` defines a function with an empty parameter list.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseFormatJsonSchema(BaseModel):
-    """JSON Schema response format. Used to generate structured JSON responses.
-    Learn more about [Structured
-    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
-    """
-
-    type: Literal["json_schema"]
-    """The type of response format being defined. Always `json_schema`."""
-
-    json_schema: ResponseFormatJsonSchemaJsonSchema
-    """Structured Outputs configuration options, including a JSON Schema."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseFormatJsonSchemaJsonSchema(BaseModel):
-    """Structured Outputs configuration options, including a JSON Schema."""
-
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-    underscores and dashes, with a maximum length of 64.
-    """
-
-    description: Optional[str] = None
-    """A description of what the response format is for, used by the model to
-    determine how to respond in the format.
-    """
-
-    schema: Optional[ResponseFormatJsonSchemaSchema] = None
-
-    strict: Optional[bool] = None
-
-
-ParallelToolCalls = bool
-"""Whether to enable [parallel function
-calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling)
-during tool use.
-"""
-
-
-class _FunctionObjectParamRequired(TypedDict):
-
-    name: str
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes,
-    with a maximum length of 64.
-    """
-
-
-class FunctionObjectParam(_FunctionObjectParamRequired, total=False):
-    """Request fields."""
-
-    description: str
-    """A description of what the function does, used by the model to choose when and how to call the
-    function.
-    """
-
-    parameters: FunctionParameters
-
-    strict: Optional[bool]
-
-
-class ResponseFormatJsonSchemaParam(TypedDict):
-    """JSON Schema response format. Used to generate structured JSON responses.
-    Learn more about [Structured
-    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
-    """
-
-    type: Literal["json_schema"]
-    """The type of response format being defined. Always `json_schema`."""
-
-    json_schema: ResponseFormatJsonSchemaJsonSchemaParam
-    """Structured Outputs configuration options, including a JSON Schema."""
-
-
-class _ResponseFormatJsonSchemaJsonSchemaParamRequired(TypedDict):
-
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-    underscores and dashes, with a maximum length of 64.
-    """
-
-
-class ResponseFormatJsonSchemaJsonSchemaParam(_ResponseFormatJsonSchemaJsonSchemaParamRequired, total=False):
-    """Structured Outputs configuration options, including a JSON Schema."""
-
-    description: str
-    """A description of what the response format is for, used by the model to
-    determine how to respond in the format.
-    """
-
-    schema: ResponseFormatJsonSchemaSchema
-
-    strict: Optional[bool]
-
-
 class ChatCompletionAllowedTools(TypedDict):
     """Constrains the tools available to the model to a pre-defined set."""
 
@@ -185,7 +62,7 @@ class ChatCompletionAllowedToolsChoice(TypedDict):
 
 @dataclass(init=False, repr=False, eq=False)
 class ChatCompletionDeleted(BaseModel):
-    """A response object."""
+    """The API's ``ChatCompletionDeleted`` object (the spec describes it no further)."""
 
     object: Literal["chat.completion.deleted"]
     """The type of object being deleted."""
@@ -215,7 +92,7 @@ class _ChatCompletionFunctionsRequired(TypedDict):
 
 
 class ChatCompletionFunctions(_ChatCompletionFunctionsRequired, total=False):
-    """Request fields."""
+    """The fields of a ``ChatCompletionFunctions`` in a request."""
 
     description: str
     """A description of what the function does, used by the model to choose when and how to call the
@@ -246,60 +123,662 @@ class ChatCompletionList(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CreateChatCompletionResponse(BaseModel):
-    """Represents a chat completion response returned by model, based on the provided input."""
+class ChatCompletionMessageCustomToolCall(BaseModel):
+    """A call to a custom tool created by the model."""
 
     id: str
-    """A unique identifier for the chat completion."""
+    """The ID of the tool call."""
 
-    choices: List[CreateChatCompletionResponseChoicesItem]
-    """A list of chat completion choices. Can be more than one if `n` is greater than 1."""
+    type: Literal["custom"]
+    """The type of the tool. Always `custom`."""
 
-    created: int
-    """The Unix timestamp (in seconds) of when the chat completion was created."""
-
-    model: str
-    """The model used for the chat completion."""
-
-    object: Literal["chat.completion"]
-    """The object type, which is always `chat.completion`."""
-
-    metadata: Optional[Metadata] = None
-
-    service_tier: Optional[ServiceTier] = None
-
-    system_fingerprint: Optional[str] = None
-    """This fingerprint represents the backend configuration that the model runs with.
-
-    Can be used in conjunction with the `seed` request parameter to understand when backend changes
-    have been made that might impact determinism.
-    """
-
-    usage: Optional[CompletionUsage] = None
-
-    moderation: Optional[ChatCompletionModeration] = None
+    custom: ChatCompletionMessageCustomToolCallCustom
+    """The custom tool that the model called."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CreateChatCompletionResponseChoicesItem(BaseModel):
-    """Part of ``CreateChatCompletionResponse.choices``."""
+class ChatCompletionMessageCustomToolCallCustom(BaseModel):
+    """The custom tool that the model called."""
 
-    finish_reason: Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
-    """The reason the model stopped generating tokens. This will be `stop` if the model hit a natural
-    stop point or a provided stop sequence,
-    `length` if the maximum number of tokens specified in the request was reached,
-    `content_filter` if content was omitted due to a flag from our content filters,
-    `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a
-    function.
-    Read the [Model Spec](https://model-spec.openai.com/2025-12-18.html) for more.
+    name: str
+    """The name of the custom tool to call."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+
+class ChatCompletionMessageCustomToolCallCustomParam(TypedDict):
+    """The custom tool that the model called."""
+
+    name: str
+    """The name of the custom tool to call."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+
+class ChatCompletionMessageCustomToolCallParam(TypedDict):
+    """A call to a custom tool created by the model."""
+
+    id: str
+    """The ID of the tool call."""
+
+    type: Literal["custom"]
+    """The type of the tool. Always `custom`."""
+
+    custom: ChatCompletionMessageCustomToolCallCustomParam
+    """The custom tool that the model called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionMessageList(BaseModel):
+    """An object representing a list of chat completion messages."""
+
+    object: Literal["list"]
+    """The type of this object. It is always set to "list"."""
+
+    data: List[ChatCompletionMessageListDataItem]
+    """An array of chat completion message objects."""
+
+    first_id: str
+    """The identifier of the first chat message in the data array."""
+
+    last_id: str
+    """The identifier of the last chat message in the data array."""
+
+    has_more: bool
+    """Indicates whether there are more chat messages available."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionMessageListDataItem(BaseModel):
+    """Part of ``ChatCompletionMessageList.data``."""
+
+    content: Optional[str]
+
+    refusal: Optional[str]
+
+    role: Literal["assistant"]
+    """The role of the author of this message."""
+
+    id: str
+    """The identifier of the chat message."""
+
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+
+    annotations: Optional[List[ChatCompletionResponseMessageAnnotationsItem]] = None
+    """Annotations for the message, when applicable, as when using the
+    [web search tool](https://platform.openai.com/docs/guides/tools-web-search?api-mode=chat).
     """
 
+    function_call: Optional[ChatCompletionResponseMessageFunctionCall] = None
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
+    """
+
+    audio: Optional[ChatCompletionResponseMessageAudio] = None
+
+    content_parts: Optional[
+        List[Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartImage]]
+    ] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionMessageToolCall(BaseModel):
+    """A call to a function tool created by the model."""
+
+    id: str
+    """The ID of the tool call."""
+
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: ChatCompletionMessageToolCallFunction
+    """The function that the model called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionMessageToolCallChunk(BaseModel):
+    """The API's ``ChatCompletionMessageToolCallChunk`` object (the spec describes it no further)."""
+
     index: int
-    """The index of the choice in the list of choices."""
 
-    message: ChatCompletionResponseMessage
+    id: Optional[str] = None
+    """The ID of the tool call."""
 
-    logprobs: Optional[CreateChatCompletionResponseChoicesItemLogprobs]
+    type: Optional[Literal["function"]] = None
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: Optional[ChatCompletionMessageToolCallChunkFunction] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionMessageToolCallChunkFunction(BaseModel):
+    """Part of ``ChatCompletionMessageToolCallChunk.function``."""
+
+    name: Optional[str] = None
+    """The name of the function to call."""
+
+    arguments: Optional[str] = None
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionMessageToolCallFunction(BaseModel):
+    """The function that the model called."""
+
+    name: str
+    """The name of the function to call."""
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
+    """
+
+
+class ChatCompletionMessageToolCallFunctionParam(TypedDict):
+    """The function that the model called."""
+
+    name: str
+    """The name of the function to call."""
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
+    """
+
+
+class ChatCompletionMessageToolCallParam(TypedDict):
+    """A call to a function tool created by the model."""
+
+    id: str
+    """The ID of the tool call."""
+
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: ChatCompletionMessageToolCallFunctionParam
+    """The function that the model called."""
+
+
+ChatCompletionMessageToolCalls = List[Union["ChatCompletionMessageToolCall", "ChatCompletionMessageCustomToolCall"]]
+"""The tool calls generated by the model, such as function calls."""
+
+
+ChatCompletionMessageToolCallsParam = Sequence[
+    Union["ChatCompletionMessageToolCallParam", "ChatCompletionMessageCustomToolCallParam"]
+]
+"""The tool calls generated by the model, such as function calls."""
+
+
+ChatCompletionModalities = Optional[List[Literal["text", "audio"]]]
+"""Output types that you would like the model to generate for this request.
+Most models are capable of generating text, which is the default:
+
+`["text"]`
+
+The `gpt-4o-audio-preview` model can also be used to [generate
+audio](https://platform.openai.com/docs/guides/audio). To
+request that this model generate both text and audio responses, you can
+use:
+
+`["text", "audio"]`
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionModeration(BaseModel):
+    """Moderation results or errors for the request input and generated output."""
+
+    input: Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+    """Moderation for the request input."""
+
+    output: Union[ChatCompletionModerationResults, ChatCompletionModerationError]
+    """Moderation for the generated output."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionModerationError(BaseModel):
+    """An error produced while attempting moderation."""
+
+    type: Literal["error"]
+    """The object type, which is always `error`."""
+
+    code: str
+    """The error code."""
+
+    message: str
+    """The error message."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionModerationResults(BaseModel):
+    """Successful moderation results for the request input or generated output."""
+
+    type: Literal["moderation_results"]
+    """The object type, which is always `moderation_results`."""
+
+    model: str
+    """The moderation model used to generate the results."""
+
+    results: List[ModerationResultBody]
+    """A list of moderation results."""
+
+
+class ChatCompletionNamedToolChoice(TypedDict):
+    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+
+    type: Literal["function"]
+    """For function calling, the type is always `function`."""
+
+    function: ChatCompletionNamedToolChoiceFunction
+
+
+class ChatCompletionNamedToolChoiceCustom(TypedDict):
+    """Specifies a tool the model should use. Use to force the model to call a specific custom tool."""
+
+    type: Literal["custom"]
+    """For custom tool calling, the type is always `custom`."""
+
+    custom: ChatCompletionNamedToolChoiceCustomCustom
+
+
+class ChatCompletionNamedToolChoiceCustomCustom(TypedDict):
+    """Part of ``ChatCompletionNamedToolChoiceCustom.custom``."""
+
+    name: str
+    """The name of the custom tool to call."""
+
+
+class ChatCompletionNamedToolChoiceFunction(TypedDict):
+    """Part of ``ChatCompletionNamedToolChoice.function``."""
+
+    name: str
+    """The name of the function to call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionRequestAssistantMessage(BaseModel):
+    """Messages sent by the model in response to user messages."""
+
+    role: Literal["assistant"]
+    """The role of the messages author, in this case `assistant`."""
+
+    content: Optional[Union[str, List[ChatCompletionRequestAssistantMessageContentPart]]] = None
+
+    refusal: Optional[str] = None
+
+    name: Optional[str] = None
+    """An optional name for the participant. Provides the model information to differentiate between
+    participants of the same role.
+    """
+
+    audio: Optional[ChatCompletionRequestAssistantMessageAudio] = None
+
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+
+    function_call: Optional[ChatCompletionRequestAssistantMessageFunctionCall] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionRequestAssistantMessageAudio(BaseModel):
+    """Data about a previous audio response from the model.
+    [Learn more](https://platform.openai.com/docs/guides/audio).
+    """
+
+    id: str
+    """Unique identifier for a previous audio response from the model."""
+
+
+class ChatCompletionRequestAssistantMessageAudioParam(TypedDict):
+    """Data about a previous audio response from the model.
+    [Learn more](https://platform.openai.com/docs/guides/audio).
+    """
+
+    id: str
+    """Unique identifier for a previous audio response from the model."""
+
+
+ChatCompletionRequestAssistantMessageContentPart = Union[
+    "ChatCompletionRequestMessageContentPartText",
+    "ChatCompletionRequestMessageContentPartRefusal",
+]
+
+
+ChatCompletionRequestAssistantMessageContentPartParam = Union[
+    "ChatCompletionRequestMessageContentPartTextParam",
+    "ChatCompletionRequestMessageContentPartRefusalParam",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionRequestAssistantMessageFunctionCall(BaseModel):
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
+    """
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
+    """
+
+    name: str
+    """The name of the function to call."""
+
+
+class ChatCompletionRequestAssistantMessageFunctionCallParam(TypedDict):
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
+    """
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
+    """
+
+    name: str
+    """The name of the function to call."""
+
+
+class _ChatCompletionRequestAssistantMessageParamRequired(TypedDict):
+
+    role: Literal["assistant"]
+    """The role of the messages author, in this case `assistant`."""
+
+
+class ChatCompletionRequestAssistantMessageParam(_ChatCompletionRequestAssistantMessageParamRequired, total=False):
+    """Messages sent by the model in response to user messages."""
+
+    content: Optional[Union[str, Sequence[ChatCompletionRequestAssistantMessageContentPartParam]]]
+
+    refusal: Optional[str]
+
+    name: str
+    """An optional name for the participant. Provides the model information to differentiate between
+    participants of the same role.
+    """
+
+    audio: Optional[ChatCompletionRequestAssistantMessageAudioParam]
+
+    tool_calls: ChatCompletionMessageToolCallsParam
+
+    function_call: Optional[ChatCompletionRequestAssistantMessageFunctionCallParam]
+
+
+class _ChatCompletionRequestDeveloperMessageRequired(TypedDict):
+
+    content: Union[str, Sequence[ChatCompletionRequestMessageContentPartTextParam]]
+    """The contents of the developer message."""
+
+    role: Literal["developer"]
+    """The role of the messages author, in this case `developer`."""
+
+
+class ChatCompletionRequestDeveloperMessage(_ChatCompletionRequestDeveloperMessageRequired, total=False):
+    """Developer-provided instructions that the model should follow, regardless of
+    messages sent by the user. With o1 models and newer, `developer` messages
+    replace the previous `system` messages.
+    """
+
+    name: str
+    """An optional name for the participant. Provides the model information to differentiate between
+    participants of the same role.
+    """
+
+
+class ChatCompletionRequestFunctionMessage(TypedDict):
+    """Function message"""
+
+    role: Literal["function"]
+    """The role of the messages author, in this case `function`."""
+
+    content: Optional[str]
+
+    name: str
+    """The name of the function to call."""
+
+
+ChatCompletionRequestMessage = Union[
+    "ChatCompletionRequestDeveloperMessage",
+    "ChatCompletionRequestSystemMessage",
+    "ChatCompletionRequestUserMessage",
+    "ChatCompletionRequestAssistantMessageParam",
+    "ChatCompletionRequestToolMessage",
+    "ChatCompletionRequestFunctionMessage",
+]
+
+
+class _ChatCompletionRequestMessageContentPartAudioRequired(TypedDict):
+
+    type: Literal["input_audio"]
+    """The type of the content part. Always `input_audio`."""
+
+    input_audio: ChatCompletionRequestMessageContentPartAudioInputAudio
+
+
+class ChatCompletionRequestMessageContentPartAudio(_ChatCompletionRequestMessageContentPartAudioRequired, total=False):
+    """Learn about [audio inputs](https://platform.openai.com/docs/guides/audio)."""
+
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
+
+
+class ChatCompletionRequestMessageContentPartAudioInputAudio(TypedDict):
+    """Part of ``ChatCompletionRequestMessageContentPartAudio.input_audio``."""
+
+    data: str
+    """Base64 encoded audio data."""
+
+    format: Literal["wav", "mp3"]
+    """The format of the encoded audio data. Currently supports "wav" and "mp3"."""
+
+
+class _ChatCompletionRequestMessageContentPartFileRequired(TypedDict):
+
+    type: Literal["file"]
+    """The type of the content part. Always `file`."""
+
+    file: ChatCompletionRequestMessageContentPartFileFile
+
+
+class ChatCompletionRequestMessageContentPartFile(_ChatCompletionRequestMessageContentPartFileRequired, total=False):
+    """Learn about [file inputs](https://platform.openai.com/docs/guides/text) for text generation."""
+
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
+
+
+class ChatCompletionRequestMessageContentPartFileFile(TypedDict, total=False):
+    """Part of ``ChatCompletionRequestMessageContentPartFile.file``."""
+
+    filename: str
+    """The name of the file, used when passing the file to the model as a
+    string.
+    """
+
+    file_data: str
+    """The base64 encoded file data, used when passing the file to the model
+    as a string.
+    """
+
+    file_id: str
+    """The ID of an uploaded file to use as input."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionRequestMessageContentPartImage(BaseModel):
+    """Learn about [image inputs](https://platform.openai.com/docs/guides/vision)."""
+
+    type: Literal["image_url"]
+    """The type of the content part."""
+
+    image_url: ChatCompletionRequestMessageContentPartImageImageUrl
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel):
+    """Part of ``ChatCompletionRequestMessageContentPartImage.image_url``."""
+
+    url: str
+    """Either a URL of the image or the base64 encoded image data."""
+
+    detail: Optional[Literal["auto", "low", "high"]] = None
+    """Specifies the detail level of the image. Learn more in the [Vision
+    guide](https://platform.openai.com/docs/guides/vision#low-or-high-fidelity-image-understanding).
+    """
+
+
+class _ChatCompletionRequestMessageContentPartImageImageUrlParamRequired(TypedDict):
+
+    url: str
+    """Either a URL of the image or the base64 encoded image data."""
+
+
+class ChatCompletionRequestMessageContentPartImageImageUrlParam(_ChatCompletionRequestMessageContentPartImageImageUrlParamRequired, total=False):
+    """Part of ``ChatCompletionRequestMessageContentPartImageParam.image_url``."""
+
+    detail: Literal["auto", "low", "high"]
+    """Specifies the detail level of the image. Learn more in the [Vision
+    guide](https://platform.openai.com/docs/guides/vision#low-or-high-fidelity-image-understanding).
+    """
+
+
+class _ChatCompletionRequestMessageContentPartImageParamRequired(TypedDict):
+
+    type: Literal["image_url"]
+    """The type of the content part."""
+
+    image_url: ChatCompletionRequestMessageContentPartImageImageUrlParam
+
+
+class ChatCompletionRequestMessageContentPartImageParam(_ChatCompletionRequestMessageContentPartImageParamRequired, total=False):
+    """Learn about [image inputs](https://platform.openai.com/docs/guides/vision)."""
+
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionRequestMessageContentPartRefusal(BaseModel):
+    """Refusal content part"""
+
+    type: Literal["refusal"]
+    """The type of the content part."""
+
+    refusal: str
+    """The refusal message generated by the model."""
+
+
+class ChatCompletionRequestMessageContentPartRefusalParam(TypedDict):
+    """Refusal content part"""
+
+    type: Literal["refusal"]
+    """The type of the content part."""
+
+    refusal: str
+    """The refusal message generated by the model."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionRequestMessageContentPartText(BaseModel):
+    """Learn about [text inputs](https://platform.openai.com/docs/guides/text-generation)."""
+
+    type: Literal["text"]
+    """The type of the content part."""
+
+    text: str
+    """The text content."""
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
+
+
+class _ChatCompletionRequestMessageContentPartTextParamRequired(TypedDict):
+
+    type: Literal["text"]
+    """The type of the content part."""
+
+    text: str
+    """The text content."""
+
+
+class ChatCompletionRequestMessageContentPartTextParam(_ChatCompletionRequestMessageContentPartTextParamRequired, total=False):
+    """Learn about [text inputs](https://platform.openai.com/docs/guides/text-generation)."""
+
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
+
+
+class _ChatCompletionRequestSystemMessageRequired(TypedDict):
+
+    content: Union[str, Sequence[ChatCompletionRequestSystemMessageContentPart]]
+    """The contents of the system message."""
+
+    role: Literal["system"]
+    """The role of the messages author, in this case `system`."""
+
+
+class ChatCompletionRequestSystemMessage(_ChatCompletionRequestSystemMessageRequired, total=False):
+    """Developer-provided instructions that the model should follow, regardless of
+    messages sent by the user. With o1 models and newer, use `developer` messages
+    for this purpose instead.
+    """
+
+    name: str
+    """An optional name for the participant. Provides the model information to differentiate between
+    participants of the same role.
+    """
+
+
+ChatCompletionRequestSystemMessageContentPart = Union["ChatCompletionRequestMessageContentPartTextParam"]
+
+
+class ChatCompletionRequestToolMessage(TypedDict):
+    """Tool message"""
+
+    role: Literal["tool"]
+    """The role of the messages author, in this case `tool`."""
+
+    content: Union[str, Sequence[ChatCompletionRequestToolMessageContentPart]]
+    """The contents of the tool message."""
+
+    tool_call_id: str
+    """Tool call that this message is responding to."""
+
+
+ChatCompletionRequestToolMessageContentPart = Union["ChatCompletionRequestMessageContentPartTextParam"]
+
+
+class _ChatCompletionRequestUserMessageRequired(TypedDict):
+
+    content: Union[str, Sequence[ChatCompletionRequestUserMessageContentPart]]
+    """The contents of the user message."""
+
+    role: Literal["user"]
+    """The role of the messages author, in this case `user`."""
+
+
+class ChatCompletionRequestUserMessage(_ChatCompletionRequestUserMessageRequired, total=False):
+    """Messages sent by an end user, containing prompts or additional context
+    information.
+    """
+
+    name: str
+    """An optional name for the participant. Provides the model information to differentiate between
+    participants of the same role.
+    """
+
+
+ChatCompletionRequestUserMessageContentPart = Union[
+    "ChatCompletionRequestMessageContentPartTextParam",
+    "ChatCompletionRequestMessageContentPartImageParam",
+    "ChatCompletionRequestMessageContentPartAudio",
+    "ChatCompletionRequestMessageContentPartFile",
+]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -326,63 +805,6 @@ class ChatCompletionResponseMessage(BaseModel):
     """
 
     audio: Optional[ChatCompletionResponseMessageAudio] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageToolCall(BaseModel):
-    """A call to a function tool created by the model."""
-
-    id: str
-    """The ID of the tool call."""
-
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: ChatCompletionMessageToolCallFunction
-    """The function that the model called."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageToolCallFunction(BaseModel):
-    """The function that the model called."""
-
-    name: str
-    """The name of the function to call."""
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the
-    model does not always generate valid JSON, and may hallucinate parameters not defined by your
-    function schema. Validate the arguments in your code before calling your function.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageCustomToolCall(BaseModel):
-    """A call to a custom tool created by the model."""
-
-    id: str
-    """The ID of the tool call."""
-
-    type: Literal["custom"]
-    """The type of the tool. Always `custom`."""
-
-    custom: ChatCompletionMessageCustomToolCallCustom
-    """The custom tool that the model called."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageCustomToolCallCustom(BaseModel):
-    """The custom tool that the model called."""
-
-    name: str
-    """The name of the custom tool to call."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-
-ChatCompletionMessageToolCalls = List[Union["ChatCompletionMessageToolCall", "ChatCompletionMessageCustomToolCall"]]
-"""The tool calls generated by the model, such as function calls."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -414,22 +836,6 @@ class ChatCompletionResponseMessageAnnotationsItemUrlCitation(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ChatCompletionResponseMessageFunctionCall(BaseModel):
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the
-    model does not always generate valid JSON, and may hallucinate parameters not defined by your
-    function schema. Validate the arguments in your code before calling your function.
-    """
-
-    name: str
-    """The name of the function to call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class ChatCompletionResponseMessageAudio(BaseModel):
     """If the audio output modality is requested, this object contains data
     about the audio response from the model. [Learn
@@ -455,17 +861,88 @@ class ChatCompletionResponseMessageAudio(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CreateChatCompletionResponseChoicesItemLogprobs(BaseModel):
-    """Log probability information for the choice."""
+class ChatCompletionResponseMessageFunctionCall(BaseModel):
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
+    """
 
-    content: Optional[List[ChatCompletionTokenLogprob]]
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
+    """
 
-    refusal: Optional[List[ChatCompletionTokenLogprob]]
+    name: str
+    """The name of the function to call."""
+
+
+ChatCompletionRole = Literal["developer", "system", "user", "assistant", "tool", "function"]
+"""The role of the author of a message"""
+
+
+class ChatCompletionStreamOptions(TypedDict, total=False):
+    """Options for streaming response. Only set this when you set `stream: true`."""
+
+    include_usage: bool
+    """If set, an additional chunk will be streamed before the `data: [DONE]`
+    message. The `usage` field on this chunk shows the token usage statistics
+    for the entire request, and the `choices` field will always be an empty
+    array.
+
+    All other chunks will also include a `usage` field, but with a null
+    value. **NOTE:** If the stream is interrupted, you may not receive the
+    final usage chunk which contains the total token usage for the request.
+    """
+
+    include_obfuscation: bool
+    """When true, stream obfuscation will be enabled. Stream obfuscation adds
+    random characters to an `obfuscation` field on streaming delta events to
+    normalize payload sizes as a mitigation to certain side-channel attacks.
+    These obfuscation fields are included by default, but add a small amount
+    of overhead to the data stream. You can set `include_obfuscation` to
+    false to optimize for bandwidth if you trust the network links between
+    your application and the OpenAI API.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionStreamResponseDelta(BaseModel):
+    """A chat completion delta generated by streamed model responses."""
+
+    content: Optional[str] = None
+
+    function_call: Optional[ChatCompletionStreamResponseDeltaFunctionCall] = None
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
+    """
+
+    tool_calls: Optional[List[ChatCompletionMessageToolCallChunk]] = None
+
+    role: Optional[Literal["developer", "system", "user", "assistant", "tool"]] = None
+    """The role of the author of this message."""
+
+    refusal: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionStreamResponseDeltaFunctionCall(BaseModel):
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
+    called, as generated by the model.
+    """
+
+    arguments: Optional[str] = None
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
+    """
+
+    name: Optional[str] = None
+    """The name of the function to call."""
 
 
 @dataclass(init=False, repr=False, eq=False)
 class ChatCompletionTokenLogprob(BaseModel):
-    """A response object."""
+    """The API's ``ChatCompletionTokenLogprob`` object (the spec describes it no further)."""
 
     token: str
     """The token."""
@@ -498,24 +975,40 @@ class ChatCompletionTokenLogprobTopLogprobsItem(BaseModel):
     bytes: Optional[List[int]]
 
 
-ServiceTier = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast"]]
-"""Specifies the processing type used for serving the request.
-  - If set to 'auto', then the request will be processed with the service tier configured in the
-    Project settings. Unless otherwise configured, the Project will use 'default'.
-  - If set to 'default', then the request will be processed with the standard pricing and
-    performance for the selected model.
-  - If set to '[flex](https://platform.openai.com/docs/guides/flex-processing)', then the request
-    will be processed with the Flex Processing service tier.
-  - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
-    `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
-    response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
-    `priority` in your request.
-  - When not set, the default behavior is 'auto'.
+@dataclass(init=False, repr=False, eq=False)
+class ChatCompletionTool(BaseModel):
+    """A function tool that can be used to generate a response."""
 
-  When the `service_tier` parameter is set, the response body will include the `service_tier` value
-  based on the processing mode actually used to serve the request. This response value may be
-  different from the value set in the parameter.
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: FunctionObject
+
+
+ChatCompletionToolChoiceOption = Union[
+    Literal["none", "auto", "required"],
+    "ChatCompletionAllowedToolsChoice",
+    "ChatCompletionNamedToolChoice",
+    "ChatCompletionNamedToolChoiceCustom",
+]
+"""Controls which (if any) tool is called by the model.
+`none` means the model will not call any tool and instead generates a message.
+`auto` means the model can pick between generating a message or calling one or more tools.
+`required` means the model must call one or more tools.
+Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces
+the model to call that tool.
+
+`none` is the default when no tools are present. `auto` is the default if tools are present.
 """
+
+
+class ChatCompletionToolParam(TypedDict):
+    """A function tool that can be used to generate a response."""
+
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: FunctionObjectParam
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -585,708 +1078,6 @@ class CompletionUsagePromptTokensDetails(BaseModel):
     """The unadjusted number of prompt tokens written to cache."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionModeration(BaseModel):
-    """Moderation results or errors for the request input and generated output."""
-
-    input: Union[ChatCompletionModerationResults, ChatCompletionModerationError]
-    """Moderation for the request input."""
-
-    output: Union[ChatCompletionModerationResults, ChatCompletionModerationError]
-    """Moderation for the generated output."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionModerationResults(BaseModel):
-    """Successful moderation results for the request input or generated output."""
-
-    type: Literal["moderation_results"]
-    """The object type, which is always `moderation_results`."""
-
-    model: str
-    """The moderation model used to generate the results."""
-
-    results: List[ModerationResultBody]
-    """A list of moderation results."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionModerationError(BaseModel):
-    """An error produced while attempting moderation."""
-
-    type: Literal["error"]
-    """The object type, which is always `error`."""
-
-    code: str
-    """The error code."""
-
-    message: str
-    """The error message."""
-
-
-class ChatCompletionMessageCustomToolCallParam(TypedDict):
-    """A call to a custom tool created by the model."""
-
-    id: str
-    """The ID of the tool call."""
-
-    type: Literal["custom"]
-    """The type of the tool. Always `custom`."""
-
-    custom: ChatCompletionMessageCustomToolCallCustomParam
-    """The custom tool that the model called."""
-
-
-class ChatCompletionMessageCustomToolCallCustomParam(TypedDict):
-    """The custom tool that the model called."""
-
-    name: str
-    """The name of the custom tool to call."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageList(BaseModel):
-    """An object representing a list of chat completion messages."""
-
-    object: Literal["list"]
-    """The type of this object. It is always set to "list"."""
-
-    data: List[ChatCompletionMessageListDataItem]
-    """An array of chat completion message objects."""
-
-    first_id: str
-    """The identifier of the first chat message in the data array."""
-
-    last_id: str
-    """The identifier of the last chat message in the data array."""
-
-    has_more: bool
-    """Indicates whether there are more chat messages available."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageListDataItem(BaseModel):
-    """Part of ``ChatCompletionMessageList.data``."""
-
-    content: Optional[str]
-
-    refusal: Optional[str]
-
-    role: Literal["assistant"]
-    """The role of the author of this message."""
-
-    id: str
-    """The identifier of the chat message."""
-
-    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
-
-    annotations: Optional[List[ChatCompletionResponseMessageAnnotationsItem]] = None
-    """Annotations for the message, when applicable, as when using the
-    [web search tool](https://platform.openai.com/docs/guides/tools-web-search?api-mode=chat).
-    """
-
-    function_call: Optional[ChatCompletionResponseMessageFunctionCall] = None
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-
-    audio: Optional[ChatCompletionResponseMessageAudio] = None
-
-    content_parts: Optional[
-        List[Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartImage]]
-    ] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionRequestMessageContentPartText(BaseModel):
-    """Learn about [text inputs](https://platform.openai.com/docs/guides/text-generation)."""
-
-    type: Literal["text"]
-    """The type of the content part."""
-
-    text: str
-    """The text content."""
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionRequestMessageContentPartImage(BaseModel):
-    """Learn about [image inputs](https://platform.openai.com/docs/guides/vision)."""
-
-    type: Literal["image_url"]
-    """The type of the content part."""
-
-    image_url: ChatCompletionRequestMessageContentPartImageImageUrl
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel):
-    """Part of ``ChatCompletionRequestMessageContentPartImage.image_url``."""
-
-    url: str
-    """Either a URL of the image or the base64 encoded image data."""
-
-    detail: Optional[Literal["auto", "low", "high"]] = None
-    """Specifies the detail level of the image. Learn more in the [Vision
-    guide](https://platform.openai.com/docs/guides/vision#low-or-high-fidelity-image-understanding).
-    """
-
-
-class ChatCompletionMessageToolCallParam(TypedDict):
-    """A call to a function tool created by the model."""
-
-    id: str
-    """The ID of the tool call."""
-
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: ChatCompletionMessageToolCallFunctionParam
-    """The function that the model called."""
-
-
-class ChatCompletionMessageToolCallFunctionParam(TypedDict):
-    """The function that the model called."""
-
-    name: str
-    """The name of the function to call."""
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the
-    model does not always generate valid JSON, and may hallucinate parameters not defined by your
-    function schema. Validate the arguments in your code before calling your function.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageToolCallChunk(BaseModel):
-    """A response object."""
-
-    index: int
-
-    id: Optional[str] = None
-    """The ID of the tool call."""
-
-    type: Optional[Literal["function"]] = None
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: Optional[ChatCompletionMessageToolCallChunkFunction] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionMessageToolCallChunkFunction(BaseModel):
-    """Part of ``ChatCompletionMessageToolCallChunk.function``."""
-
-    name: Optional[str] = None
-    """The name of the function to call."""
-
-    arguments: Optional[str] = None
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the
-    model does not always generate valid JSON, and may hallucinate parameters not defined by your
-    function schema. Validate the arguments in your code before calling your function.
-    """
-
-
-ChatCompletionMessageToolCallsParam = Sequence[
-    Union["ChatCompletionMessageToolCallParam", "ChatCompletionMessageCustomToolCallParam"]
-]
-"""The tool calls generated by the model, such as function calls."""
-
-
-ChatCompletionModalities = Optional[List[Literal["text", "audio"]]]
-"""Output types that you would like the model to generate for this request.
-Most models are capable of generating text, which is the default:
-
-`["text"]`
-
-The `gpt-4o-audio-preview` model can also be used to [generate
-audio](https://platform.openai.com/docs/guides/audio). To
-request that this model generate both text and audio responses, you can
-use:
-
-`["text", "audio"]`
-"""
-
-
-class ChatCompletionNamedToolChoice(TypedDict):
-    """Specifies a tool the model should use. Use to force the model to call a specific function."""
-
-    type: Literal["function"]
-    """For function calling, the type is always `function`."""
-
-    function: ChatCompletionNamedToolChoiceFunction
-
-
-class ChatCompletionNamedToolChoiceFunction(TypedDict):
-    """Part of ``ChatCompletionNamedToolChoice.function``."""
-
-    name: str
-    """The name of the function to call."""
-
-
-class ChatCompletionNamedToolChoiceCustom(TypedDict):
-    """Specifies a tool the model should use. Use to force the model to call a specific custom tool."""
-
-    type: Literal["custom"]
-    """For custom tool calling, the type is always `custom`."""
-
-    custom: ChatCompletionNamedToolChoiceCustomCustom
-
-
-class ChatCompletionNamedToolChoiceCustomCustom(TypedDict):
-    """Part of ``ChatCompletionNamedToolChoiceCustom.custom``."""
-
-    name: str
-    """The name of the custom tool to call."""
-
-
-class _ChatCompletionRequestAssistantMessageParamRequired(TypedDict):
-
-    role: Literal["assistant"]
-    """The role of the messages author, in this case `assistant`."""
-
-
-class ChatCompletionRequestAssistantMessageParam(_ChatCompletionRequestAssistantMessageParamRequired, total=False):
-    """Messages sent by the model in response to user messages."""
-
-    content: Optional[Union[str, Sequence[ChatCompletionRequestAssistantMessageContentPartParam]]]
-
-    refusal: Optional[str]
-
-    name: str
-    """An optional name for the participant. Provides the model information to differentiate between
-    participants of the same role.
-    """
-
-    audio: Optional[ChatCompletionRequestAssistantMessageAudioParam]
-
-    tool_calls: ChatCompletionMessageToolCallsParam
-
-    function_call: Optional[ChatCompletionRequestAssistantMessageFunctionCallParam]
-
-
-class _ChatCompletionRequestMessageContentPartTextParamRequired(TypedDict):
-
-    type: Literal["text"]
-    """The type of the content part."""
-
-    text: str
-    """The text content."""
-
-
-class ChatCompletionRequestMessageContentPartTextParam(_ChatCompletionRequestMessageContentPartTextParamRequired, total=False):
-    """Learn about [text inputs](https://platform.openai.com/docs/guides/text-generation)."""
-
-    prompt_cache_breakpoint: PromptCacheBreakpointParam
-
-
-class ChatCompletionRequestMessageContentPartRefusalParam(TypedDict):
-    """Refusal content part"""
-
-    type: Literal["refusal"]
-    """The type of the content part."""
-
-    refusal: str
-    """The refusal message generated by the model."""
-
-
-ChatCompletionRequestAssistantMessageContentPartParam = Union[
-    "ChatCompletionRequestMessageContentPartTextParam",
-    "ChatCompletionRequestMessageContentPartRefusalParam",
-]
-
-
-class ChatCompletionRequestAssistantMessageAudioParam(TypedDict):
-    """Data about a previous audio response from the model.
-    [Learn more](https://platform.openai.com/docs/guides/audio).
-    """
-
-    id: str
-    """Unique identifier for a previous audio response from the model."""
-
-
-class ChatCompletionRequestAssistantMessageFunctionCallParam(TypedDict):
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the
-    model does not always generate valid JSON, and may hallucinate parameters not defined by your
-    function schema. Validate the arguments in your code before calling your function.
-    """
-
-    name: str
-    """The name of the function to call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionRequestAssistantMessage(BaseModel):
-    """Messages sent by the model in response to user messages."""
-
-    role: Literal["assistant"]
-    """The role of the messages author, in this case `assistant`."""
-
-    content: Optional[Union[str, List[ChatCompletionRequestAssistantMessageContentPart]]] = None
-
-    refusal: Optional[str] = None
-
-    name: Optional[str] = None
-    """An optional name for the participant. Provides the model information to differentiate between
-    participants of the same role.
-    """
-
-    audio: Optional[ChatCompletionRequestAssistantMessageAudio] = None
-
-    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
-
-    function_call: Optional[ChatCompletionRequestAssistantMessageFunctionCall] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionRequestMessageContentPartRefusal(BaseModel):
-    """Refusal content part"""
-
-    type: Literal["refusal"]
-    """The type of the content part."""
-
-    refusal: str
-    """The refusal message generated by the model."""
-
-
-ChatCompletionRequestAssistantMessageContentPart = Union[
-    "ChatCompletionRequestMessageContentPartText",
-    "ChatCompletionRequestMessageContentPartRefusal",
-]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionRequestAssistantMessageAudio(BaseModel):
-    """Data about a previous audio response from the model.
-    [Learn more](https://platform.openai.com/docs/guides/audio).
-    """
-
-    id: str
-    """Unique identifier for a previous audio response from the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionRequestAssistantMessageFunctionCall(BaseModel):
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the
-    model does not always generate valid JSON, and may hallucinate parameters not defined by your
-    function schema. Validate the arguments in your code before calling your function.
-    """
-
-    name: str
-    """The name of the function to call."""
-
-
-class _ChatCompletionRequestDeveloperMessageRequired(TypedDict):
-
-    content: Union[str, Sequence[ChatCompletionRequestMessageContentPartTextParam]]
-    """The contents of the developer message."""
-
-    role: Literal["developer"]
-    """The role of the messages author, in this case `developer`."""
-
-
-class ChatCompletionRequestDeveloperMessage(_ChatCompletionRequestDeveloperMessageRequired, total=False):
-    """Developer-provided instructions that the model should follow, regardless of
-    messages sent by the user. With o1 models and newer, `developer` messages
-    replace the previous `system` messages.
-    """
-
-    name: str
-    """An optional name for the participant. Provides the model information to differentiate between
-    participants of the same role.
-    """
-
-
-class ChatCompletionRequestFunctionMessage(TypedDict):
-    """Function message"""
-
-    role: Literal["function"]
-    """The role of the messages author, in this case `function`."""
-
-    content: Optional[str]
-
-    name: str
-    """The name of the function to call."""
-
-
-class _ChatCompletionRequestSystemMessageRequired(TypedDict):
-
-    content: Union[str, Sequence[ChatCompletionRequestSystemMessageContentPart]]
-    """The contents of the system message."""
-
-    role: Literal["system"]
-    """The role of the messages author, in this case `system`."""
-
-
-class ChatCompletionRequestSystemMessage(_ChatCompletionRequestSystemMessageRequired, total=False):
-    """Developer-provided instructions that the model should follow, regardless of
-    messages sent by the user. With o1 models and newer, use `developer` messages
-    for this purpose instead.
-    """
-
-    name: str
-    """An optional name for the participant. Provides the model information to differentiate between
-    participants of the same role.
-    """
-
-
-ChatCompletionRequestSystemMessageContentPart = Union["ChatCompletionRequestMessageContentPartTextParam"]
-
-
-class _ChatCompletionRequestUserMessageRequired(TypedDict):
-
-    content: Union[str, Sequence[ChatCompletionRequestUserMessageContentPart]]
-    """The contents of the user message."""
-
-    role: Literal["user"]
-    """The role of the messages author, in this case `user`."""
-
-
-class ChatCompletionRequestUserMessage(_ChatCompletionRequestUserMessageRequired, total=False):
-    """Messages sent by an end user, containing prompts or additional context
-    information.
-    """
-
-    name: str
-    """An optional name for the participant. Provides the model information to differentiate between
-    participants of the same role.
-    """
-
-
-class _ChatCompletionRequestMessageContentPartImageParamRequired(TypedDict):
-
-    type: Literal["image_url"]
-    """The type of the content part."""
-
-    image_url: ChatCompletionRequestMessageContentPartImageImageUrlParam
-
-
-class ChatCompletionRequestMessageContentPartImageParam(_ChatCompletionRequestMessageContentPartImageParamRequired, total=False):
-    """Learn about [image inputs](https://platform.openai.com/docs/guides/vision)."""
-
-    prompt_cache_breakpoint: PromptCacheBreakpointParam
-
-
-class _ChatCompletionRequestMessageContentPartImageImageUrlParamRequired(TypedDict):
-
-    url: str
-    """Either a URL of the image or the base64 encoded image data."""
-
-
-class ChatCompletionRequestMessageContentPartImageImageUrlParam(_ChatCompletionRequestMessageContentPartImageImageUrlParamRequired, total=False):
-    """Part of ``ChatCompletionRequestMessageContentPartImageParam.image_url``."""
-
-    detail: Literal["auto", "low", "high"]
-    """Specifies the detail level of the image. Learn more in the [Vision
-    guide](https://platform.openai.com/docs/guides/vision#low-or-high-fidelity-image-understanding).
-    """
-
-
-class _ChatCompletionRequestMessageContentPartAudioRequired(TypedDict):
-
-    type: Literal["input_audio"]
-    """The type of the content part. Always `input_audio`."""
-
-    input_audio: ChatCompletionRequestMessageContentPartAudioInputAudio
-
-
-class ChatCompletionRequestMessageContentPartAudio(_ChatCompletionRequestMessageContentPartAudioRequired, total=False):
-    """Learn about [audio inputs](https://platform.openai.com/docs/guides/audio)."""
-
-    prompt_cache_breakpoint: PromptCacheBreakpointParam
-
-
-class ChatCompletionRequestMessageContentPartAudioInputAudio(TypedDict):
-    """Part of ``ChatCompletionRequestMessageContentPartAudio.input_audio``."""
-
-    data: str
-    """Base64 encoded audio data."""
-
-    format: Literal["wav", "mp3"]
-    """The format of the encoded audio data. Currently supports "wav" and "mp3"."""
-
-
-class _ChatCompletionRequestMessageContentPartFileRequired(TypedDict):
-
-    type: Literal["file"]
-    """The type of the content part. Always `file`."""
-
-    file: ChatCompletionRequestMessageContentPartFileFile
-
-
-class ChatCompletionRequestMessageContentPartFile(_ChatCompletionRequestMessageContentPartFileRequired, total=False):
-    """Learn about [file inputs](https://platform.openai.com/docs/guides/text) for text generation."""
-
-    prompt_cache_breakpoint: PromptCacheBreakpointParam
-
-
-class ChatCompletionRequestMessageContentPartFileFile(TypedDict, total=False):
-    """Part of ``ChatCompletionRequestMessageContentPartFile.file``."""
-
-    filename: str
-    """The name of the file, used when passing the file to the model as a
-    string.
-    """
-
-    file_data: str
-    """The base64 encoded file data, used when passing the file to the model
-    as a string.
-    """
-
-    file_id: str
-    """The ID of an uploaded file to use as input."""
-
-
-ChatCompletionRequestUserMessageContentPart = Union[
-    "ChatCompletionRequestMessageContentPartTextParam",
-    "ChatCompletionRequestMessageContentPartImageParam",
-    "ChatCompletionRequestMessageContentPartAudio",
-    "ChatCompletionRequestMessageContentPartFile",
-]
-
-
-class ChatCompletionRequestToolMessage(TypedDict):
-    """Tool message"""
-
-    role: Literal["tool"]
-    """The role of the messages author, in this case `tool`."""
-
-    content: Union[str, Sequence[ChatCompletionRequestToolMessageContentPart]]
-    """The contents of the tool message."""
-
-    tool_call_id: str
-    """Tool call that this message is responding to."""
-
-
-ChatCompletionRequestToolMessageContentPart = Union["ChatCompletionRequestMessageContentPartTextParam"]
-
-
-ChatCompletionRequestMessage = Union[
-    "ChatCompletionRequestDeveloperMessage",
-    "ChatCompletionRequestSystemMessage",
-    "ChatCompletionRequestUserMessage",
-    "ChatCompletionRequestAssistantMessageParam",
-    "ChatCompletionRequestToolMessage",
-    "ChatCompletionRequestFunctionMessage",
-]
-
-
-ChatCompletionRole = Literal["developer", "system", "user", "assistant", "tool", "function"]
-"""The role of the author of a message"""
-
-
-class ChatCompletionStreamOptions(TypedDict, total=False):
-    """Options for streaming response. Only set this when you set `stream: true`."""
-
-    include_usage: bool
-    """If set, an additional chunk will be streamed before the `data: [DONE]`
-    message. The `usage` field on this chunk shows the token usage statistics
-    for the entire request, and the `choices` field will always be an empty
-    array.
-
-    All other chunks will also include a `usage` field, but with a null
-    value. **NOTE:** If the stream is interrupted, you may not receive the
-    final usage chunk which contains the total token usage for the request.
-    """
-
-    include_obfuscation: bool
-    """When true, stream obfuscation will be enabled. Stream obfuscation adds
-    random characters to an `obfuscation` field on streaming delta events to
-    normalize payload sizes as a mitigation to certain side-channel attacks.
-    These obfuscation fields are included by default, but add a small amount
-    of overhead to the data stream. You can set `include_obfuscation` to
-    false to optimize for bandwidth if you trust the network links between
-    your application and the OpenAI API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionStreamResponseDelta(BaseModel):
-    """A chat completion delta generated by streamed model responses."""
-
-    content: Optional[str] = None
-
-    function_call: Optional[ChatCompletionStreamResponseDeltaFunctionCall] = None
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-
-    tool_calls: Optional[List[ChatCompletionMessageToolCallChunk]] = None
-
-    role: Optional[Literal["developer", "system", "user", "assistant", "tool"]] = None
-    """The role of the author of this message."""
-
-    refusal: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionStreamResponseDeltaFunctionCall(BaseModel):
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be
-    called, as generated by the model.
-    """
-
-    arguments: Optional[str] = None
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the
-    model does not always generate valid JSON, and may hallucinate parameters not defined by your
-    function schema. Validate the arguments in your code before calling your function.
-    """
-
-    name: Optional[str] = None
-    """The name of the function to call."""
-
-
-class ChatCompletionToolParam(TypedDict):
-    """A function tool that can be used to generate a response."""
-
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: FunctionObjectParam
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatCompletionTool(BaseModel):
-    """A function tool that can be used to generate a response."""
-
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: FunctionObject
-
-
-ChatCompletionToolChoiceOption = Union[
-    Literal["none", "auto", "required"],
-    "ChatCompletionAllowedToolsChoice",
-    "ChatCompletionNamedToolChoice",
-    "ChatCompletionNamedToolChoiceCustom",
-]
-"""Controls which (if any) tool is called by the model.
-`none` means the model will not call any tool and instead generates a message.
-`auto` means the model can pick between generating a message or calling one or more tools.
-`required` means the model must call one or more tools.
-Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces
-the model to call that tool.
-
-`none` is the default when no tools are present. `auto` is the default if tools are present.
-"""
-
-
 class _CreateChatCompletionRequestRequired(TypedDict):
 
     messages: Sequence[ChatCompletionRequestMessage]
@@ -1308,7 +1099,7 @@ class _CreateChatCompletionRequestRequired(TypedDict):
 
 
 class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateChatCompletionRequest`` in a request."""
 
     metadata: Metadata
 
@@ -1497,18 +1288,22 @@ class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=Fa
     """
 
 
-ResponseModalities = Optional[List[Literal["text", "audio"]]]
-"""Output types that you would like the model to generate.
-Most models are capable of generating text, which is the default:
+class CreateChatCompletionRequestAudio(TypedDict):
+    """Parameters for audio output. Required when audio output is requested with
+    `modalities: ["audio"]`. [Learn more](https://platform.openai.com/docs/guides/audio).
+    """
 
-`["text"]`
+    voice: VoiceIdsOrCustomVoiceParam
+    """The voice the model uses to respond. Supported built-in voices are
+    `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `nova`, `onyx`,
+    `sage`, `shimmer`, `marin`, and `cedar`. You may also provide a
+    custom voice object with an `id`, for example `{ "id": "voice_1234" }`.
+    """
 
-The `gpt-4o-audio-preview` model can also be used to
-[generate audio](https://platform.openai.com/docs/guides/audio). To request that this model generate
-both text and audio responses, you can use:
-
-`["text", "audio"]`
-"""
+    format: Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]
+    """Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`,
+    `opus`, or `pcm16`.
+    """
 
 
 class CreateChatCompletionRequestWebSearchOptions(TypedDict, total=False):
@@ -1532,144 +1327,70 @@ class CreateChatCompletionRequestWebSearchOptionsUserLocation(TypedDict):
     approximate: WebSearchLocation
 
 
-class WebSearchLocation(TypedDict, total=False):
-    """Approximate location parameters for the search."""
-
-    country: str
-    """The two-letter
-    [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1) of the user,
-    e.g. `US`.
-    """
-
-    region: str
-    """Free text input for the region of the user, e.g. `California`."""
-
-    city: str
-    """Free text input for the city of the user, e.g. `San Francisco`."""
-
-    timezone: str
-    """The [IANA timezone](https://timeapi.io/documentation/iana-timezones)
-    of the user, e.g. `America/Los_Angeles`.
-    """
-
-
-WebSearchContextSize = Literal["low", "medium", "high"]
-"""High level guidance for the amount of context window space to use for the
-search. One of `low`, `medium`, or `high`. `medium` is the default.
-"""
-
-
-class CreateChatCompletionRequestAudio(TypedDict):
-    """Parameters for audio output. Required when audio output is requested with
-    `modalities: ["audio"]`. [Learn more](https://platform.openai.com/docs/guides/audio).
-    """
-
-    voice: VoiceIdsOrCustomVoiceParam
-    """The voice the model uses to respond. Supported built-in voices are
-    `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `nova`, `onyx`,
-    `sage`, `shimmer`, `marin`, and `cedar`. You may also provide a
-    custom voice object with an `id`, for example `{ "id": "voice_1234" }`.
-    """
-
-    format: Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]
-    """Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`,
-    `opus`, or `pcm16`.
-    """
-
-
-VoiceIdsShared = Union[
-    str,
-    Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
-]
-
-
-class VoiceIdsOrCustomVoiceVariant2Param(TypedDict):
-    """Custom voice reference."""
+@dataclass(init=False, repr=False, eq=False)
+class CreateChatCompletionResponse(BaseModel):
+    """Represents a chat completion response returned by model, based on the provided input."""
 
     id: str
-    """The custom voice ID, e.g. `voice_1234`."""
+    """A unique identifier for the chat completion."""
 
+    choices: List[CreateChatCompletionResponseChoicesItem]
+    """A list of chat completion choices. Can be more than one if `n` is greater than 1."""
 
-VoiceIdsOrCustomVoiceParam = Union["VoiceIdsShared", "VoiceIdsOrCustomVoiceVariant2Param"]
-"""A built-in voice name or a custom voice reference."""
+    created: int
+    """The Unix timestamp (in seconds) of when the chat completion was created."""
 
+    model: str
+    """The model used for the chat completion."""
 
-StopConfiguration = Optional[Union[Optional[str], List[str]]]
-"""Not supported with latest reasoning models `o3` and `o4-mini`.
+    object: Literal["chat.completion"]
+    """The object type, which is always `chat.completion`."""
 
-Up to 4 sequences where the API will stop generating further tokens. The
-returned text will not contain the stop sequence.
-"""
+    metadata: Optional[Metadata] = None
 
+    service_tier: Optional[ServiceTier] = None
 
-class PredictionContent(TypedDict):
-    """Static predicted output content, such as the content of a text file that is
-    being regenerated.
+    system_fingerprint: Optional[str] = None
+    """This fingerprint represents the backend configuration that the model runs with.
+
+    Can be used in conjunction with the `seed` request parameter to understand when backend changes
+    have been made that might impact determinism.
     """
 
-    type: Literal["content"]
-    """The type of the predicted content you want to provide. This type is
-    currently always `content`.
+    usage: Optional[CompletionUsage] = None
+
+    moderation: Optional[ChatCompletionModeration] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateChatCompletionResponseChoicesItem(BaseModel):
+    """Part of ``CreateChatCompletionResponse.choices``."""
+
+    finish_reason: Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
+    """The reason the model stopped generating tokens. This will be `stop` if the model hit a natural
+    stop point or a provided stop sequence,
+    `length` if the maximum number of tokens specified in the request was reached,
+    `content_filter` if content was omitted due to a flag from our content filters,
+    `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a
+    function.
+    Read the [Model Spec](https://model-spec.openai.com/2025-12-18.html) for more.
     """
 
-    content: Union[str, Sequence[ChatCompletionRequestMessageContentPartTextParam]]
-    """The content that should be matched when generating a model response.
-    If generated tokens would match this content, the entire model response
-    can be returned much more quickly.
-    """
+    index: int
+    """The index of the choice in the list of choices."""
+
+    message: ChatCompletionResponseMessage
+
+    logprobs: Optional[CreateChatCompletionResponseChoicesItemLogprobs]
 
 
-class CustomToolChatCompletions(TypedDict):
-    """A custom tool that processes input using a specified format."""
+@dataclass(init=False, repr=False, eq=False)
+class CreateChatCompletionResponseChoicesItemLogprobs(BaseModel):
+    """Log probability information for the choice."""
 
-    type: Literal["custom"]
-    """The type of the custom tool. Always `custom`."""
+    content: Optional[List[ChatCompletionTokenLogprob]]
 
-    custom: CustomToolChatCompletionsCustom
-    """Properties of the custom tool."""
-
-
-class _CustomToolChatCompletionsCustomRequired(TypedDict):
-
-    name: str
-    """The name of the custom tool, used to identify it in tool calls."""
-
-
-class CustomToolChatCompletionsCustom(_CustomToolChatCompletionsCustomRequired, total=False):
-    """Properties of the custom tool."""
-
-    description: str
-    """Optional description of the custom tool, used to provide more context."""
-
-    format: Union[CustomToolChatCompletionsCustomFormatTextFormat, CustomToolChatCompletionsCustomFormatGrammarFormat]
-    """The input format for the custom tool. Default is unconstrained text."""
-
-
-class CustomToolChatCompletionsCustomFormatTextFormat(TypedDict):
-    """Unconstrained free-form text."""
-
-    type: Literal["text"]
-    """Unconstrained text format. Always `text`."""
-
-
-class CustomToolChatCompletionsCustomFormatGrammarFormat(TypedDict):
-    """A grammar defined by the user."""
-
-    type: Literal["grammar"]
-    """Grammar format. Always `grammar`."""
-
-    grammar: CustomToolChatCompletionsCustomFormatGrammarFormatGrammar
-    """Your chosen grammar."""
-
-
-class CustomToolChatCompletionsCustomFormatGrammarFormatGrammar(TypedDict):
-    """Your chosen grammar."""
-
-    definition: str
-    """The grammar definition."""
-
-    syntax: Literal["lark", "regex"]
-    """The syntax of the grammar definition. One of `lark` or `regex`."""
+    refusal: Optional[List[ChatCompletionTokenLogprob]]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1760,6 +1481,249 @@ class CreateChatCompletionStreamResponseChoicesItemLogprobs(BaseModel):
     """A list of message refusal tokens with log probability information."""
 
 
+class CustomToolChatCompletions(TypedDict):
+    """A custom tool that processes input using a specified format."""
+
+    type: Literal["custom"]
+    """The type of the custom tool. Always `custom`."""
+
+    custom: CustomToolChatCompletionsCustom
+    """Properties of the custom tool."""
+
+
+class _CustomToolChatCompletionsCustomRequired(TypedDict):
+
+    name: str
+    """The name of the custom tool, used to identify it in tool calls."""
+
+
+class CustomToolChatCompletionsCustom(_CustomToolChatCompletionsCustomRequired, total=False):
+    """Properties of the custom tool."""
+
+    description: str
+    """Optional description of the custom tool, used to provide more context."""
+
+    format: Union[CustomToolChatCompletionsCustomFormatTextFormat, CustomToolChatCompletionsCustomFormatGrammarFormat]
+    """The input format for the custom tool. Default is unconstrained text."""
+
+
+class CustomToolChatCompletionsCustomFormatGrammarFormat(TypedDict):
+    """A grammar defined by the user."""
+
+    type: Literal["grammar"]
+    """Grammar format. Always `grammar`."""
+
+    grammar: CustomToolChatCompletionsCustomFormatGrammarFormatGrammar
+    """Your chosen grammar."""
+
+
+class CustomToolChatCompletionsCustomFormatGrammarFormatGrammar(TypedDict):
+    """Your chosen grammar."""
+
+    definition: str
+    """The grammar definition."""
+
+    syntax: Literal["lark", "regex"]
+    """The syntax of the grammar definition. One of `lark` or `regex`."""
+
+
+class CustomToolChatCompletionsCustomFormatTextFormat(TypedDict):
+    """Unconstrained free-form text."""
+
+    type: Literal["text"]
+    """Unconstrained text format. Always `text`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionObject(BaseModel):
+    """The API's ``FunctionObject`` object (the spec describes it no further)."""
+
+    name: str
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes,
+    with a maximum length of 64.
+    """
+
+    description: Optional[str] = None
+    """A description of what the function does, used by the model to choose when and how to call the
+    function.
+    """
+
+    parameters: Optional[FunctionParameters] = None
+
+    strict: Optional[bool] = None
+
+
+class _FunctionObjectParamRequired(TypedDict):
+
+    name: str
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes,
+    with a maximum length of 64.
+    """
+
+
+class FunctionObjectParam(_FunctionObjectParamRequired, total=False):
+    """The fields of a ``FunctionObjectParam`` in a request."""
+
+    description: str
+    """A description of what the function does, used by the model to choose when and how to call the
+    function.
+    """
+
+    parameters: FunctionParameters
+
+    strict: Optional[bool]
+
+
+FunctionParameters = Dict[str, Any]
+"""The parameters the functions accepts, described as a JSON Schema object. See the
+[guide](https://platform.openai.com/docs/guides/function-calling) for examples, and the [JSON Schema
+reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
+
+Omitting `parameters` defines a function with an empty parameter list.
+"""
+
+
+ParallelToolCalls = bool
+"""Whether to enable [parallel function
+calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling)
+during tool use.
+"""
+
+
+class PredictionContent(TypedDict):
+    """Static predicted output content, such as the content of a text file that is
+    being regenerated.
+    """
+
+    type: Literal["content"]
+    """The type of the predicted content you want to provide. This type is
+    currently always `content`.
+    """
+
+    content: Union[str, Sequence[ChatCompletionRequestMessageContentPartTextParam]]
+    """The content that should be matched when generating a model response.
+    If generated tokens would match this content, the entire model response
+    can be returned much more quickly.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseFormatJsonSchema(BaseModel):
+    """JSON Schema response format. Used to generate structured JSON responses.
+    Learn more about [Structured
+    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
+    """
+
+    type: Literal["json_schema"]
+    """The type of response format being defined. Always `json_schema`."""
+
+    json_schema: ResponseFormatJsonSchemaJsonSchema
+    """Structured Outputs configuration options, including a JSON Schema."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseFormatJsonSchemaJsonSchema(BaseModel):
+    """Structured Outputs configuration options, including a JSON Schema."""
+
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+    underscores and dashes, with a maximum length of 64.
+    """
+
+    description: Optional[str] = None
+    """A description of what the response format is for, used by the model to
+    determine how to respond in the format.
+    """
+
+    schema: Optional[ResponseFormatJsonSchemaSchema] = None
+
+    strict: Optional[bool] = None
+
+
+class _ResponseFormatJsonSchemaJsonSchemaParamRequired(TypedDict):
+
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+    underscores and dashes, with a maximum length of 64.
+    """
+
+
+class ResponseFormatJsonSchemaJsonSchemaParam(_ResponseFormatJsonSchemaJsonSchemaParamRequired, total=False):
+    """Structured Outputs configuration options, including a JSON Schema."""
+
+    description: str
+    """A description of what the response format is for, used by the model to
+    determine how to respond in the format.
+    """
+
+    schema: ResponseFormatJsonSchemaSchema
+
+    strict: Optional[bool]
+
+
+class ResponseFormatJsonSchemaParam(TypedDict):
+    """JSON Schema response format. Used to generate structured JSON responses.
+    Learn more about [Structured
+    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
+    """
+
+    type: Literal["json_schema"]
+    """The type of response format being defined. Always `json_schema`."""
+
+    json_schema: ResponseFormatJsonSchemaJsonSchemaParam
+    """Structured Outputs configuration options, including a JSON Schema."""
+
+
+ResponseModalities = Optional[List[Literal["text", "audio"]]]
+"""Output types that you would like the model to generate.
+Most models are capable of generating text, which is the default:
+
+`["text"]`
+
+The `gpt-4o-audio-preview` model can also be used to
+[generate audio](https://platform.openai.com/docs/guides/audio). To request that this model generate
+both text and audio responses, you can use:
+
+`["text", "audio"]`
+"""
+
+
+ServiceTier = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast"]]
+"""Specifies the processing type used for serving the request.
+  - If set to 'auto', then the request will be processed with the service tier configured in the
+    Project settings. Unless otherwise configured, the Project will use 'default'.
+  - If set to 'default', then the request will be processed with the standard pricing and
+    performance for the selected model.
+  - If set to '[flex](https://platform.openai.com/docs/guides/flex-processing)', then the request
+    will be processed with the Flex Processing service tier.
+  - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
+    `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
+    response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
+    `priority` in your request.
+  - When not set, the default behavior is 'auto'.
+
+  When the `service_tier` parameter is set, the response body will include the `service_tier` value
+  based on the processing mode actually used to serve the request. This response value may be
+  different from the value set in the parameter.
+"""
+
+
+StopConfiguration = Optional[Union[Optional[str], List[str]]]
+"""Not supported with latest reasoning models `o3` and `o4-mini`.
+
+Up to 4 sequences where the API will stop generating further tokens. The
+returned text will not contain the stop sequence.
+"""
+
+
+VoiceIdsOrCustomVoice = Union["VoiceIdsShared", "VoiceIdsOrCustomVoiceVariant2"]
+"""A built-in voice name or a custom voice reference."""
+
+
+VoiceIdsOrCustomVoiceParam = Union["VoiceIdsShared", "VoiceIdsOrCustomVoiceVariant2Param"]
+"""A built-in voice name or a custom voice reference."""
+
+
 @dataclass(init=False, repr=False, eq=False)
 class VoiceIdsOrCustomVoiceVariant2(BaseModel):
     """Custom voice reference."""
@@ -1768,5 +1732,41 @@ class VoiceIdsOrCustomVoiceVariant2(BaseModel):
     """The custom voice ID, e.g. `voice_1234`."""
 
 
-VoiceIdsOrCustomVoice = Union["VoiceIdsShared", "VoiceIdsOrCustomVoiceVariant2"]
-"""A built-in voice name or a custom voice reference."""
+class VoiceIdsOrCustomVoiceVariant2Param(TypedDict):
+    """Custom voice reference."""
+
+    id: str
+    """The custom voice ID, e.g. `voice_1234`."""
+
+
+VoiceIdsShared = Union[
+    str,
+    Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+]
+
+
+WebSearchContextSize = Literal["low", "medium", "high"]
+"""High level guidance for the amount of context window space to use for the
+search. One of `low`, `medium`, or `high`. `medium` is the default.
+"""
+
+
+class WebSearchLocation(TypedDict, total=False):
+    """Approximate location parameters for the search."""
+
+    country: str
+    """The two-letter
+    [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1) of the user,
+    e.g. `US`.
+    """
+
+    region: str
+    """Free text input for the region of the user, e.g. `California`."""
+
+    city: str
+    """Free text input for the city of the user, e.g. `San Francisco`."""
+
+    timezone: str
+    """The [IANA timezone](https://timeapi.io/documentation/iana-timezones)
+    of the user, e.g. `America/Los_Angeles`.
+    """

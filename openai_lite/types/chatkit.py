@@ -42,64 +42,6 @@ class AssistantMessageItem(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponseOutputText(BaseModel):
-    """Assistant response text accompanied by optional annotations."""
-
-    type: Literal["output_text"]
-    """Type discriminator that is always `output_text`."""
-
-    text: str
-    """Assistant generated text."""
-
-    annotations: List[Union[FileAnnotation, UrlAnnotation]]
-    """Ordered list of annotations attached to the response text."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FileAnnotation(BaseModel):
-    """Annotation that references an uploaded file."""
-
-    type: Literal["file"]
-    """Type discriminator that is always `file` for this annotation."""
-
-    source: FileAnnotationSource
-    """File attachment referenced by the annotation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FileAnnotationSource(BaseModel):
-    """Attachment source referenced by an annotation."""
-
-    type: Literal["file"]
-    """Type discriminator that is always `file`."""
-
-    filename: str
-    """Filename referenced by the annotation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class UrlAnnotation(BaseModel):
-    """Annotation that references a URL."""
-
-    type: Literal["url"]
-    """Type discriminator that is always `url` for this annotation."""
-
-    source: UrlAnnotationSource
-    """URL referenced by the annotation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class UrlAnnotationSource(BaseModel):
-    """URL backing an annotation entry."""
-
-    type: Literal["url"]
-    """Type discriminator that is always `url`."""
-
-    url: str
-    """URL referenced by the annotation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class Attachment(BaseModel):
     """Attachment metadata included on thread items."""
 
@@ -126,6 +68,48 @@ class AutomaticThreadTitlingParam(TypedDict, total=False):
 
     enabled: bool
     """Enable automatic thread title generation. Defaults to true."""
+
+
+class ChatkitConfigurationParam(TypedDict, total=False):
+    """Optional per-session configuration settings for ChatKit behavior."""
+
+    automatic_thread_titling: AutomaticThreadTitlingParam
+    """Configuration for automatic thread titling. When omitted, automatic thread titling is enabled by
+    default.
+    """
+
+    file_upload: FileUploadParam
+    """Configuration for upload enablement and limits. When omitted, uploads are disabled by default
+    (max_files 10, max_file_size 512 MB).
+    """
+
+    history: HistoryParam
+    """Configuration for chat history retention. When omitted, history is enabled by default with no
+    limit on recent_threads (null).
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatkitWorkflow(BaseModel):
+    """Workflow metadata and state returned for the session."""
+
+    id: str
+    """Identifier of the workflow backing the session."""
+
+    version: Optional[str]
+
+    state_variables: Optional[Dict[str, Union[str, int, bool, float]]]
+
+    tracing: ChatkitWorkflowTracing
+    """Tracing settings applied to the workflow."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ChatkitWorkflowTracing(BaseModel):
+    """Controls diagnostic tracing during the session."""
+
+    enabled: bool
+    """Indicates whether tracing is enabled."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -215,74 +199,7 @@ class ChatSessionResource(BaseModel):
     """Resolved ChatKit feature configuration for the session."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ChatkitWorkflow(BaseModel):
-    """Workflow metadata and state returned for the session."""
-
-    id: str
-    """Identifier of the workflow backing the session."""
-
-    version: Optional[str]
-
-    state_variables: Optional[Dict[str, Union[str, int, bool, float]]]
-
-    tracing: ChatkitWorkflowTracing
-    """Tracing settings applied to the workflow."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ChatkitWorkflowTracing(BaseModel):
-    """Controls diagnostic tracing during the session."""
-
-    enabled: bool
-    """Indicates whether tracing is enabled."""
-
-
 ChatSessionStatus = Literal["active", "expired", "cancelled"]
-
-
-class ChatkitConfigurationParam(TypedDict, total=False):
-    """Optional per-session configuration settings for ChatKit behavior."""
-
-    automatic_thread_titling: AutomaticThreadTitlingParam
-    """Configuration for automatic thread titling. When omitted, automatic thread titling is enabled by
-    default.
-    """
-
-    file_upload: FileUploadParam
-    """Configuration for upload enablement and limits. When omitted, uploads are disabled by default
-    (max_files 10, max_file_size 512 MB).
-    """
-
-    history: HistoryParam
-    """Configuration for chat history retention. When omitted, history is enabled by default with no
-    limit on recent_threads (null).
-    """
-
-
-class FileUploadParam(TypedDict, total=False):
-    """Controls whether users can upload files."""
-
-    enabled: bool
-    """Enable uploads for this session. Defaults to false."""
-
-    max_file_size: int
-    """Maximum size in megabytes for each uploaded file. Defaults to 512 MB, which is the maximum
-    allowable size.
-    """
-
-    max_files: int
-    """Maximum number of files that can be uploaded to the session. Defaults to 10."""
-
-
-class HistoryParam(TypedDict, total=False):
-    """Controls how much historical context is retained for the session."""
-
-    enabled: bool
-    """Enables chat users to access previous ChatKit threads. Defaults to true."""
-
-    recent_threads: int
-    """Number of recent ChatKit threads users have access to. Defaults to unlimited when unset."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -358,53 +275,6 @@ class CreateChatSessionBody(_CreateChatSessionBodyRequired, total=False):
     """Optional overrides for ChatKit runtime configuration features"""
 
 
-class _WorkflowParamRequired(TypedDict):
-
-    id: str
-    """Identifier for the workflow invoked by the session."""
-
-
-class WorkflowParam(_WorkflowParamRequired, total=False):
-    """Workflow reference and overrides applied to the chat session."""
-
-    version: str
-    """Specific workflow version to run. Defaults to the latest deployed version."""
-
-    state_variables: Dict[str, Union[str, int, bool, float]]
-    """State variables forwarded to the workflow. Keys may be up to 64 characters, values must be
-    primitive types, and the map defaults to an empty object.
-    """
-
-    tracing: WorkflowTracingParam
-    """Optional tracing overrides for the workflow invocation. When omitted, tracing is enabled by
-    default.
-    """
-
-
-class WorkflowTracingParam(TypedDict, total=False):
-    """Controls diagnostic tracing during the session."""
-
-    enabled: bool
-    """Whether tracing is enabled during the session. Defaults to true."""
-
-
-class ExpiresAfterParam(TypedDict):
-    """Controls when the session expires relative to an anchor timestamp."""
-
-    anchor: Literal["created_at"]
-    """Base timestamp used to calculate expiration. Currently fixed to `created_at`."""
-
-    seconds: int
-    """Number of seconds after the anchor when the session expires."""
-
-
-class RateLimitsParam(TypedDict, total=False):
-    """Controls request rate limits for the session."""
-
-    max_requests_per_1_minute: int
-    """Maximum number of requests allowed per minute for the session. Defaults to 10."""
-
-
 @dataclass(init=False, repr=False, eq=False)
 class DeletedThreadResource(BaseModel):
     """Confirmation payload returned after deleting a thread."""
@@ -419,6 +289,63 @@ class DeletedThreadResource(BaseModel):
     """Indicates that the thread has been deleted."""
 
 
+class ExpiresAfterParam(TypedDict):
+    """Controls when the session expires relative to an anchor timestamp."""
+
+    anchor: Literal["created_at"]
+    """Base timestamp used to calculate expiration. Currently fixed to `created_at`."""
+
+    seconds: int
+    """Number of seconds after the anchor when the session expires."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FileAnnotation(BaseModel):
+    """Annotation that references an uploaded file."""
+
+    type: Literal["file"]
+    """Type discriminator that is always `file` for this annotation."""
+
+    source: FileAnnotationSource
+    """File attachment referenced by the annotation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FileAnnotationSource(BaseModel):
+    """Attachment source referenced by an annotation."""
+
+    type: Literal["file"]
+    """Type discriminator that is always `file`."""
+
+    filename: str
+    """Filename referenced by the annotation."""
+
+
+class FileUploadParam(TypedDict, total=False):
+    """Controls whether users can upload files."""
+
+    enabled: bool
+    """Enable uploads for this session. Defaults to false."""
+
+    max_file_size: int
+    """Maximum size in megabytes for each uploaded file. Defaults to 512 MB, which is the maximum
+    allowable size.
+    """
+
+    max_files: int
+    """Maximum number of files that can be uploaded to the session. Defaults to 10."""
+
+
+class HistoryParam(TypedDict, total=False):
+    """Controls how much historical context is retained for the session."""
+
+    enabled: bool
+    """Enables chat users to access previous ChatKit threads. Defaults to true."""
+
+    recent_threads: int
+    """Number of recent ChatKit threads users have access to. Defaults to unlimited when unset."""
+
+
 @dataclass(init=False, repr=False, eq=False)
 class InferenceOptions(BaseModel):
     """Model and tool overrides applied when generating the assistant response."""
@@ -429,14 +356,6 @@ class InferenceOptions(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ToolChoice(BaseModel):
-    """Tool selection that the assistant should honor when executing the item."""
-
-    id: str
-    """Identifier of the requested tool."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class LockedStatus(BaseModel):
     """Indicates that a thread is locked and cannot accept new input."""
 
@@ -444,6 +363,27 @@ class LockedStatus(BaseModel):
     """Status discriminator that is always `locked`."""
 
     reason: Optional[str]
+
+
+class RateLimitsParam(TypedDict, total=False):
+    """Controls request rate limits for the session."""
+
+    max_requests_per_1_minute: int
+    """Maximum number of requests allowed per minute for the session. Defaults to 10."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseOutputText(BaseModel):
+    """Assistant response text accompanied by optional annotations."""
+
+    type: Literal["output_text"]
+    """Type discriminator that is always `output_text`."""
+
+    text: str
+    """Assistant generated text."""
+
+    annotations: List[Union[FileAnnotation, UrlAnnotation]]
+    """Ordered list of annotations attached to the response text."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -481,9 +421,6 @@ class TaskGroupTask(BaseModel):
     summary: Optional[str]
 
 
-TaskType = Literal["custom", "thought"]
-
-
 @dataclass(init=False, repr=False, eq=False)
 class TaskItem(BaseModel):
     """Task emitted by the workflow to show progress and status updates."""
@@ -511,76 +448,7 @@ class TaskItem(BaseModel):
     summary: Optional[str]
 
 
-@dataclass(init=False, repr=False, eq=False)
-class UserMessageItem(BaseModel):
-    """User-authored messages within a thread."""
-
-    id: str
-    """Identifier of the thread item."""
-
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-
-    thread_id: str
-    """Identifier of the parent thread."""
-
-    type: Literal["chatkit.user_message"]
-
-    content: List[Union[UserMessageInputText, UserMessageQuotedText]]
-    """Ordered content elements supplied by the user."""
-
-    attachments: List[Attachment]
-    """Attachments associated with the user message. Defaults to an empty list."""
-
-    inference_options: Optional[InferenceOptions]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class UserMessageInputText(BaseModel):
-    """Text block that a user contributed to the thread."""
-
-    type: Literal["input_text"]
-    """Type discriminator that is always `input_text`."""
-
-    text: str
-    """Plain-text content supplied by the user."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class UserMessageQuotedText(BaseModel):
-    """Quoted snippet that the user referenced in their message."""
-
-    type: Literal["quoted_text"]
-    """Type discriminator that is always `quoted_text`."""
-
-    text: str
-    """Quoted text content."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class WidgetMessageItem(BaseModel):
-    """Thread item that renders a widget payload."""
-
-    id: str
-    """Identifier of the thread item."""
-
-    object: Literal["chatkit.thread_item"]
-    """Type discriminator that is always `chatkit.thread_item`."""
-
-    created_at: int
-    """Unix timestamp (in seconds) for when the item was created."""
-
-    thread_id: str
-    """Identifier of the parent thread."""
-
-    type: Literal["chatkit.widget"]
-    """Type discriminator that is always `chatkit.widget`."""
-
-    widget: str
-    """Serialized widget payload rendered in the UI."""
+TaskType = Literal["custom", "thought"]
 
 
 ThreadItem = Union[
@@ -650,3 +518,135 @@ class ThreadResource(BaseModel):
 
     user: str
     """Free-form string that identifies your end user who owns the thread."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolChoice(BaseModel):
+    """Tool selection that the assistant should honor when executing the item."""
+
+    id: str
+    """Identifier of the requested tool."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UrlAnnotation(BaseModel):
+    """Annotation that references a URL."""
+
+    type: Literal["url"]
+    """Type discriminator that is always `url` for this annotation."""
+
+    source: UrlAnnotationSource
+    """URL referenced by the annotation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UrlAnnotationSource(BaseModel):
+    """URL backing an annotation entry."""
+
+    type: Literal["url"]
+    """Type discriminator that is always `url`."""
+
+    url: str
+    """URL referenced by the annotation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UserMessageInputText(BaseModel):
+    """Text block that a user contributed to the thread."""
+
+    type: Literal["input_text"]
+    """Type discriminator that is always `input_text`."""
+
+    text: str
+    """Plain-text content supplied by the user."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UserMessageItem(BaseModel):
+    """User-authored messages within a thread."""
+
+    id: str
+    """Identifier of the thread item."""
+
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+
+    thread_id: str
+    """Identifier of the parent thread."""
+
+    type: Literal["chatkit.user_message"]
+
+    content: List[Union[UserMessageInputText, UserMessageQuotedText]]
+    """Ordered content elements supplied by the user."""
+
+    attachments: List[Attachment]
+    """Attachments associated with the user message. Defaults to an empty list."""
+
+    inference_options: Optional[InferenceOptions]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UserMessageQuotedText(BaseModel):
+    """Quoted snippet that the user referenced in their message."""
+
+    type: Literal["quoted_text"]
+    """Type discriminator that is always `quoted_text`."""
+
+    text: str
+    """Quoted text content."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WidgetMessageItem(BaseModel):
+    """Thread item that renders a widget payload."""
+
+    id: str
+    """Identifier of the thread item."""
+
+    object: Literal["chatkit.thread_item"]
+    """Type discriminator that is always `chatkit.thread_item`."""
+
+    created_at: int
+    """Unix timestamp (in seconds) for when the item was created."""
+
+    thread_id: str
+    """Identifier of the parent thread."""
+
+    type: Literal["chatkit.widget"]
+    """Type discriminator that is always `chatkit.widget`."""
+
+    widget: str
+    """Serialized widget payload rendered in the UI."""
+
+
+class _WorkflowParamRequired(TypedDict):
+
+    id: str
+    """Identifier for the workflow invoked by the session."""
+
+
+class WorkflowParam(_WorkflowParamRequired, total=False):
+    """Workflow reference and overrides applied to the chat session."""
+
+    version: str
+    """Specific workflow version to run. Defaults to the latest deployed version."""
+
+    state_variables: Dict[str, Union[str, int, bool, float]]
+    """State variables forwarded to the workflow. Keys may be up to 64 characters, values must be
+    primitive types, and the map defaults to an empty object.
+    """
+
+    tracing: WorkflowTracingParam
+    """Optional tracing overrides for the workflow invocation. When omitted, tracing is enabled by
+    default.
+    """
+
+
+class WorkflowTracingParam(TypedDict, total=False):
+    """Controls diagnostic tracing during the session."""
+
+    enabled: bool
+    """Whether tracing is enabled during the session. Defaults to true."""

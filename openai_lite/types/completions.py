@@ -32,7 +32,7 @@ class _CreateCompletionRequestRequired(TypedDict):
 
 
 class CreateCompletionRequest(_CreateCompletionRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateCompletionRequest`` in a request."""
 
     best_of: Optional[int]
     """Generates `best_of` completions server-side and returns the "best" (the one with the highest log

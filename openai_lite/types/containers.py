@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 @dataclass(init=False, repr=False, eq=False)
 class ContainerFileCitationParam(BaseModel):
-    """A response object."""
+    """The API's ``ContainerFileCitationParam`` object (the spec describes it no further)."""
 
     type: Literal["container_file_citation"]
     """The citation type. Always `container_file_citation`."""
@@ -44,7 +44,7 @@ class ContainerFileCitationParam(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ContainerFileListResource(BaseModel):
-    """A response object."""
+    """The API's ``ContainerFileListResource`` object (the spec describes it no further)."""
 
     object: Literal["list"]
     """The type of object returned, must be 'list'."""
@@ -90,7 +90,7 @@ class ContainerFileResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ContainerListResource(BaseModel):
-    """A response object."""
+    """The API's ``ContainerListResource`` object (the spec describes it no further)."""
 
     object: Literal["list"]
     """The type of object returned, must be 'list'."""
@@ -175,7 +175,7 @@ class _CreateContainerBodyRequired(TypedDict):
 
 
 class CreateContainerBody(_CreateContainerBodyRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateContainerBody`` in a request."""
 
     file_ids: Sequence[str]
     """IDs of files to copy to the container."""
@@ -203,7 +203,7 @@ class CreateContainerBodyExpiresAfter(TypedDict):
 
 
 class CreateContainerFileBody(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``CreateContainerFileBody`` in a request."""
 
     file_id: str
     """Name of the file to create."""

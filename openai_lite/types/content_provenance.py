@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @dataclass(init=False, repr=False, eq=False)
 class C2PAProvenanceResult(BaseModel):
-    """A response object."""
+    """The API's ``C2PAProvenanceResult`` object (the spec describes it no further)."""
 
     type: Literal["c2pa"]
     """The provenance signal type. Always `c2pa`."""
@@ -39,14 +39,11 @@ class C2PAProvenanceResult(BaseModel):
     generated_at: Optional[str]
 
 
-ProvenanceDetectionResultApi = Literal["detected", "not_detected"]
-
-
 C2PAValidationStateApi = Literal["trusted", "valid", "invalid", "not_present"]
 
 
 class CreateContentProvenanceBody(TypedDict):
-    """Request fields."""
+    """The fields of a ``CreateContentProvenanceBody`` in a request."""
 
     file: FileInput
     """The image or audio file to check for supported OpenAI provenance signals."""
@@ -55,9 +52,12 @@ class CreateContentProvenanceBody(TypedDict):
 ProvenanceCheckObject = Literal["content_provenance_check"]
 
 
+ProvenanceDetectionResultApi = Literal["detected", "not_detected"]
+
+
 @dataclass(init=False, repr=False, eq=False)
 class ProvenanceResource(BaseModel):
-    """A response object."""
+    """The API's ``ProvenanceResource`` object (the spec describes it no further)."""
 
     object: ProvenanceCheckObject
     """The object type. Always `content_provenance_check` for this endpoint."""
@@ -73,7 +73,7 @@ class ProvenanceResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class SynthIDProvenanceResult(BaseModel):
-    """A response object."""
+    """The API's ``SynthIDProvenanceResult`` object (the spec describes it no further)."""
 
     type: Literal["synthid"]
     """The provenance signal type. Always `synthid`."""

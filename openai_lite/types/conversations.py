@@ -102,7 +102,7 @@ class ConversationItemList(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ConversationResource(BaseModel):
-    """A response object."""
+    """The API's ``ConversationResource`` object (the spec describes it no further)."""
 
     id: str
     """The unique ID of the conversation."""
@@ -123,7 +123,7 @@ class ConversationResource(BaseModel):
 
 
 class CreateConversationBody(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``CreateConversationBody`` in a request."""
 
     metadata: Optional[Metadata]
 
@@ -132,7 +132,7 @@ class CreateConversationBody(TypedDict, total=False):
 
 @dataclass(init=False, repr=False, eq=False)
 class DeletedConversationResource(BaseModel):
-    """A response object."""
+    """The API's ``DeletedConversationResource`` object (the spec describes it no further)."""
 
     object: Literal["conversation.deleted"]
 
@@ -142,7 +142,7 @@ class DeletedConversationResource(BaseModel):
 
 
 class UpdateConversationBody(TypedDict):
-    """Request fields."""
+    """The fields of a ``UpdateConversationBody`` in a request."""
 
     metadata: Metadata
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for

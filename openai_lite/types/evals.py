@@ -33,143 +33,6 @@ if TYPE_CHECKING:
     )
 
 
-class _CreateEvalCompletionsRunDataSourceParamRequired(TypedDict):
-
-    type: Literal["completions"]
-    """The type of run data source. Always `completions`."""
-
-    source: Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]
-    """Determines what populates the `item` namespace in this run's data source."""
-
-
-class CreateEvalCompletionsRunDataSourceParam(_CreateEvalCompletionsRunDataSourceParamRequired, total=False):
-    """A CompletionsRunDataSource object describing a model sampling configuration."""
-
-    input_messages: Union[
-        CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesParam,
-        CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessagesParam,
-    ]
-    """Used when sampling from a model. Dictates the structure of the messages passed into the model.
-    Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template
-    with variable references to the `item` namespace.
-    """
-
-    sampling_params: CreateEvalCompletionsRunDataSourceSamplingParamsParam
-
-    model: str
-    """The name of the model to use for generating completions (e.g. "o3-mini")."""
-
-
-class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesParam(TypedDict):
-    """TemplateInputMessages"""
-
-    type: Literal["template"]
-    """The type of input messages. Always `template`."""
-
-    template: Sequence[Union[EasyInputMessageParam, EvalItemParam]]
-    """A list of chat messages forming the prompt or context. May include variable references to the
-    `item` namespace, ie {{item.name}}.
-    """
-
-
-class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessagesParam(TypedDict):
-    """ItemReferenceInputMessages"""
-
-    type: Literal["item_reference"]
-    """The type of input messages. Always `item_reference`."""
-
-    item_reference: str
-    """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
-
-
-class CreateEvalCompletionsRunDataSourceSamplingParamsParam(TypedDict, total=False):
-    """Part of ``CreateEvalCompletionsRunDataSourceParam.sampling_params``."""
-
-    reasoning_effort: ReasoningEffort
-
-    temperature: float
-    """A higher temperature increases randomness in the outputs."""
-
-    max_completion_tokens: int
-    """The maximum number of tokens in the generated output."""
-
-    top_p: float
-    """An alternative to temperature for nucleus sampling; 1.0 includes all tokens."""
-
-    seed: int
-    """A seed value to initialize the randomness, during sampling."""
-
-    response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
-    """An object specifying the format that the model must output.
-
-    Setting to `{ "type": "json_schema", "json_schema": {...} }` enables
-    Structured Outputs which ensures the model will match your supplied JSON
-    schema. Learn more in the [Structured Outputs
-    guide](https://platform.openai.com/docs/guides/structured-outputs).
-
-    Setting to `{ "type": "json_object" }` enables the older JSON mode, which
-    ensures the message the model generates is valid JSON. Using `json_schema`
-    is preferred for models that support it.
-    """
-
-    tools: Sequence[ChatCompletionToolParam]
-    """A list of tools the model may call. Currently, only functions are supported as a tool. Use this
-    to provide a list of functions the model may generate JSON inputs for. A max of 128 functions
-    are supported.
-    """
-
-
-class EvalJsonlFileContentSourceParam(TypedDict):
-    """EvalJsonlFileContentSource"""
-
-    type: Literal["file_content"]
-    """The type of jsonl source. Always `file_content`."""
-
-    content: Sequence[EvalJsonlFileContentSourceContentItemParam]
-    """The content of the jsonl file."""
-
-
-class _EvalJsonlFileContentSourceContentItemParamRequired(TypedDict):
-
-    item: Dict[str, Any]
-
-
-class EvalJsonlFileContentSourceContentItemParam(_EvalJsonlFileContentSourceContentItemParamRequired, total=False):
-    """Part of ``EvalJsonlFileContentSourceParam.content``."""
-
-    sample: Dict[str, Any]
-
-
-class EvalJsonlFileIdSourceParam(TypedDict):
-    """EvalJsonlFileIdSource"""
-
-    type: Literal["file_id"]
-    """The type of jsonl source. Always `file_id`."""
-
-    id: str
-    """The identifier of the file."""
-
-
-class _EvalStoredCompletionsSourceParamRequired(TypedDict):
-
-    type: Literal["stored_completions"]
-    """The type of source. Always `stored_completions`."""
-
-
-class EvalStoredCompletionsSourceParam(_EvalStoredCompletionsSourceParamRequired, total=False):
-    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
-
-    metadata: Metadata
-
-    model: Optional[str]
-
-    created_after: Optional[int]
-
-    created_before: Optional[int]
-
-    limit: Optional[int]
-
-
 @dataclass(init=False, repr=False, eq=False)
 class CreateEvalCompletionsRunDataSource(BaseModel):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
@@ -198,6 +61,27 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessages(BaseModel):
+    """ItemReferenceInputMessages"""
+
+    type: Literal["item_reference"]
+    """The type of input messages. Always `item_reference`."""
+
+    item_reference: str
+    """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
+
+
+class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessagesParam(TypedDict):
+    """ItemReferenceInputMessages"""
+
+    type: Literal["item_reference"]
+    """The type of input messages. Always `item_reference`."""
+
+    item_reference: str
+    """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
+
+
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages(BaseModel):
     """TemplateInputMessages"""
 
@@ -210,15 +94,43 @@ class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages(BaseM
     """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessages(BaseModel):
-    """ItemReferenceInputMessages"""
+class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesParam(TypedDict):
+    """TemplateInputMessages"""
 
-    type: Literal["item_reference"]
-    """The type of input messages. Always `item_reference`."""
+    type: Literal["template"]
+    """The type of input messages. Always `template`."""
 
-    item_reference: str
-    """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
+    template: Sequence[Union[EasyInputMessageParam, EvalItemParam]]
+    """A list of chat messages forming the prompt or context. May include variable references to the
+    `item` namespace, ie {{item.name}}.
+    """
+
+
+class _CreateEvalCompletionsRunDataSourceParamRequired(TypedDict):
+
+    type: Literal["completions"]
+    """The type of run data source. Always `completions`."""
+
+    source: Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]
+    """Determines what populates the `item` namespace in this run's data source."""
+
+
+class CreateEvalCompletionsRunDataSourceParam(_CreateEvalCompletionsRunDataSourceParamRequired, total=False):
+    """A CompletionsRunDataSource object describing a model sampling configuration."""
+
+    input_messages: Union[
+        CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesParam,
+        CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessagesParam,
+    ]
+    """Used when sampling from a model. Dictates the structure of the messages passed into the model.
+    Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template
+    with variable references to the `item` namespace.
+    """
+
+    sampling_params: CreateEvalCompletionsRunDataSourceSamplingParamsParam
+
+    model: str
+    """The name of the model to use for generating completions (e.g. "o3-mini")."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -259,53 +171,41 @@ class CreateEvalCompletionsRunDataSourceSamplingParams(BaseModel):
     """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class EvalJsonlFileContentSource(BaseModel):
-    """EvalJsonlFileContentSource"""
+class CreateEvalCompletionsRunDataSourceSamplingParamsParam(TypedDict, total=False):
+    """Part of ``CreateEvalCompletionsRunDataSourceParam.sampling_params``."""
 
-    type: Literal["file_content"]
-    """The type of jsonl source. Always `file_content`."""
+    reasoning_effort: ReasoningEffort
 
-    content: List[EvalJsonlFileContentSourceContentItem]
-    """The content of the jsonl file."""
+    temperature: float
+    """A higher temperature increases randomness in the outputs."""
 
+    max_completion_tokens: int
+    """The maximum number of tokens in the generated output."""
 
-@dataclass(init=False, repr=False, eq=False)
-class EvalJsonlFileContentSourceContentItem(BaseModel):
-    """Part of ``EvalJsonlFileContentSource.content``."""
+    top_p: float
+    """An alternative to temperature for nucleus sampling; 1.0 includes all tokens."""
 
-    item: Dict[str, Any]
+    seed: int
+    """A seed value to initialize the randomness, during sampling."""
 
-    sample: Optional[Dict[str, Any]] = None
+    response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+    """An object specifying the format that the model must output.
 
+    Setting to `{ "type": "json_schema", "json_schema": {...} }` enables
+    Structured Outputs which ensures the model will match your supplied JSON
+    schema. Learn more in the [Structured Outputs
+    guide](https://platform.openai.com/docs/guides/structured-outputs).
 
-@dataclass(init=False, repr=False, eq=False)
-class EvalJsonlFileIdSource(BaseModel):
-    """EvalJsonlFileIdSource"""
+    Setting to `{ "type": "json_object" }` enables the older JSON mode, which
+    ensures the message the model generates is valid JSON. Using `json_schema`
+    is preferred for models that support it.
+    """
 
-    type: Literal["file_id"]
-    """The type of jsonl source. Always `file_id`."""
-
-    id: str
-    """The identifier of the file."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalStoredCompletionsSource(BaseModel):
-    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
-
-    type: Literal["stored_completions"]
-    """The type of source. Always `stored_completions`."""
-
-    metadata: Optional[Metadata] = None
-
-    model: Optional[str] = None
-
-    created_after: Optional[int] = None
-
-    created_before: Optional[int] = None
-
-    limit: Optional[int] = None
+    tools: Sequence[ChatCompletionToolParam]
+    """A list of tools the model may call. Currently, only functions are supported as a tool. Use this
+    to provide a list of functions the model may generate JSON inputs for. A max of 128 functions
+    are supported.
+    """
 
 
 class _CreateEvalCustomDataSourceConfigRequired(TypedDict):
@@ -331,6 +231,12 @@ class CreateEvalCustomDataSourceConfig(_CreateEvalCustomDataSourceConfigRequired
     """
 
 
+CreateEvalItem = Union["CreateEvalItemSimpleInputMessage", "EvalItemParam"]
+"""A chat message that makes up the prompt or context. May include variable references to the `item`
+namespace, ie {{item.name}}.
+"""
+
+
 class CreateEvalItemSimpleInputMessage(TypedDict):
     """SimpleInputMessage"""
 
@@ -341,10 +247,15 @@ class CreateEvalItemSimpleInputMessage(TypedDict):
     """The content of the message."""
 
 
-CreateEvalItem = Union["CreateEvalItemSimpleInputMessage", "EvalItemParam"]
-"""A chat message that makes up the prompt or context. May include variable references to the `item`
-namespace, ie {{item.name}}.
-"""
+@dataclass(init=False, repr=False, eq=False)
+class CreateEvalJsonlRunDataSource(BaseModel):
+    """A JsonlRunDataSource object with that specifies a JSONL file that matches the eval"""
+
+    type: Literal["jsonl"]
+    """The type of data source. Always `jsonl`."""
+
+    source: Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource]
+    """Determines what populates the `item` namespace in the data source."""
 
 
 class CreateEvalJsonlRunDataSourceParam(TypedDict):
@@ -354,17 +265,6 @@ class CreateEvalJsonlRunDataSourceParam(TypedDict):
     """The type of data source. Always `jsonl`."""
 
     source: Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam]
-    """Determines what populates the `item` namespace in the data source."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CreateEvalJsonlRunDataSource(BaseModel):
-    """A JsonlRunDataSource object with that specifies a JSONL file that matches the eval"""
-
-    type: Literal["jsonl"]
-    """The type of data source. Always `jsonl`."""
-
-    source: Union[EvalJsonlFileContentSource, EvalJsonlFileIdSource]
     """Determines what populates the `item` namespace in the data source."""
 
 
@@ -444,286 +344,6 @@ class CreateEvalRequest(_CreateEvalRequestRequired, total=False):
     metadata: Metadata
 
 
-class _CreateEvalStoredCompletionsDataSourceConfigRequired(TypedDict):
-
-    type: Literal["stored_completions"]
-    """The type of data source. Always `stored_completions`."""
-
-
-class CreateEvalStoredCompletionsDataSourceConfig(_CreateEvalStoredCompletionsDataSourceConfigRequired, total=False):
-    """Deprecated in favor of LogsDataSourceConfig."""
-
-    metadata: Dict[str, Any]
-    """Metadata filters for the stored completions data source."""
-
-
-class EvalGraderStringCheckParam(TypedDict):
-    """StringCheckGrader"""
-
-    type: Literal["string_check"]
-    """The object type, which is always `string_check`."""
-
-    name: str
-    """The name of the grader."""
-
-    input: str
-    """The input text. This may include template strings."""
-
-    reference: str
-    """The reference text. This may include template strings."""
-
-    operation: Literal["eq", "ne", "like", "ilike"]
-    """The string check operation to perform. One of `eq`, `ne`, `like`, or `ilike`."""
-
-
-class EvalGraderTextSimilarityParam(TypedDict):
-    """TextSimilarityGrader"""
-
-    type: Literal["text_similarity"]
-    """The type of grader."""
-
-    name: str
-    """The name of the grader."""
-
-    input: str
-    """The text being graded."""
-
-    reference: str
-    """The text being graded against."""
-
-    evaluation_metric: Literal[
-        "cosine",
-        "fuzzy_match",
-        "bleu",
-        "gleu",
-        "meteor",
-        "rouge_1",
-        "rouge_2",
-        "rouge_3",
-        "rouge_4",
-        "rouge_5",
-        "rouge_l",
-    ]
-    """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
-    `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
-    or `rouge_l`.
-    """
-
-    pass_threshold: float
-    """The threshold for the score."""
-
-
-class _EvalGraderPythonParamRequired(TypedDict):
-
-    type: Literal["python"]
-    """The object type, which is always `python`."""
-
-    name: str
-    """The name of the grader."""
-
-    source: str
-    """The source code of the python script."""
-
-
-class EvalGraderPythonParam(_EvalGraderPythonParamRequired, total=False):
-    """PythonGrader"""
-
-    image_tag: str
-    """The image tag to use for the python script."""
-
-    pass_threshold: float
-    """The threshold for the score."""
-
-
-class _EvalGraderScoreModelParamRequired(TypedDict):
-
-    type: Literal["score_model"]
-    """The object type, which is always `score_model`."""
-
-    name: str
-    """The name of the grader."""
-
-    model: str
-    """The model to use for the evaluation."""
-
-    input: Sequence[EvalItemParam]
-    """The input messages evaluated by the grader. Supports text, output text, input image, and input
-    audio content blocks, and may include template strings.
-    """
-
-
-class EvalGraderScoreModelParam(_EvalGraderScoreModelParamRequired, total=False):
-    """ScoreModelGrader"""
-
-    sampling_params: EvalGraderScoreModelSamplingParamsParam
-    """The sampling parameters for the model."""
-
-    range: Sequence[float]
-    """The range of the score. Defaults to `[0, 1]`."""
-
-    pass_threshold: float
-    """The threshold for the score."""
-
-
-class EvalGraderScoreModelSamplingParamsParam(TypedDict, total=False):
-    """The sampling parameters for the model."""
-
-    seed: Optional[int]
-
-    top_p: Optional[float]
-
-    temperature: Optional[float]
-
-    max_completions_tokens: Optional[int]
-
-    reasoning_effort: ReasoningEffort
-
-
-class _CreateEvalResponsesRunDataSourceParamRequired(TypedDict):
-
-    type: Literal["responses"]
-    """The type of run data source. Always `responses`."""
-
-    source: Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalResponsesSourceParam]
-    """Determines what populates the `item` namespace in this run's data source."""
-
-
-class CreateEvalResponsesRunDataSourceParam(_CreateEvalResponsesRunDataSourceParamRequired, total=False):
-    """A ResponsesRunDataSource object describing a model sampling configuration."""
-
-    input_messages: Union[
-        CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateParam,
-        CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReferenceParam,
-    ]
-    """Used when sampling from a model. Dictates the structure of the messages passed into the model.
-    Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template
-    with variable references to the `item` namespace.
-    """
-
-    sampling_params: CreateEvalResponsesRunDataSourceSamplingParamsParam
-
-    model: str
-    """The name of the model to use for generating completions (e.g. "o3-mini")."""
-
-
-class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateParam(TypedDict):
-    """InputMessagesTemplate"""
-
-    type: Literal["template"]
-    """The type of input messages. Always `template`."""
-
-    template: Sequence[
-        Union[
-            CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessageParam,
-            EvalItemParam,
-        ]
-    ]
-    """A list of chat messages forming the prompt or context. May include variable references to the
-    `item` namespace, ie {{item.name}}.
-    """
-
-
-class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessageParam(TypedDict):
-    """ChatMessage"""
-
-    role: str
-    """The role of the message (e.g. "system", "assistant", "user")."""
-
-    content: str
-    """The content of the message."""
-
-
-class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReferenceParam(TypedDict):
-    """InputMessagesItemReference"""
-
-    type: Literal["item_reference"]
-    """The type of input messages. Always `item_reference`."""
-
-    item_reference: str
-    """A reference to a variable in the `item` namespace. Ie, "item.name" """
-
-
-class CreateEvalResponsesRunDataSourceSamplingParamsParam(TypedDict, total=False):
-    """Part of ``CreateEvalResponsesRunDataSourceParam.sampling_params``."""
-
-    reasoning_effort: ReasoningEffort
-
-    temperature: float
-    """A higher temperature increases randomness in the outputs."""
-
-    max_completion_tokens: int
-    """The maximum number of tokens in the generated output."""
-
-    top_p: float
-    """An alternative to temperature for nucleus sampling; 1.0 includes all tokens."""
-
-    seed: int
-    """A seed value to initialize the randomness, during sampling."""
-
-    tools: Sequence[ToolParam]
-    """An array of tools the model may call while generating a response. You
-    can specify which tool to use by setting the `tool_choice` parameter.
-
-    The two categories of tools you can provide the model are:
-
-    - **Built-in tools**: Tools that are provided by OpenAI that extend the
-      model's capabilities, like [web
-      search](https://platform.openai.com/docs/guides/tools-web-search)
-      or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
-      [built-in tools](https://platform.openai.com/docs/guides/tools).
-    - **Function calls (custom tools)**: Functions that are defined by you,
-      enabling the model to call your own code. Learn more about
-      [function calling](https://platform.openai.com/docs/guides/function-calling).
-    """
-
-    text: CreateEvalResponsesRunDataSourceSamplingParamsTextParam
-    """Configuration options for a text response from the model. Can be plain
-    text or structured JSON data. Learn more:
-    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    """
-
-
-class CreateEvalResponsesRunDataSourceSamplingParamsTextParam(TypedDict, total=False):
-    """Configuration options for a text response from the model. Can be plain
-    text or structured JSON data. Learn more:
-    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    """
-
-    format: TextResponseFormatConfigurationParam
-
-
-class _EvalResponsesSourceParamRequired(TypedDict):
-
-    type: Literal["responses"]
-    """The type of run data source. Always `responses`."""
-
-
-class EvalResponsesSourceParam(_EvalResponsesSourceParamRequired, total=False):
-    """A EvalResponsesSource object describing a run data source configuration."""
-
-    metadata: Optional[Dict[str, Any]]
-
-    model: Optional[str]
-
-    instructions_search: Optional[str]
-
-    created_after: Optional[int]
-
-    created_before: Optional[int]
-
-    reasoning_effort: Optional[ReasoningEffort]
-
-    temperature: Optional[float]
-
-    top_p: Optional[float]
-
-    users: Optional[Sequence[str]]
-
-    tools: Optional[Sequence[str]]
-
-
 @dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSource(BaseModel):
     """A ResponsesRunDataSource object describing a model sampling configuration."""
@@ -752,6 +372,27 @@ class CreateEvalResponsesRunDataSource(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReference(BaseModel):
+    """InputMessagesItemReference"""
+
+    type: Literal["item_reference"]
+    """The type of input messages. Always `item_reference`."""
+
+    item_reference: str
+    """A reference to a variable in the `item` namespace. Ie, "item.name" """
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReferenceParam(TypedDict):
+    """InputMessagesItemReference"""
+
+    type: Literal["item_reference"]
+    """The type of input messages. Always `item_reference`."""
+
+    item_reference: str
+    """A reference to a variable in the `item` namespace. Ie, "item.name" """
+
+
+@dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate(BaseModel):
     """InputMessagesTemplate"""
 
@@ -760,6 +401,23 @@ class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate(BaseMod
 
     template: List[
         Union[CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage, EvalItem]
+    ]
+    """A list of chat messages forming the prompt or context. May include variable references to the
+    `item` namespace, ie {{item.name}}.
+    """
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateParam(TypedDict):
+    """InputMessagesTemplate"""
+
+    type: Literal["template"]
+    """The type of input messages. Always `template`."""
+
+    template: Sequence[
+        Union[
+            CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessageParam,
+            EvalItemParam,
+        ]
     ]
     """A list of chat messages forming the prompt or context. May include variable references to the
     `item` namespace, ie {{item.name}}.
@@ -777,15 +435,41 @@ class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplate
     """The content of the message."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReference(BaseModel):
-    """InputMessagesItemReference"""
+class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessageParam(TypedDict):
+    """ChatMessage"""
 
-    type: Literal["item_reference"]
-    """The type of input messages. Always `item_reference`."""
+    role: str
+    """The role of the message (e.g. "system", "assistant", "user")."""
 
-    item_reference: str
-    """A reference to a variable in the `item` namespace. Ie, "item.name" """
+    content: str
+    """The content of the message."""
+
+
+class _CreateEvalResponsesRunDataSourceParamRequired(TypedDict):
+
+    type: Literal["responses"]
+    """The type of run data source. Always `responses`."""
+
+    source: Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalResponsesSourceParam]
+    """Determines what populates the `item` namespace in this run's data source."""
+
+
+class CreateEvalResponsesRunDataSourceParam(_CreateEvalResponsesRunDataSourceParamRequired, total=False):
+    """A ResponsesRunDataSource object describing a model sampling configuration."""
+
+    input_messages: Union[
+        CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateParam,
+        CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReferenceParam,
+    ]
+    """Used when sampling from a model. Dictates the structure of the messages passed into the model.
+    Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template
+    with variable references to the `item` namespace.
+    """
+
+    sampling_params: CreateEvalResponsesRunDataSourceSamplingParamsParam
+
+    model: str
+    """The name of the model to use for generating completions (e.g. "o3-mini")."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -830,6 +514,47 @@ class CreateEvalResponsesRunDataSourceSamplingParams(BaseModel):
     """
 
 
+class CreateEvalResponsesRunDataSourceSamplingParamsParam(TypedDict, total=False):
+    """Part of ``CreateEvalResponsesRunDataSourceParam.sampling_params``."""
+
+    reasoning_effort: ReasoningEffort
+
+    temperature: float
+    """A higher temperature increases randomness in the outputs."""
+
+    max_completion_tokens: int
+    """The maximum number of tokens in the generated output."""
+
+    top_p: float
+    """An alternative to temperature for nucleus sampling; 1.0 includes all tokens."""
+
+    seed: int
+    """A seed value to initialize the randomness, during sampling."""
+
+    tools: Sequence[ToolParam]
+    """An array of tools the model may call while generating a response. You
+    can specify which tool to use by setting the `tool_choice` parameter.
+
+    The two categories of tools you can provide the model are:
+
+    - **Built-in tools**: Tools that are provided by OpenAI that extend the
+      model's capabilities, like [web
+      search](https://platform.openai.com/docs/guides/tools-web-search)
+      or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
+      [built-in tools](https://platform.openai.com/docs/guides/tools).
+    - **Function calls (custom tools)**: Functions that are defined by you,
+      enabling the model to call your own code. Learn more about
+      [function calling](https://platform.openai.com/docs/guides/function-calling).
+    """
+
+    text: CreateEvalResponsesRunDataSourceSamplingParamsTextParam
+    """Configuration options for a text response from the model. Can be plain
+    text or structured JSON data. Learn more:
+    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
+    """
+
+
 @dataclass(init=False, repr=False, eq=False)
 class CreateEvalResponsesRunDataSourceSamplingParamsText(BaseModel):
     """Configuration options for a text response from the model. Can be plain
@@ -841,32 +566,14 @@ class CreateEvalResponsesRunDataSourceSamplingParamsText(BaseModel):
     format: Optional[TextResponseFormatConfiguration] = None
 
 
-@dataclass(init=False, repr=False, eq=False)
-class EvalResponsesSource(BaseModel):
-    """A EvalResponsesSource object describing a run data source configuration."""
+class CreateEvalResponsesRunDataSourceSamplingParamsTextParam(TypedDict, total=False):
+    """Configuration options for a text response from the model. Can be plain
+    text or structured JSON data. Learn more:
+    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
+    """
 
-    type: Literal["responses"]
-    """The type of run data source. Always `responses`."""
-
-    metadata: Optional[Dict[str, Any]] = None
-
-    model: Optional[str] = None
-
-    instructions_search: Optional[str] = None
-
-    created_after: Optional[int] = None
-
-    created_before: Optional[int] = None
-
-    reasoning_effort: Optional[ReasoningEffort] = None
-
-    temperature: Optional[float] = None
-
-    top_p: Optional[float] = None
-
-    users: Optional[List[str]] = None
-
-    tools: Optional[List[str]] = None
+    format: TextResponseFormatConfigurationParam
 
 
 class _CreateEvalRunRequestRequired(TypedDict):
@@ -886,6 +593,41 @@ class CreateEvalRunRequest(_CreateEvalRunRequestRequired, total=False):
     """The name of the run."""
 
     metadata: Metadata
+
+
+class _CreateEvalStoredCompletionsDataSourceConfigRequired(TypedDict):
+
+    type: Literal["stored_completions"]
+    """The type of data source. Always `stored_completions`."""
+
+
+class CreateEvalStoredCompletionsDataSourceConfig(_CreateEvalStoredCompletionsDataSourceConfigRequired, total=False):
+    """Deprecated in favor of LogsDataSourceConfig."""
+
+    metadata: Dict[str, Any]
+    """Metadata filters for the stored completions data source."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class DeleteEvalResponse(BaseModel):
+    """The API's ``DeleteEvalResponse`` object (the spec describes it no further)."""
+
+    object: str
+
+    deleted: bool
+
+    eval_id: str
+
+
+@dataclass(init=False, repr=False, eq=False)
+class DeleteEvalRunResponse(BaseModel):
+    """The API's ``DeleteEvalRunResponse`` object (the spec describes it no further)."""
+
+    object: Optional[str] = None
+
+    deleted: Optional[bool] = None
+
+    run_id: Optional[str] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -932,6 +674,17 @@ class Eval(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class EvalApiError(BaseModel):
+    """An object representing an error response from the Eval API."""
+
+    code: str
+    """The error code."""
+
+    message: str
+    """The error message."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class EvalCustomDataSourceConfig(BaseModel):
     """A CustomDataSourceConfig which specifies the schema of your `item` and optionally `sample`
     namespaces.
@@ -947,41 +700,6 @@ class EvalCustomDataSourceConfig(BaseModel):
     """The json schema for the run data source items.
     Learn how to build JSON schemas [here](https://json-schema.org/).
     """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalLogsDataSourceConfig(BaseModel):
-    """A LogsDataSourceConfig which specifies the metadata property of your logs query.
-    This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc.
-    The schema returned by this data source config is used to defined what variables are available
-    in your evals.
-    `item` and `sample` are both defined when using this data source config.
-    """
-
-    type: Literal["logs"]
-    """The type of data source. Always `logs`."""
-
-    schema: Dict[str, Any]
-    """The json schema for the run data source items.
-    Learn how to build JSON schemas [here](https://json-schema.org/).
-    """
-
-    metadata: Optional[Metadata] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalStoredCompletionsDataSourceConfig(BaseModel):
-    """Deprecated in favor of LogsDataSourceConfig."""
-
-    type: Literal["stored_completions"]
-    """The type of data source. Always `stored_completions`."""
-
-    schema: Dict[str, Any]
-    """The json schema for the run data source items.
-    Learn how to build JSON schemas [here](https://json-schema.org/).
-    """
-
-    metadata: Optional[Metadata] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1007,7 +725,155 @@ class EvalGraderLabelModel(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class EvalGraderPython(BaseModel):
+    """PythonGrader"""
+
+    type: Literal["python"]
+    """The object type, which is always `python`."""
+
+    name: str
+    """The name of the grader."""
+
+    source: str
+    """The source code of the python script."""
+
+    image_tag: Optional[str] = None
+    """The image tag to use for the python script."""
+
+    pass_threshold: Optional[float] = None
+    """The threshold for the score."""
+
+
+class _EvalGraderPythonParamRequired(TypedDict):
+
+    type: Literal["python"]
+    """The object type, which is always `python`."""
+
+    name: str
+    """The name of the grader."""
+
+    source: str
+    """The source code of the python script."""
+
+
+class EvalGraderPythonParam(_EvalGraderPythonParamRequired, total=False):
+    """PythonGrader"""
+
+    image_tag: str
+    """The image tag to use for the python script."""
+
+    pass_threshold: float
+    """The threshold for the score."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalGraderScoreModel(BaseModel):
+    """ScoreModelGrader"""
+
+    type: Literal["score_model"]
+    """The object type, which is always `score_model`."""
+
+    name: str
+    """The name of the grader."""
+
+    model: str
+    """The model to use for the evaluation."""
+
+    input: List[EvalItem]
+    """The input messages evaluated by the grader. Supports text, output text, input image, and input
+    audio content blocks, and may include template strings.
+    """
+
+    sampling_params: Optional[EvalGraderScoreModelSamplingParams] = None
+    """The sampling parameters for the model."""
+
+    range: Optional[List[float]] = None
+    """The range of the score. Defaults to `[0, 1]`."""
+
+    pass_threshold: Optional[float] = None
+    """The threshold for the score."""
+
+
+class _EvalGraderScoreModelParamRequired(TypedDict):
+
+    type: Literal["score_model"]
+    """The object type, which is always `score_model`."""
+
+    name: str
+    """The name of the grader."""
+
+    model: str
+    """The model to use for the evaluation."""
+
+    input: Sequence[EvalItemParam]
+    """The input messages evaluated by the grader. Supports text, output text, input image, and input
+    audio content blocks, and may include template strings.
+    """
+
+
+class EvalGraderScoreModelParam(_EvalGraderScoreModelParamRequired, total=False):
+    """ScoreModelGrader"""
+
+    sampling_params: EvalGraderScoreModelSamplingParamsParam
+    """The sampling parameters for the model."""
+
+    range: Sequence[float]
+    """The range of the score. Defaults to `[0, 1]`."""
+
+    pass_threshold: float
+    """The threshold for the score."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalGraderScoreModelSamplingParams(BaseModel):
+    """The sampling parameters for the model."""
+
+    seed: Optional[int] = None
+
+    top_p: Optional[float] = None
+
+    temperature: Optional[float] = None
+
+    max_completions_tokens: Optional[int] = None
+
+    reasoning_effort: Optional[ReasoningEffort] = None
+
+
+class EvalGraderScoreModelSamplingParamsParam(TypedDict, total=False):
+    """The sampling parameters for the model."""
+
+    seed: Optional[int]
+
+    top_p: Optional[float]
+
+    temperature: Optional[float]
+
+    max_completions_tokens: Optional[int]
+
+    reasoning_effort: ReasoningEffort
+
+
+@dataclass(init=False, repr=False, eq=False)
 class EvalGraderStringCheck(BaseModel):
+    """StringCheckGrader"""
+
+    type: Literal["string_check"]
+    """The object type, which is always `string_check`."""
+
+    name: str
+    """The name of the grader."""
+
+    input: str
+    """The input text. This may include template strings."""
+
+    reference: str
+    """The reference text. This may include template strings."""
+
+    operation: Literal["eq", "ne", "like", "ilike"]
+    """The string check operation to perform. One of `eq`, `ne`, `like`, or `ilike`."""
+
+
+class EvalGraderStringCheckParam(TypedDict):
     """StringCheckGrader"""
 
     type: Literal["string_check"]
@@ -1064,78 +930,103 @@ class EvalGraderTextSimilarity(BaseModel):
     """The threshold for the score."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class EvalGraderPython(BaseModel):
-    """PythonGrader"""
+class EvalGraderTextSimilarityParam(TypedDict):
+    """TextSimilarityGrader"""
 
-    type: Literal["python"]
-    """The object type, which is always `python`."""
-
-    name: str
-    """The name of the grader."""
-
-    source: str
-    """The source code of the python script."""
-
-    image_tag: Optional[str] = None
-    """The image tag to use for the python script."""
-
-    pass_threshold: Optional[float] = None
-    """The threshold for the score."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalGraderScoreModel(BaseModel):
-    """ScoreModelGrader"""
-
-    type: Literal["score_model"]
-    """The object type, which is always `score_model`."""
+    type: Literal["text_similarity"]
+    """The type of grader."""
 
     name: str
     """The name of the grader."""
 
-    model: str
-    """The model to use for the evaluation."""
+    input: str
+    """The text being graded."""
 
-    input: List[EvalItem]
-    """The input messages evaluated by the grader. Supports text, output text, input image, and input
-    audio content blocks, and may include template strings.
+    reference: str
+    """The text being graded against."""
+
+    evaluation_metric: Literal[
+        "cosine",
+        "fuzzy_match",
+        "bleu",
+        "gleu",
+        "meteor",
+        "rouge_1",
+        "rouge_2",
+        "rouge_3",
+        "rouge_4",
+        "rouge_5",
+        "rouge_l",
+    ]
+    """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
+    `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
+    or `rouge_l`.
     """
 
-    sampling_params: Optional[EvalGraderScoreModelSamplingParams] = None
-    """The sampling parameters for the model."""
-
-    range: Optional[List[float]] = None
-    """The range of the score. Defaults to `[0, 1]`."""
-
-    pass_threshold: Optional[float] = None
+    pass_threshold: float
     """The threshold for the score."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class EvalGraderScoreModelSamplingParams(BaseModel):
-    """The sampling parameters for the model."""
+class EvalJsonlFileContentSource(BaseModel):
+    """EvalJsonlFileContentSource"""
 
-    seed: Optional[int] = None
+    type: Literal["file_content"]
+    """The type of jsonl source. Always `file_content`."""
 
-    top_p: Optional[float] = None
-
-    temperature: Optional[float] = None
-
-    max_completions_tokens: Optional[int] = None
-
-    reasoning_effort: Optional[ReasoningEffort] = None
+    content: List[EvalJsonlFileContentSourceContentItem]
+    """The content of the jsonl file."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class EvalApiError(BaseModel):
-    """An object representing an error response from the Eval API."""
+class EvalJsonlFileContentSourceContentItem(BaseModel):
+    """Part of ``EvalJsonlFileContentSource.content``."""
 
-    code: str
-    """The error code."""
+    item: Dict[str, Any]
 
-    message: str
-    """The error message."""
+    sample: Optional[Dict[str, Any]] = None
+
+
+class _EvalJsonlFileContentSourceContentItemParamRequired(TypedDict):
+
+    item: Dict[str, Any]
+
+
+class EvalJsonlFileContentSourceContentItemParam(_EvalJsonlFileContentSourceContentItemParamRequired, total=False):
+    """Part of ``EvalJsonlFileContentSourceParam.content``."""
+
+    sample: Dict[str, Any]
+
+
+class EvalJsonlFileContentSourceParam(TypedDict):
+    """EvalJsonlFileContentSource"""
+
+    type: Literal["file_content"]
+    """The type of jsonl source. Always `file_content`."""
+
+    content: Sequence[EvalJsonlFileContentSourceContentItemParam]
+    """The content of the jsonl file."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalJsonlFileIdSource(BaseModel):
+    """EvalJsonlFileIdSource"""
+
+    type: Literal["file_id"]
+    """The type of jsonl source. Always `file_id`."""
+
+    id: str
+    """The identifier of the file."""
+
+
+class EvalJsonlFileIdSourceParam(TypedDict):
+    """EvalJsonlFileIdSource"""
+
+    type: Literal["file_id"]
+    """The type of jsonl source. Always `file_id`."""
+
+    id: str
+    """The identifier of the file."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1156,6 +1047,84 @@ class EvalList(BaseModel):
 
     has_more: bool
     """Indicates whether there are more evals available."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalLogsDataSourceConfig(BaseModel):
+    """A LogsDataSourceConfig which specifies the metadata property of your logs query.
+    This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc.
+    The schema returned by this data source config is used to defined what variables are available
+    in your evals.
+    `item` and `sample` are both defined when using this data source config.
+    """
+
+    type: Literal["logs"]
+    """The type of data source. Always `logs`."""
+
+    schema: Dict[str, Any]
+    """The json schema for the run data source items.
+    Learn how to build JSON schemas [here](https://json-schema.org/).
+    """
+
+    metadata: Optional[Metadata] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalResponsesSource(BaseModel):
+    """A EvalResponsesSource object describing a run data source configuration."""
+
+    type: Literal["responses"]
+    """The type of run data source. Always `responses`."""
+
+    metadata: Optional[Dict[str, Any]] = None
+
+    model: Optional[str] = None
+
+    instructions_search: Optional[str] = None
+
+    created_after: Optional[int] = None
+
+    created_before: Optional[int] = None
+
+    reasoning_effort: Optional[ReasoningEffort] = None
+
+    temperature: Optional[float] = None
+
+    top_p: Optional[float] = None
+
+    users: Optional[List[str]] = None
+
+    tools: Optional[List[str]] = None
+
+
+class _EvalResponsesSourceParamRequired(TypedDict):
+
+    type: Literal["responses"]
+    """The type of run data source. Always `responses`."""
+
+
+class EvalResponsesSourceParam(_EvalResponsesSourceParamRequired, total=False):
+    """A EvalResponsesSource object describing a run data source configuration."""
+
+    metadata: Optional[Dict[str, Any]]
+
+    model: Optional[str]
+
+    instructions_search: Optional[str]
+
+    created_after: Optional[int]
+
+    created_before: Optional[int]
+
+    reasoning_effort: Optional[ReasoningEffort]
+
+    temperature: Optional[float]
+
+    top_p: Optional[float]
+
+    users: Optional[Sequence[str]]
+
+    tools: Optional[Sequence[str]]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1205,60 +1174,6 @@ class EvalRun(BaseModel):
     metadata: Metadata
 
     error: EvalApiError
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalRunResultCounts(BaseModel):
-    """Counters summarizing the outcomes of the evaluation run."""
-
-    total: int
-    """Total number of executed output items."""
-
-    errored: int
-    """Number of output items that resulted in an error."""
-
-    failed: int
-    """Number of output items that failed to pass the evaluation."""
-
-    passed: int
-    """Number of output items that passed the evaluation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalRunPerModelUsageItem(BaseModel):
-    """Part of ``EvalRun.per_model_usage``."""
-
-    model_name: str
-    """The name of the model."""
-
-    invocation_count: int
-    """The number of invocations."""
-
-    prompt_tokens: int
-    """The number of prompt tokens used."""
-
-    completion_tokens: int
-    """The number of completion tokens generated."""
-
-    total_tokens: int
-    """The total number of tokens used."""
-
-    cached_tokens: int
-    """The number of tokens retrieved from cache."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalRunPerTestingCriteriaResultsItem(BaseModel):
-    """Part of ``EvalRun.per_testing_criteria_results``."""
-
-    testing_criteria: str
-    """A description of the testing criteria."""
-
-    passed: int
-    """Number of tests passed for this criteria."""
-
-    failed: int
-    """Number of tests failed for this criteria."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1314,6 +1229,26 @@ class EvalRunOutputItem(BaseModel):
 
     sample: EvalRunOutputItemSample
     """A sample containing the input and output of the evaluation run."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalRunOutputItemList(BaseModel):
+    """An object representing a list of output items for an evaluation run."""
+
+    object: Literal["list"]
+    """The type of this object. It is always set to "list"."""
+
+    data: List[EvalRunOutputItem]
+    """An array of eval run output item objects."""
+
+    first_id: str
+    """The identifier of the first eval run output item in the data array."""
+
+    last_id: str
+    """The identifier of the last eval run output item in the data array."""
+
+    has_more: bool
+    """Indicates whether there are more eval run output items available."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1410,42 +1345,107 @@ class EvalRunOutputItemSampleUsage(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class EvalRunOutputItemList(BaseModel):
-    """An object representing a list of output items for an evaluation run."""
+class EvalRunPerModelUsageItem(BaseModel):
+    """Part of ``EvalRun.per_model_usage``."""
 
-    object: Literal["list"]
-    """The type of this object. It is always set to "list"."""
+    model_name: str
+    """The name of the model."""
 
-    data: List[EvalRunOutputItem]
-    """An array of eval run output item objects."""
+    invocation_count: int
+    """The number of invocations."""
 
-    first_id: str
-    """The identifier of the first eval run output item in the data array."""
+    prompt_tokens: int
+    """The number of prompt tokens used."""
 
-    last_id: str
-    """The identifier of the last eval run output item in the data array."""
+    completion_tokens: int
+    """The number of completion tokens generated."""
 
-    has_more: bool
-    """Indicates whether there are more eval run output items available."""
+    total_tokens: int
+    """The total number of tokens used."""
 
-
-@dataclass(init=False, repr=False, eq=False)
-class DeleteEvalResponse(BaseModel):
-    """A response object."""
-
-    object: str
-
-    deleted: bool
-
-    eval_id: str
+    cached_tokens: int
+    """The number of tokens retrieved from cache."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class DeleteEvalRunResponse(BaseModel):
-    """A response object."""
+class EvalRunPerTestingCriteriaResultsItem(BaseModel):
+    """Part of ``EvalRun.per_testing_criteria_results``."""
 
-    object: Optional[str] = None
+    testing_criteria: str
+    """A description of the testing criteria."""
 
-    deleted: Optional[bool] = None
+    passed: int
+    """Number of tests passed for this criteria."""
 
-    run_id: Optional[str] = None
+    failed: int
+    """Number of tests failed for this criteria."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalRunResultCounts(BaseModel):
+    """Counters summarizing the outcomes of the evaluation run."""
+
+    total: int
+    """Total number of executed output items."""
+
+    errored: int
+    """Number of output items that resulted in an error."""
+
+    failed: int
+    """Number of output items that failed to pass the evaluation."""
+
+    passed: int
+    """Number of output items that passed the evaluation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalStoredCompletionsDataSourceConfig(BaseModel):
+    """Deprecated in favor of LogsDataSourceConfig."""
+
+    type: Literal["stored_completions"]
+    """The type of data source. Always `stored_completions`."""
+
+    schema: Dict[str, Any]
+    """The json schema for the run data source items.
+    Learn how to build JSON schemas [here](https://json-schema.org/).
+    """
+
+    metadata: Optional[Metadata] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EvalStoredCompletionsSource(BaseModel):
+    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
+
+    type: Literal["stored_completions"]
+    """The type of source. Always `stored_completions`."""
+
+    metadata: Optional[Metadata] = None
+
+    model: Optional[str] = None
+
+    created_after: Optional[int] = None
+
+    created_before: Optional[int] = None
+
+    limit: Optional[int] = None
+
+
+class _EvalStoredCompletionsSourceParamRequired(TypedDict):
+
+    type: Literal["stored_completions"]
+    """The type of source. Always `stored_completions`."""
+
+
+class EvalStoredCompletionsSourceParam(_EvalStoredCompletionsSourceParamRequired, total=False):
+    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
+
+    metadata: Metadata
+
+    model: Optional[str]
+
+    created_after: Optional[int]
+
+    created_before: Optional[int]
+
+    limit: Optional[int]

@@ -30,9 +30,20 @@ class _CreateFileRequestRequired(TypedDict):
 
 
 class CreateFileRequest(_CreateFileRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateFileRequest`` in a request."""
 
     expires_after: FileExpirationAfter
+
+
+@dataclass(init=False, repr=False, eq=False)
+class DeleteFileResponse(BaseModel):
+    """The API's ``DeleteFileResponse`` object (the spec describes it no further)."""
+
+    id: str
+
+    object: Literal["file"]
+
+    deleted: bool
 
 
 class FileExpirationAfter(TypedDict):
@@ -50,19 +61,8 @@ class FileExpirationAfter(TypedDict):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class DeleteFileResponse(BaseModel):
-    """A response object."""
-
-    id: str
-
-    object: Literal["file"]
-
-    deleted: bool
-
-
-@dataclass(init=False, repr=False, eq=False)
 class ListFilesResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListFilesResponse`` object (the spec describes it no further)."""
 
     object: str
 

@@ -35,7 +35,7 @@ class _CreateImageEditRequestRequired(TypedDict):
 
 
 class CreateImageEditRequest(_CreateImageEditRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateImageEditRequest`` in a request."""
 
     mask: FileInput
     """An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where
@@ -126,16 +126,6 @@ class CreateImageEditRequest(_CreateImageEditRequestRequired, total=False):
     """The quality of the image that will be generated for GPT image models. Defaults to `auto`."""
 
 
-PartialImages = Optional[int]
-"""The number of partial images to generate. This parameter is used for
-streaming responses that return partial images. Value must be between 0 and 3.
-When set to 0, the response will be a single image sent in one streaming event.
-
-Note that the final image may be sent before the full number of partial images
-are generated if the full image is generated more quickly.
-"""
-
-
 class _CreateImageRequestRequired(TypedDict):
 
     prompt: str
@@ -145,7 +135,7 @@ class _CreateImageRequestRequired(TypedDict):
 
 
 class CreateImageRequest(_CreateImageRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateImageRequest`` in a request."""
 
     model: Optional[
         Union[
@@ -260,7 +250,7 @@ class _CreateImageVariationRequestRequired(TypedDict):
 
 
 class CreateImageVariationRequest(_CreateImageVariationRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateImageVariationRequest`` in a request."""
 
     model: Optional[Union[str, Literal["dall-e-2"]]]
     """The model to use for image generation. Only `dall-e-2` is supported at this time."""
@@ -280,19 +270,6 @@ class CreateImageVariationRequest(_CreateImageVariationRequestRequired, total=Fa
     """A unique identifier representing your end-user, which can help OpenAI to monitor and detect
     abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#end-user-ids).
     """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ImageRef(BaseModel):
-    """Reference an input image by either URL or uploaded file ID.
-    Provide exactly one of `image_url` or `file_id`.
-    """
-
-    image_url: Optional[str] = None
-    """A fully qualified URL or base64-encoded data URL."""
-
-    file_id: Optional[str] = None
-    """The File API ID of an uploaded image to use as input."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -339,34 +316,6 @@ class ImageEditCompletedEvent(BaseModel):
     """The output format for the edited image."""
 
     usage: ImagesUsage
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ImagesUsage(BaseModel):
-    """For the GPT image models only, the token usage information for the image generation."""
-
-    total_tokens: int
-    """The total number of tokens (images and text) used for the image generation."""
-
-    input_tokens: int
-    """The number of tokens (images and text) in the input prompt."""
-
-    output_tokens: int
-    """The number of image tokens in the output image."""
-
-    input_tokens_details: ImagesUsageInputTokensDetails
-    """The input tokens detailed information for the image generation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ImagesUsageInputTokensDetails(BaseModel):
-    """The input tokens detailed information for the image generation."""
-
-    text_tokens: int
-    """The number of text tokens in the input prompt."""
-
-    image_tokens: int
-    """The number of image tokens in the input prompt."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -501,6 +450,19 @@ class ImageGenUsage(BaseModel):
     output_tokens_details: Optional[ImageGenOutputTokensDetails] = None
 
 
+@dataclass(init=False, repr=False, eq=False)
+class ImageRef(BaseModel):
+    """Reference an input image by either URL or uploaded file ID.
+    Provide exactly one of `image_url` or `file_id`.
+    """
+
+    image_url: Optional[str] = None
+    """A fully qualified URL or base64-encoded data URL."""
+
+    file_id: Optional[str] = None
+    """The File API ID of an uploaded image to use as input."""
+
+
 class ImageRefParam(TypedDict, total=False):
     """Reference an input image by either URL or uploaded file ID.
     Provide exactly one of `image_url` or `file_id`.
@@ -536,3 +498,41 @@ class ImagesResponse(BaseModel):
     """The quality of the image generated. Either `low`, `medium`, or `high`."""
 
     usage: Optional[ImageGenUsage] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ImagesUsage(BaseModel):
+    """For the GPT image models only, the token usage information for the image generation."""
+
+    total_tokens: int
+    """The total number of tokens (images and text) used for the image generation."""
+
+    input_tokens: int
+    """The number of tokens (images and text) in the input prompt."""
+
+    output_tokens: int
+    """The number of image tokens in the output image."""
+
+    input_tokens_details: ImagesUsageInputTokensDetails
+    """The input tokens detailed information for the image generation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ImagesUsageInputTokensDetails(BaseModel):
+    """The input tokens detailed information for the image generation."""
+
+    text_tokens: int
+    """The number of text tokens in the input prompt."""
+
+    image_tokens: int
+    """The number of image tokens in the input prompt."""
+
+
+PartialImages = Optional[int]
+"""The number of partial images to generate. This parameter is used for
+streaming responses that return partial images. Value must be between 0 and 3.
+When set to 0, the response will be a single image sent in one streaming event.
+
+Note that the final image may be sent before the full number of partial images
+are generated if the full image is generated more quickly.
+"""

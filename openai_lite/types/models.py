@@ -12,7 +12,7 @@ from .._models import BaseModel
 
 @dataclass(init=False, repr=False, eq=False)
 class DeleteModelResponse(BaseModel):
-    """A response object."""
+    """The API's ``DeleteModelResponse`` object (the spec describes it no further)."""
 
     id: str
 
@@ -23,7 +23,7 @@ class DeleteModelResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ListModelsResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListModelsResponse`` object (the spec describes it no further)."""
 
     object: Literal["list"]
 

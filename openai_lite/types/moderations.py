@@ -23,7 +23,7 @@ class _CreateModerationRequestRequired(TypedDict):
 
 
 class CreateModerationRequest(_CreateModerationRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateModerationRequest`` in a request."""
 
     model: Union[
         str,
@@ -154,50 +154,6 @@ class CreateModerationResponseResultsItemCategories(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CreateModerationResponseResultsItemCategoryScores(BaseModel):
-    """A list of the categories along with their scores as predicted by model."""
-
-    hate: float
-    """The score for the category 'hate'."""
-
-    hate_threatening: float = field(metadata={"json": "hate/threatening"})
-    """The score for the category 'hate/threatening'."""
-
-    harassment: float
-    """The score for the category 'harassment'."""
-
-    harassment_threatening: float = field(metadata={"json": "harassment/threatening"})
-    """The score for the category 'harassment/threatening'."""
-
-    illicit: float
-    """The score for the category 'illicit'."""
-
-    illicit_violent: float = field(metadata={"json": "illicit/violent"})
-    """The score for the category 'illicit/violent'."""
-
-    self_harm: float = field(metadata={"json": "self-harm"})
-    """The score for the category 'self-harm'."""
-
-    self_harm_intent: float = field(metadata={"json": "self-harm/intent"})
-    """The score for the category 'self-harm/intent'."""
-
-    self_harm_instructions: float = field(metadata={"json": "self-harm/instructions"})
-    """The score for the category 'self-harm/instructions'."""
-
-    sexual: float
-    """The score for the category 'sexual'."""
-
-    sexual_minors: float = field(metadata={"json": "sexual/minors"})
-    """The score for the category 'sexual/minors'."""
-
-    violence: float
-    """The score for the category 'violence'."""
-
-    violence_graphic: float = field(metadata={"json": "violence/graphic"})
-    """The score for the category 'violence/graphic'."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class CreateModerationResponseResultsItemCategoryAppliedInputTypes(BaseModel):
     """A list of the categories along with the input type(s) that the score applies to."""
 
@@ -239,3 +195,47 @@ class CreateModerationResponseResultsItemCategoryAppliedInputTypes(BaseModel):
 
     violence_graphic: List[Literal["text", "image"]] = field(metadata={"json": "violence/graphic"})
     """The applied input type(s) for the category 'violence/graphic'."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateModerationResponseResultsItemCategoryScores(BaseModel):
+    """A list of the categories along with their scores as predicted by model."""
+
+    hate: float
+    """The score for the category 'hate'."""
+
+    hate_threatening: float = field(metadata={"json": "hate/threatening"})
+    """The score for the category 'hate/threatening'."""
+
+    harassment: float
+    """The score for the category 'harassment'."""
+
+    harassment_threatening: float = field(metadata={"json": "harassment/threatening"})
+    """The score for the category 'harassment/threatening'."""
+
+    illicit: float
+    """The score for the category 'illicit'."""
+
+    illicit_violent: float = field(metadata={"json": "illicit/violent"})
+    """The score for the category 'illicit/violent'."""
+
+    self_harm: float = field(metadata={"json": "self-harm"})
+    """The score for the category 'self-harm'."""
+
+    self_harm_intent: float = field(metadata={"json": "self-harm/intent"})
+    """The score for the category 'self-harm/intent'."""
+
+    self_harm_instructions: float = field(metadata={"json": "self-harm/instructions"})
+    """The score for the category 'self-harm/instructions'."""
+
+    sexual: float
+    """The score for the category 'sexual'."""
+
+    sexual_minors: float = field(metadata={"json": "sexual/minors"})
+    """The score for the category 'sexual/minors'."""
+
+    violence: float
+    """The score for the category 'violence'."""
+
+    violence_graphic: float = field(metadata={"json": "violence/graphic"})
+    """The score for the category 'violence/graphic'."""

@@ -27,65 +27,9 @@ if TYPE_CHECKING:
     )
 
 
-class AudioTranscriptionParam(TypedDict, total=False):
-    """Request fields."""
-
-    model: Union[
-        str,
-        Literal[
-            "whisper-1",
-            "gpt-transcribe",
-            "gpt-live-transcribe",
-            "gpt-4o-mini-transcribe",
-            "gpt-4o-mini-transcribe-2025-12-15",
-            "gpt-4o-transcribe",
-            "gpt-4o-transcribe-diarize",
-            "gpt-realtime-whisper",
-        ],
-    ]
-    """The model to use for transcription. Current options are `whisper-1`, `gpt-transcribe`,
-    `gpt-live-transcribe`, `gpt-4o-mini-transcribe`, `gpt-4o-mini-transcribe-2025-12-15`,
-    `gpt-4o-transcribe`, `gpt-4o-transcribe-diarize`, and `gpt-realtime-whisper`. Use
-    `gpt-4o-transcribe-diarize` when you need diarization with speaker labels.
-    """
-
-    language: str
-    """The language of the input audio. Supplying the input language in
-    [ISO-639-1](https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes) (e.g. `en`) format
-    will improve accuracy and latency.
-    """
-
-    languages: Sequence[str]
-    """Possible languages of the input audio, in
-    [ISO-639-1](https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes) format. Supported by
-    `gpt-transcribe` and `gpt-live-transcribe`.
-    """
-
-    keywords: Sequence[str]
-    """Words or phrases to guide transcription of the input audio. Supported by `gpt-transcribe` and
-    `gpt-live-transcribe`.
-    """
-
-    prompt: str
-    """An optional text to guide the model's style or continue a previous audio
-    segment.
-    For `whisper-1`, the [prompt is a list of
-    keywords](https://platform.openai.com/docs/guides/speech-to-text#prompting).
-    For `gpt-4o-transcribe` models (excluding `gpt-4o-transcribe-diarize`), the prompt is a free
-    text string, for example "expect words related to technology".
-    Prompt is not supported with `gpt-realtime-whisper` in GA Realtime sessions.
-    """
-
-    delay: Literal["minimal", "low", "medium", "high", "xhigh"]
-    """Controls how long the model waits before emitting transcription text.
-    Higher values can improve transcription accuracy at the cost of latency.
-    Only supported with `gpt-realtime-whisper` in GA Realtime sessions.
-    """
-
-
 @dataclass(init=False, repr=False, eq=False)
 class AudioTranscription(BaseModel):
-    """A response object."""
+    """The API's ``AudioTranscription`` object (the spec describes it no further)."""
 
     model: Optional[
         Union[
@@ -142,9 +86,65 @@ class AudioTranscription(BaseModel):
     """
 
 
+class AudioTranscriptionParam(TypedDict, total=False):
+    """The fields of a ``AudioTranscriptionParam`` in a request."""
+
+    model: Union[
+        str,
+        Literal[
+            "whisper-1",
+            "gpt-transcribe",
+            "gpt-live-transcribe",
+            "gpt-4o-mini-transcribe",
+            "gpt-4o-mini-transcribe-2025-12-15",
+            "gpt-4o-transcribe",
+            "gpt-4o-transcribe-diarize",
+            "gpt-realtime-whisper",
+        ],
+    ]
+    """The model to use for transcription. Current options are `whisper-1`, `gpt-transcribe`,
+    `gpt-live-transcribe`, `gpt-4o-mini-transcribe`, `gpt-4o-mini-transcribe-2025-12-15`,
+    `gpt-4o-transcribe`, `gpt-4o-transcribe-diarize`, and `gpt-realtime-whisper`. Use
+    `gpt-4o-transcribe-diarize` when you need diarization with speaker labels.
+    """
+
+    language: str
+    """The language of the input audio. Supplying the input language in
+    [ISO-639-1](https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes) (e.g. `en`) format
+    will improve accuracy and latency.
+    """
+
+    languages: Sequence[str]
+    """Possible languages of the input audio, in
+    [ISO-639-1](https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes) format. Supported by
+    `gpt-transcribe` and `gpt-live-transcribe`.
+    """
+
+    keywords: Sequence[str]
+    """Words or phrases to guide transcription of the input audio. Supported by `gpt-transcribe` and
+    `gpt-live-transcribe`.
+    """
+
+    prompt: str
+    """An optional text to guide the model's style or continue a previous audio
+    segment.
+    For `whisper-1`, the [prompt is a list of
+    keywords](https://platform.openai.com/docs/guides/speech-to-text#prompting).
+    For `gpt-4o-transcribe` models (excluding `gpt-4o-transcribe-diarize`), the prompt is a free
+    text string, for example "expect words related to technology".
+    Prompt is not supported with `gpt-realtime-whisper` in GA Realtime sessions.
+    """
+
+    delay: Literal["minimal", "low", "medium", "high", "xhigh"]
+    """Controls how long the model waits before emitting transcription text.
+    Higher values can improve transcription accuracy at the cost of latency.
+    Only supported with `gpt-realtime-whisper` in GA Realtime sessions.
+    """
+
+
 @dataclass(init=False, repr=False, eq=False)
 class AudioTranscriptionResponse(BaseModel):
-    """A response object."""
+    """The API's ``AudioTranscriptionResponse`` object (the spec describes it no further)."""
 
     model: Optional[
         Union[
@@ -198,28 +198,11 @@ NoiseReductionType = Literal["near_field", "far_field"]
 """
 
 
-class RealtimeAudioFormatsPCMAudioFormatParam(TypedDict, total=False):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-
-    type: Literal["audio/pcm"]
-    """The audio format. Always `audio/pcm`."""
-
-    rate: Literal[24000]
-    """The sample rate of the audio. Always `24000`."""
-
-
-class RealtimeAudioFormatsPCMUAudioFormatParam(TypedDict, total=False):
-    """The G.711 μ-law format."""
-
-    type: Literal["audio/pcmu"]
-    """The audio format. Always `audio/pcmu`."""
-
-
-class RealtimeAudioFormatsPCMAAudioFormatParam(TypedDict, total=False):
-    """The G.711 A-law format."""
-
-    type: Literal["audio/pcma"]
-    """The audio format. Always `audio/pcma`."""
+RealtimeAudioFormats = Union[
+    "RealtimeAudioFormatsPCMAudioFormat",
+    "RealtimeAudioFormatsPCMUAudioFormat",
+    "RealtimeAudioFormatsPCMAAudioFormat",
+]
 
 
 RealtimeAudioFormatsParam = Union[
@@ -227,6 +210,21 @@ RealtimeAudioFormatsParam = Union[
     "RealtimeAudioFormatsPCMUAudioFormatParam",
     "RealtimeAudioFormatsPCMAAudioFormatParam",
 ]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeAudioFormatsPCMAAudioFormat(BaseModel):
+    """The G.711 A-law format."""
+
+    type: Optional[Literal["audio/pcma"]] = None
+    """The audio format. Always `audio/pcma`."""
+
+
+class RealtimeAudioFormatsPCMAAudioFormatParam(TypedDict, total=False):
+    """The G.711 A-law format."""
+
+    type: Literal["audio/pcma"]
+    """The audio format. Always `audio/pcma`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -240,6 +238,16 @@ class RealtimeAudioFormatsPCMAudioFormat(BaseModel):
     """The sample rate of the audio. Always `24000`."""
 
 
+class RealtimeAudioFormatsPCMAudioFormatParam(TypedDict, total=False):
+    """The PCM audio format. Only a 24kHz sample rate is supported."""
+
+    type: Literal["audio/pcm"]
+    """The audio format. Always `audio/pcm`."""
+
+    rate: Literal[24000]
+    """The sample rate of the audio. Always `24000`."""
+
+
 @dataclass(init=False, repr=False, eq=False)
 class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
     """The G.711 μ-law format."""
@@ -248,19 +256,11 @@ class RealtimeAudioFormatsPCMUAudioFormat(BaseModel):
     """The audio format. Always `audio/pcmu`."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeAudioFormatsPCMAAudioFormat(BaseModel):
-    """The G.711 A-law format."""
+class RealtimeAudioFormatsPCMUAudioFormatParam(TypedDict, total=False):
+    """The G.711 μ-law format."""
 
-    type: Optional[Literal["audio/pcma"]] = None
-    """The audio format. Always `audio/pcma`."""
-
-
-RealtimeAudioFormats = Union[
-    "RealtimeAudioFormatsPCMAudioFormat",
-    "RealtimeAudioFormatsPCMUAudioFormat",
-    "RealtimeAudioFormatsPCMAAudioFormat",
-]
+    type: Literal["audio/pcmu"]
+    """The audio format. Always `audio/pcmu`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -289,332 +289,6 @@ class RealtimeBetaClientEventConversationItemCreate(BaseModel):
     If set to an existing ID, it allows an item to be inserted mid-conversation. If the
     ID cannot be found, an error will be returned and the item will not be added.
     """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemMessageSystem(BaseModel):
-    """A system message in a Realtime conversation can be used to provide additional context or
-    instructions to the model. This is similar but distinct from the instruction prompt provided at
-    the start of a conversation, as system messages can be added at any point in the conversation.
-    For major changes to the conversation's behavior, use instructions, but for smaller updates
-    (e.g. "the user is now asking about a different topic"), use system messages.
-    """
-
-    type: Literal["message"]
-    """The type of the item. Always `message`."""
-
-    role: Literal["system"]
-    """The role of the message sender. Always `system`."""
-
-    content: List[RealtimeConversationItemMessageSystemContentItem]
-    """The content of the message."""
-
-    id: Optional[str] = None
-    """The unique ID of the item. This may be provided by the client or generated by the server."""
-
-    object: Optional[Literal["realtime.item"]] = None
-    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
-    new item.
-    """
-
-    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
-    """The status of the item. Has no effect on the conversation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemMessageSystemContentItem(BaseModel):
-    """Part of ``RealtimeConversationItemMessageSystem.content``."""
-
-    type: Optional[Literal["input_text"]] = None
-    """The content type. Always `input_text` for system messages."""
-
-    text: Optional[str] = None
-    """The text content."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemMessageUser(BaseModel):
-    """A user message item in a Realtime conversation."""
-
-    type: Literal["message"]
-    """The type of the item. Always `message`."""
-
-    role: Literal["user"]
-    """The role of the message sender. Always `user`."""
-
-    content: List[RealtimeConversationItemMessageUserContentItem]
-    """The content of the message."""
-
-    id: Optional[str] = None
-    """The unique ID of the item. This may be provided by the client or generated by the server."""
-
-    object: Optional[Literal["realtime.item"]] = None
-    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
-    new item.
-    """
-
-    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
-    """The status of the item. Has no effect on the conversation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemMessageUserContentItem(BaseModel):
-    """Part of ``RealtimeConversationItemMessageUser.content``."""
-
-    type: Optional[Literal["input_text", "input_audio", "input_image"]] = None
-    """The content type (`input_text`, `input_audio`, or `input_image`)."""
-
-    text: Optional[str] = None
-    """The text content (for `input_text`)."""
-
-    audio: Optional[str] = None
-    """Base64-encoded audio bytes (for `input_audio`), these will be parsed as the format specified in
-    the session input audio type configuration. This defaults to PCM 16-bit 24kHz mono if not
-    specified.
-    """
-
-    image_url: Optional[str] = None
-    """Base64-encoded image bytes (for `input_image`) as a data URI. For example
-    `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA...`. Supported formats are PNG and JPEG.
-    """
-
-    detail: Optional[Literal["auto", "low", "high"]] = None
-    """The detail level of the image (for `input_image`). `auto` will default to `high`."""
-
-    transcript: Optional[str] = None
-    """Transcript of the audio (for `input_audio`). This is not sent to the model, but will be attached
-    to the message item for reference.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemMessageAssistant(BaseModel):
-    """An assistant message item in a Realtime conversation."""
-
-    type: Literal["message"]
-    """The type of the item. Always `message`."""
-
-    role: Literal["assistant"]
-    """The role of the message sender. Always `assistant`."""
-
-    content: List[RealtimeConversationItemMessageAssistantContentItem]
-    """The content of the message."""
-
-    id: Optional[str] = None
-    """The unique ID of the item. This may be provided by the client or generated by the server."""
-
-    object: Optional[Literal["realtime.item"]] = None
-    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
-    new item.
-    """
-
-    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
-    """The status of the item. Has no effect on the conversation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemMessageAssistantContentItem(BaseModel):
-    """Part of ``RealtimeConversationItemMessageAssistant.content``."""
-
-    type: Optional[Literal["output_text", "output_audio"]] = None
-    """The content type, `output_text` or `output_audio` depending on the session `output_modalities`
-    configuration.
-    """
-
-    text: Optional[str] = None
-    """The text content."""
-
-    audio: Optional[str] = None
-    """Base64-encoded audio bytes, these will be parsed as the format specified in the session output
-    audio type configuration. This defaults to PCM 16-bit 24kHz mono if not specified.
-    """
-
-    transcript: Optional[str] = None
-    """The transcript of the audio content, this will always be present if the output type is `audio`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemFunctionCall(BaseModel):
-    """A function call item in a Realtime conversation."""
-
-    type: Literal["function_call"]
-    """The type of the item. Always `function_call`."""
-
-    name: str
-    """The name of the function being called."""
-
-    arguments: str
-    """The arguments of the function call. This is a JSON-encoded string representing the arguments
-    passed to the function, for example `{"arg1": "value1", "arg2": 42}`.
-    """
-
-    id: Optional[str] = None
-    """The unique ID of the item. This may be provided by the client or generated by the server."""
-
-    object: Optional[Literal["realtime.item"]] = None
-    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
-    new item.
-    """
-
-    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
-    """The status of the item. Has no effect on the conversation."""
-
-    call_id: Optional[str] = None
-    """The ID of the function call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeConversationItemFunctionCallOutput(BaseModel):
-    """A function call output item in a Realtime conversation."""
-
-    type: Literal["function_call_output"]
-    """The type of the item. Always `function_call_output`."""
-
-    call_id: str
-    """The ID of the function call this output is for."""
-
-    output: str
-    """The output of the function call, this is free text and can contain any information or simply be
-    empty.
-    """
-
-    id: Optional[str] = None
-    """The unique ID of the item. This may be provided by the client or generated by the server."""
-
-    object: Optional[Literal["realtime.item"]] = None
-    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
-    new item.
-    """
-
-    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
-    """The status of the item. Has no effect on the conversation."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeMCPApprovalResponse(BaseModel):
-    """A Realtime item responding to an MCP approval request."""
-
-    type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
-
-    id: str
-    """The unique ID of the approval response."""
-
-    approval_request_id: str
-    """The ID of the approval request being answered."""
-
-    approve: bool
-    """Whether the request was approved."""
-
-    reason: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeMCPListTools(BaseModel):
-    """A Realtime item listing tools available on an MCP server."""
-
-    type: Literal["mcp_list_tools"]
-    """The type of the item. Always `mcp_list_tools`."""
-
-    server_label: str
-    """The label of the MCP server."""
-
-    tools: List[MCPListToolsTool]
-    """The tools available on the server."""
-
-    id: Optional[str] = None
-    """The unique ID of the list."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeMCPToolCall(BaseModel):
-    """A Realtime item representing an invocation of a tool on an MCP server."""
-
-    type: Literal["mcp_call"]
-    """The type of the item. Always `mcp_call`."""
-
-    id: str
-    """The unique ID of the tool call."""
-
-    server_label: str
-    """The label of the MCP server running the tool."""
-
-    name: str
-    """The name of the tool that was run."""
-
-    arguments: str
-    """A JSON string of the arguments passed to the tool."""
-
-    approval_request_id: Optional[str] = None
-
-    output: Optional[str] = None
-
-    error: Optional[Union[RealtimeMCPProtocolError, RealtimeMCPToolExecutionError, RealtimeMCPHTTPError]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeMCPProtocolError(BaseModel):
-    """Realtime MCP protocol error"""
-
-    type: Literal["protocol_error"]
-
-    code: int
-
-    message: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeMCPToolExecutionError(BaseModel):
-    """Realtime MCP tool execution error"""
-
-    type: Literal["tool_execution_error"]
-
-    message: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeMCPHTTPError(BaseModel):
-    """Realtime MCP HTTP error"""
-
-    type: Literal["http_error"]
-
-    code: int
-
-    message: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeMCPApprovalRequest(BaseModel):
-    """A Realtime item requesting human approval of a tool invocation."""
-
-    type: Literal["mcp_approval_request"]
-    """The type of the item. Always `mcp_approval_request`."""
-
-    id: str
-    """The unique ID of the approval request."""
-
-    server_label: str
-    """The label of the MCP server making the request."""
-
-    name: str
-    """The name of the tool to run."""
-
-    arguments: str
-    """A JSON string of arguments for the tool."""
-
-
-RealtimeConversationItem = Union[
-    "RealtimeConversationItemMessageSystem",
-    "RealtimeConversationItemMessageUser",
-    "RealtimeConversationItemMessageAssistant",
-    "RealtimeConversationItemFunctionCall",
-    "RealtimeConversationItemFunctionCallOutput",
-    "RealtimeMCPApprovalResponse",
-    "RealtimeMCPListTools",
-    "RealtimeMCPToolCall",
-    "RealtimeMCPApprovalRequest",
-]
-"""A single item within a Realtime conversation."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -826,6 +500,106 @@ class RealtimeBetaClientEventResponseCreate(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class RealtimeBetaClientEventSessionUpdate(BaseModel):
+    """Send this event to update the session’s default configuration.
+    The client may send this event at any time to update any field,
+    except for `voice`. However, note that once a session has been
+    initialized with a particular `model`, it can’t be changed to
+    another model using `session.update`.
+
+    When the server receives a `session.update`, it will respond
+    with a `session.updated` event showing the full, effective configuration.
+    Only the fields that are present are updated. To clear a field like
+    `instructions`, pass an empty string.
+    """
+
+    type: Literal["session.update"]
+    """The event type, must be `session.update`."""
+
+    session: RealtimeSessionCreateRequest
+
+    event_id: Optional[str] = None
+    """Optional client-generated ID used to identify this event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeBetaClientEventTranscriptionSessionUpdate(BaseModel):
+    """Send this event to update a transcription session."""
+
+    type: Literal["transcription_session.update"]
+    """The event type, must be `transcription_session.update`."""
+
+    session: RealtimeTranscriptionSessionCreateRequest
+
+    event_id: Optional[str] = None
+    """Optional client-generated ID used to identify this event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeBetaResponse(BaseModel):
+    """The response resource."""
+
+    id: Optional[str] = None
+    """The unique ID of the response."""
+
+    object: Optional[Literal["realtime.response"]] = None
+    """The object type, must be `realtime.response`."""
+
+    status: Optional[Literal["completed", "cancelled", "failed", "incomplete", "in_progress"]] = None
+    """The final status of the response (`completed`, `cancelled`, `failed`, or
+    `incomplete`, `in_progress`).
+    """
+
+    status_details: Optional[RealtimeBetaResponseStatusDetails] = None
+    """Additional details about the status."""
+
+    output: Optional[List[RealtimeConversationItem]] = None
+    """The list of output items generated by the response."""
+
+    metadata: Optional[Metadata] = None
+
+    usage: Optional[RealtimeBetaResponseUsage] = None
+    """Usage statistics for the Response, this will correspond to billing. A
+    Realtime API session will maintain a conversation context and append new
+    Items to the Conversation, thus output from previous turns (text and
+    audio tokens) will become the input for later turns.
+    """
+
+    conversation_id: Optional[str] = None
+    """Which conversation the response is added to, determined by the `conversation`
+    field in the `response.create` event. If `auto`, the response will be added to
+    the default conversation and the value of `conversation_id` will be an id like
+    `conv_1234`. If `none`, the response will not be added to any conversation and
+    the value of `conversation_id` will be `null`. If responses are being triggered
+    by server VAD, the response will be added to the default conversation, thus
+    the `conversation_id` will be an id like `conv_1234`.
+    """
+
+    voice: Optional[VoiceIdsShared] = None
+    """The voice the model used to respond.
+    Current voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
+    `shimmer`, and `verse`.
+    """
+
+    modalities: Optional[List[Literal["text", "audio"]]] = None
+    """The set of modalities the model used to respond. If there are multiple modalities,
+    the model will pick one, for example if `modalities` is `["text", "audio"]`, the model
+    could be responding in either text or audio.
+    """
+
+    output_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
+    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+
+    temperature: Optional[float] = None
+    """Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8."""
+
+    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
+    """Maximum number of output tokens for a single assistant response,
+    inclusive of tool calls, that was used in this response.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaResponseCreateParams(BaseModel):
     """Create a new Realtime response with these parameters"""
 
@@ -916,424 +690,6 @@ class RealtimeBetaResponseCreateParamsToolsItem(BaseModel):
 
     parameters: Optional[Dict[str, Any]] = None
     """Parameters of the function in JSON Schema."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeBetaClientEventSessionUpdate(BaseModel):
-    """Send this event to update the session’s default configuration.
-    The client may send this event at any time to update any field,
-    except for `voice`. However, note that once a session has been
-    initialized with a particular `model`, it can’t be changed to
-    another model using `session.update`.
-
-    When the server receives a `session.update`, it will respond
-    with a `session.updated` event showing the full, effective configuration.
-    Only the fields that are present are updated. To clear a field like
-    `instructions`, pass an empty string.
-    """
-
-    type: Literal["session.update"]
-    """The event type, must be `session.update`."""
-
-    session: RealtimeSessionCreateRequest
-
-    event_id: Optional[str] = None
-    """Optional client-generated ID used to identify this event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequest(BaseModel):
-    """A new Realtime session configuration, with an ephemeral key. Default TTL
-    for keys is one minute.
-    """
-
-    client_secret: RealtimeSessionCreateRequestClientSecret
-    """Ephemeral key returned by the API."""
-
-    modalities: Any = None
-    """The set of modalities the model can respond with. To disable audio,
-    set this to ["text"].
-    """
-
-    instructions: Optional[str] = None
-    """The default system instructions (i.e. system message) prepended to model calls. This field
-    allows the client to guide the model on desired responses. The model can be instructed on
-    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
-    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
-    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
-    but they provide guidance to the model on the desired behavior.
-    Note that the server sets default instructions which will be used if this field is not set and
-    are visible in the `session.created` event at the start of the session.
-    """
-
-    voice: Optional[VoiceIdsOrCustomVoice] = None
-    """The voice the model uses to respond. Supported built-in voices are
-    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
-    `marin`, and `cedar`. You may also provide a custom voice object with an
-    `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed during
-    the session once the model has responded with audio at least once.
-    """
-
-    input_audio_format: Optional[str] = None
-    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-
-    output_audio_format: Optional[str] = None
-    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-
-    input_audio_transcription: Optional[RealtimeSessionCreateRequestInputAudioTranscription] = None
-    """Configuration for input audio transcription, defaults to off and can be
-    set to `null` to turn off once on. Input audio transcription is not native
-    to the model, since the model consumes audio directly. Transcription runs
-    asynchronously and should be treated as rough guidance
-    rather than the representation understood by the model.
-    """
-
-    speed: Optional[float] = None
-    """The speed of the model's spoken response. 1.0 is the default speed. 0.25 is
-    the minimum speed. 1.5 is the maximum speed. This value can only be changed
-    in between model turns, not while a response is in progress.
-    """
-
-    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestTracingTracingConfiguration]] = None
-    """Configuration options for tracing. Set to null to disable tracing. Once
-    tracing is enabled for a session, the configuration cannot be modified.
-
-    `auto` will create a trace for the session with default values for the
-    workflow name, group id, and metadata.
-    """
-
-    turn_detection: Optional[RealtimeSessionCreateRequestTurnDetection] = None
-    """Configuration for turn detection. Can be set to `null` to turn off. Server
-    VAD means that the model will detect the start and end of speech based on
-    audio volume and respond at the end of user speech.
-    """
-
-    tools: Optional[List[RealtimeSessionCreateRequestToolsItem]] = None
-    """Tools (functions) available to the model."""
-
-    tool_choice: Optional[str] = None
-    """How the model chooses tools. Options are `auto`, `none`, `required`, or
-    specify a function.
-    """
-
-    temperature: Optional[float] = None
-    """Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8."""
-
-    max_response_output_tokens: Optional[Union[int, Literal["inf"]]] = None
-    """Maximum number of output tokens for a single assistant response,
-    inclusive of tool calls. Provide an integer between 1 and 4096 to
-    limit output tokens, or `inf` for the maximum available tokens for a
-    given model. Defaults to `inf`.
-    """
-
-    truncation: Optional[RealtimeTruncation] = None
-
-    prompt: Optional[Prompt] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestClientSecret(BaseModel):
-    """Ephemeral key returned by the API."""
-
-    value: str
-    """Ephemeral key usable in client environments to authenticate connections
-    to the Realtime API. Use this in client-side environments rather than
-    a standard API token, which should only be used server-side.
-    """
-
-    expires_at: int
-    """Timestamp for when the token expires. Currently, all tokens expire
-    after one minute.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestInputAudioTranscription(BaseModel):
-    """Configuration for input audio transcription, defaults to off and can be
-    set to `null` to turn off once on. Input audio transcription is not native
-    to the model, since the model consumes audio directly. Transcription runs
-    asynchronously and should be treated as rough guidance
-    rather than the representation understood by the model.
-    """
-
-    model: Optional[str] = None
-    """The model to use for transcription."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestTracingTracingConfiguration(BaseModel):
-    """Granular configuration for tracing."""
-
-    workflow_name: Optional[str] = None
-    """The name of the workflow to attach to this trace. This is used to
-    name the trace in the traces dashboard.
-    """
-
-    group_id: Optional[str] = None
-    """The group id to attach to this trace to enable filtering and
-    grouping in the traces dashboard.
-    """
-
-    metadata: Optional[Dict[str, Any]] = None
-    """The arbitrary metadata to attach to this trace to enable
-    filtering in the traces dashboard.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server
-    VAD means that the model will detect the start and end of speech based on
-    audio volume and respond at the end of user speech.
-    """
-
-    type: Optional[str] = None
-    """Type of turn detection, only `server_vad` is currently supported."""
-
-    threshold: Optional[float] = None
-    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
-    higher threshold will require louder audio to activate the model, and
-    thus might perform better in noisy environments.
-    """
-
-    prefix_padding_ms: Optional[int] = None
-    """Amount of audio to include before the VAD detected speech (in
-    milliseconds). Defaults to 300ms.
-    """
-
-    silence_duration_ms: Optional[int] = None
-    """Duration of silence to detect speech stop (in milliseconds). Defaults
-    to 500ms. With shorter values the model will respond more quickly,
-    but may jump in on short pauses from the user.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestToolsItem(BaseModel):
-    """Part of ``RealtimeSessionCreateRequest.tools``."""
-
-    type: Optional[Literal["function"]] = None
-    """The type of the tool, i.e. `function`."""
-
-    name: Optional[str] = None
-    """The name of the function."""
-
-    description: Optional[str] = None
-    """The description of the function, including guidance on when and how
-    to call it, and guidance about what to tell the user when calling
-    (if anything).
-    """
-
-    parameters: Optional[Dict[str, Any]] = None
-    """Parameters of the function in JSON Schema."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTruncationRetentionRatioTruncation(BaseModel):
-    """Retain a fraction of the conversation tokens when the conversation exceeds the input token
-    limit. This allows you to amortize truncations across multiple turns, which can help improve
-    cached token usage.
-    """
-
-    type: Literal["retention_ratio"]
-    """Use retention ratio truncation."""
-
-    retention_ratio: float
-    """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation
-    exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until
-    80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and
-    improve cache rates.
-    """
-
-    token_limits: Optional[RealtimeTruncationRetentionRatioTruncationTokenLimits] = None
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default
-    token limits will be used.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTruncationRetentionRatioTruncationTokenLimits(BaseModel):
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default
-    token limits will be used.
-    """
-
-    post_instructions: Optional[int] = None
-    """Maximum tokens allowed in the conversation after instructions (which including tool
-    definitions). For example, setting this to 5,000 would mean that truncation would occur when the
-    conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's
-    context window size minus the maximum output tokens.
-    """
-
-
-RealtimeTruncation = Union[Literal["auto", "disabled"], "RealtimeTruncationRetentionRatioTruncation"]
-"""When the number of tokens in a conversation exceeds the model's input token limit, the conversation
-be truncated, meaning messages (starting from the oldest) will not be included in the model's
-context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the
-context before truncation occurs.
-
-Clients can configure truncation behavior to truncate with a lower max token limit, which is an
-effective way to control token usage and cost.
-
-Truncation will reduce the number of cached tokens on the next turn (busting the cache), since
-messages are dropped from the beginning of the context. However, clients can also configure
-truncation to retain messages up to a fraction of the maximum context size, which will reduce the
-need for future truncations and thus improve the cache rate.
-
-Truncation can be disabled entirely, which means the server will never truncate but would instead
-return an error if the conversation exceeds the model's input token limit.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeBetaClientEventTranscriptionSessionUpdate(BaseModel):
-    """Send this event to update a transcription session."""
-
-    type: Literal["transcription_session.update"]
-    """The event type, must be `transcription_session.update`."""
-
-    session: RealtimeTranscriptionSessionCreateRequest
-
-    event_id: Optional[str] = None
-    """Optional client-generated ID used to identify this event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateRequest(BaseModel):
-    """Realtime transcription session object configuration."""
-
-    turn_detection: Optional[RealtimeTranscriptionSessionCreateRequestTurnDetection] = None
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
-    model will detect the start and end of speech based on audio volume and respond at the end of
-    user speech.
-    """
-
-    input_audio_noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction] = None
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    input_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
-    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
-    For `pcm16`, input audio must be 16-bit PCM at a 24kHz sample rate,
-    single channel (mono), and little-endian byte order.
-    """
-
-    input_audio_transcription: Optional[AudioTranscription] = None
-    """Configuration for input audio transcription. The client can optionally set the language and
-    prompt for transcription, these offer additional guidance to the transcription service.
-    """
-
-    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
-    """The set of items to include in the transcription. Current available items are:
-    `item.input_audio_transcription.logprobs`
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateRequestTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
-    model will detect the start and end of speech based on audio volume and respond at the end of
-    user speech.
-    """
-
-    type: Optional[Literal["server_vad"]] = None
-    """Type of turn detection. Only `server_vad` is currently supported for transcription sessions."""
-
-    threshold: Optional[float] = None
-    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
-    higher threshold will require louder audio to activate the model, and
-    thus might perform better in noisy environments.
-    """
-
-    prefix_padding_ms: Optional[int] = None
-    """Amount of audio to include before the VAD detected speech (in
-    milliseconds). Defaults to 300ms.
-    """
-
-    silence_duration_ms: Optional[int] = None
-    """Duration of silence to detect speech stop (in milliseconds). Defaults
-    to 500ms. With shorter values the model will respond more quickly,
-    but may jump in on short pauses from the user.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    type: Optional[NoiseReductionType] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeBetaResponse(BaseModel):
-    """The response resource."""
-
-    id: Optional[str] = None
-    """The unique ID of the response."""
-
-    object: Optional[Literal["realtime.response"]] = None
-    """The object type, must be `realtime.response`."""
-
-    status: Optional[Literal["completed", "cancelled", "failed", "incomplete", "in_progress"]] = None
-    """The final status of the response (`completed`, `cancelled`, `failed`, or
-    `incomplete`, `in_progress`).
-    """
-
-    status_details: Optional[RealtimeBetaResponseStatusDetails] = None
-    """Additional details about the status."""
-
-    output: Optional[List[RealtimeConversationItem]] = None
-    """The list of output items generated by the response."""
-
-    metadata: Optional[Metadata] = None
-
-    usage: Optional[RealtimeBetaResponseUsage] = None
-    """Usage statistics for the Response, this will correspond to billing. A
-    Realtime API session will maintain a conversation context and append new
-    Items to the Conversation, thus output from previous turns (text and
-    audio tokens) will become the input for later turns.
-    """
-
-    conversation_id: Optional[str] = None
-    """Which conversation the response is added to, determined by the `conversation`
-    field in the `response.create` event. If `auto`, the response will be added to
-    the default conversation and the value of `conversation_id` will be an id like
-    `conv_1234`. If `none`, the response will not be added to any conversation and
-    the value of `conversation_id` will be `null`. If responses are being triggered
-    by server VAD, the response will be added to the default conversation, thus
-    the `conversation_id` will be an id like `conv_1234`.
-    """
-
-    voice: Optional[VoiceIdsShared] = None
-    """The voice the model used to respond.
-    Current voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
-    `shimmer`, and `verse`.
-    """
-
-    modalities: Optional[List[Literal["text", "audio"]]] = None
-    """The set of modalities the model used to respond. If there are multiple modalities,
-    the model will pick one, for example if `modalities` is `["text", "audio"]`, the model
-    could be responding in either text or audio.
-    """
-
-    output_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
-    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-
-    temperature: Optional[float] = None
-    """Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8."""
-
-    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
-    """Maximum number of output tokens for a single assistant response,
-    inclusive of tool calls, that was used in this response.
-    """
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2359,315 +1715,6 @@ class RealtimeBetaServerEventSessionCreated(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeSession(BaseModel):
-    """Realtime session object for the beta interface."""
-
-    id: Optional[str] = None
-    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
-
-    object: Optional[Literal["realtime.session"]] = None
-    """The object type. Always `realtime.session`."""
-
-    modalities: Any = None
-    """The set of modalities the model can respond with. To disable audio,
-    set this to ["text"].
-    """
-
-    model: Optional[
-        Union[
-            str,
-            Literal[
-                "gpt-realtime",
-                "gpt-realtime-1.5",
-                "gpt-realtime-2025-08-28",
-                "gpt-4o-realtime-preview",
-                "gpt-4o-realtime-preview-2024-10-01",
-                "gpt-4o-realtime-preview-2024-12-17",
-                "gpt-4o-realtime-preview-2025-06-03",
-                "gpt-4o-mini-realtime-preview",
-                "gpt-4o-mini-realtime-preview-2024-12-17",
-                "gpt-realtime-mini",
-                "gpt-realtime-mini-2025-10-06",
-                "gpt-realtime-mini-2025-12-15",
-                "gpt-audio-1.5",
-                "gpt-audio-mini",
-                "gpt-audio-mini-2025-10-06",
-                "gpt-audio-mini-2025-12-15",
-            ],
-        ]
-    ] = None
-    """The Realtime model used for this session."""
-
-    instructions: Optional[str] = None
-    """The default system instructions (i.e. system message) prepended to model
-    calls. This field allows the client to guide the model on desired
-    responses. The model can be instructed on response content and format,
-    (e.g. "be extremely succinct", "act friendly", "here are examples of good
-    responses") and on audio behavior (e.g. "talk quickly", "inject emotion
-    into your voice", "laugh frequently"). The instructions are not
-    guaranteed to be followed by the model, but they provide guidance to the
-    model on the desired behavior.
-
-    Note that the server sets default instructions which will be used if this
-    field is not set and are visible in the `session.created` event at the
-    start of the session.
-    """
-
-    voice: Optional[VoiceIdsShared] = None
-    """The voice the model uses to respond. Voice cannot be changed during the
-    session once the model has responded with audio at least once. Current
-    voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
-    `shimmer`, and `verse`.
-    """
-
-    input_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
-    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
-    For `pcm16`, input audio must be 16-bit PCM at a 24kHz sample rate,
-    single channel (mono), and little-endian byte order.
-    """
-
-    output_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
-    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
-    For `pcm16`, output audio is sampled at a rate of 24kHz.
-    """
-
-    input_audio_transcription: Optional[RealtimeSessionInputAudioTranscription] = None
-
-    turn_detection: Optional[RealtimeTurnDetection] = None
-
-    input_audio_noise_reduction: Optional[RealtimeSessionInputAudioNoiseReduction] = None
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    speed: Optional[float] = None
-    """The speed of the model's spoken response. 1.0 is the default speed. 0.25 is
-    the minimum speed. 1.5 is the maximum speed. This value can only be changed
-    in between model turns, not while a response is in progress.
-    """
-
-    tracing: Optional[Union[Literal["auto"], RealtimeSessionTracingTracingConfiguration]] = None
-
-    tools: Optional[List[RealtimeFunctionTool]] = None
-    """Tools (functions) available to the model."""
-
-    tool_choice: Optional[str] = None
-    """How the model chooses tools. Options are `auto`, `none`, `required`, or
-    specify a function.
-    """
-
-    temperature: Optional[float] = None
-    """Sampling temperature for the model, limited to [0.6, 1.2]. For audio models a temperature of 0.8
-    is highly recommended for best performance.
-    """
-
-    max_response_output_tokens: Optional[Union[int, Literal["inf"]]] = None
-    """Maximum number of output tokens for a single assistant response,
-    inclusive of tool calls. Provide an integer between 1 and 4096 to
-    limit output tokens, or `inf` for the maximum available tokens for a
-    given model. Defaults to `inf`.
-    """
-
-    expires_at: Optional[int] = None
-    """Expiration timestamp for the session, in seconds since epoch."""
-
-    prompt: Optional[Prompt] = None
-
-    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionInputAudioTranscription(BaseModel):
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
-    off once on. Input audio transcription is not native to the model, since the model consumes
-    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
-    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
-    be treated as guidance of input audio content rather than precisely what the model heard. The
-    client can optionally set the language and prompt for transcription, these offer additional
-    guidance to the transcription service.
-    """
-
-    model: Optional[
-        Union[
-            str,
-            Literal[
-                "whisper-1",
-                "gpt-transcribe",
-                "gpt-live-transcribe",
-                "gpt-4o-mini-transcribe",
-                "gpt-4o-mini-transcribe-2025-12-15",
-                "gpt-4o-transcribe",
-                "gpt-4o-transcribe-diarize",
-                "gpt-realtime-whisper",
-            ],
-        ]
-    ] = None
-    """The model used for transcription. Current options are `whisper-1`, `gpt-transcribe`,
-    `gpt-live-transcribe`, `gpt-4o-mini-transcribe`, `gpt-4o-mini-transcribe-2025-12-15`,
-    `gpt-4o-transcribe`, `gpt-4o-transcribe-diarize`, and `gpt-realtime-whisper`.
-    """
-
-    language: Optional[str] = None
-    """The language of the input audio."""
-
-    languages: Optional[List[str]] = None
-    """The possible input audio languages configured for transcription, in
-    [ISO-639-1](https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes) format.
-    """
-
-    prompt: Optional[str] = None
-    """The prompt configured for input audio transcription, when present."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTurnDetectionServerVAD(BaseModel):
-    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off
-    after a period of silence.
-    """
-
-    type: Literal["server_vad"]
-    """Type of turn detection, `server_vad` to turn on simple Server VAD."""
-
-    threshold: Optional[float] = None
-    """Used only for `server_vad` mode. Activation threshold for VAD (0.0 to 1.0), this defaults to
-    0.5. A
-    higher threshold will require louder audio to activate the model, and
-    thus might perform better in noisy environments.
-    """
-
-    prefix_padding_ms: Optional[int] = None
-    """Used only for `server_vad` mode. Amount of audio to include before the VAD detected speech (in
-    milliseconds). Defaults to 300ms.
-    """
-
-    silence_duration_ms: Optional[int] = None
-    """Used only for `server_vad` mode. Duration of silence to detect speech stop (in milliseconds).
-    Defaults
-    to 500ms. With shorter values the model will respond more quickly,
-    but may jump in on short pauses from the user.
-    """
-
-    create_response: Optional[bool] = None
-    """Whether or not to automatically generate a response when a VAD stop event occurs. If
-    `interrupt_response` is set to `false` this may fail to create a response if the model is
-    already responding.
-
-    If both `create_response` and `interrupt_response` are set to `false`, the model will never
-    respond automatically but VAD events will still be emitted.
-    """
-
-    interrupt_response: Optional[bool] = None
-    """Whether or not to automatically interrupt (cancel) any ongoing response with output to the
-    default
-    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the
-    response will be cancelled, otherwise it will continue until complete.
-
-    If both `create_response` and `interrupt_response` are set to `false`, the model will never
-    respond automatically but VAD events will still be emitted.
-    """
-
-    idle_timeout_ms: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTurnDetectionSemanticVAD(BaseModel):
-    """Server-side semantic turn detection which uses a model to determine when the user has finished
-    speaking.
-    """
-
-    type: Literal["semantic_vad"]
-    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
-
-    eagerness: Optional[Literal["low", "medium", "high", "auto"]] = None
-    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer
-    for the user to continue speaking, `high` will respond more quickly. `auto` is the default and
-    is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s
-    respectively.
-    """
-
-    create_response: Optional[bool] = None
-    """Whether or not to automatically generate a response when a VAD stop event occurs."""
-
-    interrupt_response: Optional[bool] = None
-    """Whether or not to automatically interrupt any ongoing response with output to the default
-    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs.
-    """
-
-
-RealtimeTurnDetection = Optional[Union["RealtimeTurnDetectionServerVAD", "RealtimeTurnDetectionSemanticVAD"]]
-"""Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
-turn off, in which case the client must manually trigger model response.
-
-Server VAD means that the model will detect the start and end of speech based on audio volume and
-respond at the end of user speech.
-
-Semantic VAD is more advanced and uses a turn detection model (in conjunction with VAD) to
-semantically estimate whether the user has finished speaking, then dynamically sets a timeout based
-on this probability. For example, if user audio trails off with "uhhm", the model will score a low
-probability of turn end and wait longer for the user to continue speaking. This can be useful for
-more natural conversations, but may have a higher latency.
-
-For `gpt-realtime-whisper` transcription sessions, turn detection must be
-set to `null`; VAD is not supported.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionInputAudioNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    type: Optional[NoiseReductionType] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionTracingTracingConfiguration(BaseModel):
-    """Granular configuration for tracing."""
-
-    workflow_name: Optional[str] = None
-    """The name of the workflow to attach to this trace. This is used to
-    name the trace in the traces dashboard.
-    """
-
-    group_id: Optional[str] = None
-    """The group id to attach to this trace to enable filtering and
-    grouping in the traces dashboard.
-    """
-
-    metadata: Optional[Dict[str, Any]] = None
-    """The arbitrary metadata to attach to this trace to enable
-    filtering in the traces dashboard.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeFunctionTool(BaseModel):
-    """Function tool"""
-
-    type: Optional[Literal["function"]] = None
-    """The type of the tool, i.e. `function`."""
-
-    name: Optional[str] = None
-    """The name of the function."""
-
-    description: Optional[str] = None
-    """The description of the function, including guidance on when and how
-    to call it, and guidance about what to tell the user when calling
-    (if anything).
-    """
-
-    parameters: Optional[Dict[str, Any]] = None
-    """Parameters of the function in JSON Schema."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class RealtimeBetaServerEventSessionUpdated(BaseModel):
     """Returned when a session is updated with a `session.update` event, unless
     there is an error.
@@ -2693,84 +1740,6 @@ class RealtimeBetaServerEventTranscriptionSessionCreated(BaseModel):
     """The event type, must be `transcription_session.created`."""
 
     session: RealtimeTranscriptionSessionCreateResponse
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponse(BaseModel):
-    """A new Realtime transcription session configuration.
-
-    When a session is created on the server via REST API, the session object
-    also contains an ephemeral key. Default TTL for keys is 10 minutes. This
-    property is not present when a session is updated via the WebSocket API.
-    """
-
-    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret
-    """Ephemeral key returned by the API. Only present when the session is
-    created on the server via REST API.
-    """
-
-    modalities: Any = None
-    """The set of modalities the model can respond with. To disable audio,
-    set this to ["text"].
-    """
-
-    input_audio_format: Optional[str] = None
-    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-
-    input_audio_transcription: Optional[AudioTranscriptionResponse] = None
-    """Configuration of the transcription model."""
-
-    turn_detection: Optional[RealtimeTranscriptionSessionCreateResponseTurnDetection] = None
-    """Configuration for turn detection. Can be set to `null` to turn off. Server
-    VAD means that the model will detect the start and end of speech based on
-    audio volume and respond at the end of user speech.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
-    """Ephemeral key returned by the API. Only present when the session is
-    created on the server via REST API.
-    """
-
-    value: str
-    """Ephemeral key usable in client environments to authenticate connections
-    to the Realtime API. Use this in client-side environments rather than
-    a standard API token, which should only be used server-side.
-    """
-
-    expires_at: int
-    """Timestamp for when the token expires. Currently, all tokens expire
-    after one minute.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server
-    VAD means that the model will detect the start and end of speech based on
-    audio volume and respond at the end of user speech.
-    """
-
-    type: Optional[str] = None
-    """Type of turn detection, only `server_vad` is currently supported."""
-
-    threshold: Optional[float] = None
-    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
-    higher threshold will require louder audio to activate the model, and
-    thus might perform better in noisy environments.
-    """
-
-    prefix_padding_ms: Optional[int] = None
-    """Amount of audio to include before the VAD detected speech (in
-    milliseconds). Defaults to 300ms.
-    """
-
-    silence_duration_ms: Optional[int] = None
-    """Duration of silence to detect speech stop (in milliseconds). Defaults
-    to 500ms. With shorter values the model will respond more quickly,
-    but may jump in on short pauses from the user.
-    """
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2958,105 +1927,6 @@ class RealtimeCallCreateRequestSessionAudioInputNoiseReduction(TypedDict, total=
     type: NoiseReductionType
 
 
-class _RealtimeTurnDetectionServerVADParamRequired(TypedDict):
-
-    type: Literal["server_vad"]
-    """Type of turn detection, `server_vad` to turn on simple Server VAD."""
-
-
-class RealtimeTurnDetectionServerVADParam(_RealtimeTurnDetectionServerVADParamRequired, total=False):
-    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off
-    after a period of silence.
-    """
-
-    threshold: float
-    """Used only for `server_vad` mode. Activation threshold for VAD (0.0 to 1.0), this defaults to
-    0.5. A
-    higher threshold will require louder audio to activate the model, and
-    thus might perform better in noisy environments.
-    """
-
-    prefix_padding_ms: int
-    """Used only for `server_vad` mode. Amount of audio to include before the VAD detected speech (in
-    milliseconds). Defaults to 300ms.
-    """
-
-    silence_duration_ms: int
-    """Used only for `server_vad` mode. Duration of silence to detect speech stop (in milliseconds).
-    Defaults
-    to 500ms. With shorter values the model will respond more quickly,
-    but may jump in on short pauses from the user.
-    """
-
-    create_response: bool
-    """Whether or not to automatically generate a response when a VAD stop event occurs. If
-    `interrupt_response` is set to `false` this may fail to create a response if the model is
-    already responding.
-
-    If both `create_response` and `interrupt_response` are set to `false`, the model will never
-    respond automatically but VAD events will still be emitted.
-    """
-
-    interrupt_response: bool
-    """Whether or not to automatically interrupt (cancel) any ongoing response with output to the
-    default
-    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the
-    response will be cancelled, otherwise it will continue until complete.
-
-    If both `create_response` and `interrupt_response` are set to `false`, the model will never
-    respond automatically but VAD events will still be emitted.
-    """
-
-    idle_timeout_ms: Optional[int]
-
-
-class _RealtimeTurnDetectionSemanticVADParamRequired(TypedDict):
-
-    type: Literal["semantic_vad"]
-    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
-
-
-class RealtimeTurnDetectionSemanticVADParam(_RealtimeTurnDetectionSemanticVADParamRequired, total=False):
-    """Server-side semantic turn detection which uses a model to determine when the user has finished
-    speaking.
-    """
-
-    eagerness: Literal["low", "medium", "high", "auto"]
-    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer
-    for the user to continue speaking, `high` will respond more quickly. `auto` is the default and
-    is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s
-    respectively.
-    """
-
-    create_response: bool
-    """Whether or not to automatically generate a response when a VAD stop event occurs."""
-
-    interrupt_response: bool
-    """Whether or not to automatically interrupt any ongoing response with output to the default
-    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs.
-    """
-
-
-RealtimeTurnDetectionParam = Optional[
-    Union["RealtimeTurnDetectionServerVADParam", "RealtimeTurnDetectionSemanticVADParam"]
-]
-"""Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
-turn off, in which case the client must manually trigger model response.
-
-Server VAD means that the model will detect the start and end of speech based on audio volume and
-respond at the end of user speech.
-
-Semantic VAD is more advanced and uses a turn detection model (in conjunction with VAD) to
-semantically estimate whether the user has finished speaking, then dynamically sets a timeout based
-on this probability. For example, if user audio trails off with "uhhm", the model will score a low
-probability of turn end and wait longer for the user to continue speaking. This can be useful for
-more natural conversations, but may have a higher latency.
-
-For `gpt-realtime-whisper` transcription sessions, turn detection must be
-set to `null`; VAD is not supported.
-"""
-
-
 class RealtimeCallCreateRequestSessionAudioOutput(TypedDict, total=False):
     """Part of ``RealtimeCallCreateRequestSessionAudio.output``."""
 
@@ -3101,94 +1971,6 @@ class RealtimeCallCreateRequestSessionTracingTracingConfiguration(TypedDict, tot
     """
 
 
-class RealtimeFunctionToolParam(TypedDict, total=False):
-    """Function tool"""
-
-    type: Literal["function"]
-    """The type of the tool, i.e. `function`."""
-
-    name: str
-    """The name of the function."""
-
-    description: str
-    """The description of the function, including guidance on when and how
-    to call it, and guidance about what to tell the user when calling
-    (if anything).
-    """
-
-    parameters: Dict[str, Any]
-    """Parameters of the function in JSON Schema."""
-
-
-class RealtimeReasoningParam(TypedDict, total=False):
-    """Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`."""
-
-    effort: RealtimeReasoningEffort
-
-
-RealtimeReasoningEffort = Literal["minimal", "low", "medium", "high", "xhigh"]
-"""Constrains effort on reasoning for reasoning-capable Realtime models such as
-`gpt-realtime-2`.
-"""
-
-
-class _RealtimeTruncationRetentionRatioTruncationParamRequired(TypedDict):
-
-    type: Literal["retention_ratio"]
-    """Use retention ratio truncation."""
-
-    retention_ratio: float
-    """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation
-    exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until
-    80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and
-    improve cache rates.
-    """
-
-
-class RealtimeTruncationRetentionRatioTruncationParam(_RealtimeTruncationRetentionRatioTruncationParamRequired, total=False):
-    """Retain a fraction of the conversation tokens when the conversation exceeds the input token
-    limit. This allows you to amortize truncations across multiple turns, which can help improve
-    cached token usage.
-    """
-
-    token_limits: RealtimeTruncationRetentionRatioTruncationTokenLimitsParam
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default
-    token limits will be used.
-    """
-
-
-class RealtimeTruncationRetentionRatioTruncationTokenLimitsParam(TypedDict, total=False):
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default
-    token limits will be used.
-    """
-
-    post_instructions: int
-    """Maximum tokens allowed in the conversation after instructions (which including tool
-    definitions). For example, setting this to 5,000 would mean that truncation would occur when the
-    conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's
-    context window size minus the maximum output tokens.
-    """
-
-
-RealtimeTruncationParam = Union[Literal["auto", "disabled"], "RealtimeTruncationRetentionRatioTruncationParam"]
-"""When the number of tokens in a conversation exceeds the model's input token limit, the conversation
-be truncated, meaning messages (starting from the oldest) will not be included in the model's
-context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the
-context before truncation occurs.
-
-Clients can configure truncation behavior to truncate with a lower max token limit, which is an
-effective way to control token usage and cost.
-
-Truncation will reduce the number of cached tokens on the next turn (busting the cache), since
-messages are dropped from the beginning of the context. However, clients can also configure
-truncation to retain messages up to a fraction of the maximum context size, which will reduce the
-need for future truncations and thus improve the cache rate.
-
-Truncation can be disabled entirely, which means the server will never truncate but would instead
-return an error if the conversation exceeds the model's input token limit.
-"""
-
-
 class RealtimeCallReferRequest(TypedDict):
     """Parameters required to transfer a SIP call to a new destination using the
     Realtime API.
@@ -3207,6 +1989,22 @@ class RealtimeCallRejectRequest(TypedDict, total=False):
     """SIP response code to send back to the caller. Defaults to `603` (Decline)
     when omitted.
     """
+
+
+RealtimeClientEvent = Union[
+    "RealtimeClientEventConversationItemCreate",
+    "RealtimeClientEventConversationItemDelete",
+    "RealtimeClientEventConversationItemRetrieve",
+    "RealtimeClientEventConversationItemTruncate",
+    "RealtimeClientEventInputAudioBufferAppend",
+    "RealtimeClientEventInputAudioBufferClear",
+    "RealtimeClientEventOutputAudioBufferClear",
+    "RealtimeClientEventInputAudioBufferCommit",
+    "RealtimeClientEventResponseCancel",
+    "RealtimeClientEventResponseCreate",
+    "RealtimeClientEventSessionUpdate",
+]
+"""A realtime client event."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -3356,23 +2154,6 @@ class RealtimeClientEventInputAudioBufferClear(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeClientEventOutputAudioBufferClear(BaseModel):
-    """**WebRTC/SIP Only:** Emit to cut off the current audio response. This will trigger the server to
-    stop generating audio and emit a `output_audio_buffer.cleared` event. This
-    event should be preceded by a `response.cancel` client event to stop the
-    generation of the current response.
-    [Learn
-    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
-    """
-
-    type: Literal["output_audio_buffer.clear"]
-    """The event type, must be `output_audio_buffer.clear`."""
-
-    event_id: Optional[str] = None
-    """The unique ID of the client event used for error handling."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventInputAudioBufferCommit(BaseModel):
     """Send this event to commit the user input audio buffer, which will create a  new user message
     item in the conversation. This event will produce an error  if the input audio buffer is empty.
@@ -3389,6 +2170,23 @@ class RealtimeClientEventInputAudioBufferCommit(BaseModel):
 
     event_id: Optional[str] = None
     """Optional client-generated ID used to identify this event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeClientEventOutputAudioBufferClear(BaseModel):
+    """**WebRTC/SIP Only:** Emit to cut off the current audio response. This will trigger the server to
+    stop generating audio and emit a `output_audio_buffer.cleared` event. This
+    event should be preceded by a `response.cancel` client event to stop the
+    generation of the current response.
+    [Learn
+    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
+    """
+
+    type: Literal["output_audio_buffer.clear"]
+    """The event type, must be `output_audio_buffer.clear`."""
+
+    event_id: Optional[str] = None
+    """The unique ID of the client event used for error handling."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -3452,104 +2250,6 @@ class RealtimeClientEventResponseCreate(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeResponseCreateParams(BaseModel):
-    """Create a new Realtime response with these parameters"""
-
-    output_modalities: Optional[List[Literal["text", "audio"]]] = None
-    """The set of modalities the model used to respond, currently the only possible values are
-    `[\\"audio\\"]`, `[\\"text\\"]`. Audio output always include a text transcript. Setting the
-    output to mode `text` will disable audio output from the model.
-    """
-
-    instructions: Optional[str] = None
-    """The default system instructions (i.e. system message) prepended to model calls. This field
-    allows the client to guide the model on desired responses. The model can be instructed on
-    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
-    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
-    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
-    but they provide guidance to the model on the desired behavior.
-    Note that the server sets default instructions which will be used if this field is not set and
-    are visible in the `session.created` event at the start of the session.
-    """
-
-    audio: Optional[RealtimeResponseCreateParamsAudio] = None
-    """Configuration for audio input and output."""
-
-    tools: Optional[List[Union[RealtimeFunctionTool, MCPTool]]] = None
-    """Tools available to the model."""
-
-    tool_choice: Optional[Union[ToolChoiceOptions, ToolChoiceFunction, ToolChoiceMCP]] = None
-    """How the model chooses tools. Provide one of the string modes or force a specific
-    function/MCP tool.
-    """
-
-    parallel_tool_calls: Optional[bool] = None
-    """Whether the model may call multiple tools in parallel. Only supported by
-    reasoning Realtime models such as `gpt-realtime-2`.
-    """
-
-    reasoning: Optional[RealtimeReasoning] = None
-
-    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
-    """Maximum number of output tokens for a single assistant response,
-    inclusive of tool calls. Provide an integer between 1 and 4096 to
-    limit output tokens, or `inf` for the maximum available tokens for a
-    given model. Defaults to `inf`.
-    """
-
-    conversation: Optional[Union[str, Literal["auto", "none"]]] = None
-    """Controls which conversation the response is added to. Currently supports
-    `auto` and `none`, with `auto` as the default value. The `auto` value
-    means that the contents of the response will be added to the default
-    conversation. Set this to `none` to create an out-of-band response which
-    will not add items to default conversation.
-    """
-
-    metadata: Optional[Metadata] = None
-
-    prompt: Optional[Prompt] = None
-
-    input: Optional[List[RealtimeConversationItem]] = None
-    """Input items to include in the prompt for the model. Using this field
-    creates a new context for this Response instead of using the default
-    conversation. An empty array `[]` will clear the context for this Response.
-    Note that this can include references to items that previously appeared in the session
-    using their id.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeResponseCreateParamsAudio(BaseModel):
-    """Configuration for audio input and output."""
-
-    output: Optional[RealtimeResponseCreateParamsAudioOutput] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeResponseCreateParamsAudioOutput(BaseModel):
-    """Part of ``RealtimeResponseCreateParamsAudio.output``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-    """The format of the output audio."""
-
-    voice: Optional[VoiceIdsOrCustomVoice] = None
-    """The voice the model uses to respond. Supported built-in voices are
-    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
-    `marin`, and `cedar`. You may also provide a custom voice object with
-    an `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed
-    during the session once the model has responded with audio at least once.
-    We recommend `marin` and `cedar` for best quality.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeReasoning(BaseModel):
-    """Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`."""
-
-    effort: Optional[RealtimeReasoningEffort] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventSessionUpdate(BaseModel):
     """Send this event to update the session’s configuration.
     The client may send this event at any time to update any field
@@ -3579,279 +2279,6 @@ class RealtimeClientEventSessionUpdate(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestGA(BaseModel):
-    """Realtime session object configuration."""
-
-    type: Literal["realtime"]
-    """The type of session to create. Always `realtime` for the Realtime API."""
-
-    output_modalities: Optional[List[Literal["text", "audio"]]] = None
-    """The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
-    that the model will respond with audio plus a transcript. `["text"]` can be used to make
-    the model respond with text only. It is not possible to request both `text` and `audio` at the
-    same time.
-    """
-
-    model: Optional[
-        Union[
-            str,
-            Literal[
-                "gpt-realtime",
-                "gpt-realtime-1.5",
-                "gpt-realtime-2",
-                "gpt-realtime-2.1",
-                "gpt-realtime-2.1-mini",
-                "gpt-realtime-2025-08-28",
-                "gpt-4o-realtime-preview",
-                "gpt-4o-realtime-preview-2024-10-01",
-                "gpt-4o-realtime-preview-2024-12-17",
-                "gpt-4o-realtime-preview-2025-06-03",
-                "gpt-4o-mini-realtime-preview",
-                "gpt-4o-mini-realtime-preview-2024-12-17",
-                "gpt-realtime-mini",
-                "gpt-realtime-mini-2025-10-06",
-                "gpt-realtime-mini-2025-12-15",
-                "gpt-audio-1.5",
-                "gpt-audio-mini",
-                "gpt-audio-mini-2025-10-06",
-                "gpt-audio-mini-2025-12-15",
-            ],
-        ]
-    ] = None
-    """The Realtime model used for this session."""
-
-    instructions: Optional[str] = None
-    """The default system instructions (i.e. system message) prepended to model calls. This field
-    allows the client to guide the model on desired responses. The model can be instructed on
-    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
-    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
-    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
-    but they provide guidance to the model on the desired behavior.
-
-    Note that the server sets default instructions which will be used if this field is not set and
-    are visible in the `session.created` event at the start of the session.
-    """
-
-    audio: Optional[RealtimeSessionCreateRequestGAAudio] = None
-    """Configuration for input and output audio."""
-
-    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
-    """Additional fields to include in server outputs.
-
-    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
-    """
-
-    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestGATracingTracingConfiguration]] = None
-    """Realtime API can write session traces to the [Traces
-    Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
-    tracing is enabled for a session, the configuration cannot be modified.
-
-    `auto` will create a trace for the session with default values for the
-    workflow name, group id, and metadata.
-    """
-
-    tools: Optional[List[Union[RealtimeFunctionTool, MCPTool]]] = None
-    """Tools available to the model."""
-
-    tool_choice: Optional[Union[ToolChoiceOptions, ToolChoiceFunction, ToolChoiceMCP]] = None
-    """How the model chooses tools. Provide one of the string modes or force a specific
-    function/MCP tool.
-    """
-
-    parallel_tool_calls: Optional[bool] = None
-    """Whether the model may call multiple tools in parallel. Only supported by
-    reasoning Realtime models such as `gpt-realtime-2`.
-    """
-
-    reasoning: Optional[RealtimeReasoning] = None
-
-    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
-    """Maximum number of output tokens for a single assistant response,
-    inclusive of tool calls. Provide an integer between 1 and 4096 to
-    limit output tokens, or `inf` for the maximum available tokens for a
-    given model. Defaults to `inf`.
-    """
-
-    truncation: Optional[RealtimeTruncation] = None
-
-    prompt: Optional[Prompt] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestGAAudio(BaseModel):
-    """Configuration for input and output audio."""
-
-    input: Optional[RealtimeSessionCreateRequestGAAudioInput] = None
-
-    output: Optional[RealtimeSessionCreateRequestGAAudioOutput] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestGAAudioInput(BaseModel):
-    """Part of ``RealtimeSessionCreateRequestGAAudio.input``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-    """The format of the input audio."""
-
-    transcription: Optional[AudioTranscription] = None
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
-    off once on. Input audio transcription is not native to the model, since the model consumes
-    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
-    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
-    be treated as guidance of input audio content rather than precisely what the model heard. The
-    client can optionally set the language and prompt for transcription, these offer additional
-    guidance to the transcription service.
-    """
-
-    noise_reduction: Optional[RealtimeSessionCreateRequestGAAudioInputNoiseReduction] = None
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    turn_detection: Optional[RealtimeTurnDetection] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestGAAudioInputNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    type: Optional[NoiseReductionType] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestGAAudioOutput(BaseModel):
-    """Part of ``RealtimeSessionCreateRequestGAAudio.output``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-    """The format of the output audio."""
-
-    voice: Optional[VoiceIdsOrCustomVoice] = None
-    """The voice the model uses to respond. Supported built-in voices are
-    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
-    `marin`, and `cedar`. You may also provide a custom voice object with
-    an `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed
-    during the session once the model has responded with audio at least once.
-    We recommend `marin` and `cedar` for best quality.
-    """
-
-    speed: Optional[float] = None
-    """The speed of the model's spoken response as a multiple of the original speed.
-    1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can
-    only be changed in between model turns, not while a response is in progress.
-
-    This parameter is a post-processing adjustment to the audio after it is generated, it's
-    also possible to prompt the model to speak faster or slower.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateRequestGATracingTracingConfiguration(BaseModel):
-    """Granular configuration for tracing."""
-
-    workflow_name: Optional[str] = None
-    """The name of the workflow to attach to this trace. This is used to
-    name the trace in the Traces Dashboard.
-    """
-
-    group_id: Optional[str] = None
-    """The group id to attach to this trace to enable filtering and
-    grouping in the Traces Dashboard.
-    """
-
-    metadata: Optional[Dict[str, Any]] = None
-    """The arbitrary metadata to attach to this trace to enable
-    filtering in the Traces Dashboard.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateRequestGA(BaseModel):
-    """Realtime transcription session object configuration."""
-
-    type: Literal["transcription"]
-    """The type of session to create. Always `transcription` for transcription sessions."""
-
-    audio: Optional[RealtimeTranscriptionSessionCreateRequestGAAudio] = None
-    """Configuration for input and output audio."""
-
-    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
-    """Additional fields to include in server outputs.
-
-    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateRequestGAAudio(BaseModel):
-    """Configuration for input and output audio."""
-
-    input: Optional[RealtimeTranscriptionSessionCreateRequestGAAudioInput] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateRequestGAAudioInput(BaseModel):
-    """Part of ``RealtimeTranscriptionSessionCreateRequestGAAudio.input``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-
-    transcription: Optional[AudioTranscription] = None
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
-    off once on. Input audio transcription is not native to the model, since the model consumes
-    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
-    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
-    be treated as guidance of input audio content rather than precisely what the model heard. The
-    client can optionally set the language and prompt for transcription, these offer additional
-    guidance to the transcription service.
-    """
-
-    noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction] = None
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    turn_detection: Optional[RealtimeTurnDetection] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    type: Optional[NoiseReductionType] = None
-
-
-RealtimeClientEvent = Union[
-    "RealtimeClientEventConversationItemCreate",
-    "RealtimeClientEventConversationItemDelete",
-    "RealtimeClientEventConversationItemRetrieve",
-    "RealtimeClientEventConversationItemTruncate",
-    "RealtimeClientEventInputAudioBufferAppend",
-    "RealtimeClientEventInputAudioBufferClear",
-    "RealtimeClientEventOutputAudioBufferClear",
-    "RealtimeClientEventInputAudioBufferCommit",
-    "RealtimeClientEventResponseCancel",
-    "RealtimeClientEventResponseCreate",
-    "RealtimeClientEventSessionUpdate",
-]
-"""A realtime client event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class RealtimeClientEventTranscriptionSessionUpdate(BaseModel):
     """Send this event to update a transcription session."""
 
@@ -3862,6 +2289,219 @@ class RealtimeClientEventTranscriptionSessionUpdate(BaseModel):
 
     event_id: Optional[str] = None
     """Optional client-generated ID used to identify this event."""
+
+
+RealtimeConversationItem = Union[
+    "RealtimeConversationItemMessageSystem",
+    "RealtimeConversationItemMessageUser",
+    "RealtimeConversationItemMessageAssistant",
+    "RealtimeConversationItemFunctionCall",
+    "RealtimeConversationItemFunctionCallOutput",
+    "RealtimeMCPApprovalResponse",
+    "RealtimeMCPListTools",
+    "RealtimeMCPToolCall",
+    "RealtimeMCPApprovalRequest",
+]
+"""A single item within a Realtime conversation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemFunctionCall(BaseModel):
+    """A function call item in a Realtime conversation."""
+
+    type: Literal["function_call"]
+    """The type of the item. Always `function_call`."""
+
+    name: str
+    """The name of the function being called."""
+
+    arguments: str
+    """The arguments of the function call. This is a JSON-encoded string representing the arguments
+    passed to the function, for example `{"arg1": "value1", "arg2": 42}`.
+    """
+
+    id: Optional[str] = None
+    """The unique ID of the item. This may be provided by the client or generated by the server."""
+
+    object: Optional[Literal["realtime.item"]] = None
+    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
+    new item.
+    """
+
+    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
+    """The status of the item. Has no effect on the conversation."""
+
+    call_id: Optional[str] = None
+    """The ID of the function call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemFunctionCallOutput(BaseModel):
+    """A function call output item in a Realtime conversation."""
+
+    type: Literal["function_call_output"]
+    """The type of the item. Always `function_call_output`."""
+
+    call_id: str
+    """The ID of the function call this output is for."""
+
+    output: str
+    """The output of the function call, this is free text and can contain any information or simply be
+    empty.
+    """
+
+    id: Optional[str] = None
+    """The unique ID of the item. This may be provided by the client or generated by the server."""
+
+    object: Optional[Literal["realtime.item"]] = None
+    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
+    new item.
+    """
+
+    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
+    """The status of the item. Has no effect on the conversation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemMessageAssistant(BaseModel):
+    """An assistant message item in a Realtime conversation."""
+
+    type: Literal["message"]
+    """The type of the item. Always `message`."""
+
+    role: Literal["assistant"]
+    """The role of the message sender. Always `assistant`."""
+
+    content: List[RealtimeConversationItemMessageAssistantContentItem]
+    """The content of the message."""
+
+    id: Optional[str] = None
+    """The unique ID of the item. This may be provided by the client or generated by the server."""
+
+    object: Optional[Literal["realtime.item"]] = None
+    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
+    new item.
+    """
+
+    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
+    """The status of the item. Has no effect on the conversation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemMessageAssistantContentItem(BaseModel):
+    """Part of ``RealtimeConversationItemMessageAssistant.content``."""
+
+    type: Optional[Literal["output_text", "output_audio"]] = None
+    """The content type, `output_text` or `output_audio` depending on the session `output_modalities`
+    configuration.
+    """
+
+    text: Optional[str] = None
+    """The text content."""
+
+    audio: Optional[str] = None
+    """Base64-encoded audio bytes, these will be parsed as the format specified in the session output
+    audio type configuration. This defaults to PCM 16-bit 24kHz mono if not specified.
+    """
+
+    transcript: Optional[str] = None
+    """The transcript of the audio content, this will always be present if the output type is `audio`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemMessageSystem(BaseModel):
+    """A system message in a Realtime conversation can be used to provide additional context or
+    instructions to the model. This is similar but distinct from the instruction prompt provided at
+    the start of a conversation, as system messages can be added at any point in the conversation.
+    For major changes to the conversation's behavior, use instructions, but for smaller updates
+    (e.g. "the user is now asking about a different topic"), use system messages.
+    """
+
+    type: Literal["message"]
+    """The type of the item. Always `message`."""
+
+    role: Literal["system"]
+    """The role of the message sender. Always `system`."""
+
+    content: List[RealtimeConversationItemMessageSystemContentItem]
+    """The content of the message."""
+
+    id: Optional[str] = None
+    """The unique ID of the item. This may be provided by the client or generated by the server."""
+
+    object: Optional[Literal["realtime.item"]] = None
+    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
+    new item.
+    """
+
+    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
+    """The status of the item. Has no effect on the conversation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemMessageSystemContentItem(BaseModel):
+    """Part of ``RealtimeConversationItemMessageSystem.content``."""
+
+    type: Optional[Literal["input_text"]] = None
+    """The content type. Always `input_text` for system messages."""
+
+    text: Optional[str] = None
+    """The text content."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemMessageUser(BaseModel):
+    """A user message item in a Realtime conversation."""
+
+    type: Literal["message"]
+    """The type of the item. Always `message`."""
+
+    role: Literal["user"]
+    """The role of the message sender. Always `user`."""
+
+    content: List[RealtimeConversationItemMessageUserContentItem]
+    """The content of the message."""
+
+    id: Optional[str] = None
+    """The unique ID of the item. This may be provided by the client or generated by the server."""
+
+    object: Optional[Literal["realtime.item"]] = None
+    """Identifier for the API object being returned - always `realtime.item`. Optional when creating a
+    new item.
+    """
+
+    status: Optional[Literal["completed", "incomplete", "in_progress"]] = None
+    """The status of the item. Has no effect on the conversation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeConversationItemMessageUserContentItem(BaseModel):
+    """Part of ``RealtimeConversationItemMessageUser.content``."""
+
+    type: Optional[Literal["input_text", "input_audio", "input_image"]] = None
+    """The content type (`input_text`, `input_audio`, or `input_image`)."""
+
+    text: Optional[str] = None
+    """The text content (for `input_text`)."""
+
+    audio: Optional[str] = None
+    """Base64-encoded audio bytes (for `input_audio`), these will be parsed as the format specified in
+    the session input audio type configuration. This defaults to PCM 16-bit 24kHz mono if not
+    specified.
+    """
+
+    image_url: Optional[str] = None
+    """Base64-encoded image bytes (for `input_image`) as a data URI. For example
+    `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA...`. Supported formats are PNG and JPEG.
+    """
+
+    detail: Optional[Literal["auto", "low", "high"]] = None
+    """The detail level of the image (for `input_image`). `auto` will default to `high`."""
+
+    transcript: Optional[str] = None
+    """Transcript of the audio (for `input_audio`). This is not sent to the model, but will be attached
+    to the message item for reference.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -3980,167 +2620,6 @@ class RealtimeCreateClientSecretRequestExpiresAfter(TypedDict, total=False):
     """
 
 
-class _RealtimeSessionCreateRequestGAParamRequired(TypedDict):
-
-    type: Literal["realtime"]
-    """The type of session to create. Always `realtime` for the Realtime API."""
-
-
-class RealtimeSessionCreateRequestGAParam(_RealtimeSessionCreateRequestGAParamRequired, total=False):
-    """Realtime session object configuration."""
-
-    output_modalities: Sequence[Literal["text", "audio"]]
-    """The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
-    that the model will respond with audio plus a transcript. `["text"]` can be used to make
-    the model respond with text only. It is not possible to request both `text` and `audio` at the
-    same time.
-    """
-
-    model: Union[
-        str,
-        Literal[
-            "gpt-realtime",
-            "gpt-realtime-1.5",
-            "gpt-realtime-2",
-            "gpt-realtime-2.1",
-            "gpt-realtime-2.1-mini",
-            "gpt-realtime-2025-08-28",
-            "gpt-4o-realtime-preview",
-            "gpt-4o-realtime-preview-2024-10-01",
-            "gpt-4o-realtime-preview-2024-12-17",
-            "gpt-4o-realtime-preview-2025-06-03",
-            "gpt-4o-mini-realtime-preview",
-            "gpt-4o-mini-realtime-preview-2024-12-17",
-            "gpt-realtime-mini",
-            "gpt-realtime-mini-2025-10-06",
-            "gpt-realtime-mini-2025-12-15",
-            "gpt-audio-1.5",
-            "gpt-audio-mini",
-            "gpt-audio-mini-2025-10-06",
-            "gpt-audio-mini-2025-12-15",
-        ],
-    ]
-    """The Realtime model used for this session."""
-
-    instructions: str
-    """The default system instructions (i.e. system message) prepended to model calls. This field
-    allows the client to guide the model on desired responses. The model can be instructed on
-    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
-    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
-    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
-    but they provide guidance to the model on the desired behavior.
-
-    Note that the server sets default instructions which will be used if this field is not set and
-    are visible in the `session.created` event at the start of the session.
-    """
-
-    audio: RealtimeCallCreateRequestSessionAudio
-    """Configuration for input and output audio."""
-
-    include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
-    """Additional fields to include in server outputs.
-
-    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
-    """
-
-    tracing: Optional[Union[Literal["auto"], RealtimeCallCreateRequestSessionTracingTracingConfiguration]]
-    """Realtime API can write session traces to the [Traces
-    Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
-    tracing is enabled for a session, the configuration cannot be modified.
-
-    `auto` will create a trace for the session with default values for the
-    workflow name, group id, and metadata.
-    """
-
-    tools: Sequence[Union[RealtimeFunctionToolParam, MCPToolParam]]
-    """Tools available to the model."""
-
-    tool_choice: Union[ToolChoiceOptions, ToolChoiceFunctionParam, ToolChoiceMCPParam]
-    """How the model chooses tools. Provide one of the string modes or force a specific
-    function/MCP tool.
-    """
-
-    parallel_tool_calls: bool
-    """Whether the model may call multiple tools in parallel. Only supported by
-    reasoning Realtime models such as `gpt-realtime-2`.
-    """
-
-    reasoning: RealtimeReasoningParam
-
-    max_output_tokens: Union[int, Literal["inf"]]
-    """Maximum number of output tokens for a single assistant response,
-    inclusive of tool calls. Provide an integer between 1 and 4096 to
-    limit output tokens, or `inf` for the maximum available tokens for a
-    given model. Defaults to `inf`.
-    """
-
-    truncation: RealtimeTruncationParam
-
-    prompt: PromptParam
-
-
-class _RealtimeTranscriptionSessionCreateRequestGAParamRequired(TypedDict):
-
-    type: Literal["transcription"]
-    """The type of session to create. Always `transcription` for transcription sessions."""
-
-
-class RealtimeTranscriptionSessionCreateRequestGAParam(_RealtimeTranscriptionSessionCreateRequestGAParamRequired, total=False):
-    """Realtime transcription session object configuration."""
-
-    audio: RealtimeTranscriptionSessionCreateRequestGAAudioParam
-    """Configuration for input and output audio."""
-
-    include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
-    """Additional fields to include in server outputs.
-
-    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
-    """
-
-
-class RealtimeTranscriptionSessionCreateRequestGAAudioParam(TypedDict, total=False):
-    """Configuration for input and output audio."""
-
-    input: RealtimeTranscriptionSessionCreateRequestGAAudioInputParam
-
-
-class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
-    """Part of ``RealtimeTranscriptionSessionCreateRequestGAAudioParam.input``."""
-
-    format: RealtimeAudioFormatsParam
-
-    transcription: AudioTranscriptionParam
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
-    off once on. Input audio transcription is not native to the model, since the model consumes
-    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
-    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
-    be treated as guidance of input audio content rather than precisely what the model heard. The
-    client can optionally set the language and prompt for transcription, these offer additional
-    guidance to the transcription service.
-    """
-
-    noise_reduction: RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    turn_detection: RealtimeTurnDetectionParam
-
-
-class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    type: NoiseReductionType
-
-
 @dataclass(init=False, repr=False, eq=False)
 class RealtimeCreateClientSecretResponse(BaseModel):
     """Response from creating a session and client secret for the Realtime API."""
@@ -4156,279 +2635,174 @@ class RealtimeCreateClientSecretResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateResponseGA(BaseModel):
-    """A Realtime session configuration object."""
+class RealtimeFunctionTool(BaseModel):
+    """Function tool"""
 
-    type: Literal["realtime"]
-    """The type of session to create. Always `realtime` for the Realtime API."""
+    type: Optional[Literal["function"]] = None
+    """The type of the tool, i.e. `function`."""
+
+    name: Optional[str] = None
+    """The name of the function."""
+
+    description: Optional[str] = None
+    """The description of the function, including guidance on when and how
+    to call it, and guidance about what to tell the user when calling
+    (if anything).
+    """
+
+    parameters: Optional[Dict[str, Any]] = None
+    """Parameters of the function in JSON Schema."""
+
+
+class RealtimeFunctionToolParam(TypedDict, total=False):
+    """Function tool"""
+
+    type: Literal["function"]
+    """The type of the tool, i.e. `function`."""
+
+    name: str
+    """The name of the function."""
+
+    description: str
+    """The description of the function, including guidance on when and how
+    to call it, and guidance about what to tell the user when calling
+    (if anything).
+    """
+
+    parameters: Dict[str, Any]
+    """Parameters of the function in JSON Schema."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeMCPApprovalRequest(BaseModel):
+    """A Realtime item requesting human approval of a tool invocation."""
+
+    type: Literal["mcp_approval_request"]
+    """The type of the item. Always `mcp_approval_request`."""
 
     id: str
-    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+    """The unique ID of the approval request."""
 
-    object: Literal["realtime.session"]
-    """The object type. Always `realtime.session`."""
+    server_label: str
+    """The label of the MCP server making the request."""
 
-    expires_at: Optional[int] = None
-    """Expiration timestamp for the session, in seconds since epoch."""
+    name: str
+    """The name of the tool to run."""
 
-    output_modalities: Optional[List[Literal["text", "audio"]]] = None
-    """The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
-    that the model will respond with audio plus a transcript. `["text"]` can be used to make
-    the model respond with text only. It is not possible to request both `text` and `audio` at the
-    same time.
-    """
-
-    model: Optional[
-        Union[
-            str,
-            Literal[
-                "gpt-realtime",
-                "gpt-realtime-1.5",
-                "gpt-realtime-2",
-                "gpt-realtime-2.1",
-                "gpt-realtime-2.1-mini",
-                "gpt-realtime-2025-08-28",
-                "gpt-4o-realtime-preview",
-                "gpt-4o-realtime-preview-2024-10-01",
-                "gpt-4o-realtime-preview-2024-12-17",
-                "gpt-4o-realtime-preview-2025-06-03",
-                "gpt-4o-mini-realtime-preview",
-                "gpt-4o-mini-realtime-preview-2024-12-17",
-                "gpt-realtime-mini",
-                "gpt-realtime-mini-2025-10-06",
-                "gpt-realtime-mini-2025-12-15",
-                "gpt-audio-1.5",
-                "gpt-audio-mini",
-                "gpt-audio-mini-2025-10-06",
-                "gpt-audio-mini-2025-12-15",
-            ],
-        ]
-    ] = None
-    """The Realtime model used for this session."""
-
-    instructions: Optional[str] = None
-    """The default system instructions (i.e. system message) prepended to model calls. This field
-    allows the client to guide the model on desired responses. The model can be instructed on
-    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
-    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
-    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
-    but they provide guidance to the model on the desired behavior.
-
-    Note that the server sets default instructions which will be used if this field is not set and
-    are visible in the `session.created` event at the start of the session.
-    """
-
-    audio: Optional[RealtimeSessionCreateResponseGAAudio] = None
-    """Configuration for input and output audio."""
-
-    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
-    """Additional fields to include in server outputs.
-
-    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
-    """
-
-    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateResponseGATracingTracingConfiguration]] = None
-
-    tools: Optional[List[Union[RealtimeFunctionTool, MCPTool]]] = None
-    """Tools available to the model."""
-
-    tool_choice: Optional[Union[ToolChoiceOptions, ToolChoiceFunction, ToolChoiceMCP]] = None
-    """How the model chooses tools. Provide one of the string modes or force a specific
-    function/MCP tool.
-    """
-
-    reasoning: Optional[RealtimeReasoning] = None
-
-    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
-    """Maximum number of output tokens for a single assistant response,
-    inclusive of tool calls. Provide an integer between 1 and 4096 to
-    limit output tokens, or `inf` for the maximum available tokens for a
-    given model. Defaults to `inf`.
-    """
-
-    truncation: Optional[RealtimeTruncation] = None
-
-    prompt: Optional[Prompt] = None
+    arguments: str
+    """A JSON string of arguments for the tool."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateResponseGAAudio(BaseModel):
-    """Configuration for input and output audio."""
+class RealtimeMCPApprovalResponse(BaseModel):
+    """A Realtime item responding to an MCP approval request."""
 
-    input: Optional[RealtimeSessionCreateResponseGAAudioInput] = None
-
-    output: Optional[RealtimeSessionCreateResponseGAAudioOutput] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
-    """Part of ``RealtimeSessionCreateResponseGAAudio.input``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-    """The format of the input audio."""
-
-    transcription: Optional[AudioTranscriptionResponse] = None
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
-    off once on. Input audio transcription is not native to the model, since the model consumes
-    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
-    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
-    be treated as guidance of input audio content rather than precisely what the model heard. The
-    client can optionally set the language and prompt for transcription, these offer additional
-    guidance to the transcription service.
-    """
-
-    noise_reduction: Optional[RealtimeSessionCreateResponseGAAudioInputNoiseReduction] = None
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    turn_detection: Optional[RealtimeTurnDetection] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    type: Optional[NoiseReductionType] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
-    """Part of ``RealtimeSessionCreateResponseGAAudio.output``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-    """The format of the output audio."""
-
-    voice: Optional[VoiceIdsShared] = None
-    """The voice the model uses to respond. Voice cannot be changed during the
-    session once the model has responded with audio at least once. Current
-    voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
-    `shimmer`, `verse`, `marin`, and `cedar`. We recommend `marin` and `cedar` for
-    best quality.
-    """
-
-    speed: Optional[float] = None
-    """The speed of the model's spoken response as a multiple of the original speed.
-    1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can
-    only be changed in between model turns, not while a response is in progress.
-
-    This parameter is a post-processing adjustment to the audio after it is generated, it's
-    also possible to prompt the model to speak faster or slower.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeSessionCreateResponseGATracingTracingConfiguration(BaseModel):
-    """Granular configuration for tracing."""
-
-    workflow_name: Optional[str] = None
-    """The name of the workflow to attach to this trace. This is used to
-    name the trace in the Traces Dashboard.
-    """
-
-    group_id: Optional[str] = None
-    """The group id to attach to this trace to enable filtering and
-    grouping in the Traces Dashboard.
-    """
-
-    metadata: Optional[Dict[str, Any]] = None
-    """The arbitrary metadata to attach to this trace to enable
-    filtering in the Traces Dashboard.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponseGA(BaseModel):
-    """A Realtime transcription session configuration object."""
-
-    type: Literal["transcription"]
-    """The type of session. Always `transcription` for transcription sessions."""
+    type: Literal["mcp_approval_response"]
+    """The type of the item. Always `mcp_approval_response`."""
 
     id: str
-    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+    """The unique ID of the approval response."""
 
-    object: str
-    """The object type. Always `realtime.transcription_session`."""
+    approval_request_id: str
+    """The ID of the approval request being answered."""
 
-    expires_at: Optional[int] = None
-    """Expiration timestamp for the session, in seconds since epoch."""
+    approve: bool
+    """Whether the request was approved."""
 
-    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
-    """Additional fields to include in server outputs.
-    - `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
-    """
-
-    audio: Optional[RealtimeTranscriptionSessionCreateResponseGAAudio] = None
-    """Configuration for input audio for the session."""
+    reason: Optional[str] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel):
-    """Configuration for input audio for the session."""
+class RealtimeMCPHTTPError(BaseModel):
+    """Realtime MCP HTTP error"""
 
-    input: Optional[RealtimeTranscriptionSessionCreateResponseGAAudioInput] = None
+    type: Literal["http_error"]
 
+    code: int
 
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
-    """Part of ``RealtimeTranscriptionSessionCreateResponseGAAudio.input``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-
-    transcription: Optional[AudioTranscriptionResponse] = None
-    """Configuration of the transcription model."""
-
-    noise_reduction: Optional[RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction] = None
-    """Configuration for input audio noise reduction."""
-
-    turn_detection: Optional[RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection] = None
-    """Configuration for turn detection. For `gpt-realtime-whisper`, this must be `null`; VAD is not
-    supported.
-    """
+    message: str
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction."""
+class RealtimeMCPListTools(BaseModel):
+    """A Realtime item listing tools available on an MCP server."""
 
-    type: Optional[NoiseReductionType] = None
+    type: Literal["mcp_list_tools"]
+    """The type of the item. Always `mcp_list_tools`."""
+
+    server_label: str
+    """The label of the MCP server."""
+
+    tools: List[MCPListToolsTool]
+    """The tools available on the server."""
+
+    id: Optional[str] = None
+    """The unique ID of the list."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server
-    VAD means that the model will detect the start and end of speech based on
-    audio volume and respond at the end of user speech. For `gpt-realtime-whisper`, this must be
-    `null`; VAD is not supported.
-    """
+class RealtimeMCPProtocolError(BaseModel):
+    """Realtime MCP protocol error"""
 
-    type: Optional[str] = None
-    """Type of turn detection, only `server_vad` is currently supported."""
+    type: Literal["protocol_error"]
 
-    threshold: Optional[float] = None
-    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
-    higher threshold will require louder audio to activate the model, and
-    thus might perform better in noisy environments.
-    """
+    code: int
 
-    prefix_padding_ms: Optional[int] = None
-    """Amount of audio to include before the VAD detected speech (in
-    milliseconds). Defaults to 300ms.
-    """
+    message: str
 
-    silence_duration_ms: Optional[int] = None
-    """Duration of silence to detect speech stop (in milliseconds). Defaults
-    to 500ms. With shorter values the model will respond more quickly,
-    but may jump in on short pauses from the user.
-    """
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeMCPToolCall(BaseModel):
+    """A Realtime item representing an invocation of a tool on an MCP server."""
+
+    type: Literal["mcp_call"]
+    """The type of the item. Always `mcp_call`."""
+
+    id: str
+    """The unique ID of the tool call."""
+
+    server_label: str
+    """The label of the MCP server running the tool."""
+
+    name: str
+    """The name of the tool that was run."""
+
+    arguments: str
+    """A JSON string of the arguments passed to the tool."""
+
+    approval_request_id: Optional[str] = None
+
+    output: Optional[str] = None
+
+    error: Optional[Union[RealtimeMCPProtocolError, RealtimeMCPToolExecutionError, RealtimeMCPHTTPError]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeMCPToolExecutionError(BaseModel):
+    """Realtime MCP tool execution error"""
+
+    type: Literal["tool_execution_error"]
+
+    message: str
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeReasoning(BaseModel):
+    """Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`."""
+
+    effort: Optional[RealtimeReasoningEffort] = None
+
+
+RealtimeReasoningEffort = Literal["minimal", "low", "medium", "high", "xhigh"]
+"""Constrains effort on reasoning for reasoning-capable Realtime models such as
+`gpt-realtime-2`.
+"""
+
+
+class RealtimeReasoningParam(TypedDict, total=False):
+    """Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`."""
+
+    effort: RealtimeReasoningEffort
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -4486,6 +2860,120 @@ class RealtimeResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class RealtimeResponseAudio(BaseModel):
+    """Configuration for audio output."""
+
+    output: Optional[RealtimeResponseAudioOutput] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeResponseAudioOutput(BaseModel):
+    """Part of ``RealtimeResponseAudio.output``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+    """The format of the output audio."""
+
+    voice: Optional[VoiceIdsShared] = None
+    """The voice the model uses to respond. Voice cannot be changed during the
+    session once the model has responded with audio at least once. Current
+    voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
+    `shimmer`, `verse`, `marin`, and `cedar`. We recommend `marin` and `cedar` for
+    best quality.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeResponseCreateParams(BaseModel):
+    """Create a new Realtime response with these parameters"""
+
+    output_modalities: Optional[List[Literal["text", "audio"]]] = None
+    """The set of modalities the model used to respond, currently the only possible values are
+    `[\\"audio\\"]`, `[\\"text\\"]`. Audio output always include a text transcript. Setting the
+    output to mode `text` will disable audio output from the model.
+    """
+
+    instructions: Optional[str] = None
+    """The default system instructions (i.e. system message) prepended to model calls. This field
+    allows the client to guide the model on desired responses. The model can be instructed on
+    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
+    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
+    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
+    but they provide guidance to the model on the desired behavior.
+    Note that the server sets default instructions which will be used if this field is not set and
+    are visible in the `session.created` event at the start of the session.
+    """
+
+    audio: Optional[RealtimeResponseCreateParamsAudio] = None
+    """Configuration for audio input and output."""
+
+    tools: Optional[List[Union[RealtimeFunctionTool, MCPTool]]] = None
+    """Tools available to the model."""
+
+    tool_choice: Optional[Union[ToolChoiceOptions, ToolChoiceFunction, ToolChoiceMCP]] = None
+    """How the model chooses tools. Provide one of the string modes or force a specific
+    function/MCP tool.
+    """
+
+    parallel_tool_calls: Optional[bool] = None
+    """Whether the model may call multiple tools in parallel. Only supported by
+    reasoning Realtime models such as `gpt-realtime-2`.
+    """
+
+    reasoning: Optional[RealtimeReasoning] = None
+
+    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
+    """Maximum number of output tokens for a single assistant response,
+    inclusive of tool calls. Provide an integer between 1 and 4096 to
+    limit output tokens, or `inf` for the maximum available tokens for a
+    given model. Defaults to `inf`.
+    """
+
+    conversation: Optional[Union[str, Literal["auto", "none"]]] = None
+    """Controls which conversation the response is added to. Currently supports
+    `auto` and `none`, with `auto` as the default value. The `auto` value
+    means that the contents of the response will be added to the default
+    conversation. Set this to `none` to create an out-of-band response which
+    will not add items to default conversation.
+    """
+
+    metadata: Optional[Metadata] = None
+
+    prompt: Optional[Prompt] = None
+
+    input: Optional[List[RealtimeConversationItem]] = None
+    """Input items to include in the prompt for the model. Using this field
+    creates a new context for this Response instead of using the default
+    conversation. An empty array `[]` will clear the context for this Response.
+    Note that this can include references to items that previously appeared in the session
+    using their id.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeResponseCreateParamsAudio(BaseModel):
+    """Configuration for audio input and output."""
+
+    output: Optional[RealtimeResponseCreateParamsAudioOutput] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeResponseCreateParamsAudioOutput(BaseModel):
+    """Part of ``RealtimeResponseCreateParamsAudio.output``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+    """The format of the output audio."""
+
+    voice: Optional[VoiceIdsOrCustomVoice] = None
+    """The voice the model uses to respond. Supported built-in voices are
+    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
+    `marin`, and `cedar`. You may also provide a custom voice object with
+    an `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed
+    during the session once the model has responded with audio at least once.
+    We recommend `marin` and `cedar` for best quality.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeResponseStatusDetails(BaseModel):
     """Additional details about the status."""
 
@@ -4519,29 +3007,6 @@ class RealtimeResponseStatusDetailsError(BaseModel):
 
     code: Optional[str] = None
     """Error code, if any."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeResponseAudio(BaseModel):
-    """Configuration for audio output."""
-
-    output: Optional[RealtimeResponseAudioOutput] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeResponseAudioOutput(BaseModel):
-    """Part of ``RealtimeResponseAudio.output``."""
-
-    format: Optional[RealtimeAudioFormats] = None
-    """The format of the output audio."""
-
-    voice: Optional[VoiceIdsShared] = None
-    """The voice the model uses to respond. Voice cannot be changed during the
-    session once the model has responded with audio at least once. Current
-    voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
-    `shimmer`, `verse`, `marin`, and `cedar`. We recommend `marin` and `cedar` for
-    best quality.
-    """
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -4627,6 +3092,57 @@ class RealtimeResponseUsageOutputTokenDetails(BaseModel):
     """The number of audio tokens used in the Response."""
 
 
+RealtimeServerEvent = Union[
+    "RealtimeServerEventConversationCreated",
+    "RealtimeServerEventConversationItemCreated",
+    "RealtimeServerEventConversationItemDeleted",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
+    "RealtimeServerEventConversationItemRetrieved",
+    "RealtimeServerEventConversationItemTruncated",
+    "RealtimeServerEventError",
+    "RealtimeServerEventInputAudioBufferCleared",
+    "RealtimeServerEventInputAudioBufferCommitted",
+    "RealtimeServerEventInputAudioBufferDtmfEventReceived",
+    "RealtimeServerEventInputAudioBufferSpeechStarted",
+    "RealtimeServerEventInputAudioBufferSpeechStopped",
+    "RealtimeServerEventRateLimitsUpdated",
+    "RealtimeServerEventResponseAudioDelta",
+    "RealtimeServerEventResponseAudioDone",
+    "RealtimeServerEventResponseAudioTranscriptDelta",
+    "RealtimeServerEventResponseAudioTranscriptDone",
+    "RealtimeServerEventResponseContentPartAdded",
+    "RealtimeServerEventResponseContentPartDone",
+    "RealtimeServerEventResponseCreated",
+    "RealtimeServerEventResponseDone",
+    "RealtimeServerEventResponseFunctionCallArgumentsDelta",
+    "RealtimeServerEventResponseFunctionCallArgumentsDone",
+    "RealtimeServerEventResponseOutputItemAdded",
+    "RealtimeServerEventResponseOutputItemDone",
+    "RealtimeServerEventResponseTextDelta",
+    "RealtimeServerEventResponseTextDone",
+    "RealtimeServerEventSessionCreated",
+    "RealtimeServerEventSessionUpdated",
+    "RealtimeServerEventOutputAudioBufferStarted",
+    "RealtimeServerEventOutputAudioBufferStopped",
+    "RealtimeServerEventOutputAudioBufferCleared",
+    "RealtimeServerEventConversationItemAdded",
+    "RealtimeServerEventConversationItemDone",
+    "RealtimeServerEventInputAudioBufferTimeoutTriggered",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
+    "RealtimeServerEventMCPListToolsInProgress",
+    "RealtimeServerEventMCPListToolsCompleted",
+    "RealtimeServerEventMCPListToolsFailed",
+    "RealtimeServerEventResponseMCPCallArgumentsDelta",
+    "RealtimeServerEventResponseMCPCallArgumentsDone",
+    "RealtimeServerEventResponseMCPCallInProgress",
+    "RealtimeServerEventResponseMCPCallCompleted",
+    "RealtimeServerEventResponseMCPCallFailed",
+]
+"""A realtime server event."""
+
+
 @dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventConversationCreated(BaseModel):
     """Returned when a conversation is created. Emitted right after session creation."""
@@ -4650,6 +3166,33 @@ class RealtimeServerEventConversationCreatedConversation(BaseModel):
 
     object: Optional[str] = None
     """The object type, must be `realtime.conversation`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventConversationItemAdded(BaseModel):
+    """Sent by the server when an Item is added to the default Conversation. This can happen in several
+    cases:
+    - When the client sends a `conversation.item.create` event.
+    - When the input audio buffer is committed. In this case the item will be a user message
+      containing the audio from the buffer.
+    - When the model is generating a Response. In this case the `conversation.item.added` event will
+      be sent when the model starts generating a specific Item, and thus it will not yet have any
+      content (and `status` will be `in_progress`).
+
+    The event will include the full content of the Item (except when model is generating a Response)
+    except for audio data, which can be retrieved separately with a `conversation.item.retrieve`
+    event if necessary.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["conversation.item.added"]
+    """The event type, must be `conversation.item.added`."""
+
+    item: RealtimeConversationItem
+
+    previous_item_id: Optional[str] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -4692,6 +3235,25 @@ class RealtimeServerEventConversationItemDeleted(BaseModel):
 
     item_id: str
     """The ID of the item that was deleted."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventConversationItemDone(BaseModel):
+    """Returned when a conversation item is finalized.
+
+    The event will include the full content of the Item except for audio data, which can be
+    retrieved separately with a `conversation.item.retrieve` event if needed.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["conversation.item.done"]
+    """The event type, must be `conversation.item.done`."""
+
+    item: RealtimeConversationItem
+
+    previous_item_id: Optional[str] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -4802,6 +3364,38 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionFailedError(Base
 
     param: Optional[str] = None
     """Parameter related to the error, if any."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventConversationItemInputAudioTranscriptionSegment(BaseModel):
+    """Returned when an input audio transcription segment is identified for an item."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["conversation.item.input_audio_transcription.segment"]
+    """The event type, must be `conversation.item.input_audio_transcription.segment`."""
+
+    item_id: str
+    """The ID of the item containing the input audio content."""
+
+    content_index: int
+    """The index of the input audio content part within the item."""
+
+    text: str
+    """The text for this segment."""
+
+    id: str
+    """The segment identifier."""
+
+    speaker: str
+    """The detected speaker label for this segment."""
+
+    start: float
+    """Start time of the segment in seconds."""
+
+    end: float
+    """End time of the segment in seconds."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -4984,6 +3578,145 @@ class RealtimeServerEventInputAudioBufferSpeechStopped(BaseModel):
 
     item_id: str
     """The ID of the user message item that will be created."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventInputAudioBufferTimeoutTriggered(BaseModel):
+    """Returned when the Server VAD timeout is triggered for the input audio buffer. This is configured
+    with `idle_timeout_ms` in the `turn_detection` settings of the session, and it indicates that
+    there hasn't been any speech detected for the configured duration.
+
+    The `audio_start_ms` and `audio_end_ms` fields indicate the segment of audio after the last
+    model response up to the triggering time, as an offset from the beginning of audio written
+    to the input audio buffer. This means it demarcates the segment of audio that was silent and
+    the difference between the start and end values will roughly match the configured timeout.
+
+    The empty audio will be committed to the conversation as an `input_audio` item (there will be a
+    `input_audio_buffer.committed` event) and a model response will be generated. There may be
+    speech
+    that didn't trigger VAD but is still detected by the model, so the model may respond with
+    something relevant to the conversation or a prompt to continue speaking.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["input_audio_buffer.timeout_triggered"]
+    """The event type, must be `input_audio_buffer.timeout_triggered`."""
+
+    audio_start_ms: int
+    """Millisecond offset of audio written to the input audio buffer that was after the playback time
+    of the last model response.
+    """
+
+    audio_end_ms: int
+    """Millisecond offset of audio written to the input audio buffer at the time the timeout was
+    triggered.
+    """
+
+    item_id: str
+    """The ID of the item associated with this segment."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventMCPListToolsCompleted(BaseModel):
+    """Returned when listing MCP tools has completed for an item."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["mcp_list_tools.completed"]
+    """The event type, must be `mcp_list_tools.completed`."""
+
+    item_id: str
+    """The ID of the MCP list tools item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventMCPListToolsFailed(BaseModel):
+    """Returned when listing MCP tools has failed for an item."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["mcp_list_tools.failed"]
+    """The event type, must be `mcp_list_tools.failed`."""
+
+    item_id: str
+    """The ID of the MCP list tools item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventMCPListToolsInProgress(BaseModel):
+    """Returned when listing MCP tools is in progress for an item."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["mcp_list_tools.in_progress"]
+    """The event type, must be `mcp_list_tools.in_progress`."""
+
+    item_id: str
+    """The ID of the MCP list tools item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventOutputAudioBufferCleared(BaseModel):
+    """**WebRTC/SIP Only:** Emitted when the output audio buffer is cleared. This happens either in VAD
+    mode when the user has interrupted (`input_audio_buffer.speech_started`),
+    or when the client has emitted the `output_audio_buffer.clear` event to manually
+    cut off the current audio response.
+    [Learn
+    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["output_audio_buffer.cleared"]
+    """The event type, must be `output_audio_buffer.cleared`."""
+
+    response_id: str
+    """The unique ID of the response that produced the audio."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventOutputAudioBufferStarted(BaseModel):
+    """**WebRTC/SIP Only:** Emitted when the server begins streaming audio to the client. This event is
+    emitted after an audio content part has been added (`response.content_part.added`)
+    to the response.
+    [Learn
+    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["output_audio_buffer.started"]
+    """The event type, must be `output_audio_buffer.started`."""
+
+    response_id: str
+    """The unique ID of the response that produced the audio."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventOutputAudioBufferStopped(BaseModel):
+    """**WebRTC/SIP Only:** Emitted when the output audio buffer has been completely drained on the
+    server,
+    and no more audio is forthcoming. This event is emitted after the full response
+    data has been sent to the client (`response.done`).
+    [Learn
+    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["output_audio_buffer.stopped"]
+    """The event type, must be `output_audio_buffer.stopped`."""
+
+    response_id: str
+    """The unique ID of the response that produced the audio."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -5312,6 +4045,105 @@ class RealtimeServerEventResponseFunctionCallArgumentsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventResponseMCPCallArgumentsDelta(BaseModel):
+    """Returned when MCP tool call arguments are updated during response generation."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["response.mcp_call_arguments.delta"]
+    """The event type, must be `response.mcp_call_arguments.delta`."""
+
+    response_id: str
+    """The ID of the response."""
+
+    item_id: str
+    """The ID of the MCP tool call item."""
+
+    output_index: int
+    """The index of the output item in the response."""
+
+    delta: str
+    """The JSON-encoded arguments delta."""
+
+    obfuscation: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventResponseMCPCallArgumentsDone(BaseModel):
+    """Returned when MCP tool call arguments are finalized during response generation."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["response.mcp_call_arguments.done"]
+    """The event type, must be `response.mcp_call_arguments.done`."""
+
+    response_id: str
+    """The ID of the response."""
+
+    item_id: str
+    """The ID of the MCP tool call item."""
+
+    output_index: int
+    """The index of the output item in the response."""
+
+    arguments: str
+    """The final JSON-encoded arguments string."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventResponseMCPCallCompleted(BaseModel):
+    """Returned when an MCP tool call has completed successfully."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["response.mcp_call.completed"]
+    """The event type, must be `response.mcp_call.completed`."""
+
+    output_index: int
+    """The index of the output item in the response."""
+
+    item_id: str
+    """The ID of the MCP tool call item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventResponseMCPCallFailed(BaseModel):
+    """Returned when an MCP tool call has failed."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["response.mcp_call.failed"]
+    """The event type, must be `response.mcp_call.failed`."""
+
+    output_index: int
+    """The index of the output item in the response."""
+
+    item_id: str
+    """The ID of the MCP tool call item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeServerEventResponseMCPCallInProgress(BaseModel):
+    """Returned when an MCP tool call has started and is in progress."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["response.mcp_call.in_progress"]
+    """The event type, must be `response.mcp_call.in_progress`."""
+
+    output_index: int
+    """The index of the output item in the response."""
+
+    item_id: str
+    """The ID of the MCP tool call item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventResponseOutputItemAdded(BaseModel):
     """Returned when a new Item is created during Response generation."""
 
@@ -5439,373 +4271,6 @@ class RealtimeServerEventSessionUpdated(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventOutputAudioBufferStarted(BaseModel):
-    """**WebRTC/SIP Only:** Emitted when the server begins streaming audio to the client. This event is
-    emitted after an audio content part has been added (`response.content_part.added`)
-    to the response.
-    [Learn
-    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
-    """
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["output_audio_buffer.started"]
-    """The event type, must be `output_audio_buffer.started`."""
-
-    response_id: str
-    """The unique ID of the response that produced the audio."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventOutputAudioBufferStopped(BaseModel):
-    """**WebRTC/SIP Only:** Emitted when the output audio buffer has been completely drained on the
-    server,
-    and no more audio is forthcoming. This event is emitted after the full response
-    data has been sent to the client (`response.done`).
-    [Learn
-    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
-    """
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["output_audio_buffer.stopped"]
-    """The event type, must be `output_audio_buffer.stopped`."""
-
-    response_id: str
-    """The unique ID of the response that produced the audio."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventOutputAudioBufferCleared(BaseModel):
-    """**WebRTC/SIP Only:** Emitted when the output audio buffer is cleared. This happens either in VAD
-    mode when the user has interrupted (`input_audio_buffer.speech_started`),
-    or when the client has emitted the `output_audio_buffer.clear` event to manually
-    cut off the current audio response.
-    [Learn
-    more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
-    """
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["output_audio_buffer.cleared"]
-    """The event type, must be `output_audio_buffer.cleared`."""
-
-    response_id: str
-    """The unique ID of the response that produced the audio."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventConversationItemAdded(BaseModel):
-    """Sent by the server when an Item is added to the default Conversation. This can happen in several
-    cases:
-    - When the client sends a `conversation.item.create` event.
-    - When the input audio buffer is committed. In this case the item will be a user message
-      containing the audio from the buffer.
-    - When the model is generating a Response. In this case the `conversation.item.added` event will
-      be sent when the model starts generating a specific Item, and thus it will not yet have any
-      content (and `status` will be `in_progress`).
-
-    The event will include the full content of the Item (except when model is generating a Response)
-    except for audio data, which can be retrieved separately with a `conversation.item.retrieve`
-    event if necessary.
-    """
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["conversation.item.added"]
-    """The event type, must be `conversation.item.added`."""
-
-    item: RealtimeConversationItem
-
-    previous_item_id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventConversationItemDone(BaseModel):
-    """Returned when a conversation item is finalized.
-
-    The event will include the full content of the Item except for audio data, which can be
-    retrieved separately with a `conversation.item.retrieve` event if needed.
-    """
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["conversation.item.done"]
-    """The event type, must be `conversation.item.done`."""
-
-    item: RealtimeConversationItem
-
-    previous_item_id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventInputAudioBufferTimeoutTriggered(BaseModel):
-    """Returned when the Server VAD timeout is triggered for the input audio buffer. This is configured
-    with `idle_timeout_ms` in the `turn_detection` settings of the session, and it indicates that
-    there hasn't been any speech detected for the configured duration.
-
-    The `audio_start_ms` and `audio_end_ms` fields indicate the segment of audio after the last
-    model response up to the triggering time, as an offset from the beginning of audio written
-    to the input audio buffer. This means it demarcates the segment of audio that was silent and
-    the difference between the start and end values will roughly match the configured timeout.
-
-    The empty audio will be committed to the conversation as an `input_audio` item (there will be a
-    `input_audio_buffer.committed` event) and a model response will be generated. There may be
-    speech
-    that didn't trigger VAD but is still detected by the model, so the model may respond with
-    something relevant to the conversation or a prompt to continue speaking.
-    """
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["input_audio_buffer.timeout_triggered"]
-    """The event type, must be `input_audio_buffer.timeout_triggered`."""
-
-    audio_start_ms: int
-    """Millisecond offset of audio written to the input audio buffer that was after the playback time
-    of the last model response.
-    """
-
-    audio_end_ms: int
-    """Millisecond offset of audio written to the input audio buffer at the time the timeout was
-    triggered.
-    """
-
-    item_id: str
-    """The ID of the item associated with this segment."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventConversationItemInputAudioTranscriptionSegment(BaseModel):
-    """Returned when an input audio transcription segment is identified for an item."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["conversation.item.input_audio_transcription.segment"]
-    """The event type, must be `conversation.item.input_audio_transcription.segment`."""
-
-    item_id: str
-    """The ID of the item containing the input audio content."""
-
-    content_index: int
-    """The index of the input audio content part within the item."""
-
-    text: str
-    """The text for this segment."""
-
-    id: str
-    """The segment identifier."""
-
-    speaker: str
-    """The detected speaker label for this segment."""
-
-    start: float
-    """Start time of the segment in seconds."""
-
-    end: float
-    """End time of the segment in seconds."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventMCPListToolsInProgress(BaseModel):
-    """Returned when listing MCP tools is in progress for an item."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["mcp_list_tools.in_progress"]
-    """The event type, must be `mcp_list_tools.in_progress`."""
-
-    item_id: str
-    """The ID of the MCP list tools item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventMCPListToolsCompleted(BaseModel):
-    """Returned when listing MCP tools has completed for an item."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["mcp_list_tools.completed"]
-    """The event type, must be `mcp_list_tools.completed`."""
-
-    item_id: str
-    """The ID of the MCP list tools item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventMCPListToolsFailed(BaseModel):
-    """Returned when listing MCP tools has failed for an item."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["mcp_list_tools.failed"]
-    """The event type, must be `mcp_list_tools.failed`."""
-
-    item_id: str
-    """The ID of the MCP list tools item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventResponseMCPCallArgumentsDelta(BaseModel):
-    """Returned when MCP tool call arguments are updated during response generation."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["response.mcp_call_arguments.delta"]
-    """The event type, must be `response.mcp_call_arguments.delta`."""
-
-    response_id: str
-    """The ID of the response."""
-
-    item_id: str
-    """The ID of the MCP tool call item."""
-
-    output_index: int
-    """The index of the output item in the response."""
-
-    delta: str
-    """The JSON-encoded arguments delta."""
-
-    obfuscation: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventResponseMCPCallArgumentsDone(BaseModel):
-    """Returned when MCP tool call arguments are finalized during response generation."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["response.mcp_call_arguments.done"]
-    """The event type, must be `response.mcp_call_arguments.done`."""
-
-    response_id: str
-    """The ID of the response."""
-
-    item_id: str
-    """The ID of the MCP tool call item."""
-
-    output_index: int
-    """The index of the output item in the response."""
-
-    arguments: str
-    """The final JSON-encoded arguments string."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventResponseMCPCallInProgress(BaseModel):
-    """Returned when an MCP tool call has started and is in progress."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["response.mcp_call.in_progress"]
-    """The event type, must be `response.mcp_call.in_progress`."""
-
-    output_index: int
-    """The index of the output item in the response."""
-
-    item_id: str
-    """The ID of the MCP tool call item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventResponseMCPCallCompleted(BaseModel):
-    """Returned when an MCP tool call has completed successfully."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["response.mcp_call.completed"]
-    """The event type, must be `response.mcp_call.completed`."""
-
-    output_index: int
-    """The index of the output item in the response."""
-
-    item_id: str
-    """The ID of the MCP tool call item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeServerEventResponseMCPCallFailed(BaseModel):
-    """Returned when an MCP tool call has failed."""
-
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["response.mcp_call.failed"]
-    """The event type, must be `response.mcp_call.failed`."""
-
-    output_index: int
-    """The index of the output item in the response."""
-
-    item_id: str
-    """The ID of the MCP tool call item."""
-
-
-RealtimeServerEvent = Union[
-    "RealtimeServerEventConversationCreated",
-    "RealtimeServerEventConversationItemCreated",
-    "RealtimeServerEventConversationItemDeleted",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
-    "RealtimeServerEventConversationItemRetrieved",
-    "RealtimeServerEventConversationItemTruncated",
-    "RealtimeServerEventError",
-    "RealtimeServerEventInputAudioBufferCleared",
-    "RealtimeServerEventInputAudioBufferCommitted",
-    "RealtimeServerEventInputAudioBufferDtmfEventReceived",
-    "RealtimeServerEventInputAudioBufferSpeechStarted",
-    "RealtimeServerEventInputAudioBufferSpeechStopped",
-    "RealtimeServerEventRateLimitsUpdated",
-    "RealtimeServerEventResponseAudioDelta",
-    "RealtimeServerEventResponseAudioDone",
-    "RealtimeServerEventResponseAudioTranscriptDelta",
-    "RealtimeServerEventResponseAudioTranscriptDone",
-    "RealtimeServerEventResponseContentPartAdded",
-    "RealtimeServerEventResponseContentPartDone",
-    "RealtimeServerEventResponseCreated",
-    "RealtimeServerEventResponseDone",
-    "RealtimeServerEventResponseFunctionCallArgumentsDelta",
-    "RealtimeServerEventResponseFunctionCallArgumentsDone",
-    "RealtimeServerEventResponseOutputItemAdded",
-    "RealtimeServerEventResponseOutputItemDone",
-    "RealtimeServerEventResponseTextDelta",
-    "RealtimeServerEventResponseTextDone",
-    "RealtimeServerEventSessionCreated",
-    "RealtimeServerEventSessionUpdated",
-    "RealtimeServerEventOutputAudioBufferStarted",
-    "RealtimeServerEventOutputAudioBufferStopped",
-    "RealtimeServerEventOutputAudioBufferCleared",
-    "RealtimeServerEventConversationItemAdded",
-    "RealtimeServerEventConversationItemDone",
-    "RealtimeServerEventInputAudioBufferTimeoutTriggered",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
-    "RealtimeServerEventMCPListToolsInProgress",
-    "RealtimeServerEventMCPListToolsCompleted",
-    "RealtimeServerEventMCPListToolsFailed",
-    "RealtimeServerEventResponseMCPCallArgumentsDelta",
-    "RealtimeServerEventResponseMCPCallArgumentsDone",
-    "RealtimeServerEventResponseMCPCallInProgress",
-    "RealtimeServerEventResponseMCPCallCompleted",
-    "RealtimeServerEventResponseMCPCallFailed",
-]
-"""A realtime server event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class RealtimeServerEventTranscriptionSessionUpdated(BaseModel):
     """Returned when a transcription session is updated with a `transcription_session.update` event,
     unless
@@ -5819,6 +4284,566 @@ class RealtimeServerEventTranscriptionSessionUpdated(BaseModel):
     """The event type, must be `transcription_session.updated`."""
 
     session: RealtimeTranscriptionSessionCreateResponse
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSession(BaseModel):
+    """Realtime session object for the beta interface."""
+
+    id: Optional[str] = None
+    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+
+    object: Optional[Literal["realtime.session"]] = None
+    """The object type. Always `realtime.session`."""
+
+    modalities: Any = None
+    """The set of modalities the model can respond with. To disable audio,
+    set this to ["text"].
+    """
+
+    model: Optional[
+        Union[
+            str,
+            Literal[
+                "gpt-realtime",
+                "gpt-realtime-1.5",
+                "gpt-realtime-2025-08-28",
+                "gpt-4o-realtime-preview",
+                "gpt-4o-realtime-preview-2024-10-01",
+                "gpt-4o-realtime-preview-2024-12-17",
+                "gpt-4o-realtime-preview-2025-06-03",
+                "gpt-4o-mini-realtime-preview",
+                "gpt-4o-mini-realtime-preview-2024-12-17",
+                "gpt-realtime-mini",
+                "gpt-realtime-mini-2025-10-06",
+                "gpt-realtime-mini-2025-12-15",
+                "gpt-audio-1.5",
+                "gpt-audio-mini",
+                "gpt-audio-mini-2025-10-06",
+                "gpt-audio-mini-2025-12-15",
+            ],
+        ]
+    ] = None
+    """The Realtime model used for this session."""
+
+    instructions: Optional[str] = None
+    """The default system instructions (i.e. system message) prepended to model
+    calls. This field allows the client to guide the model on desired
+    responses. The model can be instructed on response content and format,
+    (e.g. "be extremely succinct", "act friendly", "here are examples of good
+    responses") and on audio behavior (e.g. "talk quickly", "inject emotion
+    into your voice", "laugh frequently"). The instructions are not
+    guaranteed to be followed by the model, but they provide guidance to the
+    model on the desired behavior.
+
+    Note that the server sets default instructions which will be used if this
+    field is not set and are visible in the `session.created` event at the
+    start of the session.
+    """
+
+    voice: Optional[VoiceIdsShared] = None
+    """The voice the model uses to respond. Voice cannot be changed during the
+    session once the model has responded with audio at least once. Current
+    voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
+    `shimmer`, and `verse`.
+    """
+
+    input_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
+    For `pcm16`, input audio must be 16-bit PCM at a 24kHz sample rate,
+    single channel (mono), and little-endian byte order.
+    """
+
+    output_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
+    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
+    For `pcm16`, output audio is sampled at a rate of 24kHz.
+    """
+
+    input_audio_transcription: Optional[RealtimeSessionInputAudioTranscription] = None
+
+    turn_detection: Optional[RealtimeTurnDetection] = None
+
+    input_audio_noise_reduction: Optional[RealtimeSessionInputAudioNoiseReduction] = None
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    speed: Optional[float] = None
+    """The speed of the model's spoken response. 1.0 is the default speed. 0.25 is
+    the minimum speed. 1.5 is the maximum speed. This value can only be changed
+    in between model turns, not while a response is in progress.
+    """
+
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionTracingTracingConfiguration]] = None
+
+    tools: Optional[List[RealtimeFunctionTool]] = None
+    """Tools (functions) available to the model."""
+
+    tool_choice: Optional[str] = None
+    """How the model chooses tools. Options are `auto`, `none`, `required`, or
+    specify a function.
+    """
+
+    temperature: Optional[float] = None
+    """Sampling temperature for the model, limited to [0.6, 1.2]. For audio models a temperature of 0.8
+    is highly recommended for best performance.
+    """
+
+    max_response_output_tokens: Optional[Union[int, Literal["inf"]]] = None
+    """Maximum number of output tokens for a single assistant response,
+    inclusive of tool calls. Provide an integer between 1 and 4096 to
+    limit output tokens, or `inf` for the maximum available tokens for a
+    given model. Defaults to `inf`.
+    """
+
+    expires_at: Optional[int] = None
+    """Expiration timestamp for the session, in seconds since epoch."""
+
+    prompt: Optional[Prompt] = None
+
+    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequest(BaseModel):
+    """A new Realtime session configuration, with an ephemeral key. Default TTL
+    for keys is one minute.
+    """
+
+    client_secret: RealtimeSessionCreateRequestClientSecret
+    """Ephemeral key returned by the API."""
+
+    modalities: Any = None
+    """The set of modalities the model can respond with. To disable audio,
+    set this to ["text"].
+    """
+
+    instructions: Optional[str] = None
+    """The default system instructions (i.e. system message) prepended to model calls. This field
+    allows the client to guide the model on desired responses. The model can be instructed on
+    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
+    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
+    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
+    but they provide guidance to the model on the desired behavior.
+    Note that the server sets default instructions which will be used if this field is not set and
+    are visible in the `session.created` event at the start of the session.
+    """
+
+    voice: Optional[VoiceIdsOrCustomVoice] = None
+    """The voice the model uses to respond. Supported built-in voices are
+    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
+    `marin`, and `cedar`. You may also provide a custom voice object with an
+    `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed during
+    the session once the model has responded with audio at least once.
+    """
+
+    input_audio_format: Optional[str] = None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+
+    output_audio_format: Optional[str] = None
+    """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+
+    input_audio_transcription: Optional[RealtimeSessionCreateRequestInputAudioTranscription] = None
+    """Configuration for input audio transcription, defaults to off and can be
+    set to `null` to turn off once on. Input audio transcription is not native
+    to the model, since the model consumes audio directly. Transcription runs
+    asynchronously and should be treated as rough guidance
+    rather than the representation understood by the model.
+    """
+
+    speed: Optional[float] = None
+    """The speed of the model's spoken response. 1.0 is the default speed. 0.25 is
+    the minimum speed. 1.5 is the maximum speed. This value can only be changed
+    in between model turns, not while a response is in progress.
+    """
+
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestTracingTracingConfiguration]] = None
+    """Configuration options for tracing. Set to null to disable tracing. Once
+    tracing is enabled for a session, the configuration cannot be modified.
+
+    `auto` will create a trace for the session with default values for the
+    workflow name, group id, and metadata.
+    """
+
+    turn_detection: Optional[RealtimeSessionCreateRequestTurnDetection] = None
+    """Configuration for turn detection. Can be set to `null` to turn off. Server
+    VAD means that the model will detect the start and end of speech based on
+    audio volume and respond at the end of user speech.
+    """
+
+    tools: Optional[List[RealtimeSessionCreateRequestToolsItem]] = None
+    """Tools (functions) available to the model."""
+
+    tool_choice: Optional[str] = None
+    """How the model chooses tools. Options are `auto`, `none`, `required`, or
+    specify a function.
+    """
+
+    temperature: Optional[float] = None
+    """Sampling temperature for the model, limited to [0.6, 1.2]. Defaults to 0.8."""
+
+    max_response_output_tokens: Optional[Union[int, Literal["inf"]]] = None
+    """Maximum number of output tokens for a single assistant response,
+    inclusive of tool calls. Provide an integer between 1 and 4096 to
+    limit output tokens, or `inf` for the maximum available tokens for a
+    given model. Defaults to `inf`.
+    """
+
+    truncation: Optional[RealtimeTruncation] = None
+
+    prompt: Optional[Prompt] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestClientSecret(BaseModel):
+    """Ephemeral key returned by the API."""
+
+    value: str
+    """Ephemeral key usable in client environments to authenticate connections
+    to the Realtime API. Use this in client-side environments rather than
+    a standard API token, which should only be used server-side.
+    """
+
+    expires_at: int
+    """Timestamp for when the token expires. Currently, all tokens expire
+    after one minute.
+    """
+
+
+class RealtimeSessionCreateRequestClientSecretParam(TypedDict):
+    """Ephemeral key returned by the API."""
+
+    value: str
+    """Ephemeral key usable in client environments to authenticate connections
+    to the Realtime API. Use this in client-side environments rather than
+    a standard API token, which should only be used server-side.
+    """
+
+    expires_at: int
+    """Timestamp for when the token expires. Currently, all tokens expire
+    after one minute.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestGA(BaseModel):
+    """Realtime session object configuration."""
+
+    type: Literal["realtime"]
+    """The type of session to create. Always `realtime` for the Realtime API."""
+
+    output_modalities: Optional[List[Literal["text", "audio"]]] = None
+    """The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
+    that the model will respond with audio plus a transcript. `["text"]` can be used to make
+    the model respond with text only. It is not possible to request both `text` and `audio` at the
+    same time.
+    """
+
+    model: Optional[
+        Union[
+            str,
+            Literal[
+                "gpt-realtime",
+                "gpt-realtime-1.5",
+                "gpt-realtime-2",
+                "gpt-realtime-2.1",
+                "gpt-realtime-2.1-mini",
+                "gpt-realtime-2025-08-28",
+                "gpt-4o-realtime-preview",
+                "gpt-4o-realtime-preview-2024-10-01",
+                "gpt-4o-realtime-preview-2024-12-17",
+                "gpt-4o-realtime-preview-2025-06-03",
+                "gpt-4o-mini-realtime-preview",
+                "gpt-4o-mini-realtime-preview-2024-12-17",
+                "gpt-realtime-mini",
+                "gpt-realtime-mini-2025-10-06",
+                "gpt-realtime-mini-2025-12-15",
+                "gpt-audio-1.5",
+                "gpt-audio-mini",
+                "gpt-audio-mini-2025-10-06",
+                "gpt-audio-mini-2025-12-15",
+            ],
+        ]
+    ] = None
+    """The Realtime model used for this session."""
+
+    instructions: Optional[str] = None
+    """The default system instructions (i.e. system message) prepended to model calls. This field
+    allows the client to guide the model on desired responses. The model can be instructed on
+    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
+    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
+    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
+    but they provide guidance to the model on the desired behavior.
+
+    Note that the server sets default instructions which will be used if this field is not set and
+    are visible in the `session.created` event at the start of the session.
+    """
+
+    audio: Optional[RealtimeSessionCreateRequestGAAudio] = None
+    """Configuration for input and output audio."""
+
+    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
+    """Additional fields to include in server outputs.
+
+    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
+    """
+
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestGATracingTracingConfiguration]] = None
+    """Realtime API can write session traces to the [Traces
+    Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
+    tracing is enabled for a session, the configuration cannot be modified.
+
+    `auto` will create a trace for the session with default values for the
+    workflow name, group id, and metadata.
+    """
+
+    tools: Optional[List[Union[RealtimeFunctionTool, MCPTool]]] = None
+    """Tools available to the model."""
+
+    tool_choice: Optional[Union[ToolChoiceOptions, ToolChoiceFunction, ToolChoiceMCP]] = None
+    """How the model chooses tools. Provide one of the string modes or force a specific
+    function/MCP tool.
+    """
+
+    parallel_tool_calls: Optional[bool] = None
+    """Whether the model may call multiple tools in parallel. Only supported by
+    reasoning Realtime models such as `gpt-realtime-2`.
+    """
+
+    reasoning: Optional[RealtimeReasoning] = None
+
+    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
+    """Maximum number of output tokens for a single assistant response,
+    inclusive of tool calls. Provide an integer between 1 and 4096 to
+    limit output tokens, or `inf` for the maximum available tokens for a
+    given model. Defaults to `inf`.
+    """
+
+    truncation: Optional[RealtimeTruncation] = None
+
+    prompt: Optional[Prompt] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestGAAudio(BaseModel):
+    """Configuration for input and output audio."""
+
+    input: Optional[RealtimeSessionCreateRequestGAAudioInput] = None
+
+    output: Optional[RealtimeSessionCreateRequestGAAudioOutput] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestGAAudioInput(BaseModel):
+    """Part of ``RealtimeSessionCreateRequestGAAudio.input``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+    """The format of the input audio."""
+
+    transcription: Optional[AudioTranscription] = None
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
+    off once on. Input audio transcription is not native to the model, since the model consumes
+    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
+    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
+    be treated as guidance of input audio content rather than precisely what the model heard. The
+    client can optionally set the language and prompt for transcription, these offer additional
+    guidance to the transcription service.
+    """
+
+    noise_reduction: Optional[RealtimeSessionCreateRequestGAAudioInputNoiseReduction] = None
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    turn_detection: Optional[RealtimeTurnDetection] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestGAAudioInputNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: Optional[NoiseReductionType] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestGAAudioOutput(BaseModel):
+    """Part of ``RealtimeSessionCreateRequestGAAudio.output``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+    """The format of the output audio."""
+
+    voice: Optional[VoiceIdsOrCustomVoice] = None
+    """The voice the model uses to respond. Supported built-in voices are
+    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
+    `marin`, and `cedar`. You may also provide a custom voice object with
+    an `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed
+    during the session once the model has responded with audio at least once.
+    We recommend `marin` and `cedar` for best quality.
+    """
+
+    speed: Optional[float] = None
+    """The speed of the model's spoken response as a multiple of the original speed.
+    1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can
+    only be changed in between model turns, not while a response is in progress.
+
+    This parameter is a post-processing adjustment to the audio after it is generated, it's
+    also possible to prompt the model to speak faster or slower.
+    """
+
+
+class _RealtimeSessionCreateRequestGAParamRequired(TypedDict):
+
+    type: Literal["realtime"]
+    """The type of session to create. Always `realtime` for the Realtime API."""
+
+
+class RealtimeSessionCreateRequestGAParam(_RealtimeSessionCreateRequestGAParamRequired, total=False):
+    """Realtime session object configuration."""
+
+    output_modalities: Sequence[Literal["text", "audio"]]
+    """The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
+    that the model will respond with audio plus a transcript. `["text"]` can be used to make
+    the model respond with text only. It is not possible to request both `text` and `audio` at the
+    same time.
+    """
+
+    model: Union[
+        str,
+        Literal[
+            "gpt-realtime",
+            "gpt-realtime-1.5",
+            "gpt-realtime-2",
+            "gpt-realtime-2.1",
+            "gpt-realtime-2.1-mini",
+            "gpt-realtime-2025-08-28",
+            "gpt-4o-realtime-preview",
+            "gpt-4o-realtime-preview-2024-10-01",
+            "gpt-4o-realtime-preview-2024-12-17",
+            "gpt-4o-realtime-preview-2025-06-03",
+            "gpt-4o-mini-realtime-preview",
+            "gpt-4o-mini-realtime-preview-2024-12-17",
+            "gpt-realtime-mini",
+            "gpt-realtime-mini-2025-10-06",
+            "gpt-realtime-mini-2025-12-15",
+            "gpt-audio-1.5",
+            "gpt-audio-mini",
+            "gpt-audio-mini-2025-10-06",
+            "gpt-audio-mini-2025-12-15",
+        ],
+    ]
+    """The Realtime model used for this session."""
+
+    instructions: str
+    """The default system instructions (i.e. system message) prepended to model calls. This field
+    allows the client to guide the model on desired responses. The model can be instructed on
+    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
+    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
+    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
+    but they provide guidance to the model on the desired behavior.
+
+    Note that the server sets default instructions which will be used if this field is not set and
+    are visible in the `session.created` event at the start of the session.
+    """
+
+    audio: RealtimeCallCreateRequestSessionAudio
+    """Configuration for input and output audio."""
+
+    include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+    """Additional fields to include in server outputs.
+
+    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
+    """
+
+    tracing: Optional[Union[Literal["auto"], RealtimeCallCreateRequestSessionTracingTracingConfiguration]]
+    """Realtime API can write session traces to the [Traces
+    Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
+    tracing is enabled for a session, the configuration cannot be modified.
+
+    `auto` will create a trace for the session with default values for the
+    workflow name, group id, and metadata.
+    """
+
+    tools: Sequence[Union[RealtimeFunctionToolParam, MCPToolParam]]
+    """Tools available to the model."""
+
+    tool_choice: Union[ToolChoiceOptions, ToolChoiceFunctionParam, ToolChoiceMCPParam]
+    """How the model chooses tools. Provide one of the string modes or force a specific
+    function/MCP tool.
+    """
+
+    parallel_tool_calls: bool
+    """Whether the model may call multiple tools in parallel. Only supported by
+    reasoning Realtime models such as `gpt-realtime-2`.
+    """
+
+    reasoning: RealtimeReasoningParam
+
+    max_output_tokens: Union[int, Literal["inf"]]
+    """Maximum number of output tokens for a single assistant response,
+    inclusive of tool calls. Provide an integer between 1 and 4096 to
+    limit output tokens, or `inf` for the maximum available tokens for a
+    given model. Defaults to `inf`.
+    """
+
+    truncation: RealtimeTruncationParam
+
+    prompt: PromptParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestGATracingTracingConfiguration(BaseModel):
+    """Granular configuration for tracing."""
+
+    workflow_name: Optional[str] = None
+    """The name of the workflow to attach to this trace. This is used to
+    name the trace in the Traces Dashboard.
+    """
+
+    group_id: Optional[str] = None
+    """The group id to attach to this trace to enable filtering and
+    grouping in the Traces Dashboard.
+    """
+
+    metadata: Optional[Dict[str, Any]] = None
+    """The arbitrary metadata to attach to this trace to enable
+    filtering in the Traces Dashboard.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestInputAudioTranscription(BaseModel):
+    """Configuration for input audio transcription, defaults to off and can be
+    set to `null` to turn off once on. Input audio transcription is not native
+    to the model, since the model consumes audio directly. Transcription runs
+    asynchronously and should be treated as rough guidance
+    rather than the representation understood by the model.
+    """
+
+    model: Optional[str] = None
+    """The model to use for transcription."""
+
+
+class RealtimeSessionCreateRequestInputAudioTranscriptionParam(TypedDict, total=False):
+    """Configuration for input audio transcription, defaults to off and can be
+    set to `null` to turn off once on. Input audio transcription is not native
+    to the model, since the model consumes audio directly. Transcription runs
+    asynchronously and should be treated as rough guidance
+    rather than the representation understood by the model.
+    """
+
+    model: str
+    """The model to use for transcription."""
 
 
 class _RealtimeSessionCreateRequestParamRequired(TypedDict):
@@ -5913,31 +4938,63 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
     prompt: PromptParam
 
 
-class RealtimeSessionCreateRequestClientSecretParam(TypedDict):
-    """Ephemeral key returned by the API."""
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestToolsItem(BaseModel):
+    """Part of ``RealtimeSessionCreateRequest.tools``."""
 
-    value: str
-    """Ephemeral key usable in client environments to authenticate connections
-    to the Realtime API. Use this in client-side environments rather than
-    a standard API token, which should only be used server-side.
+    type: Optional[Literal["function"]] = None
+    """The type of the tool, i.e. `function`."""
+
+    name: Optional[str] = None
+    """The name of the function."""
+
+    description: Optional[str] = None
+    """The description of the function, including guidance on when and how
+    to call it, and guidance about what to tell the user when calling
+    (if anything).
     """
 
-    expires_at: int
-    """Timestamp for when the token expires. Currently, all tokens expire
-    after one minute.
+    parameters: Optional[Dict[str, Any]] = None
+    """Parameters of the function in JSON Schema."""
+
+
+class RealtimeSessionCreateRequestToolsItemParam(TypedDict, total=False):
+    """Part of ``RealtimeSessionCreateRequestParam.tools``."""
+
+    type: Literal["function"]
+    """The type of the tool, i.e. `function`."""
+
+    name: str
+    """The name of the function."""
+
+    description: str
+    """The description of the function, including guidance on when and how
+    to call it, and guidance about what to tell the user when calling
+    (if anything).
     """
 
+    parameters: Dict[str, Any]
+    """Parameters of the function in JSON Schema."""
 
-class RealtimeSessionCreateRequestInputAudioTranscriptionParam(TypedDict, total=False):
-    """Configuration for input audio transcription, defaults to off and can be
-    set to `null` to turn off once on. Input audio transcription is not native
-    to the model, since the model consumes audio directly. Transcription runs
-    asynchronously and should be treated as rough guidance
-    rather than the representation understood by the model.
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestTracingTracingConfiguration(BaseModel):
+    """Granular configuration for tracing."""
+
+    workflow_name: Optional[str] = None
+    """The name of the workflow to attach to this trace. This is used to
+    name the trace in the traces dashboard.
     """
 
-    model: str
-    """The model to use for transcription."""
+    group_id: Optional[str] = None
+    """The group id to attach to this trace to enable filtering and
+    grouping in the traces dashboard.
+    """
+
+    metadata: Optional[Dict[str, Any]] = None
+    """The arbitrary metadata to attach to this trace to enable
+    filtering in the traces dashboard.
+    """
 
 
 class RealtimeSessionCreateRequestTracingTracingConfigurationParam(TypedDict, total=False):
@@ -5956,6 +5013,34 @@ class RealtimeSessionCreateRequestTracingTracingConfigurationParam(TypedDict, to
     metadata: Dict[str, Any]
     """The arbitrary metadata to attach to this trace to enable
     filtering in the traces dashboard.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateRequestTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server
+    VAD means that the model will detect the start and end of speech based on
+    audio volume and respond at the end of user speech.
+    """
+
+    type: Optional[str] = None
+    """Type of turn detection, only `server_vad` is currently supported."""
+
+    threshold: Optional[float] = None
+    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
+    higher threshold will require louder audio to activate the model, and
+    thus might perform better in noisy environments.
+    """
+
+    prefix_padding_ms: Optional[int] = None
+    """Amount of audio to include before the VAD detected speech (in
+    milliseconds). Defaults to 300ms.
+    """
+
+    silence_duration_ms: Optional[int] = None
+    """Duration of silence to detect speech stop (in milliseconds). Defaults
+    to 500ms. With shorter values the model will respond more quickly,
+    but may jump in on short pauses from the user.
     """
 
 
@@ -5984,25 +5069,6 @@ class RealtimeSessionCreateRequestTurnDetectionParam(TypedDict, total=False):
     to 500ms. With shorter values the model will respond more quickly,
     but may jump in on short pauses from the user.
     """
-
-
-class RealtimeSessionCreateRequestToolsItemParam(TypedDict, total=False):
-    """Part of ``RealtimeSessionCreateRequestParam.tools``."""
-
-    type: Literal["function"]
-    """The type of the tool, i.e. `function`."""
-
-    name: str
-    """The name of the function."""
-
-    description: str
-    """The description of the function, including guidance on when and how
-    to call it, and guidance about what to tell the user when calling
-    (if anything).
-    """
-
-    parameters: Dict[str, Any]
-    """Parameters of the function in JSON Schema."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -6137,6 +5203,196 @@ class RealtimeSessionCreateResponseAudioOutput(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateResponseGA(BaseModel):
+    """A Realtime session configuration object."""
+
+    type: Literal["realtime"]
+    """The type of session to create. Always `realtime` for the Realtime API."""
+
+    id: str
+    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+
+    object: Literal["realtime.session"]
+    """The object type. Always `realtime.session`."""
+
+    expires_at: Optional[int] = None
+    """Expiration timestamp for the session, in seconds since epoch."""
+
+    output_modalities: Optional[List[Literal["text", "audio"]]] = None
+    """The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
+    that the model will respond with audio plus a transcript. `["text"]` can be used to make
+    the model respond with text only. It is not possible to request both `text` and `audio` at the
+    same time.
+    """
+
+    model: Optional[
+        Union[
+            str,
+            Literal[
+                "gpt-realtime",
+                "gpt-realtime-1.5",
+                "gpt-realtime-2",
+                "gpt-realtime-2.1",
+                "gpt-realtime-2.1-mini",
+                "gpt-realtime-2025-08-28",
+                "gpt-4o-realtime-preview",
+                "gpt-4o-realtime-preview-2024-10-01",
+                "gpt-4o-realtime-preview-2024-12-17",
+                "gpt-4o-realtime-preview-2025-06-03",
+                "gpt-4o-mini-realtime-preview",
+                "gpt-4o-mini-realtime-preview-2024-12-17",
+                "gpt-realtime-mini",
+                "gpt-realtime-mini-2025-10-06",
+                "gpt-realtime-mini-2025-12-15",
+                "gpt-audio-1.5",
+                "gpt-audio-mini",
+                "gpt-audio-mini-2025-10-06",
+                "gpt-audio-mini-2025-12-15",
+            ],
+        ]
+    ] = None
+    """The Realtime model used for this session."""
+
+    instructions: Optional[str] = None
+    """The default system instructions (i.e. system message) prepended to model calls. This field
+    allows the client to guide the model on desired responses. The model can be instructed on
+    response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples
+    of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your
+    voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model,
+    but they provide guidance to the model on the desired behavior.
+
+    Note that the server sets default instructions which will be used if this field is not set and
+    are visible in the `session.created` event at the start of the session.
+    """
+
+    audio: Optional[RealtimeSessionCreateResponseGAAudio] = None
+    """Configuration for input and output audio."""
+
+    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
+    """Additional fields to include in server outputs.
+
+    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
+    """
+
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateResponseGATracingTracingConfiguration]] = None
+
+    tools: Optional[List[Union[RealtimeFunctionTool, MCPTool]]] = None
+    """Tools available to the model."""
+
+    tool_choice: Optional[Union[ToolChoiceOptions, ToolChoiceFunction, ToolChoiceMCP]] = None
+    """How the model chooses tools. Provide one of the string modes or force a specific
+    function/MCP tool.
+    """
+
+    reasoning: Optional[RealtimeReasoning] = None
+
+    max_output_tokens: Optional[Union[int, Literal["inf"]]] = None
+    """Maximum number of output tokens for a single assistant response,
+    inclusive of tool calls. Provide an integer between 1 and 4096 to
+    limit output tokens, or `inf` for the maximum available tokens for a
+    given model. Defaults to `inf`.
+    """
+
+    truncation: Optional[RealtimeTruncation] = None
+
+    prompt: Optional[Prompt] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateResponseGAAudio(BaseModel):
+    """Configuration for input and output audio."""
+
+    input: Optional[RealtimeSessionCreateResponseGAAudioInput] = None
+
+    output: Optional[RealtimeSessionCreateResponseGAAudioOutput] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
+    """Part of ``RealtimeSessionCreateResponseGAAudio.input``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+    """The format of the input audio."""
+
+    transcription: Optional[AudioTranscriptionResponse] = None
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
+    off once on. Input audio transcription is not native to the model, since the model consumes
+    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
+    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
+    be treated as guidance of input audio content rather than precisely what the model heard. The
+    client can optionally set the language and prompt for transcription, these offer additional
+    guidance to the transcription service.
+    """
+
+    noise_reduction: Optional[RealtimeSessionCreateResponseGAAudioInputNoiseReduction] = None
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    turn_detection: Optional[RealtimeTurnDetection] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: Optional[NoiseReductionType] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
+    """Part of ``RealtimeSessionCreateResponseGAAudio.output``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+    """The format of the output audio."""
+
+    voice: Optional[VoiceIdsShared] = None
+    """The voice the model uses to respond. Voice cannot be changed during the
+    session once the model has responded with audio at least once. Current
+    voice options are `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`,
+    `shimmer`, `verse`, `marin`, and `cedar`. We recommend `marin` and `cedar` for
+    best quality.
+    """
+
+    speed: Optional[float] = None
+    """The speed of the model's spoken response as a multiple of the original speed.
+    1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can
+    only be changed in between model turns, not while a response is in progress.
+
+    This parameter is a post-processing adjustment to the audio after it is generated, it's
+    also possible to prompt the model to speak faster or slower.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionCreateResponseGATracingTracingConfiguration(BaseModel):
+    """Granular configuration for tracing."""
+
+    workflow_name: Optional[str] = None
+    """The name of the workflow to attach to this trace. This is used to
+    name the trace in the Traces Dashboard.
+    """
+
+    group_id: Optional[str] = None
+    """The group id to attach to this trace to enable filtering and
+    grouping in the Traces Dashboard.
+    """
+
+    metadata: Optional[Dict[str, Any]] = None
+    """The arbitrary metadata to attach to this trace to enable
+    filtering in the Traces Dashboard.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeSessionCreateResponseTracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
@@ -6184,6 +5440,264 @@ class RealtimeSessionCreateResponseTurnDetection(BaseModel):
     """
 
 
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionInputAudioNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: Optional[NoiseReductionType] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionInputAudioTranscription(BaseModel):
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
+    off once on. Input audio transcription is not native to the model, since the model consumes
+    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
+    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
+    be treated as guidance of input audio content rather than precisely what the model heard. The
+    client can optionally set the language and prompt for transcription, these offer additional
+    guidance to the transcription service.
+    """
+
+    model: Optional[
+        Union[
+            str,
+            Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-live-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe",
+                "gpt-4o-transcribe-diarize",
+                "gpt-realtime-whisper",
+            ],
+        ]
+    ] = None
+    """The model used for transcription. Current options are `whisper-1`, `gpt-transcribe`,
+    `gpt-live-transcribe`, `gpt-4o-mini-transcribe`, `gpt-4o-mini-transcribe-2025-12-15`,
+    `gpt-4o-transcribe`, `gpt-4o-transcribe-diarize`, and `gpt-realtime-whisper`.
+    """
+
+    language: Optional[str] = None
+    """The language of the input audio."""
+
+    languages: Optional[List[str]] = None
+    """The possible input audio languages configured for transcription, in
+    [ISO-639-1](https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes) format.
+    """
+
+    prompt: Optional[str] = None
+    """The prompt configured for input audio transcription, when present."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeSessionTracingTracingConfiguration(BaseModel):
+    """Granular configuration for tracing."""
+
+    workflow_name: Optional[str] = None
+    """The name of the workflow to attach to this trace. This is used to
+    name the trace in the traces dashboard.
+    """
+
+    group_id: Optional[str] = None
+    """The group id to attach to this trace to enable filtering and
+    grouping in the traces dashboard.
+    """
+
+    metadata: Optional[Dict[str, Any]] = None
+    """The arbitrary metadata to attach to this trace to enable
+    filtering in the traces dashboard.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateRequest(BaseModel):
+    """Realtime transcription session object configuration."""
+
+    turn_detection: Optional[RealtimeTranscriptionSessionCreateRequestTurnDetection] = None
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
+    model will detect the start and end of speech based on audio volume and respond at the end of
+    user speech.
+    """
+
+    input_audio_noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction] = None
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    input_audio_format: Optional[Literal["pcm16", "g711_ulaw", "g711_alaw"]] = None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
+    For `pcm16`, input audio must be 16-bit PCM at a 24kHz sample rate,
+    single channel (mono), and little-endian byte order.
+    """
+
+    input_audio_transcription: Optional[AudioTranscription] = None
+    """Configuration for input audio transcription. The client can optionally set the language and
+    prompt for transcription, these offer additional guidance to the transcription service.
+    """
+
+    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
+    """The set of items to include in the transcription. Current available items are:
+    `item.input_audio_transcription.logprobs`
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateRequestGA(BaseModel):
+    """Realtime transcription session object configuration."""
+
+    type: Literal["transcription"]
+    """The type of session to create. Always `transcription` for transcription sessions."""
+
+    audio: Optional[RealtimeTranscriptionSessionCreateRequestGAAudio] = None
+    """Configuration for input and output audio."""
+
+    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
+    """Additional fields to include in server outputs.
+
+    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateRequestGAAudio(BaseModel):
+    """Configuration for input and output audio."""
+
+    input: Optional[RealtimeTranscriptionSessionCreateRequestGAAudioInput] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateRequestGAAudioInput(BaseModel):
+    """Part of ``RealtimeTranscriptionSessionCreateRequestGAAudio.input``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+
+    transcription: Optional[AudioTranscription] = None
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
+    off once on. Input audio transcription is not native to the model, since the model consumes
+    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
+    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
+    be treated as guidance of input audio content rather than precisely what the model heard. The
+    client can optionally set the language and prompt for transcription, these offer additional
+    guidance to the transcription service.
+    """
+
+    noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction] = None
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    turn_detection: Optional[RealtimeTurnDetection] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: Optional[NoiseReductionType] = None
+
+
+class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: NoiseReductionType
+
+
+class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
+    """Part of ``RealtimeTranscriptionSessionCreateRequestGAAudioParam.input``."""
+
+    format: RealtimeAudioFormatsParam
+
+    transcription: AudioTranscriptionParam
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
+    off once on. Input audio transcription is not native to the model, since the model consumes
+    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
+    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
+    be treated as guidance of input audio content rather than precisely what the model heard. The
+    client can optionally set the language and prompt for transcription, these offer additional
+    guidance to the transcription service.
+    """
+
+    noise_reduction: RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    turn_detection: RealtimeTurnDetectionParam
+
+
+class RealtimeTranscriptionSessionCreateRequestGAAudioParam(TypedDict, total=False):
+    """Configuration for input and output audio."""
+
+    input: RealtimeTranscriptionSessionCreateRequestGAAudioInputParam
+
+
+class _RealtimeTranscriptionSessionCreateRequestGAParamRequired(TypedDict):
+
+    type: Literal["transcription"]
+    """The type of session to create. Always `transcription` for transcription sessions."""
+
+
+class RealtimeTranscriptionSessionCreateRequestGAParam(_RealtimeTranscriptionSessionCreateRequestGAParamRequired, total=False):
+    """Realtime transcription session object configuration."""
+
+    audio: RealtimeTranscriptionSessionCreateRequestGAAudioParam
+    """Configuration for input and output audio."""
+
+    include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+    """Additional fields to include in server outputs.
+
+    `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: Optional[NoiseReductionType] = None
+
+
+class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam(TypedDict, total=False):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: NoiseReductionType
+
+
 class RealtimeTranscriptionSessionCreateRequestParam(TypedDict, total=False):
     """Realtime transcription session object configuration."""
 
@@ -6218,6 +5732,34 @@ class RealtimeTranscriptionSessionCreateRequestParam(TypedDict, total=False):
     """
 
 
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateRequestTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
+    model will detect the start and end of speech based on audio volume and respond at the end of
+    user speech.
+    """
+
+    type: Optional[Literal["server_vad"]] = None
+    """Type of turn detection. Only `server_vad` is currently supported for transcription sessions."""
+
+    threshold: Optional[float] = None
+    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
+    higher threshold will require louder audio to activate the model, and
+    thus might perform better in noisy environments.
+    """
+
+    prefix_padding_ms: Optional[int] = None
+    """Amount of audio to include before the VAD detected speech (in
+    milliseconds). Defaults to 300ms.
+    """
+
+    silence_duration_ms: Optional[int] = None
+    """Duration of silence to detect speech stop (in milliseconds). Defaults
+    to 500ms. With shorter values the model will respond more quickly,
+    but may jump in on short pauses from the user.
+    """
+
+
 class RealtimeTranscriptionSessionCreateRequestTurnDetectionParam(TypedDict, total=False):
     """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
     model will detect the start and end of speech based on audio volume and respond at the end of
@@ -6245,86 +5787,176 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetectionParam(TypedDict, tot
     """
 
 
-class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateResponse(BaseModel):
+    """A new Realtime transcription session configuration.
+
+    When a session is created on the server via REST API, the session object
+    also contains an ephemeral key. Default TTL for keys is 10 minutes. This
+    property is not present when a session is updated via the WebSocket API.
     """
 
-    type: NoiseReductionType
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationClientEventSessionUpdate(BaseModel):
-    """Send this event to update the translation session configuration. Translation
-    sessions support updates to `audio.output.language`, `audio.input.transcription`,
-    and `audio.input.noise_reduction`.
+    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret
+    """Ephemeral key returned by the API. Only present when the session is
+    created on the server via REST API.
     """
 
-    type: Literal["session.update"]
-    """The event type, must be `session.update`."""
-
-    session: RealtimeTranslationSessionUpdateRequest
-    """Translation session fields to update. The session `type` and `model` are set
-    at creation and cannot be changed with `session.update`.
+    modalities: Any = None
+    """The set of modalities the model can respond with. To disable audio,
+    set this to ["text"].
     """
 
-    event_id: Optional[str] = None
-    """Optional client-generated ID used to identify this event."""
+    input_audio_format: Optional[str] = None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
 
+    input_audio_transcription: Optional[AudioTranscriptionResponse] = None
+    """Configuration of the transcription model."""
 
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationSessionUpdateRequest(BaseModel):
-    """Realtime translation session fields that can be updated with `session.update`."""
-
-    audio: Optional[RealtimeTranslationSessionUpdateRequestAudio] = None
-    """Configuration for translation input and output audio."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationSessionUpdateRequestAudio(BaseModel):
-    """Configuration for translation input and output audio."""
-
-    input: Optional[RealtimeTranslationSessionUpdateRequestAudioInput] = None
-
-    output: Optional[RealtimeTranslationSessionUpdateRequestAudioOutput] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationSessionUpdateRequestAudioInput(BaseModel):
-    """Part of ``RealtimeTranslationSessionUpdateRequestAudio.input``."""
-
-    transcription: Optional[RealtimeTranslationSessionUpdateRequestAudioInputTranscription] = None
-
-    noise_reduction: Optional[RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationSessionUpdateRequestAudioInputTranscription(BaseModel):
-    """Optional source-language transcription. When configured, the server emits
-    `session.input_transcript.delta` events. Translation itself still runs from
-    the input audio stream.
+    turn_detection: Optional[RealtimeTranscriptionSessionCreateResponseTurnDetection] = None
+    """Configuration for turn detection. Can be set to `null` to turn off. Server
+    VAD means that the model will detect the start and end of speech based on
+    audio volume and respond at the end of user speech.
     """
 
-    model: str
-    """The transcription model to use for source transcript deltas."""
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
+    """Ephemeral key returned by the API. Only present when the session is
+    created on the server via REST API.
+    """
+
+    value: str
+    """Ephemeral key usable in client environments to authenticate connections
+    to the Realtime API. Use this in client-side environments rather than
+    a standard API token, which should only be used server-side.
+    """
+
+    expires_at: int
+    """Timestamp for when the token expires. Currently, all tokens expire
+    after one minute.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction(BaseModel):
-    """Optional input noise reduction. Set to `null` to disable it."""
+class RealtimeTranscriptionSessionCreateResponseGA(BaseModel):
+    """A Realtime transcription session configuration object."""
 
-    type: NoiseReductionType
+    type: Literal["transcription"]
+    """The type of session. Always `transcription` for transcription sessions."""
+
+    id: str
+    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+
+    object: str
+    """The object type. Always `realtime.transcription_session`."""
+
+    expires_at: Optional[int] = None
+    """Expiration timestamp for the session, in seconds since epoch."""
+
+    include: Optional[List[Literal["item.input_audio_transcription.logprobs"]]] = None
+    """Additional fields to include in server outputs.
+    - `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
+    """
+
+    audio: Optional[RealtimeTranscriptionSessionCreateResponseGAAudio] = None
+    """Configuration for input audio for the session."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationSessionUpdateRequestAudioOutput(BaseModel):
-    """Part of ``RealtimeTranslationSessionUpdateRequestAudio.output``."""
+class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel):
+    """Configuration for input audio for the session."""
 
-    language: Optional[str] = None
-    """Target language for translated output audio and transcript deltas."""
+    input: Optional[RealtimeTranscriptionSessionCreateResponseGAAudioInput] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
+    """Part of ``RealtimeTranscriptionSessionCreateResponseGAAudio.input``."""
+
+    format: Optional[RealtimeAudioFormats] = None
+
+    transcription: Optional[AudioTranscriptionResponse] = None
+    """Configuration of the transcription model."""
+
+    noise_reduction: Optional[RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction] = None
+    """Configuration for input audio noise reduction."""
+
+    turn_detection: Optional[RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection] = None
+    """Configuration for turn detection. For `gpt-realtime-whisper`, this must be `null`; VAD is not
+    supported.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction."""
+
+    type: Optional[NoiseReductionType] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server
+    VAD means that the model will detect the start and end of speech based on
+    audio volume and respond at the end of user speech. For `gpt-realtime-whisper`, this must be
+    `null`; VAD is not supported.
+    """
+
+    type: Optional[str] = None
+    """Type of turn detection, only `server_vad` is currently supported."""
+
+    threshold: Optional[float] = None
+    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
+    higher threshold will require louder audio to activate the model, and
+    thus might perform better in noisy environments.
+    """
+
+    prefix_padding_ms: Optional[int] = None
+    """Amount of audio to include before the VAD detected speech (in
+    milliseconds). Defaults to 300ms.
+    """
+
+    silence_duration_ms: Optional[int] = None
+    """Duration of silence to detect speech stop (in milliseconds). Defaults
+    to 500ms. With shorter values the model will respond more quickly,
+    but may jump in on short pauses from the user.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server
+    VAD means that the model will detect the start and end of speech based on
+    audio volume and respond at the end of user speech.
+    """
+
+    type: Optional[str] = None
+    """Type of turn detection, only `server_vad` is currently supported."""
+
+    threshold: Optional[float] = None
+    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
+    higher threshold will require louder audio to activate the model, and
+    thus might perform better in noisy environments.
+    """
+
+    prefix_padding_ms: Optional[int] = None
+    """Amount of audio to include before the VAD detected speech (in
+    milliseconds). Defaults to 300ms.
+    """
+
+    silence_duration_ms: Optional[int] = None
+    """Duration of silence to detect speech stop (in milliseconds). Defaults
+    to 500ms. With shorter values the model will respond more quickly,
+    but may jump in on short pauses from the user.
+    """
+
+
+RealtimeTranslationClientEvent = Union[
+    "RealtimeTranslationClientEventSessionUpdate",
+    "RealtimeTranslationClientEventInputAudioBufferAppend",
+    "RealtimeTranslationClientEventSessionClose",
+]
+"""A Realtime translation client event."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -6370,12 +6002,23 @@ class RealtimeTranslationClientEventSessionClose(BaseModel):
     """Optional client-generated ID used to identify this event."""
 
 
-RealtimeTranslationClientEvent = Union[
-    "RealtimeTranslationClientEventSessionUpdate",
-    "RealtimeTranslationClientEventInputAudioBufferAppend",
-    "RealtimeTranslationClientEventSessionClose",
-]
-"""A Realtime translation client event."""
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationClientEventSessionUpdate(BaseModel):
+    """Send this event to update the translation session configuration. Translation
+    sessions support updates to `audio.output.language`, `audio.input.transcription`,
+    and `audio.input.noise_reduction`.
+    """
+
+    type: Literal["session.update"]
+    """The event type, must be `session.update`."""
+
+    session: RealtimeTranslationSessionUpdateRequest
+    """Translation session fields to update. The session `type` and `model` are set
+    at creation and cannot be changed with `session.update`.
+    """
+
+    event_id: Optional[str] = None
+    """Optional client-generated ID used to identify this event."""
 
 
 class _RealtimeTranslationClientSecretCreateRequestRequired(TypedDict):
@@ -6413,60 +6056,6 @@ class RealtimeTranslationClientSecretCreateRequestExpiresAfter(TypedDict, total=
     """
 
 
-class _RealtimeTranslationSessionCreateRequestRequired(TypedDict):
-
-    model: str
-    """The Realtime translation model used for this session."""
-
-
-class RealtimeTranslationSessionCreateRequest(_RealtimeTranslationSessionCreateRequestRequired, total=False):
-    """Realtime translation session configuration. Translation sessions stream source
-    audio in and translated audio plus transcript deltas out continuously.
-    """
-
-    audio: RealtimeTranslationSessionCreateRequestAudio
-    """Configuration for translation input and output audio."""
-
-
-class RealtimeTranslationSessionCreateRequestAudio(TypedDict, total=False):
-    """Configuration for translation input and output audio."""
-
-    input: RealtimeTranslationSessionCreateRequestAudioInput
-
-    output: RealtimeTranslationSessionCreateRequestAudioOutput
-
-
-class RealtimeTranslationSessionCreateRequestAudioInput(TypedDict, total=False):
-    """Part of ``RealtimeTranslationSessionCreateRequestAudio.input``."""
-
-    transcription: Optional[RealtimeTranslationSessionCreateRequestAudioInputTranscription]
-
-    noise_reduction: Optional[RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction]
-
-
-class RealtimeTranslationSessionCreateRequestAudioInputTranscription(TypedDict):
-    """Optional source-language transcription. When configured, the server emits
-    `session.input_transcript.delta` events. Translation itself still runs from
-    the input audio stream.
-    """
-
-    model: str
-    """The transcription model to use for source transcript deltas."""
-
-
-class RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction(TypedDict):
-    """Optional input noise reduction. Set to `null` to disable it."""
-
-    type: NoiseReductionType
-
-
-class RealtimeTranslationSessionCreateRequestAudioOutput(TypedDict, total=False):
-    """Part of ``RealtimeTranslationSessionCreateRequestAudio.output``."""
-
-    language: str
-    """Target language for translated output audio and transcript deltas."""
-
-
 @dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationClientSecretCreateResponse(BaseModel):
     """Response from creating a translation session and client secret for the Realtime API."""
@@ -6478,6 +6067,131 @@ class RealtimeTranslationClientSecretCreateResponse(BaseModel):
     """Expiration timestamp for the client secret, in seconds since epoch."""
 
     session: RealtimeTranslationSession
+
+
+RealtimeTranslationServerEvent = Union[
+    "RealtimeServerEventError",
+    "RealtimeTranslationServerEventSessionCreated",
+    "RealtimeTranslationServerEventSessionUpdated",
+    "RealtimeTranslationServerEventSessionClosed",
+    "RealtimeTranslationServerEventSessionInputTranscriptDelta",
+    "RealtimeTranslationServerEventSessionOutputTranscriptDelta",
+    "RealtimeTranslationServerEventSessionOutputAudioDelta",
+]
+"""A Realtime translation server event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationServerEventSessionClosed(BaseModel):
+    """Returned when a realtime translation session is closed."""
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["session.closed"]
+    """The event type, must be `session.closed`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationServerEventSessionCreated(BaseModel):
+    """Returned when a translation session is created. Emitted automatically when a
+    new connection is established as the first server event. This event contains
+    the default translation session configuration.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["session.created"]
+    """The event type, must be `session.created`."""
+
+    session: RealtimeTranslationSession
+    """The translation session configuration."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationServerEventSessionInputTranscriptDelta(BaseModel):
+    """Returned when optional source-language transcript text is available. This event
+    is emitted only when `audio.input.transcription` is configured.
+
+    Transcript deltas are append-only text fragments. Clients should not insert
+    unconditional spaces between deltas.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["session.input_transcript.delta"]
+    """The event type, must be `session.input_transcript.delta`."""
+
+    delta: str
+    """Append-only source-language transcript text."""
+
+    elapsed_ms: Optional[int] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationServerEventSessionOutputAudioDelta(BaseModel):
+    """Returned when translated output audio is available. The `delta` contains a
+    PCM16 audio chunk whose length can vary. Clients should decode and queue the
+    complete delta instead of assuming a fixed byte or sample count.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["session.output_audio.delta"]
+    """The event type, must be `session.output_audio.delta`."""
+
+    delta: str
+    """Base64-encoded translated audio data."""
+
+    sample_rate: Optional[int] = None
+    """Sample rate of the audio delta."""
+
+    channels: Optional[int] = None
+    """Number of audio channels."""
+
+    format: Optional[Literal["pcm16"]] = None
+    """Audio encoding for `delta`."""
+
+    elapsed_ms: Optional[int] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationServerEventSessionOutputTranscriptDelta(BaseModel):
+    """Returned when translated transcript text is available.
+
+    Transcript deltas are append-only text fragments. Clients should not insert
+    unconditional spaces between deltas.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["session.output_transcript.delta"]
+    """The event type, must be `session.output_transcript.delta`."""
+
+    delta: str
+    """Append-only transcript text for the translated output audio."""
+
+    elapsed_ms: Optional[int] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationServerEventSessionUpdated(BaseModel):
+    """Returned when a translation session is updated with a `session.update` event,
+    unless there is an error.
+    """
+
+    event_id: str
+    """The unique ID of the server event."""
+
+    type: Literal["session.updated"]
+    """The event type, must be `session.updated`."""
+
+    session: RealtimeTranslationSession
+    """The translation session configuration."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -6523,6 +6237,13 @@ class RealtimeTranslationSessionAudioInput(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
+    """Optional input noise reduction."""
+
+    type: NoiseReductionType
+
+
+@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
     """Optional source-language transcription. When configured, the server emits
     `session.input_transcript.delta` events. Translation itself still runs from
@@ -6534,13 +6255,6 @@ class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel):
-    """Optional input noise reduction."""
-
-    type: NoiseReductionType
-
-
-@dataclass(init=False, repr=False, eq=False)
 class RealtimeTranslationSessionAudioOutput(BaseModel):
     """Part of ``RealtimeTranslationSessionAudio.output``."""
 
@@ -6548,126 +6262,412 @@ class RealtimeTranslationSessionAudioOutput(BaseModel):
     """Target language for translated output audio and transcript deltas."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationServerEventSessionCreated(BaseModel):
-    """Returned when a translation session is created. Emitted automatically when a
-    new connection is established as the first server event. This event contains
-    the default translation session configuration.
+class _RealtimeTranslationSessionCreateRequestRequired(TypedDict):
+
+    model: str
+    """The Realtime translation model used for this session."""
+
+
+class RealtimeTranslationSessionCreateRequest(_RealtimeTranslationSessionCreateRequestRequired, total=False):
+    """Realtime translation session configuration. Translation sessions stream source
+    audio in and translated audio plus transcript deltas out continuously.
     """
 
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["session.created"]
-    """The event type, must be `session.created`."""
-
-    session: RealtimeTranslationSession
-    """The translation session configuration."""
+    audio: RealtimeTranslationSessionCreateRequestAudio
+    """Configuration for translation input and output audio."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationServerEventSessionUpdated(BaseModel):
-    """Returned when a translation session is updated with a `session.update` event,
-    unless there is an error.
+class RealtimeTranslationSessionCreateRequestAudio(TypedDict, total=False):
+    """Configuration for translation input and output audio."""
+
+    input: RealtimeTranslationSessionCreateRequestAudioInput
+
+    output: RealtimeTranslationSessionCreateRequestAudioOutput
+
+
+class RealtimeTranslationSessionCreateRequestAudioInput(TypedDict, total=False):
+    """Part of ``RealtimeTranslationSessionCreateRequestAudio.input``."""
+
+    transcription: Optional[RealtimeTranslationSessionCreateRequestAudioInputTranscription]
+
+    noise_reduction: Optional[RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction]
+
+
+class RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction(TypedDict):
+    """Optional input noise reduction. Set to `null` to disable it."""
+
+    type: NoiseReductionType
+
+
+class RealtimeTranslationSessionCreateRequestAudioInputTranscription(TypedDict):
+    """Optional source-language transcription. When configured, the server emits
+    `session.input_transcript.delta` events. Translation itself still runs from
+    the input audio stream.
     """
 
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["session.updated"]
-    """The event type, must be `session.updated`."""
-
-    session: RealtimeTranslationSession
-    """The translation session configuration."""
+    model: str
+    """The transcription model to use for source transcript deltas."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationServerEventSessionClosed(BaseModel):
-    """Returned when a realtime translation session is closed."""
+class RealtimeTranslationSessionCreateRequestAudioOutput(TypedDict, total=False):
+    """Part of ``RealtimeTranslationSessionCreateRequestAudio.output``."""
 
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["session.closed"]
-    """The event type, must be `session.closed`."""
+    language: str
+    """Target language for translated output audio and transcript deltas."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationServerEventSessionInputTranscriptDelta(BaseModel):
-    """Returned when optional source-language transcript text is available. This event
-    is emitted only when `audio.input.transcription` is configured.
+class RealtimeTranslationSessionUpdateRequest(BaseModel):
+    """Realtime translation session fields that can be updated with `session.update`."""
 
-    Transcript deltas are append-only text fragments. Clients should not insert
-    unconditional spaces between deltas.
+    audio: Optional[RealtimeTranslationSessionUpdateRequestAudio] = None
+    """Configuration for translation input and output audio."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationSessionUpdateRequestAudio(BaseModel):
+    """Configuration for translation input and output audio."""
+
+    input: Optional[RealtimeTranslationSessionUpdateRequestAudioInput] = None
+
+    output: Optional[RealtimeTranslationSessionUpdateRequestAudioOutput] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationSessionUpdateRequestAudioInput(BaseModel):
+    """Part of ``RealtimeTranslationSessionUpdateRequestAudio.input``."""
+
+    transcription: Optional[RealtimeTranslationSessionUpdateRequestAudioInputTranscription] = None
+
+    noise_reduction: Optional[RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction(BaseModel):
+    """Optional input noise reduction. Set to `null` to disable it."""
+
+    type: NoiseReductionType
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTranslationSessionUpdateRequestAudioInputTranscription(BaseModel):
+    """Optional source-language transcription. When configured, the server emits
+    `session.input_transcript.delta` events. Translation itself still runs from
+    the input audio stream.
     """
 
-    event_id: str
-    """The unique ID of the server event."""
-
-    type: Literal["session.input_transcript.delta"]
-    """The event type, must be `session.input_transcript.delta`."""
-
-    delta: str
-    """Append-only source-language transcript text."""
-
-    elapsed_ms: Optional[int] = None
+    model: str
+    """The transcription model to use for source transcript deltas."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationServerEventSessionOutputTranscriptDelta(BaseModel):
-    """Returned when translated transcript text is available.
+class RealtimeTranslationSessionUpdateRequestAudioOutput(BaseModel):
+    """Part of ``RealtimeTranslationSessionUpdateRequestAudio.output``."""
 
-    Transcript deltas are append-only text fragments. Clients should not insert
-    unconditional spaces between deltas.
-    """
+    language: Optional[str] = None
+    """Target language for translated output audio and transcript deltas."""
 
-    event_id: str
-    """The unique ID of the server event."""
 
-    type: Literal["session.output_transcript.delta"]
-    """The event type, must be `session.output_transcript.delta`."""
+RealtimeTruncation = Union[Literal["auto", "disabled"], "RealtimeTruncationRetentionRatioTruncation"]
+"""When the number of tokens in a conversation exceeds the model's input token limit, the conversation
+be truncated, meaning messages (starting from the oldest) will not be included in the model's
+context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the
+context before truncation occurs.
 
-    delta: str
-    """Append-only transcript text for the translated output audio."""
+Clients can configure truncation behavior to truncate with a lower max token limit, which is an
+effective way to control token usage and cost.
 
-    elapsed_ms: Optional[int] = None
+Truncation will reduce the number of cached tokens on the next turn (busting the cache), since
+messages are dropped from the beginning of the context. However, clients can also configure
+truncation to retain messages up to a fraction of the maximum context size, which will reduce the
+need for future truncations and thus improve the cache rate.
+
+Truncation can be disabled entirely, which means the server will never truncate but would instead
+return an error if the conversation exceeds the model's input token limit.
+"""
+
+
+RealtimeTruncationParam = Union[Literal["auto", "disabled"], "RealtimeTruncationRetentionRatioTruncationParam"]
+"""When the number of tokens in a conversation exceeds the model's input token limit, the conversation
+be truncated, meaning messages (starting from the oldest) will not be included in the model's
+context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the
+context before truncation occurs.
+
+Clients can configure truncation behavior to truncate with a lower max token limit, which is an
+effective way to control token usage and cost.
+
+Truncation will reduce the number of cached tokens on the next turn (busting the cache), since
+messages are dropped from the beginning of the context. However, clients can also configure
+truncation to retain messages up to a fraction of the maximum context size, which will reduce the
+need for future truncations and thus improve the cache rate.
+
+Truncation can be disabled entirely, which means the server will never truncate but would instead
+return an error if the conversation exceeds the model's input token limit.
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RealtimeTranslationServerEventSessionOutputAudioDelta(BaseModel):
-    """Returned when translated output audio is available. The `delta` contains a
-    PCM16 audio chunk whose length can vary. Clients should decode and queue the
-    complete delta instead of assuming a fixed byte or sample count.
+class RealtimeTruncationRetentionRatioTruncation(BaseModel):
+    """Retain a fraction of the conversation tokens when the conversation exceeds the input token
+    limit. This allows you to amortize truncations across multiple turns, which can help improve
+    cached token usage.
     """
 
-    event_id: str
-    """The unique ID of the server event."""
+    type: Literal["retention_ratio"]
+    """Use retention ratio truncation."""
 
-    type: Literal["session.output_audio.delta"]
-    """The event type, must be `session.output_audio.delta`."""
+    retention_ratio: float
+    """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation
+    exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until
+    80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and
+    improve cache rates.
+    """
 
-    delta: str
-    """Base64-encoded translated audio data."""
-
-    sample_rate: Optional[int] = None
-    """Sample rate of the audio delta."""
-
-    channels: Optional[int] = None
-    """Number of audio channels."""
-
-    format: Optional[Literal["pcm16"]] = None
-    """Audio encoding for `delta`."""
-
-    elapsed_ms: Optional[int] = None
+    token_limits: Optional[RealtimeTruncationRetentionRatioTruncationTokenLimits] = None
+    """Optional custom token limits for this truncation strategy. If not provided, the model's default
+    token limits will be used.
+    """
 
 
-RealtimeTranslationServerEvent = Union[
-    "RealtimeServerEventError",
-    "RealtimeTranslationServerEventSessionCreated",
-    "RealtimeTranslationServerEventSessionUpdated",
-    "RealtimeTranslationServerEventSessionClosed",
-    "RealtimeTranslationServerEventSessionInputTranscriptDelta",
-    "RealtimeTranslationServerEventSessionOutputTranscriptDelta",
-    "RealtimeTranslationServerEventSessionOutputAudioDelta",
+class _RealtimeTruncationRetentionRatioTruncationParamRequired(TypedDict):
+
+    type: Literal["retention_ratio"]
+    """Use retention ratio truncation."""
+
+    retention_ratio: float
+    """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation
+    exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until
+    80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and
+    improve cache rates.
+    """
+
+
+class RealtimeTruncationRetentionRatioTruncationParam(_RealtimeTruncationRetentionRatioTruncationParamRequired, total=False):
+    """Retain a fraction of the conversation tokens when the conversation exceeds the input token
+    limit. This allows you to amortize truncations across multiple turns, which can help improve
+    cached token usage.
+    """
+
+    token_limits: RealtimeTruncationRetentionRatioTruncationTokenLimitsParam
+    """Optional custom token limits for this truncation strategy. If not provided, the model's default
+    token limits will be used.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTruncationRetentionRatioTruncationTokenLimits(BaseModel):
+    """Optional custom token limits for this truncation strategy. If not provided, the model's default
+    token limits will be used.
+    """
+
+    post_instructions: Optional[int] = None
+    """Maximum tokens allowed in the conversation after instructions (which including tool
+    definitions). For example, setting this to 5,000 would mean that truncation would occur when the
+    conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's
+    context window size minus the maximum output tokens.
+    """
+
+
+class RealtimeTruncationRetentionRatioTruncationTokenLimitsParam(TypedDict, total=False):
+    """Optional custom token limits for this truncation strategy. If not provided, the model's default
+    token limits will be used.
+    """
+
+    post_instructions: int
+    """Maximum tokens allowed in the conversation after instructions (which including tool
+    definitions). For example, setting this to 5,000 would mean that truncation would occur when the
+    conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's
+    context window size minus the maximum output tokens.
+    """
+
+
+RealtimeTurnDetection = Optional[Union["RealtimeTurnDetectionServerVAD", "RealtimeTurnDetectionSemanticVAD"]]
+"""Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
+turn off, in which case the client must manually trigger model response.
+
+Server VAD means that the model will detect the start and end of speech based on audio volume and
+respond at the end of user speech.
+
+Semantic VAD is more advanced and uses a turn detection model (in conjunction with VAD) to
+semantically estimate whether the user has finished speaking, then dynamically sets a timeout based
+on this probability. For example, if user audio trails off with "uhhm", the model will score a low
+probability of turn end and wait longer for the user to continue speaking. This can be useful for
+more natural conversations, but may have a higher latency.
+
+For `gpt-realtime-whisper` transcription sessions, turn detection must be
+set to `null`; VAD is not supported.
+"""
+
+
+RealtimeTurnDetectionParam = Optional[
+    Union["RealtimeTurnDetectionServerVADParam", "RealtimeTurnDetectionSemanticVADParam"]
 ]
-"""A Realtime translation server event."""
+"""Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
+turn off, in which case the client must manually trigger model response.
+
+Server VAD means that the model will detect the start and end of speech based on audio volume and
+respond at the end of user speech.
+
+Semantic VAD is more advanced and uses a turn detection model (in conjunction with VAD) to
+semantically estimate whether the user has finished speaking, then dynamically sets a timeout based
+on this probability. For example, if user audio trails off with "uhhm", the model will score a low
+probability of turn end and wait longer for the user to continue speaking. This can be useful for
+more natural conversations, but may have a higher latency.
+
+For `gpt-realtime-whisper` transcription sessions, turn detection must be
+set to `null`; VAD is not supported.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTurnDetectionSemanticVAD(BaseModel):
+    """Server-side semantic turn detection which uses a model to determine when the user has finished
+    speaking.
+    """
+
+    type: Literal["semantic_vad"]
+    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
+
+    eagerness: Optional[Literal["low", "medium", "high", "auto"]] = None
+    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer
+    for the user to continue speaking, `high` will respond more quickly. `auto` is the default and
+    is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s
+    respectively.
+    """
+
+    create_response: Optional[bool] = None
+    """Whether or not to automatically generate a response when a VAD stop event occurs."""
+
+    interrupt_response: Optional[bool] = None
+    """Whether or not to automatically interrupt any ongoing response with output to the default
+    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs.
+    """
+
+
+class _RealtimeTurnDetectionSemanticVADParamRequired(TypedDict):
+
+    type: Literal["semantic_vad"]
+    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
+
+
+class RealtimeTurnDetectionSemanticVADParam(_RealtimeTurnDetectionSemanticVADParamRequired, total=False):
+    """Server-side semantic turn detection which uses a model to determine when the user has finished
+    speaking.
+    """
+
+    eagerness: Literal["low", "medium", "high", "auto"]
+    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer
+    for the user to continue speaking, `high` will respond more quickly. `auto` is the default and
+    is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s
+    respectively.
+    """
+
+    create_response: bool
+    """Whether or not to automatically generate a response when a VAD stop event occurs."""
+
+    interrupt_response: bool
+    """Whether or not to automatically interrupt any ongoing response with output to the default
+    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RealtimeTurnDetectionServerVAD(BaseModel):
+    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off
+    after a period of silence.
+    """
+
+    type: Literal["server_vad"]
+    """Type of turn detection, `server_vad` to turn on simple Server VAD."""
+
+    threshold: Optional[float] = None
+    """Used only for `server_vad` mode. Activation threshold for VAD (0.0 to 1.0), this defaults to
+    0.5. A
+    higher threshold will require louder audio to activate the model, and
+    thus might perform better in noisy environments.
+    """
+
+    prefix_padding_ms: Optional[int] = None
+    """Used only for `server_vad` mode. Amount of audio to include before the VAD detected speech (in
+    milliseconds). Defaults to 300ms.
+    """
+
+    silence_duration_ms: Optional[int] = None
+    """Used only for `server_vad` mode. Duration of silence to detect speech stop (in milliseconds).
+    Defaults
+    to 500ms. With shorter values the model will respond more quickly,
+    but may jump in on short pauses from the user.
+    """
+
+    create_response: Optional[bool] = None
+    """Whether or not to automatically generate a response when a VAD stop event occurs. If
+    `interrupt_response` is set to `false` this may fail to create a response if the model is
+    already responding.
+
+    If both `create_response` and `interrupt_response` are set to `false`, the model will never
+    respond automatically but VAD events will still be emitted.
+    """
+
+    interrupt_response: Optional[bool] = None
+    """Whether or not to automatically interrupt (cancel) any ongoing response with output to the
+    default
+    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the
+    response will be cancelled, otherwise it will continue until complete.
+
+    If both `create_response` and `interrupt_response` are set to `false`, the model will never
+    respond automatically but VAD events will still be emitted.
+    """
+
+    idle_timeout_ms: Optional[int] = None
+
+
+class _RealtimeTurnDetectionServerVADParamRequired(TypedDict):
+
+    type: Literal["server_vad"]
+    """Type of turn detection, `server_vad` to turn on simple Server VAD."""
+
+
+class RealtimeTurnDetectionServerVADParam(_RealtimeTurnDetectionServerVADParamRequired, total=False):
+    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off
+    after a period of silence.
+    """
+
+    threshold: float
+    """Used only for `server_vad` mode. Activation threshold for VAD (0.0 to 1.0), this defaults to
+    0.5. A
+    higher threshold will require louder audio to activate the model, and
+    thus might perform better in noisy environments.
+    """
+
+    prefix_padding_ms: int
+    """Used only for `server_vad` mode. Amount of audio to include before the VAD detected speech (in
+    milliseconds). Defaults to 300ms.
+    """
+
+    silence_duration_ms: int
+    """Used only for `server_vad` mode. Duration of silence to detect speech stop (in milliseconds).
+    Defaults
+    to 500ms. With shorter values the model will respond more quickly,
+    but may jump in on short pauses from the user.
+    """
+
+    create_response: bool
+    """Whether or not to automatically generate a response when a VAD stop event occurs. If
+    `interrupt_response` is set to `false` this may fail to create a response if the model is
+    already responding.
+
+    If both `create_response` and `interrupt_response` are set to `false`, the model will never
+    respond automatically but VAD events will still be emitted.
+    """
+
+    interrupt_response: bool
+    """Whether or not to automatically interrupt (cancel) any ongoing response with output to the
+    default
+    conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the
+    response will be cancelled, otherwise it will continue until complete.
+
+    If both `create_response` and `interrupt_response` are set to `false`, the model will never
+    respond automatically but VAD events will still be emitted.
+    """
+
+    idle_timeout_ms: Optional[int]

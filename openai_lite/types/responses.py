@@ -12,7 +12,7 @@ from .._models import BaseModel
 
 @dataclass(init=False, repr=False, eq=False)
 class AdditionalTools(BaseModel):
-    """A response object."""
+    """The API's ``AdditionalTools`` object (the spec describes it no further)."""
 
     type: Literal["additional_tools"]
     """The type of the item. Always `additional_tools`."""
@@ -27,7 +27,2647 @@ class AdditionalTools(BaseModel):
     """The additional tool definitions made available at this item."""
 
 
-MessageRole = Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]
+@dataclass(init=False, repr=False, eq=False)
+class AdditionalToolsItem(BaseModel):
+    """The API's ``AdditionalToolsItem`` object (the spec describes it no further)."""
+
+    type: Literal["additional_tools"]
+    """The item type. Always `additional_tools`."""
+
+    role: Literal["developer"]
+    """The role that provided the additional tools. Only `developer` is supported."""
+
+    tools: List[Tool]
+    """A list of additional tools made available at this item."""
+
+    id: Optional[str] = None
+
+
+class _AdditionalToolsItemParamRequired(TypedDict):
+
+    type: Literal["additional_tools"]
+    """The item type. Always `additional_tools`."""
+
+    role: Literal["developer"]
+    """The role that provided the additional tools. Only `developer` is supported."""
+
+    tools: Sequence[ToolParam]
+    """A list of additional tools made available at this item."""
+
+
+class AdditionalToolsItemParam(_AdditionalToolsItemParamRequired, total=False):
+    """The fields of a ``AdditionalToolsItemParam`` in a request."""
+
+    id: Optional[str]
+
+
+Annotation = Union["FileCitationBody", "UrlCitationBody", "ContainerFileCitationBody", "FilePath"]
+"""An annotation that applies to a span of output text."""
+
+
+AnnotationParam = Union[
+    "FileCitationBodyParam",
+    "UrlCitationBodyParam",
+    "ContainerFileCitationBodyParam",
+    "FilePathParam",
+]
+"""An annotation that applies to a span of output text."""
+
+
+ApplyPatchCallOutputStatus = Literal["completed", "failed"]
+
+
+ApplyPatchCallOutputStatusParam = Literal["completed", "failed"]
+"""Outcome values reported for apply_patch tool call outputs."""
+
+
+ApplyPatchCallStatus = Literal["in_progress", "completed"]
+
+
+ApplyPatchCallStatusParam = Literal["in_progress", "completed"]
+"""Status values reported for apply_patch tool calls."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchCreateFileOperation(BaseModel):
+    """Instruction describing how to create a file via the apply_patch tool."""
+
+    type: Literal["create_file"]
+    """Create a new file with the provided diff."""
+
+    path: str
+    """Path of the file to create."""
+
+    diff: str
+    """Diff to apply."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchCreateFileOperation2(BaseModel):
+    """Instruction for creating a new file via the apply_patch tool."""
+
+    type: Literal["create_file"]
+    """The operation type. Always `create_file`."""
+
+    path: str
+    """Path of the file to create relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply when creating the file."""
+
+
+class ApplyPatchCreateFileOperationParam(TypedDict):
+    """Instruction for creating a new file via the apply_patch tool."""
+
+    type: Literal["create_file"]
+    """The operation type. Always `create_file`."""
+
+    path: str
+    """Path of the file to create relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply when creating the file."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchDeleteFileOperation(BaseModel):
+    """Instruction describing how to delete a file via the apply_patch tool."""
+
+    type: Literal["delete_file"]
+    """Delete the specified file."""
+
+    path: str
+    """Path of the file to delete."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchDeleteFileOperation2(BaseModel):
+    """Instruction for deleting an existing file via the apply_patch tool."""
+
+    type: Literal["delete_file"]
+    """The operation type. Always `delete_file`."""
+
+    path: str
+    """Path of the file to delete relative to the workspace root."""
+
+
+class ApplyPatchDeleteFileOperationParam(TypedDict):
+    """Instruction for deleting an existing file via the apply_patch tool."""
+
+    type: Literal["delete_file"]
+    """The operation type. Always `delete_file`."""
+
+    path: str
+    """Path of the file to delete relative to the workspace root."""
+
+
+ApplyPatchOperation = Union[
+    "ApplyPatchCreateFileOperation2",
+    "ApplyPatchDeleteFileOperation2",
+    "ApplyPatchUpdateFileOperation2",
+]
+"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
+
+
+ApplyPatchOperationParam = Union[
+    "ApplyPatchCreateFileOperationParam",
+    "ApplyPatchDeleteFileOperationParam",
+    "ApplyPatchUpdateFileOperationParam",
+]
+"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchTool(BaseModel):
+    """Allows the assistant to create, delete, or update files using unified diffs."""
+
+    type: Literal["apply_patch"]
+    """The type of the tool. Always `apply_patch`."""
+
+    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchToolCall(BaseModel):
+    """A tool call that applies file diffs by creating, deleting, or updating files."""
+
+    type: Literal["apply_patch_call"]
+    """The type of the item. Always `apply_patch_call`."""
+
+    id: str
+    """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: ApplyPatchCallStatus
+    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
+
+    operation: Union[ApplyPatchCreateFileOperation, ApplyPatchDeleteFileOperation, ApplyPatchUpdateFileOperation]
+    """One of the create_file, delete_file, or update_file operations applied via apply_patch."""
+
+    caller: Optional[ToolCallCaller] = None
+
+    created_by: Optional[str] = None
+    """The ID of the entity that created this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchToolCallItem(BaseModel):
+    """A tool call representing a request to create, delete, or update files using diff patches."""
+
+    type: Literal["apply_patch_call"]
+    """The type of the item. Always `apply_patch_call`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: ApplyPatchCallStatusParam
+    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
+
+    operation: ApplyPatchOperation
+    """The specific create, delete, or update instruction for the apply_patch tool call."""
+
+    id: Optional[str] = None
+
+    caller: Optional[ToolCallCaller2] = None
+
+
+class _ApplyPatchToolCallItemParamRequired(TypedDict):
+
+    type: Literal["apply_patch_call"]
+    """The type of the item. Always `apply_patch_call`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: ApplyPatchCallStatusParam
+    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
+
+    operation: ApplyPatchOperationParam
+    """The specific create, delete, or update instruction for the apply_patch tool call."""
+
+
+class ApplyPatchToolCallItemParam(_ApplyPatchToolCallItemParamRequired, total=False):
+    """A tool call representing a request to create, delete, or update files using diff patches."""
+
+    id: Optional[str]
+
+    caller: Optional[ToolCallCallerParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchToolCallOutput(BaseModel):
+    """The output emitted by an apply patch tool call."""
+
+    type: Literal["apply_patch_call_output"]
+    """The type of the item. Always `apply_patch_call_output`."""
+
+    id: str
+    """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: ApplyPatchCallOutputStatus
+    """The status of the apply patch tool call output. One of `completed` or `failed`."""
+
+    caller: Optional[ToolCallCaller] = None
+
+    output: Optional[str] = None
+
+    created_by: Optional[str] = None
+    """The ID of the entity that created this tool call output."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchToolCallOutputItem(BaseModel):
+    """The streamed output emitted by an apply patch tool call."""
+
+    type: Literal["apply_patch_call_output"]
+    """The type of the item. Always `apply_patch_call_output`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: ApplyPatchCallOutputStatusParam
+    """The status of the apply patch tool call output. One of `completed` or `failed`."""
+
+    id: Optional[str] = None
+
+    caller: Optional[ToolCallCaller2] = None
+
+    output: Optional[str] = None
+
+
+class _ApplyPatchToolCallOutputItemParamRequired(TypedDict):
+
+    type: Literal["apply_patch_call_output"]
+    """The type of the item. Always `apply_patch_call_output`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: ApplyPatchCallOutputStatusParam
+    """The status of the apply patch tool call output. One of `completed` or `failed`."""
+
+
+class ApplyPatchToolCallOutputItemParam(_ApplyPatchToolCallOutputItemParamRequired, total=False):
+    """The streamed output emitted by an apply patch tool call."""
+
+    id: Optional[str]
+
+    caller: Optional[ToolCallCallerParam]
+
+    output: Optional[str]
+
+
+class _ApplyPatchToolParamRequired(TypedDict):
+
+    type: Literal["apply_patch"]
+    """The type of the tool. Always `apply_patch`."""
+
+
+class ApplyPatchToolParam(_ApplyPatchToolParamRequired, total=False):
+    """Allows the assistant to create, delete, or update files using unified diffs."""
+
+    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchUpdateFileOperation(BaseModel):
+    """Instruction describing how to update a file via the apply_patch tool."""
+
+    type: Literal["update_file"]
+    """Update an existing file with the provided diff."""
+
+    path: str
+    """Path of the file to update."""
+
+    diff: str
+    """Diff to apply."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApplyPatchUpdateFileOperation2(BaseModel):
+    """Instruction for updating an existing file via the apply_patch tool."""
+
+    type: Literal["update_file"]
+    """The operation type. Always `update_file`."""
+
+    path: str
+    """Path of the file to update relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply to the existing file."""
+
+
+class ApplyPatchUpdateFileOperationParam(TypedDict):
+    """Instruction for updating an existing file via the apply_patch tool."""
+
+    type: Literal["update_file"]
+    """The operation type. Always `update_file`."""
+
+    path: str
+    """Path of the file to update relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply to the existing file."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ApproximateLocation(BaseModel):
+    """The API's ``ApproximateLocation`` object (the spec describes it no further)."""
+
+    type: Literal["approximate"]
+    """The type of location approximation. Always `approximate`."""
+
+    country: Optional[str] = None
+
+    region: Optional[str] = None
+
+    city: Optional[str] = None
+
+    timezone: Optional[str] = None
+
+
+class _ApproximateLocationParamRequired(TypedDict):
+
+    type: Literal["approximate"]
+    """The type of location approximation. Always `approximate`."""
+
+
+class ApproximateLocationParam(_ApproximateLocationParamRequired, total=False):
+    """The fields of a ``ApproximateLocationParam`` in a request."""
+
+    country: Optional[str]
+
+    region: Optional[str]
+
+    city: Optional[str]
+
+    timezone: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class AutoCodeInterpreterTool(BaseModel):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
+    the code on.
+    """
+
+    type: Literal["auto"]
+    """Always `auto`."""
+
+    file_ids: Optional[List[str]] = None
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[ContainerMemoryLimit] = None
+
+    network_policy: Optional[Union[ContainerNetworkPolicyDisabled, ContainerNetworkPolicyAllowlist]] = None
+    """Network access policy for the container."""
+
+
+class _AutoCodeInterpreterToolParamRequired(TypedDict):
+
+    type: Literal["auto"]
+    """Always `auto`."""
+
+
+class AutoCodeInterpreterToolParam(_AutoCodeInterpreterToolParamRequired, total=False):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
+    the code on.
+    """
+
+    file_ids: Sequence[str]
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[ContainerMemoryLimit]
+
+    network_policy: Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
+    """Network access policy for the container."""
+
+
+CallableToolAllowedCaller = Literal["direct", "programmatic"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Click(BaseModel):
+    """A click action."""
+
+    type: Literal["click"]
+    """Specifies the event type. For a click action, this property is always `click`."""
+
+    button: ClickButtonType
+    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
+    `back`, or `forward`.
+    """
+
+    x: int
+    """The x-coordinate where the click occurred."""
+
+    y: int
+    """The y-coordinate where the click occurred."""
+
+    keys: Optional[List[str]] = None
+
+
+ClickButtonType = Literal["left", "right", "wheel", "back", "forward"]
+
+
+class _ClickParamRequired(TypedDict):
+
+    type: Literal["click"]
+    """Specifies the event type. For a click action, this property is always `click`."""
+
+    button: ClickButtonType
+    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
+    `back`, or `forward`.
+    """
+
+    x: int
+    """The x-coordinate where the click occurred."""
+
+    y: int
+    """The y-coordinate where the click occurred."""
+
+
+class ClickParam(_ClickParamRequired, total=False):
+    """A click action."""
+
+    keys: Optional[Sequence[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CodeInterpreterOutputImage(BaseModel):
+    """The image output from the code interpreter."""
+
+    type: Literal["image"]
+    """The type of the output. Always `image`."""
+
+    url: str
+    """The URL of the image output from the code interpreter."""
+
+
+class CodeInterpreterOutputImageParam(TypedDict):
+    """The image output from the code interpreter."""
+
+    type: Literal["image"]
+    """The type of the output. Always `image`."""
+
+    url: str
+    """The URL of the image output from the code interpreter."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CodeInterpreterOutputLogs(BaseModel):
+    """The logs output from the code interpreter."""
+
+    type: Literal["logs"]
+    """The type of the output. Always `logs`."""
+
+    logs: str
+    """The logs output from the code interpreter."""
+
+
+class CodeInterpreterOutputLogsParam(TypedDict):
+    """The logs output from the code interpreter."""
+
+    type: Literal["logs"]
+    """The type of the output. Always `logs`."""
+
+    logs: str
+    """The logs output from the code interpreter."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CodeInterpreterTool(BaseModel):
+    """A tool that runs Python code to help generate a response to a prompt."""
+
+    type: Literal["code_interpreter"]
+    """The type of the code interpreter tool. Always `code_interpreter`."""
+
+    container: Union[str, AutoCodeInterpreterTool]
+    """The code interpreter container. Can be a container ID or an object that
+    specifies uploaded file IDs to make available to your code, along with an
+    optional `memory_limit` setting.
+    """
+
+    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CodeInterpreterToolCall(BaseModel):
+    """A tool call to run code."""
+
+    type: Literal["code_interpreter_call"]
+    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
+
+    id: str
+    """The unique ID of the code interpreter tool call."""
+
+    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
+    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
+    `incomplete`, `interpreting`, and `failed`.
+    """
+
+    container_id: str
+    """The ID of the container used to run the code."""
+
+    code: Optional[str]
+
+    outputs: Optional[List[Union[CodeInterpreterOutputLogs, CodeInterpreterOutputImage]]]
+
+
+class CodeInterpreterToolCallParam(TypedDict):
+    """A tool call to run code."""
+
+    type: Literal["code_interpreter_call"]
+    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
+
+    id: str
+    """The unique ID of the code interpreter tool call."""
+
+    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
+    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
+    `incomplete`, `interpreting`, and `failed`.
+    """
+
+    container_id: str
+    """The ID of the container used to run the code."""
+
+    code: Optional[str]
+
+    outputs: Optional[Sequence[Union[CodeInterpreterOutputLogsParam, CodeInterpreterOutputImageParam]]]
+
+
+class _CodeInterpreterToolParamRequired(TypedDict):
+
+    type: Literal["code_interpreter"]
+    """The type of the code interpreter tool. Always `code_interpreter`."""
+
+    container: Union[str, AutoCodeInterpreterToolParam]
+    """The code interpreter container. Can be a container ID or an object that
+    specifies uploaded file IDs to make available to your code, along with an
+    optional `memory_limit` setting.
+    """
+
+
+class CodeInterpreterToolParam(_CodeInterpreterToolParamRequired, total=False):
+    """A tool that runs Python code to help generate a response to a prompt."""
+
+    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CompactionBody(BaseModel):
+    """A compaction item generated by the [`v1/responses/compact`
+    API](https://platform.openai.com/docs/api-reference/responses/compact).
+    """
+
+    type: Literal["compaction"]
+    """The type of the item. Always `compaction`."""
+
+    id: str
+    """The unique ID of the compaction item."""
+
+    encrypted_content: str
+    """The encrypted content that was produced by compaction."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CompactionSummaryItem(BaseModel):
+    """A compaction item generated by the [`v1/responses/compact`
+    API](https://platform.openai.com/docs/api-reference/responses/compact).
+    """
+
+    type: Literal["compaction"]
+    """The type of the item. Always `compaction`."""
+
+    encrypted_content: str
+    """The encrypted content of the compaction summary."""
+
+    id: Optional[str] = None
+
+
+class _CompactionSummaryItemParamRequired(TypedDict):
+
+    type: Literal["compaction"]
+    """The type of the item. Always `compaction`."""
+
+    encrypted_content: str
+    """The encrypted content of the compaction summary."""
+
+
+class CompactionSummaryItemParam(_CompactionSummaryItemParamRequired, total=False):
+    """A compaction item generated by the [`v1/responses/compact`
+    API](https://platform.openai.com/docs/api-reference/responses/compact).
+    """
+
+    id: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CompactionTriggerItem(BaseModel):
+    """Compacts the current context. Must be the final input item."""
+
+    type: Literal["compaction_trigger"]
+    """The type of the item. Always `compaction_trigger`."""
+
+
+class CompactionTriggerItemParam(TypedDict):
+    """Compacts the current context. Must be the final input item."""
+
+    type: Literal["compaction_trigger"]
+    """The type of the item. Always `compaction_trigger`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CompactResource(BaseModel):
+    """The compacted response object"""
+
+    id: str
+    """The unique identifier for the compacted response."""
+
+    object: Literal["response.compaction"]
+    """The object type. Always `response.compaction`."""
+
+    output: List[ItemField]
+    """The compacted list of output items."""
+
+    created_at: int
+    """Unix timestamp (in seconds) when the compacted conversation was created."""
+
+    usage: ResponseUsage
+    """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
+
+
+class _CompactResponseMethodPublicBodyRequired(TypedDict):
+
+    model: ModelIdsCompaction
+
+
+class CompactResponseMethodPublicBody(_CompactResponseMethodPublicBodyRequired, total=False):
+    """The fields of a ``CompactResponseMethodPublicBody`` in a request."""
+
+    input: Optional[Union[str, Sequence[InputItemParam]]]
+
+    previous_response_id: Optional[str]
+
+    instructions: Optional[str]
+
+    prompt_cache_key: Optional[str]
+
+    prompt_cache_retention: Optional[PromptCacheRetentionEnum]
+
+    prompt_cache_options: Optional[PromptCacheOptionsParam]
+
+    service_tier: Optional[ServiceTierEnum]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComparisonFilter(BaseModel):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison
+    operation.
+    """
+
+    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
+    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
+    - `eq`: equals
+    - `ne`: not equal
+    - `gt`: greater than
+    - `gte`: greater than or equal
+    - `lt`: less than
+    - `lte`: less than or equal
+    - `in`: in
+    - `nin`: not in
+    """
+
+    key: str
+    """The key to compare against the value."""
+
+    value: Union[str, float, bool, List[Union[str, float]]]
+    """The value to compare against the attribute key; supports string, number, or boolean types."""
+
+
+class ComparisonFilterParam(TypedDict):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison
+    operation.
+    """
+
+    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
+    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
+    - `eq`: equals
+    - `ne`: not equal
+    - `gt`: greater than
+    - `gte`: greater than or equal
+    - `lt`: less than
+    - `lte`: less than or equal
+    - `in`: in
+    - `nin`: not in
+    """
+
+    key: str
+    """The key to compare against the value."""
+
+    value: Union[str, float, bool, Sequence[Union[str, float]]]
+    """The value to compare against the attribute key; supports string, number, or boolean types."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CompoundFilter(BaseModel):
+    """Combine multiple filters using `and` or `or`."""
+
+    type: Literal["and", "or"]
+    """Type of operation: `and` or `or`."""
+
+    filters: List[Any]
+    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
+
+
+class CompoundFilterParam(TypedDict):
+    """Combine multiple filters using `and` or `or`."""
+
+    type: Literal["and", "or"]
+    """Type of operation: `and` or `or`."""
+
+    filters: Sequence[Any]
+    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
+
+
+ComputerAction = Union[
+    "Click",
+    "DoubleClickAction",
+    "Drag",
+    "KeyPressAction",
+    "Move",
+    "Screenshot",
+    "Scroll",
+    "Type",
+    "Wait",
+]
+
+
+ComputerActionList = List["ComputerAction"]
+"""Flattened batched actions for `computer_use`. Each action includes an
+`type` discriminator and action-specific fields.
+"""
+
+
+ComputerActionListParam = Sequence["ComputerActionParam"]
+"""Flattened batched actions for `computer_use`. Each action includes an
+`type` discriminator and action-specific fields.
+"""
+
+
+ComputerActionParam = Union[
+    "ClickParam",
+    "DoubleClickActionParam",
+    "DragParam",
+    "KeyPressActionParam",
+    "MoveParam",
+    "ScreenshotParam",
+    "ScrollParam",
+    "TypeParam",
+    "WaitParam",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerCallOutputItem(BaseModel):
+    """The output of a computer tool call."""
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    output: ComputerScreenshotImage
+
+    id: Optional[str] = None
+
+    acknowledged_safety_checks: Optional[List[ComputerCallSafetyCheck]] = None
+
+    status: Optional[FunctionCallItemStatus] = None
+
+
+class _ComputerCallOutputItemParamRequired(TypedDict):
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    output: ComputerScreenshotImageParam
+
+
+class ComputerCallOutputItemParam(_ComputerCallOutputItemParamRequired, total=False):
+    """The output of a computer tool call."""
+
+    id: Optional[str]
+
+    acknowledged_safety_checks: Optional[Sequence[ComputerCallSafetyCheckParam]]
+
+    status: Optional[FunctionCallItemStatus]
+
+
+ComputerCallOutputStatus = Literal["completed", "incomplete", "failed"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerCallSafetyCheck(BaseModel):
+    """A pending safety check for the computer call."""
+
+    id: str
+    """The ID of the pending safety check."""
+
+    code: Optional[str] = None
+
+    message: Optional[str] = None
+
+
+class _ComputerCallSafetyCheckParamRequired(TypedDict):
+
+    id: str
+    """The ID of the pending safety check."""
+
+
+class ComputerCallSafetyCheckParam(_ComputerCallSafetyCheckParamRequired, total=False):
+    """A pending safety check for the computer call."""
+
+    code: Optional[str]
+
+    message: Optional[str]
+
+
+ComputerEnvironment = Literal["windows", "mac", "linux", "ubuntu", "browser"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerScreenshotContent(BaseModel):
+    """A screenshot of a computer."""
+
+    type: Literal["computer_screenshot"]
+    """Specifies the event type. For a computer screenshot, this property is always set to
+    `computer_screenshot`.
+    """
+
+    image_url: Optional[str]
+
+    file_id: Optional[str]
+
+    detail: ImageDetail
+    """The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`,
+    or `original`. Defaults to `auto`.
+    """
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerScreenshotImage(BaseModel):
+    """A computer screenshot image used with the computer use tool."""
+
+    type: Literal["computer_screenshot"]
+    """Specifies the event type. For a computer screenshot, this property is
+    always set to `computer_screenshot`.
+    """
+
+    image_url: Optional[str] = None
+    """The URL of the screenshot image."""
+
+    file_id: Optional[str] = None
+    """The identifier of an uploaded file that contains the screenshot."""
+
+
+class _ComputerScreenshotImageParamRequired(TypedDict):
+
+    type: Literal["computer_screenshot"]
+    """Specifies the event type. For a computer screenshot, this property is
+    always set to `computer_screenshot`.
+    """
+
+
+class ComputerScreenshotImageParam(_ComputerScreenshotImageParamRequired, total=False):
+    """A computer screenshot image used with the computer use tool."""
+
+    image_url: str
+    """The URL of the screenshot image."""
+
+    file_id: str
+    """The identifier of an uploaded file that contains the screenshot."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerTool(BaseModel):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer"]
+    """The type of the computer tool. Always `computer`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerToolCall(BaseModel):
+    """A tool call to a computer use tool. See the
+    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
+    information.
+    """
+
+    type: Literal["computer_call"]
+    """The type of the computer call. Always `computer_call`."""
+
+    id: str
+    """The unique ID of the computer call."""
+
+    call_id: str
+    """An identifier used when responding to the tool call with output."""
+
+    pending_safety_checks: List[ComputerCallSafetyCheck]
+    """The pending safety checks for the computer call."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    action: Optional[ComputerAction] = None
+
+    actions: Optional[ComputerActionList] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerToolCallOutput(BaseModel):
+    """The output of a computer tool call."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    output: ComputerScreenshotImage
+
+    id: Optional[str] = None
+    """The ID of the computer tool call output."""
+
+    acknowledged_safety_checks: Optional[List[ComputerCallSafetyCheck]] = None
+    """The safety checks reported by the API that have been acknowledged by the
+    developer.
+    """
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerToolCallOutputResource(BaseModel):
+    """The API's ``ComputerToolCallOutputResource`` object (the spec describes it no further)."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    id: str
+    """The unique ID of the computer call tool output."""
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    output: ComputerScreenshotImage
+
+    status: ComputerCallOutputStatus
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+    acknowledged_safety_checks: Optional[List[ComputerCallSafetyCheck]] = None
+    """The safety checks reported by the API that have been acknowledged by the
+    developer.
+    """
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _ComputerToolCallParamRequired(TypedDict):
+
+    type: Literal["computer_call"]
+    """The type of the computer call. Always `computer_call`."""
+
+    id: str
+    """The unique ID of the computer call."""
+
+    call_id: str
+    """An identifier used when responding to the tool call with output."""
+
+    pending_safety_checks: Sequence[ComputerCallSafetyCheckParam]
+    """The pending safety checks for the computer call."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+class ComputerToolCallParam(_ComputerToolCallParamRequired, total=False):
+    """A tool call to a computer use tool. See the
+    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
+    information.
+    """
+
+    action: ComputerActionParam
+
+    actions: ComputerActionListParam
+
+
+class ComputerToolParam(TypedDict):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer"]
+    """The type of the computer tool. Always `computer`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ComputerUsePreviewTool(BaseModel):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer_use_preview"]
+    """The type of the computer use tool. Always `computer_use_preview`."""
+
+    environment: ComputerEnvironment
+    """The type of computer environment to control."""
+
+    display_width: int
+    """The width of the computer display."""
+
+    display_height: int
+    """The height of the computer display."""
+
+
+class ComputerUsePreviewToolParam(TypedDict):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer_use_preview"]
+    """The type of the computer use tool. Always `computer_use_preview`."""
+
+    environment: ComputerEnvironment
+    """The type of computer environment to control."""
+
+    display_width: int
+    """The width of the computer display."""
+
+    display_height: int
+    """The height of the computer display."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContainerAuto(BaseModel):
+    """The API's ``ContainerAuto`` object (the spec describes it no further)."""
+
+    type: Literal["container_auto"]
+    """Automatically creates a container for this request"""
+
+    file_ids: Optional[List[str]] = None
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[ContainerMemoryLimit] = None
+
+    network_policy: Optional[Union[ContainerNetworkPolicyDisabled, ContainerNetworkPolicyAllowlist]] = None
+    """Network access policy for the container."""
+
+    skills: Optional[List[Union[SkillReference, InlineSkill]]] = None
+    """An optional list of skills referenced by id or inline data."""
+
+
+class _ContainerAutoParamRequired(TypedDict):
+
+    type: Literal["container_auto"]
+    """Automatically creates a container for this request"""
+
+
+class ContainerAutoParam(_ContainerAutoParamRequired, total=False):
+    """The fields of a ``ContainerAutoParam`` in a request."""
+
+    file_ids: Sequence[str]
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[ContainerMemoryLimit]
+
+    network_policy: Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
+    """Network access policy for the container."""
+
+    skills: Sequence[Union[SkillReferenceParam, InlineSkillParam]]
+    """An optional list of skills referenced by id or inline data."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContainerFileCitationBody(BaseModel):
+    """A citation for a container file used to generate a model response."""
+
+    type: Literal["container_file_citation"]
+    """The type of the container file citation. Always `container_file_citation`."""
+
+    container_id: str
+    """The ID of the container file."""
+
+    file_id: str
+    """The ID of the file."""
+
+    start_index: int
+    """The index of the first character of the container file citation in the message."""
+
+    end_index: int
+    """The index of the last character of the container file citation in the message."""
+
+    filename: str
+    """The filename of the container file cited."""
+
+
+class ContainerFileCitationBodyParam(TypedDict):
+    """A citation for a container file used to generate a model response."""
+
+    type: Literal["container_file_citation"]
+    """The type of the container file citation. Always `container_file_citation`."""
+
+    container_id: str
+    """The ID of the container file."""
+
+    file_id: str
+    """The ID of the file."""
+
+    start_index: int
+    """The index of the first character of the container file citation in the message."""
+
+    end_index: int
+    """The index of the last character of the container file citation in the message."""
+
+    filename: str
+    """The filename of the container file cited."""
+
+
+ContainerMemoryLimit = Literal["1g", "4g", "16g", "64g"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContainerNetworkPolicyAllowlist(BaseModel):
+    """The API's ``ContainerNetworkPolicyAllowlist`` object (the spec describes it no further)."""
+
+    type: Literal["allowlist"]
+    """Allow outbound network access only to specified domains. Always `allowlist`."""
+
+    allowed_domains: List[str]
+    """A list of allowed domains when type is `allowlist`."""
+
+    domain_secrets: Optional[List[ContainerNetworkPolicyDomainSecret]] = None
+    """Optional domain-scoped secrets for allowlisted domains."""
+
+
+class _ContainerNetworkPolicyAllowlistParamRequired(TypedDict):
+
+    type: Literal["allowlist"]
+    """Allow outbound network access only to specified domains. Always `allowlist`."""
+
+    allowed_domains: Sequence[str]
+    """A list of allowed domains when type is `allowlist`."""
+
+
+class ContainerNetworkPolicyAllowlistParam(_ContainerNetworkPolicyAllowlistParamRequired, total=False):
+    """The fields of a ``ContainerNetworkPolicyAllowlistParam`` in a request."""
+
+    domain_secrets: Sequence[ContainerNetworkPolicyDomainSecretParam]
+    """Optional domain-scoped secrets for allowlisted domains."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContainerNetworkPolicyDisabled(BaseModel):
+    """The API's ``ContainerNetworkPolicyDisabled`` object (the spec describes it no further)."""
+
+    type: Literal["disabled"]
+    """Disable outbound network access. Always `disabled`."""
+
+
+class ContainerNetworkPolicyDisabledParam(TypedDict):
+    """The fields of a ``ContainerNetworkPolicyDisabledParam`` in a request."""
+
+    type: Literal["disabled"]
+    """Disable outbound network access. Always `disabled`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContainerNetworkPolicyDomainSecret(BaseModel):
+    """The API's ``ContainerNetworkPolicyDomainSecret`` object (the spec describes it no further)."""
+
+    domain: str
+    """The domain associated with the secret."""
+
+    name: str
+    """The name of the secret to inject for the domain."""
+
+    value: str
+    """The secret value to inject for the domain."""
+
+
+class ContainerNetworkPolicyDomainSecretParam(TypedDict):
+    """The fields of a ``ContainerNetworkPolicyDomainSecretParam`` in a request."""
+
+    domain: str
+    """The domain associated with the secret."""
+
+    name: str
+    """The name of the secret to inject for the domain."""
+
+    value: str
+    """The secret value to inject for the domain."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContainerReference(BaseModel):
+    """The API's ``ContainerReference`` object (the spec describes it no further)."""
+
+    type: Literal["container_reference"]
+    """References a container created with the /v1/containers endpoint"""
+
+    container_id: str
+    """The ID of the referenced container."""
+
+
+class ContainerReferenceParam(TypedDict):
+    """The fields of a ``ContainerReferenceParam`` in a request."""
+
+    type: Literal["container_reference"]
+    """References a container created with the /v1/containers endpoint"""
+
+    container_id: str
+    """The ID of the referenced container."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContainerReferenceResource(BaseModel):
+    """Represents a container created with /v1/containers."""
+
+    type: Literal["container_reference"]
+    """The environment type. Always `container_reference`."""
+
+    container_id: str
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ContextManagement(BaseModel):
+    """The API's ``ContextManagement`` object (the spec describes it no further)."""
+
+    type: str
+    """The context management entry type. Currently only 'compaction' is supported."""
+
+    compact_threshold: Optional[int] = None
+
+
+class _ContextManagementParamRequired(TypedDict):
+
+    type: str
+    """The context management entry type. Currently only 'compaction' is supported."""
+
+
+class ContextManagementParam(_ContextManagementParamRequired, total=False):
+    """The fields of a ``ContextManagementParam`` in a request."""
+
+    compact_threshold: Optional[int]
+
+
+Conversation = Union[str, "ConversationParam2"]
+"""The conversation that this response belongs to. Items from this conversation are prepended to
+`input_items` for this response request.
+Input items and output items from this response are automatically added to this conversation after
+this response completes.
+"""
+
+
+ConversationParam = Union[str, "ConversationParam2Param"]
+"""The conversation that this response belongs to. Items from this conversation are prepended to
+`input_items` for this response request.
+Input items and output items from this response are automatically added to this conversation after
+this response completes.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ConversationParam2(BaseModel):
+    """The conversation that this response belongs to."""
+
+    id: str
+    """The unique ID of the conversation."""
+
+
+class ConversationParam2Param(TypedDict):
+    """The conversation that this response belongs to."""
+
+    id: str
+    """The unique ID of the conversation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Coord(BaseModel):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+
+    x: int
+    """The x-coordinate."""
+
+    y: int
+    """The y-coordinate."""
+
+
+class CoordParam(TypedDict):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+
+    x: int
+    """The x-coordinate."""
+
+    y: int
+    """The y-coordinate."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateModelResponseProperties(BaseModel):
+    """The API's ``CreateModelResponseProperties`` object (the spec describes it no further)."""
+
+    metadata: Optional[Metadata] = None
+
+    top_logprobs: Optional[int] = None
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float] = None
+
+    top_p: Optional[float] = None
+
+    user: Optional[str] = None
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str] = None
+
+    prompt_cache_key: Optional[str] = None
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+
+    prompt_cache_options: Optional[PromptCacheOptions2] = None
+
+
+class CreateModelResponsePropertiesParam(TypedDict, total=False):
+    """The fields of a ``CreateModelResponsePropertiesParam`` in a request."""
+
+    metadata: Metadata
+
+    top_logprobs: int
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float]
+
+    top_p: Optional[float]
+
+    user: str
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str]
+
+    prompt_cache_key: Optional[str]
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+
+    prompt_cache_options: PromptCacheOptionsParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CreateResponse(BaseModel):
+    """The API's ``CreateResponse`` object (the spec describes it no further)."""
+
+    metadata: Optional[Metadata] = None
+
+    top_logprobs: Optional[int] = None
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float] = None
+
+    top_p: Optional[float] = None
+
+    user: Optional[str] = None
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str] = None
+
+    prompt_cache_key: Optional[str] = None
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+
+    prompt_cache_options: Optional[PromptCacheOptions2] = None
+
+    previous_response_id: Optional[str] = None
+
+    model: Optional[ModelIdsResponses] = None
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model
+    guide](https://platform.openai.com/docs/models)
+    to browse and compare available models.
+    """
+
+    background: Optional[bool] = None
+
+    max_tool_calls: Optional[int] = None
+
+    text: Optional[ResponseText] = None
+
+    tools: Optional[ToolsArray] = None
+
+    tool_choice: Optional[ToolChoice2] = None
+
+    prompt: Optional[Prompt] = None
+
+    service_tier: Optional[ServiceTierResponses] = None
+
+    truncation: Optional[Literal["auto", "disabled"]] = None
+
+    reasoning: Optional[Reasoning] = None
+
+    input: Optional[Input] = None
+
+    include: Optional[List[IncludeEnum]] = None
+
+    parallel_tool_calls: Optional[bool] = None
+
+    store: Optional[bool] = None
+
+    instructions: Optional[str] = None
+
+    moderation: Optional[Moderation2] = None
+
+    stream: Optional[bool] = None
+
+    stream_options: Optional[ResponseStreamOptions] = None
+
+    conversation: Optional[Conversation] = None
+
+    context_management: Optional[List[ContextManagement]] = None
+
+    max_output_tokens: Optional[int] = None
+
+
+class CreateResponseParam(TypedDict, total=False):
+    """The fields of a ``CreateResponseParam`` in a request."""
+
+    metadata: Metadata
+
+    top_logprobs: int
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float]
+
+    top_p: Optional[float]
+
+    user: str
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str]
+
+    prompt_cache_key: Optional[str]
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+
+    prompt_cache_options: PromptCacheOptionsParam
+
+    previous_response_id: Optional[str]
+
+    model: ModelIdsResponses
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model
+    guide](https://platform.openai.com/docs/models)
+    to browse and compare available models.
+    """
+
+    background: Optional[bool]
+
+    max_tool_calls: Optional[int]
+
+    text: ResponseTextParam
+
+    tools: ToolsArrayParam
+
+    tool_choice: ToolChoiceParam
+
+    prompt: PromptParam
+
+    service_tier: ServiceTierResponses
+
+    truncation: Optional[Literal["auto", "disabled"]]
+
+    reasoning: Optional[ReasoningParam]
+
+    input: InputParam
+
+    include: Optional[Sequence[IncludeEnum]]
+
+    parallel_tool_calls: Optional[bool]
+
+    store: Optional[bool]
+
+    instructions: Optional[str]
+
+    moderation: Optional[ModerationParam]
+
+    stream: Optional[bool]
+
+    stream_options: ResponseStreamOptionsParam
+
+    conversation: Optional[ConversationParam]
+
+    context_management: Optional[Sequence[ContextManagementParam]]
+
+    max_output_tokens: Optional[int]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CustomGrammarFormat(BaseModel):
+    """A grammar defined by the user."""
+
+    type: Literal["grammar"]
+    """Grammar format. Always `grammar`."""
+
+    syntax: GrammarSyntax1
+    """The syntax of the grammar definition. One of `lark` or `regex`."""
+
+    definition: str
+    """The grammar definition."""
+
+
+class CustomGrammarFormatParam(TypedDict):
+    """A grammar defined by the user."""
+
+    type: Literal["grammar"]
+    """Grammar format. Always `grammar`."""
+
+    syntax: GrammarSyntax1
+    """The syntax of the grammar definition. One of `lark` or `regex`."""
+
+    definition: str
+    """The grammar definition."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CustomTextFormat(BaseModel):
+    """Unconstrained free-form text."""
+
+    type: Literal["text"]
+    """Unconstrained text format. Always `text`."""
+
+
+class CustomTextFormatParam(TypedDict):
+    """Unconstrained free-form text."""
+
+    type: Literal["text"]
+    """Unconstrained text format. Always `text`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CustomTool(BaseModel):
+    """A custom tool that processes input using a specified format. Learn more about   [custom
+    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
+    """
+
+    type: Literal["custom"]
+    """The type of the custom tool. Always `custom`."""
+
+    name: str
+    """The name of the custom tool, used to identify it in tool calls."""
+
+    description: Optional[str] = None
+    """Optional description of the custom tool, used to provide more context."""
+
+    format: Optional[Union[CustomTextFormat, CustomGrammarFormat]] = None
+    """The input format for the custom tool. Default is unconstrained text."""
+
+    defer_loading: Optional[bool] = None
+    """Whether this tool should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CustomToolCall(BaseModel):
+    """A call to a custom tool created by the model."""
+
+    type: Literal["custom_tool_call"]
+    """The type of the custom tool call. Always `custom_tool_call`."""
+
+    call_id: str
+    """An identifier used to map this custom tool call to a tool call output."""
+
+    name: str
+    """The name of the custom tool being called."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+    id: Optional[str] = None
+    """The unique ID of the custom tool call in the OpenAI platform."""
+
+    caller: Optional[ToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the custom tool being called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CustomToolCallOutput(BaseModel):
+    """The output of a custom tool call from your code, being sent back to the model."""
+
+    type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+
+    call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
+
+    output: Union[str, List[FunctionAndCustomToolCallOutput]]
+    """The output from the custom tool call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+    id: Optional[str] = None
+    """The unique ID of the custom tool call output in the OpenAI platform."""
+
+    caller: Optional[ToolCallCaller2] = None
+
+
+class _CustomToolCallOutputParamRequired(TypedDict):
+
+    type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+
+    call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
+
+    output: Union[str, Sequence[FunctionAndCustomToolCallOutputParam]]
+    """The output from the custom tool call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+
+class CustomToolCallOutputParam(_CustomToolCallOutputParamRequired, total=False):
+    """The output of a custom tool call from your code, being sent back to the model."""
+
+    id: str
+    """The unique ID of the custom tool call output in the OpenAI platform."""
+
+    caller: Optional[ToolCallCallerParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CustomToolCallOutputResource(BaseModel):
+    """ResponseCustomToolCallOutputItem"""
+
+    type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+
+    id: str
+    """The unique ID of the custom tool call output item."""
+
+    call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
+
+    output: Union[str, List[FunctionAndCustomToolCallOutput]]
+    """The output from the custom tool call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+    status: FunctionCallOutputStatusEnum
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    caller: Optional[ToolCallCaller2] = None
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _CustomToolCallParamRequired(TypedDict):
+
+    type: Literal["custom_tool_call"]
+    """The type of the custom tool call. Always `custom_tool_call`."""
+
+    call_id: str
+    """An identifier used to map this custom tool call to a tool call output."""
+
+    name: str
+    """The name of the custom tool being called."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+
+class CustomToolCallParam(_CustomToolCallParamRequired, total=False):
+    """A call to a custom tool created by the model."""
+
+    id: str
+    """The unique ID of the custom tool call in the OpenAI platform."""
+
+    caller: Optional[ToolCallCallerParam2]
+
+    namespace: str
+    """The namespace of the custom tool being called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class CustomToolCallResource(BaseModel):
+    """ResponseCustomToolCallItem"""
+
+    type: Literal["custom_tool_call"]
+    """The type of the custom tool call. Always `custom_tool_call`."""
+
+    id: str
+    """The unique ID of the custom tool call item."""
+
+    call_id: str
+    """An identifier used to map this custom tool call to a tool call output."""
+
+    name: str
+    """The name of the custom tool being called."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+    status: FunctionCallStatus
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    caller: Optional[ToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the custom tool being called."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _CustomToolParamRequired(TypedDict):
+
+    type: Literal["custom"]
+    """The type of the custom tool. Always `custom`."""
+
+    name: str
+    """The name of the custom tool, used to identify it in tool calls."""
+
+
+class CustomToolParam(_CustomToolParamRequired, total=False):
+    """A custom tool that processes input using a specified format. Learn more about   [custom
+    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
+    """
+
+    description: str
+    """Optional description of the custom tool, used to provide more context."""
+
+    format: Union[CustomTextFormatParam, CustomGrammarFormatParam]
+    """The input format for the custom tool. Default is unconstrained text."""
+
+    defer_loading: bool
+    """Whether this tool should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
+
+
+DetailEnum = Literal["low", "high", "auto", "original"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class DirectToolCallCaller(BaseModel):
+    """The API's ``DirectToolCallCaller`` object (the spec describes it no further)."""
+
+    type: Literal["direct"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class DirectToolCallCaller2(BaseModel):
+    """The API's ``DirectToolCallCaller2`` object (the spec describes it no further)."""
+
+    type: Literal["direct"]
+    """The caller type. Always `direct`."""
+
+
+class DirectToolCallCallerParam(TypedDict):
+    """The fields of a ``DirectToolCallCallerParam`` in a request."""
+
+    type: Literal["direct"]
+    """The caller type. Always `direct`."""
+
+
+class DirectToolCallCallerParam2(TypedDict):
+    """The fields of a ``DirectToolCallCallerParam2`` in a request."""
+
+    type: Literal["direct"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class DoubleClickAction(BaseModel):
+    """A double click action."""
+
+    type: Literal["double_click"]
+    """Specifies the event type. For a double click action, this property is always set to
+    `double_click`.
+    """
+
+    x: int
+    """The x-coordinate where the double click occurred."""
+
+    y: int
+    """The y-coordinate where the double click occurred."""
+
+    keys: Optional[List[str]]
+
+
+class DoubleClickActionParam(TypedDict):
+    """A double click action."""
+
+    type: Literal["double_click"]
+    """Specifies the event type. For a double click action, this property is always set to
+    `double_click`.
+    """
+
+    x: int
+    """The x-coordinate where the double click occurred."""
+
+    y: int
+    """The y-coordinate where the double click occurred."""
+
+    keys: Optional[Sequence[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Drag(BaseModel):
+    """A drag action."""
+
+    type: Literal["drag"]
+    """Specifies the event type. For a drag action, this property is always set to `drag`."""
+
+    path: List[Coord]
+    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
+    array of objects, eg
+    ```
+    [
+      { x: 100, y: 200 },
+      { x: 200, y: 300 }
+    ]
+    ```
+    """
+
+    keys: Optional[List[str]] = None
+
+
+class _DragParamRequired(TypedDict):
+
+    type: Literal["drag"]
+    """Specifies the event type. For a drag action, this property is always set to `drag`."""
+
+    path: Sequence[CoordParam]
+    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
+    array of objects, eg
+    ```
+    [
+      { x: 100, y: 200 },
+      { x: 200, y: 300 }
+    ]
+    ```
+    """
+
+
+class DragParam(_DragParamRequired, total=False):
+    """A drag action."""
+
+    keys: Optional[Sequence[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EasyInputMessage(BaseModel):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role. Messages with the
+    `assistant` role are presumed to have been generated by the model in previous
+    interactions.
+    """
+
+    role: Literal["user", "assistant", "system", "developer"]
+    """The role of the message input. One of `user`, `assistant`, `system`, or
+    `developer`.
+    """
+
+    content: Union[str, InputMessageContentList]
+    """Text, image, or audio input to the model, used to generate a response.
+    Can also contain previous assistant responses.
+    """
+
+    phase: Optional[MessagePhase] = None
+
+    type: Optional[Literal["message"]] = None
+    """The type of the message input. Always `message`."""
+
+
+class _EasyInputMessageParamRequired(TypedDict):
+
+    role: Literal["user", "assistant", "system", "developer"]
+    """The role of the message input. One of `user`, `assistant`, `system`, or
+    `developer`.
+    """
+
+    content: Union[str, InputMessageContentListParam]
+    """Text, image, or audio input to the model, used to generate a response.
+    Can also contain previous assistant responses.
+    """
+
+
+class EasyInputMessageParam(_EasyInputMessageParamRequired, total=False):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role. Messages with the
+    `assistant` role are presumed to have been generated by the model in previous
+    interactions.
+    """
+
+    phase: Optional[MessagePhase]
+
+    type: Literal["message"]
+    """The type of the message input. Always `message`."""
+
+
+EmptyModelParam = Dict[str, Any]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ErrorPayload(BaseModel):
+    """An error payload that was emitted for a streaming error event."""
+
+    type: str
+    """The error type that was emitted."""
+
+    code: Optional[str]
+
+    message: str
+    """The human-readable error message that was emitted."""
+
+    param: Optional[str]
+
+    headers: Optional[Dict[str, str]] = None
+    """The response headers that were emitted with the error, if any."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FileCitationBody(BaseModel):
+    """A citation to a file."""
+
+    type: Literal["file_citation"]
+    """The type of the file citation. Always `file_citation`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+    filename: str
+    """The filename of the file cited."""
+
+
+class FileCitationBodyParam(TypedDict):
+    """A citation to a file."""
+
+    type: Literal["file_citation"]
+    """The type of the file citation. Always `file_citation`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+    filename: str
+    """The filename of the file cited."""
+
+
+FileDetailEnum = Literal["auto", "low", "high"]
+
+
+FileInputDetail = Literal["auto", "low", "high"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FilePath(BaseModel):
+    """A path to a file."""
+
+    type: Literal["file_path"]
+    """The type of the file path. Always `file_path`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+
+class FilePathParam(TypedDict):
+    """A path to a file."""
+
+    type: Literal["file_path"]
+    """The type of the file path. Always `file_path`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FileSearchTool(BaseModel):
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
+    tool](https://platform.openai.com/docs/guides/tools-file-search).
+    """
+
+    type: Literal["file_search"]
+    """The type of the file search tool. Always `file_search`."""
+
+    vector_store_ids: List[str]
+    """The IDs of the vector stores to search."""
+
+    max_num_results: Optional[int] = None
+    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
+
+    ranking_options: Optional[RankingOptions] = None
+    """Ranking options for search."""
+
+    filters: Optional[Filters] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FileSearchToolCall(BaseModel):
+    """The results of a file search tool call. See the
+    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
+    information.
+    """
+
+    id: str
+    """The unique ID of the file search tool call."""
+
+    type: Literal["file_search_call"]
+    """The type of the file search tool call. Always `file_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
+    """The status of the file search tool call. One of `in_progress`,
+    `searching`, `incomplete` or `failed`,
+    """
+
+    queries: List[str]
+    """The queries used to search for files."""
+
+    results: Optional[List[FileSearchToolCallResultsItem]] = None
+
+
+class _FileSearchToolCallParamRequired(TypedDict):
+
+    id: str
+    """The unique ID of the file search tool call."""
+
+    type: Literal["file_search_call"]
+    """The type of the file search tool call. Always `file_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
+    """The status of the file search tool call. One of `in_progress`,
+    `searching`, `incomplete` or `failed`,
+    """
+
+    queries: Sequence[str]
+    """The queries used to search for files."""
+
+
+class FileSearchToolCallParam(_FileSearchToolCallParamRequired, total=False):
+    """The results of a file search tool call. See the
+    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
+    information.
+    """
+
+    results: Optional[Sequence[FileSearchToolCallResultsItemParam]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FileSearchToolCallResultsItem(BaseModel):
+    """Part of ``FileSearchToolCall.results``."""
+
+    file_id: Optional[str] = None
+    """The unique ID of the file."""
+
+    text: Optional[str] = None
+    """The text that was retrieved from the file."""
+
+    filename: Optional[str] = None
+    """The name of the file."""
+
+    attributes: Optional[VectorStoreFileAttributes] = None
+
+    score: Optional[float] = None
+    """The relevance score of the file - a value between 0 and 1."""
+
+
+class FileSearchToolCallResultsItemParam(TypedDict, total=False):
+    """Part of ``FileSearchToolCallParam.results``."""
+
+    file_id: str
+    """The unique ID of the file."""
+
+    text: str
+    """The text that was retrieved from the file."""
+
+    filename: str
+    """The name of the file."""
+
+    attributes: VectorStoreFileAttributes
+
+    score: float
+    """The relevance score of the file - a value between 0 and 1."""
+
+
+class _FileSearchToolParamRequired(TypedDict):
+
+    type: Literal["file_search"]
+    """The type of the file search tool. Always `file_search`."""
+
+    vector_store_ids: Sequence[str]
+    """The IDs of the vector stores to search."""
+
+
+class FileSearchToolParam(_FileSearchToolParamRequired, total=False):
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
+    tool](https://platform.openai.com/docs/guides/tools-file-search).
+    """
+
+    max_num_results: int
+    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
+
+    ranking_options: RankingOptionsParam
+    """Ranking options for search."""
+
+    filters: Optional[FiltersParam]
+
+
+Filters = Union["ComparisonFilter", "CompoundFilter"]
+
+
+FiltersParam = Union["ComparisonFilterParam", "CompoundFilterParam"]
+
+
+FunctionAndCustomToolCallOutput = Union["InputTextContent", "InputImageContent", "InputFileContent"]
+
+
+FunctionAndCustomToolCallOutputParam = Union[
+    "InputTextContentParam2",
+    "InputImageContentParam",
+    "InputFileContentParam2",
+]
+
+
+FunctionCallItemStatus = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionCallOutputItem(BaseModel):
+    """The output of a function tool call."""
+
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Union[str, List[Union[InputTextContent2, InputImageContentParamAuto, InputFileContent2]]]
+    """Text, image, or file output of the function tool call."""
+
+    id: Optional[str] = None
+
+    call_id: Optional[str] = None
+
+    name: Optional[str] = None
+
+    namespace: Optional[str] = None
+
+    caller: Optional[ToolCallCaller2] = None
+
+    status: Optional[FunctionCallItemStatus] = None
+
+
+class _FunctionCallOutputItemParamRequired(TypedDict):
+
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Union[str, Sequence[Union[InputTextContentParam, InputImageContentParamAutoParam, InputFileContentParam]]]
+    """Text, image, or file output of the function tool call."""
+
+
+class FunctionCallOutputItemParam(_FunctionCallOutputItemParamRequired, total=False):
+    """The output of a function tool call."""
+
+    id: Optional[str]
+
+    call_id: Optional[str]
+
+    name: Optional[str]
+
+    namespace: Optional[str]
+
+    caller: Optional[ToolCallCallerParam]
+
+    status: Optional[FunctionCallItemStatus]
+
+
+FunctionCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
+
+
+FunctionCallStatus = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellAction(BaseModel):
+    """Execute a shell command."""
+
+    commands: List[str]
+
+    timeout_ms: Optional[int]
+
+    max_output_length: Optional[int]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellAction2(BaseModel):
+    """Commands and limits describing how to run the shell tool call."""
+
+    commands: List[str]
+    """Ordered shell commands for the execution environment to run."""
+
+    timeout_ms: Optional[int] = None
+
+    max_output_length: Optional[int] = None
+
+
+class _FunctionShellActionParamRequired(TypedDict):
+
+    commands: Sequence[str]
+    """Ordered shell commands for the execution environment to run."""
+
+
+class FunctionShellActionParam(_FunctionShellActionParamRequired, total=False):
+    """Commands and limits describing how to run the shell tool call."""
+
+    timeout_ms: Optional[int]
+
+    max_output_length: Optional[int]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCall(BaseModel):
+    """A tool call that executes one or more shell commands in a managed environment."""
+
+    type: Literal["shell_call"]
+    """The type of the item. Always `shell_call`."""
+
+    id: str
+    """The unique ID of the shell tool call. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    action: FunctionShellAction
+    """The shell commands and limits that describe how to run the tool call."""
+
+    status: FunctionShellCallStatus
+    """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
+
+    environment: Optional[Union[LocalEnvironmentResource, ContainerReferenceResource]]
+
+    caller: Optional[ToolCallCaller] = None
+
+    created_by: Optional[str] = None
+    """The ID of the entity that created this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallItem(BaseModel):
+    """A tool representing a request to execute one or more shell commands."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call"]
+    """The type of the item. Always `shell_call`."""
+
+    action: FunctionShellAction2
+    """The shell commands and limits that describe how to run the tool call."""
+
+    id: Optional[str] = None
+
+    caller: Optional[ToolCallCaller2] = None
+
+    status: Optional[FunctionShellCallItemStatus] = None
+
+    environment: Optional[Union[LocalEnvironment, ContainerReference]] = None
+
+
+class _FunctionShellCallItemParamRequired(TypedDict):
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call"]
+    """The type of the item. Always `shell_call`."""
+
+    action: FunctionShellActionParam
+    """The shell commands and limits that describe how to run the tool call."""
+
+
+class FunctionShellCallItemParam(_FunctionShellCallItemParamRequired, total=False):
+    """A tool representing a request to execute one or more shell commands."""
+
+    id: Optional[str]
+
+    caller: Optional[ToolCallCallerParam]
+
+    status: Optional[FunctionShellCallItemStatus]
+
+    environment: Optional[Union[LocalEnvironmentParam, ContainerReferenceParam]]
+
+
+FunctionShellCallItemStatus = Literal["in_progress", "completed", "incomplete"]
+"""Status values reported for shell tool calls."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutput(BaseModel):
+    """The output of a shell tool call that was emitted."""
+
+    type: Literal["shell_call_output"]
+    """The type of the shell call output. Always `shell_call_output`."""
+
+    id: str
+    """The unique ID of the shell call output. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    status: FunctionShellCallOutputStatusEnum
+    """The status of the shell call output. One of `in_progress`, `completed`, or `incomplete`."""
+
+    output: List[FunctionShellCallOutputContent]
+    """An array of shell call output contents"""
+
+    max_output_length: Optional[int]
+
+    caller: Optional[ToolCallCaller] = None
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutputContent(BaseModel):
+    """The content of a shell tool call output that was emitted."""
+
+    stdout: str
+    """The standard output that was captured."""
+
+    stderr: str
+    """The standard error output that was captured."""
+
+    outcome: Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
+    """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call
+    output chunk.
+    """
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutputContent2(BaseModel):
+    """Captured stdout and stderr for a portion of a shell tool call output."""
+
+    stdout: str
+    """Captured stdout output for the shell call."""
+
+    stderr: str
+    """Captured stderr output for the shell call."""
+
+    outcome: FunctionShellCallOutputOutcome
+    """The exit or timeout outcome associated with this shell call."""
+
+
+class FunctionShellCallOutputContentParam(TypedDict):
+    """Captured stdout and stderr for a portion of a shell tool call output."""
+
+    stdout: str
+    """Captured stdout output for the shell call."""
+
+    stderr: str
+    """Captured stderr output for the shell call."""
+
+    outcome: FunctionShellCallOutputOutcomeParam
+    """The exit or timeout outcome associated with this shell call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutputExitOutcome(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    type: Literal["exit"]
+    """The outcome type. Always `exit`."""
+
+    exit_code: int
+    """Exit code from the shell process."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutputExitOutcome2(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    type: Literal["exit"]
+    """The outcome type. Always `exit`."""
+
+    exit_code: int
+    """The exit code returned by the shell process."""
+
+
+class FunctionShellCallOutputExitOutcomeParam(TypedDict):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    type: Literal["exit"]
+    """The outcome type. Always `exit`."""
+
+    exit_code: int
+    """The exit code returned by the shell process."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutputItem(BaseModel):
+    """The streamed output items emitted by a shell tool call."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call_output"]
+    """The type of the item. Always `shell_call_output`."""
+
+    output: List[FunctionShellCallOutputContent2]
+    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
+
+    id: Optional[str] = None
+
+    caller: Optional[ToolCallCaller2] = None
+
+    status: Optional[FunctionShellCallItemStatus] = None
+
+    max_output_length: Optional[int] = None
+
+
+class _FunctionShellCallOutputItemParamRequired(TypedDict):
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call_output"]
+    """The type of the item. Always `shell_call_output`."""
+
+    output: Sequence[FunctionShellCallOutputContentParam]
+    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
+
+
+class FunctionShellCallOutputItemParam(_FunctionShellCallOutputItemParamRequired, total=False):
+    """The streamed output items emitted by a shell tool call."""
+
+    id: Optional[str]
+
+    caller: Optional[ToolCallCallerParam]
+
+    status: Optional[FunctionShellCallItemStatus]
+
+    max_output_length: Optional[int]
+
+
+FunctionShellCallOutputOutcome = Union["FunctionShellCallOutputTimeoutOutcome2", "FunctionShellCallOutputExitOutcome2"]
+"""The exit or timeout outcome associated with this shell call."""
+
+
+FunctionShellCallOutputOutcomeParam = Union[
+    "FunctionShellCallOutputTimeoutOutcomeParam",
+    "FunctionShellCallOutputExitOutcomeParam",
+]
+"""The exit or timeout outcome associated with this shell call."""
+
+
+FunctionShellCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutputTimeoutOutcome(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    type: Literal["timeout"]
+    """The outcome type. Always `timeout`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellCallOutputTimeoutOutcome2(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    type: Literal["timeout"]
+    """The outcome type. Always `timeout`."""
+
+
+class FunctionShellCallOutputTimeoutOutcomeParam(TypedDict):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    type: Literal["timeout"]
+    """The outcome type. Always `timeout`."""
+
+
+FunctionShellCallStatus = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionShellTool(BaseModel):
+    """A tool that allows the model to execute shell commands."""
+
+    type: Literal["shell"]
+    """The type of the shell tool. Always `shell`."""
+
+    environment: Optional[Union[ContainerAuto, LocalEnvironment, ContainerReference]] = None
+
+    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
+
+
+class _FunctionShellToolParamRequired(TypedDict):
+
+    type: Literal["shell"]
+    """The type of the shell tool. Always `shell`."""
+
+
+class FunctionShellToolParam(_FunctionShellToolParamRequired, total=False):
+    """A tool that allows the model to execute shell commands."""
+
+    environment: Optional[Union[ContainerAutoParam, LocalEnvironmentParam, ContainerReferenceParam]]
+
+    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -56,54 +2696,277 @@ class FunctionTool(BaseModel):
     allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
 
 
-CallableToolAllowedCaller = Literal["direct", "programmatic"]
+@dataclass(init=False, repr=False, eq=False)
+class FunctionTool2(BaseModel):
+    """The API's ``FunctionTool2`` object (the spec describes it no further)."""
+
+    name: str
+
+    type: Literal["function"]
+
+    description: Optional[str] = None
+
+    parameters: Optional[EmptyModelParam] = None
+
+    strict: Optional[bool] = None
+
+    output_schema: Optional[Dict[str, Any]] = None
+
+    defer_loading: Optional[bool] = None
+    """Whether this function should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
-class FileSearchTool(BaseModel):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
-    tool](https://platform.openai.com/docs/guides/tools-file-search).
+class FunctionToolCall(BaseModel):
+    """A tool call to run a function. See the
+    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
+    information.
     """
 
-    type: Literal["file_search"]
-    """The type of the file search tool. Always `file_search`."""
+    type: Literal["function_call"]
+    """The type of the function tool call. Always `function_call`."""
 
-    vector_store_ids: List[str]
-    """The IDs of the vector stores to search."""
+    call_id: str
+    """The unique ID of the function tool call generated by the model."""
 
-    max_num_results: Optional[int] = None
-    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
+    name: str
+    """The name of the function to run."""
 
-    ranking_options: Optional[RankingOptions] = None
-    """Ranking options for search."""
+    arguments: str
+    """A JSON string of the arguments to pass to the function."""
 
-    filters: Optional[Filters] = None
+    id: Optional[str] = None
+    """The unique ID of the function tool call."""
+
+    caller: Optional[ToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the function to run."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
-class RankingOptions(BaseModel):
-    """A response object."""
+class FunctionToolCallOutput(BaseModel):
+    """The output of a function tool call."""
 
-    ranker: Optional[RankerVersionType] = None
-    """The ranker to use for the file search."""
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
 
-    score_threshold: Optional[float] = None
-    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
-    attempt to return only the most relevant results, but may return fewer results.
+    output: Union[str, List[FunctionAndCustomToolCallOutput]]
+    """The output from the function call generated by your code.
+    Can be a string or an list of output content.
     """
 
-    hybrid_search: Optional[HybridSearchOptions] = None
-    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
-    sparse keyword matches when hybrid search is enabled.
+    id: Optional[str] = None
+    """The unique ID of the function tool call output. Populated when this item
+    is returned via API.
+    """
+
+    call_id: Optional[str] = None
+    """The unique ID of the function tool call generated by the model."""
+
+    name: Optional[str] = None
+    """The name of the tool that produced the output."""
+
+    namespace: Optional[str] = None
+    """The namespace of the tool that produced the output."""
+
+    caller: Optional[ToolCallCaller2] = None
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
     """
 
 
-RankerVersionType = Literal["auto", "default-2024-11-15"]
+@dataclass(init=False, repr=False, eq=False)
+class FunctionToolCallOutputResource(BaseModel):
+    """The API's ``FunctionToolCallOutputResource`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of the function call tool output."""
+
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Union[str, List[FunctionAndCustomToolCallOutput]]
+    """The output from the function call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+    status: FunctionCallOutputStatusEnum
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    call_id: Optional[str] = None
+    """The unique ID of the function tool call generated by the model."""
+
+    name: Optional[str] = None
+    """The name of the tool that produced the output."""
+
+    namespace: Optional[str] = None
+    """The namespace of the tool that produced the output."""
+
+    caller: Optional[ToolCallCaller2] = None
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _FunctionToolCallParamRequired(TypedDict):
+
+    type: Literal["function_call"]
+    """The type of the function tool call. Always `function_call`."""
+
+    call_id: str
+    """The unique ID of the function tool call generated by the model."""
+
+    name: str
+    """The name of the function to run."""
+
+    arguments: str
+    """A JSON string of the arguments to pass to the function."""
+
+
+class FunctionToolCallParam(_FunctionToolCallParamRequired, total=False):
+    """A tool call to run a function. See the
+    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
+    information.
+    """
+
+    id: str
+    """The unique ID of the function tool call."""
+
+    caller: Optional[ToolCallCallerParam2]
+
+    namespace: str
+    """The namespace of the function to run."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class FunctionToolCallResource(BaseModel):
+    """The API's ``FunctionToolCallResource`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of the function tool call."""
+
+    type: Literal["function_call"]
+    """The type of the function tool call. Always `function_call`."""
+
+    call_id: str
+    """The unique ID of the function tool call generated by the model."""
+
+    name: str
+    """The name of the function to run."""
+
+    arguments: str
+    """A JSON string of the arguments to pass to the function."""
+
+    status: FunctionCallStatus
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    caller: Optional[ToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the function to run."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _FunctionToolParamRequired(TypedDict):
+
+    name: str
+
+    type: Literal["function"]
+
+
+class FunctionToolParam(_FunctionToolParamRequired, total=False):
+    """The fields of a ``FunctionToolParam`` in a request."""
+
+    description: Optional[str]
+
+    parameters: Optional[EmptyModelParam]
+
+    strict: Optional[bool]
+
+    output_schema: Optional[Dict[str, Any]]
+
+    defer_loading: bool
+    """Whether this function should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
+
+
+class _FunctionToolParam2Required(TypedDict):
+
+    type: Literal["function"]
+    """The type of the function tool. Always `function`."""
+
+    name: str
+    """The name of the function to call."""
+
+    parameters: Optional[Dict[str, Any]]
+
+    strict: Optional[bool]
+
+
+class FunctionToolParam2(_FunctionToolParam2Required, total=False):
+    """Defines a function in your own code the model can choose to call. Learn more about [function
+    calling](https://platform.openai.com/docs/guides/function-calling).
+    """
+
+    description: Optional[str]
+
+    output_schema: Optional[Dict[str, Any]]
+
+    defer_loading: bool
+    """Whether this function is deferred and loaded via tool search."""
+
+    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
+
+
+GrammarSyntax1 = Literal["lark", "regex"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class HTTPError(BaseModel):
+    """The API's ``HTTPError`` object (the spec describes it no further)."""
+
+    type: Literal["http_error"]
+
+    code: int
+
+    message: str
+
+
+class HTTPErrorParam(TypedDict):
+    """The fields of a ``HTTPErrorParam`` in a request."""
+
+    type: Literal["http_error"]
+
+    code: int
+
+    message: str
 
 
 @dataclass(init=False, repr=False, eq=False)
 class HybridSearchOptions(BaseModel):
-    """A response object."""
+    """The API's ``HybridSearchOptions`` object (the spec describes it no further)."""
 
     embedding_weight: float
     """The weight of the embedding in the reciprocal ranking fusion."""
@@ -112,122 +2975,1248 @@ class HybridSearchOptions(BaseModel):
     """The weight of the text in the reciprocal ranking fusion."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ComparisonFilter(BaseModel):
-    """A filter used to compare a specified attribute key to a given value using a defined comparison
-    operation.
-    """
+class HybridSearchOptionsParam(TypedDict):
+    """The fields of a ``HybridSearchOptionsParam`` in a request."""
 
-    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
-    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
-    - `eq`: equals
-    - `ne`: not equal
-    - `gt`: greater than
-    - `gte`: greater than or equal
-    - `lt`: less than
-    - `lte`: less than or equal
-    - `in`: in
-    - `nin`: not in
-    """
+    embedding_weight: float
+    """The weight of the embedding in the reciprocal ranking fusion."""
 
-    key: str
-    """The key to compare against the value."""
+    text_weight: float
+    """The weight of the text in the reciprocal ranking fusion."""
 
-    value: Union[str, float, bool, List[Union[str, float]]]
-    """The value to compare against the attribute key; supports string, number, or boolean types."""
+
+ImageDetail = Literal["low", "high", "auto", "original"]
+
+
+ImageGenActionEnum = Literal["generate", "edit", "auto"]
 
 
 @dataclass(init=False, repr=False, eq=False)
-class CompoundFilter(BaseModel):
-    """Combine multiple filters using `and` or `or`."""
+class ImageGenTool(BaseModel):
+    """A tool that generates images using the GPT image models."""
 
-    type: Literal["and", "or"]
-    """Type of operation: `and` or `or`."""
+    type: Literal["image_generation"]
+    """The type of the image generation tool. Always `image_generation`."""
 
-    filters: List[Any]
-    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
+    model: Optional[
+        Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
+    ] = None
 
+    quality: Optional[Literal["low", "medium", "high", "auto"]] = None
+    """The quality of the generated image. One of `low`, `medium`, `high`,
+    or `auto`. Default: `auto`.
+    """
 
-Filters = Union["ComparisonFilter", "CompoundFilter"]
+    size: Optional[Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]] = None
+    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
+    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
+    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
+    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
+    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
+    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
+    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
+    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
+    `1024x1792`.
+    """
+
+    output_format: Optional[Literal["png", "webp", "jpeg"]] = None
+    """The output format of the generated image. One of `png`, `webp`, or
+    `jpeg`. Default: `png`.
+    """
+
+    output_compression: Optional[int] = None
+    """Compression level for the output image. Default: 100."""
+
+    moderation: Optional[Literal["auto", "low"]] = None
+    """Moderation level for the generated image. Default: `auto`."""
+
+    background: Optional[Literal["transparent", "opaque", "auto"]] = None
+    """Set the background of the generated image. One of `transparent`,
+    `opaque`, or `auto`. Transparent backgrounds are available for
+    supported GPT Image models. For `gpt-image-2` and
+    `gpt-image-2-2026-04-21`, this support is in preview. When using
+    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
+    """
+
+    input_fidelity: Optional[InputFidelity] = None
+
+    input_image_mask: Optional[ImageGenToolInputImageMask] = None
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
+
+    partial_images: Optional[int] = None
+    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
+
+    action: Optional[ImageGenActionEnum] = None
+    """Whether to generate a new image or edit an existing image. Default: `auto`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ComputerTool(BaseModel):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
+class ImageGenToolCall(BaseModel):
+    """An image generation request made by the model."""
 
-    type: Literal["computer"]
-    """The type of the computer tool. Always `computer`."""
+    type: Literal["image_generation_call"]
+    """The type of the image generation call. Always `image_generation_call`."""
 
+    id: str
+    """The unique ID of the image generation call."""
 
-@dataclass(init=False, repr=False, eq=False)
-class ComputerUsePreviewTool(BaseModel):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
+    status: Literal["in_progress", "completed", "generating", "failed"]
+    """The status of the image generation call."""
 
-    type: Literal["computer_use_preview"]
-    """The type of the computer use tool. Always `computer_use_preview`."""
-
-    environment: ComputerEnvironment
-    """The type of computer environment to control."""
-
-    display_width: int
-    """The width of the computer display."""
-
-    display_height: int
-    """The height of the computer display."""
+    result: Optional[str]
 
 
-ComputerEnvironment = Literal["windows", "mac", "linux", "ubuntu", "browser"]
+class ImageGenToolCallParam(TypedDict):
+    """An image generation request made by the model."""
 
+    type: Literal["image_generation_call"]
+    """The type of the image generation call. Always `image_generation_call`."""
 
-@dataclass(init=False, repr=False, eq=False)
-class WebSearchTool(BaseModel):
-    """Search the Internet for sources related to the prompt. Learn more about the
-    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
+    id: str
+    """The unique ID of the image generation call."""
 
-    type: Literal["web_search", "web_search_2025_08_26"]
-    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
+    status: Literal["in_progress", "completed", "generating", "failed"]
+    """The status of the image generation call."""
 
-    external_web_access: Optional[bool] = None
-    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
-    search tool runs in offline/cache-only mode and will not fetch new external content.
-    """
-
-    filters: Optional[WebSearchToolFilters] = None
-
-    user_location: Optional[WebSearchApproximateLocation] = None
-
-    search_context_size: Optional[Literal["low", "medium", "high"]] = None
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
+    result: Optional[str]
 
 
 @dataclass(init=False, repr=False, eq=False)
-class WebSearchToolFilters(BaseModel):
-    """Filters for the search."""
+class ImageGenToolInputImageMask(BaseModel):
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
 
-    allowed_domains: Optional[List[str]] = None
+    image_url: Optional[str] = None
+    """Base64-encoded mask image."""
+
+    file_id: Optional[str] = None
+    """File ID for the mask image."""
+
+
+class ImageGenToolInputImageMaskParam(TypedDict, total=False):
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
+
+    image_url: str
+    """Base64-encoded mask image."""
+
+    file_id: str
+    """File ID for the mask image."""
+
+
+class _ImageGenToolParamRequired(TypedDict):
+
+    type: Literal["image_generation"]
+    """The type of the image generation tool. Always `image_generation`."""
+
+
+class ImageGenToolParam(_ImageGenToolParamRequired, total=False):
+    """A tool that generates images using the GPT image models."""
+
+    model: Union[
+        str,
+        Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"],
+    ]
+
+    quality: Literal["low", "medium", "high", "auto"]
+    """The quality of the generated image. One of `low`, `medium`, `high`,
+    or `auto`. Default: `auto`.
+    """
+
+    size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
+    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
+    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
+    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
+    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
+    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
+    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
+    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
+    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
+    `1024x1792`.
+    """
+
+    output_format: Literal["png", "webp", "jpeg"]
+    """The output format of the generated image. One of `png`, `webp`, or
+    `jpeg`. Default: `png`.
+    """
+
+    output_compression: int
+    """Compression level for the output image. Default: 100."""
+
+    moderation: Literal["auto", "low"]
+    """Moderation level for the generated image. Default: `auto`."""
+
+    background: Literal["transparent", "opaque", "auto"]
+    """Set the background of the generated image. One of `transparent`,
+    `opaque`, or `auto`. Transparent backgrounds are available for
+    supported GPT Image models. For `gpt-image-2` and
+    `gpt-image-2-2026-04-21`, this support is in preview. When using
+    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
+    """
+
+    input_fidelity: Optional[InputFidelity]
+
+    input_image_mask: ImageGenToolInputImageMaskParam
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
+
+    partial_images: int
+    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
+
+    action: ImageGenActionEnum
+    """Whether to generate a new image or edit an existing image. Default: `auto`."""
+
+
+IncludeEnum = Literal[
+    "file_search_call.results",
+    "web_search_call.results",
+    "web_search_call.action.sources",
+    "message.input_image.image_url",
+    "computer_call_output.output.image_url",
+    "code_interpreter_call.outputs",
+    "reasoning.encrypted_content",
+    "message.output_text.logprobs",
+]
+"""Specify additional output data to include in the model response. Currently supported values are:
+- `web_search_call.results`: Include the search results of the web search tool call.
+- `web_search_call.action.sources`: Include the sources of the web search tool call.
+- `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter
+  tool call items.
+- `computer_call_output.output.image_url`: Include image urls from the computer call output.
+- `file_search_call.results`: Include the search results of the file search tool call.
+- `message.input_image.image_url`: Include image urls from the input message.
+- `message.output_text.logprobs`: Include logprobs with assistant messages.
+- `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item
+  outputs. This enables reasoning items to be used in multi-turn conversations when using the
+  Responses API statelessly (like when the `store` parameter is set to `false`, or when an
+  organization is enrolled in the zero data retention program).
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class WebSearchApproximateLocation(BaseModel):
-    """The approximate location of the user."""
+class InlineSkill(BaseModel):
+    """The API's ``InlineSkill`` object (the spec describes it no further)."""
 
-    type: Optional[Literal["approximate"]] = None
-    """The type of location approximation. Always `approximate`."""
+    type: Literal["inline"]
+    """Defines an inline skill for this request."""
 
-    country: Optional[str] = None
+    name: str
+    """The name of the skill."""
 
-    region: Optional[str] = None
+    description: str
+    """The description of the skill."""
 
-    city: Optional[str] = None
+    source: InlineSkillSource
+    """Inline skill payload"""
 
-    timezone: Optional[str] = None
+
+class InlineSkillParam(TypedDict):
+    """The fields of a ``InlineSkillParam`` in a request."""
+
+    type: Literal["inline"]
+    """Defines an inline skill for this request."""
+
+    name: str
+    """The name of the skill."""
+
+    description: str
+    """The description of the skill."""
+
+    source: InlineSkillSourceParam
+    """Inline skill payload"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InlineSkillSource(BaseModel):
+    """Inline skill payload"""
+
+    type: Literal["base64"]
+    """The type of the inline skill source. Must be `base64`."""
+
+    media_type: Literal["application/zip"]
+    """The media type of the inline skill payload. Must be `application/zip`."""
+
+    data: str
+    """Base64-encoded skill zip bundle."""
+
+
+class InlineSkillSourceParam(TypedDict):
+    """Inline skill payload"""
+
+    type: Literal["base64"]
+    """The type of the inline skill source. Must be `base64`."""
+
+    media_type: Literal["application/zip"]
+    """The media type of the inline skill payload. Must be `application/zip`."""
+
+    data: str
+    """Base64-encoded skill zip bundle."""
+
+
+Input = Union[str, List["InputItem"]]
+"""Text, image, or file inputs to the model, used to generate a response.
+
+Learn more:
+- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+- [Image inputs](https://platform.openai.com/docs/guides/images)
+- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
+- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
+- [Function calling](https://platform.openai.com/docs/guides/function-calling)
+"""
+
+
+InputContent = Union["InputTextContent", "InputImageContent", "InputFileContent"]
+
+
+InputContentParam = Union["InputTextContentParam2", "InputImageContentParam", "InputFileContentParam2"]
+
+
+InputFidelity = Literal["high", "low"]
+"""Control how much effort the model will exert to match the style and features, especially facial
+features, of input images. This parameter is only supported for `gpt-image-1` and `gpt-image-1.5`
+and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`. Defaults to `low`.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputFileContent(BaseModel):
+    """A file input to the model."""
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+    file_id: Optional[str] = None
+
+    filename: Optional[str] = None
+    """The name of the file to be sent to the model."""
+
+    file_data: Optional[str] = None
+    """The content of the file to be sent to the model."""
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
+
+    file_url: Optional[str] = None
+    """The URL of the file to be sent to the model."""
+
+    detail: Optional[FileInputDetail] = None
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputFileContent2(BaseModel):
+    """A file input to the model."""
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+    file_id: Optional[str] = None
+
+    filename: Optional[str] = None
+
+    file_data: Optional[str] = None
+
+    file_url: Optional[str] = None
+
+    detail: Optional[FileDetailEnum] = None
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
+
+
+class _InputFileContentParamRequired(TypedDict):
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+
+class InputFileContentParam(_InputFileContentParamRequired, total=False):
+    """A file input to the model."""
+
+    file_id: Optional[str]
+
+    filename: Optional[str]
+
+    file_data: Optional[str]
+
+    file_url: Optional[str]
+
+    detail: FileDetailEnum
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
+
+
+class _InputFileContentParam2Required(TypedDict):
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+
+class InputFileContentParam2(_InputFileContentParam2Required, total=False):
+    """A file input to the model."""
+
+    file_id: Optional[str]
+
+    filename: str
+    """The name of the file to be sent to the model."""
+
+    file_data: str
+    """The content of the file to be sent to the model."""
+
+    prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
+
+    file_url: str
+    """The URL of the file to be sent to the model."""
+
+    detail: FileInputDetail
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputImageContent(BaseModel):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision).
+    """
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+    detail: ImageDetail
+    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
+    `original`. Defaults to `auto`.
+    """
+
+    image_url: Optional[str] = None
+
+    file_id: Optional[str] = None
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
+
+
+class _InputImageContentParamRequired(TypedDict):
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+    detail: ImageDetail
+    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
+    `original`. Defaults to `auto`.
+    """
+
+
+class InputImageContentParam(_InputImageContentParamRequired, total=False):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision).
+    """
+
+    image_url: Optional[str]
+
+    file_id: Optional[str]
+
+    prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputImageContentParamAuto(BaseModel):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision)
+    """
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+    image_url: Optional[str] = None
+
+    file_id: Optional[str] = None
+
+    detail: Optional[DetailEnum] = None
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
+
+
+class _InputImageContentParamAutoParamRequired(TypedDict):
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+
+class InputImageContentParamAutoParam(_InputImageContentParamAutoParamRequired, total=False):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision)
+    """
+
+    image_url: Optional[str]
+
+    file_id: Optional[str]
+
+    detail: Optional[DetailEnum]
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
+
+
+InputItem = Union[
+    "EasyInputMessage",
+    "Item",
+    "CompactionTriggerItem",
+    "ItemReference",
+    "ProgramItem",
+    "ProgramOutputItem",
+]
+
+
+InputItemParam = Union[
+    "EasyInputMessageParam",
+    "ItemParam",
+    "CompactionTriggerItemParam",
+    "ItemReferenceParam",
+    "ProgramItemParam",
+    "ProgramOutputItemParam",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputMessage(BaseModel):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role.
+    """
+
+    role: Literal["user", "system", "developer"]
+    """The role of the message input. One of `user`, `system`, or `developer`."""
+
+    content: InputMessageContentList
+
+    type: Optional[Literal["message"]] = None
+    """The type of the message input. Always set to `message`."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+InputMessageContentList = List["InputContent"]
+"""A list of one or many input items to the model, containing different content
+types.
+"""
+
+
+InputMessageContentListParam = Sequence["InputContentParam"]
+"""A list of one or many input items to the model, containing different content
+types.
+"""
+
+
+class _InputMessageParamRequired(TypedDict):
+
+    role: Literal["user", "system", "developer"]
+    """The role of the message input. One of `user`, `system`, or `developer`."""
+
+    content: InputMessageContentListParam
+
+
+class InputMessageParam(_InputMessageParamRequired, total=False):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role.
+    """
+
+    type: Literal["message"]
+    """The type of the message input. Always set to `message`."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputMessageResource(BaseModel):
+    """The API's ``InputMessageResource`` object (the spec describes it no further)."""
+
+    type: Literal["message"]
+    """The type of the message input. Always set to `message`."""
+
+    role: Literal["user", "system", "developer"]
+    """The role of the message input. One of `user`, `system`, or `developer`."""
+
+    content: InputMessageContentList
+
+    id: str
+    """The unique ID of the message input."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+InputParam = Union[str, Sequence["InputItemParam"]]
+"""Text, image, or file inputs to the model, used to generate a response.
+
+Learn more:
+- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+- [Image inputs](https://platform.openai.com/docs/guides/images)
+- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
+- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
+- [Function calling](https://platform.openai.com/docs/guides/function-calling)
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputTextContent(BaseModel):
+    """A text input to the model."""
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class InputTextContent2(BaseModel):
+    """A text input to the model."""
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
+
+
+class _InputTextContentParamRequired(TypedDict):
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+
+class InputTextContentParam(_InputTextContentParamRequired, total=False):
+    """A text input to the model."""
+
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
+
+
+class _InputTextContentParam2Required(TypedDict):
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+
+class InputTextContentParam2(_InputTextContentParam2Required, total=False):
+    """A text input to the model."""
+
+    prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
+
+
+Item = Union[
+    "InputMessage",
+    "OutputMessage",
+    "FileSearchToolCall",
+    "ComputerToolCall",
+    "ComputerCallOutputItem",
+    "WebSearchToolCall",
+    "FunctionToolCall",
+    "FunctionCallOutputItem",
+    "ToolSearchCallItem",
+    "ToolSearchOutputItem",
+    "AdditionalToolsItem",
+    "ReasoningItem",
+    "CompactionSummaryItem",
+    "ImageGenToolCall",
+    "CodeInterpreterToolCall",
+    "LocalShellToolCall",
+    "LocalShellToolCallOutput",
+    "FunctionShellCallItem",
+    "FunctionShellCallOutputItem",
+    "ApplyPatchToolCallItem",
+    "ApplyPatchToolCallOutputItem",
+    "MCPListTools",
+    "MCPApprovalRequest",
+    "MCPApprovalResponse",
+    "MCPToolCall",
+    "CustomToolCallOutput",
+    "CustomToolCall",
+]
+"""Content item used to generate a response."""
+
+
+ItemField = Union[
+    "Message",
+    "Program",
+    "ProgramOutput",
+    "FunctionToolCall",
+    "ToolSearchCall",
+    "ToolSearchOutput",
+    "AdditionalTools",
+    "FunctionToolCallOutput",
+    "FileSearchToolCall",
+    "WebSearchToolCall",
+    "ImageGenToolCall",
+    "ComputerToolCall",
+    "ComputerToolCallOutputResource",
+    "ReasoningItem",
+    "CompactionBody",
+    "CodeInterpreterToolCall",
+    "LocalShellToolCall",
+    "LocalShellToolCallOutput",
+    "FunctionShellCall",
+    "FunctionShellCallOutput",
+    "ApplyPatchToolCall",
+    "ApplyPatchToolCallOutput",
+    "MCPListTools",
+    "MCPApprovalRequest",
+    "MCPApprovalResponseResource",
+    "MCPToolCall",
+    "CustomToolCall",
+    "CustomToolCallOutput",
+]
+"""An item representing a message, tool call, tool output, reasoning, or other response element."""
+
+
+ItemParam = Union[
+    "InputMessageParam",
+    "OutputMessageParam",
+    "FileSearchToolCallParam",
+    "ComputerToolCallParam",
+    "ComputerCallOutputItemParam",
+    "WebSearchToolCallParam",
+    "FunctionToolCallParam",
+    "FunctionCallOutputItemParam",
+    "ToolSearchCallItemParam",
+    "ToolSearchOutputItemParam",
+    "AdditionalToolsItemParam",
+    "ReasoningItemParam",
+    "CompactionSummaryItemParam",
+    "ImageGenToolCallParam",
+    "CodeInterpreterToolCallParam",
+    "LocalShellToolCallParam",
+    "LocalShellToolCallOutputParam",
+    "FunctionShellCallItemParam",
+    "FunctionShellCallOutputItemParam",
+    "ApplyPatchToolCallItemParam",
+    "ApplyPatchToolCallOutputItemParam",
+    "MCPListToolsParam",
+    "MCPApprovalRequestParam",
+    "MCPApprovalResponseParam",
+    "MCPToolCallParam",
+    "CustomToolCallOutputParam",
+    "CustomToolCallParam",
+]
+"""Content item used to generate a response."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ItemReference(BaseModel):
+    """An internal identifier for an item to reference."""
+
+    id: str
+    """The ID of the item to reference."""
+
+    type: Optional[Literal["item_reference"]] = None
+
+
+class _ItemReferenceParamRequired(TypedDict):
+
+    id: str
+    """The ID of the item to reference."""
+
+
+class ItemReferenceParam(_ItemReferenceParamRequired, total=False):
+    """An internal identifier for an item to reference."""
+
+    type: Optional[Literal["item_reference"]]
+
+
+ItemResource = Union[
+    "InputMessageResource",
+    "OutputMessage",
+    "FileSearchToolCall",
+    "ComputerToolCall",
+    "ComputerToolCallOutputResource",
+    "WebSearchToolCall",
+    "FunctionToolCallResource",
+    "FunctionToolCallOutputResource",
+    "ToolSearchCall",
+    "ToolSearchOutput",
+    "AdditionalTools",
+    "ReasoningItem",
+    "Program",
+    "ProgramOutput",
+    "CompactionBody",
+    "ImageGenToolCall",
+    "CodeInterpreterToolCall",
+    "LocalShellToolCall",
+    "LocalShellToolCallOutput",
+    "FunctionShellCall",
+    "FunctionShellCallOutput",
+    "ApplyPatchToolCall",
+    "ApplyPatchToolCallOutput",
+    "MCPListTools",
+    "MCPApprovalRequest",
+    "MCPApprovalResponseResource",
+    "MCPToolCall",
+    "CustomToolCallResource",
+    "CustomToolCallOutputResource",
+]
+"""Content item used to generate a response."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class KeyPressAction(BaseModel):
+    """A collection of keypresses the model would like to perform."""
+
+    type: Literal["keypress"]
+    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
+
+    keys: List[str]
+    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
+    representing a key.
+    """
+
+
+class KeyPressActionParam(TypedDict):
+    """A collection of keypresses the model would like to perform."""
+
+    type: Literal["keypress"]
+    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
+
+    keys: Sequence[str]
+    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
+    representing a key.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LocalEnvironment(BaseModel):
+    """The API's ``LocalEnvironment`` object (the spec describes it no further)."""
+
+    type: Literal["local"]
+    """Use a local computer environment."""
+
+    skills: Optional[List[LocalSkill]] = None
+    """An optional list of skills."""
+
+
+class _LocalEnvironmentParamRequired(TypedDict):
+
+    type: Literal["local"]
+    """Use a local computer environment."""
+
+
+class LocalEnvironmentParam(_LocalEnvironmentParamRequired, total=False):
+    """The fields of a ``LocalEnvironmentParam`` in a request."""
+
+    skills: Sequence[LocalSkillParam]
+    """An optional list of skills."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LocalEnvironmentResource(BaseModel):
+    """Represents the use of a local environment to perform shell actions."""
+
+    type: Literal["local"]
+    """The environment type. Always `local`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LocalShellExecAction(BaseModel):
+    """Execute a shell command on the server."""
+
+    type: Literal["exec"]
+    """The type of the local shell action. Always `exec`."""
+
+    command: List[str]
+    """The command to run."""
+
+    env: Dict[str, str]
+    """Environment variables to set for the command."""
+
+    timeout_ms: Optional[int] = None
+
+    working_directory: Optional[str] = None
+
+    user: Optional[str] = None
+
+
+class _LocalShellExecActionParamRequired(TypedDict):
+
+    type: Literal["exec"]
+    """The type of the local shell action. Always `exec`."""
+
+    command: Sequence[str]
+    """The command to run."""
+
+    env: Dict[str, str]
+    """Environment variables to set for the command."""
+
+
+class LocalShellExecActionParam(_LocalShellExecActionParamRequired, total=False):
+    """Execute a shell command on the server."""
+
+    timeout_ms: Optional[int]
+
+    working_directory: Optional[str]
+
+    user: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LocalShellTool(BaseModel):
+    """A tool that allows the model to execute shell commands in a local environment."""
+
+    type: Literal["local_shell"]
+    """The type of the local shell tool. Always `local_shell`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LocalShellToolCall(BaseModel):
+    """A tool call to run a command on the local shell."""
+
+    type: Literal["local_shell_call"]
+    """The type of the local shell call. Always `local_shell_call`."""
+
+    id: str
+    """The unique ID of the local shell call."""
+
+    call_id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    action: LocalShellExecAction
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the local shell call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LocalShellToolCallOutput(BaseModel):
+    """The output of a local shell tool call."""
+
+    type: Literal["local_shell_call_output"]
+    """The type of the local shell tool call output. Always `local_shell_call_output`."""
+
+    id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    output: str
+    """A JSON string of the output of the local shell tool call."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+
+
+class _LocalShellToolCallOutputParamRequired(TypedDict):
+
+    type: Literal["local_shell_call_output"]
+    """The type of the local shell tool call output. Always `local_shell_call_output`."""
+
+    id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    output: str
+    """A JSON string of the output of the local shell tool call."""
+
+
+class LocalShellToolCallOutputParam(_LocalShellToolCallOutputParamRequired, total=False):
+    """The output of a local shell tool call."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+class LocalShellToolCallParam(TypedDict):
+    """A tool call to run a command on the local shell."""
+
+    type: Literal["local_shell_call"]
+    """The type of the local shell call. Always `local_shell_call`."""
+
+    id: str
+    """The unique ID of the local shell call."""
+
+    call_id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    action: LocalShellExecActionParam
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the local shell call."""
+
+
+class LocalShellToolParam(TypedDict):
+    """A tool that allows the model to execute shell commands in a local environment."""
+
+    type: Literal["local_shell"]
+    """The type of the local shell tool. Always `local_shell`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LocalSkill(BaseModel):
+    """The API's ``LocalSkill`` object (the spec describes it no further)."""
+
+    name: str
+    """The name of the skill."""
+
+    description: str
+    """The description of the skill."""
+
+    path: str
+    """The path to the directory containing the skill."""
+
+
+class LocalSkillParam(TypedDict):
+    """The fields of a ``LocalSkillParam`` in a request."""
+
+    name: str
+    """The name of the skill."""
+
+    description: str
+    """The description of the skill."""
+
+    path: str
+    """The path to the directory containing the skill."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class LogProb(BaseModel):
+    """The log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: List[int]
+
+    top_logprobs: List[TopLogProb]
+
+
+class LogProbParam(TypedDict):
+    """The log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: Sequence[int]
+
+    top_logprobs: Sequence[TopLogProbParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MCPApprovalRequest(BaseModel):
+    """A request for human approval of a tool invocation."""
+
+    type: Literal["mcp_approval_request"]
+    """The type of the item. Always `mcp_approval_request`."""
+
+    id: str
+    """The unique ID of the approval request."""
+
+    server_label: str
+    """The label of the MCP server making the request."""
+
+    name: str
+    """The name of the tool to run."""
+
+    arguments: str
+    """A JSON string of arguments for the tool."""
+
+
+class MCPApprovalRequestParam(TypedDict):
+    """A request for human approval of a tool invocation."""
+
+    type: Literal["mcp_approval_request"]
+    """The type of the item. Always `mcp_approval_request`."""
+
+    id: str
+    """The unique ID of the approval request."""
+
+    server_label: str
+    """The label of the MCP server making the request."""
+
+    name: str
+    """The name of the tool to run."""
+
+    arguments: str
+    """A JSON string of arguments for the tool."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MCPApprovalResponse(BaseModel):
+    """A response to an MCP approval request."""
+
+    type: Literal["mcp_approval_response"]
+    """The type of the item. Always `mcp_approval_response`."""
+
+    approval_request_id: str
+    """The ID of the approval request being answered."""
+
+    approve: bool
+    """Whether the request was approved."""
+
+    id: Optional[str] = None
+
+    reason: Optional[str] = None
+
+
+class _MCPApprovalResponseParamRequired(TypedDict):
+
+    type: Literal["mcp_approval_response"]
+    """The type of the item. Always `mcp_approval_response`."""
+
+    approval_request_id: str
+    """The ID of the approval request being answered."""
+
+    approve: bool
+    """Whether the request was approved."""
+
+
+class MCPApprovalResponseParam(_MCPApprovalResponseParamRequired, total=False):
+    """A response to an MCP approval request."""
+
+    id: Optional[str]
+
+    reason: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MCPApprovalResponseResource(BaseModel):
+    """A response to an MCP approval request."""
+
+    type: Literal["mcp_approval_response"]
+    """The type of the item. Always `mcp_approval_response`."""
+
+    id: str
+    """The unique ID of the approval response"""
+
+    approval_request_id: str
+    """The ID of the approval request being answered."""
+
+    approve: bool
+    """Whether the request was approved."""
+
+    reason: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MCPListTools(BaseModel):
+    """A list of tools available on an MCP server."""
+
+    type: Literal["mcp_list_tools"]
+    """The type of the item. Always `mcp_list_tools`."""
+
+    id: str
+    """The unique ID of the list."""
+
+    server_label: str
+    """The label of the MCP server."""
+
+    tools: List[MCPListToolsTool]
+    """The tools available on the server."""
+
+    error: Optional[str] = None
+
+
+class _MCPListToolsParamRequired(TypedDict):
+
+    type: Literal["mcp_list_tools"]
+    """The type of the item. Always `mcp_list_tools`."""
+
+    id: str
+    """The unique ID of the list."""
+
+    server_label: str
+    """The label of the MCP server."""
+
+    tools: Sequence[MCPListToolsToolParam]
+    """The tools available on the server."""
+
+
+class MCPListToolsParam(_MCPListToolsParamRequired, total=False):
+    """A list of tools available on an MCP server."""
+
+    error: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MCPListToolsTool(BaseModel):
+    """A tool available on an MCP server."""
+
+    name: str
+    """The name of the tool."""
+
+    input_schema: Dict[str, Any]
+    """The JSON schema describing the tool's input."""
+
+    description: Optional[str] = None
+
+    annotations: Optional[Dict[str, Any]] = None
+
+
+class _MCPListToolsToolParamRequired(TypedDict):
+
+    name: str
+    """The name of the tool."""
+
+    input_schema: Dict[str, Any]
+    """The JSON schema describing the tool's input."""
+
+
+class MCPListToolsToolParam(_MCPListToolsToolParamRequired, total=False):
+    """A tool available on an MCP server."""
+
+    description: Optional[str]
+
+    annotations: Optional[Dict[str, Any]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MCPProtocolError(BaseModel):
+    """The API's ``MCPProtocolError`` object (the spec describes it no further)."""
+
+    type: Literal["mcp_protocol_error"]
+
+    code: int
+
+    message: str
+
+
+class MCPProtocolErrorParam(TypedDict):
+    """The fields of a ``MCPProtocolErrorParam`` in a request."""
+
+    type: Literal["mcp_protocol_error"]
+
+    code: int
+
+    message: str
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -303,6 +4292,98 @@ class MCPTool(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class MCPToolCall(BaseModel):
+    """An invocation of a tool on an MCP server."""
+
+    type: Literal["mcp_call"]
+    """The type of the item. Always `mcp_call`."""
+
+    id: str
+    """The unique ID of the tool call."""
+
+    server_label: str
+    """The label of the MCP server running the tool."""
+
+    name: str
+    """The name of the tool that was run."""
+
+    arguments: str
+    """A JSON string of the arguments passed to the tool."""
+
+    output: Optional[str] = None
+
+    error: Optional[MCPToolCallError] = None
+    """The error from the tool call, if any."""
+
+    status: Optional[MCPToolCallStatus] = None
+    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
+    `failed`.
+    """
+
+    approval_request_id: Optional[str] = None
+
+
+MCPToolCallError = Union["MCPProtocolError", "MCPToolExecutionError", "HTTPError"]
+
+
+MCPToolCallErrorParam = Union["MCPProtocolErrorParam", "MCPToolExecutionErrorParam", "HTTPErrorParam"]
+
+
+class _MCPToolCallParamRequired(TypedDict):
+
+    type: Literal["mcp_call"]
+    """The type of the item. Always `mcp_call`."""
+
+    id: str
+    """The unique ID of the tool call."""
+
+    server_label: str
+    """The label of the MCP server running the tool."""
+
+    name: str
+    """The name of the tool that was run."""
+
+    arguments: str
+    """A JSON string of the arguments passed to the tool."""
+
+
+class MCPToolCallParam(_MCPToolCallParamRequired, total=False):
+    """An invocation of a tool on an MCP server."""
+
+    output: Optional[str]
+
+    error: Optional[MCPToolCallErrorParam]
+    """The error from the tool call, if any."""
+
+    status: MCPToolCallStatus
+    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
+    `failed`.
+    """
+
+    approval_request_id: Optional[str]
+
+
+MCPToolCallStatus = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class MCPToolExecutionError(BaseModel):
+    """The API's ``MCPToolExecutionError`` object (the spec describes it no further)."""
+
+    type: Literal["mcp_tool_execution_error"]
+
+    content: Any
+
+
+class MCPToolExecutionErrorParam(TypedDict):
+    """The fields of a ``MCPToolExecutionErrorParam`` in a request."""
+
+    type: Literal["mcp_tool_execution_error"]
+
+    content: Any
+
+
+@dataclass(init=False, repr=False, eq=False)
 class MCPToolFilter(BaseModel):
     """A filter object to specify which tools are allowed."""
 
@@ -317,689 +4398,18 @@ class MCPToolFilter(BaseModel):
     """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class MCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
-    """Specify which of the MCP server's tools require approval. Can be
-    `always`, `never`, or a filter object associated with tools
-    that require approval.
+class MCPToolFilterParam(TypedDict, total=False):
+    """A filter object to specify which tools are allowed."""
+
+    tool_names: Sequence[str]
+    """List of allowed tool names."""
+
+    read_only: bool
+    """Indicates whether or not a tool modifies data or is read-only. If an
+    MCP server is [annotated with
+    `readOnlyHint`](https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations-readonlyhint),
+    it will match this filter.
     """
-
-    always: Optional[MCPToolFilter] = None
-
-    never: Optional[MCPToolFilter] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CodeInterpreterTool(BaseModel):
-    """A tool that runs Python code to help generate a response to a prompt."""
-
-    type: Literal["code_interpreter"]
-    """The type of the code interpreter tool. Always `code_interpreter`."""
-
-    container: Union[str, AutoCodeInterpreterTool]
-    """The code interpreter container. Can be a container ID or an object that
-    specifies uploaded file IDs to make available to your code, along with an
-    optional `memory_limit` setting.
-    """
-
-    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AutoCodeInterpreterTool(BaseModel):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
-    the code on.
-    """
-
-    type: Literal["auto"]
-    """Always `auto`."""
-
-    file_ids: Optional[List[str]] = None
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[ContainerMemoryLimit] = None
-
-    network_policy: Optional[Union[ContainerNetworkPolicyDisabled, ContainerNetworkPolicyAllowlist]] = None
-    """Network access policy for the container."""
-
-
-ContainerMemoryLimit = Literal["1g", "4g", "16g", "64g"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContainerNetworkPolicyDisabled(BaseModel):
-    """A response object."""
-
-    type: Literal["disabled"]
-    """Disable outbound network access. Always `disabled`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContainerNetworkPolicyAllowlist(BaseModel):
-    """A response object."""
-
-    type: Literal["allowlist"]
-    """Allow outbound network access only to specified domains. Always `allowlist`."""
-
-    allowed_domains: List[str]
-    """A list of allowed domains when type is `allowlist`."""
-
-    domain_secrets: Optional[List[ContainerNetworkPolicyDomainSecret]] = None
-    """Optional domain-scoped secrets for allowlisted domains."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContainerNetworkPolicyDomainSecret(BaseModel):
-    """A response object."""
-
-    domain: str
-    """The domain associated with the secret."""
-
-    name: str
-    """The name of the secret to inject for the domain."""
-
-    value: str
-    """The secret value to inject for the domain."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProgrammaticToolCalling(BaseModel):
-    """A response object."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The type of the tool. Always `programmatic_tool_calling`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ImageGenTool(BaseModel):
-    """A tool that generates images using the GPT image models."""
-
-    type: Literal["image_generation"]
-    """The type of the image generation tool. Always `image_generation`."""
-
-    model: Optional[
-        Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
-    ] = None
-
-    quality: Optional[Literal["low", "medium", "high", "auto"]] = None
-    """The quality of the generated image. One of `low`, `medium`, `high`,
-    or `auto`. Default: `auto`.
-    """
-
-    size: Optional[Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]] = None
-    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
-    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
-    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
-    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
-    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
-    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
-    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
-    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
-    `1024x1792`.
-    """
-
-    output_format: Optional[Literal["png", "webp", "jpeg"]] = None
-    """The output format of the generated image. One of `png`, `webp`, or
-    `jpeg`. Default: `png`.
-    """
-
-    output_compression: Optional[int] = None
-    """Compression level for the output image. Default: 100."""
-
-    moderation: Optional[Literal["auto", "low"]] = None
-    """Moderation level for the generated image. Default: `auto`."""
-
-    background: Optional[Literal["transparent", "opaque", "auto"]] = None
-    """Set the background of the generated image. One of `transparent`,
-    `opaque`, or `auto`. Transparent backgrounds are available for
-    supported GPT Image models. For `gpt-image-2` and
-    `gpt-image-2-2026-04-21`, this support is in preview. When using
-    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
-    """
-
-    input_fidelity: Optional[InputFidelity] = None
-
-    input_image_mask: Optional[ImageGenToolInputImageMask] = None
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    partial_images: Optional[int] = None
-    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
-
-    action: Optional[ImageGenActionEnum] = None
-    """Whether to generate a new image or edit an existing image. Default: `auto`."""
-
-
-InputFidelity = Literal["high", "low"]
-"""Control how much effort the model will exert to match the style and features, especially facial
-features, of input images. This parameter is only supported for `gpt-image-1` and `gpt-image-1.5`
-and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`. Defaults to `low`.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ImageGenToolInputImageMask(BaseModel):
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    image_url: Optional[str] = None
-    """Base64-encoded mask image."""
-
-    file_id: Optional[str] = None
-    """File ID for the mask image."""
-
-
-ImageGenActionEnum = Literal["generate", "edit", "auto"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LocalShellTool(BaseModel):
-    """A tool that allows the model to execute shell commands in a local environment."""
-
-    type: Literal["local_shell"]
-    """The type of the local shell tool. Always `local_shell`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellTool(BaseModel):
-    """A tool that allows the model to execute shell commands."""
-
-    type: Literal["shell"]
-    """The type of the shell tool. Always `shell`."""
-
-    environment: Optional[Union[ContainerAuto, LocalEnvironment, ContainerReference]] = None
-
-    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContainerAuto(BaseModel):
-    """A response object."""
-
-    type: Literal["container_auto"]
-    """Automatically creates a container for this request"""
-
-    file_ids: Optional[List[str]] = None
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[ContainerMemoryLimit] = None
-
-    network_policy: Optional[Union[ContainerNetworkPolicyDisabled, ContainerNetworkPolicyAllowlist]] = None
-    """Network access policy for the container."""
-
-    skills: Optional[List[Union[SkillReference, InlineSkill]]] = None
-    """An optional list of skills referenced by id or inline data."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SkillReference(BaseModel):
-    """A response object."""
-
-    type: Literal["skill_reference"]
-    """References a skill created with the /v1/skills endpoint."""
-
-    skill_id: str
-    """The ID of the referenced skill."""
-
-    version: Optional[str] = None
-    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InlineSkill(BaseModel):
-    """A response object."""
-
-    type: Literal["inline"]
-    """Defines an inline skill for this request."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    source: InlineSkillSource
-    """Inline skill payload"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InlineSkillSource(BaseModel):
-    """Inline skill payload"""
-
-    type: Literal["base64"]
-    """The type of the inline skill source. Must be `base64`."""
-
-    media_type: Literal["application/zip"]
-    """The media type of the inline skill payload. Must be `application/zip`."""
-
-    data: str
-    """Base64-encoded skill zip bundle."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LocalEnvironment(BaseModel):
-    """A response object."""
-
-    type: Literal["local"]
-    """Use a local computer environment."""
-
-    skills: Optional[List[LocalSkill]] = None
-    """An optional list of skills."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LocalSkill(BaseModel):
-    """A response object."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    path: str
-    """The path to the directory containing the skill."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContainerReference(BaseModel):
-    """A response object."""
-
-    type: Literal["container_reference"]
-    """References a container created with the /v1/containers endpoint"""
-
-    container_id: str
-    """The ID of the referenced container."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CustomTool(BaseModel):
-    """A custom tool that processes input using a specified format. Learn more about   [custom
-    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
-    """
-
-    type: Literal["custom"]
-    """The type of the custom tool. Always `custom`."""
-
-    name: str
-    """The name of the custom tool, used to identify it in tool calls."""
-
-    description: Optional[str] = None
-    """Optional description of the custom tool, used to provide more context."""
-
-    format: Optional[Union[CustomTextFormat, CustomGrammarFormat]] = None
-    """The input format for the custom tool. Default is unconstrained text."""
-
-    defer_loading: Optional[bool] = None
-    """Whether this tool should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CustomTextFormat(BaseModel):
-    """Unconstrained free-form text."""
-
-    type: Literal["text"]
-    """Unconstrained text format. Always `text`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CustomGrammarFormat(BaseModel):
-    """A grammar defined by the user."""
-
-    type: Literal["grammar"]
-    """Grammar format. Always `grammar`."""
-
-    syntax: GrammarSyntax1
-    """The syntax of the grammar definition. One of `lark` or `regex`."""
-
-    definition: str
-    """The grammar definition."""
-
-
-GrammarSyntax1 = Literal["lark", "regex"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class NamespaceTool(BaseModel):
-    """Groups function/custom tools under a shared namespace."""
-
-    type: Literal["namespace"]
-    """The type of the tool. Always `namespace`."""
-
-    name: str
-    """The namespace name used in tool calls (for example, `crm`)."""
-
-    description: str
-    """A description of the namespace shown to the model."""
-
-    tools: List[Union[FunctionTool2, CustomTool]]
-    """The function/custom tools available inside this namespace."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionTool2(BaseModel):
-    """A response object."""
-
-    name: str
-
-    type: Literal["function"]
-
-    description: Optional[str] = None
-
-    parameters: Optional[EmptyModelParam] = None
-
-    strict: Optional[bool] = None
-
-    output_schema: Optional[Dict[str, Any]] = None
-
-    defer_loading: Optional[bool] = None
-    """Whether this function should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
-
-
-EmptyModelParam = Dict[str, Any]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolSearchTool(BaseModel):
-    """Hosted or BYOT tool search configuration for deferred tools."""
-
-    type: Literal["tool_search"]
-    """The type of the tool. Always `tool_search`."""
-
-    execution: Optional[ToolSearchExecutionType] = None
-    """Whether tool search is executed by the server or by the client."""
-
-    description: Optional[str] = None
-
-    parameters: Optional[EmptyModelParam] = None
-
-
-ToolSearchExecutionType = Literal["server", "client"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class WebSearchPreviewTool(BaseModel):
-    """This tool searches the web for relevant results to use in a response. Learn more about the [web
-    search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
-
-    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
-    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
-
-    user_location: Optional[ApproximateLocation] = None
-
-    search_context_size: Optional[SearchContextSize] = None
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
-
-    search_content_types: Optional[List[SearchContentType]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApproximateLocation(BaseModel):
-    """A response object."""
-
-    type: Literal["approximate"]
-    """The type of location approximation. Always `approximate`."""
-
-    country: Optional[str] = None
-
-    region: Optional[str] = None
-
-    city: Optional[str] = None
-
-    timezone: Optional[str] = None
-
-
-SearchContextSize = Literal["low", "medium", "high"]
-
-
-SearchContentType = Literal["text", "image"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchTool(BaseModel):
-    """Allows the assistant to create, delete, or update files using unified diffs."""
-
-    type: Literal["apply_patch"]
-    """The type of the tool. Always `apply_patch`."""
-
-    allowed_callers: Optional[List[CallableToolAllowedCaller]] = None
-
-
-Tool = Union[
-    "FunctionTool",
-    "FileSearchTool",
-    "ComputerTool",
-    "ComputerUsePreviewTool",
-    "WebSearchTool",
-    "MCPTool",
-    "CodeInterpreterTool",
-    "ProgrammaticToolCalling",
-    "ImageGenTool",
-    "LocalShellTool",
-    "FunctionShellTool",
-    "CustomTool",
-    "NamespaceTool",
-    "ToolSearchTool",
-    "WebSearchPreviewTool",
-    "ApplyPatchTool",
-]
-"""A tool that can be used to generate a response."""
-
-
-class _AdditionalToolsItemParamRequired(TypedDict):
-
-    type: Literal["additional_tools"]
-    """The item type. Always `additional_tools`."""
-
-    role: Literal["developer"]
-    """The role that provided the additional tools. Only `developer` is supported."""
-
-    tools: Sequence[ToolParam]
-    """A list of additional tools made available at this item."""
-
-
-class AdditionalToolsItemParam(_AdditionalToolsItemParamRequired, total=False):
-    """Request fields."""
-
-    id: Optional[str]
-
-
-class _FunctionToolParam2Required(TypedDict):
-
-    type: Literal["function"]
-    """The type of the function tool. Always `function`."""
-
-    name: str
-    """The name of the function to call."""
-
-    parameters: Optional[Dict[str, Any]]
-
-    strict: Optional[bool]
-
-
-class FunctionToolParam2(_FunctionToolParam2Required, total=False):
-    """Defines a function in your own code the model can choose to call. Learn more about [function
-    calling](https://platform.openai.com/docs/guides/function-calling).
-    """
-
-    description: Optional[str]
-
-    output_schema: Optional[Dict[str, Any]]
-
-    defer_loading: bool
-    """Whether this function is deferred and loaded via tool search."""
-
-    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
-
-
-class _FileSearchToolParamRequired(TypedDict):
-
-    type: Literal["file_search"]
-    """The type of the file search tool. Always `file_search`."""
-
-    vector_store_ids: Sequence[str]
-    """The IDs of the vector stores to search."""
-
-
-class FileSearchToolParam(_FileSearchToolParamRequired, total=False):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
-    tool](https://platform.openai.com/docs/guides/tools-file-search).
-    """
-
-    max_num_results: int
-    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
-
-    ranking_options: RankingOptionsParam
-    """Ranking options for search."""
-
-    filters: Optional[FiltersParam]
-
-
-class RankingOptionsParam(TypedDict, total=False):
-    """Request fields."""
-
-    ranker: RankerVersionType
-    """The ranker to use for the file search."""
-
-    score_threshold: float
-    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
-    attempt to return only the most relevant results, but may return fewer results.
-    """
-
-    hybrid_search: HybridSearchOptionsParam
-    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
-    sparse keyword matches when hybrid search is enabled.
-    """
-
-
-class HybridSearchOptionsParam(TypedDict):
-    """Request fields."""
-
-    embedding_weight: float
-    """The weight of the embedding in the reciprocal ranking fusion."""
-
-    text_weight: float
-    """The weight of the text in the reciprocal ranking fusion."""
-
-
-class ComparisonFilterParam(TypedDict):
-    """A filter used to compare a specified attribute key to a given value using a defined comparison
-    operation.
-    """
-
-    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
-    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
-    - `eq`: equals
-    - `ne`: not equal
-    - `gt`: greater than
-    - `gte`: greater than or equal
-    - `lt`: less than
-    - `lte`: less than or equal
-    - `in`: in
-    - `nin`: not in
-    """
-
-    key: str
-    """The key to compare against the value."""
-
-    value: Union[str, float, bool, Sequence[Union[str, float]]]
-    """The value to compare against the attribute key; supports string, number, or boolean types."""
-
-
-class CompoundFilterParam(TypedDict):
-    """Combine multiple filters using `and` or `or`."""
-
-    type: Literal["and", "or"]
-    """Type of operation: `and` or `or`."""
-
-    filters: Sequence[Any]
-    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
-
-
-FiltersParam = Union["ComparisonFilterParam", "CompoundFilterParam"]
-
-
-class ComputerToolParam(TypedDict):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
-
-    type: Literal["computer"]
-    """The type of the computer tool. Always `computer`."""
-
-
-class ComputerUsePreviewToolParam(TypedDict):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
-
-    type: Literal["computer_use_preview"]
-    """The type of the computer use tool. Always `computer_use_preview`."""
-
-    environment: ComputerEnvironment
-    """The type of computer environment to control."""
-
-    display_width: int
-    """The width of the computer display."""
-
-    display_height: int
-    """The height of the computer display."""
-
-
-class _WebSearchToolParamRequired(TypedDict):
-
-    type: Literal["web_search", "web_search_2025_08_26"]
-    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
-
-
-class WebSearchToolParam(_WebSearchToolParamRequired, total=False):
-    """Search the Internet for sources related to the prompt. Learn more about the
-    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
-
-    external_web_access: bool
-    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
-    search tool runs in offline/cache-only mode and will not fetch new external content.
-    """
-
-    filters: Optional[WebSearchToolFiltersParam]
-
-    user_location: WebSearchApproximateLocationParam
-
-    search_context_size: Literal["low", "medium", "high"]
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
-
-
-class WebSearchToolFiltersParam(TypedDict, total=False):
-    """Filters for the search."""
-
-    allowed_domains: Optional[Sequence[str]]
-
-
-class WebSearchApproximateLocationParam(TypedDict, total=False):
-    """The approximate location of the user."""
-
-    type: Literal["approximate"]
-    """The type of location approximation. Always `approximate`."""
-
-    country: Optional[str]
-
-    region: Optional[str]
-
-    city: Optional[str]
-
-    timezone: Optional[str]
 
 
 class _MCPToolParamRequired(TypedDict):
@@ -1074,18 +4484,16 @@ class MCPToolParam(_MCPToolParamRequired, total=False):
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-class MCPToolFilterParam(TypedDict, total=False):
-    """A filter object to specify which tools are allowed."""
-
-    tool_names: Sequence[str]
-    """List of allowed tool names."""
-
-    read_only: bool
-    """Indicates whether or not a tool modifies data or is read-only. If an
-    MCP server is [annotated with
-    `readOnlyHint`](https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations-readonlyhint),
-    it will match this filter.
+@dataclass(init=False, repr=False, eq=False)
+class MCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
+    """Specify which of the MCP server's tools require approval. Can be
+    `always`, `never`, or a filter object associated with tools
+    that require approval.
     """
+
+    always: Optional[MCPToolFilter] = None
+
+    never: Optional[MCPToolFilter] = None
 
 
 class MCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
@@ -1097,1233 +4505,6 @@ class MCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
     always: MCPToolFilterParam
 
     never: MCPToolFilterParam
-
-
-class _CodeInterpreterToolParamRequired(TypedDict):
-
-    type: Literal["code_interpreter"]
-    """The type of the code interpreter tool. Always `code_interpreter`."""
-
-    container: Union[str, AutoCodeInterpreterToolParam]
-    """The code interpreter container. Can be a container ID or an object that
-    specifies uploaded file IDs to make available to your code, along with an
-    optional `memory_limit` setting.
-    """
-
-
-class CodeInterpreterToolParam(_CodeInterpreterToolParamRequired, total=False):
-    """A tool that runs Python code to help generate a response to a prompt."""
-
-    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
-
-
-class _AutoCodeInterpreterToolParamRequired(TypedDict):
-
-    type: Literal["auto"]
-    """Always `auto`."""
-
-
-class AutoCodeInterpreterToolParam(_AutoCodeInterpreterToolParamRequired, total=False):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
-    the code on.
-    """
-
-    file_ids: Sequence[str]
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[ContainerMemoryLimit]
-
-    network_policy: Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
-    """Network access policy for the container."""
-
-
-class ContainerNetworkPolicyDisabledParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["disabled"]
-    """Disable outbound network access. Always `disabled`."""
-
-
-class _ContainerNetworkPolicyAllowlistParamRequired(TypedDict):
-
-    type: Literal["allowlist"]
-    """Allow outbound network access only to specified domains. Always `allowlist`."""
-
-    allowed_domains: Sequence[str]
-    """A list of allowed domains when type is `allowlist`."""
-
-
-class ContainerNetworkPolicyAllowlistParam(_ContainerNetworkPolicyAllowlistParamRequired, total=False):
-    """Request fields."""
-
-    domain_secrets: Sequence[ContainerNetworkPolicyDomainSecretParam]
-    """Optional domain-scoped secrets for allowlisted domains."""
-
-
-class ContainerNetworkPolicyDomainSecretParam(TypedDict):
-    """Request fields."""
-
-    domain: str
-    """The domain associated with the secret."""
-
-    name: str
-    """The name of the secret to inject for the domain."""
-
-    value: str
-    """The secret value to inject for the domain."""
-
-
-class ProgrammaticToolCallingParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The type of the tool. Always `programmatic_tool_calling`."""
-
-
-class _ImageGenToolParamRequired(TypedDict):
-
-    type: Literal["image_generation"]
-    """The type of the image generation tool. Always `image_generation`."""
-
-
-class ImageGenToolParam(_ImageGenToolParamRequired, total=False):
-    """A tool that generates images using the GPT image models."""
-
-    model: Union[
-        str,
-        Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"],
-    ]
-
-    quality: Literal["low", "medium", "high", "auto"]
-    """The quality of the generated image. One of `low`, `medium`, `high`,
-    or `auto`. Default: `auto`.
-    """
-
-    size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
-    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
-    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
-    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
-    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
-    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
-    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
-    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
-    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
-    `1024x1792`.
-    """
-
-    output_format: Literal["png", "webp", "jpeg"]
-    """The output format of the generated image. One of `png`, `webp`, or
-    `jpeg`. Default: `png`.
-    """
-
-    output_compression: int
-    """Compression level for the output image. Default: 100."""
-
-    moderation: Literal["auto", "low"]
-    """Moderation level for the generated image. Default: `auto`."""
-
-    background: Literal["transparent", "opaque", "auto"]
-    """Set the background of the generated image. One of `transparent`,
-    `opaque`, or `auto`. Transparent backgrounds are available for
-    supported GPT Image models. For `gpt-image-2` and
-    `gpt-image-2-2026-04-21`, this support is in preview. When using
-    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
-    """
-
-    input_fidelity: Optional[InputFidelity]
-
-    input_image_mask: ImageGenToolInputImageMaskParam
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    partial_images: int
-    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
-
-    action: ImageGenActionEnum
-    """Whether to generate a new image or edit an existing image. Default: `auto`."""
-
-
-class ImageGenToolInputImageMaskParam(TypedDict, total=False):
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    image_url: str
-    """Base64-encoded mask image."""
-
-    file_id: str
-    """File ID for the mask image."""
-
-
-class LocalShellToolParam(TypedDict):
-    """A tool that allows the model to execute shell commands in a local environment."""
-
-    type: Literal["local_shell"]
-    """The type of the local shell tool. Always `local_shell`."""
-
-
-class _FunctionShellToolParamRequired(TypedDict):
-
-    type: Literal["shell"]
-    """The type of the shell tool. Always `shell`."""
-
-
-class FunctionShellToolParam(_FunctionShellToolParamRequired, total=False):
-    """A tool that allows the model to execute shell commands."""
-
-    environment: Optional[Union[ContainerAutoParam, LocalEnvironmentParam, ContainerReferenceParam]]
-
-    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
-
-
-class _ContainerAutoParamRequired(TypedDict):
-
-    type: Literal["container_auto"]
-    """Automatically creates a container for this request"""
-
-
-class ContainerAutoParam(_ContainerAutoParamRequired, total=False):
-    """Request fields."""
-
-    file_ids: Sequence[str]
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[ContainerMemoryLimit]
-
-    network_policy: Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
-    """Network access policy for the container."""
-
-    skills: Sequence[Union[SkillReferenceParam, InlineSkillParam]]
-    """An optional list of skills referenced by id or inline data."""
-
-
-class _SkillReferenceParamRequired(TypedDict):
-
-    type: Literal["skill_reference"]
-    """References a skill created with the /v1/skills endpoint."""
-
-    skill_id: str
-    """The ID of the referenced skill."""
-
-
-class SkillReferenceParam(_SkillReferenceParamRequired, total=False):
-    """Request fields."""
-
-    version: str
-    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
-
-
-class InlineSkillParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["inline"]
-    """Defines an inline skill for this request."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    source: InlineSkillSourceParam
-    """Inline skill payload"""
-
-
-class InlineSkillSourceParam(TypedDict):
-    """Inline skill payload"""
-
-    type: Literal["base64"]
-    """The type of the inline skill source. Must be `base64`."""
-
-    media_type: Literal["application/zip"]
-    """The media type of the inline skill payload. Must be `application/zip`."""
-
-    data: str
-    """Base64-encoded skill zip bundle."""
-
-
-class _LocalEnvironmentParamRequired(TypedDict):
-
-    type: Literal["local"]
-    """Use a local computer environment."""
-
-
-class LocalEnvironmentParam(_LocalEnvironmentParamRequired, total=False):
-    """Request fields."""
-
-    skills: Sequence[LocalSkillParam]
-    """An optional list of skills."""
-
-
-class LocalSkillParam(TypedDict):
-    """Request fields."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    path: str
-    """The path to the directory containing the skill."""
-
-
-class ContainerReferenceParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["container_reference"]
-    """References a container created with the /v1/containers endpoint"""
-
-    container_id: str
-    """The ID of the referenced container."""
-
-
-class _CustomToolParamRequired(TypedDict):
-
-    type: Literal["custom"]
-    """The type of the custom tool. Always `custom`."""
-
-    name: str
-    """The name of the custom tool, used to identify it in tool calls."""
-
-
-class CustomToolParam(_CustomToolParamRequired, total=False):
-    """A custom tool that processes input using a specified format. Learn more about   [custom
-    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
-    """
-
-    description: str
-    """Optional description of the custom tool, used to provide more context."""
-
-    format: Union[CustomTextFormatParam, CustomGrammarFormatParam]
-    """The input format for the custom tool. Default is unconstrained text."""
-
-    defer_loading: bool
-    """Whether this tool should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
-
-
-class CustomTextFormatParam(TypedDict):
-    """Unconstrained free-form text."""
-
-    type: Literal["text"]
-    """Unconstrained text format. Always `text`."""
-
-
-class CustomGrammarFormatParam(TypedDict):
-    """A grammar defined by the user."""
-
-    type: Literal["grammar"]
-    """Grammar format. Always `grammar`."""
-
-    syntax: GrammarSyntax1
-    """The syntax of the grammar definition. One of `lark` or `regex`."""
-
-    definition: str
-    """The grammar definition."""
-
-
-class NamespaceToolParam(TypedDict):
-    """Groups function/custom tools under a shared namespace."""
-
-    type: Literal["namespace"]
-    """The type of the tool. Always `namespace`."""
-
-    name: str
-    """The namespace name used in tool calls (for example, `crm`)."""
-
-    description: str
-    """A description of the namespace shown to the model."""
-
-    tools: Sequence[Union[FunctionToolParam, CustomToolParam]]
-    """The function/custom tools available inside this namespace."""
-
-
-class _FunctionToolParamRequired(TypedDict):
-
-    name: str
-
-    type: Literal["function"]
-
-
-class FunctionToolParam(_FunctionToolParamRequired, total=False):
-    """Request fields."""
-
-    description: Optional[str]
-
-    parameters: Optional[EmptyModelParam]
-
-    strict: Optional[bool]
-
-    output_schema: Optional[Dict[str, Any]]
-
-    defer_loading: bool
-    """Whether this function should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
-
-
-class _ToolSearchToolParamRequired(TypedDict):
-
-    type: Literal["tool_search"]
-    """The type of the tool. Always `tool_search`."""
-
-
-class ToolSearchToolParam(_ToolSearchToolParamRequired, total=False):
-    """Hosted or BYOT tool search configuration for deferred tools."""
-
-    execution: ToolSearchExecutionType
-    """Whether tool search is executed by the server or by the client."""
-
-    description: Optional[str]
-
-    parameters: Optional[EmptyModelParam]
-
-
-class _WebSearchPreviewToolParamRequired(TypedDict):
-
-    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
-    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
-
-
-class WebSearchPreviewToolParam(_WebSearchPreviewToolParamRequired, total=False):
-    """This tool searches the web for relevant results to use in a response. Learn more about the [web
-    search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
-
-    user_location: Optional[ApproximateLocationParam]
-
-    search_context_size: SearchContextSize
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
-
-    search_content_types: Sequence[SearchContentType]
-
-
-class _ApproximateLocationParamRequired(TypedDict):
-
-    type: Literal["approximate"]
-    """The type of location approximation. Always `approximate`."""
-
-
-class ApproximateLocationParam(_ApproximateLocationParamRequired, total=False):
-    """Request fields."""
-
-    country: Optional[str]
-
-    region: Optional[str]
-
-    city: Optional[str]
-
-    timezone: Optional[str]
-
-
-class _ApplyPatchToolParamRequired(TypedDict):
-
-    type: Literal["apply_patch"]
-    """The type of the tool. Always `apply_patch`."""
-
-
-class ApplyPatchToolParam(_ApplyPatchToolParamRequired, total=False):
-    """Allows the assistant to create, delete, or update files using unified diffs."""
-
-    allowed_callers: Optional[Sequence[CallableToolAllowedCaller]]
-
-
-ToolParam = Union[
-    "FunctionToolParam2",
-    "FileSearchToolParam",
-    "ComputerToolParam",
-    "ComputerUsePreviewToolParam",
-    "WebSearchToolParam",
-    "MCPToolParam",
-    "CodeInterpreterToolParam",
-    "ProgrammaticToolCallingParam",
-    "ImageGenToolParam",
-    "LocalShellToolParam",
-    "FunctionShellToolParam",
-    "CustomToolParam",
-    "NamespaceToolParam",
-    "ToolSearchToolParam",
-    "WebSearchPreviewToolParam",
-    "ApplyPatchToolParam",
-]
-"""A tool that can be used to generate a response."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class AdditionalToolsItem(BaseModel):
-    """A response object."""
-
-    type: Literal["additional_tools"]
-    """The item type. Always `additional_tools`."""
-
-    role: Literal["developer"]
-    """The role that provided the additional tools. Only `developer` is supported."""
-
-    tools: List[Tool]
-    """A list of additional tools made available at this item."""
-
-    id: Optional[str] = None
-
-
-class FileCitationBodyParam(TypedDict):
-    """A citation to a file."""
-
-    type: Literal["file_citation"]
-    """The type of the file citation. Always `file_citation`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-    filename: str
-    """The filename of the file cited."""
-
-
-class UrlCitationBodyParam(TypedDict):
-    """A citation for a web resource used to generate a model response."""
-
-    type: Literal["url_citation"]
-    """The type of the URL citation. Always `url_citation`."""
-
-    url: str
-    """The URL of the web resource."""
-
-    start_index: int
-    """The index of the first character of the URL citation in the message."""
-
-    end_index: int
-    """The index of the last character of the URL citation in the message."""
-
-    title: str
-    """The title of the web resource."""
-
-
-class ContainerFileCitationBodyParam(TypedDict):
-    """A citation for a container file used to generate a model response."""
-
-    type: Literal["container_file_citation"]
-    """The type of the container file citation. Always `container_file_citation`."""
-
-    container_id: str
-    """The ID of the container file."""
-
-    file_id: str
-    """The ID of the file."""
-
-    start_index: int
-    """The index of the first character of the container file citation in the message."""
-
-    end_index: int
-    """The index of the last character of the container file citation in the message."""
-
-    filename: str
-    """The filename of the container file cited."""
-
-
-class FilePathParam(TypedDict):
-    """A path to a file."""
-
-    type: Literal["file_path"]
-    """The type of the file path. Always `file_path`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-
-AnnotationParam = Union[
-    "FileCitationBodyParam",
-    "UrlCitationBodyParam",
-    "ContainerFileCitationBodyParam",
-    "FilePathParam",
-]
-"""An annotation that applies to a span of output text."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FileCitationBody(BaseModel):
-    """A citation to a file."""
-
-    type: Literal["file_citation"]
-    """The type of the file citation. Always `file_citation`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-    filename: str
-    """The filename of the file cited."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class UrlCitationBody(BaseModel):
-    """A citation for a web resource used to generate a model response."""
-
-    type: Literal["url_citation"]
-    """The type of the URL citation. Always `url_citation`."""
-
-    url: str
-    """The URL of the web resource."""
-
-    start_index: int
-    """The index of the first character of the URL citation in the message."""
-
-    end_index: int
-    """The index of the last character of the URL citation in the message."""
-
-    title: str
-    """The title of the web resource."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContainerFileCitationBody(BaseModel):
-    """A citation for a container file used to generate a model response."""
-
-    type: Literal["container_file_citation"]
-    """The type of the container file citation. Always `container_file_citation`."""
-
-    container_id: str
-    """The ID of the container file."""
-
-    file_id: str
-    """The ID of the file."""
-
-    start_index: int
-    """The index of the first character of the container file citation in the message."""
-
-    end_index: int
-    """The index of the last character of the container file citation in the message."""
-
-    filename: str
-    """The filename of the container file cited."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FilePath(BaseModel):
-    """A path to a file."""
-
-    type: Literal["file_path"]
-    """The type of the file path. Always `file_path`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-
-Annotation = Union["FileCitationBody", "UrlCitationBody", "ContainerFileCitationBody", "FilePath"]
-"""An annotation that applies to a span of output text."""
-
-
-ApplyPatchCallOutputStatus = Literal["completed", "failed"]
-
-
-ApplyPatchCallOutputStatusParam = Literal["completed", "failed"]
-"""Outcome values reported for apply_patch tool call outputs."""
-
-
-ApplyPatchCallStatus = Literal["in_progress", "completed"]
-
-
-ApplyPatchCallStatusParam = Literal["in_progress", "completed"]
-"""Status values reported for apply_patch tool calls."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchCreateFileOperation(BaseModel):
-    """Instruction describing how to create a file via the apply_patch tool."""
-
-    type: Literal["create_file"]
-    """Create a new file with the provided diff."""
-
-    path: str
-    """Path of the file to create."""
-
-    diff: str
-    """Diff to apply."""
-
-
-class ApplyPatchCreateFileOperationParam(TypedDict):
-    """Instruction for creating a new file via the apply_patch tool."""
-
-    type: Literal["create_file"]
-    """The operation type. Always `create_file`."""
-
-    path: str
-    """Path of the file to create relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply when creating the file."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchCreateFileOperation2(BaseModel):
-    """Instruction for creating a new file via the apply_patch tool."""
-
-    type: Literal["create_file"]
-    """The operation type. Always `create_file`."""
-
-    path: str
-    """Path of the file to create relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply when creating the file."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchDeleteFileOperation(BaseModel):
-    """Instruction describing how to delete a file via the apply_patch tool."""
-
-    type: Literal["delete_file"]
-    """Delete the specified file."""
-
-    path: str
-    """Path of the file to delete."""
-
-
-class ApplyPatchDeleteFileOperationParam(TypedDict):
-    """Instruction for deleting an existing file via the apply_patch tool."""
-
-    type: Literal["delete_file"]
-    """The operation type. Always `delete_file`."""
-
-    path: str
-    """Path of the file to delete relative to the workspace root."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchDeleteFileOperation2(BaseModel):
-    """Instruction for deleting an existing file via the apply_patch tool."""
-
-    type: Literal["delete_file"]
-    """The operation type. Always `delete_file`."""
-
-    path: str
-    """Path of the file to delete relative to the workspace root."""
-
-
-class ApplyPatchUpdateFileOperationParam(TypedDict):
-    """Instruction for updating an existing file via the apply_patch tool."""
-
-    type: Literal["update_file"]
-    """The operation type. Always `update_file`."""
-
-    path: str
-    """Path of the file to update relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply to the existing file."""
-
-
-ApplyPatchOperationParam = Union[
-    "ApplyPatchCreateFileOperationParam",
-    "ApplyPatchDeleteFileOperationParam",
-    "ApplyPatchUpdateFileOperationParam",
-]
-"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchUpdateFileOperation2(BaseModel):
-    """Instruction for updating an existing file via the apply_patch tool."""
-
-    type: Literal["update_file"]
-    """The operation type. Always `update_file`."""
-
-    path: str
-    """Path of the file to update relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply to the existing file."""
-
-
-ApplyPatchOperation = Union[
-    "ApplyPatchCreateFileOperation2",
-    "ApplyPatchDeleteFileOperation2",
-    "ApplyPatchUpdateFileOperation2",
-]
-"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchToolCall(BaseModel):
-    """A tool call that applies file diffs by creating, deleting, or updating files."""
-
-    type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
-
-    id: str
-    """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: ApplyPatchCallStatus
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-
-    operation: Union[ApplyPatchCreateFileOperation, ApplyPatchDeleteFileOperation, ApplyPatchUpdateFileOperation]
-    """One of the create_file, delete_file, or update_file operations applied via apply_patch."""
-
-    caller: Optional[ToolCallCaller] = None
-
-    created_by: Optional[str] = None
-    """The ID of the entity that created this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class DirectToolCallCaller(BaseModel):
-    """A response object."""
-
-    type: Literal["direct"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProgramToolCallCaller(BaseModel):
-    """A response object."""
-
-    type: Literal["program"]
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-ToolCallCaller = Union["DirectToolCallCaller", "ProgramToolCallCaller"]
-"""The execution context that produced this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchUpdateFileOperation(BaseModel):
-    """Instruction describing how to update a file via the apply_patch tool."""
-
-    type: Literal["update_file"]
-    """Update an existing file with the provided diff."""
-
-    path: str
-    """Path of the file to update."""
-
-    diff: str
-    """Diff to apply."""
-
-
-class _ApplyPatchToolCallItemParamRequired(TypedDict):
-
-    type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: ApplyPatchCallStatusParam
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-
-    operation: ApplyPatchOperationParam
-    """The specific create, delete, or update instruction for the apply_patch tool call."""
-
-
-class ApplyPatchToolCallItemParam(_ApplyPatchToolCallItemParamRequired, total=False):
-    """A tool call representing a request to create, delete, or update files using diff patches."""
-
-    id: Optional[str]
-
-    caller: Optional[ToolCallCallerParam]
-
-
-class DirectToolCallCallerParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["direct"]
-    """The caller type. Always `direct`."""
-
-
-class ProgramToolCallCallerParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["program"]
-    """The caller type. Always `program`."""
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-ToolCallCallerParam = Union["DirectToolCallCallerParam", "ProgramToolCallCallerParam"]
-"""The execution context that produced this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchToolCallItem(BaseModel):
-    """A tool call representing a request to create, delete, or update files using diff patches."""
-
-    type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: ApplyPatchCallStatusParam
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-
-    operation: ApplyPatchOperation
-    """The specific create, delete, or update instruction for the apply_patch tool call."""
-
-    id: Optional[str] = None
-
-    caller: Optional[ToolCallCaller2] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class DirectToolCallCaller2(BaseModel):
-    """A response object."""
-
-    type: Literal["direct"]
-    """The caller type. Always `direct`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProgramToolCallCaller2(BaseModel):
-    """A response object."""
-
-    type: Literal["program"]
-    """The caller type. Always `program`."""
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-ToolCallCaller2 = Union["DirectToolCallCaller2", "ProgramToolCallCaller2"]
-"""The execution context that produced this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchToolCallOutput(BaseModel):
-    """The output emitted by an apply patch tool call."""
-
-    type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
-
-    id: str
-    """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: ApplyPatchCallOutputStatus
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
-
-    caller: Optional[ToolCallCaller] = None
-
-    output: Optional[str] = None
-
-    created_by: Optional[str] = None
-    """The ID of the entity that created this tool call output."""
-
-
-class _ApplyPatchToolCallOutputItemParamRequired(TypedDict):
-
-    type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: ApplyPatchCallOutputStatusParam
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
-
-
-class ApplyPatchToolCallOutputItemParam(_ApplyPatchToolCallOutputItemParamRequired, total=False):
-    """The streamed output emitted by an apply patch tool call."""
-
-    id: Optional[str]
-
-    caller: Optional[ToolCallCallerParam]
-
-    output: Optional[str]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ApplyPatchToolCallOutputItem(BaseModel):
-    """The streamed output emitted by an apply patch tool call."""
-
-    type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: ApplyPatchCallOutputStatusParam
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
-
-    id: Optional[str] = None
-
-    caller: Optional[ToolCallCaller2] = None
-
-    output: Optional[str] = None
-
-
-Metadata = Optional[Dict[str, str]]
-"""Set of 16 key-value pairs that can be attached to an object. This can be
-useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard.
-
-Keys are strings with a maximum length of 64 characters. Values are strings
-with a maximum length of 512 characters.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseFormatText(BaseModel):
-    """Default response format. Used to generate text responses."""
-
-    type: Literal["text"]
-    """The type of response format being defined. Always `text`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseFormatJsonObject(BaseModel):
-    """JSON object response format. An older method of generating JSON responses.
-    Using `json_schema` is recommended for models that support it. Note that the
-    model will not generate JSON without a system or user message instructing it
-    to do so.
-    """
-
-    type: Literal["json_object"]
-    """The type of response format being defined. Always `json_object`."""
-
-
-ResponseFormatJsonSchemaSchema = Dict[str, Any]
-"""The schema for the response format, described as a JSON Schema object.
-Learn how to build JSON schemas [here](https://json-schema.org/).
-"""
-
-
-class ResponseFormatTextParam(TypedDict):
-    """Default response format. Used to generate text responses."""
-
-    type: Literal["text"]
-    """The type of response format being defined. Always `text`."""
-
-
-class ResponseFormatJsonObjectParam(TypedDict):
-    """JSON object response format. An older method of generating JSON responses.
-    Using `json_schema` is recommended for models that support it. Note that the
-    model will not generate JSON without a system or user message instructing it
-    to do so.
-    """
-
-    type: Literal["json_object"]
-    """The type of response format being defined. Always `json_object`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ModerationResultBody(BaseModel):
-    """A moderation result produced for the response input or output."""
-
-    type: Literal["moderation_result"]
-    """The object type, which was always `moderation_result` for successful moderation results."""
-
-    model: str
-    """The moderation model that produced this result."""
-
-    flagged: bool
-    """A boolean indicating whether the content was flagged by any category."""
-
-    categories: Dict[str, bool]
-    """A dictionary of moderation categories to booleans, True if the input is flagged under this
-    category.
-    """
-
-    category_scores: Dict[str, float]
-    """A dictionary of moderation categories to scores."""
-
-    category_applied_input_types: Dict[str, List[ModerationInputType]]
-    """Which modalities of input are reflected by the score for each category."""
-
-
-ModerationInputType = Literal["text", "image"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class PromptCacheBreakpoint(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-class PromptCacheBreakpointParam(TypedDict):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-ClickButtonType = Literal["left", "right", "wheel", "back", "forward"]
-
-
-class _ClickParamRequired(TypedDict):
-
-    type: Literal["click"]
-    """Specifies the event type. For a click action, this property is always `click`."""
-
-    button: ClickButtonType
-    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
-    `back`, or `forward`.
-    """
-
-    x: int
-    """The x-coordinate where the click occurred."""
-
-    y: int
-    """The y-coordinate where the click occurred."""
-
-
-class ClickParam(_ClickParamRequired, total=False):
-    """A click action."""
-
-    keys: Optional[Sequence[str]]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Click(BaseModel):
-    """A click action."""
-
-    type: Literal["click"]
-    """Specifies the event type. For a click action, this property is always `click`."""
-
-    button: ClickButtonType
-    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
-    `back`, or `forward`.
-    """
-
-    x: int
-    """The x-coordinate where the click occurred."""
-
-    y: int
-    """The y-coordinate where the click occurred."""
-
-    keys: Optional[List[str]] = None
-
-
-class CodeInterpreterOutputImageParam(TypedDict):
-    """The image output from the code interpreter."""
-
-    type: Literal["image"]
-    """The type of the output. Always `image`."""
-
-    url: str
-    """The URL of the image output from the code interpreter."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CodeInterpreterOutputImage(BaseModel):
-    """The image output from the code interpreter."""
-
-    type: Literal["image"]
-    """The type of the output. Always `image`."""
-
-    url: str
-    """The URL of the image output from the code interpreter."""
-
-
-class CodeInterpreterOutputLogsParam(TypedDict):
-    """The logs output from the code interpreter."""
-
-    type: Literal["logs"]
-    """The type of the output. Always `logs`."""
-
-    logs: str
-    """The logs output from the code interpreter."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CodeInterpreterOutputLogs(BaseModel):
-    """The logs output from the code interpreter."""
-
-    type: Literal["logs"]
-    """The type of the output. Always `logs`."""
-
-    logs: str
-    """The logs output from the code interpreter."""
-
-
-class CodeInterpreterToolCallParam(TypedDict):
-    """A tool call to run code."""
-
-    type: Literal["code_interpreter_call"]
-    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
-
-    id: str
-    """The unique ID of the code interpreter tool call."""
-
-    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
-    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
-    `incomplete`, `interpreting`, and `failed`.
-    """
-
-    container_id: str
-    """The ID of the container used to run the code."""
-
-    code: Optional[str]
-
-    outputs: Optional[Sequence[Union[CodeInterpreterOutputLogsParam, CodeInterpreterOutputImageParam]]]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CodeInterpreterToolCall(BaseModel):
-    """A tool call to run code."""
-
-    type: Literal["code_interpreter_call"]
-    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
-
-    id: str
-    """The unique ID of the code interpreter tool call."""
-
-    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
-    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
-    `incomplete`, `interpreting`, and `failed`.
-    """
-
-    container_id: str
-    """The ID of the container used to run the code."""
-
-    code: Optional[str]
-
-    outputs: Optional[List[Union[CodeInterpreterOutputLogs, CodeInterpreterOutputImage]]]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CompactResource(BaseModel):
-    """The compacted response object"""
-
-    id: str
-    """The unique identifier for the compacted response."""
-
-    object: Literal["response.compaction"]
-    """The object type. Always `response.compaction`."""
-
-    output: List[ItemField]
-    """The compacted list of output items."""
-
-    created_at: int
-    """Unix timestamp (in seconds) when the compacted conversation was created."""
-
-    usage: ResponseUsage
-    """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2364,1255 +4545,64 @@ class Message(BaseModel):
     phase: Optional[MessagePhase2] = None
 
 
-MessageStatus = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputTextContent(BaseModel):
-    """A text input to the model."""
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class PromptCacheBreakpointConfig(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class OutputTextContent(BaseModel):
-    """A text output from the model."""
-
-    type: Literal["output_text"]
-    """The type of the output text. Always `output_text`."""
-
-    text: str
-    """The text output from the model."""
-
-    annotations: List[Annotation]
-    """The annotations of the text output."""
-
-    logprobs: List[LogProb]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LogProb(BaseModel):
-    """The log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: List[int]
-
-    top_logprobs: List[TopLogProb]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class TopLogProb(BaseModel):
-    """The top log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: List[int]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class TextContent(BaseModel):
-    """A text content."""
-
-    type: Literal["text"]
-
-    text: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SummaryTextContent(BaseModel):
-    """A summary text from the model."""
-
-    type: Literal["summary_text"]
-    """The type of the object. Always `summary_text`."""
-
-    text: str
-    """A summary of the reasoning output from the model so far."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ReasoningTextContent(BaseModel):
-    """Reasoning text from the model."""
-
-    type: Literal["reasoning_text"]
-    """The type of the reasoning text. Always `reasoning_text`."""
-
-    text: str
-    """The reasoning text from the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class RefusalContent(BaseModel):
-    """A refusal from the model."""
-
-    type: Literal["refusal"]
-    """The type of the refusal. Always `refusal`."""
-
-    refusal: str
-    """The refusal explanation from the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputImageContent(BaseModel):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision).
-    """
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-    detail: ImageDetail
-    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
-    `original`. Defaults to `auto`.
-    """
-
-    image_url: Optional[str] = None
-
-    file_id: Optional[str] = None
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
-
-
-ImageDetail = Literal["low", "high", "auto", "original"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ComputerScreenshotContent(BaseModel):
-    """A screenshot of a computer."""
-
-    type: Literal["computer_screenshot"]
-    """Specifies the event type. For a computer screenshot, this property is always set to
-    `computer_screenshot`.
-    """
-
-    image_url: Optional[str]
-
-    file_id: Optional[str]
-
-    detail: ImageDetail
-    """The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`,
-    or `original`. Defaults to `auto`.
-    """
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputFileContent(BaseModel):
-    """A file input to the model."""
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-    file_id: Optional[str] = None
-
-    filename: Optional[str] = None
-    """The name of the file to be sent to the model."""
-
-    file_data: Optional[str] = None
-    """The content of the file to be sent to the model."""
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointConfig] = None
-
-    file_url: Optional[str] = None
-    """The URL of the file to be sent to the model."""
-
-    detail: Optional[FileInputDetail] = None
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-
-FileInputDetail = Literal["auto", "low", "high"]
+MessagePhase = Literal["commentary", "final_answer"]
+"""Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer
+(`final_answer`).
+For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend
+phase on all assistant messages — dropping it can degrade performance. Not used for user messages.
+"""
 
 
 MessagePhase2 = Literal["commentary", "final_answer"]
 
 
-@dataclass(init=False, repr=False, eq=False)
-class Program(BaseModel):
-    """A response object."""
+MessageRole = Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]
 
-    type: Literal["program"]
-    """The type of the item. Always `program`."""
 
-    id: str
-    """The unique ID of the program item."""
+MessageStatus = Literal["in_progress", "completed", "incomplete"]
 
-    call_id: str
-    """The stable call ID of the program item."""
 
-    code: str
-    """The JavaScript source executed by programmatic tool calling."""
-
-    fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProgramOutput(BaseModel):
-    """A response object."""
-
-    type: Literal["program_output"]
-    """The type of the item. Always `program_output`."""
-
-    id: str
-    """The unique ID of the program output item."""
-
-    call_id: str
-    """The call ID of the program item."""
-
-    result: str
-    """The result produced by the program item."""
-
-    status: ProgramOutputStatus
-    """The terminal status of the program output item."""
-
-
-ProgramOutputStatus = Literal["completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionToolCall(BaseModel):
-    """A tool call to run a function. See the
-    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
-    information.
-    """
-
-    type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
-
-    call_id: str
-    """The unique ID of the function tool call generated by the model."""
-
-    name: str
-    """The name of the function to run."""
-
-    arguments: str
-    """A JSON string of the arguments to pass to the function."""
-
-    id: Optional[str] = None
-    """The unique ID of the function tool call."""
-
-    caller: Optional[ToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the function to run."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolSearchCall(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_call"]
-    """The type of the item. Always `tool_search_call`."""
-
-    id: str
-    """The unique ID of the tool search call item."""
-
-    call_id: Optional[str]
-
-    execution: ToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    arguments: Any
-    """Arguments used for the tool search call."""
-
-    status: FunctionCallStatus
-    """The status of the tool search call item that was recorded."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-FunctionCallStatus = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolSearchOutput(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_output"]
-    """The type of the item. Always `tool_search_output`."""
-
-    id: str
-    """The unique ID of the tool search output item."""
-
-    call_id: Optional[str]
-
-    execution: ToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    tools: List[Tool]
-    """The loaded tool definitions returned by tool search."""
-
-    status: FunctionCallOutputStatusEnum
-    """The status of the tool search output item that was recorded."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-FunctionCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionToolCallOutput(BaseModel):
-    """The output of a function tool call."""
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[str, List[FunctionAndCustomToolCallOutput]]
-    """The output from the function call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    id: Optional[str] = None
-    """The unique ID of the function tool call output. Populated when this item
-    is returned via API.
-    """
-
-    call_id: Optional[str] = None
-    """The unique ID of the function tool call generated by the model."""
-
-    name: Optional[str] = None
-    """The name of the tool that produced the output."""
-
-    namespace: Optional[str] = None
-    """The namespace of the tool that produced the output."""
-
-    caller: Optional[ToolCallCaller2] = None
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-FunctionAndCustomToolCallOutput = Union["InputTextContent", "InputImageContent", "InputFileContent"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FileSearchToolCall(BaseModel):
-    """The results of a file search tool call. See the
-    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
-    information.
-    """
-
-    id: str
-    """The unique ID of the file search tool call."""
-
-    type: Literal["file_search_call"]
-    """The type of the file search tool call. Always `file_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
-    """The status of the file search tool call. One of `in_progress`,
-    `searching`, `incomplete` or `failed`,
-    """
-
-    queries: List[str]
-    """The queries used to search for files."""
-
-    results: Optional[List[FileSearchToolCallResultsItem]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FileSearchToolCallResultsItem(BaseModel):
-    """Part of ``FileSearchToolCall.results``."""
-
-    file_id: Optional[str] = None
-    """The unique ID of the file."""
-
-    text: Optional[str] = None
-    """The text that was retrieved from the file."""
-
-    filename: Optional[str] = None
-    """The name of the file."""
-
-    attributes: Optional[VectorStoreFileAttributes] = None
-
-    score: Optional[float] = None
-    """The relevance score of the file - a value between 0 and 1."""
-
-
-VectorStoreFileAttributes = Optional[Dict[str, Union[str, float, bool]]]
+Metadata = Optional[Dict[str, str]]
 """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard. Keys are strings
-with a maximum length of 64 characters. Values are strings with a maximum
-length of 512 characters, booleans, or numbers.
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters.
 """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class WebSearchToolCall(BaseModel):
-    """The results of a web search tool call. See the
-    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
-    information.
-    """
-
-    id: str
-    """The unique ID of the web search tool call."""
-
-    type: Literal["web_search_call"]
-    """The type of the web search tool call. Always `web_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "failed"]
-    """The status of the web search tool call."""
-
-    action: Union[WebSearchActionSearch, WebSearchActionOpenPage, WebSearchActionFind]
-    """An object describing the specific action taken in this web search call.
-    Includes details on how the model used the web (search, open_page, find_in_page).
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class WebSearchActionSearch(BaseModel):
-    """Action type "search" - Performs a web search query."""
-
-    type: Literal["search"]
-    """The action type."""
-
-    query: Optional[str] = None
-    """The search query."""
-
-    queries: Optional[List[str]] = None
-    """The search queries."""
-
-    sources: Optional[List[WebSearchActionSearchSourcesItem]] = None
-    """The sources used in the search."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class WebSearchActionSearchSourcesItem(BaseModel):
-    """A source used in the search."""
-
-    type: Literal["url"]
-    """The type of source. Always `url`."""
-
-    url: str
-    """The URL of the source."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class WebSearchActionOpenPage(BaseModel):
-    """Action type "open_page" - Opens a specific URL from search results."""
-
-    type: Literal["open_page"]
-    """The action type."""
-
-    url: Optional[str] = None
-    """The URL opened by the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class WebSearchActionFind(BaseModel):
-    """Action type "find_in_page": Searches for a pattern within a loaded page."""
-
-    type: Literal["find_in_page"]
-    """The action type."""
-
-    url: str
-    """The URL of the page searched for the pattern."""
-
-    pattern: str
-    """The pattern or text to search for within the page."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ImageGenToolCall(BaseModel):
-    """An image generation request made by the model."""
-
-    type: Literal["image_generation_call"]
-    """The type of the image generation call. Always `image_generation_call`."""
-
-    id: str
-    """The unique ID of the image generation call."""
-
-    status: Literal["in_progress", "completed", "generating", "failed"]
-    """The status of the image generation call."""
-
-    result: Optional[str]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ComputerToolCall(BaseModel):
-    """A tool call to a computer use tool. See the
-    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
-    information.
-    """
-
-    type: Literal["computer_call"]
-    """The type of the computer call. Always `computer_call`."""
-
-    id: str
-    """The unique ID of the computer call."""
-
-    call_id: str
-    """An identifier used when responding to the tool call with output."""
-
-    pending_safety_checks: List[ComputerCallSafetyCheck]
-    """The pending safety checks for the computer call."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    action: Optional[ComputerAction] = None
-
-    actions: Optional[ComputerActionList] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class DoubleClickAction(BaseModel):
-    """A double click action."""
-
-    type: Literal["double_click"]
-    """Specifies the event type. For a double click action, this property is always set to
-    `double_click`.
-    """
-
-    x: int
-    """The x-coordinate where the double click occurred."""
-
-    y: int
-    """The y-coordinate where the double click occurred."""
-
-    keys: Optional[List[str]]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Drag(BaseModel):
-    """A drag action."""
-
-    type: Literal["drag"]
-    """Specifies the event type. For a drag action, this property is always set to `drag`."""
-
-    path: List[Coord]
-    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
-    array of objects, eg
-    ```
-    [
-      { x: 100, y: 200 },
-      { x: 200, y: 300 }
-    ]
-    ```
-    """
-
-    keys: Optional[List[str]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Coord(BaseModel):
-    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
-
-    x: int
-    """The x-coordinate."""
-
-    y: int
-    """The y-coordinate."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class KeyPressAction(BaseModel):
-    """A collection of keypresses the model would like to perform."""
-
-    type: Literal["keypress"]
-    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
-
-    keys: List[str]
-    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
-    representing a key.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Move(BaseModel):
-    """A mouse move action."""
-
-    type: Literal["move"]
-    """Specifies the event type. For a move action, this property is always set to `move`."""
-
-    x: int
-    """The x-coordinate to move to."""
-
-    y: int
-    """The y-coordinate to move to."""
-
-    keys: Optional[List[str]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Screenshot(BaseModel):
-    """A screenshot action."""
-
-    type: Literal["screenshot"]
-    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Scroll(BaseModel):
-    """A scroll action."""
-
-    type: Literal["scroll"]
-    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
-
-    x: int
-    """The x-coordinate where the scroll occurred."""
-
-    y: int
-    """The y-coordinate where the scroll occurred."""
-
-    scroll_x: int
-    """The horizontal scroll distance."""
-
-    scroll_y: int
-    """The vertical scroll distance."""
-
-    keys: Optional[List[str]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Type(BaseModel):
-    """An action to type in text."""
-
-    type: Literal["type"]
-    """Specifies the event type. For a type action, this property is always set to `type`."""
-
-    text: str
-    """The text to type."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Wait(BaseModel):
-    """A wait action."""
-
-    type: Literal["wait"]
-    """Specifies the event type. For a wait action, this property is always set to `wait`."""
-
-
-ComputerAction = Union[
-    "Click",
-    "DoubleClickAction",
-    "Drag",
-    "KeyPressAction",
-    "Move",
-    "Screenshot",
-    "Scroll",
-    "Type",
-    "Wait",
-]
-
-
-ComputerActionList = List["ComputerAction"]
-"""Flattened batched actions for `computer_use`. Each action includes an
-`type` discriminator and action-specific fields.
+ModelIdsCompaction = Optional[Union["ModelIdsResponses", str]]
+"""Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models
+with different capabilities, performance characteristics, and price points. Refer to the [model
+guide](https://platform.openai.com/docs/models) to browse and compare available models.
 """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ComputerCallSafetyCheck(BaseModel):
-    """A pending safety check for the computer call."""
-
-    id: str
-    """The ID of the pending safety check."""
-
-    code: Optional[str] = None
-
-    message: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ComputerToolCallOutputResource(BaseModel):
-    """A response object."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    id: str
-    """The unique ID of the computer call tool output."""
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    output: ComputerScreenshotImage
-
-    status: ComputerCallOutputStatus
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-    acknowledged_safety_checks: Optional[List[ComputerCallSafetyCheck]] = None
-    """The safety checks reported by the API that have been acknowledged by the
-    developer.
-    """
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ComputerScreenshotImage(BaseModel):
-    """A computer screenshot image used with the computer use tool."""
-
-    type: Literal["computer_screenshot"]
-    """Specifies the event type. For a computer screenshot, this property is
-    always set to `computer_screenshot`.
-    """
-
-    image_url: Optional[str] = None
-    """The URL of the screenshot image."""
-
-    file_id: Optional[str] = None
-    """The identifier of an uploaded file that contains the screenshot."""
-
-
-ComputerCallOutputStatus = Literal["completed", "incomplete", "failed"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ReasoningItem(BaseModel):
-    """A description of the chain of thought used by a reasoning model while generating
-    a response. Be sure to include these items in your `input` to the Responses API
-    for subsequent turns of a conversation if you are manually
-    [managing context](https://platform.openai.com/docs/guides/conversation-state).
-    """
-
-    type: Literal["reasoning"]
-    """The type of the object. Always `reasoning`."""
-
-    id: str
-    """The unique identifier of the reasoning content."""
-
-    summary: List[SummaryTextContent]
-    """Reasoning summary content."""
-
-    encrypted_content: Optional[str] = None
-
-    content: Optional[List[ReasoningTextContent]] = None
-    """Reasoning text content."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CompactionBody(BaseModel):
-    """A compaction item generated by the [`v1/responses/compact`
-    API](https://platform.openai.com/docs/api-reference/responses/compact).
-    """
-
-    type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
-
-    id: str
-    """The unique ID of the compaction item."""
-
-    encrypted_content: str
-    """The encrypted content that was produced by compaction."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LocalShellToolCall(BaseModel):
-    """A tool call to run a command on the local shell."""
-
-    type: Literal["local_shell_call"]
-    """The type of the local shell call. Always `local_shell_call`."""
-
-    id: str
-    """The unique ID of the local shell call."""
-
-    call_id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    action: LocalShellExecAction
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the local shell call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LocalShellExecAction(BaseModel):
-    """Execute a shell command on the server."""
-
-    type: Literal["exec"]
-    """The type of the local shell action. Always `exec`."""
-
-    command: List[str]
-    """The command to run."""
-
-    env: Dict[str, str]
-    """Environment variables to set for the command."""
-
-    timeout_ms: Optional[int] = None
-
-    working_directory: Optional[str] = None
-
-    user: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LocalShellToolCallOutput(BaseModel):
-    """The output of a local shell tool call."""
-
-    type: Literal["local_shell_call_output"]
-    """The type of the local shell tool call output. Always `local_shell_call_output`."""
-
-    id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    output: str
-    """A JSON string of the output of the local shell tool call."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCall(BaseModel):
-    """A tool call that executes one or more shell commands in a managed environment."""
-
-    type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
-
-    id: str
-    """The unique ID of the shell tool call. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    action: FunctionShellAction
-    """The shell commands and limits that describe how to run the tool call."""
-
-    status: FunctionShellCallStatus
-    """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
-
-    environment: Optional[Union[LocalEnvironmentResource, ContainerReferenceResource]]
-
-    caller: Optional[ToolCallCaller] = None
-
-    created_by: Optional[str] = None
-    """The ID of the entity that created this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellAction(BaseModel):
-    """Execute a shell command."""
-
-    commands: List[str]
-
-    timeout_ms: Optional[int]
-
-    max_output_length: Optional[int]
-
-
-FunctionShellCallStatus = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class LocalEnvironmentResource(BaseModel):
-    """Represents the use of a local environment to perform shell actions."""
-
-    type: Literal["local"]
-    """The environment type. Always `local`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContainerReferenceResource(BaseModel):
-    """Represents a container created with /v1/containers."""
-
-    type: Literal["container_reference"]
-    """The environment type. Always `container_reference`."""
-
-    container_id: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutput(BaseModel):
-    """The output of a shell tool call that was emitted."""
-
-    type: Literal["shell_call_output"]
-    """The type of the shell call output. Always `shell_call_output`."""
-
-    id: str
-    """The unique ID of the shell call output. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    status: FunctionShellCallOutputStatusEnum
-    """The status of the shell call output. One of `in_progress`, `completed`, or `incomplete`."""
-
-    output: List[FunctionShellCallOutputContent]
-    """An array of shell call output contents"""
-
-    max_output_length: Optional[int]
-
-    caller: Optional[ToolCallCaller] = None
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-FunctionShellCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutputContent(BaseModel):
-    """The content of a shell tool call output that was emitted."""
-
-    stdout: str
-    """The standard output that was captured."""
-
-    stderr: str
-    """The standard error output that was captured."""
-
-    outcome: Union[FunctionShellCallOutputTimeoutOutcome, FunctionShellCallOutputExitOutcome]
-    """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call
-    output chunk.
-    """
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutputTimeoutOutcome(BaseModel):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    type: Literal["timeout"]
-    """The outcome type. Always `timeout`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutputExitOutcome(BaseModel):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    type: Literal["exit"]
-    """The outcome type. Always `exit`."""
-
-    exit_code: int
-    """Exit code from the shell process."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPListTools(BaseModel):
-    """A list of tools available on an MCP server."""
-
-    type: Literal["mcp_list_tools"]
-    """The type of the item. Always `mcp_list_tools`."""
-
-    id: str
-    """The unique ID of the list."""
-
-    server_label: str
-    """The label of the MCP server."""
-
-    tools: List[MCPListToolsTool]
-    """The tools available on the server."""
-
-    error: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPListToolsTool(BaseModel):
-    """A tool available on an MCP server."""
-
-    name: str
-    """The name of the tool."""
-
-    input_schema: Dict[str, Any]
-    """The JSON schema describing the tool's input."""
-
-    description: Optional[str] = None
-
-    annotations: Optional[Dict[str, Any]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPApprovalRequest(BaseModel):
-    """A request for human approval of a tool invocation."""
-
-    type: Literal["mcp_approval_request"]
-    """The type of the item. Always `mcp_approval_request`."""
-
-    id: str
-    """The unique ID of the approval request."""
-
-    server_label: str
-    """The label of the MCP server making the request."""
-
-    name: str
-    """The name of the tool to run."""
-
-    arguments: str
-    """A JSON string of arguments for the tool."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPApprovalResponseResource(BaseModel):
-    """A response to an MCP approval request."""
-
-    type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
-
-    id: str
-    """The unique ID of the approval response"""
-
-    approval_request_id: str
-    """The ID of the approval request being answered."""
-
-    approve: bool
-    """Whether the request was approved."""
-
-    reason: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPToolCall(BaseModel):
-    """An invocation of a tool on an MCP server."""
-
-    type: Literal["mcp_call"]
-    """The type of the item. Always `mcp_call`."""
-
-    id: str
-    """The unique ID of the tool call."""
-
-    server_label: str
-    """The label of the MCP server running the tool."""
-
-    name: str
-    """The name of the tool that was run."""
-
-    arguments: str
-    """A JSON string of the arguments passed to the tool."""
-
-    output: Optional[str] = None
-
-    error: Optional[MCPToolCallError] = None
-    """The error from the tool call, if any."""
-
-    status: Optional[MCPToolCallStatus] = None
-    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
-    `failed`.
-    """
-
-    approval_request_id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPProtocolError(BaseModel):
-    """A response object."""
-
-    type: Literal["mcp_protocol_error"]
-
-    code: int
-
-    message: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPToolExecutionError(BaseModel):
-    """A response object."""
-
-    type: Literal["mcp_tool_execution_error"]
-
-    content: Any
-
-
-@dataclass(init=False, repr=False, eq=False)
-class HTTPError(BaseModel):
-    """A response object."""
-
-    type: Literal["http_error"]
-
-    code: int
-
-    message: str
-
-
-MCPToolCallError = Union["MCPProtocolError", "MCPToolExecutionError", "HTTPError"]
-
-
-MCPToolCallStatus = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CustomToolCall(BaseModel):
-    """A call to a custom tool created by the model."""
-
-    type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
-
-    call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
-
-    name: str
-    """The name of the custom tool being called."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-    id: Optional[str] = None
-    """The unique ID of the custom tool call in the OpenAI platform."""
-
-    caller: Optional[ToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the custom tool being called."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CustomToolCallOutput(BaseModel):
-    """The output of a custom tool call from your code, being sent back to the model."""
-
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-
-    output: Union[str, List[FunctionAndCustomToolCallOutput]]
-    """The output from the custom tool call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    id: Optional[str] = None
-    """The unique ID of the custom tool call output in the OpenAI platform."""
-
-    caller: Optional[ToolCallCaller2] = None
-
-
-ItemField = Union[
-    "Message",
-    "Program",
-    "ProgramOutput",
-    "FunctionToolCall",
-    "ToolSearchCall",
-    "ToolSearchOutput",
-    "AdditionalTools",
-    "FunctionToolCallOutput",
-    "FileSearchToolCall",
-    "WebSearchToolCall",
-    "ImageGenToolCall",
-    "ComputerToolCall",
-    "ComputerToolCallOutputResource",
-    "ReasoningItem",
-    "CompactionBody",
-    "CodeInterpreterToolCall",
-    "LocalShellToolCall",
-    "LocalShellToolCallOutput",
-    "FunctionShellCall",
-    "FunctionShellCallOutput",
-    "ApplyPatchToolCall",
-    "ApplyPatchToolCallOutput",
-    "MCPListTools",
-    "MCPApprovalRequest",
-    "MCPApprovalResponseResource",
-    "MCPToolCall",
-    "CustomToolCall",
-    "CustomToolCallOutput",
+ModelIdsResponses = Union[
+    "ModelIdsShared",
+    Literal[
+        "o1-pro",
+        "o1-pro-2025-03-19",
+        "o3-pro",
+        "o3-pro-2025-06-10",
+        "o3-deep-research",
+        "o3-deep-research-2025-06-26",
+        "o4-mini-deep-research",
+        "o4-mini-deep-research-2025-06-26",
+        "computer-use-preview",
+        "computer-use-preview-2025-03-11",
+        "gpt-5.5-pro",
+        "gpt-5.5-pro-2026-04-23",
+        "gpt-5-codex",
+        "gpt-5-pro",
+        "gpt-5-pro-2025-10-06",
+        "gpt-5.1-codex-max",
+        "gpt-daybreak-blue-latest",
+        "gpt-daybreak-red-latest",
+        "gpt-5.6-cyber",
+    ],
 ]
-"""An item representing a message, tool call, tool output, reasoning, or other response element."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseUsage(BaseModel):
-    """Represents token usage details including input tokens, output tokens,
-    a breakdown of output tokens, and the total tokens used.
-    """
-
-    input_tokens: int
-    """The number of input tokens."""
-
-    input_tokens_details: ResponseUsageInputTokensDetails
-    """A detailed breakdown of the input tokens."""
-
-    output_tokens: int
-    """The number of output tokens."""
-
-    output_tokens_details: ResponseUsageOutputTokensDetails
-    """A detailed breakdown of the output tokens."""
-
-    total_tokens: int
-    """The total number of tokens used."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseUsageInputTokensDetails(BaseModel):
-    """A detailed breakdown of the input tokens."""
-
-    cached_tokens: int
-    """The number of tokens that were retrieved from the cache.
-    [More on prompt caching](https://platform.openai.com/docs/guides/prompt-caching).
-    """
-
-    cache_write_tokens: int
-    """The number of input tokens that were written to the cache."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseUsageOutputTokensDetails(BaseModel):
-    """A detailed breakdown of the output tokens."""
-
-    reasoning_tokens: int
-    """The number of reasoning tokens."""
-
-
-class _CompactResponseMethodPublicBodyRequired(TypedDict):
-
-    model: ModelIdsCompaction
-
-
-class CompactResponseMethodPublicBody(_CompactResponseMethodPublicBodyRequired, total=False):
-    """Request fields."""
-
-    input: Optional[Union[str, Sequence[InputItemParam]]]
-
-    previous_response_id: Optional[str]
-
-    instructions: Optional[str]
-
-    prompt_cache_key: Optional[str]
-
-    prompt_cache_retention: Optional[PromptCacheRetentionEnum]
-
-    prompt_cache_options: Optional[PromptCacheOptionsParam]
-
-    service_tier: Optional[ServiceTierEnum]
 
 
 ModelIdsShared = Union[
@@ -3705,1799 +4695,13 @@ ModelIdsShared = Union[
 ]
 
 
-ModelIdsResponses = Union[
-    "ModelIdsShared",
-    Literal[
-        "o1-pro",
-        "o1-pro-2025-03-19",
-        "o3-pro",
-        "o3-pro-2025-06-10",
-        "o3-deep-research",
-        "o3-deep-research-2025-06-26",
-        "o4-mini-deep-research",
-        "o4-mini-deep-research-2025-06-26",
-        "computer-use-preview",
-        "computer-use-preview-2025-03-11",
-        "gpt-5.5-pro",
-        "gpt-5.5-pro-2026-04-23",
-        "gpt-5-codex",
-        "gpt-5-pro",
-        "gpt-5-pro-2025-10-06",
-        "gpt-5.1-codex-max",
-        "gpt-daybreak-blue-latest",
-        "gpt-daybreak-red-latest",
-        "gpt-5.6-cyber",
-    ],
-]
-
-
-ModelIdsCompaction = Optional[Union["ModelIdsResponses", str]]
-"""Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models
-with different capabilities, performance characteristics, and price points. Refer to the [model
-guide](https://platform.openai.com/docs/models) to browse and compare available models.
-"""
-
-
-class _EasyInputMessageParamRequired(TypedDict):
-
-    role: Literal["user", "assistant", "system", "developer"]
-    """The role of the message input. One of `user`, `assistant`, `system`, or
-    `developer`.
-    """
-
-    content: Union[str, InputMessageContentListParam]
-    """Text, image, or audio input to the model, used to generate a response.
-    Can also contain previous assistant responses.
-    """
-
-
-class EasyInputMessageParam(_EasyInputMessageParamRequired, total=False):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role. Messages with the
-    `assistant` role are presumed to have been generated by the model in previous
-    interactions.
-    """
-
-    phase: Optional[MessagePhase]
-
-    type: Literal["message"]
-    """The type of the message input. Always `message`."""
-
-
-class _InputTextContentParam2Required(TypedDict):
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-
-class InputTextContentParam2(_InputTextContentParam2Required, total=False):
-    """A text input to the model."""
-
-    prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
-
-
-class PromptCacheBreakpointConfigParam(TypedDict):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-class _InputImageContentParamRequired(TypedDict):
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-    detail: ImageDetail
-    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
-    `original`. Defaults to `auto`.
-    """
-
-
-class InputImageContentParam(_InputImageContentParamRequired, total=False):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision).
-    """
-
-    image_url: Optional[str]
-
-    file_id: Optional[str]
-
-    prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
-
-
-class _InputFileContentParam2Required(TypedDict):
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-
-class InputFileContentParam2(_InputFileContentParam2Required, total=False):
-    """A file input to the model."""
-
-    file_id: Optional[str]
-
-    filename: str
-    """The name of the file to be sent to the model."""
-
-    file_data: str
-    """The content of the file to be sent to the model."""
-
-    prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
-
-    file_url: str
-    """The URL of the file to be sent to the model."""
-
-    detail: FileInputDetail
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-
-InputContentParam = Union["InputTextContentParam2", "InputImageContentParam", "InputFileContentParam2"]
-
-
-InputMessageContentListParam = Sequence["InputContentParam"]
-"""A list of one or many input items to the model, containing different content
-types.
-"""
-
-
-MessagePhase = Literal["commentary", "final_answer"]
-"""Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer
-(`final_answer`).
-For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend
-phase on all assistant messages — dropping it can degrade performance. Not used for user messages.
-"""
-
-
-class _InputMessageParamRequired(TypedDict):
-
-    role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
-
-    content: InputMessageContentListParam
-
-
-class InputMessageParam(_InputMessageParamRequired, total=False):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role.
-    """
-
-    type: Literal["message"]
-    """The type of the message input. Always set to `message`."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class _OutputMessageParamRequired(TypedDict):
-
-    id: str
-    """The unique ID of the output message."""
-
-    type: Literal["message"]
-    """The type of the output message. Always `message`."""
-
-    role: Literal["assistant"]
-    """The role of the output message. Always `assistant`."""
-
-    content: Sequence[OutputMessageContentParam]
-    """The content of the output message."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-
-class OutputMessageParam(_OutputMessageParamRequired, total=False):
-    """An output message from the model."""
-
-    phase: Optional[MessagePhase]
-
-
-class OutputTextContentParam(TypedDict):
-    """A text output from the model."""
-
-    type: Literal["output_text"]
-    """The type of the output text. Always `output_text`."""
-
-    text: str
-    """The text output from the model."""
-
-    annotations: Sequence[AnnotationParam]
-    """The annotations of the text output."""
-
-    logprobs: Sequence[LogProbParam]
-
-
-class LogProbParam(TypedDict):
-    """The log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: Sequence[int]
-
-    top_logprobs: Sequence[TopLogProbParam]
-
-
-class TopLogProbParam(TypedDict):
-    """The top log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: Sequence[int]
-
-
-class RefusalContentParam(TypedDict):
-    """A refusal from the model."""
-
-    type: Literal["refusal"]
-    """The type of the refusal. Always `refusal`."""
-
-    refusal: str
-    """The refusal explanation from the model."""
-
-
-OutputMessageContentParam = Union["OutputTextContentParam", "RefusalContentParam"]
-
-
-class _FileSearchToolCallParamRequired(TypedDict):
-
-    id: str
-    """The unique ID of the file search tool call."""
-
-    type: Literal["file_search_call"]
-    """The type of the file search tool call. Always `file_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
-    """The status of the file search tool call. One of `in_progress`,
-    `searching`, `incomplete` or `failed`,
-    """
-
-    queries: Sequence[str]
-    """The queries used to search for files."""
-
-
-class FileSearchToolCallParam(_FileSearchToolCallParamRequired, total=False):
-    """The results of a file search tool call. See the
-    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
-    information.
-    """
-
-    results: Optional[Sequence[FileSearchToolCallResultsItemParam]]
-
-
-class FileSearchToolCallResultsItemParam(TypedDict, total=False):
-    """Part of ``FileSearchToolCallParam.results``."""
-
-    file_id: str
-    """The unique ID of the file."""
-
-    text: str
-    """The text that was retrieved from the file."""
-
-    filename: str
-    """The name of the file."""
-
-    attributes: VectorStoreFileAttributes
-
-    score: float
-    """The relevance score of the file - a value between 0 and 1."""
-
-
-class _ComputerToolCallParamRequired(TypedDict):
-
-    type: Literal["computer_call"]
-    """The type of the computer call. Always `computer_call`."""
-
-    id: str
-    """The unique ID of the computer call."""
-
-    call_id: str
-    """An identifier used when responding to the tool call with output."""
-
-    pending_safety_checks: Sequence[ComputerCallSafetyCheckParam]
-    """The pending safety checks for the computer call."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class ComputerToolCallParam(_ComputerToolCallParamRequired, total=False):
-    """A tool call to a computer use tool. See the
-    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
-    information.
-    """
-
-    action: ComputerActionParam
-
-    actions: ComputerActionListParam
-
-
-class DoubleClickActionParam(TypedDict):
-    """A double click action."""
-
-    type: Literal["double_click"]
-    """Specifies the event type. For a double click action, this property is always set to
-    `double_click`.
-    """
-
-    x: int
-    """The x-coordinate where the double click occurred."""
-
-    y: int
-    """The y-coordinate where the double click occurred."""
-
-    keys: Optional[Sequence[str]]
-
-
-class _DragParamRequired(TypedDict):
-
-    type: Literal["drag"]
-    """Specifies the event type. For a drag action, this property is always set to `drag`."""
-
-    path: Sequence[CoordParam]
-    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
-    array of objects, eg
-    ```
-    [
-      { x: 100, y: 200 },
-      { x: 200, y: 300 }
-    ]
-    ```
-    """
-
-
-class DragParam(_DragParamRequired, total=False):
-    """A drag action."""
-
-    keys: Optional[Sequence[str]]
-
-
-class CoordParam(TypedDict):
-    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
-
-    x: int
-    """The x-coordinate."""
-
-    y: int
-    """The y-coordinate."""
-
-
-class KeyPressActionParam(TypedDict):
-    """A collection of keypresses the model would like to perform."""
-
-    type: Literal["keypress"]
-    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
-
-    keys: Sequence[str]
-    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
-    representing a key.
-    """
-
-
-class _MoveParamRequired(TypedDict):
-
-    type: Literal["move"]
-    """Specifies the event type. For a move action, this property is always set to `move`."""
-
-    x: int
-    """The x-coordinate to move to."""
-
-    y: int
-    """The y-coordinate to move to."""
-
-
-class MoveParam(_MoveParamRequired, total=False):
-    """A mouse move action."""
-
-    keys: Optional[Sequence[str]]
-
-
-class ScreenshotParam(TypedDict):
-    """A screenshot action."""
-
-    type: Literal["screenshot"]
-    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
-
-
-class _ScrollParamRequired(TypedDict):
-
-    type: Literal["scroll"]
-    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
-
-    x: int
-    """The x-coordinate where the scroll occurred."""
-
-    y: int
-    """The y-coordinate where the scroll occurred."""
-
-    scroll_x: int
-    """The horizontal scroll distance."""
-
-    scroll_y: int
-    """The vertical scroll distance."""
-
-
-class ScrollParam(_ScrollParamRequired, total=False):
-    """A scroll action."""
-
-    keys: Optional[Sequence[str]]
-
-
-class TypeParam(TypedDict):
-    """An action to type in text."""
-
-    type: Literal["type"]
-    """Specifies the event type. For a type action, this property is always set to `type`."""
-
-    text: str
-    """The text to type."""
-
-
-class WaitParam(TypedDict):
-    """A wait action."""
-
-    type: Literal["wait"]
-    """Specifies the event type. For a wait action, this property is always set to `wait`."""
-
-
-ComputerActionParam = Union[
-    "ClickParam",
-    "DoubleClickActionParam",
-    "DragParam",
-    "KeyPressActionParam",
-    "MoveParam",
-    "ScreenshotParam",
-    "ScrollParam",
-    "TypeParam",
-    "WaitParam",
-]
-
-
-ComputerActionListParam = Sequence["ComputerActionParam"]
-"""Flattened batched actions for `computer_use`. Each action includes an
-`type` discriminator and action-specific fields.
-"""
-
-
-class _ComputerCallSafetyCheckParamRequired(TypedDict):
-
-    id: str
-    """The ID of the pending safety check."""
-
-
-class ComputerCallSafetyCheckParam(_ComputerCallSafetyCheckParamRequired, total=False):
-    """A pending safety check for the computer call."""
-
-    code: Optional[str]
-
-    message: Optional[str]
-
-
-class _ComputerCallOutputItemParamRequired(TypedDict):
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    output: ComputerScreenshotImageParam
-
-
-class ComputerCallOutputItemParam(_ComputerCallOutputItemParamRequired, total=False):
-    """The output of a computer tool call."""
-
-    id: Optional[str]
-
-    acknowledged_safety_checks: Optional[Sequence[ComputerCallSafetyCheckParam]]
-
-    status: Optional[FunctionCallItemStatus]
-
-
-class _ComputerScreenshotImageParamRequired(TypedDict):
-
-    type: Literal["computer_screenshot"]
-    """Specifies the event type. For a computer screenshot, this property is
-    always set to `computer_screenshot`.
-    """
-
-
-class ComputerScreenshotImageParam(_ComputerScreenshotImageParamRequired, total=False):
-    """A computer screenshot image used with the computer use tool."""
-
-    image_url: str
-    """The URL of the screenshot image."""
-
-    file_id: str
-    """The identifier of an uploaded file that contains the screenshot."""
-
-
-FunctionCallItemStatus = Literal["in_progress", "completed", "incomplete"]
-
-
-class WebSearchToolCallParam(TypedDict):
-    """The results of a web search tool call. See the
-    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
-    information.
-    """
-
-    id: str
-    """The unique ID of the web search tool call."""
-
-    type: Literal["web_search_call"]
-    """The type of the web search tool call. Always `web_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "failed"]
-    """The status of the web search tool call."""
-
-    action: Union[WebSearchActionSearchParam, WebSearchActionOpenPageParam, WebSearchActionFindParam]
-    """An object describing the specific action taken in this web search call.
-    Includes details on how the model used the web (search, open_page, find_in_page).
-    """
-
-
-class _WebSearchActionSearchParamRequired(TypedDict):
-
-    type: Literal["search"]
-    """The action type."""
-
-
-class WebSearchActionSearchParam(_WebSearchActionSearchParamRequired, total=False):
-    """Action type "search" - Performs a web search query."""
-
-    query: str
-    """The search query."""
-
-    queries: Sequence[str]
-    """The search queries."""
-
-    sources: Sequence[WebSearchActionSearchSourcesItemParam]
-    """The sources used in the search."""
-
-
-class WebSearchActionSearchSourcesItemParam(TypedDict):
-    """A source used in the search."""
-
-    type: Literal["url"]
-    """The type of source. Always `url`."""
-
-    url: str
-    """The URL of the source."""
-
-
-class _WebSearchActionOpenPageParamRequired(TypedDict):
-
-    type: Literal["open_page"]
-    """The action type."""
-
-
-class WebSearchActionOpenPageParam(_WebSearchActionOpenPageParamRequired, total=False):
-    """Action type "open_page" - Opens a specific URL from search results."""
-
-    url: Optional[str]
-    """The URL opened by the model."""
-
-
-class WebSearchActionFindParam(TypedDict):
-    """Action type "find_in_page": Searches for a pattern within a loaded page."""
-
-    type: Literal["find_in_page"]
-    """The action type."""
-
-    url: str
-    """The URL of the page searched for the pattern."""
-
-    pattern: str
-    """The pattern or text to search for within the page."""
-
-
-class _FunctionToolCallParamRequired(TypedDict):
-
-    type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
-
-    call_id: str
-    """The unique ID of the function tool call generated by the model."""
-
-    name: str
-    """The name of the function to run."""
-
-    arguments: str
-    """A JSON string of the arguments to pass to the function."""
-
-
-class FunctionToolCallParam(_FunctionToolCallParamRequired, total=False):
-    """A tool call to run a function. See the
-    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
-    information.
-    """
-
-    id: str
-    """The unique ID of the function tool call."""
-
-    caller: Optional[ToolCallCallerParam2]
-
-    namespace: str
-    """The namespace of the function to run."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class DirectToolCallCallerParam2(TypedDict):
-    """Request fields."""
-
-    type: Literal["direct"]
-
-
-class ProgramToolCallCallerParam2(TypedDict):
-    """Request fields."""
-
-    type: Literal["program"]
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-ToolCallCallerParam2 = Union["DirectToolCallCallerParam2", "ProgramToolCallCallerParam2"]
-"""The execution context that produced this tool call."""
-
-
-class _FunctionCallOutputItemParamRequired(TypedDict):
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[str, Sequence[Union[InputTextContentParam, InputImageContentParamAutoParam, InputFileContentParam]]]
-    """Text, image, or file output of the function tool call."""
-
-
-class FunctionCallOutputItemParam(_FunctionCallOutputItemParamRequired, total=False):
-    """The output of a function tool call."""
-
-    id: Optional[str]
-
-    call_id: Optional[str]
-
-    name: Optional[str]
-
-    namespace: Optional[str]
-
-    caller: Optional[ToolCallCallerParam]
-
-    status: Optional[FunctionCallItemStatus]
-
-
-class _InputTextContentParamRequired(TypedDict):
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-
-class InputTextContentParam(_InputTextContentParamRequired, total=False):
-    """A text input to the model."""
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
-
-
-class _InputImageContentParamAutoParamRequired(TypedDict):
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-
-class InputImageContentParamAutoParam(_InputImageContentParamAutoParamRequired, total=False):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision)
-    """
-
-    image_url: Optional[str]
-
-    file_id: Optional[str]
-
-    detail: Optional[DetailEnum]
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
-
-
-DetailEnum = Literal["low", "high", "auto", "original"]
-
-
-class _InputFileContentParamRequired(TypedDict):
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-
-class InputFileContentParam(_InputFileContentParamRequired, total=False):
-    """A file input to the model."""
-
-    file_id: Optional[str]
-
-    filename: Optional[str]
-
-    file_data: Optional[str]
-
-    file_url: Optional[str]
-
-    detail: FileDetailEnum
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam]
-
-
-FileDetailEnum = Literal["auto", "low", "high"]
-
-
-class _ToolSearchCallItemParamRequired(TypedDict):
-
-    type: Literal["tool_search_call"]
-    """The item type. Always `tool_search_call`."""
-
-    arguments: EmptyModelParam
-    """The arguments supplied to the tool search call."""
-
-
-class ToolSearchCallItemParam(_ToolSearchCallItemParamRequired, total=False):
-    """Request fields."""
-
-    id: Optional[str]
-
-    call_id: Optional[str]
-
-    execution: ToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[FunctionCallItemStatus]
-
-
-class _ToolSearchOutputItemParamRequired(TypedDict):
-
-    type: Literal["tool_search_output"]
-    """The item type. Always `tool_search_output`."""
-
-    tools: Sequence[ToolParam]
-    """The loaded tool definitions returned by the tool search output."""
-
-
-class ToolSearchOutputItemParam(_ToolSearchOutputItemParamRequired, total=False):
-    """Request fields."""
-
-    id: Optional[str]
-
-    call_id: Optional[str]
-
-    execution: ToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[FunctionCallItemStatus]
-
-
-class _ReasoningItemParamRequired(TypedDict):
-
-    type: Literal["reasoning"]
-    """The type of the object. Always `reasoning`."""
-
-    id: str
-    """The unique identifier of the reasoning content."""
-
-    summary: Sequence[SummaryTextContentParam]
-    """Reasoning summary content."""
-
-
-class ReasoningItemParam(_ReasoningItemParamRequired, total=False):
-    """A description of the chain of thought used by a reasoning model while generating
-    a response. Be sure to include these items in your `input` to the Responses API
-    for subsequent turns of a conversation if you are manually
-    [managing context](https://platform.openai.com/docs/guides/conversation-state).
-    """
-
-    encrypted_content: Optional[str]
-
-    content: Sequence[ReasoningTextContentParam]
-    """Reasoning text content."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class SummaryTextContentParam(TypedDict):
-    """A summary text from the model."""
-
-    type: Literal["summary_text"]
-    """The type of the object. Always `summary_text`."""
-
-    text: str
-    """A summary of the reasoning output from the model so far."""
-
-
-class ReasoningTextContentParam(TypedDict):
-    """Reasoning text from the model."""
-
-    type: Literal["reasoning_text"]
-    """The type of the reasoning text. Always `reasoning_text`."""
-
-    text: str
-    """The reasoning text from the model."""
-
-
-class _CompactionSummaryItemParamRequired(TypedDict):
-
-    type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
-
-    encrypted_content: str
-    """The encrypted content of the compaction summary."""
-
-
-class CompactionSummaryItemParam(_CompactionSummaryItemParamRequired, total=False):
-    """A compaction item generated by the [`v1/responses/compact`
-    API](https://platform.openai.com/docs/api-reference/responses/compact).
-    """
-
-    id: Optional[str]
-
-
-class ImageGenToolCallParam(TypedDict):
-    """An image generation request made by the model."""
-
-    type: Literal["image_generation_call"]
-    """The type of the image generation call. Always `image_generation_call`."""
-
-    id: str
-    """The unique ID of the image generation call."""
-
-    status: Literal["in_progress", "completed", "generating", "failed"]
-    """The status of the image generation call."""
-
-    result: Optional[str]
-
-
-class LocalShellToolCallParam(TypedDict):
-    """A tool call to run a command on the local shell."""
-
-    type: Literal["local_shell_call"]
-    """The type of the local shell call. Always `local_shell_call`."""
-
-    id: str
-    """The unique ID of the local shell call."""
-
-    call_id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    action: LocalShellExecActionParam
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the local shell call."""
-
-
-class _LocalShellExecActionParamRequired(TypedDict):
-
-    type: Literal["exec"]
-    """The type of the local shell action. Always `exec`."""
-
-    command: Sequence[str]
-    """The command to run."""
-
-    env: Dict[str, str]
-    """Environment variables to set for the command."""
-
-
-class LocalShellExecActionParam(_LocalShellExecActionParamRequired, total=False):
-    """Execute a shell command on the server."""
-
-    timeout_ms: Optional[int]
-
-    working_directory: Optional[str]
-
-    user: Optional[str]
-
-
-class _LocalShellToolCallOutputParamRequired(TypedDict):
-
-    type: Literal["local_shell_call_output"]
-    """The type of the local shell tool call output. Always `local_shell_call_output`."""
-
-    id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    output: str
-    """A JSON string of the output of the local shell tool call."""
-
-
-class LocalShellToolCallOutputParam(_LocalShellToolCallOutputParamRequired, total=False):
-    """The output of a local shell tool call."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]]
-
-
-class _FunctionShellCallItemParamRequired(TypedDict):
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
-
-    action: FunctionShellActionParam
-    """The shell commands and limits that describe how to run the tool call."""
-
-
-class FunctionShellCallItemParam(_FunctionShellCallItemParamRequired, total=False):
-    """A tool representing a request to execute one or more shell commands."""
-
-    id: Optional[str]
-
-    caller: Optional[ToolCallCallerParam]
-
-    status: Optional[FunctionShellCallItemStatus]
-
-    environment: Optional[Union[LocalEnvironmentParam, ContainerReferenceParam]]
-
-
-class _FunctionShellActionParamRequired(TypedDict):
-
-    commands: Sequence[str]
-    """Ordered shell commands for the execution environment to run."""
-
-
-class FunctionShellActionParam(_FunctionShellActionParamRequired, total=False):
-    """Commands and limits describing how to run the shell tool call."""
-
-    timeout_ms: Optional[int]
-
-    max_output_length: Optional[int]
-
-
-FunctionShellCallItemStatus = Literal["in_progress", "completed", "incomplete"]
-"""Status values reported for shell tool calls."""
-
-
-class _FunctionShellCallOutputItemParamRequired(TypedDict):
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call_output"]
-    """The type of the item. Always `shell_call_output`."""
-
-    output: Sequence[FunctionShellCallOutputContentParam]
-    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
-
-
-class FunctionShellCallOutputItemParam(_FunctionShellCallOutputItemParamRequired, total=False):
-    """The streamed output items emitted by a shell tool call."""
-
-    id: Optional[str]
-
-    caller: Optional[ToolCallCallerParam]
-
-    status: Optional[FunctionShellCallItemStatus]
-
-    max_output_length: Optional[int]
-
-
-class FunctionShellCallOutputContentParam(TypedDict):
-    """Captured stdout and stderr for a portion of a shell tool call output."""
-
-    stdout: str
-    """Captured stdout output for the shell call."""
-
-    stderr: str
-    """Captured stderr output for the shell call."""
-
-    outcome: FunctionShellCallOutputOutcomeParam
-    """The exit or timeout outcome associated with this shell call."""
-
-
-class FunctionShellCallOutputTimeoutOutcomeParam(TypedDict):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    type: Literal["timeout"]
-    """The outcome type. Always `timeout`."""
-
-
-class FunctionShellCallOutputExitOutcomeParam(TypedDict):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    type: Literal["exit"]
-    """The outcome type. Always `exit`."""
-
-    exit_code: int
-    """The exit code returned by the shell process."""
-
-
-FunctionShellCallOutputOutcomeParam = Union[
-    "FunctionShellCallOutputTimeoutOutcomeParam",
-    "FunctionShellCallOutputExitOutcomeParam",
-]
-"""The exit or timeout outcome associated with this shell call."""
-
-
-class _MCPListToolsParamRequired(TypedDict):
-
-    type: Literal["mcp_list_tools"]
-    """The type of the item. Always `mcp_list_tools`."""
-
-    id: str
-    """The unique ID of the list."""
-
-    server_label: str
-    """The label of the MCP server."""
-
-    tools: Sequence[MCPListToolsToolParam]
-    """The tools available on the server."""
-
-
-class MCPListToolsParam(_MCPListToolsParamRequired, total=False):
-    """A list of tools available on an MCP server."""
-
-    error: Optional[str]
-
-
-class _MCPListToolsToolParamRequired(TypedDict):
-
-    name: str
-    """The name of the tool."""
-
-    input_schema: Dict[str, Any]
-    """The JSON schema describing the tool's input."""
-
-
-class MCPListToolsToolParam(_MCPListToolsToolParamRequired, total=False):
-    """A tool available on an MCP server."""
-
-    description: Optional[str]
-
-    annotations: Optional[Dict[str, Any]]
-
-
-class MCPApprovalRequestParam(TypedDict):
-    """A request for human approval of a tool invocation."""
-
-    type: Literal["mcp_approval_request"]
-    """The type of the item. Always `mcp_approval_request`."""
-
-    id: str
-    """The unique ID of the approval request."""
-
-    server_label: str
-    """The label of the MCP server making the request."""
-
-    name: str
-    """The name of the tool to run."""
-
-    arguments: str
-    """A JSON string of arguments for the tool."""
-
-
-class _MCPApprovalResponseParamRequired(TypedDict):
-
-    type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
-
-    approval_request_id: str
-    """The ID of the approval request being answered."""
-
-    approve: bool
-    """Whether the request was approved."""
-
-
-class MCPApprovalResponseParam(_MCPApprovalResponseParamRequired, total=False):
-    """A response to an MCP approval request."""
-
-    id: Optional[str]
-
-    reason: Optional[str]
-
-
-class _MCPToolCallParamRequired(TypedDict):
-
-    type: Literal["mcp_call"]
-    """The type of the item. Always `mcp_call`."""
-
-    id: str
-    """The unique ID of the tool call."""
-
-    server_label: str
-    """The label of the MCP server running the tool."""
-
-    name: str
-    """The name of the tool that was run."""
-
-    arguments: str
-    """A JSON string of the arguments passed to the tool."""
-
-
-class MCPToolCallParam(_MCPToolCallParamRequired, total=False):
-    """An invocation of a tool on an MCP server."""
-
-    output: Optional[str]
-
-    error: Optional[MCPToolCallErrorParam]
-    """The error from the tool call, if any."""
-
-    status: MCPToolCallStatus
-    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
-    `failed`.
-    """
-
-    approval_request_id: Optional[str]
-
-
-class MCPProtocolErrorParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["mcp_protocol_error"]
-
-    code: int
-
-    message: str
-
-
-class MCPToolExecutionErrorParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["mcp_tool_execution_error"]
-
-    content: Any
-
-
-class HTTPErrorParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["http_error"]
-
-    code: int
-
-    message: str
-
-
-MCPToolCallErrorParam = Union["MCPProtocolErrorParam", "MCPToolExecutionErrorParam", "HTTPErrorParam"]
-
-
-class _CustomToolCallOutputParamRequired(TypedDict):
-
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-
-    output: Union[str, Sequence[FunctionAndCustomToolCallOutputParam]]
-    """The output from the custom tool call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-
-class CustomToolCallOutputParam(_CustomToolCallOutputParamRequired, total=False):
-    """The output of a custom tool call from your code, being sent back to the model."""
-
-    id: str
-    """The unique ID of the custom tool call output in the OpenAI platform."""
-
-    caller: Optional[ToolCallCallerParam]
-
-
-FunctionAndCustomToolCallOutputParam = Union[
-    "InputTextContentParam2",
-    "InputImageContentParam",
-    "InputFileContentParam2",
-]
-
-
-class _CustomToolCallParamRequired(TypedDict):
-
-    type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
-
-    call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
-
-    name: str
-    """The name of the custom tool being called."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-
-class CustomToolCallParam(_CustomToolCallParamRequired, total=False):
-    """A call to a custom tool created by the model."""
-
-    id: str
-    """The unique ID of the custom tool call in the OpenAI platform."""
-
-    caller: Optional[ToolCallCallerParam2]
-
-    namespace: str
-    """The namespace of the custom tool being called."""
-
-
-ItemParam = Union[
-    "InputMessageParam",
-    "OutputMessageParam",
-    "FileSearchToolCallParam",
-    "ComputerToolCallParam",
-    "ComputerCallOutputItemParam",
-    "WebSearchToolCallParam",
-    "FunctionToolCallParam",
-    "FunctionCallOutputItemParam",
-    "ToolSearchCallItemParam",
-    "ToolSearchOutputItemParam",
-    "AdditionalToolsItemParam",
-    "ReasoningItemParam",
-    "CompactionSummaryItemParam",
-    "ImageGenToolCallParam",
-    "CodeInterpreterToolCallParam",
-    "LocalShellToolCallParam",
-    "LocalShellToolCallOutputParam",
-    "FunctionShellCallItemParam",
-    "FunctionShellCallOutputItemParam",
-    "ApplyPatchToolCallItemParam",
-    "ApplyPatchToolCallOutputItemParam",
-    "MCPListToolsParam",
-    "MCPApprovalRequestParam",
-    "MCPApprovalResponseParam",
-    "MCPToolCallParam",
-    "CustomToolCallOutputParam",
-    "CustomToolCallParam",
-]
-"""Content item used to generate a response."""
-
-
-class CompactionTriggerItemParam(TypedDict):
-    """Compacts the current context. Must be the final input item."""
-
-    type: Literal["compaction_trigger"]
-    """The type of the item. Always `compaction_trigger`."""
-
-
-class _ItemReferenceParamRequired(TypedDict):
-
-    id: str
-    """The ID of the item to reference."""
-
-
-class ItemReferenceParam(_ItemReferenceParamRequired, total=False):
-    """An internal identifier for an item to reference."""
-
-    type: Optional[Literal["item_reference"]]
-
-
-class ProgramItemParam(TypedDict):
-    """Request fields."""
-
-    id: str
-    """The unique ID of this program item."""
-
-    type: Literal["program"]
-    """The item type. Always `program`."""
-
-    call_id: str
-    """The stable call ID of the program item."""
-
-    code: str
-    """The JavaScript source executed by programmatic tool calling."""
-
-    fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
-
-
-class ProgramOutputItemParam(TypedDict):
-    """Request fields."""
-
-    id: str
-    """The unique ID of this program output item."""
-
-    type: Literal["program_output"]
-    """The item type. Always `program_output`."""
-
-    call_id: str
-    """The call ID of the program item."""
-
-    result: str
-    """The result produced by the program item."""
-
-    status: ProgramOutputItemStatus
-    """The terminal status of the program output."""
-
-
-ProgramOutputItemStatus = Literal["completed", "incomplete"]
-
-
-InputItemParam = Union[
-    "EasyInputMessageParam",
-    "ItemParam",
-    "CompactionTriggerItemParam",
-    "ItemReferenceParam",
-    "ProgramItemParam",
-    "ProgramOutputItemParam",
-]
-
-
-PromptCacheRetentionEnum = Literal["in_memory", "24h"]
-
-
-class PromptCacheOptionsParam(TypedDict, total=False):
-    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
-    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
-    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
-    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
-    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
-    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
-    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
-    """
-
-    ttl: PromptCacheTTLEnum
-    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
-    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
-    cache entries for longer.
-    """
-
-    mode: PromptCacheModeEnum
-    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
-    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
-    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
-    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
-    breakpoints, the request does not use prompt caching.
-    """
-
-
-PromptCacheTTLEnum = Literal["30m"]
-
-
-PromptCacheModeEnum = Literal["implicit", "explicit"]
-
-
-ServiceTierEnum = Literal["auto", "default", "fast", "flex", "priority"]
-
-
 @dataclass(init=False, repr=False, eq=False)
-class CompactionSummaryItem(BaseModel):
-    """A compaction item generated by the [`v1/responses/compact`
-    API](https://platform.openai.com/docs/api-reference/responses/compact).
-    """
-
-    type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
-
-    encrypted_content: str
-    """The encrypted content of the compaction summary."""
-
-    id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CompactionTriggerItem(BaseModel):
-    """Compacts the current context. Must be the final input item."""
-
-    type: Literal["compaction_trigger"]
-    """The type of the item. Always `compaction_trigger`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ComputerCallOutputItem(BaseModel):
-    """The output of a computer tool call."""
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    output: ComputerScreenshotImage
-
-    id: Optional[str] = None
-
-    acknowledged_safety_checks: Optional[List[ComputerCallSafetyCheck]] = None
-
-    status: Optional[FunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ComputerToolCallOutput(BaseModel):
-    """The output of a computer tool call."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    output: ComputerScreenshotImage
-
-    id: Optional[str] = None
-    """The ID of the computer tool call output."""
-
-    acknowledged_safety_checks: Optional[List[ComputerCallSafetyCheck]] = None
-    """The safety checks reported by the API that have been acknowledged by the
-    developer.
-    """
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-
-InputContent = Union["InputTextContent", "InputImageContent", "InputFileContent"]
-
-
-OutputContent = Union["OutputTextContent", "RefusalContent", "ReasoningTextContent"]
-
-
-class _ContextManagementParamRequired(TypedDict):
-
-    type: str
-    """The context management entry type. Currently only 'compaction' is supported."""
-
-
-class ContextManagementParam(_ContextManagementParamRequired, total=False):
-    """Request fields."""
-
-    compact_threshold: Optional[int]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ContextManagement(BaseModel):
-    """A response object."""
-
-    type: str
-    """The context management entry type. Currently only 'compaction' is supported."""
-
-    compact_threshold: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionToolCallResource(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of the function tool call."""
-
-    type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
-
-    call_id: str
-    """The unique ID of the function tool call generated by the model."""
-
-    name: str
-    """The name of the function to run."""
-
-    arguments: str
-    """A JSON string of the arguments to pass to the function."""
-
-    status: FunctionCallStatus
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    caller: Optional[ToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the function to run."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionToolCallOutputResource(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of the function call tool output."""
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[str, List[FunctionAndCustomToolCallOutput]]
-    """The output from the function call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    status: FunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    call_id: Optional[str] = None
-    """The unique ID of the function tool call generated by the model."""
-
-    name: Optional[str] = None
-    """The name of the tool that produced the output."""
-
-    namespace: Optional[str] = None
-    """The namespace of the tool that produced the output."""
-
-    caller: Optional[ToolCallCaller2] = None
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-class ConversationParam2Param(TypedDict):
-    """The conversation that this response belongs to."""
-
-    id: str
-    """The unique ID of the conversation."""
-
-
-ConversationParam = Union[str, "ConversationParam2Param"]
-"""The conversation that this response belongs to. Items from this conversation are prepended to
-`input_items` for this response request.
-Input items and output items from this response are automatically added to this conversation after
-this response completes.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ConversationParam2(BaseModel):
-    """The conversation that this response belongs to."""
-
-    id: str
-    """The unique ID of the conversation."""
-
-
-Conversation = Union[str, "ConversationParam2"]
-"""The conversation that this response belongs to. Items from this conversation are prepended to
-`input_items` for this response request.
-Input items and output items from this response are automatically added to this conversation after
-this response completes.
-"""
-
-
-ReasoningEffort = Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
-"""Constrains effort on reasoning for reasoning models. Currently supported
-values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
-Reducing reasoning effort can result in faster responses and fewer tokens
-used on reasoning in a response. Not all reasoning models support every
-value. See the
-[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
-for model-specific support.
-"""
-
-
-Verbosity = Optional[Literal["low", "medium", "high"]]
-"""Constrains the verbosity of the model's response. Lower values will result in
-more concise responses, while higher values will result in more verbose responses.
-Currently supported values are `low`, `medium`, and `high`. The default is
-`medium`.
-"""
-
-
-class _ModerationParamRequired(TypedDict):
-
-    model: str
-    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
-
-
-class ModerationParam(_ModerationParamRequired, total=False):
-    """Configuration for running moderation on the input and output of this response."""
-
-    policy: Optional[ModerationPolicyParam]
-
-
-class ModerationPolicyParam(TypedDict, total=False):
-    """The policy to apply to moderated response input and output."""
-
-    input: Optional[ModerationConfigParam]
-
-    output: Optional[ModerationConfigParam]
-
-
-class ModerationConfigParam(TypedDict):
-    """The moderation policy for the response input."""
-
-    mode: ModerationMode
-
-
-ModerationMode = Literal["score", "block"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EasyInputMessage(BaseModel):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role. Messages with the
-    `assistant` role are presumed to have been generated by the model in previous
-    interactions.
-    """
-
-    role: Literal["user", "assistant", "system", "developer"]
-    """The role of the message input. One of `user`, `assistant`, `system`, or
-    `developer`.
-    """
-
-    content: Union[str, InputMessageContentList]
-    """Text, image, or audio input to the model, used to generate a response.
-    Can also contain previous assistant responses.
-    """
-
-    phase: Optional[MessagePhase] = None
-
-    type: Optional[Literal["message"]] = None
-    """The type of the message input. Always `message`."""
-
-
-InputMessageContentList = List["InputContent"]
-"""A list of one or many input items to the model, containing different content
-types.
-"""
-
-
-class _TextResponseFormatJsonSchemaParamRequired(TypedDict):
-
-    type: Literal["json_schema"]
-    """The type of response format being defined. Always `json_schema`."""
-
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-    underscores and dashes, with a maximum length of 64.
-    """
-
-    schema: ResponseFormatJsonSchemaSchema
-
-
-class TextResponseFormatJsonSchemaParam(_TextResponseFormatJsonSchemaParamRequired, total=False):
-    """JSON Schema response format. Used to generate structured JSON responses.
-    Learn more about [Structured
-    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
-    """
-
-    description: str
-    """A description of what the response format is for, used by the model to
-    determine how to respond in the format.
-    """
-
-    strict: Optional[bool]
-
-
-TextResponseFormatConfigurationParam = Union[
-    "ResponseFormatTextParam",
-    "TextResponseFormatJsonSchemaParam",
-    "ResponseFormatJsonObjectParam",
-]
-"""An object specifying the format that the model must output.
-
-Configuring `{ "type": "json_schema" }` enables Structured Outputs,
-which ensures the model will match your supplied JSON schema. Learn more in the
-[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
-
-The default format is `{ "type": "text" }` with no additional options.
-
-**Not recommended for gpt-4o and newer models:**
-
-Setting to `{ "type": "json_object" }` enables the older JSON mode, which
-ensures the message the model generates is valid JSON. Using `json_schema`
-is preferred for models that support it.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class TextResponseFormatJsonSchema(BaseModel):
-    """JSON Schema response format. Used to generate structured JSON responses.
-    Learn more about [Structured
-    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
-    """
-
-    type: Literal["json_schema"]
-    """The type of response format being defined. Always `json_schema`."""
-
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-    underscores and dashes, with a maximum length of 64.
-    """
-
-    schema: ResponseFormatJsonSchemaSchema
-
-    description: Optional[str] = None
-    """A description of what the response format is for, used by the model to
-    determine how to respond in the format.
-    """
-
-    strict: Optional[bool] = None
-
-
-TextResponseFormatConfiguration = Union[
-    "ResponseFormatText",
-    "TextResponseFormatJsonSchema",
-    "ResponseFormatJsonObject",
-]
-"""An object specifying the format that the model must output.
-
-Configuring `{ "type": "json_schema" }` enables Structured Outputs,
-which ensures the model will match your supplied JSON schema. Learn more in the
-[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
-
-The default format is `{ "type": "text" }` with no additional options.
-
-**Not recommended for gpt-4o and newer models:**
-
-Setting to `{ "type": "json_object" }` enables the older JSON mode, which
-ensures the message the model generates is valid JSON. Using `json_schema`
-is preferred for models that support it.
-"""
-
-
-class CreateModelResponsePropertiesParam(TypedDict, total=False):
-    """Request fields."""
-
-    metadata: Metadata
-
-    top_logprobs: int
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
-
-    temperature: Optional[float]
-
-    top_p: Optional[float]
-
-    user: str
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str]
-
-    prompt_cache_key: Optional[str]
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
-
-    prompt_cache_options: PromptCacheOptionsParam
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CreateModelResponseProperties(BaseModel):
-    """A response object."""
+class ModelResponseProperties(BaseModel):
+    """The API's ``ModelResponseProperties`` object (the spec describes it no further)."""
 
     metadata: Optional[Metadata] = None
 
     top_logprobs: Optional[int] = None
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
 
     temperature: Optional[float] = None
 
@@ -5517,1278 +4721,10 @@ class CreateModelResponseProperties(BaseModel):
     prompt_cache_key: Optional[str] = None
 
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-
-    prompt_cache_options: Optional[PromptCacheOptions2] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class PromptCacheOptions2(BaseModel):
-    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
-    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
-    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
-    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
-    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
-    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
-    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
-    """
-
-    ttl: Optional[PromptCacheTTLEnum] = None
-    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
-    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
-    cache entries for longer.
-    """
-
-    mode: Optional[PromptCacheModeEnum] = None
-    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
-    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
-    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
-    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
-    breakpoints, the request does not use prompt caching.
-    """
-
-
-class CreateResponseParam(TypedDict, total=False):
-    """Request fields."""
-
-    metadata: Metadata
-
-    top_logprobs: int
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
-
-    temperature: Optional[float]
-
-    top_p: Optional[float]
-
-    user: str
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str]
-
-    prompt_cache_key: Optional[str]
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
-
-    prompt_cache_options: PromptCacheOptionsParam
-
-    previous_response_id: Optional[str]
-
-    model: ModelIdsResponses
-    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-    offers a wide range of models with different capabilities, performance
-    characteristics, and price points. Refer to the [model
-    guide](https://platform.openai.com/docs/models)
-    to browse and compare available models.
-    """
-
-    background: Optional[bool]
-
-    max_tool_calls: Optional[int]
-
-    text: ResponseTextParam
-
-    tools: ToolsArrayParam
-
-    tool_choice: ToolChoiceParam
-
-    prompt: PromptParam
-
-    service_tier: ServiceTierResponses
-
-    truncation: Optional[Literal["auto", "disabled"]]
-
-    reasoning: Optional[ReasoningParam]
-
-    input: InputParam
-
-    include: Optional[Sequence[IncludeEnum]]
-
-    parallel_tool_calls: Optional[bool]
-
-    store: Optional[bool]
-
-    instructions: Optional[str]
-
-    moderation: Optional[ModerationParam]
-
-    stream: Optional[bool]
-
-    stream_options: ResponseStreamOptionsParam
-
-    conversation: Optional[ConversationParam]
-
-    context_management: Optional[Sequence[ContextManagementParam]]
-
-    max_output_tokens: Optional[int]
-
-
-class ResponseTextParam(TypedDict, total=False):
-    """Configuration options for a text response from the model. Can be plain
-    text or structured JSON data. Learn more:
-    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    """
-
-    format: TextResponseFormatConfigurationParam
-
-    verbosity: Verbosity
-
-
-ToolsArrayParam = Sequence["ToolParam"]
-"""An array of tools the model may call while generating a response. You
-can specify which tool to use by setting the `tool_choice` parameter.
-
-We support the following categories of tools:
-- **Built-in tools**: Tools that are provided by OpenAI that extend the
-  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
-  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
-  [built-in tools](https://platform.openai.com/docs/guides/tools).
-- **MCP Tools**: Integrations with third-party systems via custom MCP servers
-  or predefined connectors such as Google Drive and SharePoint. Learn more about
-  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
-- **Function calls (custom tools)**: Functions that are defined by you,
-  enabling the model to call your own code with strongly typed arguments
-  and outputs. Learn more about
-  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
-  custom tools to call your own code.
-"""
-
-
-ToolChoiceOptions = Literal["none", "auto", "required"]
-"""Controls which (if any) tool is called by the model.
-
-`none` means the model will not call any tool and instead generates a message.
-
-`auto` means the model can pick between generating a message or calling one or
-more tools.
-
-`required` means the model must call one or more tools.
-"""
-
-
-class ToolChoiceAllowedParam(TypedDict):
-    """Constrains the tools available to the model to a pre-defined set."""
-
-    type: Literal["allowed_tools"]
-    """Allowed tool configuration type. Always `allowed_tools`."""
-
-    mode: Literal["auto", "required"]
-    """Constrains the tools available to the model to a pre-defined set.
-
-    `auto` allows the model to pick from among the allowed tools and generate a
-    message.
-
-    `required` requires the model to call one or more of the allowed tools.
-    """
-
-    tools: Sequence[Dict[str, Any]]
-    """A list of tool definitions that the model should be allowed to call.
-
-    For the Responses API, the list of tool definitions might look like:
-    ```json
-    [
-      { "type": "function", "name": "get_weather" },
-      { "type": "mcp", "server_label": "deepwiki" },
-      { "type": "image_generation" }
-    ]
-    ```
-    """
-
-
-class ToolChoiceTypesParam(TypedDict):
-    """Indicates that the model should use a built-in tool to generate a response.
-    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
-    """
-
-    type: Literal[
-        "file_search",
-        "web_search_preview",
-        "computer",
-        "computer_use_preview",
-        "computer_use",
-        "web_search_preview_2025_03_11",
-        "image_generation",
-        "code_interpreter",
-    ]
-    """The type of hosted tool the model should to use. Learn more about
-    [built-in tools](https://platform.openai.com/docs/guides/tools).
-
-    Allowed values are:
-    - `file_search`
-    - `web_search_preview`
-    - `computer`
-    - `computer_use_preview`
-    - `computer_use`
-    - `code_interpreter`
-    - `image_generation`
-    """
-
-
-class ToolChoiceFunctionParam(TypedDict):
-    """Use this option to force the model to call a specific function."""
-
-    type: Literal["function"]
-    """For function calling, the type is always `function`."""
-
-    name: str
-    """The name of the function to call."""
-
-
-class _ToolChoiceMCPParamRequired(TypedDict):
-
-    type: Literal["mcp"]
-    """For MCP tools, the type is always `mcp`."""
-
-    server_label: str
-    """The label of the MCP server to use."""
-
-
-class ToolChoiceMCPParam(_ToolChoiceMCPParamRequired, total=False):
-    """Use this option to force the model to call a specific tool on a remote MCP server."""
-
-    name: Optional[str]
-
-
-class ToolChoiceCustomParam(TypedDict):
-    """Use this option to force the model to call a specific custom tool."""
-
-    type: Literal["custom"]
-    """For custom tool calling, the type is always `custom`."""
-
-    name: str
-    """The name of the custom tool to call."""
-
-
-class SpecificProgrammaticToolCallingParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The tool to call. Always `programmatic_tool_calling`."""
-
-
-class SpecificApplyPatchParam(TypedDict):
-    """Forces the model to call the apply_patch tool when executing a tool call."""
-
-    type: Literal["apply_patch"]
-    """The tool to call. Always `apply_patch`."""
-
-
-class SpecificFunctionShellParam(TypedDict):
-    """Forces the model to call the shell tool when a tool call is required."""
-
-    type: Literal["shell"]
-    """The tool to call. Always `shell`."""
-
-
-ToolChoiceParam = Union[
-    "ToolChoiceOptions",
-    "ToolChoiceAllowedParam",
-    "ToolChoiceTypesParam",
-    "ToolChoiceFunctionParam",
-    "ToolChoiceMCPParam",
-    "ToolChoiceCustomParam",
-    "SpecificProgrammaticToolCallingParam",
-    "SpecificApplyPatchParam",
-    "SpecificFunctionShellParam",
-]
-"""How the model should select which tool (or tools) to use when generating
-a response. See the `tools` parameter to see how to specify which tools
-the model can call.
-"""
-
-
-class _PromptParamRequired(TypedDict):
-
-    id: str
-    """The unique identifier of the prompt template to use."""
-
-
-class PromptParam(_PromptParamRequired, total=False):
-    """Reference to a prompt template and its variables.
-    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    """
-
-    version: Optional[str]
-
-    variables: ResponsePromptVariablesParam
-
-
-ResponsePromptVariablesParam = Optional[
-    Dict[str, Union[str, "InputTextContentParam2", "InputImageContentParam", "InputFileContentParam2"]]
-]
-"""Optional map of values to substitute in for variables in your
-prompt. The substitution values can either be strings, or other
-Response input types like images or files.
-"""
-
-
-ServiceTierResponses = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
-"""Specifies the processing type used for serving the request.
-  - If set to 'auto', then the request will be processed with the service tier configured in the
-    Project settings. Unless otherwise configured, the Project will use 'default'.
-  - If set to 'default', then the request will be processed with the standard pricing and
-    performance for the selected model.
-  - If set to '[flex](https://platform.openai.com/docs/guides/flex-processing)', then the request
-    will be processed with the Flex Processing service tier.
-  - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
-    `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
-    response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
-    `priority` in your request.
-  - If set to 'ultrafast', then the request will be processed with the access-controlled Ultrafast
-    Processing service tier. This tier is currently available for `gpt-5.6-sol`; a response served
-    through it will show `service_tier=ultrafast`.
-  - When not set, the default behavior is 'auto'.
-
-  When the `service_tier` parameter is set, the response body will include the `service_tier` value
-  based on the processing mode actually used to serve the request. This response value may be
-  different from the value set in the parameter.
-"""
-
-
-class ReasoningParam(TypedDict, total=False):
-    """**gpt-5 and o-series models only**
-
-    Configuration options for
-    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
-    """
-
-    mode: ReasoningModeEnum
-    """Controls the reasoning execution mode for the request.
-
-    When returned on a response, this is the effective execution mode.
-    """
-
-    effort: ReasoningEffort
-
-    summary: Optional[Literal["auto", "concise", "detailed"]]
-
-    context: Optional[Literal["auto", "current_turn", "all_turns"]]
-
-    generate_summary: Optional[Literal["auto", "concise", "detailed"]]
-
-
-ReasoningModeEnum = Union[str, Literal["standard", "pro"]]
-
-
-InputParam = Union[str, Sequence["InputItemParam"]]
-"""Text, image, or file inputs to the model, used to generate a response.
-
-Learn more:
-- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-- [Image inputs](https://platform.openai.com/docs/guides/images)
-- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
-- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
-- [Function calling](https://platform.openai.com/docs/guides/function-calling)
-"""
-
-
-IncludeEnum = Literal[
-    "file_search_call.results",
-    "web_search_call.results",
-    "web_search_call.action.sources",
-    "message.input_image.image_url",
-    "computer_call_output.output.image_url",
-    "code_interpreter_call.outputs",
-    "reasoning.encrypted_content",
-    "message.output_text.logprobs",
-]
-"""Specify additional output data to include in the model response. Currently supported values are:
-- `web_search_call.results`: Include the search results of the web search tool call.
-- `web_search_call.action.sources`: Include the sources of the web search tool call.
-- `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter
-  tool call items.
-- `computer_call_output.output.image_url`: Include image urls from the computer call output.
-- `file_search_call.results`: Include the search results of the file search tool call.
-- `message.input_image.image_url`: Include image urls from the input message.
-- `message.output_text.logprobs`: Include logprobs with assistant messages.
-- `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item
-  outputs. This enables reasoning items to be used in multi-turn conversations when using the
-  Responses API statelessly (like when the `store` parameter is set to `false`, or when an
-  organization is enrolled in the zero data retention program).
-"""
-
-
-class ResponseStreamOptionsParam(TypedDict, total=False):
-    """Options for streaming responses. Only set this when you set `stream: true`."""
-
-    include_obfuscation: bool
-    """When true, stream obfuscation will be enabled. Stream obfuscation adds
-    random characters to an `obfuscation` field on streaming delta events to
-    normalize payload sizes as a mitigation to certain side-channel attacks.
-    These obfuscation fields are included by default, but add a small amount
-    of overhead to the data stream. You can set `include_obfuscation` to
-    false to optimize for bandwidth if you trust the network links between
-    your application and the OpenAI API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CreateResponse(BaseModel):
-    """A response object."""
-
-    metadata: Optional[Metadata] = None
-
-    top_logprobs: Optional[int] = None
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
-
-    temperature: Optional[float] = None
-
-    top_p: Optional[float] = None
-
-    user: Optional[str] = None
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str] = None
-
-    prompt_cache_key: Optional[str] = None
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-
-    prompt_cache_options: Optional[PromptCacheOptions2] = None
-
-    previous_response_id: Optional[str] = None
-
-    model: Optional[ModelIdsResponses] = None
-    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-    offers a wide range of models with different capabilities, performance
-    characteristics, and price points. Refer to the [model
-    guide](https://platform.openai.com/docs/models)
-    to browse and compare available models.
-    """
-
-    background: Optional[bool] = None
-
-    max_tool_calls: Optional[int] = None
-
-    text: Optional[ResponseText] = None
-
-    tools: Optional[ToolsArray] = None
-
-    tool_choice: Optional[ToolChoice2] = None
-
-    prompt: Optional[Prompt] = None
-
-    service_tier: Optional[ServiceTierResponses] = None
-
-    truncation: Optional[Literal["auto", "disabled"]] = None
-
-    reasoning: Optional[Reasoning] = None
-
-    input: Optional[Input] = None
-
-    include: Optional[List[IncludeEnum]] = None
-
-    parallel_tool_calls: Optional[bool] = None
-
-    store: Optional[bool] = None
-
-    instructions: Optional[str] = None
-
-    moderation: Optional[Moderation2] = None
-
-    stream: Optional[bool] = None
-
-    stream_options: Optional[ResponseStreamOptions] = None
-
-    conversation: Optional[Conversation] = None
-
-    context_management: Optional[List[ContextManagement]] = None
-
-    max_output_tokens: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseText(BaseModel):
-    """Configuration options for a text response from the model. Can be plain
-    text or structured JSON data. Learn more:
-    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    """
-
-    format: Optional[TextResponseFormatConfiguration] = None
-
-    verbosity: Optional[Verbosity] = None
-
-
-ToolsArray = List["Tool"]
-"""An array of tools the model may call while generating a response. You
-can specify which tool to use by setting the `tool_choice` parameter.
-
-We support the following categories of tools:
-- **Built-in tools**: Tools that are provided by OpenAI that extend the
-  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
-  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
-  [built-in tools](https://platform.openai.com/docs/guides/tools).
-- **MCP Tools**: Integrations with third-party systems via custom MCP servers
-  or predefined connectors such as Google Drive and SharePoint. Learn more about
-  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
-- **Function calls (custom tools)**: Functions that are defined by you,
-  enabling the model to call your own code with strongly typed arguments
-  and outputs. Learn more about
-  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
-  custom tools to call your own code.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolChoiceAllowed(BaseModel):
-    """Constrains the tools available to the model to a pre-defined set."""
-
-    type: Literal["allowed_tools"]
-    """Allowed tool configuration type. Always `allowed_tools`."""
-
-    mode: Literal["auto", "required"]
-    """Constrains the tools available to the model to a pre-defined set.
-
-    `auto` allows the model to pick from among the allowed tools and generate a
-    message.
-
-    `required` requires the model to call one or more of the allowed tools.
-    """
-
-    tools: List[Dict[str, Any]]
-    """A list of tool definitions that the model should be allowed to call.
-
-    For the Responses API, the list of tool definitions might look like:
-    ```json
-    [
-      { "type": "function", "name": "get_weather" },
-      { "type": "mcp", "server_label": "deepwiki" },
-      { "type": "image_generation" }
-    ]
-    ```
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolChoiceTypes(BaseModel):
-    """Indicates that the model should use a built-in tool to generate a response.
-    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
-    """
-
-    type: Literal[
-        "file_search",
-        "web_search_preview",
-        "computer",
-        "computer_use_preview",
-        "computer_use",
-        "web_search_preview_2025_03_11",
-        "image_generation",
-        "code_interpreter",
-    ]
-    """The type of hosted tool the model should to use. Learn more about
-    [built-in tools](https://platform.openai.com/docs/guides/tools).
-
-    Allowed values are:
-    - `file_search`
-    - `web_search_preview`
-    - `computer`
-    - `computer_use_preview`
-    - `computer_use`
-    - `code_interpreter`
-    - `image_generation`
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolChoiceFunction(BaseModel):
-    """Use this option to force the model to call a specific function."""
-
-    type: Literal["function"]
-    """For function calling, the type is always `function`."""
-
-    name: str
-    """The name of the function to call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolChoiceMCP(BaseModel):
-    """Use this option to force the model to call a specific tool on a remote MCP server."""
-
-    type: Literal["mcp"]
-    """For MCP tools, the type is always `mcp`."""
-
-    server_label: str
-    """The label of the MCP server to use."""
-
-    name: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolChoiceCustom(BaseModel):
-    """Use this option to force the model to call a specific custom tool."""
-
-    type: Literal["custom"]
-    """For custom tool calling, the type is always `custom`."""
-
-    name: str
-    """The name of the custom tool to call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpecificProgrammaticToolCalling(BaseModel):
-    """A response object."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The tool to call. Always `programmatic_tool_calling`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpecificApplyPatch(BaseModel):
-    """Forces the model to call the apply_patch tool when executing a tool call."""
-
-    type: Literal["apply_patch"]
-    """The tool to call. Always `apply_patch`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class SpecificFunctionShell(BaseModel):
-    """Forces the model to call the shell tool when a tool call is required."""
-
-    type: Literal["shell"]
-    """The tool to call. Always `shell`."""
-
-
-ToolChoice2 = Union[
-    "ToolChoiceOptions",
-    "ToolChoiceAllowed",
-    "ToolChoiceTypes",
-    "ToolChoiceFunction",
-    "ToolChoiceMCP",
-    "ToolChoiceCustom",
-    "SpecificProgrammaticToolCalling",
-    "SpecificApplyPatch",
-    "SpecificFunctionShell",
-]
-"""How the model should select which tool (or tools) to use when generating
-a response. See the `tools` parameter to see how to specify which tools
-the model can call.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Prompt(BaseModel):
-    """Reference to a prompt template and its variables.
-    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    """
-
-    id: str
-    """The unique identifier of the prompt template to use."""
-
-    version: Optional[str] = None
-
-    variables: Optional[ResponsePromptVariables] = None
-
-
-ResponsePromptVariables = Optional[Dict[str, Union[str, "InputTextContent", "InputImageContent", "InputFileContent"]]]
-"""Optional map of values to substitute in for variables in your
-prompt. The substitution values can either be strings, or other
-Response input types like images or files.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Reasoning(BaseModel):
-    """**gpt-5 and o-series models only**
-
-    Configuration options for
-    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
-    """
-
-    mode: Optional[ReasoningModeEnum] = None
-    """Controls the reasoning execution mode for the request.
-
-    When returned on a response, this is the effective execution mode.
-    """
-
-    effort: Optional[ReasoningEffort] = None
-
-    summary: Optional[Literal["auto", "concise", "detailed"]] = None
-
-    context: Optional[Literal["auto", "current_turn", "all_turns"]] = None
-
-    generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputMessage(BaseModel):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role.
-    """
-
-    role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
-
-    content: InputMessageContentList
-
-    type: Optional[Literal["message"]] = None
-    """The type of the message input. Always set to `message`."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class OutputMessage(BaseModel):
-    """An output message from the model."""
-
-    id: str
-    """The unique ID of the output message."""
-
-    type: Literal["message"]
-    """The type of the output message. Always `message`."""
-
-    role: Literal["assistant"]
-    """The role of the output message. Always `assistant`."""
-
-    content: List[OutputMessageContent]
-    """The content of the output message."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-    phase: Optional[MessagePhase] = None
-
-
-OutputMessageContent = Union["OutputTextContent", "RefusalContent"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionCallOutputItem(BaseModel):
-    """The output of a function tool call."""
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[str, List[Union[InputTextContent2, InputImageContentParamAuto, InputFileContent2]]]
-    """Text, image, or file output of the function tool call."""
-
-    id: Optional[str] = None
-
-    call_id: Optional[str] = None
-
-    name: Optional[str] = None
-
-    namespace: Optional[str] = None
-
-    caller: Optional[ToolCallCaller2] = None
-
-    status: Optional[FunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputTextContent2(BaseModel):
-    """A text input to the model."""
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputImageContentParamAuto(BaseModel):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision)
-    """
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-    image_url: Optional[str] = None
-
-    file_id: Optional[str] = None
-
-    detail: Optional[DetailEnum] = None
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputFileContent2(BaseModel):
-    """A file input to the model."""
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-    file_id: Optional[str] = None
-
-    filename: Optional[str] = None
-
-    file_data: Optional[str] = None
-
-    file_url: Optional[str] = None
-
-    detail: Optional[FileDetailEnum] = None
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolSearchCallItem(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_call"]
-    """The item type. Always `tool_search_call`."""
-
-    arguments: EmptyModelParam
-    """The arguments supplied to the tool search call."""
-
-    id: Optional[str] = None
-
-    call_id: Optional[str] = None
-
-    execution: Optional[ToolSearchExecutionType] = None
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[FunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ToolSearchOutputItem(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_output"]
-    """The item type. Always `tool_search_output`."""
-
-    tools: List[Tool]
-    """The loaded tool definitions returned by the tool search output."""
-
-    id: Optional[str] = None
-
-    call_id: Optional[str] = None
-
-    execution: Optional[ToolSearchExecutionType] = None
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[FunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallItem(BaseModel):
-    """A tool representing a request to execute one or more shell commands."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
-
-    action: FunctionShellAction2
-    """The shell commands and limits that describe how to run the tool call."""
-
-    id: Optional[str] = None
-
-    caller: Optional[ToolCallCaller2] = None
-
-    status: Optional[FunctionShellCallItemStatus] = None
-
-    environment: Optional[Union[LocalEnvironment, ContainerReference]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellAction2(BaseModel):
-    """Commands and limits describing how to run the shell tool call."""
-
-    commands: List[str]
-    """Ordered shell commands for the execution environment to run."""
-
-    timeout_ms: Optional[int] = None
-
-    max_output_length: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutputItem(BaseModel):
-    """The streamed output items emitted by a shell tool call."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call_output"]
-    """The type of the item. Always `shell_call_output`."""
-
-    output: List[FunctionShellCallOutputContent2]
-    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
-
-    id: Optional[str] = None
-
-    caller: Optional[ToolCallCaller2] = None
-
-    status: Optional[FunctionShellCallItemStatus] = None
-
-    max_output_length: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutputContent2(BaseModel):
-    """Captured stdout and stderr for a portion of a shell tool call output."""
-
-    stdout: str
-    """Captured stdout output for the shell call."""
-
-    stderr: str
-    """Captured stderr output for the shell call."""
-
-    outcome: FunctionShellCallOutputOutcome
-    """The exit or timeout outcome associated with this shell call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutputTimeoutOutcome2(BaseModel):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    type: Literal["timeout"]
-    """The outcome type. Always `timeout`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class FunctionShellCallOutputExitOutcome2(BaseModel):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    type: Literal["exit"]
-    """The outcome type. Always `exit`."""
-
-    exit_code: int
-    """The exit code returned by the shell process."""
-
-
-FunctionShellCallOutputOutcome = Union["FunctionShellCallOutputTimeoutOutcome2", "FunctionShellCallOutputExitOutcome2"]
-"""The exit or timeout outcome associated with this shell call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class MCPApprovalResponse(BaseModel):
-    """A response to an MCP approval request."""
-
-    type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
-
-    approval_request_id: str
-    """The ID of the approval request being answered."""
-
-    approve: bool
-    """Whether the request was approved."""
-
-    id: Optional[str] = None
-
-    reason: Optional[str] = None
-
-
-Item = Union[
-    "InputMessage",
-    "OutputMessage",
-    "FileSearchToolCall",
-    "ComputerToolCall",
-    "ComputerCallOutputItem",
-    "WebSearchToolCall",
-    "FunctionToolCall",
-    "FunctionCallOutputItem",
-    "ToolSearchCallItem",
-    "ToolSearchOutputItem",
-    "AdditionalToolsItem",
-    "ReasoningItem",
-    "CompactionSummaryItem",
-    "ImageGenToolCall",
-    "CodeInterpreterToolCall",
-    "LocalShellToolCall",
-    "LocalShellToolCallOutput",
-    "FunctionShellCallItem",
-    "FunctionShellCallOutputItem",
-    "ApplyPatchToolCallItem",
-    "ApplyPatchToolCallOutputItem",
-    "MCPListTools",
-    "MCPApprovalRequest",
-    "MCPApprovalResponse",
-    "MCPToolCall",
-    "CustomToolCallOutput",
-    "CustomToolCall",
-]
-"""Content item used to generate a response."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ItemReference(BaseModel):
-    """An internal identifier for an item to reference."""
-
-    id: str
-    """The ID of the item to reference."""
-
-    type: Optional[Literal["item_reference"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProgramItem(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of this program item."""
-
-    type: Literal["program"]
-    """The item type. Always `program`."""
-
-    call_id: str
-    """The stable call ID of the program item."""
-
-    code: str
-    """The JavaScript source executed by programmatic tool calling."""
-
-    fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ProgramOutputItem(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of this program output item."""
-
-    type: Literal["program_output"]
-    """The item type. Always `program_output`."""
-
-    call_id: str
-    """The call ID of the program item."""
-
-    result: str
-    """The result produced by the program item."""
-
-    status: ProgramOutputItemStatus
-    """The terminal status of the program output."""
-
-
-InputItem = Union[
-    "EasyInputMessage",
-    "Item",
-    "CompactionTriggerItem",
-    "ItemReference",
-    "ProgramItem",
-    "ProgramOutputItem",
-]
-
-
-Input = Union[str, List["InputItem"]]
-"""Text, image, or file inputs to the model, used to generate a response.
-
-Learn more:
-- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-- [Image inputs](https://platform.openai.com/docs/guides/images)
-- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
-- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
-- [Function calling](https://platform.openai.com/docs/guides/function-calling)
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Moderation2(BaseModel):
-    """Configuration for running moderation on the input and output of this response."""
-
-    model: str
-    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
-
-    policy: Optional[ModerationPolicy] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ModerationPolicy(BaseModel):
-    """The policy to apply to moderated response input and output."""
-
-    input: Optional[ModerationConfig] = None
-
-    output: Optional[ModerationConfig] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ModerationConfig(BaseModel):
-    """The moderation policy for the response input."""
-
-    mode: ModerationMode
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseStreamOptions(BaseModel):
-    """Options for streaming responses. Only set this when you set `stream: true`."""
-
-    include_obfuscation: Optional[bool] = None
-    """When true, stream obfuscation will be enabled. Stream obfuscation adds
-    random characters to an `obfuscation` field on streaming delta events to
-    normalize payload sizes as a mitigation to certain side-channel attacks.
-    These obfuscation fields are included by default, but add a small amount
-    of overhead to the data stream. You can set `include_obfuscation` to
-    false to optimize for bandwidth if you trust the network links between
-    your application and the OpenAI API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CustomToolCallOutputResource(BaseModel):
-    """ResponseCustomToolCallOutputItem"""
-
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-
-    id: str
-    """The unique ID of the custom tool call output item."""
-
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-
-    output: Union[str, List[FunctionAndCustomToolCallOutput]]
-    """The output from the custom tool call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    status: FunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    caller: Optional[ToolCallCaller2] = None
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class CustomToolCallResource(BaseModel):
-    """ResponseCustomToolCallItem"""
-
-    type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
-
-    id: str
-    """The unique ID of the custom tool call item."""
-
-    call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
-
-    name: str
-    """The name of the custom tool being called."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-    status: FunctionCallStatus
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    caller: Optional[ToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the custom tool being called."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ErrorPayload(BaseModel):
-    """An error payload that was emitted for a streaming error event."""
-
-    type: str
-    """The error type that was emitted."""
-
-    code: Optional[str]
-
-    message: str
-    """The human-readable error message that was emitted."""
-
-    param: Optional[str]
-
-    headers: Optional[Dict[str, str]] = None
-    """The response headers that were emitted with the error, if any."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class InputMessageResource(BaseModel):
-    """A response object."""
-
-    type: Literal["message"]
-    """The type of the message input. Always set to `message`."""
-
-    role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
-
-    content: InputMessageContentList
-
-    id: str
-    """The unique ID of the message input."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-ItemResource = Union[
-    "InputMessageResource",
-    "OutputMessage",
-    "FileSearchToolCall",
-    "ComputerToolCall",
-    "ComputerToolCallOutputResource",
-    "WebSearchToolCall",
-    "FunctionToolCallResource",
-    "FunctionToolCallOutputResource",
-    "ToolSearchCall",
-    "ToolSearchOutput",
-    "AdditionalTools",
-    "ReasoningItem",
-    "Program",
-    "ProgramOutput",
-    "CompactionBody",
-    "ImageGenToolCall",
-    "CodeInterpreterToolCall",
-    "LocalShellToolCall",
-    "LocalShellToolCallOutput",
-    "FunctionShellCall",
-    "FunctionShellCallOutput",
-    "ApplyPatchToolCall",
-    "ApplyPatchToolCallOutput",
-    "MCPListTools",
-    "MCPApprovalRequest",
-    "MCPApprovalResponseResource",
-    "MCPToolCall",
-    "CustomToolCallResource",
-    "CustomToolCallOutputResource",
-]
-"""Content item used to generate a response."""
 
 
 class ModelResponsePropertiesParam(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``ModelResponsePropertiesParam`` in a request."""
 
     metadata: Metadata
 
@@ -6815,34 +4751,6 @@ class ModelResponsePropertiesParam(TypedDict, total=False):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ModelResponseProperties(BaseModel):
-    """A response object."""
-
-    metadata: Optional[Metadata] = None
-
-    top_logprobs: Optional[int] = None
-
-    temperature: Optional[float] = None
-
-    top_p: Optional[float] = None
-
-    user: Optional[str] = None
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str] = None
-
-    prompt_cache_key: Optional[str] = None
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
 class Moderation(BaseModel):
     """Moderation results or errors for the response input and output."""
 
@@ -6851,6 +4759,29 @@ class Moderation(BaseModel):
 
     output: Union[ModerationResultBody, ModerationErrorBody]
     """Moderation for the response output."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Moderation2(BaseModel):
+    """Configuration for running moderation on the input and output of this response."""
+
+    model: str
+    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
+
+    policy: Optional[ModerationPolicy] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ModerationConfig(BaseModel):
+    """The moderation policy for the response input."""
+
+    mode: ModerationMode
+
+
+class ModerationConfigParam(TypedDict):
+    """The moderation policy for the response input."""
+
+    mode: ModerationMode
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -6865,6 +4796,136 @@ class ModerationErrorBody(BaseModel):
 
     message: str
     """The error message."""
+
+
+ModerationInputType = Literal["text", "image"]
+
+
+ModerationMode = Literal["score", "block"]
+
+
+class _ModerationParamRequired(TypedDict):
+
+    model: str
+    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
+
+
+class ModerationParam(_ModerationParamRequired, total=False):
+    """Configuration for running moderation on the input and output of this response."""
+
+    policy: Optional[ModerationPolicyParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ModerationPolicy(BaseModel):
+    """The policy to apply to moderated response input and output."""
+
+    input: Optional[ModerationConfig] = None
+
+    output: Optional[ModerationConfig] = None
+
+
+class ModerationPolicyParam(TypedDict, total=False):
+    """The policy to apply to moderated response input and output."""
+
+    input: Optional[ModerationConfigParam]
+
+    output: Optional[ModerationConfigParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ModerationResultBody(BaseModel):
+    """A moderation result produced for the response input or output."""
+
+    type: Literal["moderation_result"]
+    """The object type, which was always `moderation_result` for successful moderation results."""
+
+    model: str
+    """The moderation model that produced this result."""
+
+    flagged: bool
+    """A boolean indicating whether the content was flagged by any category."""
+
+    categories: Dict[str, bool]
+    """A dictionary of moderation categories to booleans, True if the input is flagged under this
+    category.
+    """
+
+    category_scores: Dict[str, float]
+    """A dictionary of moderation categories to scores."""
+
+    category_applied_input_types: Dict[str, List[ModerationInputType]]
+    """Which modalities of input are reflected by the score for each category."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Move(BaseModel):
+    """A mouse move action."""
+
+    type: Literal["move"]
+    """Specifies the event type. For a move action, this property is always set to `move`."""
+
+    x: int
+    """The x-coordinate to move to."""
+
+    y: int
+    """The y-coordinate to move to."""
+
+    keys: Optional[List[str]] = None
+
+
+class _MoveParamRequired(TypedDict):
+
+    type: Literal["move"]
+    """Specifies the event type. For a move action, this property is always set to `move`."""
+
+    x: int
+    """The x-coordinate to move to."""
+
+    y: int
+    """The y-coordinate to move to."""
+
+
+class MoveParam(_MoveParamRequired, total=False):
+    """A mouse move action."""
+
+    keys: Optional[Sequence[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class NamespaceTool(BaseModel):
+    """Groups function/custom tools under a shared namespace."""
+
+    type: Literal["namespace"]
+    """The type of the tool. Always `namespace`."""
+
+    name: str
+    """The namespace name used in tool calls (for example, `crm`)."""
+
+    description: str
+    """A description of the namespace shown to the model."""
+
+    tools: List[Union[FunctionTool2, CustomTool]]
+    """The function/custom tools available inside this namespace."""
+
+
+class NamespaceToolParam(TypedDict):
+    """Groups function/custom tools under a shared namespace."""
+
+    type: Literal["namespace"]
+    """The type of the tool. Always `namespace`."""
+
+    name: str
+    """The namespace name used in tool calls (for example, `crm`)."""
+
+    description: str
+    """A description of the namespace shown to the model."""
+
+    tools: Sequence[Union[FunctionToolParam, CustomToolParam]]
+    """The function/custom tools available inside this namespace."""
+
+
+OutputContent = Union["OutputTextContent", "RefusalContent", "ReasoningTextContent"]
 
 
 OutputItem = Union[
@@ -6899,7 +4960,328 @@ OutputItem = Union[
 ]
 
 
+@dataclass(init=False, repr=False, eq=False)
+class OutputMessage(BaseModel):
+    """An output message from the model."""
+
+    id: str
+    """The unique ID of the output message."""
+
+    type: Literal["message"]
+    """The type of the output message. Always `message`."""
+
+    role: Literal["assistant"]
+    """The role of the output message. Always `assistant`."""
+
+    content: List[OutputMessageContent]
+    """The content of the output message."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+    phase: Optional[MessagePhase] = None
+
+
+OutputMessageContent = Union["OutputTextContent", "RefusalContent"]
+
+
+OutputMessageContentParam = Union["OutputTextContentParam", "RefusalContentParam"]
+
+
+class _OutputMessageParamRequired(TypedDict):
+
+    id: str
+    """The unique ID of the output message."""
+
+    type: Literal["message"]
+    """The type of the output message. Always `message`."""
+
+    role: Literal["assistant"]
+    """The role of the output message. Always `assistant`."""
+
+    content: Sequence[OutputMessageContentParam]
+    """The content of the output message."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+
+class OutputMessageParam(_OutputMessageParamRequired, total=False):
+    """An output message from the model."""
+
+    phase: Optional[MessagePhase]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class OutputTextContent(BaseModel):
+    """A text output from the model."""
+
+    type: Literal["output_text"]
+    """The type of the output text. Always `output_text`."""
+
+    text: str
+    """The text output from the model."""
+
+    annotations: List[Annotation]
+    """The annotations of the text output."""
+
+    logprobs: List[LogProb]
+
+
+class OutputTextContentParam(TypedDict):
+    """A text output from the model."""
+
+    type: Literal["output_text"]
+    """The type of the output text. Always `output_text`."""
+
+    text: str
+    """The text output from the model."""
+
+    annotations: Sequence[AnnotationParam]
+    """The annotations of the text output."""
+
+    logprobs: Sequence[LogProbParam]
+
+
 PersonalityEnum = Union[str, Literal["friendly", "pragmatic"]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Program(BaseModel):
+    """The API's ``Program`` object (the spec describes it no further)."""
+
+    type: Literal["program"]
+    """The type of the item. Always `program`."""
+
+    id: str
+    """The unique ID of the program item."""
+
+    call_id: str
+    """The stable call ID of the program item."""
+
+    code: str
+    """The JavaScript source executed by programmatic tool calling."""
+
+    fingerprint: str
+    """Opaque program replay fingerprint that must be round-tripped."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProgramItem(BaseModel):
+    """The API's ``ProgramItem`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of this program item."""
+
+    type: Literal["program"]
+    """The item type. Always `program`."""
+
+    call_id: str
+    """The stable call ID of the program item."""
+
+    code: str
+    """The JavaScript source executed by programmatic tool calling."""
+
+    fingerprint: str
+    """Opaque program replay fingerprint that must be round-tripped."""
+
+
+class ProgramItemParam(TypedDict):
+    """The fields of a ``ProgramItemParam`` in a request."""
+
+    id: str
+    """The unique ID of this program item."""
+
+    type: Literal["program"]
+    """The item type. Always `program`."""
+
+    call_id: str
+    """The stable call ID of the program item."""
+
+    code: str
+    """The JavaScript source executed by programmatic tool calling."""
+
+    fingerprint: str
+    """Opaque program replay fingerprint that must be round-tripped."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProgrammaticToolCalling(BaseModel):
+    """The API's ``ProgrammaticToolCalling`` object (the spec describes it no further)."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The type of the tool. Always `programmatic_tool_calling`."""
+
+
+class ProgrammaticToolCallingParam(TypedDict):
+    """The fields of a ``ProgrammaticToolCallingParam`` in a request."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The type of the tool. Always `programmatic_tool_calling`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProgramOutput(BaseModel):
+    """The API's ``ProgramOutput`` object (the spec describes it no further)."""
+
+    type: Literal["program_output"]
+    """The type of the item. Always `program_output`."""
+
+    id: str
+    """The unique ID of the program output item."""
+
+    call_id: str
+    """The call ID of the program item."""
+
+    result: str
+    """The result produced by the program item."""
+
+    status: ProgramOutputStatus
+    """The terminal status of the program output item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProgramOutputItem(BaseModel):
+    """The API's ``ProgramOutputItem`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of this program output item."""
+
+    type: Literal["program_output"]
+    """The item type. Always `program_output`."""
+
+    call_id: str
+    """The call ID of the program item."""
+
+    result: str
+    """The result produced by the program item."""
+
+    status: ProgramOutputItemStatus
+    """The terminal status of the program output."""
+
+
+class ProgramOutputItemParam(TypedDict):
+    """The fields of a ``ProgramOutputItemParam`` in a request."""
+
+    id: str
+    """The unique ID of this program output item."""
+
+    type: Literal["program_output"]
+    """The item type. Always `program_output`."""
+
+    call_id: str
+    """The call ID of the program item."""
+
+    result: str
+    """The result produced by the program item."""
+
+    status: ProgramOutputItemStatus
+    """The terminal status of the program output."""
+
+
+ProgramOutputItemStatus = Literal["completed", "incomplete"]
+
+
+ProgramOutputStatus = Literal["completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProgramToolCallCaller(BaseModel):
+    """The API's ``ProgramToolCallCaller`` object (the spec describes it no further)."""
+
+    type: Literal["program"]
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ProgramToolCallCaller2(BaseModel):
+    """The API's ``ProgramToolCallCaller2`` object (the spec describes it no further)."""
+
+    type: Literal["program"]
+    """The caller type. Always `program`."""
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+class ProgramToolCallCallerParam(TypedDict):
+    """The fields of a ``ProgramToolCallCallerParam`` in a request."""
+
+    type: Literal["program"]
+    """The caller type. Always `program`."""
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+class ProgramToolCallCallerParam2(TypedDict):
+    """The fields of a ``ProgramToolCallCallerParam2`` in a request."""
+
+    type: Literal["program"]
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Prompt(BaseModel):
+    """Reference to a prompt template and its variables.
+    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
+
+    id: str
+    """The unique identifier of the prompt template to use."""
+
+    version: Optional[str] = None
+
+    variables: Optional[ResponsePromptVariables] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class PromptCacheBreakpoint(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class PromptCacheBreakpointConfig(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+class PromptCacheBreakpointConfigParam(TypedDict):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+class PromptCacheBreakpointParam(TypedDict):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+PromptCacheModeEnum = Literal["implicit", "explicit"]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -6913,6 +5295,276 @@ class PromptCacheOptions(BaseModel):
 
     mode: PromptCacheModeEnum
     """Whether implicit prompt-cache breakpoints were enabled."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class PromptCacheOptions2(BaseModel):
+    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
+    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
+    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
+    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
+    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
+    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
+    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
+    """
+
+    ttl: Optional[PromptCacheTTLEnum] = None
+    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
+    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
+    cache entries for longer.
+    """
+
+    mode: Optional[PromptCacheModeEnum] = None
+    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
+    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
+    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
+    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
+    breakpoints, the request does not use prompt caching.
+    """
+
+
+class PromptCacheOptionsParam(TypedDict, total=False):
+    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
+    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
+    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
+    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
+    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
+    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
+    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
+    """
+
+    ttl: PromptCacheTTLEnum
+    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
+    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
+    cache entries for longer.
+    """
+
+    mode: PromptCacheModeEnum
+    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
+    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
+    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
+    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
+    breakpoints, the request does not use prompt caching.
+    """
+
+
+PromptCacheRetentionEnum = Literal["in_memory", "24h"]
+
+
+PromptCacheTTLEnum = Literal["30m"]
+
+
+class _PromptParamRequired(TypedDict):
+
+    id: str
+    """The unique identifier of the prompt template to use."""
+
+
+class PromptParam(_PromptParamRequired, total=False):
+    """Reference to a prompt template and its variables.
+    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
+
+    version: Optional[str]
+
+    variables: ResponsePromptVariablesParam
+
+
+RankerVersionType = Literal["auto", "default-2024-11-15"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RankingOptions(BaseModel):
+    """The API's ``RankingOptions`` object (the spec describes it no further)."""
+
+    ranker: Optional[RankerVersionType] = None
+    """The ranker to use for the file search."""
+
+    score_threshold: Optional[float] = None
+    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
+    attempt to return only the most relevant results, but may return fewer results.
+    """
+
+    hybrid_search: Optional[HybridSearchOptions] = None
+    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
+    sparse keyword matches when hybrid search is enabled.
+    """
+
+
+class RankingOptionsParam(TypedDict, total=False):
+    """The fields of a ``RankingOptionsParam`` in a request."""
+
+    ranker: RankerVersionType
+    """The ranker to use for the file search."""
+
+    score_threshold: float
+    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
+    attempt to return only the most relevant results, but may return fewer results.
+    """
+
+    hybrid_search: HybridSearchOptionsParam
+    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
+    sparse keyword matches when hybrid search is enabled.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Reasoning(BaseModel):
+    """**gpt-5 and o-series models only**
+
+    Configuration options for
+    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
+    """
+
+    mode: Optional[ReasoningModeEnum] = None
+    """Controls the reasoning execution mode for the request.
+
+    When returned on a response, this is the effective execution mode.
+    """
+
+    effort: Optional[ReasoningEffort] = None
+
+    summary: Optional[Literal["auto", "concise", "detailed"]] = None
+
+    context: Optional[Literal["auto", "current_turn", "all_turns"]] = None
+
+    generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
+
+
+ReasoningEffort = Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+"""Constrains effort on reasoning for reasoning models. Currently supported
+values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
+Reducing reasoning effort can result in faster responses and fewer tokens
+used on reasoning in a response. Not all reasoning models support every
+value. See the
+[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
+for model-specific support.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ReasoningItem(BaseModel):
+    """A description of the chain of thought used by a reasoning model while generating
+    a response. Be sure to include these items in your `input` to the Responses API
+    for subsequent turns of a conversation if you are manually
+    [managing context](https://platform.openai.com/docs/guides/conversation-state).
+    """
+
+    type: Literal["reasoning"]
+    """The type of the object. Always `reasoning`."""
+
+    id: str
+    """The unique identifier of the reasoning content."""
+
+    summary: List[SummaryTextContent]
+    """Reasoning summary content."""
+
+    encrypted_content: Optional[str] = None
+
+    content: Optional[List[ReasoningTextContent]] = None
+    """Reasoning text content."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+class _ReasoningItemParamRequired(TypedDict):
+
+    type: Literal["reasoning"]
+    """The type of the object. Always `reasoning`."""
+
+    id: str
+    """The unique identifier of the reasoning content."""
+
+    summary: Sequence[SummaryTextContentParam]
+    """Reasoning summary content."""
+
+
+class ReasoningItemParam(_ReasoningItemParamRequired, total=False):
+    """A description of the chain of thought used by a reasoning model while generating
+    a response. Be sure to include these items in your `input` to the Responses API
+    for subsequent turns of a conversation if you are manually
+    [managing context](https://platform.openai.com/docs/guides/conversation-state).
+    """
+
+    encrypted_content: Optional[str]
+
+    content: Sequence[ReasoningTextContentParam]
+    """Reasoning text content."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+ReasoningModeEnum = Union[str, Literal["standard", "pro"]]
+
+
+class ReasoningParam(TypedDict, total=False):
+    """**gpt-5 and o-series models only**
+
+    Configuration options for
+    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
+    """
+
+    mode: ReasoningModeEnum
+    """Controls the reasoning execution mode for the request.
+
+    When returned on a response, this is the effective execution mode.
+    """
+
+    effort: ReasoningEffort
+
+    summary: Optional[Literal["auto", "concise", "detailed"]]
+
+    context: Optional[Literal["auto", "current_turn", "all_turns"]]
+
+    generate_summary: Optional[Literal["auto", "concise", "detailed"]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ReasoningTextContent(BaseModel):
+    """Reasoning text from the model."""
+
+    type: Literal["reasoning_text"]
+    """The type of the reasoning text. Always `reasoning_text`."""
+
+    text: str
+    """The reasoning text from the model."""
+
+
+class ReasoningTextContentParam(TypedDict):
+    """Reasoning text from the model."""
+
+    type: Literal["reasoning_text"]
+    """The type of the reasoning text. Always `reasoning_text`."""
+
+    text: str
+    """The reasoning text from the model."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RefusalContent(BaseModel):
+    """A refusal from the model."""
+
+    type: Literal["refusal"]
+    """The type of the refusal. Always `refusal`."""
+
+    refusal: str
+    """The refusal explanation from the model."""
+
+
+class RefusalContentParam(TypedDict):
+    """A refusal from the model."""
+
+    type: Literal["refusal"]
+    """The type of the refusal. Always `refusal`."""
+
+    refusal: str
+    """The refusal explanation from the model."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7017,59 +5669,6 @@ class Response(BaseModel):
     conversation: Optional[ResponseConversation] = None
 
     max_output_tokens: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseError(BaseModel):
-    """An error object returned when the model fails to generate a Response."""
-
-    code: ResponseErrorCode
-
-    message: str
-    """A human-readable description of the error."""
-
-
-ResponseErrorCode = Literal[
-    "server_error",
-    "rate_limit_exceeded",
-    "invalid_prompt",
-    "data_residency_mismatch",
-    "bio_policy",
-    "vector_store_timeout",
-    "invalid_image",
-    "invalid_image_format",
-    "invalid_base64_image",
-    "invalid_image_url",
-    "image_too_large",
-    "image_too_small",
-    "image_parse_error",
-    "image_content_policy_violation",
-    "invalid_image_mode",
-    "image_file_too_large",
-    "unsupported_image_media_type",
-    "empty_image_file",
-    "failed_to_download_image",
-    "image_file_not_found",
-]
-"""The error code for the response."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseIncompleteDetails(BaseModel):
-    """Details about why the response is incomplete."""
-
-    reason: Optional[Literal["max_output_tokens", "content_filter"]] = None
-    """The reason why the response is incomplete."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseConversation(BaseModel):
-    """The conversation that this response belonged to. Input items and output items from this response
-    were automatically added to this conversation.
-    """
-
-    id: str
-    """The unique ID of the conversation that this response was associated with."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7276,6 +5875,16 @@ class ResponseContentPartDoneEvent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class ResponseConversation(BaseModel):
+    """The conversation that this response belonged to. Input items and output items from this response
+    were automatically added to this conversation.
+    """
+
+    id: str
+    """The unique ID of the conversation that this response was associated with."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ResponseCreatedEvent(BaseModel):
     """An event that is emitted when a response is created."""
 
@@ -7327,6 +5936,41 @@ class ResponseCustomToolCallInputDoneEvent(BaseModel):
 
     input: str
     """The complete input data for the custom tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseError(BaseModel):
+    """An error object returned when the model fails to generate a Response."""
+
+    code: ResponseErrorCode
+
+    message: str
+    """A human-readable description of the error."""
+
+
+ResponseErrorCode = Literal[
+    "server_error",
+    "rate_limit_exceeded",
+    "invalid_prompt",
+    "data_residency_mismatch",
+    "bio_policy",
+    "vector_store_timeout",
+    "invalid_image",
+    "invalid_image_format",
+    "invalid_base64_image",
+    "invalid_image_url",
+    "image_too_large",
+    "image_too_small",
+    "image_parse_error",
+    "image_content_policy_violation",
+    "invalid_image_mode",
+    "image_file_too_large",
+    "unsupported_image_media_type",
+    "empty_image_file",
+    "failed_to_download_image",
+    "image_file_not_found",
+]
+"""The error code for the response."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7413,6 +6057,43 @@ class ResponseFileSearchCallSearchingEvent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class ResponseFormatJsonObject(BaseModel):
+    """JSON object response format. An older method of generating JSON responses.
+    Using `json_schema` is recommended for models that support it. Note that the
+    model will not generate JSON without a system or user message instructing it
+    to do so.
+    """
+
+    type: Literal["json_object"]
+    """The type of response format being defined. Always `json_object`."""
+
+
+class ResponseFormatJsonObjectParam(TypedDict):
+    """JSON object response format. An older method of generating JSON responses.
+    Using `json_schema` is recommended for models that support it. Note that the
+    model will not generate JSON without a system or user message instructing it
+    to do so.
+    """
+
+    type: Literal["json_object"]
+    """The type of response format being defined. Always `json_object`."""
+
+
+ResponseFormatJsonSchemaSchema = Dict[str, Any]
+"""The schema for the response format, described as a JSON Schema object.
+Learn how to build JSON schemas [here](https://json-schema.org/).
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseFormatText(BaseModel):
+    """Default response format. Used to generate text responses."""
+
+    type: Literal["text"]
+    """The type of response format being defined. Always `text`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ResponseFormatTextGrammar(BaseModel):
     """A custom grammar for the model to follow when generating text.
     Learn more in the [custom grammars
@@ -7424,6 +6105,13 @@ class ResponseFormatTextGrammar(BaseModel):
 
     grammar: str
     """The custom grammar for the model to follow."""
+
+
+class ResponseFormatTextParam(TypedDict):
+    """Default response format. Used to generate text responses."""
+
+    type: Literal["text"]
+    """The type of response format being defined. Always `text`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7566,17 +6254,11 @@ class ResponseImageGenCallPartialImageEvent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponseInProgressEvent(BaseModel):
-    """Emitted when the response is in progress."""
+class ResponseIncompleteDetails(BaseModel):
+    """Details about why the response is incomplete."""
 
-    type: Literal["response.in_progress"]
-    """The type of the event. Always `response.in_progress`."""
-
-    response: Response
-    """The response that is in progress."""
-
-    sequence_number: int
-    """The sequence number of this event."""
+    reason: Optional[Literal["max_output_tokens", "content_filter"]] = None
+    """The reason why the response is incomplete."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7588,6 +6270,20 @@ class ResponseIncompleteEvent(BaseModel):
 
     response: Response
     """The response that was incomplete."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseInProgressEvent(BaseModel):
+    """Emitted when the response is in progress."""
+
+    type: Literal["response.in_progress"]
+    """The type of the event. Always `response.in_progress`."""
+
+    response: Response
+    """The response that is in progress."""
 
     sequence_number: int
     """The sequence number of this event."""
@@ -7847,35 +6543,25 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel):
     """The annotation object being added. (See annotation schema for details.)"""
 
 
-class ResponsePropertiesParam(TypedDict, total=False):
-    """Request fields."""
+ResponsePromptVariables = Optional[Dict[str, Union[str, "InputTextContent", "InputImageContent", "InputFileContent"]]]
+"""Optional map of values to substitute in for variables in your
+prompt. The substitution values can either be strings, or other
+Response input types like images or files.
+"""
 
-    previous_response_id: Optional[str]
 
-    model: ModelIdsResponses
-    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-    offers a wide range of models with different capabilities, performance
-    characteristics, and price points. Refer to the [model
-    guide](https://platform.openai.com/docs/models)
-    to browse and compare available models.
-    """
-
-    background: Optional[bool]
-
-    max_tool_calls: Optional[int]
-
-    text: ResponseTextParam
-
-    tools: ToolsArrayParam
-
-    tool_choice: ToolChoiceParam
-
-    prompt: PromptParam
+ResponsePromptVariablesParam = Optional[
+    Dict[str, Union[str, "InputTextContentParam2", "InputImageContentParam", "InputFileContentParam2"]]
+]
+"""Optional map of values to substitute in for variables in your
+prompt. The substitution values can either be strings, or other
+Response input types like images or files.
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
 class ResponseProperties(BaseModel):
-    """A response object."""
+    """The API's ``ResponseProperties`` object (the spec describes it no further)."""
 
     previous_response_id: Optional[str] = None
 
@@ -7898,6 +6584,32 @@ class ResponseProperties(BaseModel):
     tool_choice: Optional[ToolChoice2] = None
 
     prompt: Optional[Prompt] = None
+
+
+class ResponsePropertiesParam(TypedDict, total=False):
+    """The fields of a ``ResponsePropertiesParam`` in a request."""
+
+    previous_response_id: Optional[str]
+
+    model: ModelIdsResponses
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model
+    guide](https://platform.openai.com/docs/models)
+    to browse and compare available models.
+    """
+
+    background: Optional[bool]
+
+    max_tool_calls: Optional[int]
+
+    text: ResponseTextParam
+
+    tools: ToolsArrayParam
+
+    tool_choice: ToolChoiceParam
+
+    prompt: PromptParam
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8125,312 +6837,8 @@ class ResponseRefusalDoneEvent(BaseModel):
     """The sequence number of this event."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was added to a tool call."""
-
-    type: Literal["response.shell_call_command.added"]
-    """The type of the event, always `response.shell_call_command.added`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was added."""
-
-    command: str
-    """The shell command that was added."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was incrementally updated."""
-
-    type: Literal["response.shell_call_command.delta"]
-    """The type of the event, always `response.shell_call_command.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was updated."""
-
-    delta: str
-    """The shell command delta that was appended."""
-
-    obfuscation: Optional[str] = None
-    """An obfuscation string that was added to pad the event payload."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseShellCallCommandDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was completed."""
-
-    type: Literal["response.shell_call_command.done"]
-    """The type of the event, always `response.shell_call_command.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was completed."""
-
-    command: str
-    """The final shell command that was emitted."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was incrementally added."""
-
-    type: Literal["response.shell_call_output_content.delta"]
-    """The type of the event, always `response.shell_call_output_content.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    item_id: str
-    """The ID of the output item that was updated."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that produced output."""
-
-    delta: ShellCallOutputDelta
-    """The stdout/stderr delta that was emitted."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ShellCallOutputDelta(BaseModel):
-    """A delta of stdout/stderr emitted while a shell call was running."""
-
-    stdout: Optional[str] = None
-    """The stdout delta that was emitted."""
-
-    stderr: Optional[str] = None
-    """The stderr delta that was emitted."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was completed."""
-
-    type: Literal["response.shell_call_output_content.done"]
-    """The type of the event, always `response.shell_call_output_content.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    item_id: str
-    """The ID of the output item that was updated."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that produced output."""
-
-    output: List[FunctionShellCallOutputContent]
-    """The output contents emitted for the shell command."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseTextDeltaEvent(BaseModel):
-    """Emitted when there is an additional text delta."""
-
-    type: Literal["response.output_text.delta"]
-    """The type of the event. Always `response.output_text.delta`."""
-
-    item_id: str
-    """The ID of the output item that the text delta was added to."""
-
-    output_index: int
-    """The index of the output item that the text delta was added to."""
-
-    content_index: int
-    """The index of the content part that the text delta was added to."""
-
-    delta: str
-    """The text delta that was added."""
-
-    sequence_number: int
-    """The sequence number for this event."""
-
-    logprobs: List[ResponseLogProb]
-    """The log probabilities of the tokens in the delta."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseTextDoneEvent(BaseModel):
-    """Emitted when text content is finalized."""
-
-    type: Literal["response.output_text.done"]
-    """The type of the event. Always `response.output_text.done`."""
-
-    item_id: str
-    """The ID of the output item that the text content is finalized."""
-
-    output_index: int
-    """The index of the output item that the text content is finalized."""
-
-    content_index: int
-    """The index of the content part that the text content is finalized."""
-
-    text: str
-    """The text content that is finalized."""
-
-    sequence_number: int
-    """The sequence number for this event."""
-
-    logprobs: List[ResponseLogProb]
-    """The log probabilities of the tokens in the delta."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseWebSearchCallCompletedEvent(BaseModel):
-    """Emitted when a web search call is completed."""
-
-    type: Literal["response.web_search_call.completed"]
-    """The type of the event. Always `response.web_search_call.completed`."""
-
-    output_index: int
-    """The index of the output item that the web search call is associated with."""
-
-    item_id: str
-    """Unique ID for the output item associated with the web search call."""
-
-    sequence_number: int
-    """The sequence number of the web search call being processed."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseWebSearchCallInProgressEvent(BaseModel):
-    """Emitted when a web search call is initiated."""
-
-    type: Literal["response.web_search_call.in_progress"]
-    """The type of the event. Always `response.web_search_call.in_progress`."""
-
-    output_index: int
-    """The index of the output item that the web search call is associated with."""
-
-    item_id: str
-    """Unique ID for the output item associated with the web search call."""
-
-    sequence_number: int
-    """The sequence number of the web search call being processed."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseWebSearchCallSearchingEvent(BaseModel):
-    """Emitted when a web search call is executing."""
-
-    type: Literal["response.web_search_call.searching"]
-    """The type of the event. Always `response.web_search_call.searching`."""
-
-    output_index: int
-    """The index of the output item that the web search call is associated with."""
-
-    item_id: str
-    """Unique ID for the output item associated with the web search call."""
-
-    sequence_number: int
-    """The sequence number of the web search call being processed."""
-
-
-ResponseStreamEvent = Union[
-    "ResponseAudioDeltaEvent",
-    "ResponseAudioDoneEvent",
-    "ResponseAudioTranscriptDeltaEvent",
-    "ResponseAudioTranscriptDoneEvent",
-    "ResponseCodeInterpreterCallCodeDeltaEvent",
-    "ResponseCodeInterpreterCallCodeDoneEvent",
-    "ResponseCodeInterpreterCallCompletedEvent",
-    "ResponseCodeInterpreterCallInProgressEvent",
-    "ResponseCodeInterpreterCallInterpretingEvent",
-    "ResponseCompletedEvent",
-    "ResponseContentPartAddedEvent",
-    "ResponseContentPartDoneEvent",
-    "ResponseCreatedEvent",
-    "ResponseErrorEvent",
-    "ResponseFileSearchCallCompletedEvent",
-    "ResponseFileSearchCallInProgressEvent",
-    "ResponseFileSearchCallSearchingEvent",
-    "ResponseFunctionCallArgumentsDeltaEvent",
-    "ResponseFunctionCallArgumentsDoneEvent",
-    "ResponseShellCallCommandAddedStreamingEvent",
-    "ResponseShellCallCommandDeltaStreamingEvent",
-    "ResponseShellCallCommandDoneStreamingEvent",
-    "ResponseShellCallOutputContentDeltaStreamingEvent",
-    "ResponseShellCallOutputContentDoneStreamingEvent",
-    "ResponseInProgressEvent",
-    "ResponseFailedEvent",
-    "ResponseIncompleteEvent",
-    "ResponseOutputItemAddedEvent",
-    "ResponseOutputItemDoneEvent",
-    "ResponseReasoningSummaryPartAddedEvent",
-    "ResponseReasoningSummaryPartDoneEvent",
-    "ResponseReasoningSummaryTextDeltaEvent",
-    "ResponseReasoningSummaryTextDoneEvent",
-    "ResponseReasoningTextDeltaEvent",
-    "ResponseReasoningTextDoneEvent",
-    "ResponseRefusalDeltaEvent",
-    "ResponseRefusalDoneEvent",
-    "ResponseTextDeltaEvent",
-    "ResponseTextDoneEvent",
-    "ResponseWebSearchCallCompletedEvent",
-    "ResponseWebSearchCallInProgressEvent",
-    "ResponseWebSearchCallSearchingEvent",
-    "ResponseImageGenCallCompletedEvent",
-    "ResponseImageGenCallGeneratingEvent",
-    "ResponseImageGenCallInProgressEvent",
-    "ResponseImageGenCallPartialImageEvent",
-    "ResponseMCPCallArgumentsDeltaEvent",
-    "ResponseMCPCallArgumentsDoneEvent",
-    "ResponseMCPCallCompletedEvent",
-    "ResponseMCPCallFailedEvent",
-    "ResponseMCPCallInProgressEvent",
-    "ResponseMCPListToolsCompletedEvent",
-    "ResponseMCPListToolsFailedEvent",
-    "ResponseMCPListToolsInProgressEvent",
-    "ResponseOutputTextAnnotationAddedEvent",
-    "ResponseQueuedEvent",
-    "ResponseCustomToolCallInputDeltaEvent",
-    "ResponseCustomToolCallInputDoneEvent",
-]
-"""Event emitted while a response is streamed."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponseWsError(BaseModel):
-    """Emitted when an error occurs while processing a Responses WebSocket request."""
-
-    type: Literal["error"]
-    """The type of the event. Always `error`."""
-
-    error: ErrorPayload
-    """Details about the error."""
-
-    status: Optional[int] = None
-    """The HTTP status code associated with a WebSocket protocol error."""
-
-    sequence_number: Optional[int] = None
-    """The sequence number of an error emitted by the response stream."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present when the
-    originating `response.create` event supplied a `stream_id`.
-    """
+ResponsesClientEvent = Union["ResponsesClientEventResponseCreate"]
+"""Client events accepted by the Responses WebSocket server."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8539,45 +6947,176 @@ class ResponsesClientEventResponseCreate(BaseModel):
     max_output_tokens: Optional[int] = None
 
 
-ResponsesClientEvent = Union["ResponsesClientEventResponseCreate"]
-"""Client events accepted by the Responses WebSocket server."""
+@dataclass(init=False, repr=False, eq=False)
+class ResponseShellCallCommandAddedStreamingEvent(BaseModel):
+    """A streaming event that indicated a shell command was added to a tool call."""
+
+    type: Literal["response.shell_call_command.added"]
+    """The type of the event, always `response.shell_call_command.added`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was added."""
+
+    command: str
+    """The shell command that was added."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseAudioWsDelta(BaseModel):
-    """Emitted when there is a partial audio response."""
+class ResponseShellCallCommandDeltaStreamingEvent(BaseModel):
+    """A streaming event that indicated a shell command was incrementally updated."""
 
-    type: Literal["response.audio.delta"]
-    """The type of the event. Always `response.audio.delta`."""
+    type: Literal["response.shell_call_command.delta"]
+    """The type of the event, always `response.shell_call_command.delta`."""
 
     sequence_number: int
-    """A sequence number for this chunk of the stream response."""
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was updated."""
 
     delta: str
-    """A chunk of Base64 encoded response audio bytes."""
+    """The shell command delta that was appended."""
 
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
+    obfuscation: Optional[str] = None
+    """An obfuscation string that was added to pad the event payload."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseAudioWsDone(BaseModel):
-    """Emitted when the audio response is complete."""
+class ResponseShellCallCommandDoneStreamingEvent(BaseModel):
+    """A streaming event that indicated a shell command was completed."""
 
-    type: Literal["response.audio.done"]
-    """The type of the event. Always `response.audio.done`."""
+    type: Literal["response.shell_call_command.done"]
+    """The type of the event, always `response.shell_call_command.done`."""
 
     sequence_number: int
-    """The sequence number of the delta."""
+    """The sequence number of the event that was emitted."""
 
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was completed."""
+
+    command: str
+    """The final shell command that was emitted."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
+    """A streaming event that indicated shell call output was incrementally added."""
+
+    type: Literal["response.shell_call_output_content.delta"]
+    """The type of the event, always `response.shell_call_output_content.delta`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    delta: ShellCallOutputDelta
+    """The stdout/stderr delta that was emitted."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
+    """A streaming event that indicated shell call output was completed."""
+
+    type: Literal["response.shell_call_output_content.done"]
+    """The type of the event, always `response.shell_call_output_content.done`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    output: List[FunctionShellCallOutputContent]
+    """The output contents emitted for the shell command."""
+
+
+ResponsesServerEvent = Union[
+    "ResponsesServerEventResponseAudioWsDelta",
+    "ResponsesServerEventResponseAudioWsDone",
+    "ResponsesServerEventResponseAudioTranscriptWsDelta",
+    "ResponsesServerEventResponseAudioTranscriptWsDone",
+    "ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta",
+    "ResponsesServerEventResponseCodeInterpreterCallCodeWsDone",
+    "ResponsesServerEventResponseCodeInterpreterCallWsCompleted",
+    "ResponsesServerEventResponseCodeInterpreterCallInWsProgress",
+    "ResponsesServerEventResponseCodeInterpreterCallWsInterpreting",
+    "ResponsesServerEventResponseWsCompleted",
+    "ResponsesServerEventResponseContentPartWsAdded",
+    "ResponsesServerEventResponseContentPartWsDone",
+    "ResponsesServerEventResponseWsCreated",
+    "ResponsesServerEventResponseFileSearchCallWsCompleted",
+    "ResponsesServerEventResponseFileSearchCallInWsProgress",
+    "ResponsesServerEventResponseFileSearchCallWsSearching",
+    "ResponsesServerEventResponseFunctionCallArgumentsWsDelta",
+    "ResponsesServerEventResponseFunctionCallArgumentsWsDone",
+    "ResponsesServerEventResponseShellCallCommandWsAdded",
+    "ResponsesServerEventResponseShellCallCommandWsDelta",
+    "ResponsesServerEventResponseShellCallCommandWsDone",
+    "ResponsesServerEventResponseShellCallOutputContentWsDelta",
+    "ResponsesServerEventResponseShellCallOutputContentWsDone",
+    "ResponsesServerEventResponseInWsProgress",
+    "ResponsesServerEventResponseWsFailed",
+    "ResponsesServerEventResponseWsIncomplete",
+    "ResponsesServerEventResponseOutputItemWsAdded",
+    "ResponsesServerEventResponseOutputItemWsDone",
+    "ResponsesServerEventResponseReasoningSummaryPartWsAdded",
+    "ResponsesServerEventResponseReasoningSummaryPartWsDone",
+    "ResponsesServerEventResponseReasoningSummaryTextWsDelta",
+    "ResponsesServerEventResponseReasoningSummaryTextWsDone",
+    "ResponsesServerEventResponseReasoningTextWsDelta",
+    "ResponsesServerEventResponseReasoningTextWsDone",
+    "ResponsesServerEventResponseRefusalWsDelta",
+    "ResponsesServerEventResponseRefusalWsDone",
+    "ResponsesServerEventResponseTextWsDelta",
+    "ResponsesServerEventResponseTextWsDone",
+    "ResponsesServerEventResponseWebSearchCallWsCompleted",
+    "ResponsesServerEventResponseWebSearchCallInWsProgress",
+    "ResponsesServerEventResponseWebSearchCallWsSearching",
+    "ResponsesServerEventResponseImageGenCallWsCompleted",
+    "ResponsesServerEventResponseImageGenCallWsGenerating",
+    "ResponsesServerEventResponseImageGenCallInWsProgress",
+    "ResponsesServerEventResponseImageGenCallPartialWsImage",
+    "ResponsesServerEventResponseMcpCallArgumentsWsDelta",
+    "ResponsesServerEventResponseMcpCallArgumentsWsDone",
+    "ResponsesServerEventResponseMcpCallWsCompleted",
+    "ResponsesServerEventResponseMcpCallWsFailed",
+    "ResponsesServerEventResponseMcpCallInWsProgress",
+    "ResponsesServerEventResponseMcpListToolsWsCompleted",
+    "ResponsesServerEventResponseMcpListToolsWsFailed",
+    "ResponsesServerEventResponseMcpListToolsInWsProgress",
+    "ResponsesServerEventResponseOutputTextAnnotationWsAdded",
+    "ResponsesServerEventResponseWsQueued",
+    "ResponsesServerEventResponseCustomToolCallInputWsDelta",
+    "ResponsesServerEventResponseCustomToolCallInputWsDone",
+    "ResponseWsError",
+]
+"""Server events emitted by the Responses WebSocket server."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8609,6 +7148,43 @@ class ResponsesServerEventResponseAudioTranscriptWsDone(BaseModel):
 
     sequence_number: int
     """The sequence number of this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseAudioWsDelta(BaseModel):
+    """Emitted when there is a partial audio response."""
+
+    type: Literal["response.audio.delta"]
+    """The type of the event. Always `response.audio.delta`."""
+
+    sequence_number: int
+    """A sequence number for this chunk of the stream response."""
+
+    delta: str
+    """A chunk of Base64 encoded response audio bytes."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseAudioWsDone(BaseModel):
+    """Emitted when the audio response is complete."""
+
+    type: Literal["response.audio.done"]
+    """The type of the event. Always `response.audio.done`."""
+
+    sequence_number: int
+    """The sequence number of the delta."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -8670,14 +7246,14 @@ class ResponsesServerEventResponseCodeInterpreterCallCodeWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseCodeInterpreterCallWsCompleted(BaseModel):
-    """Emitted when the code interpreter call is completed."""
+class ResponsesServerEventResponseCodeInterpreterCallInWsProgress(BaseModel):
+    """Emitted when a code interpreter call is in progress."""
 
-    type: Literal["response.code_interpreter_call.completed"]
-    """The type of the event. Always `response.code_interpreter_call.completed`."""
+    type: Literal["response.code_interpreter_call.in_progress"]
+    """The type of the event. Always `response.code_interpreter_call.in_progress`."""
 
     output_index: int
-    """The index of the output item in the response for which the code interpreter call is completed."""
+    """The index of the output item in the response for which the code interpreter call is in progress."""
 
     item_id: str
     """The unique identifier of the code interpreter tool call item."""
@@ -8693,14 +7269,14 @@ class ResponsesServerEventResponseCodeInterpreterCallWsCompleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseCodeInterpreterCallInWsProgress(BaseModel):
-    """Emitted when a code interpreter call is in progress."""
+class ResponsesServerEventResponseCodeInterpreterCallWsCompleted(BaseModel):
+    """Emitted when the code interpreter call is completed."""
 
-    type: Literal["response.code_interpreter_call.in_progress"]
-    """The type of the event. Always `response.code_interpreter_call.in_progress`."""
+    type: Literal["response.code_interpreter_call.completed"]
+    """The type of the event. Always `response.code_interpreter_call.completed`."""
 
     output_index: int
-    """The index of the output item in the response for which the code interpreter call is in progress."""
+    """The index of the output item in the response for which the code interpreter call is completed."""
 
     item_id: str
     """The unique identifier of the code interpreter tool call item."""
@@ -8732,26 +7308,6 @@ class ResponsesServerEventResponseCodeInterpreterCallWsInterpreting(BaseModel):
 
     sequence_number: int
     """The sequence number of this event, used to order streaming events."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseWsCompleted(BaseModel):
-    """Emitted when the model response is complete."""
-
-    type: Literal["response.completed"]
-    """The type of the event. Always `response.completed`."""
-
-    response: Response
-    """Properties of the completed response."""
-
-    sequence_number: int
-    """The sequence number for this event."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -8819,17 +7375,23 @@ class ResponsesServerEventResponseContentPartWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseWsCreated(BaseModel):
-    """An event that is emitted when a response is created."""
+class ResponsesServerEventResponseCustomToolCallInputWsDelta(BaseModel):
+    """Event representing a delta (partial update) to the input of a custom tool call."""
 
-    type: Literal["response.created"]
-    """The type of the event. Always `response.created`."""
-
-    response: Response
-    """The response that was created."""
+    type: Literal["response.custom_tool_call_input.delta"]
+    """The event type identifier."""
 
     sequence_number: int
-    """The sequence number for this event."""
+    """The sequence number of this event."""
+
+    output_index: int
+    """The index of the output this delta applies to."""
+
+    item_id: str
+    """Unique identifier for the API item associated with this event."""
+
+    delta: str
+    """The incremental input data (delta) for the custom tool call."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -8839,11 +7401,37 @@ class ResponsesServerEventResponseWsCreated(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseFileSearchCallWsCompleted(BaseModel):
-    """Emitted when a file search call is completed (results found)."""
+class ResponsesServerEventResponseCustomToolCallInputWsDone(BaseModel):
+    """Event indicating that input for a custom tool call is complete."""
 
-    type: Literal["response.file_search_call.completed"]
-    """The type of the event. Always `response.file_search_call.completed`."""
+    type: Literal["response.custom_tool_call_input.done"]
+    """The event type identifier."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    output_index: int
+    """The index of the output this event applies to."""
+
+    item_id: str
+    """Unique identifier for the API item associated with this event."""
+
+    input: str
+    """The complete input data for the custom tool call."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseFileSearchCallInWsProgress(BaseModel):
+    """Emitted when a file search call is initiated."""
+
+    type: Literal["response.file_search_call.in_progress"]
+    """The type of the event. Always `response.file_search_call.in_progress`."""
 
     output_index: int
     """The index of the output item that the file search call is initiated."""
@@ -8862,11 +7450,11 @@ class ResponsesServerEventResponseFileSearchCallWsCompleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseFileSearchCallInWsProgress(BaseModel):
-    """Emitted when a file search call is initiated."""
+class ResponsesServerEventResponseFileSearchCallWsCompleted(BaseModel):
+    """Emitted when a file search call is completed (results found)."""
 
-    type: Literal["response.file_search_call.in_progress"]
-    """The type of the event. Always `response.file_search_call.in_progress`."""
+    type: Literal["response.file_search_call.completed"]
+    """The type of the event. Always `response.file_search_call.completed`."""
 
     output_index: int
     """The index of the output item that the file search call is initiated."""
@@ -8962,107 +7550,20 @@ class ResponsesServerEventResponseFunctionCallArgumentsWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseShellCallCommandWsAdded(BaseModel):
-    """A streaming event that indicated a shell command was added to a tool call."""
+class ResponsesServerEventResponseImageGenCallInWsProgress(BaseModel):
+    """Emitted when an image generation tool call is in progress."""
 
-    type: Literal["response.shell_call_command.added"]
-    """The type of the event, always `response.shell_call_command.added`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
+    type: Literal["response.image_generation_call.in_progress"]
+    """The type of the event. Always 'response.image_generation_call.in_progress'."""
 
     output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was added."""
-
-    command: str
-    """The shell command that was added."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseShellCallCommandWsDelta(BaseModel):
-    """A streaming event that indicated a shell command was incrementally updated."""
-
-    type: Literal["response.shell_call_command.delta"]
-    """The type of the event, always `response.shell_call_command.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was updated."""
-
-    delta: str
-    """The shell command delta that was appended."""
-
-    obfuscation: Optional[str] = None
-    """An obfuscation string that was added to pad the event payload."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseShellCallCommandWsDone(BaseModel):
-    """A streaming event that indicated a shell command was completed."""
-
-    type: Literal["response.shell_call_command.done"]
-    """The type of the event, always `response.shell_call_command.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was completed."""
-
-    command: str
-    """The final shell command that was emitted."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseShellCallOutputContentWsDelta(BaseModel):
-    """A streaming event that indicated shell call output was incrementally added."""
-
-    type: Literal["response.shell_call_output_content.delta"]
-    """The type of the event, always `response.shell_call_output_content.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
+    """The index of the output item in the response's output array."""
 
     item_id: str
-    """The ID of the output item that was updated."""
+    """The unique identifier of the image generation item being processed."""
 
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that produced output."""
-
-    delta: ShellCallOutputDelta
-    """The stdout/stderr delta that was emitted."""
+    sequence_number: int
+    """The sequence number of the image generation item being processed."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -9072,26 +7573,84 @@ class ResponsesServerEventResponseShellCallOutputContentWsDelta(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseShellCallOutputContentWsDone(BaseModel):
-    """A streaming event that indicated shell call output was completed."""
+class ResponsesServerEventResponseImageGenCallPartialWsImage(BaseModel):
+    """Emitted when a partial image is available during image generation streaming."""
 
-    type: Literal["response.shell_call_output_content.done"]
-    """The type of the event, always `response.shell_call_output_content.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    item_id: str
-    """The ID of the output item that was updated."""
+    type: Literal["response.image_generation_call.partial_image"]
+    """The type of the event. Always 'response.image_generation_call.partial_image'."""
 
     output_index: int
-    """The index of the output item that was updated."""
+    """The index of the output item in the response's output array."""
 
-    command_index: int
-    """The index of the shell command that produced output."""
+    item_id: str
+    """The unique identifier of the image generation item being processed."""
 
-    output: List[FunctionShellCallOutputContent]
-    """The output contents emitted for the shell command."""
+    sequence_number: int
+    """The sequence number of the image generation item being processed."""
+
+    partial_image_index: int
+    """0-based index for the partial image (backend is 1-based, but this is 0-based for the user)."""
+
+    partial_image_b64: str
+    """Base64-encoded partial image data, suitable for rendering as an image."""
+
+    size: Optional[str] = None
+    """The image size that was used."""
+
+    quality: Optional[str] = None
+    """The image quality that was used."""
+
+    background: Optional[str] = None
+    """The background setting that was used."""
+
+    output_format: Optional[str] = None
+    """The output format that was used."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseImageGenCallWsCompleted(BaseModel):
+    """Emitted when an image generation tool call has completed and the final image is available."""
+
+    type: Literal["response.image_generation_call.completed"]
+    """The type of the event. Always 'response.image_generation_call.completed'."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    item_id: str
+    """The unique identifier of the image generation item being processed."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseImageGenCallWsGenerating(BaseModel):
+    """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
+
+    type: Literal["response.image_generation_call.generating"]
+    """The type of the event. Always 'response.image_generation_call.generating'."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the image generation item being processed."""
+
+    sequence_number: int
+    """The sequence number of the image generation item being processed."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -9121,17 +7680,23 @@ class ResponsesServerEventResponseInWsProgress(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseWsFailed(BaseModel):
-    """An event that is emitted when a response fails."""
+class ResponsesServerEventResponseMcpCallArgumentsWsDelta(BaseModel):
+    """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
-    type: Literal["response.failed"]
-    """The type of the event. Always `response.failed`."""
+    type: Literal["response.mcp_call_arguments.delta"]
+    """The type of the event. Always 'response.mcp_call_arguments.delta'."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the MCP tool call item being processed."""
+
+    delta: str
+    """A JSON string containing the partial update to the arguments for the MCP tool call."""
 
     sequence_number: int
     """The sequence number of this event."""
-
-    response: Response
-    """The response that failed."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -9141,14 +7706,158 @@ class ResponsesServerEventResponseWsFailed(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseWsIncomplete(BaseModel):
-    """An event that is emitted when a response finishes as incomplete."""
+class ResponsesServerEventResponseMcpCallArgumentsWsDone(BaseModel):
+    """Emitted when the arguments for an MCP tool call are finalized."""
 
-    type: Literal["response.incomplete"]
-    """The type of the event. Always `response.incomplete`."""
+    type: Literal["response.mcp_call_arguments.done"]
+    """The type of the event. Always 'response.mcp_call_arguments.done'."""
 
-    response: Response
-    """The response that was incomplete."""
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the MCP tool call item being processed."""
+
+    arguments: str
+    """A JSON string containing the finalized arguments for the MCP tool call."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseMcpCallInWsProgress(BaseModel):
+    """Emitted when an MCP  tool call is in progress."""
+
+    type: Literal["response.mcp_call.in_progress"]
+    """The type of the event. Always 'response.mcp_call.in_progress'."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the MCP tool call item being processed."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseMcpCallWsCompleted(BaseModel):
+    """Emitted when an MCP  tool call has completed successfully."""
+
+    type: Literal["response.mcp_call.completed"]
+    """The type of the event. Always 'response.mcp_call.completed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that completed."""
+
+    output_index: int
+    """The index of the output item that completed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseMcpCallWsFailed(BaseModel):
+    """Emitted when an MCP  tool call has failed."""
+
+    type: Literal["response.mcp_call.failed"]
+    """The type of the event. Always 'response.mcp_call.failed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that failed."""
+
+    output_index: int
+    """The index of the output item that failed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseMcpListToolsInWsProgress(BaseModel):
+    """Emitted when the system is in the process of retrieving the list of available MCP tools."""
+
+    type: Literal["response.mcp_list_tools.in_progress"]
+    """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that is being processed."""
+
+    output_index: int
+    """The index of the output item that is being processed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseMcpListToolsWsCompleted(BaseModel):
+    """Emitted when the list of available MCP tools has been successfully retrieved."""
+
+    type: Literal["response.mcp_list_tools.completed"]
+    """The type of the event. Always 'response.mcp_list_tools.completed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that produced this output."""
+
+    output_index: int
+    """The index of the output item that was processed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseMcpListToolsWsFailed(BaseModel):
+    """Emitted when the attempt to list available MCP tools has failed."""
+
+    type: Literal["response.mcp_list_tools.failed"]
+    """The type of the event. Always 'response.mcp_list_tools.failed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that failed."""
+
+    output_index: int
+    """The index of the output item that failed."""
 
     sequence_number: int
     """The sequence number of this event."""
@@ -9202,6 +7911,38 @@ class ResponsesServerEventResponseOutputItemWsDone(BaseModel):
 
     item: OutputItem
     """The output item that was marked done."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseOutputTextAnnotationWsAdded(BaseModel):
+    """Emitted when an annotation is added to output text content."""
+
+    type: Literal["response.output_text.annotation.added"]
+    """The type of the event. Always 'response.output_text.annotation.added'."""
+
+    item_id: str
+    """The unique identifier of the item to which the annotation is being added."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    content_index: int
+    """The index of the content part within the output item."""
+
+    annotation_index: int
+    """The index of the annotation within the content part."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    annotation: Optional[Annotation]
+    """The annotation object being added. (See annotation schema for details.)"""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -9448,6 +8189,145 @@ class ResponsesServerEventResponseRefusalWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseShellCallCommandWsAdded(BaseModel):
+    """A streaming event that indicated a shell command was added to a tool call."""
+
+    type: Literal["response.shell_call_command.added"]
+    """The type of the event, always `response.shell_call_command.added`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was added."""
+
+    command: str
+    """The shell command that was added."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseShellCallCommandWsDelta(BaseModel):
+    """A streaming event that indicated a shell command was incrementally updated."""
+
+    type: Literal["response.shell_call_command.delta"]
+    """The type of the event, always `response.shell_call_command.delta`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was updated."""
+
+    delta: str
+    """The shell command delta that was appended."""
+
+    obfuscation: Optional[str] = None
+    """An obfuscation string that was added to pad the event payload."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseShellCallCommandWsDone(BaseModel):
+    """A streaming event that indicated a shell command was completed."""
+
+    type: Literal["response.shell_call_command.done"]
+    """The type of the event, always `response.shell_call_command.done`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was completed."""
+
+    command: str
+    """The final shell command that was emitted."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseShellCallOutputContentWsDelta(BaseModel):
+    """A streaming event that indicated shell call output was incrementally added."""
+
+    type: Literal["response.shell_call_output_content.delta"]
+    """The type of the event, always `response.shell_call_output_content.delta`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    delta: ShellCallOutputDelta
+    """The stdout/stderr delta that was emitted."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseShellCallOutputContentWsDone(BaseModel):
+    """A streaming event that indicated shell call output was completed."""
+
+    type: Literal["response.shell_call_output_content.done"]
+    """The type of the event, always `response.shell_call_output_content.done`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    output: List[FunctionShellCallOutputContent]
+    """The output contents emitted for the shell command."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
 class ResponsesServerEventResponseTextWsDelta(BaseModel):
     """Emitted when there is an additional text delta."""
 
@@ -9512,11 +8392,11 @@ class ResponsesServerEventResponseTextWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseWebSearchCallWsCompleted(BaseModel):
-    """Emitted when a web search call is completed."""
+class ResponsesServerEventResponseWebSearchCallInWsProgress(BaseModel):
+    """Emitted when a web search call is initiated."""
 
-    type: Literal["response.web_search_call.completed"]
-    """The type of the event. Always `response.web_search_call.completed`."""
+    type: Literal["response.web_search_call.in_progress"]
+    """The type of the event. Always `response.web_search_call.in_progress`."""
 
     output_index: int
     """The index of the output item that the web search call is associated with."""
@@ -9535,11 +8415,11 @@ class ResponsesServerEventResponseWebSearchCallWsCompleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseWebSearchCallInWsProgress(BaseModel):
-    """Emitted when a web search call is initiated."""
+class ResponsesServerEventResponseWebSearchCallWsCompleted(BaseModel):
+    """Emitted when a web search call is completed."""
 
-    type: Literal["response.web_search_call.in_progress"]
-    """The type of the event. Always `response.web_search_call.in_progress`."""
+    type: Literal["response.web_search_call.completed"]
+    """The type of the event. Always `response.web_search_call.completed`."""
 
     output_index: int
     """The index of the output item that the web search call is associated with."""
@@ -9581,20 +8461,57 @@ class ResponsesServerEventResponseWebSearchCallWsSearching(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseImageGenCallWsCompleted(BaseModel):
-    """Emitted when an image generation tool call has completed and the final image is available."""
+class ResponsesServerEventResponseWsCompleted(BaseModel):
+    """Emitted when the model response is complete."""
 
-    type: Literal["response.image_generation_call.completed"]
-    """The type of the event. Always 'response.image_generation_call.completed'."""
+    type: Literal["response.completed"]
+    """The type of the event. Always `response.completed`."""
 
-    output_index: int
-    """The index of the output item in the response's output array."""
+    response: Response
+    """Properties of the completed response."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseWsCreated(BaseModel):
+    """An event that is emitted when a response is created."""
+
+    type: Literal["response.created"]
+    """The type of the event. Always `response.created`."""
+
+    response: Response
+    """The response that was created."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponsesServerEventResponseWsFailed(BaseModel):
+    """An event that is emitted when a response fails."""
+
+    type: Literal["response.failed"]
+    """The type of the event. Always `response.failed`."""
 
     sequence_number: int
     """The sequence number of this event."""
 
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
+    response: Response
+    """The response that failed."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -9604,306 +8521,17 @@ class ResponsesServerEventResponseImageGenCallWsCompleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseImageGenCallWsGenerating(BaseModel):
-    """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
+class ResponsesServerEventResponseWsIncomplete(BaseModel):
+    """An event that is emitted when a response finishes as incomplete."""
 
-    type: Literal["response.image_generation_call.generating"]
-    """The type of the event. Always 'response.image_generation_call.generating'."""
+    type: Literal["response.incomplete"]
+    """The type of the event. Always `response.incomplete`."""
 
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
-
-    sequence_number: int
-    """The sequence number of the image generation item being processed."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseImageGenCallInWsProgress(BaseModel):
-    """Emitted when an image generation tool call is in progress."""
-
-    type: Literal["response.image_generation_call.in_progress"]
-    """The type of the event. Always 'response.image_generation_call.in_progress'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
-
-    sequence_number: int
-    """The sequence number of the image generation item being processed."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseImageGenCallPartialWsImage(BaseModel):
-    """Emitted when a partial image is available during image generation streaming."""
-
-    type: Literal["response.image_generation_call.partial_image"]
-    """The type of the event. Always 'response.image_generation_call.partial_image'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
-
-    sequence_number: int
-    """The sequence number of the image generation item being processed."""
-
-    partial_image_index: int
-    """0-based index for the partial image (backend is 1-based, but this is 0-based for the user)."""
-
-    partial_image_b64: str
-    """Base64-encoded partial image data, suitable for rendering as an image."""
-
-    size: Optional[str] = None
-    """The image size that was used."""
-
-    quality: Optional[str] = None
-    """The image quality that was used."""
-
-    background: Optional[str] = None
-    """The background setting that was used."""
-
-    output_format: Optional[str] = None
-    """The output format that was used."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpCallArgumentsWsDelta(BaseModel):
-    """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
-
-    type: Literal["response.mcp_call_arguments.delta"]
-    """The type of the event. Always 'response.mcp_call_arguments.delta'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
-
-    delta: str
-    """A JSON string containing the partial update to the arguments for the MCP tool call."""
+    response: Response
+    """The response that was incomplete."""
 
     sequence_number: int
     """The sequence number of this event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpCallArgumentsWsDone(BaseModel):
-    """Emitted when the arguments for an MCP tool call are finalized."""
-
-    type: Literal["response.mcp_call_arguments.done"]
-    """The type of the event. Always 'response.mcp_call_arguments.done'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
-
-    arguments: str
-    """A JSON string containing the finalized arguments for the MCP tool call."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpCallWsCompleted(BaseModel):
-    """Emitted when an MCP  tool call has completed successfully."""
-
-    type: Literal["response.mcp_call.completed"]
-    """The type of the event. Always 'response.mcp_call.completed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that completed."""
-
-    output_index: int
-    """The index of the output item that completed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpCallWsFailed(BaseModel):
-    """Emitted when an MCP  tool call has failed."""
-
-    type: Literal["response.mcp_call.failed"]
-    """The type of the event. Always 'response.mcp_call.failed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that failed."""
-
-    output_index: int
-    """The index of the output item that failed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpCallInWsProgress(BaseModel):
-    """Emitted when an MCP  tool call is in progress."""
-
-    type: Literal["response.mcp_call.in_progress"]
-    """The type of the event. Always 'response.mcp_call.in_progress'."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpListToolsWsCompleted(BaseModel):
-    """Emitted when the list of available MCP tools has been successfully retrieved."""
-
-    type: Literal["response.mcp_list_tools.completed"]
-    """The type of the event. Always 'response.mcp_list_tools.completed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that produced this output."""
-
-    output_index: int
-    """The index of the output item that was processed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpListToolsWsFailed(BaseModel):
-    """Emitted when the attempt to list available MCP tools has failed."""
-
-    type: Literal["response.mcp_list_tools.failed"]
-    """The type of the event. Always 'response.mcp_list_tools.failed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that failed."""
-
-    output_index: int
-    """The index of the output item that failed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseMcpListToolsInWsProgress(BaseModel):
-    """Emitted when the system is in the process of retrieving the list of available MCP tools."""
-
-    type: Literal["response.mcp_list_tools.in_progress"]
-    """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that is being processed."""
-
-    output_index: int
-    """The index of the output item that is being processed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseOutputTextAnnotationWsAdded(BaseModel):
-    """Emitted when an annotation is added to output text content."""
-
-    type: Literal["response.output_text.annotation.added"]
-    """The type of the event. Always 'response.output_text.annotation.added'."""
-
-    item_id: str
-    """The unique identifier of the item to which the annotation is being added."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    content_index: int
-    """The index of the content part within the output item."""
-
-    annotation_index: int
-    """The index of the annotation within the content part."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    annotation: Optional[Annotation]
-    """The annotation object being added. (See annotation schema for details.)"""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -9932,124 +8560,101 @@ class ResponsesServerEventResponseWsQueued(BaseModel):
     """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseCustomToolCallInputWsDelta(BaseModel):
-    """Event representing a delta (partial update) to the input of a custom tool call."""
-
-    type: Literal["response.custom_tool_call_input.delta"]
-    """The event type identifier."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    output_index: int
-    """The index of the output this delta applies to."""
-
-    item_id: str
-    """Unique identifier for the API item associated with this event."""
-
-    delta: str
-    """The incremental input data (delta) for the custom tool call."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ResponsesServerEventResponseCustomToolCallInputWsDone(BaseModel):
-    """Event indicating that input for a custom tool call is complete."""
-
-    type: Literal["response.custom_tool_call_input.done"]
-    """The event type identifier."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    output_index: int
-    """The index of the output this event applies to."""
-
-    item_id: str
-    """Unique identifier for the API item associated with this event."""
-
-    input: str
-    """The complete input data for the custom tool call."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-ResponsesServerEvent = Union[
-    "ResponsesServerEventResponseAudioWsDelta",
-    "ResponsesServerEventResponseAudioWsDone",
-    "ResponsesServerEventResponseAudioTranscriptWsDelta",
-    "ResponsesServerEventResponseAudioTranscriptWsDone",
-    "ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta",
-    "ResponsesServerEventResponseCodeInterpreterCallCodeWsDone",
-    "ResponsesServerEventResponseCodeInterpreterCallWsCompleted",
-    "ResponsesServerEventResponseCodeInterpreterCallInWsProgress",
-    "ResponsesServerEventResponseCodeInterpreterCallWsInterpreting",
-    "ResponsesServerEventResponseWsCompleted",
-    "ResponsesServerEventResponseContentPartWsAdded",
-    "ResponsesServerEventResponseContentPartWsDone",
-    "ResponsesServerEventResponseWsCreated",
-    "ResponsesServerEventResponseFileSearchCallWsCompleted",
-    "ResponsesServerEventResponseFileSearchCallInWsProgress",
-    "ResponsesServerEventResponseFileSearchCallWsSearching",
-    "ResponsesServerEventResponseFunctionCallArgumentsWsDelta",
-    "ResponsesServerEventResponseFunctionCallArgumentsWsDone",
-    "ResponsesServerEventResponseShellCallCommandWsAdded",
-    "ResponsesServerEventResponseShellCallCommandWsDelta",
-    "ResponsesServerEventResponseShellCallCommandWsDone",
-    "ResponsesServerEventResponseShellCallOutputContentWsDelta",
-    "ResponsesServerEventResponseShellCallOutputContentWsDone",
-    "ResponsesServerEventResponseInWsProgress",
-    "ResponsesServerEventResponseWsFailed",
-    "ResponsesServerEventResponseWsIncomplete",
-    "ResponsesServerEventResponseOutputItemWsAdded",
-    "ResponsesServerEventResponseOutputItemWsDone",
-    "ResponsesServerEventResponseReasoningSummaryPartWsAdded",
-    "ResponsesServerEventResponseReasoningSummaryPartWsDone",
-    "ResponsesServerEventResponseReasoningSummaryTextWsDelta",
-    "ResponsesServerEventResponseReasoningSummaryTextWsDone",
-    "ResponsesServerEventResponseReasoningTextWsDelta",
-    "ResponsesServerEventResponseReasoningTextWsDone",
-    "ResponsesServerEventResponseRefusalWsDelta",
-    "ResponsesServerEventResponseRefusalWsDone",
-    "ResponsesServerEventResponseTextWsDelta",
-    "ResponsesServerEventResponseTextWsDone",
-    "ResponsesServerEventResponseWebSearchCallWsCompleted",
-    "ResponsesServerEventResponseWebSearchCallInWsProgress",
-    "ResponsesServerEventResponseWebSearchCallWsSearching",
-    "ResponsesServerEventResponseImageGenCallWsCompleted",
-    "ResponsesServerEventResponseImageGenCallWsGenerating",
-    "ResponsesServerEventResponseImageGenCallInWsProgress",
-    "ResponsesServerEventResponseImageGenCallPartialWsImage",
-    "ResponsesServerEventResponseMcpCallArgumentsWsDelta",
-    "ResponsesServerEventResponseMcpCallArgumentsWsDone",
-    "ResponsesServerEventResponseMcpCallWsCompleted",
-    "ResponsesServerEventResponseMcpCallWsFailed",
-    "ResponsesServerEventResponseMcpCallInWsProgress",
-    "ResponsesServerEventResponseMcpListToolsWsCompleted",
-    "ResponsesServerEventResponseMcpListToolsWsFailed",
-    "ResponsesServerEventResponseMcpListToolsInWsProgress",
-    "ResponsesServerEventResponseOutputTextAnnotationWsAdded",
-    "ResponsesServerEventResponseWsQueued",
-    "ResponsesServerEventResponseCustomToolCallInputWsDelta",
-    "ResponsesServerEventResponseCustomToolCallInputWsDone",
-    "ResponseWsError",
+ResponseStreamEvent = Union[
+    "ResponseAudioDeltaEvent",
+    "ResponseAudioDoneEvent",
+    "ResponseAudioTranscriptDeltaEvent",
+    "ResponseAudioTranscriptDoneEvent",
+    "ResponseCodeInterpreterCallCodeDeltaEvent",
+    "ResponseCodeInterpreterCallCodeDoneEvent",
+    "ResponseCodeInterpreterCallCompletedEvent",
+    "ResponseCodeInterpreterCallInProgressEvent",
+    "ResponseCodeInterpreterCallInterpretingEvent",
+    "ResponseCompletedEvent",
+    "ResponseContentPartAddedEvent",
+    "ResponseContentPartDoneEvent",
+    "ResponseCreatedEvent",
+    "ResponseErrorEvent",
+    "ResponseFileSearchCallCompletedEvent",
+    "ResponseFileSearchCallInProgressEvent",
+    "ResponseFileSearchCallSearchingEvent",
+    "ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallArgumentsDoneEvent",
+    "ResponseShellCallCommandAddedStreamingEvent",
+    "ResponseShellCallCommandDeltaStreamingEvent",
+    "ResponseShellCallCommandDoneStreamingEvent",
+    "ResponseShellCallOutputContentDeltaStreamingEvent",
+    "ResponseShellCallOutputContentDoneStreamingEvent",
+    "ResponseInProgressEvent",
+    "ResponseFailedEvent",
+    "ResponseIncompleteEvent",
+    "ResponseOutputItemAddedEvent",
+    "ResponseOutputItemDoneEvent",
+    "ResponseReasoningSummaryPartAddedEvent",
+    "ResponseReasoningSummaryPartDoneEvent",
+    "ResponseReasoningSummaryTextDeltaEvent",
+    "ResponseReasoningSummaryTextDoneEvent",
+    "ResponseReasoningTextDeltaEvent",
+    "ResponseReasoningTextDoneEvent",
+    "ResponseRefusalDeltaEvent",
+    "ResponseRefusalDoneEvent",
+    "ResponseTextDeltaEvent",
+    "ResponseTextDoneEvent",
+    "ResponseWebSearchCallCompletedEvent",
+    "ResponseWebSearchCallInProgressEvent",
+    "ResponseWebSearchCallSearchingEvent",
+    "ResponseImageGenCallCompletedEvent",
+    "ResponseImageGenCallGeneratingEvent",
+    "ResponseImageGenCallInProgressEvent",
+    "ResponseImageGenCallPartialImageEvent",
+    "ResponseMCPCallArgumentsDeltaEvent",
+    "ResponseMCPCallArgumentsDoneEvent",
+    "ResponseMCPCallCompletedEvent",
+    "ResponseMCPCallFailedEvent",
+    "ResponseMCPCallInProgressEvent",
+    "ResponseMCPListToolsCompletedEvent",
+    "ResponseMCPListToolsFailedEvent",
+    "ResponseMCPListToolsInProgressEvent",
+    "ResponseOutputTextAnnotationAddedEvent",
+    "ResponseQueuedEvent",
+    "ResponseCustomToolCallInputDeltaEvent",
+    "ResponseCustomToolCallInputDoneEvent",
 ]
-"""Server events emitted by the Responses WebSocket server."""
+"""Event emitted while a response is streamed."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseStreamOptions(BaseModel):
+    """Options for streaming responses. Only set this when you set `stream: true`."""
+
+    include_obfuscation: Optional[bool] = None
+    """When true, stream obfuscation will be enabled. Stream obfuscation adds
+    random characters to an `obfuscation` field on streaming delta events to
+    normalize payload sizes as a mitigation to certain side-channel attacks.
+    These obfuscation fields are included by default, but add a small amount
+    of overhead to the data stream. You can set `include_obfuscation` to
+    false to optimize for bandwidth if you trust the network links between
+    your application and the OpenAI API.
+    """
+
+
+class ResponseStreamOptionsParam(TypedDict, total=False):
+    """Options for streaming responses. Only set this when you set `stream: true`."""
+
+    include_obfuscation: bool
+    """When true, stream obfuscation will be enabled. Stream obfuscation adds
+    random characters to an `obfuscation` field on streaming delta events to
+    normalize payload sizes as a mitigation to certain side-channel attacks.
+    These obfuscation fields are included by default, but add a small amount
+    of overhead to the data stream. You can set `include_obfuscation` to
+    false to optimize for bandwidth if you trust the network links between
+    your application and the OpenAI API.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
 class ResponsesWebSocketStreamEvent(BaseModel):
-    """A response object."""
+    """The API's ``ResponsesWebSocketStreamEvent`` object (the spec describes it no further)."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -10058,8 +8663,504 @@ class ResponsesWebSocketStreamEvent(BaseModel):
     """
 
 
+@dataclass(init=False, repr=False, eq=False)
+class ResponseText(BaseModel):
+    """Configuration options for a text response from the model. Can be plain
+    text or structured JSON data. Learn more:
+    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
+    """
+
+    format: Optional[TextResponseFormatConfiguration] = None
+
+    verbosity: Optional[Verbosity] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseTextDeltaEvent(BaseModel):
+    """Emitted when there is an additional text delta."""
+
+    type: Literal["response.output_text.delta"]
+    """The type of the event. Always `response.output_text.delta`."""
+
+    item_id: str
+    """The ID of the output item that the text delta was added to."""
+
+    output_index: int
+    """The index of the output item that the text delta was added to."""
+
+    content_index: int
+    """The index of the content part that the text delta was added to."""
+
+    delta: str
+    """The text delta that was added."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    logprobs: List[ResponseLogProb]
+    """The log probabilities of the tokens in the delta."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseTextDoneEvent(BaseModel):
+    """Emitted when text content is finalized."""
+
+    type: Literal["response.output_text.done"]
+    """The type of the event. Always `response.output_text.done`."""
+
+    item_id: str
+    """The ID of the output item that the text content is finalized."""
+
+    output_index: int
+    """The index of the output item that the text content is finalized."""
+
+    content_index: int
+    """The index of the content part that the text content is finalized."""
+
+    text: str
+    """The text content that is finalized."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    logprobs: List[ResponseLogProb]
+    """The log probabilities of the tokens in the delta."""
+
+
+class ResponseTextParam(TypedDict, total=False):
+    """Configuration options for a text response from the model. Can be plain
+    text or structured JSON data. Learn more:
+    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
+    """
+
+    format: TextResponseFormatConfigurationParam
+
+    verbosity: Verbosity
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseUsage(BaseModel):
+    """Represents token usage details including input tokens, output tokens,
+    a breakdown of output tokens, and the total tokens used.
+    """
+
+    input_tokens: int
+    """The number of input tokens."""
+
+    input_tokens_details: ResponseUsageInputTokensDetails
+    """A detailed breakdown of the input tokens."""
+
+    output_tokens: int
+    """The number of output tokens."""
+
+    output_tokens_details: ResponseUsageOutputTokensDetails
+    """A detailed breakdown of the output tokens."""
+
+    total_tokens: int
+    """The total number of tokens used."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseUsageInputTokensDetails(BaseModel):
+    """A detailed breakdown of the input tokens."""
+
+    cached_tokens: int
+    """The number of tokens that were retrieved from the cache.
+    [More on prompt caching](https://platform.openai.com/docs/guides/prompt-caching).
+    """
+
+    cache_write_tokens: int
+    """The number of input tokens that were written to the cache."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseUsageOutputTokensDetails(BaseModel):
+    """A detailed breakdown of the output tokens."""
+
+    reasoning_tokens: int
+    """The number of reasoning tokens."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseWebSearchCallCompletedEvent(BaseModel):
+    """Emitted when a web search call is completed."""
+
+    type: Literal["response.web_search_call.completed"]
+    """The type of the event. Always `response.web_search_call.completed`."""
+
+    output_index: int
+    """The index of the output item that the web search call is associated with."""
+
+    item_id: str
+    """Unique ID for the output item associated with the web search call."""
+
+    sequence_number: int
+    """The sequence number of the web search call being processed."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseWebSearchCallInProgressEvent(BaseModel):
+    """Emitted when a web search call is initiated."""
+
+    type: Literal["response.web_search_call.in_progress"]
+    """The type of the event. Always `response.web_search_call.in_progress`."""
+
+    output_index: int
+    """The index of the output item that the web search call is associated with."""
+
+    item_id: str
+    """Unique ID for the output item associated with the web search call."""
+
+    sequence_number: int
+    """The sequence number of the web search call being processed."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseWebSearchCallSearchingEvent(BaseModel):
+    """Emitted when a web search call is executing."""
+
+    type: Literal["response.web_search_call.searching"]
+    """The type of the event. Always `response.web_search_call.searching`."""
+
+    output_index: int
+    """The index of the output item that the web search call is associated with."""
+
+    item_id: str
+    """Unique ID for the output item associated with the web search call."""
+
+    sequence_number: int
+    """The sequence number of the web search call being processed."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ResponseWsError(BaseModel):
+    """Emitted when an error occurs while processing a Responses WebSocket request."""
+
+    type: Literal["error"]
+    """The type of the event. Always `error`."""
+
+    error: ErrorPayload
+    """Details about the error."""
+
+    status: Optional[int] = None
+    """The HTTP status code associated with a WebSocket protocol error."""
+
+    sequence_number: Optional[int] = None
+    """The sequence number of an error emitted by the response stream."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present when the
+    originating `response.create` event supplied a `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Screenshot(BaseModel):
+    """A screenshot action."""
+
+    type: Literal["screenshot"]
+    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
+
+
+class ScreenshotParam(TypedDict):
+    """A screenshot action."""
+
+    type: Literal["screenshot"]
+    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Scroll(BaseModel):
+    """A scroll action."""
+
+    type: Literal["scroll"]
+    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
+
+    x: int
+    """The x-coordinate where the scroll occurred."""
+
+    y: int
+    """The y-coordinate where the scroll occurred."""
+
+    scroll_x: int
+    """The horizontal scroll distance."""
+
+    scroll_y: int
+    """The vertical scroll distance."""
+
+    keys: Optional[List[str]] = None
+
+
+class _ScrollParamRequired(TypedDict):
+
+    type: Literal["scroll"]
+    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
+
+    x: int
+    """The x-coordinate where the scroll occurred."""
+
+    y: int
+    """The y-coordinate where the scroll occurred."""
+
+    scroll_x: int
+    """The horizontal scroll distance."""
+
+    scroll_y: int
+    """The vertical scroll distance."""
+
+
+class ScrollParam(_ScrollParamRequired, total=False):
+    """A scroll action."""
+
+    keys: Optional[Sequence[str]]
+
+
+SearchContentType = Literal["text", "image"]
+
+
+SearchContextSize = Literal["low", "medium", "high"]
+
+
+ServiceTierEnum = Literal["auto", "default", "fast", "flex", "priority"]
+
+
+ServiceTierResponses = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
+"""Specifies the processing type used for serving the request.
+  - If set to 'auto', then the request will be processed with the service tier configured in the
+    Project settings. Unless otherwise configured, the Project will use 'default'.
+  - If set to 'default', then the request will be processed with the standard pricing and
+    performance for the selected model.
+  - If set to '[flex](https://platform.openai.com/docs/guides/flex-processing)', then the request
+    will be processed with the Flex Processing service tier.
+  - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
+    `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
+    response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
+    `priority` in your request.
+  - If set to 'ultrafast', then the request will be processed with the access-controlled Ultrafast
+    Processing service tier. This tier is currently available for `gpt-5.6-sol`; a response served
+    through it will show `service_tier=ultrafast`.
+  - When not set, the default behavior is 'auto'.
+
+  When the `service_tier` parameter is set, the response body will include the `service_tier` value
+  based on the processing mode actually used to serve the request. This response value may be
+  different from the value set in the parameter.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ShellCallOutputDelta(BaseModel):
+    """A delta of stdout/stderr emitted while a shell call was running."""
+
+    stdout: Optional[str] = None
+    """The stdout delta that was emitted."""
+
+    stderr: Optional[str] = None
+    """The stderr delta that was emitted."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SkillReference(BaseModel):
+    """The API's ``SkillReference`` object (the spec describes it no further)."""
+
+    type: Literal["skill_reference"]
+    """References a skill created with the /v1/skills endpoint."""
+
+    skill_id: str
+    """The ID of the referenced skill."""
+
+    version: Optional[str] = None
+    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
+
+
+class _SkillReferenceParamRequired(TypedDict):
+
+    type: Literal["skill_reference"]
+    """References a skill created with the /v1/skills endpoint."""
+
+    skill_id: str
+    """The ID of the referenced skill."""
+
+
+class SkillReferenceParam(_SkillReferenceParamRequired, total=False):
+    """The fields of a ``SkillReferenceParam`` in a request."""
+
+    version: str
+    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SpecificApplyPatch(BaseModel):
+    """Forces the model to call the apply_patch tool when executing a tool call."""
+
+    type: Literal["apply_patch"]
+    """The tool to call. Always `apply_patch`."""
+
+
+class SpecificApplyPatchParam(TypedDict):
+    """Forces the model to call the apply_patch tool when executing a tool call."""
+
+    type: Literal["apply_patch"]
+    """The tool to call. Always `apply_patch`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SpecificFunctionShell(BaseModel):
+    """Forces the model to call the shell tool when a tool call is required."""
+
+    type: Literal["shell"]
+    """The tool to call. Always `shell`."""
+
+
+class SpecificFunctionShellParam(TypedDict):
+    """Forces the model to call the shell tool when a tool call is required."""
+
+    type: Literal["shell"]
+    """The tool to call. Always `shell`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SpecificProgrammaticToolCalling(BaseModel):
+    """The API's ``SpecificProgrammaticToolCalling`` object (the spec describes it no further)."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The tool to call. Always `programmatic_tool_calling`."""
+
+
+class SpecificProgrammaticToolCallingParam(TypedDict):
+    """The fields of a ``SpecificProgrammaticToolCallingParam`` in a request."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The tool to call. Always `programmatic_tool_calling`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class SummaryTextContent(BaseModel):
+    """A summary text from the model."""
+
+    type: Literal["summary_text"]
+    """The type of the object. Always `summary_text`."""
+
+    text: str
+    """A summary of the reasoning output from the model so far."""
+
+
+class SummaryTextContentParam(TypedDict):
+    """A summary text from the model."""
+
+    type: Literal["summary_text"]
+    """The type of the object. Always `summary_text`."""
+
+    text: str
+    """A summary of the reasoning output from the model so far."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class TextContent(BaseModel):
+    """A text content."""
+
+    type: Literal["text"]
+
+    text: str
+
+
+TextResponseFormatConfiguration = Union[
+    "ResponseFormatText",
+    "TextResponseFormatJsonSchema",
+    "ResponseFormatJsonObject",
+]
+"""An object specifying the format that the model must output.
+
+Configuring `{ "type": "json_schema" }` enables Structured Outputs,
+which ensures the model will match your supplied JSON schema. Learn more in the
+[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+The default format is `{ "type": "text" }` with no additional options.
+
+**Not recommended for gpt-4o and newer models:**
+
+Setting to `{ "type": "json_object" }` enables the older JSON mode, which
+ensures the message the model generates is valid JSON. Using `json_schema`
+is preferred for models that support it.
+"""
+
+
+TextResponseFormatConfigurationParam = Union[
+    "ResponseFormatTextParam",
+    "TextResponseFormatJsonSchemaParam",
+    "ResponseFormatJsonObjectParam",
+]
+"""An object specifying the format that the model must output.
+
+Configuring `{ "type": "json_schema" }` enables Structured Outputs,
+which ensures the model will match your supplied JSON schema. Learn more in the
+[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+The default format is `{ "type": "text" }` with no additional options.
+
+**Not recommended for gpt-4o and newer models:**
+
+Setting to `{ "type": "json_object" }` enables the older JSON mode, which
+ensures the message the model generates is valid JSON. Using `json_schema`
+is preferred for models that support it.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class TextResponseFormatJsonSchema(BaseModel):
+    """JSON Schema response format. Used to generate structured JSON responses.
+    Learn more about [Structured
+    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
+    """
+
+    type: Literal["json_schema"]
+    """The type of response format being defined. Always `json_schema`."""
+
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+    underscores and dashes, with a maximum length of 64.
+    """
+
+    schema: ResponseFormatJsonSchemaSchema
+
+    description: Optional[str] = None
+    """A description of what the response format is for, used by the model to
+    determine how to respond in the format.
+    """
+
+    strict: Optional[bool] = None
+
+
+class _TextResponseFormatJsonSchemaParamRequired(TypedDict):
+
+    type: Literal["json_schema"]
+    """The type of response format being defined. Always `json_schema`."""
+
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+    underscores and dashes, with a maximum length of 64.
+    """
+
+    schema: ResponseFormatJsonSchemaSchema
+
+
+class TextResponseFormatJsonSchemaParam(_TextResponseFormatJsonSchemaParamRequired, total=False):
+    """JSON Schema response format. Used to generate structured JSON responses.
+    Learn more about [Structured
+    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
+    """
+
+    description: str
+    """A description of what the response format is for, used by the model to
+    determine how to respond in the format.
+    """
+
+    strict: Optional[bool]
+
+
 class TokenCountsBody(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``TokenCountsBody`` in a request."""
 
     model: Optional[str]
 
@@ -10095,9 +9196,6 @@ class TokenCountsBody(TypedDict, total=False):
     parallel_tool_calls: Optional[bool]
 
 
-TruncationEnum = Literal["auto", "disabled"]
-
-
 @dataclass(init=False, repr=False, eq=False)
 class TokenCountsResource(BaseModel):
     """Token counts"""
@@ -10105,3 +9203,905 @@ class TokenCountsResource(BaseModel):
     object: Literal["response.input_tokens"]
 
     input_tokens: int
+
+
+Tool = Union[
+    "FunctionTool",
+    "FileSearchTool",
+    "ComputerTool",
+    "ComputerUsePreviewTool",
+    "WebSearchTool",
+    "MCPTool",
+    "CodeInterpreterTool",
+    "ProgrammaticToolCalling",
+    "ImageGenTool",
+    "LocalShellTool",
+    "FunctionShellTool",
+    "CustomTool",
+    "NamespaceTool",
+    "ToolSearchTool",
+    "WebSearchPreviewTool",
+    "ApplyPatchTool",
+]
+"""A tool that can be used to generate a response."""
+
+
+ToolCallCaller = Union["DirectToolCallCaller", "ProgramToolCallCaller"]
+"""The execution context that produced this tool call."""
+
+
+ToolCallCaller2 = Union["DirectToolCallCaller2", "ProgramToolCallCaller2"]
+"""The execution context that produced this tool call."""
+
+
+ToolCallCallerParam = Union["DirectToolCallCallerParam", "ProgramToolCallCallerParam"]
+"""The execution context that produced this tool call."""
+
+
+ToolCallCallerParam2 = Union["DirectToolCallCallerParam2", "ProgramToolCallCallerParam2"]
+"""The execution context that produced this tool call."""
+
+
+ToolChoice2 = Union[
+    "ToolChoiceOptions",
+    "ToolChoiceAllowed",
+    "ToolChoiceTypes",
+    "ToolChoiceFunction",
+    "ToolChoiceMCP",
+    "ToolChoiceCustom",
+    "SpecificProgrammaticToolCalling",
+    "SpecificApplyPatch",
+    "SpecificFunctionShell",
+]
+"""How the model should select which tool (or tools) to use when generating
+a response. See the `tools` parameter to see how to specify which tools
+the model can call.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolChoiceAllowed(BaseModel):
+    """Constrains the tools available to the model to a pre-defined set."""
+
+    type: Literal["allowed_tools"]
+    """Allowed tool configuration type. Always `allowed_tools`."""
+
+    mode: Literal["auto", "required"]
+    """Constrains the tools available to the model to a pre-defined set.
+
+    `auto` allows the model to pick from among the allowed tools and generate a
+    message.
+
+    `required` requires the model to call one or more of the allowed tools.
+    """
+
+    tools: List[Dict[str, Any]]
+    """A list of tool definitions that the model should be allowed to call.
+
+    For the Responses API, the list of tool definitions might look like:
+    ```json
+    [
+      { "type": "function", "name": "get_weather" },
+      { "type": "mcp", "server_label": "deepwiki" },
+      { "type": "image_generation" }
+    ]
+    ```
+    """
+
+
+class ToolChoiceAllowedParam(TypedDict):
+    """Constrains the tools available to the model to a pre-defined set."""
+
+    type: Literal["allowed_tools"]
+    """Allowed tool configuration type. Always `allowed_tools`."""
+
+    mode: Literal["auto", "required"]
+    """Constrains the tools available to the model to a pre-defined set.
+
+    `auto` allows the model to pick from among the allowed tools and generate a
+    message.
+
+    `required` requires the model to call one or more of the allowed tools.
+    """
+
+    tools: Sequence[Dict[str, Any]]
+    """A list of tool definitions that the model should be allowed to call.
+
+    For the Responses API, the list of tool definitions might look like:
+    ```json
+    [
+      { "type": "function", "name": "get_weather" },
+      { "type": "mcp", "server_label": "deepwiki" },
+      { "type": "image_generation" }
+    ]
+    ```
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolChoiceCustom(BaseModel):
+    """Use this option to force the model to call a specific custom tool."""
+
+    type: Literal["custom"]
+    """For custom tool calling, the type is always `custom`."""
+
+    name: str
+    """The name of the custom tool to call."""
+
+
+class ToolChoiceCustomParam(TypedDict):
+    """Use this option to force the model to call a specific custom tool."""
+
+    type: Literal["custom"]
+    """For custom tool calling, the type is always `custom`."""
+
+    name: str
+    """The name of the custom tool to call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolChoiceFunction(BaseModel):
+    """Use this option to force the model to call a specific function."""
+
+    type: Literal["function"]
+    """For function calling, the type is always `function`."""
+
+    name: str
+    """The name of the function to call."""
+
+
+class ToolChoiceFunctionParam(TypedDict):
+    """Use this option to force the model to call a specific function."""
+
+    type: Literal["function"]
+    """For function calling, the type is always `function`."""
+
+    name: str
+    """The name of the function to call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolChoiceMCP(BaseModel):
+    """Use this option to force the model to call a specific tool on a remote MCP server."""
+
+    type: Literal["mcp"]
+    """For MCP tools, the type is always `mcp`."""
+
+    server_label: str
+    """The label of the MCP server to use."""
+
+    name: Optional[str] = None
+
+
+class _ToolChoiceMCPParamRequired(TypedDict):
+
+    type: Literal["mcp"]
+    """For MCP tools, the type is always `mcp`."""
+
+    server_label: str
+    """The label of the MCP server to use."""
+
+
+class ToolChoiceMCPParam(_ToolChoiceMCPParamRequired, total=False):
+    """Use this option to force the model to call a specific tool on a remote MCP server."""
+
+    name: Optional[str]
+
+
+ToolChoiceOptions = Literal["none", "auto", "required"]
+"""Controls which (if any) tool is called by the model.
+
+`none` means the model will not call any tool and instead generates a message.
+
+`auto` means the model can pick between generating a message or calling one or
+more tools.
+
+`required` means the model must call one or more tools.
+"""
+
+
+ToolChoiceParam = Union[
+    "ToolChoiceOptions",
+    "ToolChoiceAllowedParam",
+    "ToolChoiceTypesParam",
+    "ToolChoiceFunctionParam",
+    "ToolChoiceMCPParam",
+    "ToolChoiceCustomParam",
+    "SpecificProgrammaticToolCallingParam",
+    "SpecificApplyPatchParam",
+    "SpecificFunctionShellParam",
+]
+"""How the model should select which tool (or tools) to use when generating
+a response. See the `tools` parameter to see how to specify which tools
+the model can call.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolChoiceTypes(BaseModel):
+    """Indicates that the model should use a built-in tool to generate a response.
+    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
+    """
+
+    type: Literal[
+        "file_search",
+        "web_search_preview",
+        "computer",
+        "computer_use_preview",
+        "computer_use",
+        "web_search_preview_2025_03_11",
+        "image_generation",
+        "code_interpreter",
+    ]
+    """The type of hosted tool the model should to use. Learn more about
+    [built-in tools](https://platform.openai.com/docs/guides/tools).
+
+    Allowed values are:
+    - `file_search`
+    - `web_search_preview`
+    - `computer`
+    - `computer_use_preview`
+    - `computer_use`
+    - `code_interpreter`
+    - `image_generation`
+    """
+
+
+class ToolChoiceTypesParam(TypedDict):
+    """Indicates that the model should use a built-in tool to generate a response.
+    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
+    """
+
+    type: Literal[
+        "file_search",
+        "web_search_preview",
+        "computer",
+        "computer_use_preview",
+        "computer_use",
+        "web_search_preview_2025_03_11",
+        "image_generation",
+        "code_interpreter",
+    ]
+    """The type of hosted tool the model should to use. Learn more about
+    [built-in tools](https://platform.openai.com/docs/guides/tools).
+
+    Allowed values are:
+    - `file_search`
+    - `web_search_preview`
+    - `computer`
+    - `computer_use_preview`
+    - `computer_use`
+    - `code_interpreter`
+    - `image_generation`
+    """
+
+
+ToolParam = Union[
+    "FunctionToolParam2",
+    "FileSearchToolParam",
+    "ComputerToolParam",
+    "ComputerUsePreviewToolParam",
+    "WebSearchToolParam",
+    "MCPToolParam",
+    "CodeInterpreterToolParam",
+    "ProgrammaticToolCallingParam",
+    "ImageGenToolParam",
+    "LocalShellToolParam",
+    "FunctionShellToolParam",
+    "CustomToolParam",
+    "NamespaceToolParam",
+    "ToolSearchToolParam",
+    "WebSearchPreviewToolParam",
+    "ApplyPatchToolParam",
+]
+"""A tool that can be used to generate a response."""
+
+
+ToolsArray = List["Tool"]
+"""An array of tools the model may call while generating a response. You
+can specify which tool to use by setting the `tool_choice` parameter.
+
+We support the following categories of tools:
+- **Built-in tools**: Tools that are provided by OpenAI that extend the
+  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
+  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
+  [built-in tools](https://platform.openai.com/docs/guides/tools).
+- **MCP Tools**: Integrations with third-party systems via custom MCP servers
+  or predefined connectors such as Google Drive and SharePoint. Learn more about
+  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
+- **Function calls (custom tools)**: Functions that are defined by you,
+  enabling the model to call your own code with strongly typed arguments
+  and outputs. Learn more about
+  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
+  custom tools to call your own code.
+"""
+
+
+ToolsArrayParam = Sequence["ToolParam"]
+"""An array of tools the model may call while generating a response. You
+can specify which tool to use by setting the `tool_choice` parameter.
+
+We support the following categories of tools:
+- **Built-in tools**: Tools that are provided by OpenAI that extend the
+  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
+  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
+  [built-in tools](https://platform.openai.com/docs/guides/tools).
+- **MCP Tools**: Integrations with third-party systems via custom MCP servers
+  or predefined connectors such as Google Drive and SharePoint. Learn more about
+  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
+- **Function calls (custom tools)**: Functions that are defined by you,
+  enabling the model to call your own code with strongly typed arguments
+  and outputs. Learn more about
+  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
+  custom tools to call your own code.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolSearchCall(BaseModel):
+    """The API's ``ToolSearchCall`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_call"]
+    """The type of the item. Always `tool_search_call`."""
+
+    id: str
+    """The unique ID of the tool search call item."""
+
+    call_id: Optional[str]
+
+    execution: ToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    arguments: Any
+    """Arguments used for the tool search call."""
+
+    status: FunctionCallStatus
+    """The status of the tool search call item that was recorded."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolSearchCallItem(BaseModel):
+    """The API's ``ToolSearchCallItem`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_call"]
+    """The item type. Always `tool_search_call`."""
+
+    arguments: EmptyModelParam
+    """The arguments supplied to the tool search call."""
+
+    id: Optional[str] = None
+
+    call_id: Optional[str] = None
+
+    execution: Optional[ToolSearchExecutionType] = None
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[FunctionCallItemStatus] = None
+
+
+class _ToolSearchCallItemParamRequired(TypedDict):
+
+    type: Literal["tool_search_call"]
+    """The item type. Always `tool_search_call`."""
+
+    arguments: EmptyModelParam
+    """The arguments supplied to the tool search call."""
+
+
+class ToolSearchCallItemParam(_ToolSearchCallItemParamRequired, total=False):
+    """The fields of a ``ToolSearchCallItemParam`` in a request."""
+
+    id: Optional[str]
+
+    call_id: Optional[str]
+
+    execution: ToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[FunctionCallItemStatus]
+
+
+ToolSearchExecutionType = Literal["server", "client"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolSearchOutput(BaseModel):
+    """The API's ``ToolSearchOutput`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_output"]
+    """The type of the item. Always `tool_search_output`."""
+
+    id: str
+    """The unique ID of the tool search output item."""
+
+    call_id: Optional[str]
+
+    execution: ToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    tools: List[Tool]
+    """The loaded tool definitions returned by tool search."""
+
+    status: FunctionCallOutputStatusEnum
+    """The status of the tool search output item that was recorded."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolSearchOutputItem(BaseModel):
+    """The API's ``ToolSearchOutputItem`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_output"]
+    """The item type. Always `tool_search_output`."""
+
+    tools: List[Tool]
+    """The loaded tool definitions returned by the tool search output."""
+
+    id: Optional[str] = None
+
+    call_id: Optional[str] = None
+
+    execution: Optional[ToolSearchExecutionType] = None
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[FunctionCallItemStatus] = None
+
+
+class _ToolSearchOutputItemParamRequired(TypedDict):
+
+    type: Literal["tool_search_output"]
+    """The item type. Always `tool_search_output`."""
+
+    tools: Sequence[ToolParam]
+    """The loaded tool definitions returned by the tool search output."""
+
+
+class ToolSearchOutputItemParam(_ToolSearchOutputItemParamRequired, total=False):
+    """The fields of a ``ToolSearchOutputItemParam`` in a request."""
+
+    id: Optional[str]
+
+    call_id: Optional[str]
+
+    execution: ToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[FunctionCallItemStatus]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class ToolSearchTool(BaseModel):
+    """Hosted or BYOT tool search configuration for deferred tools."""
+
+    type: Literal["tool_search"]
+    """The type of the tool. Always `tool_search`."""
+
+    execution: Optional[ToolSearchExecutionType] = None
+    """Whether tool search is executed by the server or by the client."""
+
+    description: Optional[str] = None
+
+    parameters: Optional[EmptyModelParam] = None
+
+
+class _ToolSearchToolParamRequired(TypedDict):
+
+    type: Literal["tool_search"]
+    """The type of the tool. Always `tool_search`."""
+
+
+class ToolSearchToolParam(_ToolSearchToolParamRequired, total=False):
+    """Hosted or BYOT tool search configuration for deferred tools."""
+
+    execution: ToolSearchExecutionType
+    """Whether tool search is executed by the server or by the client."""
+
+    description: Optional[str]
+
+    parameters: Optional[EmptyModelParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class TopLogProb(BaseModel):
+    """The top log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: List[int]
+
+
+class TopLogProbParam(TypedDict):
+    """The top log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: Sequence[int]
+
+
+TruncationEnum = Literal["auto", "disabled"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Type(BaseModel):
+    """An action to type in text."""
+
+    type: Literal["type"]
+    """Specifies the event type. For a type action, this property is always set to `type`."""
+
+    text: str
+    """The text to type."""
+
+
+class TypeParam(TypedDict):
+    """An action to type in text."""
+
+    type: Literal["type"]
+    """Specifies the event type. For a type action, this property is always set to `type`."""
+
+    text: str
+    """The text to type."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class UrlCitationBody(BaseModel):
+    """A citation for a web resource used to generate a model response."""
+
+    type: Literal["url_citation"]
+    """The type of the URL citation. Always `url_citation`."""
+
+    url: str
+    """The URL of the web resource."""
+
+    start_index: int
+    """The index of the first character of the URL citation in the message."""
+
+    end_index: int
+    """The index of the last character of the URL citation in the message."""
+
+    title: str
+    """The title of the web resource."""
+
+
+class UrlCitationBodyParam(TypedDict):
+    """A citation for a web resource used to generate a model response."""
+
+    type: Literal["url_citation"]
+    """The type of the URL citation. Always `url_citation`."""
+
+    url: str
+    """The URL of the web resource."""
+
+    start_index: int
+    """The index of the first character of the URL citation in the message."""
+
+    end_index: int
+    """The index of the last character of the URL citation in the message."""
+
+    title: str
+    """The title of the web resource."""
+
+
+VectorStoreFileAttributes = Optional[Dict[str, Union[str, float, bool]]]
+"""Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard. Keys are strings
+with a maximum length of 64 characters. Values are strings with a maximum
+length of 512 characters, booleans, or numbers.
+"""
+
+
+Verbosity = Optional[Literal["low", "medium", "high"]]
+"""Constrains the verbosity of the model's response. Lower values will result in
+more concise responses, while higher values will result in more verbose responses.
+Currently supported values are `low`, `medium`, and `high`. The default is
+`medium`.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class Wait(BaseModel):
+    """A wait action."""
+
+    type: Literal["wait"]
+    """Specifies the event type. For a wait action, this property is always set to `wait`."""
+
+
+class WaitParam(TypedDict):
+    """A wait action."""
+
+    type: Literal["wait"]
+    """Specifies the event type. For a wait action, this property is always set to `wait`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchActionFind(BaseModel):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+
+    type: Literal["find_in_page"]
+    """The action type."""
+
+    url: str
+    """The URL of the page searched for the pattern."""
+
+    pattern: str
+    """The pattern or text to search for within the page."""
+
+
+class WebSearchActionFindParam(TypedDict):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+
+    type: Literal["find_in_page"]
+    """The action type."""
+
+    url: str
+    """The URL of the page searched for the pattern."""
+
+    pattern: str
+    """The pattern or text to search for within the page."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchActionOpenPage(BaseModel):
+    """Action type "open_page" - Opens a specific URL from search results."""
+
+    type: Literal["open_page"]
+    """The action type."""
+
+    url: Optional[str] = None
+    """The URL opened by the model."""
+
+
+class _WebSearchActionOpenPageParamRequired(TypedDict):
+
+    type: Literal["open_page"]
+    """The action type."""
+
+
+class WebSearchActionOpenPageParam(_WebSearchActionOpenPageParamRequired, total=False):
+    """Action type "open_page" - Opens a specific URL from search results."""
+
+    url: Optional[str]
+    """The URL opened by the model."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchActionSearch(BaseModel):
+    """Action type "search" - Performs a web search query."""
+
+    type: Literal["search"]
+    """The action type."""
+
+    query: Optional[str] = None
+    """The search query."""
+
+    queries: Optional[List[str]] = None
+    """The search queries."""
+
+    sources: Optional[List[WebSearchActionSearchSourcesItem]] = None
+    """The sources used in the search."""
+
+
+class _WebSearchActionSearchParamRequired(TypedDict):
+
+    type: Literal["search"]
+    """The action type."""
+
+
+class WebSearchActionSearchParam(_WebSearchActionSearchParamRequired, total=False):
+    """Action type "search" - Performs a web search query."""
+
+    query: str
+    """The search query."""
+
+    queries: Sequence[str]
+    """The search queries."""
+
+    sources: Sequence[WebSearchActionSearchSourcesItemParam]
+    """The sources used in the search."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchActionSearchSourcesItem(BaseModel):
+    """A source used in the search."""
+
+    type: Literal["url"]
+    """The type of source. Always `url`."""
+
+    url: str
+    """The URL of the source."""
+
+
+class WebSearchActionSearchSourcesItemParam(TypedDict):
+    """A source used in the search."""
+
+    type: Literal["url"]
+    """The type of source. Always `url`."""
+
+    url: str
+    """The URL of the source."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchApproximateLocation(BaseModel):
+    """The approximate location of the user."""
+
+    type: Optional[Literal["approximate"]] = None
+    """The type of location approximation. Always `approximate`."""
+
+    country: Optional[str] = None
+
+    region: Optional[str] = None
+
+    city: Optional[str] = None
+
+    timezone: Optional[str] = None
+
+
+class WebSearchApproximateLocationParam(TypedDict, total=False):
+    """The approximate location of the user."""
+
+    type: Literal["approximate"]
+    """The type of location approximation. Always `approximate`."""
+
+    country: Optional[str]
+
+    region: Optional[str]
+
+    city: Optional[str]
+
+    timezone: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchPreviewTool(BaseModel):
+    """This tool searches the web for relevant results to use in a response. Learn more about the [web
+    search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
+    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
+
+    user_location: Optional[ApproximateLocation] = None
+
+    search_context_size: Optional[SearchContextSize] = None
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """
+
+    search_content_types: Optional[List[SearchContentType]] = None
+
+
+class _WebSearchPreviewToolParamRequired(TypedDict):
+
+    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
+    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
+
+
+class WebSearchPreviewToolParam(_WebSearchPreviewToolParamRequired, total=False):
+    """This tool searches the web for relevant results to use in a response. Learn more about the [web
+    search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    user_location: Optional[ApproximateLocationParam]
+
+    search_context_size: SearchContextSize
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """
+
+    search_content_types: Sequence[SearchContentType]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchTool(BaseModel):
+    """Search the Internet for sources related to the prompt. Learn more about the
+    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    type: Literal["web_search", "web_search_2025_08_26"]
+    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
+
+    external_web_access: Optional[bool] = None
+    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
+    search tool runs in offline/cache-only mode and will not fetch new external content.
+    """
+
+    filters: Optional[WebSearchToolFilters] = None
+
+    user_location: Optional[WebSearchApproximateLocation] = None
+
+    search_context_size: Optional[Literal["low", "medium", "high"]] = None
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchToolCall(BaseModel):
+    """The results of a web search tool call. See the
+    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
+    information.
+    """
+
+    id: str
+    """The unique ID of the web search tool call."""
+
+    type: Literal["web_search_call"]
+    """The type of the web search tool call. Always `web_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "failed"]
+    """The status of the web search tool call."""
+
+    action: Union[WebSearchActionSearch, WebSearchActionOpenPage, WebSearchActionFind]
+    """An object describing the specific action taken in this web search call.
+    Includes details on how the model used the web (search, open_page, find_in_page).
+    """
+
+
+class WebSearchToolCallParam(TypedDict):
+    """The results of a web search tool call. See the
+    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
+    information.
+    """
+
+    id: str
+    """The unique ID of the web search tool call."""
+
+    type: Literal["web_search_call"]
+    """The type of the web search tool call. Always `web_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "failed"]
+    """The status of the web search tool call."""
+
+    action: Union[WebSearchActionSearchParam, WebSearchActionOpenPageParam, WebSearchActionFindParam]
+    """An object describing the specific action taken in this web search call.
+    Includes details on how the model used the web (search, open_page, find_in_page).
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class WebSearchToolFilters(BaseModel):
+    """Filters for the search."""
+
+    allowed_domains: Optional[List[str]] = None
+
+
+class WebSearchToolFiltersParam(TypedDict, total=False):
+    """Filters for the search."""
+
+    allowed_domains: Optional[Sequence[str]]
+
+
+class _WebSearchToolParamRequired(TypedDict):
+
+    type: Literal["web_search", "web_search_2025_08_26"]
+    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
+
+
+class WebSearchToolParam(_WebSearchToolParamRequired, total=False):
+    """Search the Internet for sources related to the prompt. Learn more about the
+    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    external_web_access: bool
+    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
+    search tool runs in offline/cache-only mode and will not fetch new external content.
+    """
+
+    filters: Optional[WebSearchToolFiltersParam]
+
+    user_location: WebSearchApproximateLocationParam
+
+    search_context_size: Literal["low", "medium", "high"]
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """

@@ -11,8 +11,23 @@ from .._models import BaseModel
 
 
 @dataclass(init=False, repr=False, eq=False)
+class Beta_AgentTag(BaseModel):
+    """The agent that produced this item."""
+
+    agent_name: str
+    """The canonical name of the agent that produced this item."""
+
+
+class Beta_AgentTagParam(TypedDict):
+    """The agent that produced this item."""
+
+    agent_name: str
+    """The canonical name of the agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class BetaAdditionalTools(BaseModel):
-    """A response object."""
+    """The API's ``BetaAdditionalTools`` object (the spec describes it no further)."""
 
     type: Literal["additional_tools"]
     """The type of the item. Always `additional_tools`."""
@@ -31,14 +46,2981 @@ class BetaAdditionalTools(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class BetaAdditionalToolsItem(BaseModel):
+    """The API's ``BetaAdditionalToolsItem`` object (the spec describes it no further)."""
+
+    type: Literal["additional_tools"]
+    """The item type. Always `additional_tools`."""
+
+    role: Literal["developer"]
+    """The role that provided the additional tools. Only `developer` is supported."""
+
+    tools: List[BetaTool]
+    """A list of additional tools made available at this item."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+
+class _BetaAdditionalToolsItemParamRequired(TypedDict):
+
+    type: Literal["additional_tools"]
+    """The item type. Always `additional_tools`."""
+
+    role: Literal["developer"]
+    """The role that provided the additional tools. Only `developer` is supported."""
+
+    tools: Sequence[BetaToolParam]
+    """A list of additional tools made available at this item."""
+
+
+class BetaAdditionalToolsItemParam(_BetaAdditionalToolsItemParamRequired, total=False):
+    """The fields of a ``BetaAdditionalToolsItemParam`` in a request."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaAgentMessage(BaseModel):
+    """The API's ``BetaAgentMessage`` object (the spec describes it no further)."""
+
+    type: Literal["agent_message"]
+    """The type of the item. Always `agent_message`."""
+
+    id: str
+    """The unique ID of the agent message."""
+
+    author: str
+    """The sending agent identity."""
+
+    recipient: str
+    """The destination agent identity."""
+
+    content: List[
+        Union[
+            BetaInputTextContent,
+            BetaOutputTextContent,
+            BetaTextContent,
+            BetaSummaryTextContent,
+            BetaReasoningTextContent,
+            BetaRefusalContent,
+            BetaInputImageContent,
+            BetaComputerScreenshotContent,
+            BetaInputFileContent,
+            BetaEncryptedContent,
+        ]
+    ]
+    """Encrypted content sent between agents."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaAgentMessageItem(BaseModel):
+    """A message routed between agents."""
+
+    type: Literal["agent_message"]
+    """The item type. Always `agent_message`."""
+
+    author: str
+    """The sending agent identity."""
+
+    recipient: str
+    """The destination agent identity."""
+
+    content: List[Union[BetaInputTextContent2, BetaInputImageContentParamAuto, BetaEncryptedContent2]]
+    """Plaintext, image, or encrypted content sent between agents."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+
+class _BetaAgentMessageItemParamRequired(TypedDict):
+
+    type: Literal["agent_message"]
+    """The item type. Always `agent_message`."""
+
+    author: str
+    """The sending agent identity."""
+
+    recipient: str
+    """The destination agent identity."""
+
+    content: Sequence[Union[BetaInputTextContentParam, BetaInputImageContentParamAutoParam, BetaEncryptedContentParam]]
+    """Plaintext, image, or encrypted content sent between agents."""
+
+
+class BetaAgentMessageItemParam(_BetaAgentMessageItemParamRequired, total=False):
+    """A message routed between agents."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
 class BetaAgentTag(BaseModel):
-    """A response object."""
+    """The API's ``BetaAgentTag`` object (the spec describes it no further)."""
 
     agent_name: str
     """The canonical name of the agent that produced this item."""
 
 
-BetaMessageRole = Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]
+class BetaAgentTagParam(TypedDict):
+    """The fields of a ``BetaAgentTagParam`` in a request."""
+
+    agent_name: str
+    """The canonical name of the agent that produced this item."""
+
+
+BetaAnnotation = Union["BetaFileCitationBody", "BetaUrlCitationBody", "BetaContainerFileCitationBody", "BetaFilePath"]
+"""An annotation that applies to a span of output text."""
+
+
+BetaAnnotationParam = Union[
+    "BetaFileCitationBodyParam",
+    "BetaUrlCitationBodyParam",
+    "BetaContainerFileCitationBodyParam",
+    "BetaFilePathParam",
+]
+"""An annotation that applies to a span of output text."""
+
+
+BetaApplyPatchCallOutputStatus = Literal["completed", "failed"]
+
+
+BetaApplyPatchCallOutputStatusParam = Literal["completed", "failed"]
+"""Outcome values reported for apply_patch tool call outputs."""
+
+
+BetaApplyPatchCallStatus = Literal["in_progress", "completed"]
+
+
+BetaApplyPatchCallStatusParam = Literal["in_progress", "completed"]
+"""Status values reported for apply_patch tool calls."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchCreateFileOperation(BaseModel):
+    """Instruction describing how to create a file via the apply_patch tool."""
+
+    type: Literal["create_file"]
+    """Create a new file with the provided diff."""
+
+    path: str
+    """Path of the file to create."""
+
+    diff: str
+    """Diff to apply."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchCreateFileOperation2(BaseModel):
+    """Instruction for creating a new file via the apply_patch tool."""
+
+    type: Literal["create_file"]
+    """The operation type. Always `create_file`."""
+
+    path: str
+    """Path of the file to create relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply when creating the file."""
+
+
+class BetaApplyPatchCreateFileOperationParam(TypedDict):
+    """Instruction for creating a new file via the apply_patch tool."""
+
+    type: Literal["create_file"]
+    """The operation type. Always `create_file`."""
+
+    path: str
+    """Path of the file to create relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply when creating the file."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchDeleteFileOperation(BaseModel):
+    """Instruction describing how to delete a file via the apply_patch tool."""
+
+    type: Literal["delete_file"]
+    """Delete the specified file."""
+
+    path: str
+    """Path of the file to delete."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchDeleteFileOperation2(BaseModel):
+    """Instruction for deleting an existing file via the apply_patch tool."""
+
+    type: Literal["delete_file"]
+    """The operation type. Always `delete_file`."""
+
+    path: str
+    """Path of the file to delete relative to the workspace root."""
+
+
+class BetaApplyPatchDeleteFileOperationParam(TypedDict):
+    """Instruction for deleting an existing file via the apply_patch tool."""
+
+    type: Literal["delete_file"]
+    """The operation type. Always `delete_file`."""
+
+    path: str
+    """Path of the file to delete relative to the workspace root."""
+
+
+BetaApplyPatchOperation = Union[
+    "BetaApplyPatchCreateFileOperation2",
+    "BetaApplyPatchDeleteFileOperation2",
+    "BetaApplyPatchUpdateFileOperation2",
+]
+"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
+
+
+BetaApplyPatchOperationParam = Union[
+    "BetaApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchUpdateFileOperationParam",
+]
+"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchTool(BaseModel):
+    """Allows the assistant to create, delete, or update files using unified diffs."""
+
+    type: Literal["apply_patch"]
+    """The type of the tool. Always `apply_patch`."""
+
+    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchToolCall(BaseModel):
+    """A tool call that applies file diffs by creating, deleting, or updating files."""
+
+    type: Literal["apply_patch_call"]
+    """The type of the item. Always `apply_patch_call`."""
+
+    id: str
+    """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: BetaApplyPatchCallStatus
+    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
+
+    operation: Union[
+        BetaApplyPatchCreateFileOperation,
+        BetaApplyPatchDeleteFileOperation,
+        BetaApplyPatchUpdateFileOperation,
+    ]
+    """One of the create_file, delete_file, or update_file operations applied via apply_patch."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    created_by: Optional[str] = None
+    """The ID of the entity that created this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchToolCallItem(BaseModel):
+    """A tool call representing a request to create, delete, or update files using diff patches."""
+
+    type: Literal["apply_patch_call"]
+    """The type of the item. Always `apply_patch_call`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: BetaApplyPatchCallStatusParam
+    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
+
+    operation: BetaApplyPatchOperation
+    """The specific create, delete, or update instruction for the apply_patch tool call."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+
+class _BetaApplyPatchToolCallItemParamRequired(TypedDict):
+
+    type: Literal["apply_patch_call"]
+    """The type of the item. Always `apply_patch_call`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: BetaApplyPatchCallStatusParam
+    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
+
+    operation: BetaApplyPatchOperationParam
+    """The specific create, delete, or update instruction for the apply_patch tool call."""
+
+
+class BetaApplyPatchToolCallItemParam(_BetaApplyPatchToolCallItemParamRequired, total=False):
+    """A tool call representing a request to create, delete, or update files using diff patches."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    caller: Optional[BetaToolCallCallerParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchToolCallOutput(BaseModel):
+    """The output emitted by an apply patch tool call."""
+
+    type: Literal["apply_patch_call_output"]
+    """The type of the item. Always `apply_patch_call_output`."""
+
+    id: str
+    """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: BetaApplyPatchCallOutputStatus
+    """The status of the apply patch tool call output. One of `completed` or `failed`."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    output: Optional[str] = None
+
+    created_by: Optional[str] = None
+    """The ID of the entity that created this tool call output."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchToolCallOutputItem(BaseModel):
+    """The streamed output emitted by an apply patch tool call."""
+
+    type: Literal["apply_patch_call_output"]
+    """The type of the item. Always `apply_patch_call_output`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: BetaApplyPatchCallOutputStatusParam
+    """The status of the apply patch tool call output. One of `completed` or `failed`."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+    output: Optional[str] = None
+
+
+class _BetaApplyPatchToolCallOutputItemParamRequired(TypedDict):
+
+    type: Literal["apply_patch_call_output"]
+    """The type of the item. Always `apply_patch_call_output`."""
+
+    call_id: str
+    """The unique ID of the apply patch tool call generated by the model."""
+
+    status: BetaApplyPatchCallOutputStatusParam
+    """The status of the apply patch tool call output. One of `completed` or `failed`."""
+
+
+class BetaApplyPatchToolCallOutputItemParam(_BetaApplyPatchToolCallOutputItemParamRequired, total=False):
+    """The streamed output emitted by an apply patch tool call."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    caller: Optional[BetaToolCallCallerParam]
+
+    output: Optional[str]
+
+
+class _BetaApplyPatchToolParamRequired(TypedDict):
+
+    type: Literal["apply_patch"]
+    """The type of the tool. Always `apply_patch`."""
+
+
+class BetaApplyPatchToolParam(_BetaApplyPatchToolParamRequired, total=False):
+    """Allows the assistant to create, delete, or update files using unified diffs."""
+
+    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchUpdateFileOperation(BaseModel):
+    """Instruction describing how to update a file via the apply_patch tool."""
+
+    type: Literal["update_file"]
+    """Update an existing file with the provided diff."""
+
+    path: str
+    """Path of the file to update."""
+
+    diff: str
+    """Diff to apply."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApplyPatchUpdateFileOperation2(BaseModel):
+    """Instruction for updating an existing file via the apply_patch tool."""
+
+    type: Literal["update_file"]
+    """The operation type. Always `update_file`."""
+
+    path: str
+    """Path of the file to update relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply to the existing file."""
+
+
+class BetaApplyPatchUpdateFileOperationParam(TypedDict):
+    """Instruction for updating an existing file via the apply_patch tool."""
+
+    type: Literal["update_file"]
+    """The operation type. Always `update_file`."""
+
+    path: str
+    """Path of the file to update relative to the workspace root."""
+
+    diff: str
+    """Unified diff content to apply to the existing file."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaApproximateLocation(BaseModel):
+    """The API's ``BetaApproximateLocation`` object (the spec describes it no further)."""
+
+    type: Literal["approximate"]
+    """The type of location approximation. Always `approximate`."""
+
+    country: Optional[str] = None
+
+    region: Optional[str] = None
+
+    city: Optional[str] = None
+
+    timezone: Optional[str] = None
+
+
+class _BetaApproximateLocationParamRequired(TypedDict):
+
+    type: Literal["approximate"]
+    """The type of location approximation. Always `approximate`."""
+
+
+class BetaApproximateLocationParam(_BetaApproximateLocationParamRequired, total=False):
+    """The fields of a ``BetaApproximateLocationParam`` in a request."""
+
+    country: Optional[str]
+
+    region: Optional[str]
+
+    city: Optional[str]
+
+    timezone: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaAutoCodeInterpreterTool(BaseModel):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
+    the code on.
+    """
+
+    type: Literal["auto"]
+    """Always `auto`."""
+
+    file_ids: Optional[List[str]] = None
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[BetaContainerMemoryLimit] = None
+
+    network_policy: Optional[Union[BetaContainerNetworkPolicyDisabled, BetaContainerNetworkPolicyAllowlist]] = None
+    """Network access policy for the container."""
+
+
+class _BetaAutoCodeInterpreterToolParamRequired(TypedDict):
+
+    type: Literal["auto"]
+    """Always `auto`."""
+
+
+class BetaAutoCodeInterpreterToolParam(_BetaAutoCodeInterpreterToolParamRequired, total=False):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
+    the code on.
+    """
+
+    file_ids: Sequence[str]
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[BetaContainerMemoryLimit]
+
+    network_policy: Union[BetaContainerNetworkPolicyDisabledParam, BetaContainerNetworkPolicyAllowlistParam]
+    """Network access policy for the container."""
+
+
+BetaCallableToolAllowedCaller = Literal["direct", "programmatic"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaClick(BaseModel):
+    """A click action."""
+
+    type: Literal["click"]
+    """Specifies the event type. For a click action, this property is always `click`."""
+
+    button: BetaClickButtonType
+    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
+    `back`, or `forward`.
+    """
+
+    x: int
+    """The x-coordinate where the click occurred."""
+
+    y: int
+    """The y-coordinate where the click occurred."""
+
+    keys: Optional[List[str]] = None
+
+
+BetaClickButtonType = Literal["left", "right", "wheel", "back", "forward"]
+
+
+class _BetaClickParamRequired(TypedDict):
+
+    type: Literal["click"]
+    """Specifies the event type. For a click action, this property is always `click`."""
+
+    button: BetaClickButtonType
+    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
+    `back`, or `forward`.
+    """
+
+    x: int
+    """The x-coordinate where the click occurred."""
+
+    y: int
+    """The y-coordinate where the click occurred."""
+
+
+class BetaClickParam(_BetaClickParamRequired, total=False):
+    """A click action."""
+
+    keys: Optional[Sequence[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCodeInterpreterOutputImage(BaseModel):
+    """The image output from the code interpreter."""
+
+    type: Literal["image"]
+    """The type of the output. Always `image`."""
+
+    url: str
+    """The URL of the image output from the code interpreter."""
+
+
+class BetaCodeInterpreterOutputImageParam(TypedDict):
+    """The image output from the code interpreter."""
+
+    type: Literal["image"]
+    """The type of the output. Always `image`."""
+
+    url: str
+    """The URL of the image output from the code interpreter."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCodeInterpreterOutputLogs(BaseModel):
+    """The logs output from the code interpreter."""
+
+    type: Literal["logs"]
+    """The type of the output. Always `logs`."""
+
+    logs: str
+    """The logs output from the code interpreter."""
+
+
+class BetaCodeInterpreterOutputLogsParam(TypedDict):
+    """The logs output from the code interpreter."""
+
+    type: Literal["logs"]
+    """The type of the output. Always `logs`."""
+
+    logs: str
+    """The logs output from the code interpreter."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCodeInterpreterTool(BaseModel):
+    """A tool that runs Python code to help generate a response to a prompt."""
+
+    type: Literal["code_interpreter"]
+    """The type of the code interpreter tool. Always `code_interpreter`."""
+
+    container: Union[str, BetaAutoCodeInterpreterTool]
+    """The code interpreter container. Can be a container ID or an object that
+    specifies uploaded file IDs to make available to your code, along with an
+    optional `memory_limit` setting.
+    """
+
+    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCodeInterpreterToolCall(BaseModel):
+    """A tool call to run code."""
+
+    type: Literal["code_interpreter_call"]
+    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
+
+    id: str
+    """The unique ID of the code interpreter tool call."""
+
+    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
+    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
+    `incomplete`, `interpreting`, and `failed`.
+    """
+
+    container_id: str
+    """The ID of the container used to run the code."""
+
+    code: Optional[str]
+
+    outputs: Optional[List[Union[BetaCodeInterpreterOutputLogs, BetaCodeInterpreterOutputImage]]]
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+class _BetaCodeInterpreterToolCallParamRequired(TypedDict):
+
+    type: Literal["code_interpreter_call"]
+    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
+
+    id: str
+    """The unique ID of the code interpreter tool call."""
+
+    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
+    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
+    `incomplete`, `interpreting`, and `failed`.
+    """
+
+    container_id: str
+    """The ID of the container used to run the code."""
+
+    code: Optional[str]
+
+    outputs: Optional[Sequence[Union[BetaCodeInterpreterOutputLogsParam, BetaCodeInterpreterOutputImageParam]]]
+
+
+class BetaCodeInterpreterToolCallParam(_BetaCodeInterpreterToolCallParamRequired, total=False):
+    """A tool call to run code."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+
+class _BetaCodeInterpreterToolParamRequired(TypedDict):
+
+    type: Literal["code_interpreter"]
+    """The type of the code interpreter tool. Always `code_interpreter`."""
+
+    container: Union[str, BetaAutoCodeInterpreterToolParam]
+    """The code interpreter container. Can be a container ID or an object that
+    specifies uploaded file IDs to make available to your code, along with an
+    optional `memory_limit` setting.
+    """
+
+
+class BetaCodeInterpreterToolParam(_BetaCodeInterpreterToolParamRequired, total=False):
+    """A tool that runs Python code to help generate a response to a prompt."""
+
+    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCompactionBody(BaseModel):
+    """A compaction item generated by the [`v1/responses/compact`
+    API](https://platform.openai.com/docs/api-reference/responses/compact).
+    """
+
+    type: Literal["compaction"]
+    """The type of the item. Always `compaction`."""
+
+    id: str
+    """The unique ID of the compaction item."""
+
+    encrypted_content: str
+    """The encrypted content that was produced by compaction."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCompactionSummaryItem(BaseModel):
+    """A compaction item generated by the [`v1/responses/compact`
+    API](https://platform.openai.com/docs/api-reference/responses/compact).
+    """
+
+    type: Literal["compaction"]
+    """The type of the item. Always `compaction`."""
+
+    encrypted_content: str
+    """The encrypted content of the compaction summary."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+
+class _BetaCompactionSummaryItemParamRequired(TypedDict):
+
+    type: Literal["compaction"]
+    """The type of the item. Always `compaction`."""
+
+    encrypted_content: str
+    """The encrypted content of the compaction summary."""
+
+
+class BetaCompactionSummaryItemParam(_BetaCompactionSummaryItemParamRequired, total=False):
+    """A compaction item generated by the [`v1/responses/compact`
+    API](https://platform.openai.com/docs/api-reference/responses/compact).
+    """
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCompactionTriggerItem(BaseModel):
+    """Compacts the current context. Must be the final input item."""
+
+    type: Literal["compaction_trigger"]
+    """The type of the item. Always `compaction_trigger`."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+
+class _BetaCompactionTriggerItemParamRequired(TypedDict):
+
+    type: Literal["compaction_trigger"]
+    """The type of the item. Always `compaction_trigger`."""
+
+
+class BetaCompactionTriggerItemParam(_BetaCompactionTriggerItemParamRequired, total=False):
+    """Compacts the current context. Must be the final input item."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCompactResource(BaseModel):
+    """The compacted response object"""
+
+    id: str
+    """The unique identifier for the compacted response."""
+
+    object: Literal["response.compaction"]
+    """The object type. Always `response.compaction`."""
+
+    output: List[BetaItemField]
+    """The compacted list of output items."""
+
+    created_at: int
+    """Unix timestamp (in seconds) when the compacted conversation was created."""
+
+    usage: BetaResponseUsage
+    """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
+
+
+class _BetaCompactResponseMethodPublicBodyRequired(TypedDict):
+
+    model: BetaModelIdsCompaction
+
+
+class BetaCompactResponseMethodPublicBody(_BetaCompactResponseMethodPublicBodyRequired, total=False):
+    """The fields of a ``BetaCompactResponseMethodPublicBody`` in a request."""
+
+    input: Optional[Union[str, Sequence[BetaInputItemParam]]]
+
+    previous_response_id: Optional[str]
+
+    instructions: Optional[str]
+
+    prompt_cache_key: Optional[str]
+
+    prompt_cache_retention: Optional[BetaPromptCacheRetentionEnum]
+
+    prompt_cache_options: Optional[BetaPromptCacheOptionsParam]
+
+    service_tier: Optional[BetaServiceTierEnum]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComparisonFilter(BaseModel):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison
+    operation.
+    """
+
+    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
+    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
+    - `eq`: equals
+    - `ne`: not equal
+    - `gt`: greater than
+    - `gte`: greater than or equal
+    - `lt`: less than
+    - `lte`: less than or equal
+    - `in`: in
+    - `nin`: not in
+    """
+
+    key: str
+    """The key to compare against the value."""
+
+    value: Union[str, float, bool, List[Union[str, float]]]
+    """The value to compare against the attribute key; supports string, number, or boolean types."""
+
+
+class BetaComparisonFilterParam(TypedDict):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison
+    operation.
+    """
+
+    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
+    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
+    - `eq`: equals
+    - `ne`: not equal
+    - `gt`: greater than
+    - `gte`: greater than or equal
+    - `lt`: less than
+    - `lte`: less than or equal
+    - `in`: in
+    - `nin`: not in
+    """
+
+    key: str
+    """The key to compare against the value."""
+
+    value: Union[str, float, bool, Sequence[Union[str, float]]]
+    """The value to compare against the attribute key; supports string, number, or boolean types."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCompoundFilter(BaseModel):
+    """Combine multiple filters using `and` or `or`."""
+
+    type: Literal["and", "or"]
+    """Type of operation: `and` or `or`."""
+
+    filters: List[Any]
+    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
+
+
+class BetaCompoundFilterParam(TypedDict):
+    """Combine multiple filters using `and` or `or`."""
+
+    type: Literal["and", "or"]
+    """Type of operation: `and` or `or`."""
+
+    filters: Sequence[Any]
+    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
+
+
+BetaComputerAction = Union[
+    "BetaClick",
+    "BetaDoubleClickAction",
+    "BetaDrag",
+    "BetaKeyPressAction",
+    "BetaMove",
+    "BetaScreenshot",
+    "BetaScroll",
+    "BetaType",
+    "BetaWait",
+]
+
+
+BetaComputerActionList = List["BetaComputerAction"]
+"""Flattened batched actions for `computer_use`. Each action includes an
+`type` discriminator and action-specific fields.
+"""
+
+
+BetaComputerActionListParam = Sequence["BetaComputerActionParam"]
+"""Flattened batched actions for `computer_use`. Each action includes an
+`type` discriminator and action-specific fields.
+"""
+
+
+BetaComputerActionParam = Union[
+    "BetaClickParam",
+    "BetaDoubleClickActionParam",
+    "BetaDragParam",
+    "BetaKeyPressActionParam",
+    "BetaMoveParam",
+    "BetaScreenshotParam",
+    "BetaScrollParam",
+    "BetaTypeParam",
+    "BetaWaitParam",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerCallOutputItem(BaseModel):
+    """The output of a computer tool call."""
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    output: BetaComputerScreenshotImage
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]] = None
+
+    status: Optional[BetaFunctionCallItemStatus] = None
+
+
+class _BetaComputerCallOutputItemParamRequired(TypedDict):
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    output: BetaComputerScreenshotImageParam
+
+
+class BetaComputerCallOutputItemParam(_BetaComputerCallOutputItemParamRequired, total=False):
+    """The output of a computer tool call."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    acknowledged_safety_checks: Optional[Sequence[BetaComputerCallSafetyCheckParam]]
+
+    status: Optional[BetaFunctionCallItemStatus]
+
+
+BetaComputerCallOutputStatus = Literal["completed", "incomplete", "failed"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerCallSafetyCheck(BaseModel):
+    """A pending safety check for the computer call."""
+
+    id: str
+    """The ID of the pending safety check."""
+
+    code: Optional[str] = None
+
+    message: Optional[str] = None
+
+
+class _BetaComputerCallSafetyCheckParamRequired(TypedDict):
+
+    id: str
+    """The ID of the pending safety check."""
+
+
+class BetaComputerCallSafetyCheckParam(_BetaComputerCallSafetyCheckParamRequired, total=False):
+    """A pending safety check for the computer call."""
+
+    code: Optional[str]
+
+    message: Optional[str]
+
+
+BetaComputerEnvironment = Literal["windows", "mac", "linux", "ubuntu", "browser"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerScreenshotContent(BaseModel):
+    """A screenshot of a computer."""
+
+    type: Literal["computer_screenshot"]
+    """Specifies the event type. For a computer screenshot, this property is always set to
+    `computer_screenshot`.
+    """
+
+    image_url: Optional[str]
+
+    file_id: Optional[str]
+
+    detail: BetaImageDetail
+    """The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`,
+    or `original`. Defaults to `auto`.
+    """
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerScreenshotImage(BaseModel):
+    """A computer screenshot image used with the computer use tool."""
+
+    type: Literal["computer_screenshot"]
+    """Specifies the event type. For a computer screenshot, this property is
+    always set to `computer_screenshot`.
+    """
+
+    image_url: Optional[str] = None
+    """The URL of the screenshot image."""
+
+    file_id: Optional[str] = None
+    """The identifier of an uploaded file that contains the screenshot."""
+
+
+class _BetaComputerScreenshotImageParamRequired(TypedDict):
+
+    type: Literal["computer_screenshot"]
+    """Specifies the event type. For a computer screenshot, this property is
+    always set to `computer_screenshot`.
+    """
+
+
+class BetaComputerScreenshotImageParam(_BetaComputerScreenshotImageParamRequired, total=False):
+    """A computer screenshot image used with the computer use tool."""
+
+    image_url: str
+    """The URL of the screenshot image."""
+
+    file_id: str
+    """The identifier of an uploaded file that contains the screenshot."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerTool(BaseModel):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer"]
+    """The type of the computer tool. Always `computer`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerToolCall(BaseModel):
+    """A tool call to a computer use tool. See the
+    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
+    information.
+    """
+
+    type: Literal["computer_call"]
+    """The type of the computer call. Always `computer_call`."""
+
+    id: str
+    """The unique ID of the computer call."""
+
+    call_id: str
+    """An identifier used when responding to the tool call with output."""
+
+    pending_safety_checks: List[BetaComputerCallSafetyCheck]
+    """The pending safety checks for the computer call."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    action: Optional[BetaComputerAction] = None
+
+    actions: Optional[BetaComputerActionList] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerToolCallOutput(BaseModel):
+    """The output of a computer tool call."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    output: BetaComputerScreenshotImage
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    id: Optional[str] = None
+    """The ID of the computer tool call output."""
+
+    acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]] = None
+    """The safety checks reported by the API that have been acknowledged by the
+    developer.
+    """
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerToolCallOutputResource(BaseModel):
+    """The API's ``BetaComputerToolCallOutputResource`` object (the spec describes it no further)."""
+
+    type: Literal["computer_call_output"]
+    """The type of the computer tool call output. Always `computer_call_output`."""
+
+    id: str
+    """The unique ID of the computer call tool output."""
+
+    call_id: str
+    """The ID of the computer tool call that produced the output."""
+
+    output: BetaComputerScreenshotImage
+
+    status: BetaComputerCallOutputStatus
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]] = None
+    """The safety checks reported by the API that have been acknowledged by the
+    developer.
+    """
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _BetaComputerToolCallParamRequired(TypedDict):
+
+    type: Literal["computer_call"]
+    """The type of the computer call. Always `computer_call`."""
+
+    id: str
+    """The unique ID of the computer call."""
+
+    call_id: str
+    """An identifier used when responding to the tool call with output."""
+
+    pending_safety_checks: Sequence[BetaComputerCallSafetyCheckParam]
+    """The pending safety checks for the computer call."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+class BetaComputerToolCallParam(_BetaComputerToolCallParamRequired, total=False):
+    """A tool call to a computer use tool. See the
+    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
+    information.
+    """
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    action: BetaComputerActionParam
+
+    actions: BetaComputerActionListParam
+
+
+class BetaComputerToolParam(TypedDict):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer"]
+    """The type of the computer tool. Always `computer`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaComputerUsePreviewTool(BaseModel):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer_use_preview"]
+    """The type of the computer use tool. Always `computer_use_preview`."""
+
+    environment: BetaComputerEnvironment
+    """The type of computer environment to control."""
+
+    display_width: int
+    """The width of the computer display."""
+
+    display_height: int
+    """The height of the computer display."""
+
+
+class BetaComputerUsePreviewToolParam(TypedDict):
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
+
+    type: Literal["computer_use_preview"]
+    """The type of the computer use tool. Always `computer_use_preview`."""
+
+    environment: BetaComputerEnvironment
+    """The type of computer environment to control."""
+
+    display_width: int
+    """The width of the computer display."""
+
+    display_height: int
+    """The height of the computer display."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerAuto(BaseModel):
+    """The API's ``BetaContainerAuto`` object (the spec describes it no further)."""
+
+    type: Literal["container_auto"]
+    """Automatically creates a container for this request"""
+
+    file_ids: Optional[List[str]] = None
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[BetaContainerMemoryLimit] = None
+
+    network_policy: Optional[Union[BetaContainerNetworkPolicyDisabled, BetaContainerNetworkPolicyAllowlist]] = None
+    """Network access policy for the container."""
+
+    skills: Optional[List[Union[BetaSkillReference, BetaInlineSkill]]] = None
+    """An optional list of skills referenced by id or inline data."""
+
+
+class _BetaContainerAutoParamRequired(TypedDict):
+
+    type: Literal["container_auto"]
+    """Automatically creates a container for this request"""
+
+
+class BetaContainerAutoParam(_BetaContainerAutoParamRequired, total=False):
+    """The fields of a ``BetaContainerAutoParam`` in a request."""
+
+    file_ids: Sequence[str]
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Optional[BetaContainerMemoryLimit]
+
+    network_policy: Union[BetaContainerNetworkPolicyDisabledParam, BetaContainerNetworkPolicyAllowlistParam]
+    """Network access policy for the container."""
+
+    skills: Sequence[Union[BetaSkillReferenceParam, BetaInlineSkillParam]]
+    """An optional list of skills referenced by id or inline data."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerFileCitation(BaseModel):
+    """The API's ``BetaContainerFileCitation`` object (the spec describes it no further)."""
+
+    type: Literal["container_file_citation"]
+    """The citation type. Always `container_file_citation`."""
+
+    start_index: int
+    """The index of the first character of the citation in the message."""
+
+    end_index: int
+    """The index of the last character of the citation in the message."""
+
+    container_id: str
+    """The ID of the container."""
+
+    file_id: str
+    """The ID of the container file."""
+
+    filename: str
+    """The filename of the container file cited."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerFileCitationBody(BaseModel):
+    """A citation for a container file used to generate a model response."""
+
+    type: Literal["container_file_citation"]
+    """The type of the container file citation. Always `container_file_citation`."""
+
+    container_id: str
+    """The ID of the container file."""
+
+    file_id: str
+    """The ID of the file."""
+
+    start_index: int
+    """The index of the first character of the container file citation in the message."""
+
+    end_index: int
+    """The index of the last character of the container file citation in the message."""
+
+    filename: str
+    """The filename of the container file cited."""
+
+
+class BetaContainerFileCitationBodyParam(TypedDict):
+    """A citation for a container file used to generate a model response."""
+
+    type: Literal["container_file_citation"]
+    """The type of the container file citation. Always `container_file_citation`."""
+
+    container_id: str
+    """The ID of the container file."""
+
+    file_id: str
+    """The ID of the file."""
+
+    start_index: int
+    """The index of the first character of the container file citation in the message."""
+
+    end_index: int
+    """The index of the last character of the container file citation in the message."""
+
+    filename: str
+    """The filename of the container file cited."""
+
+
+class BetaContainerFileCitationParam(TypedDict):
+    """The fields of a ``BetaContainerFileCitationParam`` in a request."""
+
+    type: Literal["container_file_citation"]
+    """The citation type. Always `container_file_citation`."""
+
+    start_index: int
+    """The index of the first character of the citation in the message."""
+
+    end_index: int
+    """The index of the last character of the citation in the message."""
+
+    container_id: str
+    """The ID of the container."""
+
+    file_id: str
+    """The ID of the container file."""
+
+    filename: str
+    """The filename of the container file cited."""
+
+
+BetaContainerMemoryLimit = Literal["1g", "4g", "16g", "64g"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerNetworkPolicyAllowlist(BaseModel):
+    """The API's ``BetaContainerNetworkPolicyAllowlist`` object (the spec describes it no further)."""
+
+    type: Literal["allowlist"]
+    """Allow outbound network access only to specified domains. Always `allowlist`."""
+
+    allowed_domains: List[str]
+    """A list of allowed domains when type is `allowlist`."""
+
+    domain_secrets: Optional[List[BetaContainerNetworkPolicyDomainSecret]] = None
+    """Optional domain-scoped secrets for allowlisted domains."""
+
+
+class _BetaContainerNetworkPolicyAllowlistParamRequired(TypedDict):
+
+    type: Literal["allowlist"]
+    """Allow outbound network access only to specified domains. Always `allowlist`."""
+
+    allowed_domains: Sequence[str]
+    """A list of allowed domains when type is `allowlist`."""
+
+
+class BetaContainerNetworkPolicyAllowlistParam(_BetaContainerNetworkPolicyAllowlistParamRequired, total=False):
+    """The fields of a ``BetaContainerNetworkPolicyAllowlistParam`` in a request."""
+
+    domain_secrets: Sequence[BetaContainerNetworkPolicyDomainSecretParam]
+    """Optional domain-scoped secrets for allowlisted domains."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerNetworkPolicyDisabled(BaseModel):
+    """The API's ``BetaContainerNetworkPolicyDisabled`` object (the spec describes it no further)."""
+
+    type: Literal["disabled"]
+    """Disable outbound network access. Always `disabled`."""
+
+
+class BetaContainerNetworkPolicyDisabledParam(TypedDict):
+    """The fields of a ``BetaContainerNetworkPolicyDisabledParam`` in a request."""
+
+    type: Literal["disabled"]
+    """Disable outbound network access. Always `disabled`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerNetworkPolicyDomainSecret(BaseModel):
+    """The API's ``BetaContainerNetworkPolicyDomainSecret`` object (the spec describes it no further)."""
+
+    domain: str
+    """The domain associated with the secret."""
+
+    name: str
+    """The name of the secret to inject for the domain."""
+
+    value: str
+    """The secret value to inject for the domain."""
+
+
+class BetaContainerNetworkPolicyDomainSecretParam(TypedDict):
+    """The fields of a ``BetaContainerNetworkPolicyDomainSecretParam`` in a request."""
+
+    domain: str
+    """The domain associated with the secret."""
+
+    name: str
+    """The name of the secret to inject for the domain."""
+
+    value: str
+    """The secret value to inject for the domain."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerReference(BaseModel):
+    """The API's ``BetaContainerReference`` object (the spec describes it no further)."""
+
+    type: Literal["container_reference"]
+    """References a container created with the /v1/containers endpoint"""
+
+    container_id: str
+    """The ID of the referenced container."""
+
+
+class BetaContainerReferenceParam(TypedDict):
+    """The fields of a ``BetaContainerReferenceParam`` in a request."""
+
+    type: Literal["container_reference"]
+    """References a container created with the /v1/containers endpoint"""
+
+    container_id: str
+    """The ID of the referenced container."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContainerReferenceResource(BaseModel):
+    """Represents a container created with /v1/containers."""
+
+    type: Literal["container_reference"]
+    """The environment type. Always `container_reference`."""
+
+    container_id: str
+
+
+BetaContent = Union["BetaInputContent", "BetaOutputContent"]
+"""Multi-modal input and output contents."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaContextManagement(BaseModel):
+    """The API's ``BetaContextManagement`` object (the spec describes it no further)."""
+
+    type: str
+    """The context management entry type. Currently only 'compaction' is supported."""
+
+    compact_threshold: Optional[int] = None
+
+
+class _BetaContextManagementParamRequired(TypedDict):
+
+    type: str
+    """The context management entry type. Currently only 'compaction' is supported."""
+
+
+class BetaContextManagementParam(_BetaContextManagementParamRequired, total=False):
+    """The fields of a ``BetaContextManagementParam`` in a request."""
+
+    compact_threshold: Optional[int]
+
+
+BetaConversation = Union[str, "BetaConversationParam2"]
+"""The conversation that this response belongs to. Items from this conversation are prepended to
+`input_items` for this response request.
+Input items and output items from this response are automatically added to this conversation after
+this response completes.
+"""
+
+
+BetaConversationParam = Union[str, "BetaConversationParam2Param"]
+"""The conversation that this response belongs to. Items from this conversation are prepended to
+`input_items` for this response request.
+Input items and output items from this response are automatically added to this conversation after
+this response completes.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaConversationParam2(BaseModel):
+    """The conversation that this response belongs to."""
+
+    id: str
+    """The unique ID of the conversation."""
+
+
+class BetaConversationParam2Param(TypedDict):
+    """The conversation that this response belongs to."""
+
+    id: str
+    """The unique ID of the conversation."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCoord(BaseModel):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+
+    x: int
+    """The x-coordinate."""
+
+    y: int
+    """The y-coordinate."""
+
+
+class BetaCoordParam(TypedDict):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+
+    x: int
+    """The x-coordinate."""
+
+    y: int
+    """The y-coordinate."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCreateModelResponseProperties(BaseModel):
+    """The API's ``BetaCreateModelResponseProperties`` object (the spec describes it no further)."""
+
+    metadata: Optional[BetaMetadata] = None
+
+    top_logprobs: Optional[int] = None
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float] = None
+
+    top_p: Optional[float] = None
+
+    user: Optional[str] = None
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str] = None
+
+    prompt_cache_key: Optional[str] = None
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+
+    prompt_cache_options: Optional[BetaPromptCacheOptions2] = None
+
+
+class BetaCreateModelResponsePropertiesParam(TypedDict, total=False):
+    """The fields of a ``BetaCreateModelResponsePropertiesParam`` in a request."""
+
+    metadata: BetaMetadata
+
+    top_logprobs: int
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float]
+
+    top_p: Optional[float]
+
+    user: str
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str]
+
+    prompt_cache_key: Optional[str]
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+
+    prompt_cache_options: BetaPromptCacheOptionsParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCreateResponse(BaseModel):
+    """The API's ``BetaCreateResponse`` object (the spec describes it no further)."""
+
+    metadata: Optional[BetaMetadata] = None
+
+    top_logprobs: Optional[int] = None
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float] = None
+
+    top_p: Optional[float] = None
+
+    user: Optional[str] = None
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str] = None
+
+    prompt_cache_key: Optional[str] = None
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+
+    prompt_cache_options: Optional[BetaPromptCacheOptions2] = None
+
+    previous_response_id: Optional[str] = None
+
+    model: Optional[BetaModelIdsResponses] = None
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model
+    guide](https://platform.openai.com/docs/models)
+    to browse and compare available models.
+    """
+
+    background: Optional[bool] = None
+
+    max_tool_calls: Optional[int] = None
+
+    text: Optional[BetaResponseText] = None
+
+    tools: Optional[BetaToolsArray] = None
+
+    tool_choice: Optional[BetaToolChoice] = None
+
+    prompt: Optional[BetaPrompt] = None
+
+    service_tier: Optional[BetaServiceTierResponses] = None
+
+    truncation: Optional[Literal["auto", "disabled"]] = None
+
+    reasoning: Optional[BetaReasoning] = None
+
+    input: Optional[BetaInput] = None
+
+    include: Optional[List[BetaIncludeEnum]] = None
+
+    parallel_tool_calls: Optional[bool] = None
+
+    store: Optional[bool] = None
+
+    instructions: Optional[str] = None
+
+    moderation: Optional[BetaModeration2] = None
+
+    stream: Optional[bool] = None
+
+    stream_options: Optional[BetaResponseStreamOptions] = None
+
+    conversation: Optional[BetaConversation] = None
+
+    context_management: Optional[List[BetaContextManagement]] = None
+
+    max_output_tokens: Optional[int] = None
+
+    multi_agent: Optional[BetaMultiAgent] = None
+
+
+class BetaCreateResponseParam(TypedDict, total=False):
+    """The fields of a ``BetaCreateResponseParam`` in a request."""
+
+    metadata: BetaMetadata
+
+    top_logprobs: int
+    """An integer between 0 and 20 specifying the maximum number of most likely
+    tokens to return at each token position, each with an associated log
+    probability. In some cases, the number of returned tokens may be fewer than
+    requested.
+    """
+
+    temperature: Optional[float]
+
+    top_p: Optional[float]
+
+    user: str
+    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
+    `prompt_cache_key` instead to maintain caching optimizations.
+    A stable identifier for your end-users.
+    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
+    and prevent abuse. [Learn
+    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
+    """
+
+    safety_identifier: Optional[str]
+
+    prompt_cache_key: Optional[str]
+
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+
+    prompt_cache_options: BetaPromptCacheOptionsParam
+
+    previous_response_id: Optional[str]
+
+    model: BetaModelIdsResponses
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model
+    guide](https://platform.openai.com/docs/models)
+    to browse and compare available models.
+    """
+
+    background: Optional[bool]
+
+    max_tool_calls: Optional[int]
+
+    text: BetaResponseTextParam
+
+    tools: BetaToolsArrayParam
+
+    tool_choice: BetaToolChoiceParam
+
+    prompt: BetaPromptParam
+
+    service_tier: BetaServiceTierResponses
+
+    truncation: Optional[Literal["auto", "disabled"]]
+
+    reasoning: Optional[BetaReasoningParam]
+
+    input: BetaInputParam
+
+    include: Optional[Sequence[BetaIncludeEnum]]
+
+    parallel_tool_calls: Optional[bool]
+
+    store: Optional[bool]
+
+    instructions: Optional[str]
+
+    moderation: Optional[BetaModerationParam]
+
+    stream: Optional[bool]
+
+    stream_options: BetaResponseStreamOptionsParam
+
+    conversation: Optional[BetaConversationParam]
+
+    context_management: Optional[Sequence[BetaContextManagementParam]]
+
+    max_output_tokens: Optional[int]
+
+    multi_agent: Optional[BetaMultiAgentParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCustomGrammarFormat(BaseModel):
+    """A grammar defined by the user."""
+
+    type: Literal["grammar"]
+    """Grammar format. Always `grammar`."""
+
+    syntax: BetaGrammarSyntax1
+    """The syntax of the grammar definition. One of `lark` or `regex`."""
+
+    definition: str
+    """The grammar definition."""
+
+
+class BetaCustomGrammarFormatParam(TypedDict):
+    """A grammar defined by the user."""
+
+    type: Literal["grammar"]
+    """Grammar format. Always `grammar`."""
+
+    syntax: BetaGrammarSyntax1
+    """The syntax of the grammar definition. One of `lark` or `regex`."""
+
+    definition: str
+    """The grammar definition."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCustomTextFormat(BaseModel):
+    """Unconstrained free-form text."""
+
+    type: Literal["text"]
+    """Unconstrained text format. Always `text`."""
+
+
+class BetaCustomTextFormatParam(TypedDict):
+    """Unconstrained free-form text."""
+
+    type: Literal["text"]
+    """Unconstrained text format. Always `text`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCustomTool(BaseModel):
+    """A custom tool that processes input using a specified format. Learn more about   [custom
+    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
+    """
+
+    type: Literal["custom"]
+    """The type of the custom tool. Always `custom`."""
+
+    name: str
+    """The name of the custom tool, used to identify it in tool calls."""
+
+    description: Optional[str] = None
+    """Optional description of the custom tool, used to provide more context."""
+
+    format: Optional[Union[BetaCustomTextFormat, BetaCustomGrammarFormat]] = None
+    """The input format for the custom tool. Default is unconstrained text."""
+
+    defer_loading: Optional[bool] = None
+    """Whether this tool should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCustomToolCall(BaseModel):
+    """A call to a custom tool created by the model."""
+
+    type: Literal["custom_tool_call"]
+    """The type of the custom tool call. Always `custom_tool_call`."""
+
+    call_id: str
+    """An identifier used to map this custom tool call to a tool call output."""
+
+    name: str
+    """The name of the custom tool being called."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    id: Optional[str] = None
+    """The unique ID of the custom tool call in the OpenAI platform."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the custom tool being called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCustomToolCallOutput(BaseModel):
+    """The output of a custom tool call from your code, being sent back to the model."""
+
+    type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+
+    call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
+
+    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
+    """The output from the custom tool call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    id: Optional[str] = None
+    """The unique ID of the custom tool call output in the OpenAI platform."""
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+
+class _BetaCustomToolCallOutputParamRequired(TypedDict):
+
+    type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+
+    call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
+
+    output: Union[str, Sequence[BetaFunctionAndCustomToolCallOutputParam]]
+    """The output from the custom tool call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+
+class BetaCustomToolCallOutputParam(_BetaCustomToolCallOutputParamRequired, total=False):
+    """The output of a custom tool call from your code, being sent back to the model."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    id: str
+    """The unique ID of the custom tool call output in the OpenAI platform."""
+
+    caller: Optional[BetaToolCallCallerParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCustomToolCallOutputResource(BaseModel):
+    """ResponseCustomToolCallOutputItem"""
+
+    type: Literal["custom_tool_call_output"]
+    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+
+    id: str
+    """The unique ID of the custom tool call output item."""
+
+    call_id: str
+    """The call ID, used to map this custom tool call output to a custom tool call."""
+
+    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
+    """The output from the custom tool call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+    status: BetaFunctionCallOutputStatusEnum
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _BetaCustomToolCallParamRequired(TypedDict):
+
+    type: Literal["custom_tool_call"]
+    """The type of the custom tool call. Always `custom_tool_call`."""
+
+    call_id: str
+    """An identifier used to map this custom tool call to a tool call output."""
+
+    name: str
+    """The name of the custom tool being called."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+
+class BetaCustomToolCallParam(_BetaCustomToolCallParamRequired, total=False):
+    """A call to a custom tool created by the model."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    id: str
+    """The unique ID of the custom tool call in the OpenAI platform."""
+
+    caller: Optional[BetaToolCallCallerParam2]
+
+    namespace: str
+    """The namespace of the custom tool being called."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaCustomToolCallResource(BaseModel):
+    """ResponseCustomToolCallItem"""
+
+    type: Literal["custom_tool_call"]
+    """The type of the custom tool call. Always `custom_tool_call`."""
+
+    id: str
+    """The unique ID of the custom tool call item."""
+
+    call_id: str
+    """An identifier used to map this custom tool call to a tool call output."""
+
+    name: str
+    """The name of the custom tool being called."""
+
+    input: str
+    """The input for the custom tool call generated by the model."""
+
+    status: BetaFunctionCallStatus
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the custom tool being called."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _BetaCustomToolParamRequired(TypedDict):
+
+    type: Literal["custom"]
+    """The type of the custom tool. Always `custom`."""
+
+    name: str
+    """The name of the custom tool, used to identify it in tool calls."""
+
+
+class BetaCustomToolParam(_BetaCustomToolParamRequired, total=False):
+    """A custom tool that processes input using a specified format. Learn more about   [custom
+    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
+    """
+
+    description: str
+    """Optional description of the custom tool, used to provide more context."""
+
+    format: Union[BetaCustomTextFormatParam, BetaCustomGrammarFormatParam]
+    """The input format for the custom tool. Default is unconstrained text."""
+
+    defer_loading: bool
+    """Whether this tool should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
+
+
+BetaDetailEnum = Literal["low", "high", "auto", "original"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaDirectToolCallCaller(BaseModel):
+    """The API's ``BetaDirectToolCallCaller`` object (the spec describes it no further)."""
+
+    type: Literal["direct"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaDirectToolCallCaller2(BaseModel):
+    """The API's ``BetaDirectToolCallCaller2`` object (the spec describes it no further)."""
+
+    type: Literal["direct"]
+    """The caller type. Always `direct`."""
+
+
+class BetaDirectToolCallCallerParam(TypedDict):
+    """The fields of a ``BetaDirectToolCallCallerParam`` in a request."""
+
+    type: Literal["direct"]
+    """The caller type. Always `direct`."""
+
+
+class BetaDirectToolCallCallerParam2(TypedDict):
+    """The fields of a ``BetaDirectToolCallCallerParam2`` in a request."""
+
+    type: Literal["direct"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaDoubleClickAction(BaseModel):
+    """A double click action."""
+
+    type: Literal["double_click"]
+    """Specifies the event type. For a double click action, this property is always set to
+    `double_click`.
+    """
+
+    x: int
+    """The x-coordinate where the double click occurred."""
+
+    y: int
+    """The y-coordinate where the double click occurred."""
+
+    keys: Optional[List[str]]
+
+
+class BetaDoubleClickActionParam(TypedDict):
+    """A double click action."""
+
+    type: Literal["double_click"]
+    """Specifies the event type. For a double click action, this property is always set to
+    `double_click`.
+    """
+
+    x: int
+    """The x-coordinate where the double click occurred."""
+
+    y: int
+    """The y-coordinate where the double click occurred."""
+
+    keys: Optional[Sequence[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaDrag(BaseModel):
+    """A drag action."""
+
+    type: Literal["drag"]
+    """Specifies the event type. For a drag action, this property is always set to `drag`."""
+
+    path: List[BetaCoord]
+    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
+    array of objects, eg
+    ```
+    [
+      { x: 100, y: 200 },
+      { x: 200, y: 300 }
+    ]
+    ```
+    """
+
+    keys: Optional[List[str]] = None
+
+
+class _BetaDragParamRequired(TypedDict):
+
+    type: Literal["drag"]
+    """Specifies the event type. For a drag action, this property is always set to `drag`."""
+
+    path: Sequence[BetaCoordParam]
+    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
+    array of objects, eg
+    ```
+    [
+      { x: 100, y: 200 },
+      { x: 200, y: 300 }
+    ]
+    ```
+    """
+
+
+class BetaDragParam(_BetaDragParamRequired, total=False):
+    """A drag action."""
+
+    keys: Optional[Sequence[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaEasyInputMessage(BaseModel):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role. Messages with the
+    `assistant` role are presumed to have been generated by the model in previous
+    interactions.
+    """
+
+    role: Literal["user", "assistant", "system", "developer"]
+    """The role of the message input. One of `user`, `assistant`, `system`, or
+    `developer`.
+    """
+
+    content: Union[str, BetaInputMessageContentList]
+    """Text, image, or audio input to the model, used to generate a response.
+    Can also contain previous assistant responses.
+    """
+
+    phase: Optional[BetaMessagePhase] = None
+
+    type: Optional[Literal["message"]] = None
+    """The type of the message input. Always `message`."""
+
+
+class _BetaEasyInputMessageParamRequired(TypedDict):
+
+    role: Literal["user", "assistant", "system", "developer"]
+    """The role of the message input. One of `user`, `assistant`, `system`, or
+    `developer`.
+    """
+
+    content: Union[str, BetaInputMessageContentListParam]
+    """Text, image, or audio input to the model, used to generate a response.
+    Can also contain previous assistant responses.
+    """
+
+
+class BetaEasyInputMessageParam(_BetaEasyInputMessageParamRequired, total=False):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role. Messages with the
+    `assistant` role are presumed to have been generated by the model in previous
+    interactions.
+    """
+
+    phase: Optional[BetaMessagePhase]
+
+    type: Literal["message"]
+    """The type of the message input. Always `message`."""
+
+
+BetaEmptyModelParam = Dict[str, Any]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaEncryptedContent(BaseModel):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+
+    type: Literal["encrypted_content"]
+    """The type of the input item. Always `encrypted_content`."""
+
+    encrypted_content: str
+    """Opaque encrypted content."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaEncryptedContent2(BaseModel):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+
+    type: Literal["encrypted_content"]
+    """The type of the input item. Always `encrypted_content`."""
+
+    encrypted_content: str
+    """Opaque encrypted content."""
+
+
+class BetaEncryptedContentParam(TypedDict):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+
+    type: Literal["encrypted_content"]
+    """The type of the input item. Always `encrypted_content`."""
+
+    encrypted_content: str
+    """Opaque encrypted content."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaError(BaseModel):
+    """The API's ``BetaError`` object (the spec describes it no further)."""
+
+    code: Optional[str]
+
+    message: str
+
+    param: Optional[str]
+
+    type: str
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaErrorPayload(BaseModel):
+    """An error payload that was emitted for a streaming error event."""
+
+    type: str
+    """The error type that was emitted."""
+
+    code: Optional[str]
+
+    message: str
+    """The human-readable error message that was emitted."""
+
+    param: Optional[str]
+
+    headers: Optional[Dict[str, str]] = None
+    """The response headers that were emitted with the error, if any."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFileCitation(BaseModel):
+    """The API's ``BetaFileCitation`` object (the spec describes it no further)."""
+
+    type: Literal["file_citation"]
+    """The citation type. Always `file_citation`."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+    file_id: str
+    """The ID of the file."""
+
+    filename: str
+    """The filename of the file cited."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFileCitationBody(BaseModel):
+    """A citation to a file."""
+
+    type: Literal["file_citation"]
+    """The type of the file citation. Always `file_citation`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+    filename: str
+    """The filename of the file cited."""
+
+
+class BetaFileCitationBodyParam(TypedDict):
+    """A citation to a file."""
+
+    type: Literal["file_citation"]
+    """The type of the file citation. Always `file_citation`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+    filename: str
+    """The filename of the file cited."""
+
+
+class BetaFileCitationParam(TypedDict):
+    """The fields of a ``BetaFileCitationParam`` in a request."""
+
+    type: Literal["file_citation"]
+    """The citation type. Always `file_citation`."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+    file_id: str
+    """The ID of the file."""
+
+    filename: str
+    """The filename of the file cited."""
+
+
+BetaFileDetailEnum = Literal["auto", "low", "high"]
+
+
+BetaFileInputDetail = Literal["auto", "low", "high"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFilePath(BaseModel):
+    """A path to a file."""
+
+    type: Literal["file_path"]
+    """The type of the file path. Always `file_path`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+
+class BetaFilePathParam(TypedDict):
+    """A path to a file."""
+
+    type: Literal["file_path"]
+    """The type of the file path. Always `file_path`."""
+
+    file_id: str
+    """The ID of the file."""
+
+    index: int
+    """The index of the file in the list of files."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFileSearchTool(BaseModel):
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
+    tool](https://platform.openai.com/docs/guides/tools-file-search).
+    """
+
+    type: Literal["file_search"]
+    """The type of the file search tool. Always `file_search`."""
+
+    vector_store_ids: List[str]
+    """The IDs of the vector stores to search."""
+
+    max_num_results: Optional[int] = None
+    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
+
+    ranking_options: Optional[BetaRankingOptions] = None
+    """Ranking options for search."""
+
+    filters: Optional[BetaFilters] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFileSearchToolCall(BaseModel):
+    """The results of a file search tool call. See the
+    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
+    information.
+    """
+
+    id: str
+    """The unique ID of the file search tool call."""
+
+    type: Literal["file_search_call"]
+    """The type of the file search tool call. Always `file_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
+    """The status of the file search tool call. One of `in_progress`,
+    `searching`, `incomplete` or `failed`,
+    """
+
+    queries: List[str]
+    """The queries used to search for files."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    results: Optional[List[BetaFileSearchToolCallResultsItem]] = None
+
+
+class _BetaFileSearchToolCallParamRequired(TypedDict):
+
+    id: str
+    """The unique ID of the file search tool call."""
+
+    type: Literal["file_search_call"]
+    """The type of the file search tool call. Always `file_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
+    """The status of the file search tool call. One of `in_progress`,
+    `searching`, `incomplete` or `failed`,
+    """
+
+    queries: Sequence[str]
+    """The queries used to search for files."""
+
+
+class BetaFileSearchToolCallParam(_BetaFileSearchToolCallParamRequired, total=False):
+    """The results of a file search tool call. See the
+    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
+    information.
+    """
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    results: Optional[Sequence[BetaFileSearchToolCallResultsItemParam]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFileSearchToolCallResultsItem(BaseModel):
+    """Part of ``BetaFileSearchToolCall.results``."""
+
+    file_id: Optional[str] = None
+    """The unique ID of the file."""
+
+    text: Optional[str] = None
+    """The text that was retrieved from the file."""
+
+    filename: Optional[str] = None
+    """The name of the file."""
+
+    attributes: Optional[BetaVectorStoreFileAttributes] = None
+
+    score: Optional[float] = None
+    """The relevance score of the file - a value between 0 and 1."""
+
+
+class BetaFileSearchToolCallResultsItemParam(TypedDict, total=False):
+    """Part of ``BetaFileSearchToolCallParam.results``."""
+
+    file_id: str
+    """The unique ID of the file."""
+
+    text: str
+    """The text that was retrieved from the file."""
+
+    filename: str
+    """The name of the file."""
+
+    attributes: BetaVectorStoreFileAttributes
+
+    score: float
+    """The relevance score of the file - a value between 0 and 1."""
+
+
+class _BetaFileSearchToolParamRequired(TypedDict):
+
+    type: Literal["file_search"]
+    """The type of the file search tool. Always `file_search`."""
+
+    vector_store_ids: Sequence[str]
+    """The IDs of the vector stores to search."""
+
+
+class BetaFileSearchToolParam(_BetaFileSearchToolParamRequired, total=False):
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
+    tool](https://platform.openai.com/docs/guides/tools-file-search).
+    """
+
+    max_num_results: int
+    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
+
+    ranking_options: BetaRankingOptionsParam
+    """Ranking options for search."""
+
+    filters: Optional[BetaFiltersParam]
+
+
+BetaFilters = Union["BetaComparisonFilter", "BetaCompoundFilter"]
+
+
+BetaFiltersParam = Union["BetaComparisonFilterParam", "BetaCompoundFilterParam"]
+
+
+BetaFunctionAndCustomToolCallOutput = Union["BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]
+
+
+BetaFunctionAndCustomToolCallOutputParam = Union[
+    "BetaInputTextContentParam2",
+    "BetaInputImageContentParam",
+    "BetaInputFileContentParam2",
+]
+
+
+BetaFunctionCallItemStatus = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionCallOutputItem(BaseModel):
+    """The output of a function tool call."""
+
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Union[str, List[Union[BetaInputTextContent2, BetaInputImageContentParamAuto, BetaInputFileContent2]]]
+    """Text, image, or file output of the function tool call."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    call_id: Optional[str] = None
+
+    name: Optional[str] = None
+
+    namespace: Optional[str] = None
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+    status: Optional[BetaFunctionCallItemStatus] = None
+
+
+class _BetaFunctionCallOutputItemParamRequired(TypedDict):
+
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Union[
+        str,
+        Sequence[Union[BetaInputTextContentParam, BetaInputImageContentParamAutoParam, BetaInputFileContentParam]],
+    ]
+    """Text, image, or file output of the function tool call."""
+
+
+class BetaFunctionCallOutputItemParam(_BetaFunctionCallOutputItemParamRequired, total=False):
+    """The output of a function tool call."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    call_id: Optional[str]
+
+    name: Optional[str]
+
+    namespace: Optional[str]
+
+    caller: Optional[BetaToolCallCallerParam]
+
+    status: Optional[BetaFunctionCallItemStatus]
+
+
+BetaFunctionCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
+
+
+BetaFunctionCallStatus = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellAction(BaseModel):
+    """Execute a shell command."""
+
+    commands: List[str]
+
+    timeout_ms: Optional[int]
+
+    max_output_length: Optional[int]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellAction2(BaseModel):
+    """Commands and limits describing how to run the shell tool call."""
+
+    commands: List[str]
+    """Ordered shell commands for the execution environment to run."""
+
+    timeout_ms: Optional[int] = None
+
+    max_output_length: Optional[int] = None
+
+
+class _BetaFunctionShellActionParamRequired(TypedDict):
+
+    commands: Sequence[str]
+    """Ordered shell commands for the execution environment to run."""
+
+
+class BetaFunctionShellActionParam(_BetaFunctionShellActionParamRequired, total=False):
+    """Commands and limits describing how to run the shell tool call."""
+
+    timeout_ms: Optional[int]
+
+    max_output_length: Optional[int]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCall(BaseModel):
+    """A tool call that executes one or more shell commands in a managed environment."""
+
+    type: Literal["shell_call"]
+    """The type of the item. Always `shell_call`."""
+
+    id: str
+    """The unique ID of the shell tool call. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    action: BetaFunctionShellAction
+    """The shell commands and limits that describe how to run the tool call."""
+
+    status: BetaFunctionShellCallStatus
+    """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
+
+    environment: Optional[Union[BetaLocalEnvironmentResource, BetaContainerReferenceResource]]
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    created_by: Optional[str] = None
+    """The ID of the entity that created this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallItem(BaseModel):
+    """A tool representing a request to execute one or more shell commands."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call"]
+    """The type of the item. Always `shell_call`."""
+
+    action: BetaFunctionShellAction2
+    """The shell commands and limits that describe how to run the tool call."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+    status: Optional[BetaFunctionShellCallItemStatus] = None
+
+    environment: Optional[Union[BetaLocalEnvironment, BetaContainerReference]] = None
+
+
+class _BetaFunctionShellCallItemParamRequired(TypedDict):
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call"]
+    """The type of the item. Always `shell_call`."""
+
+    action: BetaFunctionShellActionParam
+    """The shell commands and limits that describe how to run the tool call."""
+
+
+class BetaFunctionShellCallItemParam(_BetaFunctionShellCallItemParamRequired, total=False):
+    """A tool representing a request to execute one or more shell commands."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    caller: Optional[BetaToolCallCallerParam]
+
+    status: Optional[BetaFunctionShellCallItemStatus]
+
+    environment: Optional[Union[BetaLocalEnvironmentParam, BetaContainerReferenceParam]]
+
+
+BetaFunctionShellCallItemStatus = Literal["in_progress", "completed", "incomplete"]
+"""Status values reported for shell tool calls."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutput(BaseModel):
+    """The output of a shell tool call that was emitted."""
+
+    type: Literal["shell_call_output"]
+    """The type of the shell call output. Always `shell_call_output`."""
+
+    id: str
+    """The unique ID of the shell call output. Populated when this item is returned via API."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    status: BetaFunctionShellCallOutputStatusEnum
+    """The status of the shell call output. One of `in_progress`, `completed`, or `incomplete`."""
+
+    output: List[BetaFunctionShellCallOutputContent]
+    """An array of shell call output contents"""
+
+    max_output_length: Optional[int]
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutputContent(BaseModel):
+    """The content of a shell tool call output that was emitted."""
+
+    stdout: str
+    """The standard output that was captured."""
+
+    stderr: str
+    """The standard error output that was captured."""
+
+    outcome: Union[BetaFunctionShellCallOutputTimeoutOutcome, BetaFunctionShellCallOutputExitOutcome]
+    """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call
+    output chunk.
+    """
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutputContent2(BaseModel):
+    """Captured stdout and stderr for a portion of a shell tool call output."""
+
+    stdout: str
+    """Captured stdout output for the shell call."""
+
+    stderr: str
+    """Captured stderr output for the shell call."""
+
+    outcome: BetaFunctionShellCallOutputOutcome
+    """The exit or timeout outcome associated with this shell call."""
+
+
+class BetaFunctionShellCallOutputContentParam(TypedDict):
+    """Captured stdout and stderr for a portion of a shell tool call output."""
+
+    stdout: str
+    """Captured stdout output for the shell call."""
+
+    stderr: str
+    """Captured stderr output for the shell call."""
+
+    outcome: BetaFunctionShellCallOutputOutcomeParam
+    """The exit or timeout outcome associated with this shell call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutputExitOutcome(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    type: Literal["exit"]
+    """The outcome type. Always `exit`."""
+
+    exit_code: int
+    """Exit code from the shell process."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutputExitOutcome2(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    type: Literal["exit"]
+    """The outcome type. Always `exit`."""
+
+    exit_code: int
+    """The exit code returned by the shell process."""
+
+
+class BetaFunctionShellCallOutputExitOutcomeParam(TypedDict):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    type: Literal["exit"]
+    """The outcome type. Always `exit`."""
+
+    exit_code: int
+    """The exit code returned by the shell process."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutputItem(BaseModel):
+    """The streamed output items emitted by a shell tool call."""
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call_output"]
+    """The type of the item. Always `shell_call_output`."""
+
+    output: List[BetaFunctionShellCallOutputContent2]
+    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+    status: Optional[BetaFunctionShellCallItemStatus] = None
+
+    max_output_length: Optional[int] = None
+
+
+class _BetaFunctionShellCallOutputItemParamRequired(TypedDict):
+
+    call_id: str
+    """The unique ID of the shell tool call generated by the model."""
+
+    type: Literal["shell_call_output"]
+    """The type of the item. Always `shell_call_output`."""
+
+    output: Sequence[BetaFunctionShellCallOutputContentParam]
+    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
+
+
+class BetaFunctionShellCallOutputItemParam(_BetaFunctionShellCallOutputItemParamRequired, total=False):
+    """The streamed output items emitted by a shell tool call."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    caller: Optional[BetaToolCallCallerParam]
+
+    status: Optional[BetaFunctionShellCallItemStatus]
+
+    max_output_length: Optional[int]
+
+
+BetaFunctionShellCallOutputOutcome = Union[
+    "BetaFunctionShellCallOutputTimeoutOutcome2",
+    "BetaFunctionShellCallOutputExitOutcome2",
+]
+"""The exit or timeout outcome associated with this shell call."""
+
+
+BetaFunctionShellCallOutputOutcomeParam = Union[
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam",
+    "BetaFunctionShellCallOutputExitOutcomeParam",
+]
+"""The exit or timeout outcome associated with this shell call."""
+
+
+BetaFunctionShellCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    type: Literal["timeout"]
+    """The outcome type. Always `timeout`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellCallOutputTimeoutOutcome2(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    type: Literal["timeout"]
+    """The outcome type. Always `timeout`."""
+
+
+class BetaFunctionShellCallOutputTimeoutOutcomeParam(TypedDict):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    type: Literal["timeout"]
+    """The outcome type. Always `timeout`."""
+
+
+BetaFunctionShellCallStatus = Literal["in_progress", "completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionShellTool(BaseModel):
+    """A tool that allows the model to execute shell commands."""
+
+    type: Literal["shell"]
+    """The type of the shell tool. Always `shell`."""
+
+    environment: Optional[Union[BetaContainerAuto, BetaLocalEnvironment, BetaContainerReference]] = None
+
+    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
+
+
+class _BetaFunctionShellToolParamRequired(TypedDict):
+
+    type: Literal["shell"]
+    """The type of the shell tool. Always `shell`."""
+
+
+class BetaFunctionShellToolParam(_BetaFunctionShellToolParamRequired, total=False):
+    """A tool that allows the model to execute shell commands."""
+
+    environment: Optional[Union[BetaContainerAutoParam, BetaLocalEnvironmentParam, BetaContainerReferenceParam]]
+
+    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -67,54 +3049,292 @@ class BetaFunctionTool(BaseModel):
     allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
 
 
-BetaCallableToolAllowedCaller = Literal["direct", "programmatic"]
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionTool2(BaseModel):
+    """The API's ``BetaFunctionTool2`` object (the spec describes it no further)."""
+
+    name: str
+
+    type: Literal["function"]
+
+    description: Optional[str] = None
+
+    parameters: Optional[BetaEmptyModelParam] = None
+
+    strict: Optional[bool] = None
+
+    output_schema: Optional[Dict[str, Any]] = None
+
+    defer_loading: Optional[bool] = None
+    """Whether this function should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaFileSearchTool(BaseModel):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
-    tool](https://platform.openai.com/docs/guides/tools-file-search).
+class BetaFunctionToolCall(BaseModel):
+    """A tool call to run a function. See the
+    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
+    information.
     """
 
-    type: Literal["file_search"]
-    """The type of the file search tool. Always `file_search`."""
+    type: Literal["function_call"]
+    """The type of the function tool call. Always `function_call`."""
 
-    vector_store_ids: List[str]
-    """The IDs of the vector stores to search."""
+    call_id: str
+    """The unique ID of the function tool call generated by the model."""
 
-    max_num_results: Optional[int] = None
-    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
+    name: str
+    """The name of the function to run."""
 
-    ranking_options: Optional[BetaRankingOptions] = None
-    """Ranking options for search."""
+    arguments: str
+    """A JSON string of the arguments to pass to the function."""
 
-    filters: Optional[BetaFilters] = None
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    id: Optional[str] = None
+    """The unique ID of the function tool call."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the function to run."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaRankingOptions(BaseModel):
-    """A response object."""
+class BetaFunctionToolCallOutput(BaseModel):
+    """The output of a function tool call."""
 
-    ranker: Optional[BetaRankerVersionType] = None
-    """The ranker to use for the file search."""
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
 
-    score_threshold: Optional[float] = None
-    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
-    attempt to return only the most relevant results, but may return fewer results.
+    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
+    """The output from the function call generated by your code.
+    Can be a string or an list of output content.
     """
 
-    hybrid_search: Optional[BetaHybridSearchOptions] = None
-    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
-    sparse keyword matches when hybrid search is enabled.
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    id: Optional[str] = None
+    """The unique ID of the function tool call output. Populated when this item
+    is returned via API.
+    """
+
+    call_id: Optional[str] = None
+    """The unique ID of the function tool call generated by the model."""
+
+    name: Optional[str] = None
+    """The name of the tool that produced the output."""
+
+    namespace: Optional[str] = None
+    """The namespace of the tool that produced the output."""
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
     """
 
 
-BetaRankerVersionType = Literal["auto", "default-2024-11-15"]
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionToolCallOutputResource(BaseModel):
+    """The API's ``BetaFunctionToolCallOutputResource`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of the function call tool output."""
+
+    type: Literal["function_call_output"]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
+    """The output from the function call generated by your code.
+    Can be a string or an list of output content.
+    """
+
+    status: BetaFunctionCallOutputStatusEnum
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    call_id: Optional[str] = None
+    """The unique ID of the function tool call generated by the model."""
+
+    name: Optional[str] = None
+    """The name of the tool that produced the output."""
+
+    namespace: Optional[str] = None
+    """The namespace of the tool that produced the output."""
+
+    caller: Optional[BetaToolCallCaller2] = None
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _BetaFunctionToolCallParamRequired(TypedDict):
+
+    type: Literal["function_call"]
+    """The type of the function tool call. Always `function_call`."""
+
+    call_id: str
+    """The unique ID of the function tool call generated by the model."""
+
+    name: str
+    """The name of the function to run."""
+
+    arguments: str
+    """A JSON string of the arguments to pass to the function."""
+
+
+class BetaFunctionToolCallParam(_BetaFunctionToolCallParamRequired, total=False):
+    """A tool call to run a function. See the
+    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
+    information.
+    """
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    id: str
+    """The unique ID of the function tool call."""
+
+    caller: Optional[BetaToolCallCallerParam2]
+
+    namespace: str
+    """The namespace of the function to run."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaFunctionToolCallResource(BaseModel):
+    """The API's ``BetaFunctionToolCallResource`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of the function tool call."""
+
+    type: Literal["function_call"]
+    """The type of the function tool call. Always `function_call`."""
+
+    call_id: str
+    """The unique ID of the function tool call generated by the model."""
+
+    name: str
+    """The name of the function to run."""
+
+    arguments: str
+    """A JSON string of the arguments to pass to the function."""
+
+    status: BetaFunctionCallStatus
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    caller: Optional[BetaToolCallCaller] = None
+
+    namespace: Optional[str] = None
+    """The namespace of the function to run."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+class _BetaFunctionToolParamRequired(TypedDict):
+
+    name: str
+
+    type: Literal["function"]
+
+
+class BetaFunctionToolParam(_BetaFunctionToolParamRequired, total=False):
+    """The fields of a ``BetaFunctionToolParam`` in a request."""
+
+    description: Optional[str]
+
+    parameters: Optional[BetaEmptyModelParam]
+
+    strict: Optional[bool]
+
+    output_schema: Optional[Dict[str, Any]]
+
+    defer_loading: bool
+    """Whether this function should be deferred and discovered via tool search."""
+
+    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
+
+
+class _BetaFunctionToolParam2Required(TypedDict):
+
+    type: Literal["function"]
+    """The type of the function tool. Always `function`."""
+
+    name: str
+    """The name of the function to call."""
+
+    parameters: Optional[Dict[str, Any]]
+
+    strict: Optional[bool]
+
+
+class BetaFunctionToolParam2(_BetaFunctionToolParam2Required, total=False):
+    """Defines a function in your own code the model can choose to call. Learn more about [function
+    calling](https://platform.openai.com/docs/guides/function-calling).
+    """
+
+    description: Optional[str]
+
+    output_schema: Optional[Dict[str, Any]]
+
+    defer_loading: bool
+    """Whether this function is deferred and loaded via tool search."""
+
+    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
+
+
+BetaGrammarSyntax1 = Literal["lark", "regex"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaHTTPError(BaseModel):
+    """The API's ``BetaHTTPError`` object (the spec describes it no further)."""
+
+    type: Literal["http_error"]
+
+    code: int
+
+    message: str
+
+
+class BetaHTTPErrorParam(TypedDict):
+    """The fields of a ``BetaHTTPErrorParam`` in a request."""
+
+    type: Literal["http_error"]
+
+    code: int
+
+    message: str
 
 
 @dataclass(init=False, repr=False, eq=False)
 class BetaHybridSearchOptions(BaseModel):
-    """A response object."""
+    """The API's ``BetaHybridSearchOptions`` object (the spec describes it no further)."""
 
     embedding_weight: float
     """The weight of the embedding in the reciprocal ranking fusion."""
@@ -123,122 +3343,1344 @@ class BetaHybridSearchOptions(BaseModel):
     """The weight of the text in the reciprocal ranking fusion."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaComparisonFilter(BaseModel):
-    """A filter used to compare a specified attribute key to a given value using a defined comparison
-    operation.
-    """
+class BetaHybridSearchOptionsParam(TypedDict):
+    """The fields of a ``BetaHybridSearchOptionsParam`` in a request."""
 
-    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
-    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
-    - `eq`: equals
-    - `ne`: not equal
-    - `gt`: greater than
-    - `gte`: greater than or equal
-    - `lt`: less than
-    - `lte`: less than or equal
-    - `in`: in
-    - `nin`: not in
-    """
+    embedding_weight: float
+    """The weight of the embedding in the reciprocal ranking fusion."""
 
-    key: str
-    """The key to compare against the value."""
+    text_weight: float
+    """The weight of the text in the reciprocal ranking fusion."""
 
-    value: Union[str, float, bool, List[Union[str, float]]]
-    """The value to compare against the attribute key; supports string, number, or boolean types."""
+
+BetaImageDetail = Literal["low", "high", "auto", "original"]
+
+
+BetaImageGenActionEnum = Literal["generate", "edit", "auto"]
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaCompoundFilter(BaseModel):
-    """Combine multiple filters using `and` or `or`."""
+class BetaImageGenTool(BaseModel):
+    """A tool that generates images using the GPT image models."""
 
-    type: Literal["and", "or"]
-    """Type of operation: `and` or `or`."""
+    type: Literal["image_generation"]
+    """The type of the image generation tool. Always `image_generation`."""
 
-    filters: List[Any]
-    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
+    model: Optional[
+        Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
+    ] = None
 
+    quality: Optional[Literal["low", "medium", "high", "auto"]] = None
+    """The quality of the generated image. One of `low`, `medium`, `high`,
+    or `auto`. Default: `auto`.
+    """
 
-BetaFilters = Union["BetaComparisonFilter", "BetaCompoundFilter"]
+    size: Optional[Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]] = None
+    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
+    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
+    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
+    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
+    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
+    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
+    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
+    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
+    `1024x1792`.
+    """
+
+    output_format: Optional[Literal["png", "webp", "jpeg"]] = None
+    """The output format of the generated image. One of `png`, `webp`, or
+    `jpeg`. Default: `png`.
+    """
+
+    output_compression: Optional[int] = None
+    """Compression level for the output image. Default: 100."""
+
+    moderation: Optional[Literal["auto", "low"]] = None
+    """Moderation level for the generated image. Default: `auto`."""
+
+    background: Optional[Literal["transparent", "opaque", "auto"]] = None
+    """Set the background of the generated image. One of `transparent`,
+    `opaque`, or `auto`. Transparent backgrounds are available for
+    supported GPT Image models. For `gpt-image-2` and
+    `gpt-image-2-2026-04-21`, this support is in preview. When using
+    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
+    """
+
+    input_fidelity: Optional[BetaInputFidelity] = None
+
+    input_image_mask: Optional[BetaImageGenToolInputImageMask] = None
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
+
+    partial_images: Optional[int] = None
+    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
+
+    action: Optional[BetaImageGenActionEnum] = None
+    """Whether to generate a new image or edit an existing image. Default: `auto`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaComputerTool(BaseModel):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
+class BetaImageGenToolCall(BaseModel):
+    """An image generation request made by the model."""
 
-    type: Literal["computer"]
-    """The type of the computer tool. Always `computer`."""
+    type: Literal["image_generation_call"]
+    """The type of the image generation call. Always `image_generation_call`."""
 
+    id: str
+    """The unique ID of the image generation call."""
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerUsePreviewTool(BaseModel):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
+    status: Literal["in_progress", "completed", "generating", "failed"]
+    """The status of the image generation call."""
 
-    type: Literal["computer_use_preview"]
-    """The type of the computer use tool. Always `computer_use_preview`."""
+    result: Optional[str]
 
-    environment: BetaComputerEnvironment
-    """The type of computer environment to control."""
-
-    display_width: int
-    """The width of the computer display."""
-
-    display_height: int
-    """The height of the computer display."""
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
 
 
-BetaComputerEnvironment = Literal["windows", "mac", "linux", "ubuntu", "browser"]
+class _BetaImageGenToolCallParamRequired(TypedDict):
+
+    type: Literal["image_generation_call"]
+    """The type of the image generation call. Always `image_generation_call`."""
+
+    id: str
+    """The unique ID of the image generation call."""
+
+    status: Literal["in_progress", "completed", "generating", "failed"]
+    """The status of the image generation call."""
+
+    result: Optional[str]
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchTool(BaseModel):
-    """Search the Internet for sources related to the prompt. Learn more about the
-    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
+class BetaImageGenToolCallParam(_BetaImageGenToolCallParamRequired, total=False):
+    """An image generation request made by the model."""
 
-    type: Literal["web_search", "web_search_2025_08_26"]
-    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
-
-    external_web_access: Optional[bool] = None
-    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
-    search tool runs in offline/cache-only mode and will not fetch new external content.
-    """
-
-    filters: Optional[BetaWebSearchToolFilters] = None
-
-    user_location: Optional[BetaWebSearchApproximateLocation] = None
-
-    search_context_size: Optional[Literal["low", "medium", "high"]] = None
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchToolFilters(BaseModel):
-    """Filters for the search."""
+class BetaImageGenToolInputImageMask(BaseModel):
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
 
-    allowed_domains: Optional[List[str]] = None
+    image_url: Optional[str] = None
+    """Base64-encoded mask image."""
+
+    file_id: Optional[str] = None
+    """File ID for the mask image."""
+
+
+class BetaImageGenToolInputImageMaskParam(TypedDict, total=False):
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
+
+    image_url: str
+    """Base64-encoded mask image."""
+
+    file_id: str
+    """File ID for the mask image."""
+
+
+class _BetaImageGenToolParamRequired(TypedDict):
+
+    type: Literal["image_generation"]
+    """The type of the image generation tool. Always `image_generation`."""
+
+
+class BetaImageGenToolParam(_BetaImageGenToolParamRequired, total=False):
+    """A tool that generates images using the GPT image models."""
+
+    model: Union[
+        str,
+        Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"],
+    ]
+
+    quality: Literal["low", "medium", "high", "auto"]
+    """The quality of the generated image. One of `low`, `medium`, `high`,
+    or `auto`. Default: `auto`.
+    """
+
+    size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
+    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
+    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
+    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
+    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
+    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
+    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
+    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
+    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
+    `1024x1792`.
+    """
+
+    output_format: Literal["png", "webp", "jpeg"]
+    """The output format of the generated image. One of `png`, `webp`, or
+    `jpeg`. Default: `png`.
+    """
+
+    output_compression: int
+    """Compression level for the output image. Default: 100."""
+
+    moderation: Literal["auto", "low"]
+    """Moderation level for the generated image. Default: `auto`."""
+
+    background: Literal["transparent", "opaque", "auto"]
+    """Set the background of the generated image. One of `transparent`,
+    `opaque`, or `auto`. Transparent backgrounds are available for
+    supported GPT Image models. For `gpt-image-2` and
+    `gpt-image-2-2026-04-21`, this support is in preview. When using
+    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
+    """
+
+    input_fidelity: Optional[BetaInputFidelity]
+
+    input_image_mask: BetaImageGenToolInputImageMaskParam
+    """Optional mask for inpainting. Contains `image_url`
+    (string, optional) and `file_id` (string, optional).
+    """
+
+    partial_images: int
+    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
+
+    action: BetaImageGenActionEnum
+    """Whether to generate a new image or edit an existing image. Default: `auto`."""
+
+
+BetaIncludeEnum = Literal[
+    "file_search_call.results",
+    "web_search_call.results",
+    "web_search_call.action.sources",
+    "message.input_image.image_url",
+    "computer_call_output.output.image_url",
+    "code_interpreter_call.outputs",
+    "reasoning.encrypted_content",
+    "message.output_text.logprobs",
+]
+"""Specify additional output data to include in the model response. Currently supported values are:
+- `web_search_call.results`: Include the search results of the web search tool call.
+- `web_search_call.action.sources`: Include the sources of the web search tool call.
+- `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter
+  tool call items.
+- `computer_call_output.output.image_url`: Include image urls from the computer call output.
+- `file_search_call.results`: Include the search results of the file search tool call.
+- `message.input_image.image_url`: Include image urls from the input message.
+- `message.output_text.logprobs`: Include logprobs with assistant messages.
+- `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item
+  outputs. This enables reasoning items to be used in multi-turn conversations when using the
+  Responses API statelessly (like when the `store` parameter is set to `false`, or when an
+  organization is enrolled in the zero data retention program).
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchApproximateLocation(BaseModel):
-    """The approximate location of the user."""
+class BetaInlineSkill(BaseModel):
+    """The API's ``BetaInlineSkill`` object (the spec describes it no further)."""
 
-    type: Optional[Literal["approximate"]] = None
-    """The type of location approximation. Always `approximate`."""
+    type: Literal["inline"]
+    """Defines an inline skill for this request."""
 
-    country: Optional[str] = None
+    name: str
+    """The name of the skill."""
 
-    region: Optional[str] = None
+    description: str
+    """The description of the skill."""
 
-    city: Optional[str] = None
+    source: BetaInlineSkillSource
+    """Inline skill payload"""
 
-    timezone: Optional[str] = None
+
+class BetaInlineSkillParam(TypedDict):
+    """The fields of a ``BetaInlineSkillParam`` in a request."""
+
+    type: Literal["inline"]
+    """Defines an inline skill for this request."""
+
+    name: str
+    """The name of the skill."""
+
+    description: str
+    """The description of the skill."""
+
+    source: BetaInlineSkillSourceParam
+    """Inline skill payload"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInlineSkillSource(BaseModel):
+    """Inline skill payload"""
+
+    type: Literal["base64"]
+    """The type of the inline skill source. Must be `base64`."""
+
+    media_type: Literal["application/zip"]
+    """The media type of the inline skill payload. Must be `application/zip`."""
+
+    data: str
+    """Base64-encoded skill zip bundle."""
+
+
+class BetaInlineSkillSourceParam(TypedDict):
+    """Inline skill payload"""
+
+    type: Literal["base64"]
+    """The type of the inline skill source. Must be `base64`."""
+
+    media_type: Literal["application/zip"]
+    """The media type of the inline skill payload. Must be `application/zip`."""
+
+    data: str
+    """Base64-encoded skill zip bundle."""
+
+
+BetaInput = Union[str, List["BetaInputItem"]]
+"""Text, image, or file inputs to the model, used to generate a response.
+
+Learn more:
+- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+- [Image inputs](https://platform.openai.com/docs/guides/images)
+- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
+- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
+- [Function calling](https://platform.openai.com/docs/guides/function-calling)
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputAudio(BaseModel):
+    """An audio input to the model."""
+
+    type: Literal["input_audio"]
+    """The type of the input item. Always `input_audio`."""
+
+    input_audio: BetaInputAudioInputAudio
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputAudioInputAudio(BaseModel):
+    """Part of ``BetaInputAudio.input_audio``."""
+
+    data: str
+    """Base64-encoded audio data."""
+
+    format: Literal["mp3", "wav"]
+    """The format of the audio data. Currently supported formats are `mp3` and
+    `wav`.
+    """
+
+
+BetaInputContent = Union["BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]
+
+
+BetaInputContentParam = Union["BetaInputTextContentParam2", "BetaInputImageContentParam", "BetaInputFileContentParam2"]
+
+
+BetaInputFidelity = Literal["high", "low"]
+"""Control how much effort the model will exert to match the style and features, especially facial
+features, of input images. This parameter is only supported for `gpt-image-1` and `gpt-image-1.5`
+and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`. Defaults to `low`.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputFileContent(BaseModel):
+    """A file input to the model."""
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+    file_id: Optional[str] = None
+
+    filename: Optional[str] = None
+    """The name of the file to be sent to the model."""
+
+    file_data: Optional[str] = None
+    """The content of the file to be sent to the model."""
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
+
+    file_url: Optional[str] = None
+    """The URL of the file to be sent to the model."""
+
+    detail: Optional[BetaFileInputDetail] = None
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputFileContent2(BaseModel):
+    """A file input to the model."""
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+    file_id: Optional[str] = None
+
+    filename: Optional[str] = None
+
+    file_data: Optional[str] = None
+
+    file_url: Optional[str] = None
+
+    detail: Optional[BetaFileDetailEnum] = None
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
+
+
+class _BetaInputFileContentParamRequired(TypedDict):
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+
+class BetaInputFileContentParam(_BetaInputFileContentParamRequired, total=False):
+    """A file input to the model."""
+
+    file_id: Optional[str]
+
+    filename: Optional[str]
+
+    file_data: Optional[str]
+
+    file_url: Optional[str]
+
+    detail: BetaFileDetailEnum
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
+
+
+class _BetaInputFileContentParam2Required(TypedDict):
+
+    type: Literal["input_file"]
+    """The type of the input item. Always `input_file`."""
+
+
+class BetaInputFileContentParam2(_BetaInputFileContentParam2Required, total=False):
+    """A file input to the model."""
+
+    file_id: Optional[str]
+
+    filename: str
+    """The name of the file to be sent to the model."""
+
+    file_data: str
+    """The content of the file to be sent to the model."""
+
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfigParam
+
+    file_url: str
+    """The URL of the file to be sent to the model."""
+
+    detail: BetaFileInputDetail
+    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
+    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
+    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
+    higher quality. Defaults to `auto`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputImageContent(BaseModel):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision).
+    """
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+    detail: BetaImageDetail
+    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
+    `original`. Defaults to `auto`.
+    """
+
+    image_url: Optional[str] = None
+
+    file_id: Optional[str] = None
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
+
+
+class _BetaInputImageContentParamRequired(TypedDict):
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+    detail: BetaImageDetail
+    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
+    `original`. Defaults to `auto`.
+    """
+
+
+class BetaInputImageContentParam(_BetaInputImageContentParamRequired, total=False):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision).
+    """
+
+    image_url: Optional[str]
+
+    file_id: Optional[str]
+
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfigParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputImageContentParamAuto(BaseModel):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision)
+    """
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+    image_url: Optional[str] = None
+
+    file_id: Optional[str] = None
+
+    detail: Optional[BetaDetailEnum] = None
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
+
+
+class _BetaInputImageContentParamAutoParamRequired(TypedDict):
+
+    type: Literal["input_image"]
+    """The type of the input item. Always `input_image`."""
+
+
+class BetaInputImageContentParamAutoParam(_BetaInputImageContentParamAutoParamRequired, total=False):
+    """An image input to the model. Learn about [image
+    inputs](https://platform.openai.com/docs/guides/vision)
+    """
+
+    image_url: Optional[str]
+
+    file_id: Optional[str]
+
+    detail: Optional[BetaDetailEnum]
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
+
+
+BetaInputItem = Union[
+    "BetaEasyInputMessage",
+    "BetaItem",
+    "BetaCompactionTriggerItem",
+    "BetaItemReference",
+    "BetaProgramItem",
+    "BetaProgramOutputItem",
+]
+
+
+BetaInputItemParam = Union[
+    "BetaEasyInputMessageParam",
+    "BetaItemParam",
+    "BetaCompactionTriggerItemParam",
+    "BetaItemReferenceParam",
+    "BetaProgramItemParam",
+    "BetaProgramOutputItemParam",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputMessage(BaseModel):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role.
+    """
+
+    role: Literal["user", "system", "developer"]
+    """The role of the message input. One of `user`, `system`, or `developer`."""
+
+    content: BetaInputMessageContentList
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    type: Optional[Literal["message"]] = None
+    """The type of the message input. Always set to `message`."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+BetaInputMessageContentList = List["BetaInputContent"]
+"""A list of one or many input items to the model, containing different content
+types.
+"""
+
+
+BetaInputMessageContentListParam = Sequence["BetaInputContentParam"]
+"""A list of one or many input items to the model, containing different content
+types.
+"""
+
+
+class _BetaInputMessageParamRequired(TypedDict):
+
+    role: Literal["user", "system", "developer"]
+    """The role of the message input. One of `user`, `system`, or `developer`."""
+
+    content: BetaInputMessageContentListParam
+
+
+class BetaInputMessageParam(_BetaInputMessageParamRequired, total=False):
+    """A message input to the model with a role indicating instruction following
+    hierarchy. Instructions given with the `developer` or `system` role take
+    precedence over instructions given with the `user` role.
+    """
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    type: Literal["message"]
+    """The type of the message input. Always set to `message`."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputMessageResource(BaseModel):
+    """The API's ``BetaInputMessageResource`` object (the spec describes it no further)."""
+
+    type: Literal["message"]
+    """The type of the message input. Always set to `message`."""
+
+    role: Literal["user", "system", "developer"]
+    """The role of the message input. One of `user`, `system`, or `developer`."""
+
+    content: BetaInputMessageContentList
+
+    id: str
+    """The unique ID of the message input."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+BetaInputParam = Union[str, Sequence["BetaInputItemParam"]]
+"""Text, image, or file inputs to the model, used to generate a response.
+
+Learn more:
+- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+- [Image inputs](https://platform.openai.com/docs/guides/images)
+- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
+- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
+- [Function calling](https://platform.openai.com/docs/guides/function-calling)
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputTextContent(BaseModel):
+    """A text input to the model."""
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaInputTextContent2(BaseModel):
+    """A text input to the model."""
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
+
+
+class _BetaInputTextContentParamRequired(TypedDict):
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+
+class BetaInputTextContentParam(_BetaInputTextContentParamRequired, total=False):
+    """A text input to the model."""
+
+    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
+
+
+class _BetaInputTextContentParam2Required(TypedDict):
+
+    type: Literal["input_text"]
+    """The type of the input item. Always `input_text`."""
+
+    text: str
+    """The text input to the model."""
+
+
+class BetaInputTextContentParam2(_BetaInputTextContentParam2Required, total=False):
+    """A text input to the model."""
+
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfigParam
+
+
+BetaItem = Union[
+    "BetaInputMessage",
+    "BetaOutputMessage",
+    "BetaFileSearchToolCall",
+    "BetaComputerToolCall",
+    "BetaComputerCallOutputItem",
+    "BetaWebSearchToolCall",
+    "BetaFunctionToolCall",
+    "BetaFunctionCallOutputItem",
+    "BetaAgentMessageItem",
+    "BetaMultiAgentCallItem",
+    "BetaMultiAgentCallOutputItem",
+    "BetaToolSearchCallItem",
+    "BetaToolSearchOutputItem",
+    "BetaAdditionalToolsItem",
+    "BetaReasoningItem",
+    "BetaCompactionSummaryItem",
+    "BetaImageGenToolCall",
+    "BetaCodeInterpreterToolCall",
+    "BetaLocalShellToolCall",
+    "BetaLocalShellToolCallOutput",
+    "BetaFunctionShellCallItem",
+    "BetaFunctionShellCallOutputItem",
+    "BetaApplyPatchToolCallItem",
+    "BetaApplyPatchToolCallOutputItem",
+    "BetaMCPListTools",
+    "BetaMCPApprovalRequest",
+    "BetaMCPApprovalResponse",
+    "BetaMCPToolCall",
+    "BetaCustomToolCallOutput",
+    "BetaCustomToolCall",
+]
+"""Content item used to generate a response."""
+
+
+BetaItemField = Union[
+    "BetaMessage",
+    "BetaProgram",
+    "BetaProgramOutput",
+    "BetaFunctionToolCall",
+    "BetaMultiAgentCall",
+    "BetaMultiAgentCallOutput",
+    "BetaToolSearchCall",
+    "BetaToolSearchOutput",
+    "BetaAdditionalTools",
+    "BetaAgentMessage",
+    "BetaFunctionToolCallOutput",
+    "BetaFileSearchToolCall",
+    "BetaWebSearchToolCall",
+    "BetaImageGenToolCall",
+    "BetaComputerToolCall",
+    "BetaComputerToolCallOutputResource",
+    "BetaReasoningItem",
+    "BetaCompactionBody",
+    "BetaCodeInterpreterToolCall",
+    "BetaLocalShellToolCall",
+    "BetaLocalShellToolCallOutput",
+    "BetaFunctionShellCall",
+    "BetaFunctionShellCallOutput",
+    "BetaApplyPatchToolCall",
+    "BetaApplyPatchToolCallOutput",
+    "BetaMCPListTools",
+    "BetaMCPApprovalRequest",
+    "BetaMCPApprovalResponseResource",
+    "BetaMCPToolCall",
+    "BetaCustomToolCall",
+    "BetaCustomToolCallOutput",
+]
+"""An item representing a message, tool call, tool output, reasoning, or other response element."""
+
+
+BetaItemParam = Union[
+    "BetaInputMessageParam",
+    "BetaOutputMessageParam",
+    "BetaFileSearchToolCallParam",
+    "BetaComputerToolCallParam",
+    "BetaComputerCallOutputItemParam",
+    "BetaWebSearchToolCallParam",
+    "BetaFunctionToolCallParam",
+    "BetaFunctionCallOutputItemParam",
+    "BetaAgentMessageItemParam",
+    "BetaMultiAgentCallItemParam",
+    "BetaMultiAgentCallOutputItemParam",
+    "BetaToolSearchCallItemParam",
+    "BetaToolSearchOutputItemParam",
+    "BetaAdditionalToolsItemParam",
+    "BetaReasoningItemParam",
+    "BetaCompactionSummaryItemParam",
+    "BetaImageGenToolCallParam",
+    "BetaCodeInterpreterToolCallParam",
+    "BetaLocalShellToolCallParam",
+    "BetaLocalShellToolCallOutputParam",
+    "BetaFunctionShellCallItemParam",
+    "BetaFunctionShellCallOutputItemParam",
+    "BetaApplyPatchToolCallItemParam",
+    "BetaApplyPatchToolCallOutputItemParam",
+    "BetaMCPListToolsParam",
+    "BetaMCPApprovalRequestParam",
+    "BetaMCPApprovalResponseParam",
+    "BetaMCPToolCallParam",
+    "BetaCustomToolCallOutputParam",
+    "BetaCustomToolCallParam",
+]
+"""Content item used to generate a response."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaItemReference(BaseModel):
+    """An internal identifier for an item to reference."""
+
+    id: str
+    """The ID of the item to reference."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    type: Optional[Literal["item_reference"]] = None
+
+
+class _BetaItemReferenceParamRequired(TypedDict):
+
+    id: str
+    """The ID of the item to reference."""
+
+
+class BetaItemReferenceParam(_BetaItemReferenceParamRequired, total=False):
+    """An internal identifier for an item to reference."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    type: Optional[Literal["item_reference"]]
+
+
+BetaItemResource = Union[
+    "BetaInputMessageResource",
+    "BetaOutputMessage",
+    "BetaFileSearchToolCall",
+    "BetaComputerToolCall",
+    "BetaComputerToolCallOutputResource",
+    "BetaWebSearchToolCall",
+    "BetaFunctionToolCallResource",
+    "BetaFunctionToolCallOutputResource",
+    "BetaAgentMessage",
+    "BetaMultiAgentCall",
+    "BetaMultiAgentCallOutput",
+    "BetaToolSearchCall",
+    "BetaToolSearchOutput",
+    "BetaAdditionalTools",
+    "BetaReasoningItem",
+    "BetaProgram",
+    "BetaProgramOutput",
+    "BetaCompactionBody",
+    "BetaImageGenToolCall",
+    "BetaCodeInterpreterToolCall",
+    "BetaLocalShellToolCall",
+    "BetaLocalShellToolCallOutput",
+    "BetaFunctionShellCall",
+    "BetaFunctionShellCallOutput",
+    "BetaApplyPatchToolCall",
+    "BetaApplyPatchToolCallOutput",
+    "BetaMCPListTools",
+    "BetaMCPApprovalRequest",
+    "BetaMCPApprovalResponseResource",
+    "BetaMCPToolCall",
+    "BetaCustomToolCallResource",
+    "BetaCustomToolCallOutputResource",
+]
+"""Content item used to generate a response."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaKeyPressAction(BaseModel):
+    """A collection of keypresses the model would like to perform."""
+
+    type: Literal["keypress"]
+    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
+
+    keys: List[str]
+    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
+    representing a key.
+    """
+
+
+class BetaKeyPressActionParam(TypedDict):
+    """A collection of keypresses the model would like to perform."""
+
+    type: Literal["keypress"]
+    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
+
+    keys: Sequence[str]
+    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
+    representing a key.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLocalEnvironment(BaseModel):
+    """The API's ``BetaLocalEnvironment`` object (the spec describes it no further)."""
+
+    type: Literal["local"]
+    """Use a local computer environment."""
+
+    skills: Optional[List[BetaLocalSkill]] = None
+    """An optional list of skills."""
+
+
+class _BetaLocalEnvironmentParamRequired(TypedDict):
+
+    type: Literal["local"]
+    """Use a local computer environment."""
+
+
+class BetaLocalEnvironmentParam(_BetaLocalEnvironmentParamRequired, total=False):
+    """The fields of a ``BetaLocalEnvironmentParam`` in a request."""
+
+    skills: Sequence[BetaLocalSkillParam]
+    """An optional list of skills."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLocalEnvironmentResource(BaseModel):
+    """Represents the use of a local environment to perform shell actions."""
+
+    type: Literal["local"]
+    """The environment type. Always `local`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLocalShellExecAction(BaseModel):
+    """Execute a shell command on the server."""
+
+    type: Literal["exec"]
+    """The type of the local shell action. Always `exec`."""
+
+    command: List[str]
+    """The command to run."""
+
+    env: Dict[str, str]
+    """Environment variables to set for the command."""
+
+    timeout_ms: Optional[int] = None
+
+    working_directory: Optional[str] = None
+
+    user: Optional[str] = None
+
+
+class _BetaLocalShellExecActionParamRequired(TypedDict):
+
+    type: Literal["exec"]
+    """The type of the local shell action. Always `exec`."""
+
+    command: Sequence[str]
+    """The command to run."""
+
+    env: Dict[str, str]
+    """Environment variables to set for the command."""
+
+
+class BetaLocalShellExecActionParam(_BetaLocalShellExecActionParamRequired, total=False):
+    """Execute a shell command on the server."""
+
+    timeout_ms: Optional[int]
+
+    working_directory: Optional[str]
+
+    user: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLocalShellTool(BaseModel):
+    """A tool that allows the model to execute shell commands in a local environment."""
+
+    type: Literal["local_shell"]
+    """The type of the local shell tool. Always `local_shell`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLocalShellToolCall(BaseModel):
+    """A tool call to run a command on the local shell."""
+
+    type: Literal["local_shell_call"]
+    """The type of the local shell call. Always `local_shell_call`."""
+
+    id: str
+    """The unique ID of the local shell call."""
+
+    call_id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    action: BetaLocalShellExecAction
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the local shell call."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLocalShellToolCallOutput(BaseModel):
+    """The output of a local shell tool call."""
+
+    type: Literal["local_shell_call_output"]
+    """The type of the local shell tool call output. Always `local_shell_call_output`."""
+
+    id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    output: str
+    """A JSON string of the output of the local shell tool call."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+
+
+class _BetaLocalShellToolCallOutputParamRequired(TypedDict):
+
+    type: Literal["local_shell_call_output"]
+    """The type of the local shell tool call output. Always `local_shell_call_output`."""
+
+    id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    output: str
+    """A JSON string of the output of the local shell tool call."""
+
+
+class BetaLocalShellToolCallOutputParam(_BetaLocalShellToolCallOutputParamRequired, total=False):
+    """The output of a local shell tool call."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+class _BetaLocalShellToolCallParamRequired(TypedDict):
+
+    type: Literal["local_shell_call"]
+    """The type of the local shell call. Always `local_shell_call`."""
+
+    id: str
+    """The unique ID of the local shell call."""
+
+    call_id: str
+    """The unique ID of the local shell tool call generated by the model."""
+
+    action: BetaLocalShellExecActionParam
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the local shell call."""
+
+
+class BetaLocalShellToolCallParam(_BetaLocalShellToolCallParamRequired, total=False):
+    """A tool call to run a command on the local shell."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+
+class BetaLocalShellToolParam(TypedDict):
+    """A tool that allows the model to execute shell commands in a local environment."""
+
+    type: Literal["local_shell"]
+    """The type of the local shell tool. Always `local_shell`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLocalSkill(BaseModel):
+    """The API's ``BetaLocalSkill`` object (the spec describes it no further)."""
+
+    name: str
+    """The name of the skill."""
+
+    description: str
+    """The description of the skill."""
+
+    path: str
+    """The path to the directory containing the skill."""
+
+
+class BetaLocalSkillParam(TypedDict):
+    """The fields of a ``BetaLocalSkillParam`` in a request."""
+
+    name: str
+    """The name of the skill."""
+
+    description: str
+    """The description of the skill."""
+
+    path: str
+    """The path to the directory containing the skill."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaLogProb(BaseModel):
+    """The log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: List[int]
+
+    top_logprobs: List[BetaTopLogProb]
+
+
+class BetaLogProbParam(TypedDict):
+    """The log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: Sequence[int]
+
+    top_logprobs: Sequence[BetaTopLogProbParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPApprovalRequest(BaseModel):
+    """A request for human approval of a tool invocation."""
+
+    type: Literal["mcp_approval_request"]
+    """The type of the item. Always `mcp_approval_request`."""
+
+    id: str
+    """The unique ID of the approval request."""
+
+    server_label: str
+    """The label of the MCP server making the request."""
+
+    name: str
+    """The name of the tool to run."""
+
+    arguments: str
+    """A JSON string of arguments for the tool."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+class _BetaMCPApprovalRequestParamRequired(TypedDict):
+
+    type: Literal["mcp_approval_request"]
+    """The type of the item. Always `mcp_approval_request`."""
+
+    id: str
+    """The unique ID of the approval request."""
+
+    server_label: str
+    """The label of the MCP server making the request."""
+
+    name: str
+    """The name of the tool to run."""
+
+    arguments: str
+    """A JSON string of arguments for the tool."""
+
+
+class BetaMCPApprovalRequestParam(_BetaMCPApprovalRequestParamRequired, total=False):
+    """A request for human approval of a tool invocation."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPApprovalResponse(BaseModel):
+    """A response to an MCP approval request."""
+
+    type: Literal["mcp_approval_response"]
+    """The type of the item. Always `mcp_approval_response`."""
+
+    approval_request_id: str
+    """The ID of the approval request being answered."""
+
+    approve: bool
+    """Whether the request was approved."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    id: Optional[str] = None
+
+    reason: Optional[str] = None
+
+
+class _BetaMCPApprovalResponseParamRequired(TypedDict):
+
+    type: Literal["mcp_approval_response"]
+    """The type of the item. Always `mcp_approval_response`."""
+
+    approval_request_id: str
+    """The ID of the approval request being answered."""
+
+    approve: bool
+    """Whether the request was approved."""
+
+
+class BetaMCPApprovalResponseParam(_BetaMCPApprovalResponseParamRequired, total=False):
+    """A response to an MCP approval request."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    id: Optional[str]
+
+    reason: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPApprovalResponseResource(BaseModel):
+    """A response to an MCP approval request."""
+
+    type: Literal["mcp_approval_response"]
+    """The type of the item. Always `mcp_approval_response`."""
+
+    id: str
+    """The unique ID of the approval response"""
+
+    approval_request_id: str
+    """The ID of the approval request being answered."""
+
+    approve: bool
+    """Whether the request was approved."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    reason: Optional[str] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPListTools(BaseModel):
+    """A list of tools available on an MCP server."""
+
+    type: Literal["mcp_list_tools"]
+    """The type of the item. Always `mcp_list_tools`."""
+
+    id: str
+    """The unique ID of the list."""
+
+    server_label: str
+    """The label of the MCP server."""
+
+    tools: List[BetaMCPListToolsTool]
+    """The tools available on the server."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    error: Optional[str] = None
+
+
+class _BetaMCPListToolsParamRequired(TypedDict):
+
+    type: Literal["mcp_list_tools"]
+    """The type of the item. Always `mcp_list_tools`."""
+
+    id: str
+    """The unique ID of the list."""
+
+    server_label: str
+    """The label of the MCP server."""
+
+    tools: Sequence[BetaMCPListToolsToolParam]
+    """The tools available on the server."""
+
+
+class BetaMCPListToolsParam(_BetaMCPListToolsParamRequired, total=False):
+    """A list of tools available on an MCP server."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    error: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPListToolsTool(BaseModel):
+    """A tool available on an MCP server."""
+
+    name: str
+    """The name of the tool."""
+
+    input_schema: Dict[str, Any]
+    """The JSON schema describing the tool's input."""
+
+    description: Optional[str] = None
+
+    annotations: Optional[Dict[str, Any]] = None
+
+
+class _BetaMCPListToolsToolParamRequired(TypedDict):
+
+    name: str
+    """The name of the tool."""
+
+    input_schema: Dict[str, Any]
+    """The JSON schema describing the tool's input."""
+
+
+class BetaMCPListToolsToolParam(_BetaMCPListToolsToolParamRequired, total=False):
+    """A tool available on an MCP server."""
+
+    description: Optional[str]
+
+    annotations: Optional[Dict[str, Any]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPProtocolError(BaseModel):
+    """The API's ``BetaMCPProtocolError`` object (the spec describes it no further)."""
+
+    type: Literal["mcp_protocol_error"]
+
+    code: int
+
+    message: str
+
+
+class BetaMCPProtocolErrorParam(TypedDict):
+    """The fields of a ``BetaMCPProtocolErrorParam`` in a request."""
+
+    type: Literal["mcp_protocol_error"]
+
+    code: int
+
+    message: str
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -316,6 +4758,104 @@ class BetaMCPTool(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class BetaMCPToolCall(BaseModel):
+    """An invocation of a tool on an MCP server."""
+
+    type: Literal["mcp_call"]
+    """The type of the item. Always `mcp_call`."""
+
+    id: str
+    """The unique ID of the tool call."""
+
+    server_label: str
+    """The label of the MCP server running the tool."""
+
+    name: str
+    """The name of the tool that was run."""
+
+    arguments: str
+    """A JSON string of the arguments passed to the tool."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    output: Optional[str] = None
+
+    error: Optional[BetaMCPToolCallError] = None
+    """The error from the tool call, if any."""
+
+    status: Optional[BetaMCPToolCallStatus] = None
+    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
+    `failed`.
+    """
+
+    approval_request_id: Optional[str] = None
+
+
+BetaMCPToolCallError = Union["BetaMCPProtocolError", "BetaMCPToolExecutionError", "BetaHTTPError"]
+
+
+BetaMCPToolCallErrorParam = Union["BetaMCPProtocolErrorParam", "BetaMCPToolExecutionErrorParam", "BetaHTTPErrorParam"]
+
+
+class _BetaMCPToolCallParamRequired(TypedDict):
+
+    type: Literal["mcp_call"]
+    """The type of the item. Always `mcp_call`."""
+
+    id: str
+    """The unique ID of the tool call."""
+
+    server_label: str
+    """The label of the MCP server running the tool."""
+
+    name: str
+    """The name of the tool that was run."""
+
+    arguments: str
+    """A JSON string of the arguments passed to the tool."""
+
+
+class BetaMCPToolCallParam(_BetaMCPToolCallParamRequired, total=False):
+    """An invocation of a tool on an MCP server."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    output: Optional[str]
+
+    error: Optional[BetaMCPToolCallErrorParam]
+    """The error from the tool call, if any."""
+
+    status: BetaMCPToolCallStatus
+    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
+    `failed`.
+    """
+
+    approval_request_id: Optional[str]
+
+
+BetaMCPToolCallStatus = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPToolExecutionError(BaseModel):
+    """The API's ``BetaMCPToolExecutionError`` object (the spec describes it no further)."""
+
+    type: Literal["mcp_tool_execution_error"]
+
+    content: Any
+
+
+class BetaMCPToolExecutionErrorParam(TypedDict):
+    """The fields of a ``BetaMCPToolExecutionErrorParam`` in a request."""
+
+    type: Literal["mcp_tool_execution_error"]
+
+    content: Any
+
+
+@dataclass(init=False, repr=False, eq=False)
 class BetaMCPToolFilter(BaseModel):
     """A filter object to specify which tools are allowed."""
 
@@ -330,698 +4870,18 @@ class BetaMCPToolFilter(BaseModel):
     """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
-    """Specify which of the MCP server's tools require approval. Can be
-    `always`, `never`, or a filter object associated with tools
-    that require approval.
+class BetaMCPToolFilterParam(TypedDict, total=False):
+    """A filter object to specify which tools are allowed."""
+
+    tool_names: Sequence[str]
+    """List of allowed tool names."""
+
+    read_only: bool
+    """Indicates whether or not a tool modifies data or is read-only. If an
+    MCP server is [annotated with
+    `readOnlyHint`](https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations-readonlyhint),
+    it will match this filter.
     """
-
-    always: Optional[BetaMCPToolFilter] = None
-
-    never: Optional[BetaMCPToolFilter] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCodeInterpreterTool(BaseModel):
-    """A tool that runs Python code to help generate a response to a prompt."""
-
-    type: Literal["code_interpreter"]
-    """The type of the code interpreter tool. Always `code_interpreter`."""
-
-    container: Union[str, BetaAutoCodeInterpreterTool]
-    """The code interpreter container. Can be a container ID or an object that
-    specifies uploaded file IDs to make available to your code, along with an
-    optional `memory_limit` setting.
-    """
-
-    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaAutoCodeInterpreterTool(BaseModel):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
-    the code on.
-    """
-
-    type: Literal["auto"]
-    """Always `auto`."""
-
-    file_ids: Optional[List[str]] = None
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[BetaContainerMemoryLimit] = None
-
-    network_policy: Optional[Union[BetaContainerNetworkPolicyDisabled, BetaContainerNetworkPolicyAllowlist]] = None
-    """Network access policy for the container."""
-
-
-BetaContainerMemoryLimit = Literal["1g", "4g", "16g", "64g"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerNetworkPolicyDisabled(BaseModel):
-    """A response object."""
-
-    type: Literal["disabled"]
-    """Disable outbound network access. Always `disabled`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerNetworkPolicyAllowlist(BaseModel):
-    """A response object."""
-
-    type: Literal["allowlist"]
-    """Allow outbound network access only to specified domains. Always `allowlist`."""
-
-    allowed_domains: List[str]
-    """A list of allowed domains when type is `allowlist`."""
-
-    domain_secrets: Optional[List[BetaContainerNetworkPolicyDomainSecret]] = None
-    """Optional domain-scoped secrets for allowlisted domains."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerNetworkPolicyDomainSecret(BaseModel):
-    """A response object."""
-
-    domain: str
-    """The domain associated with the secret."""
-
-    name: str
-    """The name of the secret to inject for the domain."""
-
-    value: str
-    """The secret value to inject for the domain."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaProgrammaticToolCalling(BaseModel):
-    """A response object."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The type of the tool. Always `programmatic_tool_calling`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaImageGenTool(BaseModel):
-    """A tool that generates images using the GPT image models."""
-
-    type: Literal["image_generation"]
-    """The type of the image generation tool. Always `image_generation`."""
-
-    model: Optional[
-        Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
-    ] = None
-
-    quality: Optional[Literal["low", "medium", "high", "auto"]] = None
-    """The quality of the generated image. One of `low`, `medium`, `high`,
-    or `auto`. Default: `auto`.
-    """
-
-    size: Optional[Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]] = None
-    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
-    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
-    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
-    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
-    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
-    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
-    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
-    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
-    `1024x1792`.
-    """
-
-    output_format: Optional[Literal["png", "webp", "jpeg"]] = None
-    """The output format of the generated image. One of `png`, `webp`, or
-    `jpeg`. Default: `png`.
-    """
-
-    output_compression: Optional[int] = None
-    """Compression level for the output image. Default: 100."""
-
-    moderation: Optional[Literal["auto", "low"]] = None
-    """Moderation level for the generated image. Default: `auto`."""
-
-    background: Optional[Literal["transparent", "opaque", "auto"]] = None
-    """Set the background of the generated image. One of `transparent`,
-    `opaque`, or `auto`. Transparent backgrounds are available for
-    supported GPT Image models. For `gpt-image-2` and
-    `gpt-image-2-2026-04-21`, this support is in preview. When using
-    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
-    """
-
-    input_fidelity: Optional[BetaInputFidelity] = None
-
-    input_image_mask: Optional[BetaImageGenToolInputImageMask] = None
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    partial_images: Optional[int] = None
-    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
-
-    action: Optional[BetaImageGenActionEnum] = None
-    """Whether to generate a new image or edit an existing image. Default: `auto`."""
-
-
-BetaInputFidelity = Literal["high", "low"]
-"""Control how much effort the model will exert to match the style and features, especially facial
-features, of input images. This parameter is only supported for `gpt-image-1` and `gpt-image-1.5`
-and later models, unsupported for `gpt-image-1-mini`. Supports `high` and `low`. Defaults to `low`.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaImageGenToolInputImageMask(BaseModel):
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    image_url: Optional[str] = None
-    """Base64-encoded mask image."""
-
-    file_id: Optional[str] = None
-    """File ID for the mask image."""
-
-
-BetaImageGenActionEnum = Literal["generate", "edit", "auto"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLocalShellTool(BaseModel):
-    """A tool that allows the model to execute shell commands in a local environment."""
-
-    type: Literal["local_shell"]
-    """The type of the local shell tool. Always `local_shell`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellTool(BaseModel):
-    """A tool that allows the model to execute shell commands."""
-
-    type: Literal["shell"]
-    """The type of the shell tool. Always `shell`."""
-
-    environment: Optional[Union[BetaContainerAuto, BetaLocalEnvironment, BetaContainerReference]] = None
-
-    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerAuto(BaseModel):
-    """A response object."""
-
-    type: Literal["container_auto"]
-    """Automatically creates a container for this request"""
-
-    file_ids: Optional[List[str]] = None
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[BetaContainerMemoryLimit] = None
-
-    network_policy: Optional[Union[BetaContainerNetworkPolicyDisabled, BetaContainerNetworkPolicyAllowlist]] = None
-    """Network access policy for the container."""
-
-    skills: Optional[List[Union[BetaSkillReference, BetaInlineSkill]]] = None
-    """An optional list of skills referenced by id or inline data."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaSkillReference(BaseModel):
-    """A response object."""
-
-    type: Literal["skill_reference"]
-    """References a skill created with the /v1/skills endpoint."""
-
-    skill_id: str
-    """The ID of the referenced skill."""
-
-    version: Optional[str] = None
-    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInlineSkill(BaseModel):
-    """A response object."""
-
-    type: Literal["inline"]
-    """Defines an inline skill for this request."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    source: BetaInlineSkillSource
-    """Inline skill payload"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInlineSkillSource(BaseModel):
-    """Inline skill payload"""
-
-    type: Literal["base64"]
-    """The type of the inline skill source. Must be `base64`."""
-
-    media_type: Literal["application/zip"]
-    """The media type of the inline skill payload. Must be `application/zip`."""
-
-    data: str
-    """Base64-encoded skill zip bundle."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLocalEnvironment(BaseModel):
-    """A response object."""
-
-    type: Literal["local"]
-    """Use a local computer environment."""
-
-    skills: Optional[List[BetaLocalSkill]] = None
-    """An optional list of skills."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLocalSkill(BaseModel):
-    """A response object."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    path: str
-    """The path to the directory containing the skill."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerReference(BaseModel):
-    """A response object."""
-
-    type: Literal["container_reference"]
-    """References a container created with the /v1/containers endpoint"""
-
-    container_id: str
-    """The ID of the referenced container."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCustomTool(BaseModel):
-    """A custom tool that processes input using a specified format. Learn more about   [custom
-    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
-    """
-
-    type: Literal["custom"]
-    """The type of the custom tool. Always `custom`."""
-
-    name: str
-    """The name of the custom tool, used to identify it in tool calls."""
-
-    description: Optional[str] = None
-    """Optional description of the custom tool, used to provide more context."""
-
-    format: Optional[Union[BetaCustomTextFormat, BetaCustomGrammarFormat]] = None
-    """The input format for the custom tool. Default is unconstrained text."""
-
-    defer_loading: Optional[bool] = None
-    """Whether this tool should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCustomTextFormat(BaseModel):
-    """Unconstrained free-form text."""
-
-    type: Literal["text"]
-    """Unconstrained text format. Always `text`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCustomGrammarFormat(BaseModel):
-    """A grammar defined by the user."""
-
-    type: Literal["grammar"]
-    """Grammar format. Always `grammar`."""
-
-    syntax: BetaGrammarSyntax1
-    """The syntax of the grammar definition. One of `lark` or `regex`."""
-
-    definition: str
-    """The grammar definition."""
-
-
-BetaGrammarSyntax1 = Literal["lark", "regex"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaNamespaceTool(BaseModel):
-    """Groups function/custom tools under a shared namespace."""
-
-    type: Literal["namespace"]
-    """The type of the tool. Always `namespace`."""
-
-    name: str
-    """The namespace name used in tool calls (for example, `crm`)."""
-
-    description: str
-    """A description of the namespace shown to the model."""
-
-    tools: List[Union[BetaFunctionTool2, BetaCustomTool]]
-    """The function/custom tools available inside this namespace."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionTool2(BaseModel):
-    """A response object."""
-
-    name: str
-
-    type: Literal["function"]
-
-    description: Optional[str] = None
-
-    parameters: Optional[BetaEmptyModelParam] = None
-
-    strict: Optional[bool] = None
-
-    output_schema: Optional[Dict[str, Any]] = None
-
-    defer_loading: Optional[bool] = None
-    """Whether this function should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
-
-
-BetaEmptyModelParam = Dict[str, Any]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolSearchTool(BaseModel):
-    """Hosted or BYOT tool search configuration for deferred tools."""
-
-    type: Literal["tool_search"]
-    """The type of the tool. Always `tool_search`."""
-
-    execution: Optional[BetaToolSearchExecutionType] = None
-    """Whether tool search is executed by the server or by the client."""
-
-    description: Optional[str] = None
-
-    parameters: Optional[BetaEmptyModelParam] = None
-
-
-BetaToolSearchExecutionType = Literal["server", "client"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchPreviewTool(BaseModel):
-    """This tool searches the web for relevant results to use in a response. Learn more about the [web
-    search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
-
-    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
-    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
-
-    user_location: Optional[BetaApproximateLocation] = None
-
-    search_context_size: Optional[BetaSearchContextSize] = None
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
-
-    search_content_types: Optional[List[BetaSearchContentType]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApproximateLocation(BaseModel):
-    """A response object."""
-
-    type: Literal["approximate"]
-    """The type of location approximation. Always `approximate`."""
-
-    country: Optional[str] = None
-
-    region: Optional[str] = None
-
-    city: Optional[str] = None
-
-    timezone: Optional[str] = None
-
-
-BetaSearchContextSize = Literal["low", "medium", "high"]
-
-
-BetaSearchContentType = Literal["text", "image"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchTool(BaseModel):
-    """Allows the assistant to create, delete, or update files using unified diffs."""
-
-    type: Literal["apply_patch"]
-    """The type of the tool. Always `apply_patch`."""
-
-    allowed_callers: Optional[List[BetaCallableToolAllowedCaller]] = None
-
-
-BetaTool = Union[
-    "BetaFunctionTool",
-    "BetaFileSearchTool",
-    "BetaComputerTool",
-    "BetaComputerUsePreviewTool",
-    "BetaWebSearchTool",
-    "BetaMCPTool",
-    "BetaCodeInterpreterTool",
-    "BetaProgrammaticToolCalling",
-    "BetaImageGenTool",
-    "BetaLocalShellTool",
-    "BetaFunctionShellTool",
-    "BetaCustomTool",
-    "BetaNamespaceTool",
-    "BetaToolSearchTool",
-    "BetaWebSearchPreviewTool",
-    "BetaApplyPatchTool",
-]
-"""A tool that can be used to generate a response."""
-
-
-class _BetaAdditionalToolsItemParamRequired(TypedDict):
-
-    type: Literal["additional_tools"]
-    """The item type. Always `additional_tools`."""
-
-    role: Literal["developer"]
-    """The role that provided the additional tools. Only `developer` is supported."""
-
-    tools: Sequence[BetaToolParam]
-    """A list of additional tools made available at this item."""
-
-
-class BetaAdditionalToolsItemParam(_BetaAdditionalToolsItemParamRequired, total=False):
-    """Request fields."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-
-class Beta_AgentTagParam(TypedDict):
-    """The agent that produced this item."""
-
-    agent_name: str
-    """The canonical name of the agent that produced this item."""
-
-
-class _BetaFunctionToolParam2Required(TypedDict):
-
-    type: Literal["function"]
-    """The type of the function tool. Always `function`."""
-
-    name: str
-    """The name of the function to call."""
-
-    parameters: Optional[Dict[str, Any]]
-
-    strict: Optional[bool]
-
-
-class BetaFunctionToolParam2(_BetaFunctionToolParam2Required, total=False):
-    """Defines a function in your own code the model can choose to call. Learn more about [function
-    calling](https://platform.openai.com/docs/guides/function-calling).
-    """
-
-    description: Optional[str]
-
-    output_schema: Optional[Dict[str, Any]]
-
-    defer_loading: bool
-    """Whether this function is deferred and loaded via tool search."""
-
-    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
-
-
-class _BetaFileSearchToolParamRequired(TypedDict):
-
-    type: Literal["file_search"]
-    """The type of the file search tool. Always `file_search`."""
-
-    vector_store_ids: Sequence[str]
-    """The IDs of the vector stores to search."""
-
-
-class BetaFileSearchToolParam(_BetaFileSearchToolParamRequired, total=False):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
-    tool](https://platform.openai.com/docs/guides/tools-file-search).
-    """
-
-    max_num_results: int
-    """The maximum number of results to return. This number should be between 1 and 50 inclusive."""
-
-    ranking_options: BetaRankingOptionsParam
-    """Ranking options for search."""
-
-    filters: Optional[BetaFiltersParam]
-
-
-class BetaRankingOptionsParam(TypedDict, total=False):
-    """Request fields."""
-
-    ranker: BetaRankerVersionType
-    """The ranker to use for the file search."""
-
-    score_threshold: float
-    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
-    attempt to return only the most relevant results, but may return fewer results.
-    """
-
-    hybrid_search: BetaHybridSearchOptionsParam
-    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
-    sparse keyword matches when hybrid search is enabled.
-    """
-
-
-class BetaHybridSearchOptionsParam(TypedDict):
-    """Request fields."""
-
-    embedding_weight: float
-    """The weight of the embedding in the reciprocal ranking fusion."""
-
-    text_weight: float
-    """The weight of the text in the reciprocal ranking fusion."""
-
-
-class BetaComparisonFilterParam(TypedDict):
-    """A filter used to compare a specified attribute key to a given value using a defined comparison
-    operation.
-    """
-
-    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
-    """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`.
-    - `eq`: equals
-    - `ne`: not equal
-    - `gt`: greater than
-    - `gte`: greater than or equal
-    - `lt`: less than
-    - `lte`: less than or equal
-    - `in`: in
-    - `nin`: not in
-    """
-
-    key: str
-    """The key to compare against the value."""
-
-    value: Union[str, float, bool, Sequence[Union[str, float]]]
-    """The value to compare against the attribute key; supports string, number, or boolean types."""
-
-
-class BetaCompoundFilterParam(TypedDict):
-    """Combine multiple filters using `and` or `or`."""
-
-    type: Literal["and", "or"]
-    """Type of operation: `and` or `or`."""
-
-    filters: Sequence[Any]
-    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
-
-
-BetaFiltersParam = Union["BetaComparisonFilterParam", "BetaCompoundFilterParam"]
-
-
-class BetaComputerToolParam(TypedDict):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
-
-    type: Literal["computer"]
-    """The type of the computer tool. Always `computer`."""
-
-
-class BetaComputerUsePreviewToolParam(TypedDict):
-    """A tool that controls a virtual computer. Learn more about the [computer
-    tool](https://platform.openai.com/docs/guides/tools-computer-use).
-    """
-
-    type: Literal["computer_use_preview"]
-    """The type of the computer use tool. Always `computer_use_preview`."""
-
-    environment: BetaComputerEnvironment
-    """The type of computer environment to control."""
-
-    display_width: int
-    """The width of the computer display."""
-
-    display_height: int
-    """The height of the computer display."""
-
-
-class _BetaWebSearchToolParamRequired(TypedDict):
-
-    type: Literal["web_search", "web_search_2025_08_26"]
-    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
-
-
-class BetaWebSearchToolParam(_BetaWebSearchToolParamRequired, total=False):
-    """Search the Internet for sources related to the prompt. Learn more about the
-    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
-
-    external_web_access: bool
-    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
-    search tool runs in offline/cache-only mode and will not fetch new external content.
-    """
-
-    filters: Optional[BetaWebSearchToolFiltersParam]
-
-    user_location: BetaWebSearchApproximateLocationParam
-
-    search_context_size: Literal["low", "medium", "high"]
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
-
-
-class BetaWebSearchToolFiltersParam(TypedDict, total=False):
-    """Filters for the search."""
-
-    allowed_domains: Optional[Sequence[str]]
-
-
-class BetaWebSearchApproximateLocationParam(TypedDict, total=False):
-    """The approximate location of the user."""
-
-    type: Literal["approximate"]
-    """The type of location approximation. Always `approximate`."""
-
-    country: Optional[str]
-
-    region: Optional[str]
-
-    city: Optional[str]
-
-    timezone: Optional[str]
 
 
 class _BetaMCPToolParamRequired(TypedDict):
@@ -1096,18 +4956,16 @@ class BetaMCPToolParam(_BetaMCPToolParamRequired, total=False):
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-class BetaMCPToolFilterParam(TypedDict, total=False):
-    """A filter object to specify which tools are allowed."""
-
-    tool_names: Sequence[str]
-    """List of allowed tool names."""
-
-    read_only: bool
-    """Indicates whether or not a tool modifies data or is read-only. If an
-    MCP server is [annotated with
-    `readOnlyHint`](https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations-readonlyhint),
-    it will match this filter.
+@dataclass(init=False, repr=False, eq=False)
+class BetaMCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
+    """Specify which of the MCP server's tools require approval. Can be
+    `always`, `never`, or a filter object associated with tools
+    that require approval.
     """
+
+    always: Optional[BetaMCPToolFilter] = None
+
+    never: Optional[BetaMCPToolFilter] = None
 
 
 class BetaMCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
@@ -1119,1557 +4977,6 @@ class BetaMCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=Fals
     always: BetaMCPToolFilterParam
 
     never: BetaMCPToolFilterParam
-
-
-class _BetaCodeInterpreterToolParamRequired(TypedDict):
-
-    type: Literal["code_interpreter"]
-    """The type of the code interpreter tool. Always `code_interpreter`."""
-
-    container: Union[str, BetaAutoCodeInterpreterToolParam]
-    """The code interpreter container. Can be a container ID or an object that
-    specifies uploaded file IDs to make available to your code, along with an
-    optional `memory_limit` setting.
-    """
-
-
-class BetaCodeInterpreterToolParam(_BetaCodeInterpreterToolParamRequired, total=False):
-    """A tool that runs Python code to help generate a response to a prompt."""
-
-    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
-
-
-class _BetaAutoCodeInterpreterToolParamRequired(TypedDict):
-
-    type: Literal["auto"]
-    """Always `auto`."""
-
-
-class BetaAutoCodeInterpreterToolParam(_BetaAutoCodeInterpreterToolParamRequired, total=False):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run
-    the code on.
-    """
-
-    file_ids: Sequence[str]
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[BetaContainerMemoryLimit]
-
-    network_policy: Union[BetaContainerNetworkPolicyDisabledParam, BetaContainerNetworkPolicyAllowlistParam]
-    """Network access policy for the container."""
-
-
-class BetaContainerNetworkPolicyDisabledParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["disabled"]
-    """Disable outbound network access. Always `disabled`."""
-
-
-class _BetaContainerNetworkPolicyAllowlistParamRequired(TypedDict):
-
-    type: Literal["allowlist"]
-    """Allow outbound network access only to specified domains. Always `allowlist`."""
-
-    allowed_domains: Sequence[str]
-    """A list of allowed domains when type is `allowlist`."""
-
-
-class BetaContainerNetworkPolicyAllowlistParam(_BetaContainerNetworkPolicyAllowlistParamRequired, total=False):
-    """Request fields."""
-
-    domain_secrets: Sequence[BetaContainerNetworkPolicyDomainSecretParam]
-    """Optional domain-scoped secrets for allowlisted domains."""
-
-
-class BetaContainerNetworkPolicyDomainSecretParam(TypedDict):
-    """Request fields."""
-
-    domain: str
-    """The domain associated with the secret."""
-
-    name: str
-    """The name of the secret to inject for the domain."""
-
-    value: str
-    """The secret value to inject for the domain."""
-
-
-class BetaProgrammaticToolCallingParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The type of the tool. Always `programmatic_tool_calling`."""
-
-
-class _BetaImageGenToolParamRequired(TypedDict):
-
-    type: Literal["image_generation"]
-    """The type of the image generation tool. Always `image_generation`."""
-
-
-class BetaImageGenToolParam(_BetaImageGenToolParamRequired, total=False):
-    """A tool that generates images using the GPT image models."""
-
-    model: Union[
-        str,
-        Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"],
-    ]
-
-    quality: Literal["low", "medium", "high", "auto"]
-    """The quality of the generated image. One of `low`, `medium`, `high`,
-    or `auto`. Default: `auto`.
-    """
-
-    size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
-    """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary
-    resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height
-    must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1.
-    Resolutions above `2560x1440` are experimental, and the maximum supported resolution is
-    `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The
-    standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models;
-    `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of
-    `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or
-    `1024x1792`.
-    """
-
-    output_format: Literal["png", "webp", "jpeg"]
-    """The output format of the generated image. One of `png`, `webp`, or
-    `jpeg`. Default: `png`.
-    """
-
-    output_compression: int
-    """Compression level for the output image. Default: 100."""
-
-    moderation: Literal["auto", "low"]
-    """Moderation level for the generated image. Default: `auto`."""
-
-    background: Literal["transparent", "opaque", "auto"]
-    """Set the background of the generated image. One of `transparent`,
-    `opaque`, or `auto`. Transparent backgrounds are available for
-    supported GPT Image models. For `gpt-image-2` and
-    `gpt-image-2-2026-04-21`, this support is in preview. When using
-    `transparent`, set the output format to `png` or `webp`. Default: `auto`.
-    """
-
-    input_fidelity: Optional[BetaInputFidelity]
-
-    input_image_mask: BetaImageGenToolInputImageMaskParam
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    partial_images: int
-    """Number of partial images to generate in streaming mode, from 0 (default value) to 3."""
-
-    action: BetaImageGenActionEnum
-    """Whether to generate a new image or edit an existing image. Default: `auto`."""
-
-
-class BetaImageGenToolInputImageMaskParam(TypedDict, total=False):
-    """Optional mask for inpainting. Contains `image_url`
-    (string, optional) and `file_id` (string, optional).
-    """
-
-    image_url: str
-    """Base64-encoded mask image."""
-
-    file_id: str
-    """File ID for the mask image."""
-
-
-class BetaLocalShellToolParam(TypedDict):
-    """A tool that allows the model to execute shell commands in a local environment."""
-
-    type: Literal["local_shell"]
-    """The type of the local shell tool. Always `local_shell`."""
-
-
-class _BetaFunctionShellToolParamRequired(TypedDict):
-
-    type: Literal["shell"]
-    """The type of the shell tool. Always `shell`."""
-
-
-class BetaFunctionShellToolParam(_BetaFunctionShellToolParamRequired, total=False):
-    """A tool that allows the model to execute shell commands."""
-
-    environment: Optional[Union[BetaContainerAutoParam, BetaLocalEnvironmentParam, BetaContainerReferenceParam]]
-
-    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
-
-
-class _BetaContainerAutoParamRequired(TypedDict):
-
-    type: Literal["container_auto"]
-    """Automatically creates a container for this request"""
-
-
-class BetaContainerAutoParam(_BetaContainerAutoParamRequired, total=False):
-    """Request fields."""
-
-    file_ids: Sequence[str]
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: Optional[BetaContainerMemoryLimit]
-
-    network_policy: Union[BetaContainerNetworkPolicyDisabledParam, BetaContainerNetworkPolicyAllowlistParam]
-    """Network access policy for the container."""
-
-    skills: Sequence[Union[BetaSkillReferenceParam, BetaInlineSkillParam]]
-    """An optional list of skills referenced by id or inline data."""
-
-
-class _BetaSkillReferenceParamRequired(TypedDict):
-
-    type: Literal["skill_reference"]
-    """References a skill created with the /v1/skills endpoint."""
-
-    skill_id: str
-    """The ID of the referenced skill."""
-
-
-class BetaSkillReferenceParam(_BetaSkillReferenceParamRequired, total=False):
-    """Request fields."""
-
-    version: str
-    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
-
-
-class BetaInlineSkillParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["inline"]
-    """Defines an inline skill for this request."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    source: BetaInlineSkillSourceParam
-    """Inline skill payload"""
-
-
-class BetaInlineSkillSourceParam(TypedDict):
-    """Inline skill payload"""
-
-    type: Literal["base64"]
-    """The type of the inline skill source. Must be `base64`."""
-
-    media_type: Literal["application/zip"]
-    """The media type of the inline skill payload. Must be `application/zip`."""
-
-    data: str
-    """Base64-encoded skill zip bundle."""
-
-
-class _BetaLocalEnvironmentParamRequired(TypedDict):
-
-    type: Literal["local"]
-    """Use a local computer environment."""
-
-
-class BetaLocalEnvironmentParam(_BetaLocalEnvironmentParamRequired, total=False):
-    """Request fields."""
-
-    skills: Sequence[BetaLocalSkillParam]
-    """An optional list of skills."""
-
-
-class BetaLocalSkillParam(TypedDict):
-    """Request fields."""
-
-    name: str
-    """The name of the skill."""
-
-    description: str
-    """The description of the skill."""
-
-    path: str
-    """The path to the directory containing the skill."""
-
-
-class BetaContainerReferenceParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["container_reference"]
-    """References a container created with the /v1/containers endpoint"""
-
-    container_id: str
-    """The ID of the referenced container."""
-
-
-class _BetaCustomToolParamRequired(TypedDict):
-
-    type: Literal["custom"]
-    """The type of the custom tool. Always `custom`."""
-
-    name: str
-    """The name of the custom tool, used to identify it in tool calls."""
-
-
-class BetaCustomToolParam(_BetaCustomToolParamRequired, total=False):
-    """A custom tool that processes input using a specified format. Learn more about   [custom
-    tools](https://platform.openai.com/docs/guides/function-calling#custom-tools)
-    """
-
-    description: str
-    """Optional description of the custom tool, used to provide more context."""
-
-    format: Union[BetaCustomTextFormatParam, BetaCustomGrammarFormatParam]
-    """The input format for the custom tool. Default is unconstrained text."""
-
-    defer_loading: bool
-    """Whether this tool should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
-
-
-class BetaCustomTextFormatParam(TypedDict):
-    """Unconstrained free-form text."""
-
-    type: Literal["text"]
-    """Unconstrained text format. Always `text`."""
-
-
-class BetaCustomGrammarFormatParam(TypedDict):
-    """A grammar defined by the user."""
-
-    type: Literal["grammar"]
-    """Grammar format. Always `grammar`."""
-
-    syntax: BetaGrammarSyntax1
-    """The syntax of the grammar definition. One of `lark` or `regex`."""
-
-    definition: str
-    """The grammar definition."""
-
-
-class BetaNamespaceToolParam(TypedDict):
-    """Groups function/custom tools under a shared namespace."""
-
-    type: Literal["namespace"]
-    """The type of the tool. Always `namespace`."""
-
-    name: str
-    """The namespace name used in tool calls (for example, `crm`)."""
-
-    description: str
-    """A description of the namespace shown to the model."""
-
-    tools: Sequence[Union[BetaFunctionToolParam, BetaCustomToolParam]]
-    """The function/custom tools available inside this namespace."""
-
-
-class _BetaFunctionToolParamRequired(TypedDict):
-
-    name: str
-
-    type: Literal["function"]
-
-
-class BetaFunctionToolParam(_BetaFunctionToolParamRequired, total=False):
-    """Request fields."""
-
-    description: Optional[str]
-
-    parameters: Optional[BetaEmptyModelParam]
-
-    strict: Optional[bool]
-
-    output_schema: Optional[Dict[str, Any]]
-
-    defer_loading: bool
-    """Whether this function should be deferred and discovered via tool search."""
-
-    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
-
-
-class _BetaToolSearchToolParamRequired(TypedDict):
-
-    type: Literal["tool_search"]
-    """The type of the tool. Always `tool_search`."""
-
-
-class BetaToolSearchToolParam(_BetaToolSearchToolParamRequired, total=False):
-    """Hosted or BYOT tool search configuration for deferred tools."""
-
-    execution: BetaToolSearchExecutionType
-    """Whether tool search is executed by the server or by the client."""
-
-    description: Optional[str]
-
-    parameters: Optional[BetaEmptyModelParam]
-
-
-class _BetaWebSearchPreviewToolParamRequired(TypedDict):
-
-    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
-    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
-
-
-class BetaWebSearchPreviewToolParam(_BetaWebSearchPreviewToolParamRequired, total=False):
-    """This tool searches the web for relevant results to use in a response. Learn more about the [web
-    search tool](https://platform.openai.com/docs/guides/tools-web-search).
-    """
-
-    user_location: Optional[BetaApproximateLocationParam]
-
-    search_context_size: BetaSearchContextSize
-    """High level guidance for the amount of context window space to use for the search. One of `low`,
-    `medium`, or `high`. `medium` is the default.
-    """
-
-    search_content_types: Sequence[BetaSearchContentType]
-
-
-class _BetaApproximateLocationParamRequired(TypedDict):
-
-    type: Literal["approximate"]
-    """The type of location approximation. Always `approximate`."""
-
-
-class BetaApproximateLocationParam(_BetaApproximateLocationParamRequired, total=False):
-    """Request fields."""
-
-    country: Optional[str]
-
-    region: Optional[str]
-
-    city: Optional[str]
-
-    timezone: Optional[str]
-
-
-class _BetaApplyPatchToolParamRequired(TypedDict):
-
-    type: Literal["apply_patch"]
-    """The type of the tool. Always `apply_patch`."""
-
-
-class BetaApplyPatchToolParam(_BetaApplyPatchToolParamRequired, total=False):
-    """Allows the assistant to create, delete, or update files using unified diffs."""
-
-    allowed_callers: Optional[Sequence[BetaCallableToolAllowedCaller]]
-
-
-BetaToolParam = Union[
-    "BetaFunctionToolParam2",
-    "BetaFileSearchToolParam",
-    "BetaComputerToolParam",
-    "BetaComputerUsePreviewToolParam",
-    "BetaWebSearchToolParam",
-    "BetaMCPToolParam",
-    "BetaCodeInterpreterToolParam",
-    "BetaProgrammaticToolCallingParam",
-    "BetaImageGenToolParam",
-    "BetaLocalShellToolParam",
-    "BetaFunctionShellToolParam",
-    "BetaCustomToolParam",
-    "BetaNamespaceToolParam",
-    "BetaToolSearchToolParam",
-    "BetaWebSearchPreviewToolParam",
-    "BetaApplyPatchToolParam",
-]
-"""A tool that can be used to generate a response."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaAdditionalToolsItem(BaseModel):
-    """A response object."""
-
-    type: Literal["additional_tools"]
-    """The item type. Always `additional_tools`."""
-
-    role: Literal["developer"]
-    """The role that provided the additional tools. Only `developer` is supported."""
-
-    tools: List[BetaTool]
-    """A list of additional tools made available at this item."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class Beta_AgentTag(BaseModel):
-    """The agent that produced this item."""
-
-    agent_name: str
-    """The canonical name of the agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaAgentMessage(BaseModel):
-    """A response object."""
-
-    type: Literal["agent_message"]
-    """The type of the item. Always `agent_message`."""
-
-    id: str
-    """The unique ID of the agent message."""
-
-    author: str
-    """The sending agent identity."""
-
-    recipient: str
-    """The destination agent identity."""
-
-    content: List[
-        Union[
-            BetaInputTextContent,
-            BetaOutputTextContent,
-            BetaTextContent,
-            BetaSummaryTextContent,
-            BetaReasoningTextContent,
-            BetaRefusalContent,
-            BetaInputImageContent,
-            BetaComputerScreenshotContent,
-            BetaInputFileContent,
-            BetaEncryptedContent,
-        ]
-    ]
-    """Encrypted content sent between agents."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputTextContent(BaseModel):
-    """A text input to the model."""
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaPromptCacheBreakpointConfig(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaOutputTextContent(BaseModel):
-    """A text output from the model."""
-
-    type: Literal["output_text"]
-    """The type of the output text. Always `output_text`."""
-
-    text: str
-    """The text output from the model."""
-
-    annotations: List[BetaAnnotation]
-    """The annotations of the text output."""
-
-    logprobs: List[BetaLogProb]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFileCitationBody(BaseModel):
-    """A citation to a file."""
-
-    type: Literal["file_citation"]
-    """The type of the file citation. Always `file_citation`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-    filename: str
-    """The filename of the file cited."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaUrlCitationBody(BaseModel):
-    """A citation for a web resource used to generate a model response."""
-
-    type: Literal["url_citation"]
-    """The type of the URL citation. Always `url_citation`."""
-
-    url: str
-    """The URL of the web resource."""
-
-    start_index: int
-    """The index of the first character of the URL citation in the message."""
-
-    end_index: int
-    """The index of the last character of the URL citation in the message."""
-
-    title: str
-    """The title of the web resource."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerFileCitationBody(BaseModel):
-    """A citation for a container file used to generate a model response."""
-
-    type: Literal["container_file_citation"]
-    """The type of the container file citation. Always `container_file_citation`."""
-
-    container_id: str
-    """The ID of the container file."""
-
-    file_id: str
-    """The ID of the file."""
-
-    start_index: int
-    """The index of the first character of the container file citation in the message."""
-
-    end_index: int
-    """The index of the last character of the container file citation in the message."""
-
-    filename: str
-    """The filename of the container file cited."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFilePath(BaseModel):
-    """A path to a file."""
-
-    type: Literal["file_path"]
-    """The type of the file path. Always `file_path`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-
-BetaAnnotation = Union["BetaFileCitationBody", "BetaUrlCitationBody", "BetaContainerFileCitationBody", "BetaFilePath"]
-"""An annotation that applies to a span of output text."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLogProb(BaseModel):
-    """The log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: List[int]
-
-    top_logprobs: List[BetaTopLogProb]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaTopLogProb(BaseModel):
-    """The top log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: List[int]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaTextContent(BaseModel):
-    """A text content."""
-
-    type: Literal["text"]
-
-    text: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaSummaryTextContent(BaseModel):
-    """A summary text from the model."""
-
-    type: Literal["summary_text"]
-    """The type of the object. Always `summary_text`."""
-
-    text: str
-    """A summary of the reasoning output from the model so far."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaReasoningTextContent(BaseModel):
-    """Reasoning text from the model."""
-
-    type: Literal["reasoning_text"]
-    """The type of the reasoning text. Always `reasoning_text`."""
-
-    text: str
-    """The reasoning text from the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaRefusalContent(BaseModel):
-    """A refusal from the model."""
-
-    type: Literal["refusal"]
-    """The type of the refusal. Always `refusal`."""
-
-    refusal: str
-    """The refusal explanation from the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputImageContent(BaseModel):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision).
-    """
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-    detail: BetaImageDetail
-    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
-    `original`. Defaults to `auto`.
-    """
-
-    image_url: Optional[str] = None
-
-    file_id: Optional[str] = None
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
-
-
-BetaImageDetail = Literal["low", "high", "auto", "original"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerScreenshotContent(BaseModel):
-    """A screenshot of a computer."""
-
-    type: Literal["computer_screenshot"]
-    """Specifies the event type. For a computer screenshot, this property is always set to
-    `computer_screenshot`.
-    """
-
-    image_url: Optional[str]
-
-    file_id: Optional[str]
-
-    detail: BetaImageDetail
-    """The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`,
-    or `original`. Defaults to `auto`.
-    """
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputFileContent(BaseModel):
-    """A file input to the model."""
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-    file_id: Optional[str] = None
-
-    filename: Optional[str] = None
-    """The name of the file to be sent to the model."""
-
-    file_data: Optional[str] = None
-    """The content of the file to be sent to the model."""
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointConfig] = None
-
-    file_url: Optional[str] = None
-    """The URL of the file to be sent to the model."""
-
-    detail: Optional[BetaFileInputDetail] = None
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-
-BetaFileInputDetail = Literal["auto", "low", "high"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaEncryptedContent(BaseModel):
-    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
-
-    type: Literal["encrypted_content"]
-    """The type of the input item. Always `encrypted_content`."""
-
-    encrypted_content: str
-    """Opaque encrypted content."""
-
-
-class _BetaAgentMessageItemParamRequired(TypedDict):
-
-    type: Literal["agent_message"]
-    """The item type. Always `agent_message`."""
-
-    author: str
-    """The sending agent identity."""
-
-    recipient: str
-    """The destination agent identity."""
-
-    content: Sequence[Union[BetaInputTextContentParam, BetaInputImageContentParamAutoParam, BetaEncryptedContentParam]]
-    """Plaintext, image, or encrypted content sent between agents."""
-
-
-class BetaAgentMessageItemParam(_BetaAgentMessageItemParamRequired, total=False):
-    """A message routed between agents."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-
-class _BetaInputTextContentParamRequired(TypedDict):
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-
-class BetaInputTextContentParam(_BetaInputTextContentParamRequired, total=False):
-    """A text input to the model."""
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
-
-
-class BetaPromptCacheBreakpointParam(TypedDict):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-class _BetaInputImageContentParamAutoParamRequired(TypedDict):
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-
-class BetaInputImageContentParamAutoParam(_BetaInputImageContentParamAutoParamRequired, total=False):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision)
-    """
-
-    image_url: Optional[str]
-
-    file_id: Optional[str]
-
-    detail: Optional[BetaDetailEnum]
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
-
-
-BetaDetailEnum = Literal["low", "high", "auto", "original"]
-
-
-class BetaEncryptedContentParam(TypedDict):
-    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
-
-    type: Literal["encrypted_content"]
-    """The type of the input item. Always `encrypted_content`."""
-
-    encrypted_content: str
-    """Opaque encrypted content."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaAgentMessageItem(BaseModel):
-    """A message routed between agents."""
-
-    type: Literal["agent_message"]
-    """The item type. Always `agent_message`."""
-
-    author: str
-    """The sending agent identity."""
-
-    recipient: str
-    """The destination agent identity."""
-
-    content: List[Union[BetaInputTextContent2, BetaInputImageContentParamAuto, BetaEncryptedContent2]]
-    """Plaintext, image, or encrypted content sent between agents."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputTextContent2(BaseModel):
-    """A text input to the model."""
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaPromptCacheBreakpoint(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputImageContentParamAuto(BaseModel):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision)
-    """
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-    image_url: Optional[str] = None
-
-    file_id: Optional[str] = None
-
-    detail: Optional[BetaDetailEnum] = None
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaEncryptedContent2(BaseModel):
-    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
-
-    type: Literal["encrypted_content"]
-    """The type of the input item. Always `encrypted_content`."""
-
-    encrypted_content: str
-    """Opaque encrypted content."""
-
-
-class BetaAgentTagParam(TypedDict):
-    """Request fields."""
-
-    agent_name: str
-    """The canonical name of the agent that produced this item."""
-
-
-class BetaFileCitationBodyParam(TypedDict):
-    """A citation to a file."""
-
-    type: Literal["file_citation"]
-    """The type of the file citation. Always `file_citation`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-    filename: str
-    """The filename of the file cited."""
-
-
-class BetaUrlCitationBodyParam(TypedDict):
-    """A citation for a web resource used to generate a model response."""
-
-    type: Literal["url_citation"]
-    """The type of the URL citation. Always `url_citation`."""
-
-    url: str
-    """The URL of the web resource."""
-
-    start_index: int
-    """The index of the first character of the URL citation in the message."""
-
-    end_index: int
-    """The index of the last character of the URL citation in the message."""
-
-    title: str
-    """The title of the web resource."""
-
-
-class BetaContainerFileCitationBodyParam(TypedDict):
-    """A citation for a container file used to generate a model response."""
-
-    type: Literal["container_file_citation"]
-    """The type of the container file citation. Always `container_file_citation`."""
-
-    container_id: str
-    """The ID of the container file."""
-
-    file_id: str
-    """The ID of the file."""
-
-    start_index: int
-    """The index of the first character of the container file citation in the message."""
-
-    end_index: int
-    """The index of the last character of the container file citation in the message."""
-
-    filename: str
-    """The filename of the container file cited."""
-
-
-class BetaFilePathParam(TypedDict):
-    """A path to a file."""
-
-    type: Literal["file_path"]
-    """The type of the file path. Always `file_path`."""
-
-    file_id: str
-    """The ID of the file."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-
-BetaAnnotationParam = Union[
-    "BetaFileCitationBodyParam",
-    "BetaUrlCitationBodyParam",
-    "BetaContainerFileCitationBodyParam",
-    "BetaFilePathParam",
-]
-"""An annotation that applies to a span of output text."""
-
-
-BetaApplyPatchCallOutputStatus = Literal["completed", "failed"]
-
-
-BetaApplyPatchCallOutputStatusParam = Literal["completed", "failed"]
-"""Outcome values reported for apply_patch tool call outputs."""
-
-
-BetaApplyPatchCallStatus = Literal["in_progress", "completed"]
-
-
-BetaApplyPatchCallStatusParam = Literal["in_progress", "completed"]
-"""Status values reported for apply_patch tool calls."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchCreateFileOperation(BaseModel):
-    """Instruction describing how to create a file via the apply_patch tool."""
-
-    type: Literal["create_file"]
-    """Create a new file with the provided diff."""
-
-    path: str
-    """Path of the file to create."""
-
-    diff: str
-    """Diff to apply."""
-
-
-class BetaApplyPatchCreateFileOperationParam(TypedDict):
-    """Instruction for creating a new file via the apply_patch tool."""
-
-    type: Literal["create_file"]
-    """The operation type. Always `create_file`."""
-
-    path: str
-    """Path of the file to create relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply when creating the file."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchCreateFileOperation2(BaseModel):
-    """Instruction for creating a new file via the apply_patch tool."""
-
-    type: Literal["create_file"]
-    """The operation type. Always `create_file`."""
-
-    path: str
-    """Path of the file to create relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply when creating the file."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchDeleteFileOperation(BaseModel):
-    """Instruction describing how to delete a file via the apply_patch tool."""
-
-    type: Literal["delete_file"]
-    """Delete the specified file."""
-
-    path: str
-    """Path of the file to delete."""
-
-
-class BetaApplyPatchDeleteFileOperationParam(TypedDict):
-    """Instruction for deleting an existing file via the apply_patch tool."""
-
-    type: Literal["delete_file"]
-    """The operation type. Always `delete_file`."""
-
-    path: str
-    """Path of the file to delete relative to the workspace root."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchDeleteFileOperation2(BaseModel):
-    """Instruction for deleting an existing file via the apply_patch tool."""
-
-    type: Literal["delete_file"]
-    """The operation type. Always `delete_file`."""
-
-    path: str
-    """Path of the file to delete relative to the workspace root."""
-
-
-class BetaApplyPatchUpdateFileOperationParam(TypedDict):
-    """Instruction for updating an existing file via the apply_patch tool."""
-
-    type: Literal["update_file"]
-    """The operation type. Always `update_file`."""
-
-    path: str
-    """Path of the file to update relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply to the existing file."""
-
-
-BetaApplyPatchOperationParam = Union[
-    "BetaApplyPatchCreateFileOperationParam",
-    "BetaApplyPatchDeleteFileOperationParam",
-    "BetaApplyPatchUpdateFileOperationParam",
-]
-"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchUpdateFileOperation2(BaseModel):
-    """Instruction for updating an existing file via the apply_patch tool."""
-
-    type: Literal["update_file"]
-    """The operation type. Always `update_file`."""
-
-    path: str
-    """Path of the file to update relative to the workspace root."""
-
-    diff: str
-    """Unified diff content to apply to the existing file."""
-
-
-BetaApplyPatchOperation = Union[
-    "BetaApplyPatchCreateFileOperation2",
-    "BetaApplyPatchDeleteFileOperation2",
-    "BetaApplyPatchUpdateFileOperation2",
-]
-"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchToolCall(BaseModel):
-    """A tool call that applies file diffs by creating, deleting, or updating files."""
-
-    type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
-
-    id: str
-    """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: BetaApplyPatchCallStatus
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-
-    operation: Union[
-        BetaApplyPatchCreateFileOperation,
-        BetaApplyPatchDeleteFileOperation,
-        BetaApplyPatchUpdateFileOperation,
-    ]
-    """One of the create_file, delete_file, or update_file operations applied via apply_patch."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    created_by: Optional[str] = None
-    """The ID of the entity that created this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaDirectToolCallCaller(BaseModel):
-    """A response object."""
-
-    type: Literal["direct"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaProgramToolCallCaller(BaseModel):
-    """A response object."""
-
-    type: Literal["program"]
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-BetaToolCallCaller = Union["BetaDirectToolCallCaller", "BetaProgramToolCallCaller"]
-"""The execution context that produced this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchUpdateFileOperation(BaseModel):
-    """Instruction describing how to update a file via the apply_patch tool."""
-
-    type: Literal["update_file"]
-    """Update an existing file with the provided diff."""
-
-    path: str
-    """Path of the file to update."""
-
-    diff: str
-    """Diff to apply."""
-
-
-class _BetaApplyPatchToolCallItemParamRequired(TypedDict):
-
-    type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: BetaApplyPatchCallStatusParam
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-
-    operation: BetaApplyPatchOperationParam
-    """The specific create, delete, or update instruction for the apply_patch tool call."""
-
-
-class BetaApplyPatchToolCallItemParam(_BetaApplyPatchToolCallItemParamRequired, total=False):
-    """A tool call representing a request to create, delete, or update files using diff patches."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    caller: Optional[BetaToolCallCallerParam]
-
-
-class BetaDirectToolCallCallerParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["direct"]
-    """The caller type. Always `direct`."""
-
-
-class BetaProgramToolCallCallerParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["program"]
-    """The caller type. Always `program`."""
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-BetaToolCallCallerParam = Union["BetaDirectToolCallCallerParam", "BetaProgramToolCallCallerParam"]
-"""The execution context that produced this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchToolCallItem(BaseModel):
-    """A tool call representing a request to create, delete, or update files using diff patches."""
-
-    type: Literal["apply_patch_call"]
-    """The type of the item. Always `apply_patch_call`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: BetaApplyPatchCallStatusParam
-    """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-
-    operation: BetaApplyPatchOperation
-    """The specific create, delete, or update instruction for the apply_patch tool call."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaDirectToolCallCaller2(BaseModel):
-    """A response object."""
-
-    type: Literal["direct"]
-    """The caller type. Always `direct`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaProgramToolCallCaller2(BaseModel):
-    """A response object."""
-
-    type: Literal["program"]
-    """The caller type. Always `program`."""
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-BetaToolCallCaller2 = Union["BetaDirectToolCallCaller2", "BetaProgramToolCallCaller2"]
-"""The execution context that produced this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchToolCallOutput(BaseModel):
-    """The output emitted by an apply patch tool call."""
-
-    type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
-
-    id: str
-    """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: BetaApplyPatchCallOutputStatus
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    output: Optional[str] = None
-
-    created_by: Optional[str] = None
-    """The ID of the entity that created this tool call output."""
-
-
-class _BetaApplyPatchToolCallOutputItemParamRequired(TypedDict):
-
-    type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: BetaApplyPatchCallOutputStatusParam
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
-
-
-class BetaApplyPatchToolCallOutputItemParam(_BetaApplyPatchToolCallOutputItemParamRequired, total=False):
-    """The streamed output emitted by an apply patch tool call."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    caller: Optional[BetaToolCallCallerParam]
-
-    output: Optional[str]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaApplyPatchToolCallOutputItem(BaseModel):
-    """The streamed output emitted by an apply patch tool call."""
-
-    type: Literal["apply_patch_call_output"]
-    """The type of the item. Always `apply_patch_call_output`."""
-
-    call_id: str
-    """The unique ID of the apply patch tool call generated by the model."""
-
-    status: BetaApplyPatchCallOutputStatusParam
-    """The status of the apply patch tool call output. One of `completed` or `failed`."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-    output: Optional[str] = None
-
-
-BetaClickButtonType = Literal["left", "right", "wheel", "back", "forward"]
-
-
-class _BetaClickParamRequired(TypedDict):
-
-    type: Literal["click"]
-    """Specifies the event type. For a click action, this property is always `click`."""
-
-    button: BetaClickButtonType
-    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
-    `back`, or `forward`.
-    """
-
-    x: int
-    """The x-coordinate where the click occurred."""
-
-    y: int
-    """The y-coordinate where the click occurred."""
-
-
-class BetaClickParam(_BetaClickParamRequired, total=False):
-    """A click action."""
-
-    keys: Optional[Sequence[str]]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaClick(BaseModel):
-    """A click action."""
-
-    type: Literal["click"]
-    """Specifies the event type. For a click action, this property is always `click`."""
-
-    button: BetaClickButtonType
-    """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`,
-    `back`, or `forward`.
-    """
-
-    x: int
-    """The x-coordinate where the click occurred."""
-
-    y: int
-    """The y-coordinate where the click occurred."""
-
-    keys: Optional[List[str]] = None
-
-
-class BetaCodeInterpreterOutputImageParam(TypedDict):
-    """The image output from the code interpreter."""
-
-    type: Literal["image"]
-    """The type of the output. Always `image`."""
-
-    url: str
-    """The URL of the image output from the code interpreter."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCodeInterpreterOutputImage(BaseModel):
-    """The image output from the code interpreter."""
-
-    type: Literal["image"]
-    """The type of the output. Always `image`."""
-
-    url: str
-    """The URL of the image output from the code interpreter."""
-
-
-class BetaCodeInterpreterOutputLogsParam(TypedDict):
-    """The logs output from the code interpreter."""
-
-    type: Literal["logs"]
-    """The type of the output. Always `logs`."""
-
-    logs: str
-    """The logs output from the code interpreter."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCodeInterpreterOutputLogs(BaseModel):
-    """The logs output from the code interpreter."""
-
-    type: Literal["logs"]
-    """The type of the output. Always `logs`."""
-
-    logs: str
-    """The logs output from the code interpreter."""
-
-
-class _BetaCodeInterpreterToolCallParamRequired(TypedDict):
-
-    type: Literal["code_interpreter_call"]
-    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
-
-    id: str
-    """The unique ID of the code interpreter tool call."""
-
-    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
-    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
-    `incomplete`, `interpreting`, and `failed`.
-    """
-
-    container_id: str
-    """The ID of the container used to run the code."""
-
-    code: Optional[str]
-
-    outputs: Optional[Sequence[Union[BetaCodeInterpreterOutputLogsParam, BetaCodeInterpreterOutputImageParam]]]
-
-
-class BetaCodeInterpreterToolCallParam(_BetaCodeInterpreterToolCallParamRequired, total=False):
-    """A tool call to run code."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCodeInterpreterToolCall(BaseModel):
-    """A tool call to run code."""
-
-    type: Literal["code_interpreter_call"]
-    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
-
-    id: str
-    """The unique ID of the code interpreter tool call."""
-
-    status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
-    """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`,
-    `incomplete`, `interpreting`, and `failed`.
-    """
-
-    container_id: str
-    """The ID of the container used to run the code."""
-
-    code: Optional[str]
-
-    outputs: Optional[List[Union[BetaCodeInterpreterOutputLogs, BetaCodeInterpreterOutputImage]]]
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCompactResource(BaseModel):
-    """The compacted response object"""
-
-    id: str
-    """The unique identifier for the compacted response."""
-
-    object: Literal["response.compaction"]
-    """The object type. Always `response.compaction`."""
-
-    output: List[BetaItemField]
-    """The compacted list of output items."""
-
-    created_at: int
-    """Unix timestamp (in seconds) when the compacted conversation was created."""
-
-    usage: BetaResponseUsage
-    """Token accounting for the compaction pass, including cached, reasoning, and total tokens."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -2714,1202 +5021,64 @@ class BetaMessage(BaseModel):
     phase: Optional[BetaMessagePhase2] = None
 
 
-BetaMessageStatus = Literal["in_progress", "completed", "incomplete"]
+BetaMessagePhase = Literal["commentary", "final_answer"]
+"""Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer
+(`final_answer`).
+For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend
+phase on all assistant messages — dropping it can degrade performance. Not used for user messages.
+"""
 
 
 BetaMessagePhase2 = Literal["commentary", "final_answer"]
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaProgram(BaseModel):
-    """A response object."""
+BetaMessageRole = Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]
 
-    type: Literal["program"]
-    """The type of the item. Always `program`."""
 
-    id: str
-    """The unique ID of the program item."""
+BetaMessageStatus = Literal["in_progress", "completed", "incomplete"]
 
-    call_id: str
-    """The stable call ID of the program item."""
 
-    code: str
-    """The JavaScript source executed by programmatic tool calling."""
-
-    fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaProgramOutput(BaseModel):
-    """A response object."""
-
-    type: Literal["program_output"]
-    """The type of the item. Always `program_output`."""
-
-    id: str
-    """The unique ID of the program output item."""
-
-    call_id: str
-    """The call ID of the program item."""
-
-    result: str
-    """The result produced by the program item."""
-
-    status: BetaProgramOutputStatus
-    """The terminal status of the program output item."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-BetaProgramOutputStatus = Literal["completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionToolCall(BaseModel):
-    """A tool call to run a function. See the
-    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
-    information.
-    """
-
-    type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
-
-    call_id: str
-    """The unique ID of the function tool call generated by the model."""
-
-    name: str
-    """The name of the function to run."""
-
-    arguments: str
-    """A JSON string of the arguments to pass to the function."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    id: Optional[str] = None
-    """The unique ID of the function tool call."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the function to run."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMultiAgentCall(BaseModel):
-    """A response object."""
-
-    type: Literal["multi_agent_call"]
-    """The type of the multi-agent call. Always `multi_agent_call`."""
-
-    id: str
-    """The unique ID of the multi-agent call item."""
-
-    call_id: str
-    """The unique ID linking this call to its output."""
-
-    action: BetaMultiAgentAction
-    """The multi-agent action to execute."""
-
-    arguments: str
-    """The JSON string of arguments generated for the action."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-BetaMultiAgentAction = Literal[
-    "spawn_agent",
-    "interrupt_agent",
-    "list_agents",
-    "send_message",
-    "followup_task",
-    "wait_agent",
-]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMultiAgentCallOutput(BaseModel):
-    """A response object."""
-
-    type: Literal["multi_agent_call_output"]
-    """The type of the multi-agent result. Always `multi_agent_call_output`."""
-
-    id: str
-    """The unique ID of the multi-agent call output item."""
-
-    call_id: str
-    """The unique ID of the multi-agent call."""
-
-    action: BetaMultiAgentAction
-    """The multi-agent action that produced this result."""
-
-    output: List[BetaOutputTextContent]
-    """Text output returned by the multi-agent action."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolSearchCall(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_call"]
-    """The type of the item. Always `tool_search_call`."""
-
-    id: str
-    """The unique ID of the tool search call item."""
-
-    call_id: Optional[str]
-
-    execution: BetaToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    arguments: Any
-    """Arguments used for the tool search call."""
-
-    status: BetaFunctionCallStatus
-    """The status of the tool search call item that was recorded."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-BetaFunctionCallStatus = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolSearchOutput(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_output"]
-    """The type of the item. Always `tool_search_output`."""
-
-    id: str
-    """The unique ID of the tool search output item."""
-
-    call_id: Optional[str]
-
-    execution: BetaToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    tools: List[BetaTool]
-    """The loaded tool definitions returned by tool search."""
-
-    status: BetaFunctionCallOutputStatusEnum
-    """The status of the tool search output item that was recorded."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-BetaFunctionCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionToolCallOutput(BaseModel):
-    """The output of a function tool call."""
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the function call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    id: Optional[str] = None
-    """The unique ID of the function tool call output. Populated when this item
-    is returned via API.
-    """
-
-    call_id: Optional[str] = None
-    """The unique ID of the function tool call generated by the model."""
-
-    name: Optional[str] = None
-    """The name of the tool that produced the output."""
-
-    namespace: Optional[str] = None
-    """The namespace of the tool that produced the output."""
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-BetaFunctionAndCustomToolCallOutput = Union["BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFileSearchToolCall(BaseModel):
-    """The results of a file search tool call. See the
-    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
-    information.
-    """
-
-    id: str
-    """The unique ID of the file search tool call."""
-
-    type: Literal["file_search_call"]
-    """The type of the file search tool call. Always `file_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
-    """The status of the file search tool call. One of `in_progress`,
-    `searching`, `incomplete` or `failed`,
-    """
-
-    queries: List[str]
-    """The queries used to search for files."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    results: Optional[List[BetaFileSearchToolCallResultsItem]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFileSearchToolCallResultsItem(BaseModel):
-    """Part of ``BetaFileSearchToolCall.results``."""
-
-    file_id: Optional[str] = None
-    """The unique ID of the file."""
-
-    text: Optional[str] = None
-    """The text that was retrieved from the file."""
-
-    filename: Optional[str] = None
-    """The name of the file."""
-
-    attributes: Optional[BetaVectorStoreFileAttributes] = None
-
-    score: Optional[float] = None
-    """The relevance score of the file - a value between 0 and 1."""
-
-
-BetaVectorStoreFileAttributes = Optional[Dict[str, Union[str, float, bool]]]
+BetaMetadata = Optional[Dict[str, str]]
 """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard. Keys are strings
-with a maximum length of 64 characters. Values are strings with a maximum
-length of 512 characters, booleans, or numbers.
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters.
 """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchToolCall(BaseModel):
-    """The results of a web search tool call. See the
-    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
-    information.
-    """
-
-    id: str
-    """The unique ID of the web search tool call."""
-
-    type: Literal["web_search_call"]
-    """The type of the web search tool call. Always `web_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "failed"]
-    """The status of the web search tool call."""
-
-    action: Union[BetaWebSearchActionSearch, BetaWebSearchActionOpenPage, BetaWebSearchActionFind]
-    """An object describing the specific action taken in this web search call.
-    Includes details on how the model used the web (search, open_page, find_in_page).
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchActionSearch(BaseModel):
-    """Action type "search" - Performs a web search query."""
-
-    type: Literal["search"]
-    """The action type."""
-
-    query: Optional[str] = None
-    """The search query."""
-
-    queries: Optional[List[str]] = None
-    """The search queries."""
-
-    sources: Optional[List[BetaWebSearchActionSearchSourcesItem]] = None
-    """The sources used in the search."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchActionSearchSourcesItem(BaseModel):
-    """A source used in the search."""
-
-    type: Literal["url"]
-    """The type of source. Always `url`."""
-
-    url: str
-    """The URL of the source."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchActionOpenPage(BaseModel):
-    """Action type "open_page" - Opens a specific URL from search results."""
-
-    type: Literal["open_page"]
-    """The action type."""
-
-    url: Optional[str] = None
-    """The URL opened by the model."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaWebSearchActionFind(BaseModel):
-    """Action type "find_in_page": Searches for a pattern within a loaded page."""
-
-    type: Literal["find_in_page"]
-    """The action type."""
-
-    url: str
-    """The URL of the page searched for the pattern."""
-
-    pattern: str
-    """The pattern or text to search for within the page."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaImageGenToolCall(BaseModel):
-    """An image generation request made by the model."""
-
-    type: Literal["image_generation_call"]
-    """The type of the image generation call. Always `image_generation_call`."""
-
-    id: str
-    """The unique ID of the image generation call."""
-
-    status: Literal["in_progress", "completed", "generating", "failed"]
-    """The status of the image generation call."""
-
-    result: Optional[str]
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerToolCall(BaseModel):
-    """A tool call to a computer use tool. See the
-    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
-    information.
-    """
-
-    type: Literal["computer_call"]
-    """The type of the computer call. Always `computer_call`."""
-
-    id: str
-    """The unique ID of the computer call."""
-
-    call_id: str
-    """An identifier used when responding to the tool call with output."""
-
-    pending_safety_checks: List[BetaComputerCallSafetyCheck]
-    """The pending safety checks for the computer call."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    action: Optional[BetaComputerAction] = None
-
-    actions: Optional[BetaComputerActionList] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaDoubleClickAction(BaseModel):
-    """A double click action."""
-
-    type: Literal["double_click"]
-    """Specifies the event type. For a double click action, this property is always set to
-    `double_click`.
-    """
-
-    x: int
-    """The x-coordinate where the double click occurred."""
-
-    y: int
-    """The y-coordinate where the double click occurred."""
-
-    keys: Optional[List[str]]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaDrag(BaseModel):
-    """A drag action."""
-
-    type: Literal["drag"]
-    """Specifies the event type. For a drag action, this property is always set to `drag`."""
-
-    path: List[BetaCoord]
-    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
-    array of objects, eg
-    ```
-    [
-      { x: 100, y: 200 },
-      { x: 200, y: 300 }
-    ]
-    ```
-    """
-
-    keys: Optional[List[str]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCoord(BaseModel):
-    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
-
-    x: int
-    """The x-coordinate."""
-
-    y: int
-    """The y-coordinate."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaKeyPressAction(BaseModel):
-    """A collection of keypresses the model would like to perform."""
-
-    type: Literal["keypress"]
-    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
-
-    keys: List[str]
-    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
-    representing a key.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMove(BaseModel):
-    """A mouse move action."""
-
-    type: Literal["move"]
-    """Specifies the event type. For a move action, this property is always set to `move`."""
-
-    x: int
-    """The x-coordinate to move to."""
-
-    y: int
-    """The y-coordinate to move to."""
-
-    keys: Optional[List[str]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaScreenshot(BaseModel):
-    """A screenshot action."""
-
-    type: Literal["screenshot"]
-    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaScroll(BaseModel):
-    """A scroll action."""
-
-    type: Literal["scroll"]
-    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
-
-    x: int
-    """The x-coordinate where the scroll occurred."""
-
-    y: int
-    """The y-coordinate where the scroll occurred."""
-
-    scroll_x: int
-    """The horizontal scroll distance."""
-
-    scroll_y: int
-    """The vertical scroll distance."""
-
-    keys: Optional[List[str]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaType(BaseModel):
-    """An action to type in text."""
-
-    type: Literal["type"]
-    """Specifies the event type. For a type action, this property is always set to `type`."""
-
-    text: str
-    """The text to type."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaWait(BaseModel):
-    """A wait action."""
-
-    type: Literal["wait"]
-    """Specifies the event type. For a wait action, this property is always set to `wait`."""
-
-
-BetaComputerAction = Union[
-    "BetaClick",
-    "BetaDoubleClickAction",
-    "BetaDrag",
-    "BetaKeyPressAction",
-    "BetaMove",
-    "BetaScreenshot",
-    "BetaScroll",
-    "BetaType",
-    "BetaWait",
-]
-
-
-BetaComputerActionList = List["BetaComputerAction"]
-"""Flattened batched actions for `computer_use`. Each action includes an
-`type` discriminator and action-specific fields.
+BetaModelIdsCompaction = Optional[Union["BetaModelIdsResponses", str]]
+"""Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models
+with different capabilities, performance characteristics, and price points. Refer to the [model
+guide](https://platform.openai.com/docs/models) to browse and compare available models.
 """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerCallSafetyCheck(BaseModel):
-    """A pending safety check for the computer call."""
-
-    id: str
-    """The ID of the pending safety check."""
-
-    code: Optional[str] = None
-
-    message: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerToolCallOutputResource(BaseModel):
-    """A response object."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    id: str
-    """The unique ID of the computer call tool output."""
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    output: BetaComputerScreenshotImage
-
-    status: BetaComputerCallOutputStatus
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]] = None
-    """The safety checks reported by the API that have been acknowledged by the
-    developer.
-    """
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerScreenshotImage(BaseModel):
-    """A computer screenshot image used with the computer use tool."""
-
-    type: Literal["computer_screenshot"]
-    """Specifies the event type. For a computer screenshot, this property is
-    always set to `computer_screenshot`.
-    """
-
-    image_url: Optional[str] = None
-    """The URL of the screenshot image."""
-
-    file_id: Optional[str] = None
-    """The identifier of an uploaded file that contains the screenshot."""
-
-
-BetaComputerCallOutputStatus = Literal["completed", "incomplete", "failed"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaReasoningItem(BaseModel):
-    """A description of the chain of thought used by a reasoning model while generating
-    a response. Be sure to include these items in your `input` to the Responses API
-    for subsequent turns of a conversation if you are manually
-    [managing context](https://platform.openai.com/docs/guides/conversation-state).
-    """
-
-    type: Literal["reasoning"]
-    """The type of the object. Always `reasoning`."""
-
-    id: str
-    """The unique identifier of the reasoning content."""
-
-    summary: List[BetaSummaryTextContent]
-    """Reasoning summary content."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    encrypted_content: Optional[str] = None
-
-    content: Optional[List[BetaReasoningTextContent]] = None
-    """Reasoning text content."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCompactionBody(BaseModel):
-    """A compaction item generated by the [`v1/responses/compact`
-    API](https://platform.openai.com/docs/api-reference/responses/compact).
-    """
-
-    type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
-
-    id: str
-    """The unique ID of the compaction item."""
-
-    encrypted_content: str
-    """The encrypted content that was produced by compaction."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLocalShellToolCall(BaseModel):
-    """A tool call to run a command on the local shell."""
-
-    type: Literal["local_shell_call"]
-    """The type of the local shell call. Always `local_shell_call`."""
-
-    id: str
-    """The unique ID of the local shell call."""
-
-    call_id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    action: BetaLocalShellExecAction
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the local shell call."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLocalShellExecAction(BaseModel):
-    """Execute a shell command on the server."""
-
-    type: Literal["exec"]
-    """The type of the local shell action. Always `exec`."""
-
-    command: List[str]
-    """The command to run."""
-
-    env: Dict[str, str]
-    """Environment variables to set for the command."""
-
-    timeout_ms: Optional[int] = None
-
-    working_directory: Optional[str] = None
-
-    user: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLocalShellToolCallOutput(BaseModel):
-    """The output of a local shell tool call."""
-
-    type: Literal["local_shell_call_output"]
-    """The type of the local shell tool call output. Always `local_shell_call_output`."""
-
-    id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    output: str
-    """A JSON string of the output of the local shell tool call."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCall(BaseModel):
-    """A tool call that executes one or more shell commands in a managed environment."""
-
-    type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
-
-    id: str
-    """The unique ID of the shell tool call. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    action: BetaFunctionShellAction
-    """The shell commands and limits that describe how to run the tool call."""
-
-    status: BetaFunctionShellCallStatus
-    """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
-
-    environment: Optional[Union[BetaLocalEnvironmentResource, BetaContainerReferenceResource]]
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    created_by: Optional[str] = None
-    """The ID of the entity that created this tool call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellAction(BaseModel):
-    """Execute a shell command."""
-
-    commands: List[str]
-
-    timeout_ms: Optional[int]
-
-    max_output_length: Optional[int]
-
-
-BetaFunctionShellCallStatus = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaLocalEnvironmentResource(BaseModel):
-    """Represents the use of a local environment to perform shell actions."""
-
-    type: Literal["local"]
-    """The environment type. Always `local`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerReferenceResource(BaseModel):
-    """Represents a container created with /v1/containers."""
-
-    type: Literal["container_reference"]
-    """The environment type. Always `container_reference`."""
-
-    container_id: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutput(BaseModel):
-    """The output of a shell tool call that was emitted."""
-
-    type: Literal["shell_call_output"]
-    """The type of the shell call output. Always `shell_call_output`."""
-
-    id: str
-    """The unique ID of the shell call output. Populated when this item is returned via API."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    status: BetaFunctionShellCallOutputStatusEnum
-    """The status of the shell call output. One of `in_progress`, `completed`, or `incomplete`."""
-
-    output: List[BetaFunctionShellCallOutputContent]
-    """An array of shell call output contents"""
-
-    max_output_length: Optional[int]
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-BetaFunctionShellCallOutputStatusEnum = Literal["in_progress", "completed", "incomplete"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutputContent(BaseModel):
-    """The content of a shell tool call output that was emitted."""
-
-    stdout: str
-    """The standard output that was captured."""
-
-    stderr: str
-    """The standard error output that was captured."""
-
-    outcome: Union[BetaFunctionShellCallOutputTimeoutOutcome, BetaFunctionShellCallOutputExitOutcome]
-    """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call
-    output chunk.
-    """
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    type: Literal["timeout"]
-    """The outcome type. Always `timeout`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutputExitOutcome(BaseModel):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    type: Literal["exit"]
-    """The outcome type. Always `exit`."""
-
-    exit_code: int
-    """Exit code from the shell process."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPListTools(BaseModel):
-    """A list of tools available on an MCP server."""
-
-    type: Literal["mcp_list_tools"]
-    """The type of the item. Always `mcp_list_tools`."""
-
-    id: str
-    """The unique ID of the list."""
-
-    server_label: str
-    """The label of the MCP server."""
-
-    tools: List[BetaMCPListToolsTool]
-    """The tools available on the server."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    error: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPListToolsTool(BaseModel):
-    """A tool available on an MCP server."""
-
-    name: str
-    """The name of the tool."""
-
-    input_schema: Dict[str, Any]
-    """The JSON schema describing the tool's input."""
-
-    description: Optional[str] = None
-
-    annotations: Optional[Dict[str, Any]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPApprovalRequest(BaseModel):
-    """A request for human approval of a tool invocation."""
-
-    type: Literal["mcp_approval_request"]
-    """The type of the item. Always `mcp_approval_request`."""
-
-    id: str
-    """The unique ID of the approval request."""
-
-    server_label: str
-    """The label of the MCP server making the request."""
-
-    name: str
-    """The name of the tool to run."""
-
-    arguments: str
-    """A JSON string of arguments for the tool."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPApprovalResponseResource(BaseModel):
-    """A response to an MCP approval request."""
-
-    type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
-
-    id: str
-    """The unique ID of the approval response"""
-
-    approval_request_id: str
-    """The ID of the approval request being answered."""
-
-    approve: bool
-    """Whether the request was approved."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    reason: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPToolCall(BaseModel):
-    """An invocation of a tool on an MCP server."""
-
-    type: Literal["mcp_call"]
-    """The type of the item. Always `mcp_call`."""
-
-    id: str
-    """The unique ID of the tool call."""
-
-    server_label: str
-    """The label of the MCP server running the tool."""
-
-    name: str
-    """The name of the tool that was run."""
-
-    arguments: str
-    """A JSON string of the arguments passed to the tool."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    output: Optional[str] = None
-
-    error: Optional[BetaMCPToolCallError] = None
-    """The error from the tool call, if any."""
-
-    status: Optional[BetaMCPToolCallStatus] = None
-    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
-    `failed`.
-    """
-
-    approval_request_id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPProtocolError(BaseModel):
-    """A response object."""
-
-    type: Literal["mcp_protocol_error"]
-
-    code: int
-
-    message: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPToolExecutionError(BaseModel):
-    """A response object."""
-
-    type: Literal["mcp_tool_execution_error"]
-
-    content: Any
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaHTTPError(BaseModel):
-    """A response object."""
-
-    type: Literal["http_error"]
-
-    code: int
-
-    message: str
-
-
-BetaMCPToolCallError = Union["BetaMCPProtocolError", "BetaMCPToolExecutionError", "BetaHTTPError"]
-
-
-BetaMCPToolCallStatus = Literal["in_progress", "completed", "incomplete", "calling", "failed"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCustomToolCall(BaseModel):
-    """A call to a custom tool created by the model."""
-
-    type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
-
-    call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
-
-    name: str
-    """The name of the custom tool being called."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    id: Optional[str] = None
-    """The unique ID of the custom tool call in the OpenAI platform."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the custom tool being called."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCustomToolCallOutput(BaseModel):
-    """The output of a custom tool call from your code, being sent back to the model."""
-
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-
-    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the custom tool call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    id: Optional[str] = None
-    """The unique ID of the custom tool call output in the OpenAI platform."""
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-
-BetaItemField = Union[
-    "BetaMessage",
-    "BetaProgram",
-    "BetaProgramOutput",
-    "BetaFunctionToolCall",
-    "BetaMultiAgentCall",
-    "BetaMultiAgentCallOutput",
-    "BetaToolSearchCall",
-    "BetaToolSearchOutput",
-    "BetaAdditionalTools",
-    "BetaAgentMessage",
-    "BetaFunctionToolCallOutput",
-    "BetaFileSearchToolCall",
-    "BetaWebSearchToolCall",
-    "BetaImageGenToolCall",
-    "BetaComputerToolCall",
-    "BetaComputerToolCallOutputResource",
-    "BetaReasoningItem",
-    "BetaCompactionBody",
-    "BetaCodeInterpreterToolCall",
-    "BetaLocalShellToolCall",
-    "BetaLocalShellToolCallOutput",
-    "BetaFunctionShellCall",
-    "BetaFunctionShellCallOutput",
-    "BetaApplyPatchToolCall",
-    "BetaApplyPatchToolCallOutput",
-    "BetaMCPListTools",
-    "BetaMCPApprovalRequest",
-    "BetaMCPApprovalResponseResource",
-    "BetaMCPToolCall",
-    "BetaCustomToolCall",
-    "BetaCustomToolCallOutput",
+BetaModelIdsResponses = Union[
+    "BetaModelIdsShared",
+    Literal[
+        "o1-pro",
+        "o1-pro-2025-03-19",
+        "o3-pro",
+        "o3-pro-2025-06-10",
+        "o3-deep-research",
+        "o3-deep-research-2025-06-26",
+        "o4-mini-deep-research",
+        "o4-mini-deep-research-2025-06-26",
+        "computer-use-preview",
+        "computer-use-preview-2025-03-11",
+        "gpt-5.5-pro",
+        "gpt-5.5-pro-2026-04-23",
+        "gpt-5-codex",
+        "gpt-5-pro",
+        "gpt-5-pro-2025-10-06",
+        "gpt-5.1-codex-max",
+        "gpt-daybreak-blue-latest",
+        "gpt-daybreak-red-latest",
+        "gpt-5.6-cyber",
+    ],
 ]
-"""An item representing a message, tool call, tool output, reasoning, or other response element."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseUsage(BaseModel):
-    """Represents token usage details including input tokens, output tokens,
-    a breakdown of output tokens, and the total tokens used.
-    """
-
-    input_tokens: int
-    """The number of input tokens."""
-
-    input_tokens_details: BetaResponseUsageInputTokensDetails
-    """A detailed breakdown of the input tokens."""
-
-    output_tokens: int
-    """The number of output tokens."""
-
-    output_tokens_details: BetaResponseUsageOutputTokensDetails
-    """A detailed breakdown of the output tokens."""
-
-    total_tokens: int
-    """The total number of tokens used."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseUsageInputTokensDetails(BaseModel):
-    """A detailed breakdown of the input tokens."""
-
-    cached_tokens: int
-    """The number of tokens that were retrieved from the cache.
-    [More on prompt caching](https://platform.openai.com/docs/guides/prompt-caching).
-    """
-
-    cache_write_tokens: int
-    """The number of input tokens that were written to the cache."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseUsageOutputTokensDetails(BaseModel):
-    """A detailed breakdown of the output tokens."""
-
-    reasoning_tokens: int
-    """The number of reasoning tokens."""
-
-
-class _BetaCompactResponseMethodPublicBodyRequired(TypedDict):
-
-    model: BetaModelIdsCompaction
-
-
-class BetaCompactResponseMethodPublicBody(_BetaCompactResponseMethodPublicBodyRequired, total=False):
-    """Request fields."""
-
-    input: Optional[Union[str, Sequence[BetaInputItemParam]]]
-
-    previous_response_id: Optional[str]
-
-    instructions: Optional[str]
-
-    prompt_cache_key: Optional[str]
-
-    prompt_cache_retention: Optional[BetaPromptCacheRetentionEnum]
-
-    prompt_cache_options: Optional[BetaPromptCacheOptionsParam]
-
-    service_tier: Optional[BetaServiceTierEnum]
 
 
 BetaModelIdsShared = Union[
@@ -4002,1792 +5171,13 @@ BetaModelIdsShared = Union[
 ]
 
 
-BetaModelIdsResponses = Union[
-    "BetaModelIdsShared",
-    Literal[
-        "o1-pro",
-        "o1-pro-2025-03-19",
-        "o3-pro",
-        "o3-pro-2025-06-10",
-        "o3-deep-research",
-        "o3-deep-research-2025-06-26",
-        "o4-mini-deep-research",
-        "o4-mini-deep-research-2025-06-26",
-        "computer-use-preview",
-        "computer-use-preview-2025-03-11",
-        "gpt-5.5-pro",
-        "gpt-5.5-pro-2026-04-23",
-        "gpt-5-codex",
-        "gpt-5-pro",
-        "gpt-5-pro-2025-10-06",
-        "gpt-5.1-codex-max",
-        "gpt-daybreak-blue-latest",
-        "gpt-daybreak-red-latest",
-        "gpt-5.6-cyber",
-    ],
-]
-
-
-BetaModelIdsCompaction = Optional[Union["BetaModelIdsResponses", str]]
-"""Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models
-with different capabilities, performance characteristics, and price points. Refer to the [model
-guide](https://platform.openai.com/docs/models) to browse and compare available models.
-"""
-
-
-class _BetaEasyInputMessageParamRequired(TypedDict):
-
-    role: Literal["user", "assistant", "system", "developer"]
-    """The role of the message input. One of `user`, `assistant`, `system`, or
-    `developer`.
-    """
-
-    content: Union[str, BetaInputMessageContentListParam]
-    """Text, image, or audio input to the model, used to generate a response.
-    Can also contain previous assistant responses.
-    """
-
-
-class BetaEasyInputMessageParam(_BetaEasyInputMessageParamRequired, total=False):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role. Messages with the
-    `assistant` role are presumed to have been generated by the model in previous
-    interactions.
-    """
-
-    phase: Optional[BetaMessagePhase]
-
-    type: Literal["message"]
-    """The type of the message input. Always `message`."""
-
-
-class _BetaInputTextContentParam2Required(TypedDict):
-
-    type: Literal["input_text"]
-    """The type of the input item. Always `input_text`."""
-
-    text: str
-    """The text input to the model."""
-
-
-class BetaInputTextContentParam2(_BetaInputTextContentParam2Required, total=False):
-    """A text input to the model."""
-
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfigParam
-
-
-class BetaPromptCacheBreakpointConfigParam(TypedDict):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
-    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
-    """
-
-    mode: Literal["explicit"]
-    """The breakpoint mode. Always `explicit`."""
-
-
-class _BetaInputImageContentParamRequired(TypedDict):
-
-    type: Literal["input_image"]
-    """The type of the input item. Always `input_image`."""
-
-    detail: BetaImageDetail
-    """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or
-    `original`. Defaults to `auto`.
-    """
-
-
-class BetaInputImageContentParam(_BetaInputImageContentParamRequired, total=False):
-    """An image input to the model. Learn about [image
-    inputs](https://platform.openai.com/docs/guides/vision).
-    """
-
-    image_url: Optional[str]
-
-    file_id: Optional[str]
-
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfigParam
-
-
-class _BetaInputFileContentParam2Required(TypedDict):
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-
-class BetaInputFileContentParam2(_BetaInputFileContentParam2Required, total=False):
-    """A file input to the model."""
-
-    file_id: Optional[str]
-
-    filename: str
-    """The name of the file to be sent to the model."""
-
-    file_data: str
-    """The content of the file to be sent to the model."""
-
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointConfigParam
-
-    file_url: str
-    """The URL of the file to be sent to the model."""
-
-    detail: BetaFileInputDetail
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-
-BetaInputContentParam = Union["BetaInputTextContentParam2", "BetaInputImageContentParam", "BetaInputFileContentParam2"]
-
-
-BetaInputMessageContentListParam = Sequence["BetaInputContentParam"]
-"""A list of one or many input items to the model, containing different content
-types.
-"""
-
-
-BetaMessagePhase = Literal["commentary", "final_answer"]
-"""Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer
-(`final_answer`).
-For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend
-phase on all assistant messages — dropping it can degrade performance. Not used for user messages.
-"""
-
-
-class _BetaInputMessageParamRequired(TypedDict):
-
-    role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
-
-    content: BetaInputMessageContentListParam
-
-
-class BetaInputMessageParam(_BetaInputMessageParamRequired, total=False):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role.
-    """
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    type: Literal["message"]
-    """The type of the message input. Always set to `message`."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class _BetaOutputMessageParamRequired(TypedDict):
-
-    id: str
-    """The unique ID of the output message."""
-
-    type: Literal["message"]
-    """The type of the output message. Always `message`."""
-
-    role: Literal["assistant"]
-    """The role of the output message. Always `assistant`."""
-
-    content: Sequence[BetaOutputMessageContentParam]
-    """The content of the output message."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-
-class BetaOutputMessageParam(_BetaOutputMessageParamRequired, total=False):
-    """An output message from the model."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    phase: Optional[BetaMessagePhase]
-
-
-class BetaOutputTextContentParam2(TypedDict):
-    """A text output from the model."""
-
-    type: Literal["output_text"]
-    """The type of the output text. Always `output_text`."""
-
-    text: str
-    """The text output from the model."""
-
-    annotations: Sequence[BetaAnnotationParam]
-    """The annotations of the text output."""
-
-    logprobs: Sequence[BetaLogProbParam]
-
-
-class BetaLogProbParam(TypedDict):
-    """The log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: Sequence[int]
-
-    top_logprobs: Sequence[BetaTopLogProbParam]
-
-
-class BetaTopLogProbParam(TypedDict):
-    """The top log probability of a token."""
-
-    token: str
-
-    logprob: float
-
-    bytes: Sequence[int]
-
-
-class BetaRefusalContentParam(TypedDict):
-    """A refusal from the model."""
-
-    type: Literal["refusal"]
-    """The type of the refusal. Always `refusal`."""
-
-    refusal: str
-    """The refusal explanation from the model."""
-
-
-BetaOutputMessageContentParam = Union["BetaOutputTextContentParam2", "BetaRefusalContentParam"]
-
-
-class _BetaFileSearchToolCallParamRequired(TypedDict):
-
-    id: str
-    """The unique ID of the file search tool call."""
-
-    type: Literal["file_search_call"]
-    """The type of the file search tool call. Always `file_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
-    """The status of the file search tool call. One of `in_progress`,
-    `searching`, `incomplete` or `failed`,
-    """
-
-    queries: Sequence[str]
-    """The queries used to search for files."""
-
-
-class BetaFileSearchToolCallParam(_BetaFileSearchToolCallParamRequired, total=False):
-    """The results of a file search tool call. See the
-    [file search guide](https://platform.openai.com/docs/guides/tools-file-search) for more
-    information.
-    """
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    results: Optional[Sequence[BetaFileSearchToolCallResultsItemParam]]
-
-
-class BetaFileSearchToolCallResultsItemParam(TypedDict, total=False):
-    """Part of ``BetaFileSearchToolCallParam.results``."""
-
-    file_id: str
-    """The unique ID of the file."""
-
-    text: str
-    """The text that was retrieved from the file."""
-
-    filename: str
-    """The name of the file."""
-
-    attributes: BetaVectorStoreFileAttributes
-
-    score: float
-    """The relevance score of the file - a value between 0 and 1."""
-
-
-class _BetaComputerToolCallParamRequired(TypedDict):
-
-    type: Literal["computer_call"]
-    """The type of the computer call. Always `computer_call`."""
-
-    id: str
-    """The unique ID of the computer call."""
-
-    call_id: str
-    """An identifier used when responding to the tool call with output."""
-
-    pending_safety_checks: Sequence[BetaComputerCallSafetyCheckParam]
-    """The pending safety checks for the computer call."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class BetaComputerToolCallParam(_BetaComputerToolCallParamRequired, total=False):
-    """A tool call to a computer use tool. See the
-    [computer use guide](https://platform.openai.com/docs/guides/tools-computer-use) for more
-    information.
-    """
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    action: BetaComputerActionParam
-
-    actions: BetaComputerActionListParam
-
-
-class BetaDoubleClickActionParam(TypedDict):
-    """A double click action."""
-
-    type: Literal["double_click"]
-    """Specifies the event type. For a double click action, this property is always set to
-    `double_click`.
-    """
-
-    x: int
-    """The x-coordinate where the double click occurred."""
-
-    y: int
-    """The y-coordinate where the double click occurred."""
-
-    keys: Optional[Sequence[str]]
-
-
-class _BetaDragParamRequired(TypedDict):
-
-    type: Literal["drag"]
-    """Specifies the event type. For a drag action, this property is always set to `drag`."""
-
-    path: Sequence[BetaCoordParam]
-    """An array of coordinates representing the path of the drag action. Coordinates will appear as an
-    array of objects, eg
-    ```
-    [
-      { x: 100, y: 200 },
-      { x: 200, y: 300 }
-    ]
-    ```
-    """
-
-
-class BetaDragParam(_BetaDragParamRequired, total=False):
-    """A drag action."""
-
-    keys: Optional[Sequence[str]]
-
-
-class BetaCoordParam(TypedDict):
-    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
-
-    x: int
-    """The x-coordinate."""
-
-    y: int
-    """The y-coordinate."""
-
-
-class BetaKeyPressActionParam(TypedDict):
-    """A collection of keypresses the model would like to perform."""
-
-    type: Literal["keypress"]
-    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
-
-    keys: Sequence[str]
-    """The combination of keys the model is requesting to be pressed. This is an array of strings, each
-    representing a key.
-    """
-
-
-class _BetaMoveParamRequired(TypedDict):
-
-    type: Literal["move"]
-    """Specifies the event type. For a move action, this property is always set to `move`."""
-
-    x: int
-    """The x-coordinate to move to."""
-
-    y: int
-    """The y-coordinate to move to."""
-
-
-class BetaMoveParam(_BetaMoveParamRequired, total=False):
-    """A mouse move action."""
-
-    keys: Optional[Sequence[str]]
-
-
-class BetaScreenshotParam(TypedDict):
-    """A screenshot action."""
-
-    type: Literal["screenshot"]
-    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
-
-
-class _BetaScrollParamRequired(TypedDict):
-
-    type: Literal["scroll"]
-    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
-
-    x: int
-    """The x-coordinate where the scroll occurred."""
-
-    y: int
-    """The y-coordinate where the scroll occurred."""
-
-    scroll_x: int
-    """The horizontal scroll distance."""
-
-    scroll_y: int
-    """The vertical scroll distance."""
-
-
-class BetaScrollParam(_BetaScrollParamRequired, total=False):
-    """A scroll action."""
-
-    keys: Optional[Sequence[str]]
-
-
-class BetaTypeParam(TypedDict):
-    """An action to type in text."""
-
-    type: Literal["type"]
-    """Specifies the event type. For a type action, this property is always set to `type`."""
-
-    text: str
-    """The text to type."""
-
-
-class BetaWaitParam(TypedDict):
-    """A wait action."""
-
-    type: Literal["wait"]
-    """Specifies the event type. For a wait action, this property is always set to `wait`."""
-
-
-BetaComputerActionParam = Union[
-    "BetaClickParam",
-    "BetaDoubleClickActionParam",
-    "BetaDragParam",
-    "BetaKeyPressActionParam",
-    "BetaMoveParam",
-    "BetaScreenshotParam",
-    "BetaScrollParam",
-    "BetaTypeParam",
-    "BetaWaitParam",
-]
-
-
-BetaComputerActionListParam = Sequence["BetaComputerActionParam"]
-"""Flattened batched actions for `computer_use`. Each action includes an
-`type` discriminator and action-specific fields.
-"""
-
-
-class _BetaComputerCallSafetyCheckParamRequired(TypedDict):
-
-    id: str
-    """The ID of the pending safety check."""
-
-
-class BetaComputerCallSafetyCheckParam(_BetaComputerCallSafetyCheckParamRequired, total=False):
-    """A pending safety check for the computer call."""
-
-    code: Optional[str]
-
-    message: Optional[str]
-
-
-class _BetaComputerCallOutputItemParamRequired(TypedDict):
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    output: BetaComputerScreenshotImageParam
-
-
-class BetaComputerCallOutputItemParam(_BetaComputerCallOutputItemParamRequired, total=False):
-    """The output of a computer tool call."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    acknowledged_safety_checks: Optional[Sequence[BetaComputerCallSafetyCheckParam]]
-
-    status: Optional[BetaFunctionCallItemStatus]
-
-
-class _BetaComputerScreenshotImageParamRequired(TypedDict):
-
-    type: Literal["computer_screenshot"]
-    """Specifies the event type. For a computer screenshot, this property is
-    always set to `computer_screenshot`.
-    """
-
-
-class BetaComputerScreenshotImageParam(_BetaComputerScreenshotImageParamRequired, total=False):
-    """A computer screenshot image used with the computer use tool."""
-
-    image_url: str
-    """The URL of the screenshot image."""
-
-    file_id: str
-    """The identifier of an uploaded file that contains the screenshot."""
-
-
-BetaFunctionCallItemStatus = Literal["in_progress", "completed", "incomplete"]
-
-
-class _BetaWebSearchToolCallParamRequired(TypedDict):
-
-    id: str
-    """The unique ID of the web search tool call."""
-
-    type: Literal["web_search_call"]
-    """The type of the web search tool call. Always `web_search_call`."""
-
-    status: Literal["in_progress", "searching", "completed", "failed"]
-    """The status of the web search tool call."""
-
-    action: Union[BetaWebSearchActionSearchParam, BetaWebSearchActionOpenPageParam, BetaWebSearchActionFindParam]
-    """An object describing the specific action taken in this web search call.
-    Includes details on how the model used the web (search, open_page, find_in_page).
-    """
-
-
-class BetaWebSearchToolCallParam(_BetaWebSearchToolCallParamRequired, total=False):
-    """The results of a web search tool call. See the
-    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
-    information.
-    """
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-
-class _BetaWebSearchActionSearchParamRequired(TypedDict):
-
-    type: Literal["search"]
-    """The action type."""
-
-
-class BetaWebSearchActionSearchParam(_BetaWebSearchActionSearchParamRequired, total=False):
-    """Action type "search" - Performs a web search query."""
-
-    query: str
-    """The search query."""
-
-    queries: Sequence[str]
-    """The search queries."""
-
-    sources: Sequence[BetaWebSearchActionSearchSourcesItemParam]
-    """The sources used in the search."""
-
-
-class BetaWebSearchActionSearchSourcesItemParam(TypedDict):
-    """A source used in the search."""
-
-    type: Literal["url"]
-    """The type of source. Always `url`."""
-
-    url: str
-    """The URL of the source."""
-
-
-class _BetaWebSearchActionOpenPageParamRequired(TypedDict):
-
-    type: Literal["open_page"]
-    """The action type."""
-
-
-class BetaWebSearchActionOpenPageParam(_BetaWebSearchActionOpenPageParamRequired, total=False):
-    """Action type "open_page" - Opens a specific URL from search results."""
-
-    url: Optional[str]
-    """The URL opened by the model."""
-
-
-class BetaWebSearchActionFindParam(TypedDict):
-    """Action type "find_in_page": Searches for a pattern within a loaded page."""
-
-    type: Literal["find_in_page"]
-    """The action type."""
-
-    url: str
-    """The URL of the page searched for the pattern."""
-
-    pattern: str
-    """The pattern or text to search for within the page."""
-
-
-class _BetaFunctionToolCallParamRequired(TypedDict):
-
-    type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
-
-    call_id: str
-    """The unique ID of the function tool call generated by the model."""
-
-    name: str
-    """The name of the function to run."""
-
-    arguments: str
-    """A JSON string of the arguments to pass to the function."""
-
-
-class BetaFunctionToolCallParam(_BetaFunctionToolCallParamRequired, total=False):
-    """A tool call to run a function. See the
-    [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more
-    information.
-    """
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    id: str
-    """The unique ID of the function tool call."""
-
-    caller: Optional[BetaToolCallCallerParam2]
-
-    namespace: str
-    """The namespace of the function to run."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class BetaDirectToolCallCallerParam2(TypedDict):
-    """Request fields."""
-
-    type: Literal["direct"]
-
-
-class BetaProgramToolCallCallerParam2(TypedDict):
-    """Request fields."""
-
-    type: Literal["program"]
-
-    caller_id: str
-    """The call ID of the program item that produced this tool call."""
-
-
-BetaToolCallCallerParam2 = Union["BetaDirectToolCallCallerParam2", "BetaProgramToolCallCallerParam2"]
-"""The execution context that produced this tool call."""
-
-
-class _BetaFunctionCallOutputItemParamRequired(TypedDict):
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[
-        str,
-        Sequence[Union[BetaInputTextContentParam, BetaInputImageContentParamAutoParam, BetaInputFileContentParam]],
-    ]
-    """Text, image, or file output of the function tool call."""
-
-
-class BetaFunctionCallOutputItemParam(_BetaFunctionCallOutputItemParamRequired, total=False):
-    """The output of a function tool call."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    call_id: Optional[str]
-
-    name: Optional[str]
-
-    namespace: Optional[str]
-
-    caller: Optional[BetaToolCallCallerParam]
-
-    status: Optional[BetaFunctionCallItemStatus]
-
-
-class _BetaInputFileContentParamRequired(TypedDict):
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-
-class BetaInputFileContentParam(_BetaInputFileContentParamRequired, total=False):
-    """A file input to the model."""
-
-    file_id: Optional[str]
-
-    filename: Optional[str]
-
-    file_data: Optional[str]
-
-    file_url: Optional[str]
-
-    detail: BetaFileDetailEnum
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
-
-
-BetaFileDetailEnum = Literal["auto", "low", "high"]
-
-
-class _BetaMultiAgentCallItemParamRequired(TypedDict):
-
-    call_id: str
-    """The unique ID linking this call to its output."""
-
-    type: Literal["multi_agent_call"]
-    """The item type. Always `multi_agent_call`."""
-
-    action: BetaMultiAgentAction1
-    """The multi-agent action that was executed."""
-
-    arguments: str
-    """The action arguments as a JSON string."""
-
-
-class BetaMultiAgentCallItemParam(_BetaMultiAgentCallItemParamRequired, total=False):
-    """Request fields."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-
-BetaMultiAgentAction1 = Literal[
-    "spawn_agent",
-    "interrupt_agent",
-    "list_agents",
-    "send_message",
-    "followup_task",
-    "wait_agent",
-]
-
-
-class _BetaMultiAgentCallOutputItemParamRequired(TypedDict):
-
-    call_id: str
-    """The unique ID of the multi-agent call."""
-
-    type: Literal["multi_agent_call_output"]
-    """The item type. Always `multi_agent_call_output`."""
-
-    action: BetaMultiAgentAction1
-    """The multi-agent action that produced this result."""
-
-    output: Sequence[BetaOutputTextContentParam]
-    """Text output returned by the multi-agent action."""
-
-
-class BetaMultiAgentCallOutputItemParam(_BetaMultiAgentCallOutputItemParamRequired, total=False):
-    """Request fields."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-
-class _BetaOutputTextContentParamRequired(TypedDict):
-
-    type: Literal["output_text"]
-    """The content type. Always `output_text`."""
-
-    text: str
-    """The text content."""
-
-
-class BetaOutputTextContentParam(_BetaOutputTextContentParamRequired, total=False):
-    """Request fields."""
-
-    annotations: Sequence[Union[BetaFileCitationParam, BetaUrlCitationParam, BetaContainerFileCitationParam]]
-    """Citations associated with the text content."""
-
-
-class BetaFileCitationParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["file_citation"]
-    """The citation type. Always `file_citation`."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-    file_id: str
-    """The ID of the file."""
-
-    filename: str
-    """The filename of the file cited."""
-
-
-class BetaUrlCitationParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["url_citation"]
-    """The citation type. Always `url_citation`."""
-
-    start_index: int
-    """The index of the first character of the citation in the message."""
-
-    end_index: int
-    """The index of the last character of the citation in the message."""
-
-    url: str
-    """The URL of the cited resource."""
-
-    title: str
-    """The title of the cited resource."""
-
-
-class BetaContainerFileCitationParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["container_file_citation"]
-    """The citation type. Always `container_file_citation`."""
-
-    start_index: int
-    """The index of the first character of the citation in the message."""
-
-    end_index: int
-    """The index of the last character of the citation in the message."""
-
-    container_id: str
-    """The ID of the container."""
-
-    file_id: str
-    """The ID of the container file."""
-
-    filename: str
-    """The filename of the container file cited."""
-
-
-class _BetaToolSearchCallItemParamRequired(TypedDict):
-
-    type: Literal["tool_search_call"]
-    """The item type. Always `tool_search_call`."""
-
-    arguments: BetaEmptyModelParam
-    """The arguments supplied to the tool search call."""
-
-
-class BetaToolSearchCallItemParam(_BetaToolSearchCallItemParamRequired, total=False):
-    """Request fields."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    call_id: Optional[str]
-
-    execution: BetaToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[BetaFunctionCallItemStatus]
-
-
-class _BetaToolSearchOutputItemParamRequired(TypedDict):
-
-    type: Literal["tool_search_output"]
-    """The item type. Always `tool_search_output`."""
-
-    tools: Sequence[BetaToolParam]
-    """The loaded tool definitions returned by the tool search output."""
-
-
-class BetaToolSearchOutputItemParam(_BetaToolSearchOutputItemParamRequired, total=False):
-    """Request fields."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    call_id: Optional[str]
-
-    execution: BetaToolSearchExecutionType
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[BetaFunctionCallItemStatus]
-
-
-class _BetaReasoningItemParamRequired(TypedDict):
-
-    type: Literal["reasoning"]
-    """The type of the object. Always `reasoning`."""
-
-    id: str
-    """The unique identifier of the reasoning content."""
-
-    summary: Sequence[BetaSummaryTextContentParam]
-    """Reasoning summary content."""
-
-
-class BetaReasoningItemParam(_BetaReasoningItemParamRequired, total=False):
-    """A description of the chain of thought used by a reasoning model while generating
-    a response. Be sure to include these items in your `input` to the Responses API
-    for subsequent turns of a conversation if you are manually
-    [managing context](https://platform.openai.com/docs/guides/conversation-state).
-    """
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    encrypted_content: Optional[str]
-
-    content: Sequence[BetaReasoningTextContentParam]
-    """Reasoning text content."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-class BetaSummaryTextContentParam(TypedDict):
-    """A summary text from the model."""
-
-    type: Literal["summary_text"]
-    """The type of the object. Always `summary_text`."""
-
-    text: str
-    """A summary of the reasoning output from the model so far."""
-
-
-class BetaReasoningTextContentParam(TypedDict):
-    """Reasoning text from the model."""
-
-    type: Literal["reasoning_text"]
-    """The type of the reasoning text. Always `reasoning_text`."""
-
-    text: str
-    """The reasoning text from the model."""
-
-
-class _BetaCompactionSummaryItemParamRequired(TypedDict):
-
-    type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
-
-    encrypted_content: str
-    """The encrypted content of the compaction summary."""
-
-
-class BetaCompactionSummaryItemParam(_BetaCompactionSummaryItemParamRequired, total=False):
-    """A compaction item generated by the [`v1/responses/compact`
-    API](https://platform.openai.com/docs/api-reference/responses/compact).
-    """
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-
-class _BetaImageGenToolCallParamRequired(TypedDict):
-
-    type: Literal["image_generation_call"]
-    """The type of the image generation call. Always `image_generation_call`."""
-
-    id: str
-    """The unique ID of the image generation call."""
-
-    status: Literal["in_progress", "completed", "generating", "failed"]
-    """The status of the image generation call."""
-
-    result: Optional[str]
-
-
-class BetaImageGenToolCallParam(_BetaImageGenToolCallParamRequired, total=False):
-    """An image generation request made by the model."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-
-class _BetaLocalShellToolCallParamRequired(TypedDict):
-
-    type: Literal["local_shell_call"]
-    """The type of the local shell call. Always `local_shell_call`."""
-
-    id: str
-    """The unique ID of the local shell call."""
-
-    call_id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    action: BetaLocalShellExecActionParam
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the local shell call."""
-
-
-class BetaLocalShellToolCallParam(_BetaLocalShellToolCallParamRequired, total=False):
-    """A tool call to run a command on the local shell."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-
-class _BetaLocalShellExecActionParamRequired(TypedDict):
-
-    type: Literal["exec"]
-    """The type of the local shell action. Always `exec`."""
-
-    command: Sequence[str]
-    """The command to run."""
-
-    env: Dict[str, str]
-    """Environment variables to set for the command."""
-
-
-class BetaLocalShellExecActionParam(_BetaLocalShellExecActionParamRequired, total=False):
-    """Execute a shell command on the server."""
-
-    timeout_ms: Optional[int]
-
-    working_directory: Optional[str]
-
-    user: Optional[str]
-
-
-class _BetaLocalShellToolCallOutputParamRequired(TypedDict):
-
-    type: Literal["local_shell_call_output"]
-    """The type of the local shell tool call output. Always `local_shell_call_output`."""
-
-    id: str
-    """The unique ID of the local shell tool call generated by the model."""
-
-    output: str
-    """A JSON string of the output of the local shell tool call."""
-
-
-class BetaLocalShellToolCallOutputParam(_BetaLocalShellToolCallOutputParamRequired, total=False):
-    """The output of a local shell tool call."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]]
-
-
-class _BetaFunctionShellCallItemParamRequired(TypedDict):
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
-
-    action: BetaFunctionShellActionParam
-    """The shell commands and limits that describe how to run the tool call."""
-
-
-class BetaFunctionShellCallItemParam(_BetaFunctionShellCallItemParamRequired, total=False):
-    """A tool representing a request to execute one or more shell commands."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    caller: Optional[BetaToolCallCallerParam]
-
-    status: Optional[BetaFunctionShellCallItemStatus]
-
-    environment: Optional[Union[BetaLocalEnvironmentParam, BetaContainerReferenceParam]]
-
-
-class _BetaFunctionShellActionParamRequired(TypedDict):
-
-    commands: Sequence[str]
-    """Ordered shell commands for the execution environment to run."""
-
-
-class BetaFunctionShellActionParam(_BetaFunctionShellActionParamRequired, total=False):
-    """Commands and limits describing how to run the shell tool call."""
-
-    timeout_ms: Optional[int]
-
-    max_output_length: Optional[int]
-
-
-BetaFunctionShellCallItemStatus = Literal["in_progress", "completed", "incomplete"]
-"""Status values reported for shell tool calls."""
-
-
-class _BetaFunctionShellCallOutputItemParamRequired(TypedDict):
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call_output"]
-    """The type of the item. Always `shell_call_output`."""
-
-    output: Sequence[BetaFunctionShellCallOutputContentParam]
-    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
-
-
-class BetaFunctionShellCallOutputItemParam(_BetaFunctionShellCallOutputItemParamRequired, total=False):
-    """The streamed output items emitted by a shell tool call."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    id: Optional[str]
-
-    caller: Optional[BetaToolCallCallerParam]
-
-    status: Optional[BetaFunctionShellCallItemStatus]
-
-    max_output_length: Optional[int]
-
-
-class BetaFunctionShellCallOutputContentParam(TypedDict):
-    """Captured stdout and stderr for a portion of a shell tool call output."""
-
-    stdout: str
-    """Captured stdout output for the shell call."""
-
-    stderr: str
-    """Captured stderr output for the shell call."""
-
-    outcome: BetaFunctionShellCallOutputOutcomeParam
-    """The exit or timeout outcome associated with this shell call."""
-
-
-class BetaFunctionShellCallOutputTimeoutOutcomeParam(TypedDict):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    type: Literal["timeout"]
-    """The outcome type. Always `timeout`."""
-
-
-class BetaFunctionShellCallOutputExitOutcomeParam(TypedDict):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    type: Literal["exit"]
-    """The outcome type. Always `exit`."""
-
-    exit_code: int
-    """The exit code returned by the shell process."""
-
-
-BetaFunctionShellCallOutputOutcomeParam = Union[
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam",
-    "BetaFunctionShellCallOutputExitOutcomeParam",
-]
-"""The exit or timeout outcome associated with this shell call."""
-
-
-class _BetaMCPListToolsParamRequired(TypedDict):
-
-    type: Literal["mcp_list_tools"]
-    """The type of the item. Always `mcp_list_tools`."""
-
-    id: str
-    """The unique ID of the list."""
-
-    server_label: str
-    """The label of the MCP server."""
-
-    tools: Sequence[BetaMCPListToolsToolParam]
-    """The tools available on the server."""
-
-
-class BetaMCPListToolsParam(_BetaMCPListToolsParamRequired, total=False):
-    """A list of tools available on an MCP server."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    error: Optional[str]
-
-
-class _BetaMCPListToolsToolParamRequired(TypedDict):
-
-    name: str
-    """The name of the tool."""
-
-    input_schema: Dict[str, Any]
-    """The JSON schema describing the tool's input."""
-
-
-class BetaMCPListToolsToolParam(_BetaMCPListToolsToolParamRequired, total=False):
-    """A tool available on an MCP server."""
-
-    description: Optional[str]
-
-    annotations: Optional[Dict[str, Any]]
-
-
-class _BetaMCPApprovalRequestParamRequired(TypedDict):
-
-    type: Literal["mcp_approval_request"]
-    """The type of the item. Always `mcp_approval_request`."""
-
-    id: str
-    """The unique ID of the approval request."""
-
-    server_label: str
-    """The label of the MCP server making the request."""
-
-    name: str
-    """The name of the tool to run."""
-
-    arguments: str
-    """A JSON string of arguments for the tool."""
-
-
-class BetaMCPApprovalRequestParam(_BetaMCPApprovalRequestParamRequired, total=False):
-    """A request for human approval of a tool invocation."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-
-class _BetaMCPApprovalResponseParamRequired(TypedDict):
-
-    type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
-
-    approval_request_id: str
-    """The ID of the approval request being answered."""
-
-    approve: bool
-    """Whether the request was approved."""
-
-
-class BetaMCPApprovalResponseParam(_BetaMCPApprovalResponseParamRequired, total=False):
-    """A response to an MCP approval request."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    id: Optional[str]
-
-    reason: Optional[str]
-
-
-class _BetaMCPToolCallParamRequired(TypedDict):
-
-    type: Literal["mcp_call"]
-    """The type of the item. Always `mcp_call`."""
-
-    id: str
-    """The unique ID of the tool call."""
-
-    server_label: str
-    """The label of the MCP server running the tool."""
-
-    name: str
-    """The name of the tool that was run."""
-
-    arguments: str
-    """A JSON string of the arguments passed to the tool."""
-
-
-class BetaMCPToolCallParam(_BetaMCPToolCallParamRequired, total=False):
-    """An invocation of a tool on an MCP server."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    output: Optional[str]
-
-    error: Optional[BetaMCPToolCallErrorParam]
-    """The error from the tool call, if any."""
-
-    status: BetaMCPToolCallStatus
-    """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or
-    `failed`.
-    """
-
-    approval_request_id: Optional[str]
-
-
-class BetaMCPProtocolErrorParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["mcp_protocol_error"]
-
-    code: int
-
-    message: str
-
-
-class BetaMCPToolExecutionErrorParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["mcp_tool_execution_error"]
-
-    content: Any
-
-
-class BetaHTTPErrorParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["http_error"]
-
-    code: int
-
-    message: str
-
-
-BetaMCPToolCallErrorParam = Union["BetaMCPProtocolErrorParam", "BetaMCPToolExecutionErrorParam", "BetaHTTPErrorParam"]
-
-
-class _BetaCustomToolCallOutputParamRequired(TypedDict):
-
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-
-    output: Union[str, Sequence[BetaFunctionAndCustomToolCallOutputParam]]
-    """The output from the custom tool call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-
-class BetaCustomToolCallOutputParam(_BetaCustomToolCallOutputParamRequired, total=False):
-    """The output of a custom tool call from your code, being sent back to the model."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    id: str
-    """The unique ID of the custom tool call output in the OpenAI platform."""
-
-    caller: Optional[BetaToolCallCallerParam]
-
-
-BetaFunctionAndCustomToolCallOutputParam = Union[
-    "BetaInputTextContentParam2",
-    "BetaInputImageContentParam",
-    "BetaInputFileContentParam2",
-]
-
-
-class _BetaCustomToolCallParamRequired(TypedDict):
-
-    type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
-
-    call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
-
-    name: str
-    """The name of the custom tool being called."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-
-class BetaCustomToolCallParam(_BetaCustomToolCallParamRequired, total=False):
-    """A call to a custom tool created by the model."""
-
-    agent: Optional[BetaAgentTagParam]
-    """The agent that produced this item."""
-
-    id: str
-    """The unique ID of the custom tool call in the OpenAI platform."""
-
-    caller: Optional[BetaToolCallCallerParam2]
-
-    namespace: str
-    """The namespace of the custom tool being called."""
-
-
-BetaItemParam = Union[
-    "BetaInputMessageParam",
-    "BetaOutputMessageParam",
-    "BetaFileSearchToolCallParam",
-    "BetaComputerToolCallParam",
-    "BetaComputerCallOutputItemParam",
-    "BetaWebSearchToolCallParam",
-    "BetaFunctionToolCallParam",
-    "BetaFunctionCallOutputItemParam",
-    "BetaAgentMessageItemParam",
-    "BetaMultiAgentCallItemParam",
-    "BetaMultiAgentCallOutputItemParam",
-    "BetaToolSearchCallItemParam",
-    "BetaToolSearchOutputItemParam",
-    "BetaAdditionalToolsItemParam",
-    "BetaReasoningItemParam",
-    "BetaCompactionSummaryItemParam",
-    "BetaImageGenToolCallParam",
-    "BetaCodeInterpreterToolCallParam",
-    "BetaLocalShellToolCallParam",
-    "BetaLocalShellToolCallOutputParam",
-    "BetaFunctionShellCallItemParam",
-    "BetaFunctionShellCallOutputItemParam",
-    "BetaApplyPatchToolCallItemParam",
-    "BetaApplyPatchToolCallOutputItemParam",
-    "BetaMCPListToolsParam",
-    "BetaMCPApprovalRequestParam",
-    "BetaMCPApprovalResponseParam",
-    "BetaMCPToolCallParam",
-    "BetaCustomToolCallOutputParam",
-    "BetaCustomToolCallParam",
-]
-"""Content item used to generate a response."""
-
-
-class _BetaCompactionTriggerItemParamRequired(TypedDict):
-
-    type: Literal["compaction_trigger"]
-    """The type of the item. Always `compaction_trigger`."""
-
-
-class BetaCompactionTriggerItemParam(_BetaCompactionTriggerItemParamRequired, total=False):
-    """Compacts the current context. Must be the final input item."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-
-class _BetaItemReferenceParamRequired(TypedDict):
-
-    id: str
-    """The ID of the item to reference."""
-
-
-class BetaItemReferenceParam(_BetaItemReferenceParamRequired, total=False):
-    """An internal identifier for an item to reference."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-    type: Optional[Literal["item_reference"]]
-
-
-class _BetaProgramItemParamRequired(TypedDict):
-
-    id: str
-    """The unique ID of this program item."""
-
-    type: Literal["program"]
-    """The item type. Always `program`."""
-
-    call_id: str
-    """The stable call ID of the program item."""
-
-    code: str
-    """The JavaScript source executed by programmatic tool calling."""
-
-    fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
-
-
-class BetaProgramItemParam(_BetaProgramItemParamRequired, total=False):
-    """Request fields."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-
-class _BetaProgramOutputItemParamRequired(TypedDict):
-
-    id: str
-    """The unique ID of this program output item."""
-
-    type: Literal["program_output"]
-    """The item type. Always `program_output`."""
-
-    call_id: str
-    """The call ID of the program item."""
-
-    result: str
-    """The result produced by the program item."""
-
-    status: BetaProgramOutputItemStatus
-    """The terminal status of the program output."""
-
-
-class BetaProgramOutputItemParam(_BetaProgramOutputItemParamRequired, total=False):
-    """Request fields."""
-
-    agent: Optional[Beta_AgentTagParam]
-
-
-BetaProgramOutputItemStatus = Literal["completed", "incomplete"]
-
-
-BetaInputItemParam = Union[
-    "BetaEasyInputMessageParam",
-    "BetaItemParam",
-    "BetaCompactionTriggerItemParam",
-    "BetaItemReferenceParam",
-    "BetaProgramItemParam",
-    "BetaProgramOutputItemParam",
-]
-
-
-BetaPromptCacheRetentionEnum = Literal["in_memory", "24h"]
-
-
-class BetaPromptCacheOptionsParam(TypedDict, total=False):
-    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
-    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
-    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
-    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
-    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
-    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
-    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
-    """
-
-    ttl: BetaPromptCacheTTLEnum
-    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
-    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
-    cache entries for longer.
-    """
-
-    mode: BetaPromptCacheModeEnum
-    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
-    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
-    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
-    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
-    breakpoints, the request does not use prompt caching.
-    """
-
-
-BetaPromptCacheTTLEnum = Literal["30m"]
-
-
-BetaPromptCacheModeEnum = Literal["implicit", "explicit"]
-
-
-BetaServiceTierEnum = Literal["auto", "default", "fast", "flex", "priority"]
-
-
 @dataclass(init=False, repr=False, eq=False)
-class BetaCompactionSummaryItem(BaseModel):
-    """A compaction item generated by the [`v1/responses/compact`
-    API](https://platform.openai.com/docs/api-reference/responses/compact).
-    """
-
-    type: Literal["compaction"]
-    """The type of the item. Always `compaction`."""
-
-    encrypted_content: str
-    """The encrypted content of the compaction summary."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCompactionTriggerItem(BaseModel):
-    """Compacts the current context. Must be the final input item."""
-
-    type: Literal["compaction_trigger"]
-    """The type of the item. Always `compaction_trigger`."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerCallOutputItem(BaseModel):
-    """The output of a computer tool call."""
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    output: BetaComputerScreenshotImage
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]] = None
-
-    status: Optional[BetaFunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaComputerToolCallOutput(BaseModel):
-    """The output of a computer tool call."""
-
-    type: Literal["computer_call_output"]
-    """The type of the computer tool call output. Always `computer_call_output`."""
-
-    call_id: str
-    """The ID of the computer tool call that produced the output."""
-
-    output: BetaComputerScreenshotImage
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    id: Optional[str] = None
-    """The ID of the computer tool call output."""
-
-    acknowledged_safety_checks: Optional[List[BetaComputerCallSafetyCheck]] = None
-    """The safety checks reported by the API that have been acknowledged by the
-    developer.
-    """
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContainerFileCitation(BaseModel):
-    """A response object."""
-
-    type: Literal["container_file_citation"]
-    """The citation type. Always `container_file_citation`."""
-
-    start_index: int
-    """The index of the first character of the citation in the message."""
-
-    end_index: int
-    """The index of the last character of the citation in the message."""
-
-    container_id: str
-    """The ID of the container."""
-
-    file_id: str
-    """The ID of the container file."""
-
-    filename: str
-    """The filename of the container file cited."""
-
-
-BetaInputContent = Union["BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]
-
-
-BetaOutputContent = Union["BetaOutputTextContent", "BetaRefusalContent", "BetaReasoningTextContent"]
-
-
-BetaContent = Union["BetaInputContent", "BetaOutputContent"]
-"""Multi-modal input and output contents."""
-
-
-class _BetaContextManagementParamRequired(TypedDict):
-
-    type: str
-    """The context management entry type. Currently only 'compaction' is supported."""
-
-
-class BetaContextManagementParam(_BetaContextManagementParamRequired, total=False):
-    """Request fields."""
-
-    compact_threshold: Optional[int]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaContextManagement(BaseModel):
-    """A response object."""
-
-    type: str
-    """The context management entry type. Currently only 'compaction' is supported."""
-
-    compact_threshold: Optional[int] = None
-
-
-class BetaConversationParam2Param(TypedDict):
-    """The conversation that this response belongs to."""
-
-    id: str
-    """The unique ID of the conversation."""
-
-
-BetaConversationParam = Union[str, "BetaConversationParam2Param"]
-"""The conversation that this response belongs to. Items from this conversation are prepended to
-`input_items` for this response request.
-Input items and output items from this response are automatically added to this conversation after
-this response completes.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaConversationParam2(BaseModel):
-    """The conversation that this response belongs to."""
-
-    id: str
-    """The unique ID of the conversation."""
-
-
-BetaConversation = Union[str, "BetaConversationParam2"]
-"""The conversation that this response belongs to. Items from this conversation are prepended to
-`input_items` for this response request.
-Input items and output items from this response are automatically added to this conversation after
-this response completes.
-"""
-
-
-class BetaCreateModelResponsePropertiesParam(TypedDict, total=False):
-    """Request fields."""
-
-    metadata: BetaMetadata
-
-    top_logprobs: int
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
-
-    temperature: Optional[float]
-
-    top_p: Optional[float]
-
-    user: str
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str]
-
-    prompt_cache_key: Optional[str]
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
-
-    prompt_cache_options: BetaPromptCacheOptionsParam
-
-
-BetaMetadata = Optional[Dict[str, str]]
-"""Set of 16 key-value pairs that can be attached to an object. This can be
-useful for storing additional information about the object in a structured
-format, and querying for objects via API or the dashboard.
-
-Keys are strings with a maximum length of 64 characters. Values are strings
-with a maximum length of 512 characters.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCreateModelResponseProperties(BaseModel):
-    """A response object."""
+class BetaModelResponseProperties(BaseModel):
+    """The API's ``BetaModelResponseProperties`` object (the spec describes it no further)."""
 
     metadata: Optional[BetaMetadata] = None
 
     top_logprobs: Optional[int] = None
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
 
     temperature: Optional[float] = None
 
@@ -5807,1752 +5197,10 @@ class BetaCreateModelResponseProperties(BaseModel):
     prompt_cache_key: Optional[str] = None
 
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-
-    prompt_cache_options: Optional[BetaPromptCacheOptions2] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaPromptCacheOptions2(BaseModel):
-    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
-    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
-    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
-    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
-    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
-    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
-    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
-    """
-
-    ttl: Optional[BetaPromptCacheTTLEnum] = None
-    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
-    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
-    cache entries for longer.
-    """
-
-    mode: Optional[BetaPromptCacheModeEnum] = None
-    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
-    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
-    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
-    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
-    breakpoints, the request does not use prompt caching.
-    """
-
-
-class BetaCreateResponseParam(TypedDict, total=False):
-    """Request fields."""
-
-    metadata: BetaMetadata
-
-    top_logprobs: int
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
-
-    temperature: Optional[float]
-
-    top_p: Optional[float]
-
-    user: str
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str]
-
-    prompt_cache_key: Optional[str]
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
-
-    prompt_cache_options: BetaPromptCacheOptionsParam
-
-    previous_response_id: Optional[str]
-
-    model: BetaModelIdsResponses
-    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-    offers a wide range of models with different capabilities, performance
-    characteristics, and price points. Refer to the [model
-    guide](https://platform.openai.com/docs/models)
-    to browse and compare available models.
-    """
-
-    background: Optional[bool]
-
-    max_tool_calls: Optional[int]
-
-    text: BetaResponseTextParam
-
-    tools: BetaToolsArrayParam
-
-    tool_choice: BetaToolChoiceParam
-
-    prompt: BetaPromptParam
-
-    service_tier: BetaServiceTierResponses
-
-    truncation: Optional[Literal["auto", "disabled"]]
-
-    reasoning: Optional[BetaReasoningParam]
-
-    input: BetaInputParam
-
-    include: Optional[Sequence[BetaIncludeEnum]]
-
-    parallel_tool_calls: Optional[bool]
-
-    store: Optional[bool]
-
-    instructions: Optional[str]
-
-    moderation: Optional[BetaModerationParam]
-
-    stream: Optional[bool]
-
-    stream_options: BetaResponseStreamOptionsParam
-
-    conversation: Optional[BetaConversationParam]
-
-    context_management: Optional[Sequence[BetaContextManagementParam]]
-
-    max_output_tokens: Optional[int]
-
-    multi_agent: Optional[BetaMultiAgentParam]
-
-
-class BetaResponseTextParam(TypedDict, total=False):
-    """Configuration options for a text response from the model. Can be plain
-    text or structured JSON data. Learn more:
-    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    """
-
-    format: BetaTextResponseFormatConfigurationParam
-
-    verbosity: BetaVerbosity
-
-
-class BetaResponseFormatTextParam(TypedDict):
-    """Default response format. Used to generate text responses."""
-
-    type: Literal["text"]
-    """The type of response format being defined. Always `text`."""
-
-
-class _BetaTextResponseFormatJsonSchemaParamRequired(TypedDict):
-
-    type: Literal["json_schema"]
-    """The type of response format being defined. Always `json_schema`."""
-
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-    underscores and dashes, with a maximum length of 64.
-    """
-
-    schema: BetaResponseFormatJsonSchemaSchema
-
-
-class BetaTextResponseFormatJsonSchemaParam(_BetaTextResponseFormatJsonSchemaParamRequired, total=False):
-    """JSON Schema response format. Used to generate structured JSON responses.
-    Learn more about [Structured
-    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
-    """
-
-    description: str
-    """A description of what the response format is for, used by the model to
-    determine how to respond in the format.
-    """
-
-    strict: Optional[bool]
-
-
-BetaResponseFormatJsonSchemaSchema = Dict[str, Any]
-"""The schema for the response format, described as a JSON Schema object.
-Learn how to build JSON schemas [here](https://json-schema.org/).
-"""
-
-
-class BetaResponseFormatJsonObjectParam(TypedDict):
-    """JSON object response format. An older method of generating JSON responses.
-    Using `json_schema` is recommended for models that support it. Note that the
-    model will not generate JSON without a system or user message instructing it
-    to do so.
-    """
-
-    type: Literal["json_object"]
-    """The type of response format being defined. Always `json_object`."""
-
-
-BetaTextResponseFormatConfigurationParam = Union[
-    "BetaResponseFormatTextParam",
-    "BetaTextResponseFormatJsonSchemaParam",
-    "BetaResponseFormatJsonObjectParam",
-]
-"""An object specifying the format that the model must output.
-
-Configuring `{ "type": "json_schema" }` enables Structured Outputs,
-which ensures the model will match your supplied JSON schema. Learn more in the
-[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
-
-The default format is `{ "type": "text" }` with no additional options.
-
-**Not recommended for gpt-4o and newer models:**
-
-Setting to `{ "type": "json_object" }` enables the older JSON mode, which
-ensures the message the model generates is valid JSON. Using `json_schema`
-is preferred for models that support it.
-"""
-
-
-BetaVerbosity = Optional[Literal["low", "medium", "high"]]
-"""Constrains the verbosity of the model's response. Lower values will result in
-more concise responses, while higher values will result in more verbose responses.
-Currently supported values are `low`, `medium`, and `high`. The default is
-`medium`.
-"""
-
-
-BetaToolsArrayParam = Sequence["BetaToolParam"]
-"""An array of tools the model may call while generating a response. You
-can specify which tool to use by setting the `tool_choice` parameter.
-
-We support the following categories of tools:
-- **Built-in tools**: Tools that are provided by OpenAI that extend the
-  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
-  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
-  [built-in tools](https://platform.openai.com/docs/guides/tools).
-- **MCP Tools**: Integrations with third-party systems via custom MCP servers
-  or predefined connectors such as Google Drive and SharePoint. Learn more about
-  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
-- **Function calls (custom tools)**: Functions that are defined by you,
-  enabling the model to call your own code with strongly typed arguments
-  and outputs. Learn more about
-  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
-  custom tools to call your own code.
-"""
-
-
-BetaToolChoiceOptions = Literal["none", "auto", "required"]
-"""Controls which (if any) tool is called by the model.
-
-`none` means the model will not call any tool and instead generates a message.
-
-`auto` means the model can pick between generating a message or calling one or
-more tools.
-
-`required` means the model must call one or more tools.
-"""
-
-
-class BetaToolChoiceAllowedParam(TypedDict):
-    """Constrains the tools available to the model to a pre-defined set."""
-
-    type: Literal["allowed_tools"]
-    """Allowed tool configuration type. Always `allowed_tools`."""
-
-    mode: Literal["auto", "required"]
-    """Constrains the tools available to the model to a pre-defined set.
-
-    `auto` allows the model to pick from among the allowed tools and generate a
-    message.
-
-    `required` requires the model to call one or more of the allowed tools.
-    """
-
-    tools: Sequence[Dict[str, Any]]
-    """A list of tool definitions that the model should be allowed to call.
-
-    For the Responses API, the list of tool definitions might look like:
-    ```json
-    [
-      { "type": "function", "name": "get_weather" },
-      { "type": "mcp", "server_label": "deepwiki" },
-      { "type": "image_generation" }
-    ]
-    ```
-    """
-
-
-class BetaToolChoiceTypesParam(TypedDict):
-    """Indicates that the model should use a built-in tool to generate a response.
-    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
-    """
-
-    type: Literal[
-        "file_search",
-        "web_search_preview",
-        "computer",
-        "computer_use_preview",
-        "computer_use",
-        "web_search_preview_2025_03_11",
-        "image_generation",
-        "code_interpreter",
-    ]
-    """The type of hosted tool the model should to use. Learn more about
-    [built-in tools](https://platform.openai.com/docs/guides/tools).
-
-    Allowed values are:
-    - `file_search`
-    - `web_search_preview`
-    - `computer`
-    - `computer_use_preview`
-    - `computer_use`
-    - `code_interpreter`
-    - `image_generation`
-    """
-
-
-class BetaToolChoiceFunctionParam(TypedDict):
-    """Use this option to force the model to call a specific function."""
-
-    type: Literal["function"]
-    """For function calling, the type is always `function`."""
-
-    name: str
-    """The name of the function to call."""
-
-
-class _BetaToolChoiceMCPParamRequired(TypedDict):
-
-    type: Literal["mcp"]
-    """For MCP tools, the type is always `mcp`."""
-
-    server_label: str
-    """The label of the MCP server to use."""
-
-
-class BetaToolChoiceMCPParam(_BetaToolChoiceMCPParamRequired, total=False):
-    """Use this option to force the model to call a specific tool on a remote MCP server."""
-
-    name: Optional[str]
-
-
-class BetaToolChoiceCustomParam(TypedDict):
-    """Use this option to force the model to call a specific custom tool."""
-
-    type: Literal["custom"]
-    """For custom tool calling, the type is always `custom`."""
-
-    name: str
-    """The name of the custom tool to call."""
-
-
-class BetaSpecificProgrammaticToolCallingParam(TypedDict):
-    """Request fields."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The tool to call. Always `programmatic_tool_calling`."""
-
-
-class BetaSpecificApplyPatchParam(TypedDict):
-    """Forces the model to call the apply_patch tool when executing a tool call."""
-
-    type: Literal["apply_patch"]
-    """The tool to call. Always `apply_patch`."""
-
-
-class BetaSpecificFunctionShellParam(TypedDict):
-    """Forces the model to call the shell tool when a tool call is required."""
-
-    type: Literal["shell"]
-    """The tool to call. Always `shell`."""
-
-
-BetaToolChoiceParam = Union[
-    "BetaToolChoiceOptions",
-    "BetaToolChoiceAllowedParam",
-    "BetaToolChoiceTypesParam",
-    "BetaToolChoiceFunctionParam",
-    "BetaToolChoiceMCPParam",
-    "BetaToolChoiceCustomParam",
-    "BetaSpecificProgrammaticToolCallingParam",
-    "BetaSpecificApplyPatchParam",
-    "BetaSpecificFunctionShellParam",
-]
-"""How the model should select which tool (or tools) to use when generating
-a response. See the `tools` parameter to see how to specify which tools
-the model can call.
-"""
-
-
-class _BetaPromptParamRequired(TypedDict):
-
-    id: str
-    """The unique identifier of the prompt template to use."""
-
-
-class BetaPromptParam(_BetaPromptParamRequired, total=False):
-    """Reference to a prompt template and its variables.
-    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    """
-
-    version: Optional[str]
-
-    variables: BetaResponsePromptVariablesParam
-
-
-BetaResponsePromptVariablesParam = Optional[
-    Dict[str, Union[str, "BetaInputTextContentParam2", "BetaInputImageContentParam", "BetaInputFileContentParam2"]]
-]
-"""Optional map of values to substitute in for variables in your
-prompt. The substitution values can either be strings, or other
-Response input types like images or files.
-"""
-
-
-BetaServiceTierResponses = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
-"""Specifies the processing type used for serving the request.
-  - If set to 'auto', then the request will be processed with the service tier configured in the
-    Project settings. Unless otherwise configured, the Project will use 'default'.
-  - If set to 'default', then the request will be processed with the standard pricing and
-    performance for the selected model.
-  - If set to '[flex](https://platform.openai.com/docs/guides/flex-processing)', then the request
-    will be processed with the Flex Processing service tier.
-  - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
-    `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
-    response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
-    `priority` in your request.
-  - If set to 'ultrafast', then the request will be processed with the access-controlled Ultrafast
-    Processing service tier. This tier is currently available for `gpt-5.6-sol`; a response served
-    through it will show `service_tier=ultrafast`.
-  - When not set, the default behavior is 'auto'.
-
-  When the `service_tier` parameter is set, the response body will include the `service_tier` value
-  based on the processing mode actually used to serve the request. This response value may be
-  different from the value set in the parameter.
-"""
-
-
-class BetaReasoningParam(TypedDict, total=False):
-    """**gpt-5 and o-series models only**
-
-    Configuration options for
-    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
-    """
-
-    mode: BetaReasoningModeEnum
-    """Controls the reasoning execution mode for the request.
-
-    When returned on a response, this is the effective execution mode.
-    """
-
-    effort: BetaReasoningEffort
-
-    summary: Optional[Literal["auto", "concise", "detailed"]]
-
-    context: Optional[Literal["auto", "current_turn", "all_turns"]]
-
-    generate_summary: Optional[Literal["auto", "concise", "detailed"]]
-
-
-BetaReasoningModeEnum = Union[str, Literal["standard", "pro"]]
-
-
-BetaReasoningEffort = Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
-"""Constrains effort on reasoning for reasoning models. Currently supported
-values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
-Reducing reasoning effort can result in faster responses and fewer tokens
-used on reasoning in a response. Not all reasoning models support every
-value. See the
-[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
-for model-specific support.
-"""
-
-
-BetaInputParam = Union[str, Sequence["BetaInputItemParam"]]
-"""Text, image, or file inputs to the model, used to generate a response.
-
-Learn more:
-- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-- [Image inputs](https://platform.openai.com/docs/guides/images)
-- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
-- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
-- [Function calling](https://platform.openai.com/docs/guides/function-calling)
-"""
-
-
-BetaIncludeEnum = Literal[
-    "file_search_call.results",
-    "web_search_call.results",
-    "web_search_call.action.sources",
-    "message.input_image.image_url",
-    "computer_call_output.output.image_url",
-    "code_interpreter_call.outputs",
-    "reasoning.encrypted_content",
-    "message.output_text.logprobs",
-]
-"""Specify additional output data to include in the model response. Currently supported values are:
-- `web_search_call.results`: Include the search results of the web search tool call.
-- `web_search_call.action.sources`: Include the sources of the web search tool call.
-- `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter
-  tool call items.
-- `computer_call_output.output.image_url`: Include image urls from the computer call output.
-- `file_search_call.results`: Include the search results of the file search tool call.
-- `message.input_image.image_url`: Include image urls from the input message.
-- `message.output_text.logprobs`: Include logprobs with assistant messages.
-- `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item
-  outputs. This enables reasoning items to be used in multi-turn conversations when using the
-  Responses API statelessly (like when the `store` parameter is set to `false`, or when an
-  organization is enrolled in the zero data retention program).
-"""
-
-
-class _BetaModerationParamRequired(TypedDict):
-
-    model: str
-    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
-
-
-class BetaModerationParam(_BetaModerationParamRequired, total=False):
-    """Configuration for running moderation on the input and output of this response."""
-
-    policy: Optional[BetaModerationPolicyParam]
-
-
-class BetaModerationPolicyParam(TypedDict, total=False):
-    """The policy to apply to moderated response input and output."""
-
-    input: Optional[BetaModerationConfigParam]
-
-    output: Optional[BetaModerationConfigParam]
-
-
-class BetaModerationConfigParam(TypedDict):
-    """The moderation policy for the response input."""
-
-    mode: BetaModerationMode
-
-
-BetaModerationMode = Literal["score", "block"]
-
-
-class BetaResponseStreamOptionsParam(TypedDict, total=False):
-    """Options for streaming responses. Only set this when you set `stream: true`."""
-
-    include_obfuscation: bool
-    """When true, stream obfuscation will be enabled. Stream obfuscation adds
-    random characters to an `obfuscation` field on streaming delta events to
-    normalize payload sizes as a mitigation to certain side-channel attacks.
-    These obfuscation fields are included by default, but add a small amount
-    of overhead to the data stream. You can set `include_obfuscation` to
-    false to optimize for bandwidth if you trust the network links between
-    your application and the OpenAI API.
-    """
-
-
-class _BetaMultiAgentParamRequired(TypedDict):
-
-    enabled: bool
-    """Whether to enable server-hosted multi-agent execution for this response."""
-
-
-class BetaMultiAgentParam(_BetaMultiAgentParamRequired, total=False):
-    """Configuration for server-hosted multi-agent execution."""
-
-    max_concurrent_subagents: int
-    """`max_concurrent_subagents` sets the maximum number of subagents that can be active
-    simultaneously across the entire agent tree. It includes all descendants—children,
-    grandchildren, and deeper subagents—but excludes the root agent.
-    The API does not impose a fixed upper bound on this setting. The default is `3`, which is
-    recommended for most workloads. Multi-agent runs also have no fixed limit on tree depth or the
-    total number of subagents created during a run.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCreateResponse(BaseModel):
-    """A response object."""
-
-    metadata: Optional[BetaMetadata] = None
-
-    top_logprobs: Optional[int] = None
-    """An integer between 0 and 20 specifying the maximum number of most likely
-    tokens to return at each token position, each with an associated log
-    probability. In some cases, the number of returned tokens may be fewer than
-    requested.
-    """
-
-    temperature: Optional[float] = None
-
-    top_p: Optional[float] = None
-
-    user: Optional[str] = None
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str] = None
-
-    prompt_cache_key: Optional[str] = None
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-
-    prompt_cache_options: Optional[BetaPromptCacheOptions2] = None
-
-    previous_response_id: Optional[str] = None
-
-    model: Optional[BetaModelIdsResponses] = None
-    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-    offers a wide range of models with different capabilities, performance
-    characteristics, and price points. Refer to the [model
-    guide](https://platform.openai.com/docs/models)
-    to browse and compare available models.
-    """
-
-    background: Optional[bool] = None
-
-    max_tool_calls: Optional[int] = None
-
-    text: Optional[BetaResponseText] = None
-
-    tools: Optional[BetaToolsArray] = None
-
-    tool_choice: Optional[BetaToolChoice] = None
-
-    prompt: Optional[BetaPrompt] = None
-
-    service_tier: Optional[BetaServiceTierResponses] = None
-
-    truncation: Optional[Literal["auto", "disabled"]] = None
-
-    reasoning: Optional[BetaReasoning] = None
-
-    input: Optional[BetaInput] = None
-
-    include: Optional[List[BetaIncludeEnum]] = None
-
-    parallel_tool_calls: Optional[bool] = None
-
-    store: Optional[bool] = None
-
-    instructions: Optional[str] = None
-
-    moderation: Optional[BetaModeration2] = None
-
-    stream: Optional[bool] = None
-
-    stream_options: Optional[BetaResponseStreamOptions] = None
-
-    conversation: Optional[BetaConversation] = None
-
-    context_management: Optional[List[BetaContextManagement]] = None
-
-    max_output_tokens: Optional[int] = None
-
-    multi_agent: Optional[BetaMultiAgent] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseText(BaseModel):
-    """Configuration options for a text response from the model. Can be plain
-    text or structured JSON data. Learn more:
-    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    """
-
-    format: Optional[BetaTextResponseFormatConfiguration] = None
-
-    verbosity: Optional[BetaVerbosity] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseFormatText(BaseModel):
-    """Default response format. Used to generate text responses."""
-
-    type: Literal["text"]
-    """The type of response format being defined. Always `text`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaTextResponseFormatJsonSchema(BaseModel):
-    """JSON Schema response format. Used to generate structured JSON responses.
-    Learn more about [Structured
-    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
-    """
-
-    type: Literal["json_schema"]
-    """The type of response format being defined. Always `json_schema`."""
-
-    name: str
-    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
-    underscores and dashes, with a maximum length of 64.
-    """
-
-    schema: BetaResponseFormatJsonSchemaSchema
-
-    description: Optional[str] = None
-    """A description of what the response format is for, used by the model to
-    determine how to respond in the format.
-    """
-
-    strict: Optional[bool] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseFormatJsonObject(BaseModel):
-    """JSON object response format. An older method of generating JSON responses.
-    Using `json_schema` is recommended for models that support it. Note that the
-    model will not generate JSON without a system or user message instructing it
-    to do so.
-    """
-
-    type: Literal["json_object"]
-    """The type of response format being defined. Always `json_object`."""
-
-
-BetaTextResponseFormatConfiguration = Union[
-    "BetaResponseFormatText",
-    "BetaTextResponseFormatJsonSchema",
-    "BetaResponseFormatJsonObject",
-]
-"""An object specifying the format that the model must output.
-
-Configuring `{ "type": "json_schema" }` enables Structured Outputs,
-which ensures the model will match your supplied JSON schema. Learn more in the
-[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
-
-The default format is `{ "type": "text" }` with no additional options.
-
-**Not recommended for gpt-4o and newer models:**
-
-Setting to `{ "type": "json_object" }` enables the older JSON mode, which
-ensures the message the model generates is valid JSON. Using `json_schema`
-is preferred for models that support it.
-"""
-
-
-BetaToolsArray = List["BetaTool"]
-"""An array of tools the model may call while generating a response. You
-can specify which tool to use by setting the `tool_choice` parameter.
-
-We support the following categories of tools:
-- **Built-in tools**: Tools that are provided by OpenAI that extend the
-  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
-  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
-  [built-in tools](https://platform.openai.com/docs/guides/tools).
-- **MCP Tools**: Integrations with third-party systems via custom MCP servers
-  or predefined connectors such as Google Drive and SharePoint. Learn more about
-  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
-- **Function calls (custom tools)**: Functions that are defined by you,
-  enabling the model to call your own code with strongly typed arguments
-  and outputs. Learn more about
-  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
-  custom tools to call your own code.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolChoiceAllowed(BaseModel):
-    """Constrains the tools available to the model to a pre-defined set."""
-
-    type: Literal["allowed_tools"]
-    """Allowed tool configuration type. Always `allowed_tools`."""
-
-    mode: Literal["auto", "required"]
-    """Constrains the tools available to the model to a pre-defined set.
-
-    `auto` allows the model to pick from among the allowed tools and generate a
-    message.
-
-    `required` requires the model to call one or more of the allowed tools.
-    """
-
-    tools: List[Dict[str, Any]]
-    """A list of tool definitions that the model should be allowed to call.
-
-    For the Responses API, the list of tool definitions might look like:
-    ```json
-    [
-      { "type": "function", "name": "get_weather" },
-      { "type": "mcp", "server_label": "deepwiki" },
-      { "type": "image_generation" }
-    ]
-    ```
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolChoiceTypes(BaseModel):
-    """Indicates that the model should use a built-in tool to generate a response.
-    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
-    """
-
-    type: Literal[
-        "file_search",
-        "web_search_preview",
-        "computer",
-        "computer_use_preview",
-        "computer_use",
-        "web_search_preview_2025_03_11",
-        "image_generation",
-        "code_interpreter",
-    ]
-    """The type of hosted tool the model should to use. Learn more about
-    [built-in tools](https://platform.openai.com/docs/guides/tools).
-
-    Allowed values are:
-    - `file_search`
-    - `web_search_preview`
-    - `computer`
-    - `computer_use_preview`
-    - `computer_use`
-    - `code_interpreter`
-    - `image_generation`
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolChoiceFunction(BaseModel):
-    """Use this option to force the model to call a specific function."""
-
-    type: Literal["function"]
-    """For function calling, the type is always `function`."""
-
-    name: str
-    """The name of the function to call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolChoiceMCP(BaseModel):
-    """Use this option to force the model to call a specific tool on a remote MCP server."""
-
-    type: Literal["mcp"]
-    """For MCP tools, the type is always `mcp`."""
-
-    server_label: str
-    """The label of the MCP server to use."""
-
-    name: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolChoiceCustom(BaseModel):
-    """Use this option to force the model to call a specific custom tool."""
-
-    type: Literal["custom"]
-    """For custom tool calling, the type is always `custom`."""
-
-    name: str
-    """The name of the custom tool to call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaSpecificProgrammaticToolCalling(BaseModel):
-    """A response object."""
-
-    type: Literal["programmatic_tool_calling"]
-    """The tool to call. Always `programmatic_tool_calling`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaSpecificApplyPatch(BaseModel):
-    """Forces the model to call the apply_patch tool when executing a tool call."""
-
-    type: Literal["apply_patch"]
-    """The tool to call. Always `apply_patch`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaSpecificFunctionShell(BaseModel):
-    """Forces the model to call the shell tool when a tool call is required."""
-
-    type: Literal["shell"]
-    """The tool to call. Always `shell`."""
-
-
-BetaToolChoice = Union[
-    "BetaToolChoiceOptions",
-    "BetaToolChoiceAllowed",
-    "BetaToolChoiceTypes",
-    "BetaToolChoiceFunction",
-    "BetaToolChoiceMCP",
-    "BetaToolChoiceCustom",
-    "BetaSpecificProgrammaticToolCalling",
-    "BetaSpecificApplyPatch",
-    "BetaSpecificFunctionShell",
-]
-"""How the model should select which tool (or tools) to use when generating
-a response. See the `tools` parameter to see how to specify which tools
-the model can call.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaPrompt(BaseModel):
-    """Reference to a prompt template and its variables.
-    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    """
-
-    id: str
-    """The unique identifier of the prompt template to use."""
-
-    version: Optional[str] = None
-
-    variables: Optional[BetaResponsePromptVariables] = None
-
-
-BetaResponsePromptVariables = Optional[
-    Dict[str, Union[str, "BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]]
-]
-"""Optional map of values to substitute in for variables in your
-prompt. The substitution values can either be strings, or other
-Response input types like images or files.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaReasoning(BaseModel):
-    """**gpt-5 and o-series models only**
-
-    Configuration options for
-    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
-    """
-
-    mode: Optional[BetaReasoningModeEnum] = None
-    """Controls the reasoning execution mode for the request.
-
-    When returned on a response, this is the effective execution mode.
-    """
-
-    effort: Optional[BetaReasoningEffort] = None
-
-    summary: Optional[Literal["auto", "concise", "detailed"]] = None
-
-    context: Optional[Literal["auto", "current_turn", "all_turns"]] = None
-
-    generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaEasyInputMessage(BaseModel):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role. Messages with the
-    `assistant` role are presumed to have been generated by the model in previous
-    interactions.
-    """
-
-    role: Literal["user", "assistant", "system", "developer"]
-    """The role of the message input. One of `user`, `assistant`, `system`, or
-    `developer`.
-    """
-
-    content: Union[str, BetaInputMessageContentList]
-    """Text, image, or audio input to the model, used to generate a response.
-    Can also contain previous assistant responses.
-    """
-
-    phase: Optional[BetaMessagePhase] = None
-
-    type: Optional[Literal["message"]] = None
-    """The type of the message input. Always `message`."""
-
-
-BetaInputMessageContentList = List["BetaInputContent"]
-"""A list of one or many input items to the model, containing different content
-types.
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputMessage(BaseModel):
-    """A message input to the model with a role indicating instruction following
-    hierarchy. Instructions given with the `developer` or `system` role take
-    precedence over instructions given with the `user` role.
-    """
-
-    role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
-
-    content: BetaInputMessageContentList
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    type: Optional[Literal["message"]] = None
-    """The type of the message input. Always set to `message`."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaOutputMessage(BaseModel):
-    """An output message from the model."""
-
-    id: str
-    """The unique ID of the output message."""
-
-    type: Literal["message"]
-    """The type of the output message. Always `message`."""
-
-    role: Literal["assistant"]
-    """The role of the output message. Always `assistant`."""
-
-    content: List[BetaOutputMessageContent]
-    """The content of the output message."""
-
-    status: Literal["in_progress", "completed", "incomplete"]
-    """The status of the message input. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when input items are returned via API.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    phase: Optional[BetaMessagePhase] = None
-
-
-BetaOutputMessageContent = Union["BetaOutputTextContent", "BetaRefusalContent"]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionCallOutputItem(BaseModel):
-    """The output of a function tool call."""
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[str, List[Union[BetaInputTextContent2, BetaInputImageContentParamAuto, BetaInputFileContent2]]]
-    """Text, image, or file output of the function tool call."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    call_id: Optional[str] = None
-
-    name: Optional[str] = None
-
-    namespace: Optional[str] = None
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-    status: Optional[BetaFunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputFileContent2(BaseModel):
-    """A file input to the model."""
-
-    type: Literal["input_file"]
-    """The type of the input item. Always `input_file`."""
-
-    file_id: Optional[str] = None
-
-    filename: Optional[str] = None
-
-    file_data: Optional[str] = None
-
-    file_url: Optional[str] = None
-
-    detail: Optional[BetaFileDetailEnum] = None
-    """The detail level of the file to be sent to the model. Use `auto` to let the system select the
-    detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may
-    increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at
-    higher quality. Defaults to `auto`.
-    """
-
-    prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpoint] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMultiAgentCallItem(BaseModel):
-    """A response object."""
-
-    call_id: str
-    """The unique ID linking this call to its output."""
-
-    type: Literal["multi_agent_call"]
-    """The item type. Always `multi_agent_call`."""
-
-    action: BetaMultiAgentAction1
-    """The multi-agent action that was executed."""
-
-    arguments: str
-    """The action arguments as a JSON string."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMultiAgentCallOutputItem(BaseModel):
-    """A response object."""
-
-    call_id: str
-    """The unique ID of the multi-agent call."""
-
-    type: Literal["multi_agent_call_output"]
-    """The item type. Always `multi_agent_call_output`."""
-
-    action: BetaMultiAgentAction1
-    """The multi-agent action that produced this result."""
-
-    output: List[BetaOutputTextContent2]
-    """Text output returned by the multi-agent action."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaOutputTextContent2(BaseModel):
-    """A response object."""
-
-    type: Literal["output_text"]
-    """The content type. Always `output_text`."""
-
-    text: str
-    """The text content."""
-
-    annotations: Optional[List[Union[BetaFileCitation, BetaUrlCitation, BetaContainerFileCitation]]] = None
-    """Citations associated with the text content."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFileCitation(BaseModel):
-    """A response object."""
-
-    type: Literal["file_citation"]
-    """The citation type. Always `file_citation`."""
-
-    index: int
-    """The index of the file in the list of files."""
-
-    file_id: str
-    """The ID of the file."""
-
-    filename: str
-    """The filename of the file cited."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaUrlCitation(BaseModel):
-    """A response object."""
-
-    type: Literal["url_citation"]
-    """The citation type. Always `url_citation`."""
-
-    start_index: int
-    """The index of the first character of the citation in the message."""
-
-    end_index: int
-    """The index of the last character of the citation in the message."""
-
-    url: str
-    """The URL of the cited resource."""
-
-    title: str
-    """The title of the cited resource."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolSearchCallItem(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_call"]
-    """The item type. Always `tool_search_call`."""
-
-    arguments: BetaEmptyModelParam
-    """The arguments supplied to the tool search call."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    call_id: Optional[str] = None
-
-    execution: Optional[BetaToolSearchExecutionType] = None
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[BetaFunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaToolSearchOutputItem(BaseModel):
-    """A response object."""
-
-    type: Literal["tool_search_output"]
-    """The item type. Always `tool_search_output`."""
-
-    tools: List[BetaTool]
-    """The loaded tool definitions returned by the tool search output."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    call_id: Optional[str] = None
-
-    execution: Optional[BetaToolSearchExecutionType] = None
-    """Whether tool search was executed by the server or by the client."""
-
-    status: Optional[BetaFunctionCallItemStatus] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallItem(BaseModel):
-    """A tool representing a request to execute one or more shell commands."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call"]
-    """The type of the item. Always `shell_call`."""
-
-    action: BetaFunctionShellAction2
-    """The shell commands and limits that describe how to run the tool call."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-    status: Optional[BetaFunctionShellCallItemStatus] = None
-
-    environment: Optional[Union[BetaLocalEnvironment, BetaContainerReference]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellAction2(BaseModel):
-    """Commands and limits describing how to run the shell tool call."""
-
-    commands: List[str]
-    """Ordered shell commands for the execution environment to run."""
-
-    timeout_ms: Optional[int] = None
-
-    max_output_length: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutputItem(BaseModel):
-    """The streamed output items emitted by a shell tool call."""
-
-    call_id: str
-    """The unique ID of the shell tool call generated by the model."""
-
-    type: Literal["shell_call_output"]
-    """The type of the item. Always `shell_call_output`."""
-
-    output: List[BetaFunctionShellCallOutputContent2]
-    """Captured chunks of stdout and stderr output, along with their associated outcomes."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    id: Optional[str] = None
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-    status: Optional[BetaFunctionShellCallItemStatus] = None
-
-    max_output_length: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutputContent2(BaseModel):
-    """Captured stdout and stderr for a portion of a shell tool call output."""
-
-    stdout: str
-    """Captured stdout output for the shell call."""
-
-    stderr: str
-    """Captured stderr output for the shell call."""
-
-    outcome: BetaFunctionShellCallOutputOutcome
-    """The exit or timeout outcome associated with this shell call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutputTimeoutOutcome2(BaseModel):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    type: Literal["timeout"]
-    """The outcome type. Always `timeout`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionShellCallOutputExitOutcome2(BaseModel):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    type: Literal["exit"]
-    """The outcome type. Always `exit`."""
-
-    exit_code: int
-    """The exit code returned by the shell process."""
-
-
-BetaFunctionShellCallOutputOutcome = Union[
-    "BetaFunctionShellCallOutputTimeoutOutcome2",
-    "BetaFunctionShellCallOutputExitOutcome2",
-]
-"""The exit or timeout outcome associated with this shell call."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMCPApprovalResponse(BaseModel):
-    """A response to an MCP approval request."""
-
-    type: Literal["mcp_approval_response"]
-    """The type of the item. Always `mcp_approval_response`."""
-
-    approval_request_id: str
-    """The ID of the approval request being answered."""
-
-    approve: bool
-    """Whether the request was approved."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    id: Optional[str] = None
-
-    reason: Optional[str] = None
-
-
-BetaItem = Union[
-    "BetaInputMessage",
-    "BetaOutputMessage",
-    "BetaFileSearchToolCall",
-    "BetaComputerToolCall",
-    "BetaComputerCallOutputItem",
-    "BetaWebSearchToolCall",
-    "BetaFunctionToolCall",
-    "BetaFunctionCallOutputItem",
-    "BetaAgentMessageItem",
-    "BetaMultiAgentCallItem",
-    "BetaMultiAgentCallOutputItem",
-    "BetaToolSearchCallItem",
-    "BetaToolSearchOutputItem",
-    "BetaAdditionalToolsItem",
-    "BetaReasoningItem",
-    "BetaCompactionSummaryItem",
-    "BetaImageGenToolCall",
-    "BetaCodeInterpreterToolCall",
-    "BetaLocalShellToolCall",
-    "BetaLocalShellToolCallOutput",
-    "BetaFunctionShellCallItem",
-    "BetaFunctionShellCallOutputItem",
-    "BetaApplyPatchToolCallItem",
-    "BetaApplyPatchToolCallOutputItem",
-    "BetaMCPListTools",
-    "BetaMCPApprovalRequest",
-    "BetaMCPApprovalResponse",
-    "BetaMCPToolCall",
-    "BetaCustomToolCallOutput",
-    "BetaCustomToolCall",
-]
-"""Content item used to generate a response."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaItemReference(BaseModel):
-    """An internal identifier for an item to reference."""
-
-    id: str
-    """The ID of the item to reference."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-    type: Optional[Literal["item_reference"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaProgramItem(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of this program item."""
-
-    type: Literal["program"]
-    """The item type. Always `program`."""
-
-    call_id: str
-    """The stable call ID of the program item."""
-
-    code: str
-    """The JavaScript source executed by programmatic tool calling."""
-
-    fingerprint: str
-    """Opaque program replay fingerprint that must be round-tripped."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaProgramOutputItem(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of this program output item."""
-
-    type: Literal["program_output"]
-    """The item type. Always `program_output`."""
-
-    call_id: str
-    """The call ID of the program item."""
-
-    result: str
-    """The result produced by the program item."""
-
-    status: BetaProgramOutputItemStatus
-    """The terminal status of the program output."""
-
-    agent: Optional[Beta_AgentTag] = None
-
-
-BetaInputItem = Union[
-    "BetaEasyInputMessage",
-    "BetaItem",
-    "BetaCompactionTriggerItem",
-    "BetaItemReference",
-    "BetaProgramItem",
-    "BetaProgramOutputItem",
-]
-
-
-BetaInput = Union[str, List["BetaInputItem"]]
-"""Text, image, or file inputs to the model, used to generate a response.
-
-Learn more:
-- [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
-- [Image inputs](https://platform.openai.com/docs/guides/images)
-- [File inputs](https://platform.openai.com/docs/guides/pdf-files)
-- [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
-- [Function calling](https://platform.openai.com/docs/guides/function-calling)
-"""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaModeration2(BaseModel):
-    """Configuration for running moderation on the input and output of this response."""
-
-    model: str
-    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
-
-    policy: Optional[BetaModerationPolicy] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaModerationPolicy(BaseModel):
-    """The policy to apply to moderated response input and output."""
-
-    input: Optional[BetaModerationConfig] = None
-
-    output: Optional[BetaModerationConfig] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaModerationConfig(BaseModel):
-    """The moderation policy for the response input."""
-
-    mode: BetaModerationMode
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseStreamOptions(BaseModel):
-    """Options for streaming responses. Only set this when you set `stream: true`."""
-
-    include_obfuscation: Optional[bool] = None
-    """When true, stream obfuscation will be enabled. Stream obfuscation adds
-    random characters to an `obfuscation` field on streaming delta events to
-    normalize payload sizes as a mitigation to certain side-channel attacks.
-    These obfuscation fields are included by default, but add a small amount
-    of overhead to the data stream. You can set `include_obfuscation` to
-    false to optimize for bandwidth if you trust the network links between
-    your application and the OpenAI API.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaMultiAgent(BaseModel):
-    """Configuration for server-hosted multi-agent execution."""
-
-    enabled: bool
-    """Whether to enable server-hosted multi-agent execution for this response."""
-
-    max_concurrent_subagents: Optional[int] = None
-    """`max_concurrent_subagents` sets the maximum number of subagents that can be active
-    simultaneously across the entire agent tree. It includes all descendants—children,
-    grandchildren, and deeper subagents—but excludes the root agent.
-    The API does not impose a fixed upper bound on this setting. The default is `3`, which is
-    recommended for most workloads. Multi-agent runs also have no fixed limit on tree depth or the
-    total number of subagents created during a run.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCustomToolCallOutputResource(BaseModel):
-    """ResponseCustomToolCallOutputItem"""
-
-    type: Literal["custom_tool_call_output"]
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
-
-    id: str
-    """The unique ID of the custom tool call output item."""
-
-    call_id: str
-    """The call ID, used to map this custom tool call output to a custom tool call."""
-
-    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the custom tool call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    status: BetaFunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaCustomToolCallResource(BaseModel):
-    """ResponseCustomToolCallItem"""
-
-    type: Literal["custom_tool_call"]
-    """The type of the custom tool call. Always `custom_tool_call`."""
-
-    id: str
-    """The unique ID of the custom tool call item."""
-
-    call_id: str
-    """An identifier used to map this custom tool call to a tool call output."""
-
-    name: str
-    """The name of the custom tool being called."""
-
-    input: str
-    """The input for the custom tool call generated by the model."""
-
-    status: BetaFunctionCallStatus
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the custom tool being called."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaError(BaseModel):
-    """A response object."""
-
-    code: Optional[str]
-
-    message: str
-
-    param: Optional[str]
-
-    type: str
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaErrorPayload(BaseModel):
-    """An error payload that was emitted for a streaming error event."""
-
-    type: str
-    """The error type that was emitted."""
-
-    code: Optional[str]
-
-    message: str
-    """The human-readable error message that was emitted."""
-
-    param: Optional[str]
-
-    headers: Optional[Dict[str, str]] = None
-    """The response headers that were emitted with the error, if any."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionToolCallOutputResource(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of the function call tool output."""
-
-    type: Literal["function_call_output"]
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: Union[str, List[BetaFunctionAndCustomToolCallOutput]]
-    """The output from the function call generated by your code.
-    Can be a string or an list of output content.
-    """
-
-    status: BetaFunctionCallOutputStatusEnum
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    call_id: Optional[str] = None
-    """The unique ID of the function tool call generated by the model."""
-
-    name: Optional[str] = None
-    """The name of the tool that produced the output."""
-
-    namespace: Optional[str] = None
-    """The namespace of the tool that produced the output."""
-
-    caller: Optional[BetaToolCallCaller2] = None
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaFunctionToolCallResource(BaseModel):
-    """A response object."""
-
-    id: str
-    """The unique ID of the function tool call."""
-
-    type: Literal["function_call"]
-    """The type of the function tool call. Always `function_call`."""
-
-    call_id: str
-    """The unique ID of the function tool call generated by the model."""
-
-    name: str
-    """The name of the function to run."""
-
-    arguments: str
-    """A JSON string of the arguments to pass to the function."""
-
-    status: BetaFunctionCallStatus
-    """The status of the item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    caller: Optional[BetaToolCallCaller] = None
-
-    namespace: Optional[str] = None
-    """The namespace of the function to run."""
-
-    created_by: Optional[str] = None
-    """The identifier of the actor that created the item."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputAudio(BaseModel):
-    """An audio input to the model."""
-
-    type: Literal["input_audio"]
-    """The type of the input item. Always `input_audio`."""
-
-    input_audio: BetaInputAudioInputAudio
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputAudioInputAudio(BaseModel):
-    """Part of ``BetaInputAudio.input_audio``."""
-
-    data: str
-    """Base64-encoded audio data."""
-
-    format: Literal["mp3", "wav"]
-    """The format of the audio data. Currently supported formats are `mp3` and
-    `wav`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaInputMessageResource(BaseModel):
-    """A response object."""
-
-    type: Literal["message"]
-    """The type of the message input. Always set to `message`."""
-
-    role: Literal["user", "system", "developer"]
-    """The role of the message input. One of `user`, `system`, or `developer`."""
-
-    content: BetaInputMessageContentList
-
-    id: str
-    """The unique ID of the message input."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that produced this item."""
-
-    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
-    """The status of item. One of `in_progress`, `completed`, or
-    `incomplete`. Populated when items are returned via API.
-    """
-
-
-BetaItemResource = Union[
-    "BetaInputMessageResource",
-    "BetaOutputMessage",
-    "BetaFileSearchToolCall",
-    "BetaComputerToolCall",
-    "BetaComputerToolCallOutputResource",
-    "BetaWebSearchToolCall",
-    "BetaFunctionToolCallResource",
-    "BetaFunctionToolCallOutputResource",
-    "BetaAgentMessage",
-    "BetaMultiAgentCall",
-    "BetaMultiAgentCallOutput",
-    "BetaToolSearchCall",
-    "BetaToolSearchOutput",
-    "BetaAdditionalTools",
-    "BetaReasoningItem",
-    "BetaProgram",
-    "BetaProgramOutput",
-    "BetaCompactionBody",
-    "BetaImageGenToolCall",
-    "BetaCodeInterpreterToolCall",
-    "BetaLocalShellToolCall",
-    "BetaLocalShellToolCallOutput",
-    "BetaFunctionShellCall",
-    "BetaFunctionShellCallOutput",
-    "BetaApplyPatchToolCall",
-    "BetaApplyPatchToolCallOutput",
-    "BetaMCPListTools",
-    "BetaMCPApprovalRequest",
-    "BetaMCPApprovalResponseResource",
-    "BetaMCPToolCall",
-    "BetaCustomToolCallResource",
-    "BetaCustomToolCallOutputResource",
-]
-"""Content item used to generate a response."""
 
 
 class BetaModelResponsePropertiesParam(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``BetaModelResponsePropertiesParam`` in a request."""
 
     metadata: BetaMetadata
 
@@ -7579,34 +5227,6 @@ class BetaModelResponsePropertiesParam(TypedDict, total=False):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaModelResponseProperties(BaseModel):
-    """A response object."""
-
-    metadata: Optional[BetaMetadata] = None
-
-    top_logprobs: Optional[int] = None
-
-    temperature: Optional[float] = None
-
-    top_p: Optional[float] = None
-
-    user: Optional[str] = None
-    """This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use
-    `prompt_cache_key` instead to maintain caching optimizations.
-    A stable identifier for your end-users.
-    Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect
-    and prevent abuse. [Learn
-    more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
-    """
-
-    safety_identifier: Optional[str] = None
-
-    prompt_cache_key: Optional[str] = None
-
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
 class BetaModeration(BaseModel):
     """Moderation results or errors for the response input and output."""
 
@@ -7615,6 +5235,78 @@ class BetaModeration(BaseModel):
 
     output: Union[BetaModerationResultBody, BetaModerationErrorBody]
     """Moderation for the response output."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaModeration2(BaseModel):
+    """Configuration for running moderation on the input and output of this response."""
+
+    model: str
+    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
+
+    policy: Optional[BetaModerationPolicy] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaModerationConfig(BaseModel):
+    """The moderation policy for the response input."""
+
+    mode: BetaModerationMode
+
+
+class BetaModerationConfigParam(TypedDict):
+    """The moderation policy for the response input."""
+
+    mode: BetaModerationMode
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaModerationErrorBody(BaseModel):
+    """An error produced while attempting moderation for the response input or output."""
+
+    type: Literal["error"]
+    """The object type, which was always `error` for moderation failures."""
+
+    code: str
+    """The error code."""
+
+    message: str
+    """The error message."""
+
+
+BetaModerationInputType = Literal["text", "image"]
+
+
+BetaModerationMode = Literal["score", "block"]
+
+
+class _BetaModerationParamRequired(TypedDict):
+
+    model: str
+    """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
+
+
+class BetaModerationParam(_BetaModerationParamRequired, total=False):
+    """Configuration for running moderation on the input and output of this response."""
+
+    policy: Optional[BetaModerationPolicyParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaModerationPolicy(BaseModel):
+    """The policy to apply to moderated response input and output."""
+
+    input: Optional[BetaModerationConfig] = None
+
+    output: Optional[BetaModerationConfig] = None
+
+
+class BetaModerationPolicyParam(TypedDict, total=False):
+    """The policy to apply to moderated response input and output."""
+
+    input: Optional[BetaModerationConfigParam]
+
+    output: Optional[BetaModerationConfigParam]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7642,21 +5334,261 @@ class BetaModerationResultBody(BaseModel):
     """Which modalities of input are reflected by the score for each category."""
 
 
-BetaModerationInputType = Literal["text", "image"]
+@dataclass(init=False, repr=False, eq=False)
+class BetaMove(BaseModel):
+    """A mouse move action."""
+
+    type: Literal["move"]
+    """Specifies the event type. For a move action, this property is always set to `move`."""
+
+    x: int
+    """The x-coordinate to move to."""
+
+    y: int
+    """The y-coordinate to move to."""
+
+    keys: Optional[List[str]] = None
+
+
+class _BetaMoveParamRequired(TypedDict):
+
+    type: Literal["move"]
+    """Specifies the event type. For a move action, this property is always set to `move`."""
+
+    x: int
+    """The x-coordinate to move to."""
+
+    y: int
+    """The y-coordinate to move to."""
+
+
+class BetaMoveParam(_BetaMoveParamRequired, total=False):
+    """A mouse move action."""
+
+    keys: Optional[Sequence[str]]
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaModerationErrorBody(BaseModel):
-    """An error produced while attempting moderation for the response input or output."""
+class BetaMultiAgent(BaseModel):
+    """Configuration for server-hosted multi-agent execution."""
 
-    type: Literal["error"]
-    """The object type, which was always `error` for moderation failures."""
+    enabled: bool
+    """Whether to enable server-hosted multi-agent execution for this response."""
 
-    code: str
-    """The error code."""
+    max_concurrent_subagents: Optional[int] = None
+    """`max_concurrent_subagents` sets the maximum number of subagents that can be active
+    simultaneously across the entire agent tree. It includes all descendants—children,
+    grandchildren, and deeper subagents—but excludes the root agent.
+    The API does not impose a fixed upper bound on this setting. The default is `3`, which is
+    recommended for most workloads. Multi-agent runs also have no fixed limit on tree depth or the
+    total number of subagents created during a run.
+    """
 
-    message: str
-    """The error message."""
+
+BetaMultiAgentAction = Literal[
+    "spawn_agent",
+    "interrupt_agent",
+    "list_agents",
+    "send_message",
+    "followup_task",
+    "wait_agent",
+]
+
+
+BetaMultiAgentAction1 = Literal[
+    "spawn_agent",
+    "interrupt_agent",
+    "list_agents",
+    "send_message",
+    "followup_task",
+    "wait_agent",
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMultiAgentCall(BaseModel):
+    """The API's ``BetaMultiAgentCall`` object (the spec describes it no further)."""
+
+    type: Literal["multi_agent_call"]
+    """The type of the multi-agent call. Always `multi_agent_call`."""
+
+    id: str
+    """The unique ID of the multi-agent call item."""
+
+    call_id: str
+    """The unique ID linking this call to its output."""
+
+    action: BetaMultiAgentAction
+    """The multi-agent action to execute."""
+
+    arguments: str
+    """The JSON string of arguments generated for the action."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMultiAgentCallItem(BaseModel):
+    """The API's ``BetaMultiAgentCallItem`` object (the spec describes it no further)."""
+
+    call_id: str
+    """The unique ID linking this call to its output."""
+
+    type: Literal["multi_agent_call"]
+    """The item type. Always `multi_agent_call`."""
+
+    action: BetaMultiAgentAction1
+    """The multi-agent action that was executed."""
+
+    arguments: str
+    """The action arguments as a JSON string."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+
+class _BetaMultiAgentCallItemParamRequired(TypedDict):
+
+    call_id: str
+    """The unique ID linking this call to its output."""
+
+    type: Literal["multi_agent_call"]
+    """The item type. Always `multi_agent_call`."""
+
+    action: BetaMultiAgentAction1
+    """The multi-agent action that was executed."""
+
+    arguments: str
+    """The action arguments as a JSON string."""
+
+
+class BetaMultiAgentCallItemParam(_BetaMultiAgentCallItemParamRequired, total=False):
+    """The fields of a ``BetaMultiAgentCallItemParam`` in a request."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMultiAgentCallOutput(BaseModel):
+    """The API's ``BetaMultiAgentCallOutput`` object (the spec describes it no further)."""
+
+    type: Literal["multi_agent_call_output"]
+    """The type of the multi-agent result. Always `multi_agent_call_output`."""
+
+    id: str
+    """The unique ID of the multi-agent call output item."""
+
+    call_id: str
+    """The unique ID of the multi-agent call."""
+
+    action: BetaMultiAgentAction
+    """The multi-agent action that produced this result."""
+
+    output: List[BetaOutputTextContent]
+    """Text output returned by the multi-agent action."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaMultiAgentCallOutputItem(BaseModel):
+    """The API's ``BetaMultiAgentCallOutputItem`` object (the spec describes it no further)."""
+
+    call_id: str
+    """The unique ID of the multi-agent call."""
+
+    type: Literal["multi_agent_call_output"]
+    """The item type. Always `multi_agent_call_output`."""
+
+    action: BetaMultiAgentAction1
+    """The multi-agent action that produced this result."""
+
+    output: List[BetaOutputTextContent2]
+    """Text output returned by the multi-agent action."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+
+class _BetaMultiAgentCallOutputItemParamRequired(TypedDict):
+
+    call_id: str
+    """The unique ID of the multi-agent call."""
+
+    type: Literal["multi_agent_call_output"]
+    """The item type. Always `multi_agent_call_output`."""
+
+    action: BetaMultiAgentAction1
+    """The multi-agent action that produced this result."""
+
+    output: Sequence[BetaOutputTextContentParam]
+    """Text output returned by the multi-agent action."""
+
+
+class BetaMultiAgentCallOutputItemParam(_BetaMultiAgentCallOutputItemParamRequired, total=False):
+    """The fields of a ``BetaMultiAgentCallOutputItemParam`` in a request."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+
+class _BetaMultiAgentParamRequired(TypedDict):
+
+    enabled: bool
+    """Whether to enable server-hosted multi-agent execution for this response."""
+
+
+class BetaMultiAgentParam(_BetaMultiAgentParamRequired, total=False):
+    """Configuration for server-hosted multi-agent execution."""
+
+    max_concurrent_subagents: int
+    """`max_concurrent_subagents` sets the maximum number of subagents that can be active
+    simultaneously across the entire agent tree. It includes all descendants—children,
+    grandchildren, and deeper subagents—but excludes the root agent.
+    The API does not impose a fixed upper bound on this setting. The default is `3`, which is
+    recommended for most workloads. Multi-agent runs also have no fixed limit on tree depth or the
+    total number of subagents created during a run.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaNamespaceTool(BaseModel):
+    """Groups function/custom tools under a shared namespace."""
+
+    type: Literal["namespace"]
+    """The type of the tool. Always `namespace`."""
+
+    name: str
+    """The namespace name used in tool calls (for example, `crm`)."""
+
+    description: str
+    """A description of the namespace shown to the model."""
+
+    tools: List[Union[BetaFunctionTool2, BetaCustomTool]]
+    """The function/custom tools available inside this namespace."""
+
+
+class BetaNamespaceToolParam(TypedDict):
+    """Groups function/custom tools under a shared namespace."""
+
+    type: Literal["namespace"]
+    """The type of the tool. Always `namespace`."""
+
+    name: str
+    """The namespace name used in tool calls (for example, `crm`)."""
+
+    description: str
+    """A description of the namespace shown to the model."""
+
+    tools: Sequence[Union[BetaFunctionToolParam, BetaCustomToolParam]]
+    """The function/custom tools available inside this namespace."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7671,6 +5603,9 @@ class BetaOutputAudio(BaseModel):
 
     transcript: str
     """The transcript of the audio data from the model."""
+
+
+BetaOutputContent = Union["BetaOutputTextContent", "BetaRefusalContent", "BetaReasoningTextContent"]
 
 
 BetaOutputItem = Union[
@@ -7708,7 +5643,384 @@ BetaOutputItem = Union[
 ]
 
 
+@dataclass(init=False, repr=False, eq=False)
+class BetaOutputMessage(BaseModel):
+    """An output message from the model."""
+
+    id: str
+    """The unique ID of the output message."""
+
+    type: Literal["message"]
+    """The type of the output message. Always `message`."""
+
+    role: Literal["assistant"]
+    """The role of the output message. Always `assistant`."""
+
+    content: List[BetaOutputMessageContent]
+    """The content of the output message."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    phase: Optional[BetaMessagePhase] = None
+
+
+BetaOutputMessageContent = Union["BetaOutputTextContent", "BetaRefusalContent"]
+
+
+BetaOutputMessageContentParam = Union["BetaOutputTextContentParam2", "BetaRefusalContentParam"]
+
+
+class _BetaOutputMessageParamRequired(TypedDict):
+
+    id: str
+    """The unique ID of the output message."""
+
+    type: Literal["message"]
+    """The type of the output message. Always `message`."""
+
+    role: Literal["assistant"]
+    """The role of the output message. Always `assistant`."""
+
+    content: Sequence[BetaOutputMessageContentParam]
+    """The content of the output message."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the message input. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when input items are returned via API.
+    """
+
+
+class BetaOutputMessageParam(_BetaOutputMessageParamRequired, total=False):
+    """An output message from the model."""
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    phase: Optional[BetaMessagePhase]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaOutputTextContent(BaseModel):
+    """A text output from the model."""
+
+    type: Literal["output_text"]
+    """The type of the output text. Always `output_text`."""
+
+    text: str
+    """The text output from the model."""
+
+    annotations: List[BetaAnnotation]
+    """The annotations of the text output."""
+
+    logprobs: List[BetaLogProb]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaOutputTextContent2(BaseModel):
+    """The API's ``BetaOutputTextContent2`` object (the spec describes it no further)."""
+
+    type: Literal["output_text"]
+    """The content type. Always `output_text`."""
+
+    text: str
+    """The text content."""
+
+    annotations: Optional[List[Union[BetaFileCitation, BetaUrlCitation, BetaContainerFileCitation]]] = None
+    """Citations associated with the text content."""
+
+
+class _BetaOutputTextContentParamRequired(TypedDict):
+
+    type: Literal["output_text"]
+    """The content type. Always `output_text`."""
+
+    text: str
+    """The text content."""
+
+
+class BetaOutputTextContentParam(_BetaOutputTextContentParamRequired, total=False):
+    """The fields of a ``BetaOutputTextContentParam`` in a request."""
+
+    annotations: Sequence[Union[BetaFileCitationParam, BetaUrlCitationParam, BetaContainerFileCitationParam]]
+    """Citations associated with the text content."""
+
+
+class BetaOutputTextContentParam2(TypedDict):
+    """A text output from the model."""
+
+    type: Literal["output_text"]
+    """The type of the output text. Always `output_text`."""
+
+    text: str
+    """The text output from the model."""
+
+    annotations: Sequence[BetaAnnotationParam]
+    """The annotations of the text output."""
+
+    logprobs: Sequence[BetaLogProbParam]
+
+
 BetaPersonalityEnum = Union[str, Literal["friendly", "pragmatic"]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaProgram(BaseModel):
+    """The API's ``BetaProgram`` object (the spec describes it no further)."""
+
+    type: Literal["program"]
+    """The type of the item. Always `program`."""
+
+    id: str
+    """The unique ID of the program item."""
+
+    call_id: str
+    """The stable call ID of the program item."""
+
+    code: str
+    """The JavaScript source executed by programmatic tool calling."""
+
+    fingerprint: str
+    """Opaque program replay fingerprint that must be round-tripped."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaProgramItem(BaseModel):
+    """The API's ``BetaProgramItem`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of this program item."""
+
+    type: Literal["program"]
+    """The item type. Always `program`."""
+
+    call_id: str
+    """The stable call ID of the program item."""
+
+    code: str
+    """The JavaScript source executed by programmatic tool calling."""
+
+    fingerprint: str
+    """Opaque program replay fingerprint that must be round-tripped."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+
+class _BetaProgramItemParamRequired(TypedDict):
+
+    id: str
+    """The unique ID of this program item."""
+
+    type: Literal["program"]
+    """The item type. Always `program`."""
+
+    call_id: str
+    """The stable call ID of the program item."""
+
+    code: str
+    """The JavaScript source executed by programmatic tool calling."""
+
+    fingerprint: str
+    """Opaque program replay fingerprint that must be round-tripped."""
+
+
+class BetaProgramItemParam(_BetaProgramItemParamRequired, total=False):
+    """The fields of a ``BetaProgramItemParam`` in a request."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaProgrammaticToolCalling(BaseModel):
+    """The API's ``BetaProgrammaticToolCalling`` object (the spec describes it no further)."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The type of the tool. Always `programmatic_tool_calling`."""
+
+
+class BetaProgrammaticToolCallingParam(TypedDict):
+    """The fields of a ``BetaProgrammaticToolCallingParam`` in a request."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The type of the tool. Always `programmatic_tool_calling`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaProgramOutput(BaseModel):
+    """The API's ``BetaProgramOutput`` object (the spec describes it no further)."""
+
+    type: Literal["program_output"]
+    """The type of the item. Always `program_output`."""
+
+    id: str
+    """The unique ID of the program output item."""
+
+    call_id: str
+    """The call ID of the program item."""
+
+    result: str
+    """The result produced by the program item."""
+
+    status: BetaProgramOutputStatus
+    """The terminal status of the program output item."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaProgramOutputItem(BaseModel):
+    """The API's ``BetaProgramOutputItem`` object (the spec describes it no further)."""
+
+    id: str
+    """The unique ID of this program output item."""
+
+    type: Literal["program_output"]
+    """The item type. Always `program_output`."""
+
+    call_id: str
+    """The call ID of the program item."""
+
+    result: str
+    """The result produced by the program item."""
+
+    status: BetaProgramOutputItemStatus
+    """The terminal status of the program output."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+
+class _BetaProgramOutputItemParamRequired(TypedDict):
+
+    id: str
+    """The unique ID of this program output item."""
+
+    type: Literal["program_output"]
+    """The item type. Always `program_output`."""
+
+    call_id: str
+    """The call ID of the program item."""
+
+    result: str
+    """The result produced by the program item."""
+
+    status: BetaProgramOutputItemStatus
+    """The terminal status of the program output."""
+
+
+class BetaProgramOutputItemParam(_BetaProgramOutputItemParamRequired, total=False):
+    """The fields of a ``BetaProgramOutputItemParam`` in a request."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+
+BetaProgramOutputItemStatus = Literal["completed", "incomplete"]
+
+
+BetaProgramOutputStatus = Literal["completed", "incomplete"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaProgramToolCallCaller(BaseModel):
+    """The API's ``BetaProgramToolCallCaller`` object (the spec describes it no further)."""
+
+    type: Literal["program"]
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaProgramToolCallCaller2(BaseModel):
+    """The API's ``BetaProgramToolCallCaller2`` object (the spec describes it no further)."""
+
+    type: Literal["program"]
+    """The caller type. Always `program`."""
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+class BetaProgramToolCallCallerParam(TypedDict):
+    """The fields of a ``BetaProgramToolCallCallerParam`` in a request."""
+
+    type: Literal["program"]
+    """The caller type. Always `program`."""
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+class BetaProgramToolCallCallerParam2(TypedDict):
+    """The fields of a ``BetaProgramToolCallCallerParam2`` in a request."""
+
+    type: Literal["program"]
+
+    caller_id: str
+    """The call ID of the program item that produced this tool call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaPrompt(BaseModel):
+    """Reference to a prompt template and its variables.
+    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
+
+    id: str
+    """The unique identifier of the prompt template to use."""
+
+    version: Optional[str] = None
+
+    variables: Optional[BetaResponsePromptVariables] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaPromptCacheBreakpoint(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaPromptCacheBreakpointConfig(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+class BetaPromptCacheBreakpointConfigParam(TypedDict):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+class BetaPromptCacheBreakpointParam(TypedDict):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the
+    request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
+
+    mode: Literal["explicit"]
+    """The breakpoint mode. Always `explicit`."""
+
+
+BetaPromptCacheModeEnum = Literal["implicit", "explicit"]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7722,6 +6034,282 @@ class BetaPromptCacheOptions(BaseModel):
 
     mode: BetaPromptCacheModeEnum
     """Whether implicit prompt-cache breakpoints were enabled."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaPromptCacheOptions2(BaseModel):
+    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
+    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
+    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
+    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
+    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
+    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
+    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
+    """
+
+    ttl: Optional[BetaPromptCacheTTLEnum] = None
+    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
+    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
+    cache entries for longer.
+    """
+
+    mode: Optional[BetaPromptCacheModeEnum] = None
+    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
+    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
+    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
+    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
+    breakpoints, the request does not use prompt caching.
+    """
+
+
+class BetaPromptCacheOptionsParam(TypedDict, total=False):
+    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI
+    automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content
+    blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache
+    matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a
+    content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The
+    `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching
+    guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
+    """
+
+    ttl: BetaPromptCacheTTLEnum
+    """The minimum lifetime applied to every implicit and explicit cache breakpoint written by the
+    request. Defaults to `30m`, which is currently the only supported value. The backend may retain
+    cache entries for longer.
+    """
+
+    mode: BetaPromptCacheModeEnum
+    """Controls whether OpenAI automatically creates an implicit cache breakpoint. Defaults to
+    `implicit`. With `implicit`, OpenAI creates one implicit breakpoint and writes up to the latest
+    three explicit breakpoints in the request. With `explicit`, OpenAI does not create an implicit
+    breakpoint and writes up to the latest four explicit breakpoints. If there are no explicit
+    breakpoints, the request does not use prompt caching.
+    """
+
+
+BetaPromptCacheRetentionEnum = Literal["in_memory", "24h"]
+
+
+BetaPromptCacheTTLEnum = Literal["30m"]
+
+
+class _BetaPromptParamRequired(TypedDict):
+
+    id: str
+    """The unique identifier of the prompt template to use."""
+
+
+class BetaPromptParam(_BetaPromptParamRequired, total=False):
+    """Reference to a prompt template and its variables.
+    [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
+
+    version: Optional[str]
+
+    variables: BetaResponsePromptVariablesParam
+
+
+BetaRankerVersionType = Literal["auto", "default-2024-11-15"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaRankingOptions(BaseModel):
+    """The API's ``BetaRankingOptions`` object (the spec describes it no further)."""
+
+    ranker: Optional[BetaRankerVersionType] = None
+    """The ranker to use for the file search."""
+
+    score_threshold: Optional[float] = None
+    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
+    attempt to return only the most relevant results, but may return fewer results.
+    """
+
+    hybrid_search: Optional[BetaHybridSearchOptions] = None
+    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
+    sparse keyword matches when hybrid search is enabled.
+    """
+
+
+class BetaRankingOptionsParam(TypedDict, total=False):
+    """The fields of a ``BetaRankingOptionsParam`` in a request."""
+
+    ranker: BetaRankerVersionType
+    """The ranker to use for the file search."""
+
+    score_threshold: float
+    """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will
+    attempt to return only the most relevant results, but may return fewer results.
+    """
+
+    hybrid_search: BetaHybridSearchOptionsParam
+    """Weights that control how reciprocal rank fusion balances semantic embedding matches versus
+    sparse keyword matches when hybrid search is enabled.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaReasoning(BaseModel):
+    """**gpt-5 and o-series models only**
+
+    Configuration options for
+    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
+    """
+
+    mode: Optional[BetaReasoningModeEnum] = None
+    """Controls the reasoning execution mode for the request.
+
+    When returned on a response, this is the effective execution mode.
+    """
+
+    effort: Optional[BetaReasoningEffort] = None
+
+    summary: Optional[Literal["auto", "concise", "detailed"]] = None
+
+    context: Optional[Literal["auto", "current_turn", "all_turns"]] = None
+
+    generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
+
+
+BetaReasoningEffort = Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+"""Constrains effort on reasoning for reasoning models. Currently supported
+values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
+Reducing reasoning effort can result in faster responses and fewer tokens
+used on reasoning in a response. Not all reasoning models support every
+value. See the
+[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
+for model-specific support.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaReasoningItem(BaseModel):
+    """A description of the chain of thought used by a reasoning model while generating
+    a response. Be sure to include these items in your `input` to the Responses API
+    for subsequent turns of a conversation if you are manually
+    [managing context](https://platform.openai.com/docs/guides/conversation-state).
+    """
+
+    type: Literal["reasoning"]
+    """The type of the object. Always `reasoning`."""
+
+    id: str
+    """The unique identifier of the reasoning content."""
+
+    summary: List[BetaSummaryTextContent]
+    """Reasoning summary content."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    encrypted_content: Optional[str] = None
+
+    content: Optional[List[BetaReasoningTextContent]] = None
+    """Reasoning text content."""
+
+    status: Optional[Literal["in_progress", "completed", "incomplete"]] = None
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+class _BetaReasoningItemParamRequired(TypedDict):
+
+    type: Literal["reasoning"]
+    """The type of the object. Always `reasoning`."""
+
+    id: str
+    """The unique identifier of the reasoning content."""
+
+    summary: Sequence[BetaSummaryTextContentParam]
+    """Reasoning summary content."""
+
+
+class BetaReasoningItemParam(_BetaReasoningItemParamRequired, total=False):
+    """A description of the chain of thought used by a reasoning model while generating
+    a response. Be sure to include these items in your `input` to the Responses API
+    for subsequent turns of a conversation if you are manually
+    [managing context](https://platform.openai.com/docs/guides/conversation-state).
+    """
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+    encrypted_content: Optional[str]
+
+    content: Sequence[BetaReasoningTextContentParam]
+    """Reasoning text content."""
+
+    status: Literal["in_progress", "completed", "incomplete"]
+    """The status of the item. One of `in_progress`, `completed`, or
+    `incomplete`. Populated when items are returned via API.
+    """
+
+
+BetaReasoningModeEnum = Union[str, Literal["standard", "pro"]]
+
+
+class BetaReasoningParam(TypedDict, total=False):
+    """**gpt-5 and o-series models only**
+
+    Configuration options for
+    [reasoning models](https://platform.openai.com/docs/guides/reasoning).
+    """
+
+    mode: BetaReasoningModeEnum
+    """Controls the reasoning execution mode for the request.
+
+    When returned on a response, this is the effective execution mode.
+    """
+
+    effort: BetaReasoningEffort
+
+    summary: Optional[Literal["auto", "concise", "detailed"]]
+
+    context: Optional[Literal["auto", "current_turn", "all_turns"]]
+
+    generate_summary: Optional[Literal["auto", "concise", "detailed"]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaReasoningTextContent(BaseModel):
+    """Reasoning text from the model."""
+
+    type: Literal["reasoning_text"]
+    """The type of the reasoning text. Always `reasoning_text`."""
+
+    text: str
+    """The reasoning text from the model."""
+
+
+class BetaReasoningTextContentParam(TypedDict):
+    """Reasoning text from the model."""
+
+    type: Literal["reasoning_text"]
+    """The type of the reasoning text. Always `reasoning_text`."""
+
+    text: str
+    """The reasoning text from the model."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaRefusalContent(BaseModel):
+    """A refusal from the model."""
+
+    type: Literal["refusal"]
+    """The type of the refusal. Always `refusal`."""
+
+    refusal: str
+    """The refusal explanation from the model."""
+
+
+class BetaRefusalContentParam(TypedDict):
+    """A refusal from the model."""
+
+    type: Literal["refusal"]
+    """The type of the refusal. Always `refusal`."""
+
+    refusal: str
+    """The refusal explanation from the model."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -7826,59 +6414,6 @@ class BetaResponse(BaseModel):
     conversation: Optional[BetaResponseConversation] = None
 
     max_output_tokens: Optional[int] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseError(BaseModel):
-    """An error object returned when the model fails to generate a Response."""
-
-    code: BetaResponseErrorCode
-
-    message: str
-    """A human-readable description of the error."""
-
-
-BetaResponseErrorCode = Literal[
-    "server_error",
-    "rate_limit_exceeded",
-    "invalid_prompt",
-    "data_residency_mismatch",
-    "bio_policy",
-    "vector_store_timeout",
-    "invalid_image",
-    "invalid_image_format",
-    "invalid_base64_image",
-    "invalid_image_url",
-    "image_too_large",
-    "image_too_small",
-    "image_parse_error",
-    "image_content_policy_violation",
-    "invalid_image_mode",
-    "image_file_too_large",
-    "unsupported_image_media_type",
-    "empty_image_file",
-    "failed_to_download_image",
-    "image_file_not_found",
-]
-"""The error code for the response."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseIncompleteDetails(BaseModel):
-    """Details about why the response is incomplete."""
-
-    reason: Optional[Literal["max_output_tokens", "content_filter"]] = None
-    """The reason why the response is incomplete."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseConversation(BaseModel):
-    """The conversation that this response belonged to. Input items and output items from this response
-    were automatically added to this conversation.
-    """
-
-    id: str
-    """The unique ID of the conversation that this response was associated with."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8121,6 +6656,16 @@ class BetaResponseContentPartDoneEvent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class BetaResponseConversation(BaseModel):
+    """The conversation that this response belonged to. Input items and output items from this response
+    were automatically added to this conversation.
+    """
+
+    id: str
+    """The unique ID of the conversation that this response was associated with."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponseCreatedEvent(BaseModel):
     """An event that is emitted when a response is created."""
 
@@ -8181,6 +6726,41 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseError(BaseModel):
+    """An error object returned when the model fails to generate a Response."""
+
+    code: BetaResponseErrorCode
+
+    message: str
+    """A human-readable description of the error."""
+
+
+BetaResponseErrorCode = Literal[
+    "server_error",
+    "rate_limit_exceeded",
+    "invalid_prompt",
+    "data_residency_mismatch",
+    "bio_policy",
+    "vector_store_timeout",
+    "invalid_image",
+    "invalid_image_format",
+    "invalid_base64_image",
+    "invalid_image_url",
+    "image_too_large",
+    "image_too_small",
+    "image_parse_error",
+    "image_content_policy_violation",
+    "invalid_image_mode",
+    "image_file_too_large",
+    "unsupported_image_media_type",
+    "empty_image_file",
+    "failed_to_download_image",
+    "image_file_not_found",
+]
+"""The error code for the response."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8279,6 +6859,50 @@ class BetaResponseFileSearchCallSearchingEvent(BaseModel):
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseFormatJsonObject(BaseModel):
+    """JSON object response format. An older method of generating JSON responses.
+    Using `json_schema` is recommended for models that support it. Note that the
+    model will not generate JSON without a system or user message instructing it
+    to do so.
+    """
+
+    type: Literal["json_object"]
+    """The type of response format being defined. Always `json_object`."""
+
+
+class BetaResponseFormatJsonObjectParam(TypedDict):
+    """JSON object response format. An older method of generating JSON responses.
+    Using `json_schema` is recommended for models that support it. Note that the
+    model will not generate JSON without a system or user message instructing it
+    to do so.
+    """
+
+    type: Literal["json_object"]
+    """The type of response format being defined. Always `json_object`."""
+
+
+BetaResponseFormatJsonSchemaSchema = Dict[str, Any]
+"""The schema for the response format, described as a JSON Schema object.
+Learn how to build JSON schemas [here](https://json-schema.org/).
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseFormatText(BaseModel):
+    """Default response format. Used to generate text responses."""
+
+    type: Literal["text"]
+    """The type of response format being defined. Always `text`."""
+
+
+class BetaResponseFormatTextParam(TypedDict):
+    """Default response format. Used to generate text responses."""
+
+    type: Literal["text"]
+    """The type of response format being defined. Always `text`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8428,20 +7052,11 @@ class BetaResponseImageGenCallPartialImageEvent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponseInProgressEvent(BaseModel):
-    """Emitted when the response is in progress."""
+class BetaResponseIncompleteDetails(BaseModel):
+    """Details about why the response is incomplete."""
 
-    type: Literal["response.in_progress"]
-    """The type of the event. Always `response.in_progress`."""
-
-    response: BetaResponse
-    """The response that is in progress."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
+    reason: Optional[Literal["max_output_tokens", "content_filter"]] = None
+    """The reason why the response is incomplete."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8536,6 +7151,23 @@ class BetaResponseInjectFailedEventError(BaseModel):
 
     message: str
     """A human-readable description of the error."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseInProgressEvent(BaseModel):
+    """Emitted when the response is in progress."""
+
+    type: Literal["response.in_progress"]
+    """The type of the event. Always `response.in_progress`."""
+
+    response: BetaResponse
+    """The response that is in progress."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -8825,35 +7457,27 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-class BetaResponsePropertiesParam(TypedDict, total=False):
-    """Request fields."""
+BetaResponsePromptVariables = Optional[
+    Dict[str, Union[str, "BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]]
+]
+"""Optional map of values to substitute in for variables in your
+prompt. The substitution values can either be strings, or other
+Response input types like images or files.
+"""
 
-    previous_response_id: Optional[str]
 
-    model: BetaModelIdsResponses
-    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
-    offers a wide range of models with different capabilities, performance
-    characteristics, and price points. Refer to the [model
-    guide](https://platform.openai.com/docs/models)
-    to browse and compare available models.
-    """
-
-    background: Optional[bool]
-
-    max_tool_calls: Optional[int]
-
-    text: BetaResponseTextParam
-
-    tools: BetaToolsArrayParam
-
-    tool_choice: BetaToolChoiceParam
-
-    prompt: BetaPromptParam
+BetaResponsePromptVariablesParam = Optional[
+    Dict[str, Union[str, "BetaInputTextContentParam2", "BetaInputImageContentParam", "BetaInputFileContentParam2"]]
+]
+"""Optional map of values to substitute in for variables in your
+prompt. The substitution values can either be strings, or other
+Response input types like images or files.
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
 class BetaResponseProperties(BaseModel):
-    """A response object."""
+    """The API's ``BetaResponseProperties`` object (the spec describes it no further)."""
 
     previous_response_id: Optional[str] = None
 
@@ -8876,6 +7500,32 @@ class BetaResponseProperties(BaseModel):
     tool_choice: Optional[BetaToolChoice] = None
 
     prompt: Optional[BetaPrompt] = None
+
+
+class BetaResponsePropertiesParam(TypedDict, total=False):
+    """The fields of a ``BetaResponsePropertiesParam`` in a request."""
+
+    previous_response_id: Optional[str]
+
+    model: BetaModelIdsResponses
+    """Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
+    offers a wide range of models with different capabilities, performance
+    characteristics, and price points. Refer to the [model
+    guide](https://platform.openai.com/docs/models)
+    to browse and compare available models.
+    """
+
+    background: Optional[bool]
+
+    max_tool_calls: Optional[int]
+
+    text: BetaResponseTextParam
+
+    tools: BetaToolsArrayParam
+
+    tool_choice: BetaToolChoiceParam
+
+    prompt: BetaPromptParam
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -9130,345 +7780,8 @@ class BetaResponseRefusalDoneEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was added to a tool call."""
-
-    type: Literal["response.shell_call_command.added"]
-    """The type of the event, always `response.shell_call_command.added`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was added."""
-
-    command: str
-    """The shell command that was added."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was incrementally updated."""
-
-    type: Literal["response.shell_call_command.delta"]
-    """The type of the event, always `response.shell_call_command.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was updated."""
-
-    delta: str
-    """The shell command delta that was appended."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    obfuscation: Optional[str] = None
-    """An obfuscation string that was added to pad the event payload."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was completed."""
-
-    type: Literal["response.shell_call_command.done"]
-    """The type of the event, always `response.shell_call_command.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was completed."""
-
-    command: str
-    """The final shell command that was emitted."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was incrementally added."""
-
-    type: Literal["response.shell_call_output_content.delta"]
-    """The type of the event, always `response.shell_call_output_content.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    item_id: str
-    """The ID of the output item that was updated."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that produced output."""
-
-    delta: BetaShellCallOutputDelta
-    """The stdout/stderr delta that was emitted."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaShellCallOutputDelta(BaseModel):
-    """A delta of stdout/stderr emitted while a shell call was running."""
-
-    stdout: Optional[str] = None
-    """The stdout delta that was emitted."""
-
-    stderr: Optional[str] = None
-    """The stderr delta that was emitted."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was completed."""
-
-    type: Literal["response.shell_call_output_content.done"]
-    """The type of the event, always `response.shell_call_output_content.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    item_id: str
-    """The ID of the output item that was updated."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that produced output."""
-
-    output: List[BetaFunctionShellCallOutputContent]
-    """The output contents emitted for the shell command."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseTextDeltaEvent(BaseModel):
-    """Emitted when there is an additional text delta."""
-
-    type: Literal["response.output_text.delta"]
-    """The type of the event. Always `response.output_text.delta`."""
-
-    item_id: str
-    """The ID of the output item that the text delta was added to."""
-
-    output_index: int
-    """The index of the output item that the text delta was added to."""
-
-    content_index: int
-    """The index of the content part that the text delta was added to."""
-
-    delta: str
-    """The text delta that was added."""
-
-    sequence_number: int
-    """The sequence number for this event."""
-
-    logprobs: List[BetaResponseLogProb]
-    """The log probabilities of the tokens in the delta."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseTextDoneEvent(BaseModel):
-    """Emitted when text content is finalized."""
-
-    type: Literal["response.output_text.done"]
-    """The type of the event. Always `response.output_text.done`."""
-
-    item_id: str
-    """The ID of the output item that the text content is finalized."""
-
-    output_index: int
-    """The index of the output item that the text content is finalized."""
-
-    content_index: int
-    """The index of the content part that the text content is finalized."""
-
-    text: str
-    """The text content that is finalized."""
-
-    sequence_number: int
-    """The sequence number for this event."""
-
-    logprobs: List[BetaResponseLogProb]
-    """The log probabilities of the tokens in the delta."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseWebSearchCallCompletedEvent(BaseModel):
-    """Emitted when a web search call is completed."""
-
-    type: Literal["response.web_search_call.completed"]
-    """The type of the event. Always `response.web_search_call.completed`."""
-
-    output_index: int
-    """The index of the output item that the web search call is associated with."""
-
-    item_id: str
-    """Unique ID for the output item associated with the web search call."""
-
-    sequence_number: int
-    """The sequence number of the web search call being processed."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseWebSearchCallInProgressEvent(BaseModel):
-    """Emitted when a web search call is initiated."""
-
-    type: Literal["response.web_search_call.in_progress"]
-    """The type of the event. Always `response.web_search_call.in_progress`."""
-
-    output_index: int
-    """The index of the output item that the web search call is associated with."""
-
-    item_id: str
-    """Unique ID for the output item associated with the web search call."""
-
-    sequence_number: int
-    """The sequence number of the web search call being processed."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseWebSearchCallSearchingEvent(BaseModel):
-    """Emitted when a web search call is executing."""
-
-    type: Literal["response.web_search_call.searching"]
-    """The type of the event. Always `response.web_search_call.searching`."""
-
-    output_index: int
-    """The index of the output item that the web search call is associated with."""
-
-    item_id: str
-    """Unique ID for the output item associated with the web search call."""
-
-    sequence_number: int
-    """The sequence number of the web search call being processed."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-
-BetaResponseStreamEvent = Union[
-    "BetaResponseAudioDeltaEvent",
-    "BetaResponseAudioDoneEvent",
-    "BetaResponseAudioTranscriptDeltaEvent",
-    "BetaResponseAudioTranscriptDoneEvent",
-    "BetaResponseCodeInterpreterCallCodeDeltaEvent",
-    "BetaResponseCodeInterpreterCallCodeDoneEvent",
-    "BetaResponseCodeInterpreterCallCompletedEvent",
-    "BetaResponseCodeInterpreterCallInProgressEvent",
-    "BetaResponseCodeInterpreterCallInterpretingEvent",
-    "BetaResponseCompletedEvent",
-    "BetaResponseContentPartAddedEvent",
-    "BetaResponseContentPartDoneEvent",
-    "BetaResponseCreatedEvent",
-    "BetaResponseErrorEvent",
-    "BetaResponseFileSearchCallCompletedEvent",
-    "BetaResponseFileSearchCallInProgressEvent",
-    "BetaResponseFileSearchCallSearchingEvent",
-    "BetaResponseFunctionCallArgumentsDeltaEvent",
-    "BetaResponseFunctionCallArgumentsDoneEvent",
-    "BetaResponseShellCallCommandAddedStreamingEvent",
-    "BetaResponseShellCallCommandDeltaStreamingEvent",
-    "BetaResponseShellCallCommandDoneStreamingEvent",
-    "BetaResponseShellCallOutputContentDeltaStreamingEvent",
-    "BetaResponseShellCallOutputContentDoneStreamingEvent",
-    "BetaResponseInProgressEvent",
-    "BetaResponseFailedEvent",
-    "BetaResponseIncompleteEvent",
-    "BetaResponseOutputItemAddedEvent",
-    "BetaResponseOutputItemDoneEvent",
-    "BetaResponseReasoningSummaryPartAddedEvent",
-    "BetaResponseReasoningSummaryPartDoneEvent",
-    "BetaResponseReasoningSummaryTextDeltaEvent",
-    "BetaResponseReasoningSummaryTextDoneEvent",
-    "BetaResponseReasoningTextDeltaEvent",
-    "BetaResponseReasoningTextDoneEvent",
-    "BetaResponseRefusalDeltaEvent",
-    "BetaResponseRefusalDoneEvent",
-    "BetaResponseTextDeltaEvent",
-    "BetaResponseTextDoneEvent",
-    "BetaResponseWebSearchCallCompletedEvent",
-    "BetaResponseWebSearchCallInProgressEvent",
-    "BetaResponseWebSearchCallSearchingEvent",
-    "BetaResponseImageGenCallCompletedEvent",
-    "BetaResponseImageGenCallGeneratingEvent",
-    "BetaResponseImageGenCallInProgressEvent",
-    "BetaResponseImageGenCallPartialImageEvent",
-    "BetaResponseMCPCallArgumentsDeltaEvent",
-    "BetaResponseMCPCallArgumentsDoneEvent",
-    "BetaResponseMCPCallCompletedEvent",
-    "BetaResponseMCPCallFailedEvent",
-    "BetaResponseMCPCallInProgressEvent",
-    "BetaResponseMCPListToolsCompletedEvent",
-    "BetaResponseMCPListToolsFailedEvent",
-    "BetaResponseMCPListToolsInProgressEvent",
-    "BetaResponseOutputTextAnnotationAddedEvent",
-    "BetaResponseQueuedEvent",
-    "BetaResponseCustomToolCallInputDeltaEvent",
-    "BetaResponseCustomToolCallInputDoneEvent",
-]
-"""Event emitted while a response is streamed."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponseWsError(BaseModel):
-    """Emitted when an error occurs while processing a Responses WebSocket request."""
-
-    type: Literal["error"]
-    """The type of the event. Always `error`."""
-
-    error: BetaErrorPayload
-    """Details about the error."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    status: Optional[int] = None
-    """The HTTP status code associated with a WebSocket protocol error."""
-
-    sequence_number: Optional[int] = None
-    """The sequence number of an error emitted by the response stream."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present when the
-    originating `response.create` event supplied a `stream_id`.
-    """
+BetaResponsesClientEvent = Union["BetaResponsesClientEventResponseCreate", "BetaResponseInjectEvent"]
+"""Client events accepted by the Responses WebSocket server."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -9579,51 +7892,193 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
     multi_agent: Optional[BetaMultiAgent] = None
 
 
-BetaResponsesClientEvent = Union["BetaResponsesClientEventResponseCreate", "BetaResponseInjectEvent"]
-"""Client events accepted by the Responses WebSocket server."""
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
+    """A streaming event that indicated a shell command was added to a tool call."""
+
+    type: Literal["response.shell_call_command.added"]
+    """The type of the event, always `response.shell_call_command.added`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was added."""
+
+    command: str
+    """The shell command that was added."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseAudioWsDelta(BaseModel):
-    """Emitted when there is a partial audio response."""
+class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
+    """A streaming event that indicated a shell command was incrementally updated."""
 
-    type: Literal["response.audio.delta"]
-    """The type of the event. Always `response.audio.delta`."""
+    type: Literal["response.shell_call_command.delta"]
+    """The type of the event, always `response.shell_call_command.delta`."""
 
     sequence_number: int
-    """A sequence number for this chunk of the stream response."""
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was updated."""
 
     delta: str
-    """A chunk of Base64 encoded response audio bytes."""
+    """The shell command delta that was appended."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
 
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
+    obfuscation: Optional[str] = None
+    """An obfuscation string that was added to pad the event payload."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseAudioWsDone(BaseModel):
-    """Emitted when the audio response is complete."""
+class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
+    """A streaming event that indicated a shell command was completed."""
 
-    type: Literal["response.audio.done"]
-    """The type of the event. Always `response.audio.done`."""
+    type: Literal["response.shell_call_command.done"]
+    """The type of the event, always `response.shell_call_command.done`."""
 
     sequence_number: int
-    """The sequence number of the delta."""
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was completed."""
+
+    command: str
+    """The final shell command that was emitted."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
 
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
+    """A streaming event that indicated shell call output was incrementally added."""
+
+    type: Literal["response.shell_call_output_content.delta"]
+    """The type of the event, always `response.shell_call_output_content.delta`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    delta: BetaShellCallOutputDelta
+    """The stdout/stderr delta that was emitted."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
+    """A streaming event that indicated shell call output was completed."""
+
+    type: Literal["response.shell_call_output_content.done"]
+    """The type of the event, always `response.shell_call_output_content.done`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    output: List[BetaFunctionShellCallOutputContent]
+    """The output contents emitted for the shell command."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+
+BetaResponsesServerEvent = Union[
+    "BetaResponsesServerEventBetaResponseAudioWsDelta",
+    "BetaResponsesServerEventBetaResponseAudioWsDone",
+    "BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta",
+    "BetaResponsesServerEventBetaResponseAudioTranscriptWsDone",
+    "BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta",
+    "BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone",
+    "BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted",
+    "BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress",
+    "BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting",
+    "BetaResponsesServerEventBetaResponseWsCompleted",
+    "BetaResponsesServerEventBetaResponseContentPartWsAdded",
+    "BetaResponsesServerEventBetaResponseContentPartWsDone",
+    "BetaResponsesServerEventBetaResponseWsCreated",
+    "BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted",
+    "BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress",
+    "BetaResponsesServerEventBetaResponseFileSearchCallWsSearching",
+    "BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta",
+    "BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone",
+    "BetaResponsesServerEventBetaResponseShellCallCommandWsAdded",
+    "BetaResponsesServerEventBetaResponseShellCallCommandWsDelta",
+    "BetaResponsesServerEventBetaResponseShellCallCommandWsDone",
+    "BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta",
+    "BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone",
+    "BetaResponsesServerEventBetaResponseInWsProgress",
+    "BetaResponsesServerEventBetaResponseWsFailed",
+    "BetaResponsesServerEventBetaResponseWsIncomplete",
+    "BetaResponsesServerEventBetaResponseOutputItemWsAdded",
+    "BetaResponsesServerEventBetaResponseOutputItemWsDone",
+    "BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded",
+    "BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone",
+    "BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta",
+    "BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone",
+    "BetaResponsesServerEventBetaResponseReasoningTextWsDelta",
+    "BetaResponsesServerEventBetaResponseReasoningTextWsDone",
+    "BetaResponsesServerEventBetaResponseRefusalWsDelta",
+    "BetaResponsesServerEventBetaResponseRefusalWsDone",
+    "BetaResponsesServerEventBetaResponseTextWsDelta",
+    "BetaResponsesServerEventBetaResponseTextWsDone",
+    "BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted",
+    "BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress",
+    "BetaResponsesServerEventBetaResponseWebSearchCallWsSearching",
+    "BetaResponsesServerEventBetaResponseImageGenCallWsCompleted",
+    "BetaResponsesServerEventBetaResponseImageGenCallWsGenerating",
+    "BetaResponsesServerEventBetaResponseImageGenCallInWsProgress",
+    "BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage",
+    "BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta",
+    "BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone",
+    "BetaResponsesServerEventBetaResponseMcpCallWsCompleted",
+    "BetaResponsesServerEventBetaResponseMcpCallWsFailed",
+    "BetaResponsesServerEventBetaResponseMcpCallInWsProgress",
+    "BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted",
+    "BetaResponsesServerEventBetaResponseMcpListToolsWsFailed",
+    "BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress",
+    "BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded",
+    "BetaResponsesServerEventBetaResponseWsQueued",
+    "BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta",
+    "BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone",
+    "BetaResponseWsError",
+    "BetaResponseInjectCreatedEvent",
+    "BetaResponseInjectFailedEvent",
+]
+"""Server events emitted by the Responses WebSocket server."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -9658,6 +8113,49 @@ class BetaResponsesServerEventBetaResponseAudioTranscriptWsDone(BaseModel):
 
     sequence_number: int
     """The sequence number of this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseAudioWsDelta(BaseModel):
+    """Emitted when there is a partial audio response."""
+
+    type: Literal["response.audio.delta"]
+    """The type of the event. Always `response.audio.delta`."""
+
+    sequence_number: int
+    """A sequence number for this chunk of the stream response."""
+
+    delta: str
+    """A chunk of Base64 encoded response audio bytes."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseAudioWsDone(BaseModel):
+    """Emitted when the audio response is complete."""
+
+    type: Literal["response.audio.done"]
+    """The type of the event. Always `response.audio.done`."""
+
+    sequence_number: int
+    """The sequence number of the delta."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -9728,14 +8226,14 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone(BaseMode
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted(BaseModel):
-    """Emitted when the code interpreter call is completed."""
+class BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress(BaseModel):
+    """Emitted when a code interpreter call is in progress."""
 
-    type: Literal["response.code_interpreter_call.completed"]
-    """The type of the event. Always `response.code_interpreter_call.completed`."""
+    type: Literal["response.code_interpreter_call.in_progress"]
+    """The type of the event. Always `response.code_interpreter_call.in_progress`."""
 
     output_index: int
-    """The index of the output item in the response for which the code interpreter call is completed."""
+    """The index of the output item in the response for which the code interpreter call is in progress."""
 
     item_id: str
     """The unique identifier of the code interpreter tool call item."""
@@ -9754,14 +8252,14 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted(BaseMod
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress(BaseModel):
-    """Emitted when a code interpreter call is in progress."""
+class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted(BaseModel):
+    """Emitted when the code interpreter call is completed."""
 
-    type: Literal["response.code_interpreter_call.in_progress"]
-    """The type of the event. Always `response.code_interpreter_call.in_progress`."""
+    type: Literal["response.code_interpreter_call.completed"]
+    """The type of the event. Always `response.code_interpreter_call.completed`."""
 
     output_index: int
-    """The index of the output item in the response for which the code interpreter call is in progress."""
+    """The index of the output item in the response for which the code interpreter call is completed."""
 
     item_id: str
     """The unique identifier of the code interpreter tool call item."""
@@ -9796,29 +8294,6 @@ class BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting(Base
 
     sequence_number: int
     """The sequence number of this event, used to order streaming events."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseWsCompleted(BaseModel):
-    """Emitted when the model response is complete."""
-
-    type: Literal["response.completed"]
-    """The type of the event. Always `response.completed`."""
-
-    response: BetaResponse
-    """Properties of the completed response."""
-
-    sequence_number: int
-    """The sequence number for this event."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -9895,17 +8370,23 @@ class BetaResponsesServerEventBetaResponseContentPartWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseWsCreated(BaseModel):
-    """An event that is emitted when a response is created."""
+class BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta(BaseModel):
+    """Event representing a delta (partial update) to the input of a custom tool call."""
 
-    type: Literal["response.created"]
-    """The type of the event. Always `response.created`."""
-
-    response: BetaResponse
-    """The response that was created."""
+    type: Literal["response.custom_tool_call_input.delta"]
+    """The event type identifier."""
 
     sequence_number: int
-    """The sequence number for this event."""
+    """The sequence number of this event."""
+
+    output_index: int
+    """The index of the output this delta applies to."""
+
+    item_id: str
+    """Unique identifier for the API item associated with this event."""
+
+    delta: str
+    """The incremental input data (delta) for the custom tool call."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -9918,11 +8399,40 @@ class BetaResponsesServerEventBetaResponseWsCreated(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted(BaseModel):
-    """Emitted when a file search call is completed (results found)."""
+class BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone(BaseModel):
+    """Event indicating that input for a custom tool call is complete."""
 
-    type: Literal["response.file_search_call.completed"]
-    """The type of the event. Always `response.file_search_call.completed`."""
+    type: Literal["response.custom_tool_call_input.done"]
+    """The event type identifier."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    output_index: int
+    """The index of the output this event applies to."""
+
+    item_id: str
+    """Unique identifier for the API item associated with this event."""
+
+    input: str
+    """The complete input data for the custom tool call."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress(BaseModel):
+    """Emitted when a file search call is initiated."""
+
+    type: Literal["response.file_search_call.in_progress"]
+    """The type of the event. Always `response.file_search_call.in_progress`."""
 
     output_index: int
     """The index of the output item that the file search call is initiated."""
@@ -9944,11 +8454,11 @@ class BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress(BaseModel):
-    """Emitted when a file search call is initiated."""
+class BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted(BaseModel):
+    """Emitted when a file search call is completed (results found)."""
 
-    type: Literal["response.file_search_call.in_progress"]
-    """The type of the event. Always `response.file_search_call.in_progress`."""
+    type: Literal["response.file_search_call.completed"]
+    """The type of the event. Always `response.file_search_call.completed`."""
 
     output_index: int
     """The index of the output item that the file search call is initiated."""
@@ -10056,116 +8566,20 @@ class BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone(BaseModel)
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseShellCallCommandWsAdded(BaseModel):
-    """A streaming event that indicated a shell command was added to a tool call."""
+class BetaResponsesServerEventBetaResponseImageGenCallInWsProgress(BaseModel):
+    """Emitted when an image generation tool call is in progress."""
 
-    type: Literal["response.shell_call_command.added"]
-    """The type of the event, always `response.shell_call_command.added`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
+    type: Literal["response.image_generation_call.in_progress"]
+    """The type of the event. Always 'response.image_generation_call.in_progress'."""
 
     output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was added."""
-
-    command: str
-    """The shell command that was added."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseShellCallCommandWsDelta(BaseModel):
-    """A streaming event that indicated a shell command was incrementally updated."""
-
-    type: Literal["response.shell_call_command.delta"]
-    """The type of the event, always `response.shell_call_command.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was updated."""
-
-    delta: str
-    """The shell command delta that was appended."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    obfuscation: Optional[str] = None
-    """An obfuscation string that was added to pad the event payload."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseShellCallCommandWsDone(BaseModel):
-    """A streaming event that indicated a shell command was completed."""
-
-    type: Literal["response.shell_call_command.done"]
-    """The type of the event, always `response.shell_call_command.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that was completed."""
-
-    command: str
-    """The final shell command that was emitted."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta(BaseModel):
-    """A streaming event that indicated shell call output was incrementally added."""
-
-    type: Literal["response.shell_call_output_content.delta"]
-    """The type of the event, always `response.shell_call_output_content.delta`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
+    """The index of the output item in the response's output array."""
 
     item_id: str
-    """The ID of the output item that was updated."""
+    """The unique identifier of the image generation item being processed."""
 
-    output_index: int
-    """The index of the output item that was updated."""
-
-    command_index: int
-    """The index of the shell command that produced output."""
-
-    delta: BetaShellCallOutputDelta
-    """The stdout/stderr delta that was emitted."""
+    sequence_number: int
+    """The sequence number of the image generation item being processed."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -10178,26 +8592,90 @@ class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta(BaseMode
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone(BaseModel):
-    """A streaming event that indicated shell call output was completed."""
+class BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage(BaseModel):
+    """Emitted when a partial image is available during image generation streaming."""
 
-    type: Literal["response.shell_call_output_content.done"]
-    """The type of the event, always `response.shell_call_output_content.done`."""
-
-    sequence_number: int
-    """The sequence number of the event that was emitted."""
-
-    item_id: str
-    """The ID of the output item that was updated."""
+    type: Literal["response.image_generation_call.partial_image"]
+    """The type of the event. Always 'response.image_generation_call.partial_image'."""
 
     output_index: int
-    """The index of the output item that was updated."""
+    """The index of the output item in the response's output array."""
 
-    command_index: int
-    """The index of the shell command that produced output."""
+    item_id: str
+    """The unique identifier of the image generation item being processed."""
 
-    output: List[BetaFunctionShellCallOutputContent]
-    """The output contents emitted for the shell command."""
+    sequence_number: int
+    """The sequence number of the image generation item being processed."""
+
+    partial_image_index: int
+    """0-based index for the partial image (backend is 1-based, but this is 0-based for the user)."""
+
+    partial_image_b64: str
+    """Base64-encoded partial image data, suitable for rendering as an image."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    size: Optional[str] = None
+    """The image size that was used."""
+
+    quality: Optional[str] = None
+    """The image quality that was used."""
+
+    background: Optional[str] = None
+    """The background setting that was used."""
+
+    output_format: Optional[str] = None
+    """The output format that was used."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseImageGenCallWsCompleted(BaseModel):
+    """Emitted when an image generation tool call has completed and the final image is available."""
+
+    type: Literal["response.image_generation_call.completed"]
+    """The type of the event. Always 'response.image_generation_call.completed'."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    item_id: str
+    """The unique identifier of the image generation item being processed."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseImageGenCallWsGenerating(BaseModel):
+    """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
+
+    type: Literal["response.image_generation_call.generating"]
+    """The type of the event. Always 'response.image_generation_call.generating'."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the image generation item being processed."""
+
+    sequence_number: int
+    """The sequence number of the image generation item being processed."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -10233,17 +8711,23 @@ class BetaResponsesServerEventBetaResponseInWsProgress(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseWsFailed(BaseModel):
-    """An event that is emitted when a response fails."""
+class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta(BaseModel):
+    """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
-    type: Literal["response.failed"]
-    """The type of the event. Always `response.failed`."""
+    type: Literal["response.mcp_call_arguments.delta"]
+    """The type of the event. Always 'response.mcp_call_arguments.delta'."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the MCP tool call item being processed."""
+
+    delta: str
+    """A JSON string containing the partial update to the arguments for the MCP tool call."""
 
     sequence_number: int
     """The sequence number of this event."""
-
-    response: BetaResponse
-    """The response that failed."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -10256,14 +8740,176 @@ class BetaResponsesServerEventBetaResponseWsFailed(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseWsIncomplete(BaseModel):
-    """An event that is emitted when a response finishes as incomplete."""
+class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone(BaseModel):
+    """Emitted when the arguments for an MCP tool call are finalized."""
 
-    type: Literal["response.incomplete"]
-    """The type of the event. Always `response.incomplete`."""
+    type: Literal["response.mcp_call_arguments.done"]
+    """The type of the event. Always 'response.mcp_call_arguments.done'."""
 
-    response: BetaResponse
-    """The response that was incomplete."""
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the MCP tool call item being processed."""
+
+    arguments: str
+    """A JSON string containing the finalized arguments for the MCP tool call."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseMcpCallInWsProgress(BaseModel):
+    """Emitted when an MCP  tool call is in progress."""
+
+    type: Literal["response.mcp_call.in_progress"]
+    """The type of the event. Always 'response.mcp_call.in_progress'."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    item_id: str
+    """The unique identifier of the MCP tool call item being processed."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseMcpCallWsCompleted(BaseModel):
+    """Emitted when an MCP  tool call has completed successfully."""
+
+    type: Literal["response.mcp_call.completed"]
+    """The type of the event. Always 'response.mcp_call.completed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that completed."""
+
+    output_index: int
+    """The index of the output item that completed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseMcpCallWsFailed(BaseModel):
+    """Emitted when an MCP  tool call has failed."""
+
+    type: Literal["response.mcp_call.failed"]
+    """The type of the event. Always 'response.mcp_call.failed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that failed."""
+
+    output_index: int
+    """The index of the output item that failed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress(BaseModel):
+    """Emitted when the system is in the process of retrieving the list of available MCP tools."""
+
+    type: Literal["response.mcp_list_tools.in_progress"]
+    """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that is being processed."""
+
+    output_index: int
+    """The index of the output item that is being processed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted(BaseModel):
+    """Emitted when the list of available MCP tools has been successfully retrieved."""
+
+    type: Literal["response.mcp_list_tools.completed"]
+    """The type of the event. Always 'response.mcp_list_tools.completed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that produced this output."""
+
+    output_index: int
+    """The index of the output item that was processed."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseMcpListToolsWsFailed(BaseModel):
+    """Emitted when the attempt to list available MCP tools has failed."""
+
+    type: Literal["response.mcp_list_tools.failed"]
+    """The type of the event. Always 'response.mcp_list_tools.failed'."""
+
+    item_id: str
+    """The ID of the MCP tool call item that failed."""
+
+    output_index: int
+    """The index of the output item that failed."""
 
     sequence_number: int
     """The sequence number of this event."""
@@ -10323,6 +8969,41 @@ class BetaResponsesServerEventBetaResponseOutputItemWsDone(BaseModel):
 
     item: BetaOutputItem
     """The output item that was marked done."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded(BaseModel):
+    """Emitted when an annotation is added to output text content."""
+
+    type: Literal["response.output_text.annotation.added"]
+    """The type of the event. Always 'response.output_text.annotation.added'."""
+
+    item_id: str
+    """The unique identifier of the item to which the annotation is being added."""
+
+    output_index: int
+    """The index of the output item in the response's output array."""
+
+    content_index: int
+    """The index of the content part within the output item."""
+
+    annotation_index: int
+    """The index of the annotation within the content part."""
+
+    sequence_number: int
+    """The sequence number of this event."""
+
+    annotation: Optional[BetaAnnotation]
+    """The annotation object being added. (See annotation schema for details.)"""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -10596,6 +9277,160 @@ class BetaResponsesServerEventBetaResponseRefusalWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseShellCallCommandWsAdded(BaseModel):
+    """A streaming event that indicated a shell command was added to a tool call."""
+
+    type: Literal["response.shell_call_command.added"]
+    """The type of the event, always `response.shell_call_command.added`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was added."""
+
+    command: str
+    """The shell command that was added."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseShellCallCommandWsDelta(BaseModel):
+    """A streaming event that indicated a shell command was incrementally updated."""
+
+    type: Literal["response.shell_call_command.delta"]
+    """The type of the event, always `response.shell_call_command.delta`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was updated."""
+
+    delta: str
+    """The shell command delta that was appended."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    obfuscation: Optional[str] = None
+    """An obfuscation string that was added to pad the event payload."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseShellCallCommandWsDone(BaseModel):
+    """A streaming event that indicated a shell command was completed."""
+
+    type: Literal["response.shell_call_command.done"]
+    """The type of the event, always `response.shell_call_command.done`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that was completed."""
+
+    command: str
+    """The final shell command that was emitted."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta(BaseModel):
+    """A streaming event that indicated shell call output was incrementally added."""
+
+    type: Literal["response.shell_call_output_content.delta"]
+    """The type of the event, always `response.shell_call_output_content.delta`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    delta: BetaShellCallOutputDelta
+    """The stdout/stderr delta that was emitted."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone(BaseModel):
+    """A streaming event that indicated shell call output was completed."""
+
+    type: Literal["response.shell_call_output_content.done"]
+    """The type of the event, always `response.shell_call_output_content.done`."""
+
+    sequence_number: int
+    """The sequence number of the event that was emitted."""
+
+    item_id: str
+    """The ID of the output item that was updated."""
+
+    output_index: int
+    """The index of the output item that was updated."""
+
+    command_index: int
+    """The index of the shell command that produced output."""
+
+    output: List[BetaFunctionShellCallOutputContent]
+    """The output contents emitted for the shell command."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
 class BetaResponsesServerEventBetaResponseTextWsDelta(BaseModel):
     """Emitted when there is an additional text delta."""
 
@@ -10666,11 +9501,11 @@ class BetaResponsesServerEventBetaResponseTextWsDone(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted(BaseModel):
-    """Emitted when a web search call is completed."""
+class BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress(BaseModel):
+    """Emitted when a web search call is initiated."""
 
-    type: Literal["response.web_search_call.completed"]
-    """The type of the event. Always `response.web_search_call.completed`."""
+    type: Literal["response.web_search_call.in_progress"]
+    """The type of the event. Always `response.web_search_call.in_progress`."""
 
     output_index: int
     """The index of the output item that the web search call is associated with."""
@@ -10692,11 +9527,11 @@ class BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress(BaseModel):
-    """Emitted when a web search call is initiated."""
+class BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted(BaseModel):
+    """Emitted when a web search call is completed."""
 
-    type: Literal["response.web_search_call.in_progress"]
-    """The type of the event. Always `response.web_search_call.in_progress`."""
+    type: Literal["response.web_search_call.completed"]
+    """The type of the event. Always `response.web_search_call.completed`."""
 
     output_index: int
     """The index of the output item that the web search call is associated with."""
@@ -10744,20 +9579,63 @@ class BetaResponsesServerEventBetaResponseWebSearchCallWsSearching(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseImageGenCallWsCompleted(BaseModel):
-    """Emitted when an image generation tool call has completed and the final image is available."""
+class BetaResponsesServerEventBetaResponseWsCompleted(BaseModel):
+    """Emitted when the model response is complete."""
 
-    type: Literal["response.image_generation_call.completed"]
-    """The type of the event. Always 'response.image_generation_call.completed'."""
+    type: Literal["response.completed"]
+    """The type of the event. Always `response.completed`."""
 
-    output_index: int
-    """The index of the output item in the response's output array."""
+    response: BetaResponse
+    """Properties of the completed response."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseWsCreated(BaseModel):
+    """An event that is emitted when a response is created."""
+
+    type: Literal["response.created"]
+    """The type of the event. Always `response.created`."""
+
+    response: BetaResponse
+    """The response that was created."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present
+    when the originating `response.create` event supplied a
+    `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponsesServerEventBetaResponseWsFailed(BaseModel):
+    """An event that is emitted when a response fails."""
+
+    type: Literal["response.failed"]
+    """The type of the event. Always `response.failed`."""
 
     sequence_number: int
     """The sequence number of this event."""
 
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
+    response: BetaResponse
+    """The response that failed."""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -10770,339 +9648,17 @@ class BetaResponsesServerEventBetaResponseImageGenCallWsCompleted(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseImageGenCallWsGenerating(BaseModel):
-    """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
+class BetaResponsesServerEventBetaResponseWsIncomplete(BaseModel):
+    """An event that is emitted when a response finishes as incomplete."""
 
-    type: Literal["response.image_generation_call.generating"]
-    """The type of the event. Always 'response.image_generation_call.generating'."""
+    type: Literal["response.incomplete"]
+    """The type of the event. Always `response.incomplete`."""
 
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
-
-    sequence_number: int
-    """The sequence number of the image generation item being processed."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseImageGenCallInWsProgress(BaseModel):
-    """Emitted when an image generation tool call is in progress."""
-
-    type: Literal["response.image_generation_call.in_progress"]
-    """The type of the event. Always 'response.image_generation_call.in_progress'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
-
-    sequence_number: int
-    """The sequence number of the image generation item being processed."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage(BaseModel):
-    """Emitted when a partial image is available during image generation streaming."""
-
-    type: Literal["response.image_generation_call.partial_image"]
-    """The type of the event. Always 'response.image_generation_call.partial_image'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the image generation item being processed."""
-
-    sequence_number: int
-    """The sequence number of the image generation item being processed."""
-
-    partial_image_index: int
-    """0-based index for the partial image (backend is 1-based, but this is 0-based for the user)."""
-
-    partial_image_b64: str
-    """Base64-encoded partial image data, suitable for rendering as an image."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    size: Optional[str] = None
-    """The image size that was used."""
-
-    quality: Optional[str] = None
-    """The image quality that was used."""
-
-    background: Optional[str] = None
-    """The background setting that was used."""
-
-    output_format: Optional[str] = None
-    """The output format that was used."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta(BaseModel):
-    """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
-
-    type: Literal["response.mcp_call_arguments.delta"]
-    """The type of the event. Always 'response.mcp_call_arguments.delta'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
-
-    delta: str
-    """A JSON string containing the partial update to the arguments for the MCP tool call."""
+    response: BetaResponse
+    """The response that was incomplete."""
 
     sequence_number: int
     """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone(BaseModel):
-    """Emitted when the arguments for an MCP tool call are finalized."""
-
-    type: Literal["response.mcp_call_arguments.done"]
-    """The type of the event. Always 'response.mcp_call_arguments.done'."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
-
-    arguments: str
-    """A JSON string containing the finalized arguments for the MCP tool call."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpCallWsCompleted(BaseModel):
-    """Emitted when an MCP  tool call has completed successfully."""
-
-    type: Literal["response.mcp_call.completed"]
-    """The type of the event. Always 'response.mcp_call.completed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that completed."""
-
-    output_index: int
-    """The index of the output item that completed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpCallWsFailed(BaseModel):
-    """Emitted when an MCP  tool call has failed."""
-
-    type: Literal["response.mcp_call.failed"]
-    """The type of the event. Always 'response.mcp_call.failed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that failed."""
-
-    output_index: int
-    """The index of the output item that failed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpCallInWsProgress(BaseModel):
-    """Emitted when an MCP  tool call is in progress."""
-
-    type: Literal["response.mcp_call.in_progress"]
-    """The type of the event. Always 'response.mcp_call.in_progress'."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    item_id: str
-    """The unique identifier of the MCP tool call item being processed."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted(BaseModel):
-    """Emitted when the list of available MCP tools has been successfully retrieved."""
-
-    type: Literal["response.mcp_list_tools.completed"]
-    """The type of the event. Always 'response.mcp_list_tools.completed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that produced this output."""
-
-    output_index: int
-    """The index of the output item that was processed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpListToolsWsFailed(BaseModel):
-    """Emitted when the attempt to list available MCP tools has failed."""
-
-    type: Literal["response.mcp_list_tools.failed"]
-    """The type of the event. Always 'response.mcp_list_tools.failed'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that failed."""
-
-    output_index: int
-    """The index of the output item that failed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress(BaseModel):
-    """Emitted when the system is in the process of retrieving the list of available MCP tools."""
-
-    type: Literal["response.mcp_list_tools.in_progress"]
-    """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
-
-    item_id: str
-    """The ID of the MCP tool call item that is being processed."""
-
-    output_index: int
-    """The index of the output item that is being processed."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded(BaseModel):
-    """Emitted when an annotation is added to output text content."""
-
-    type: Literal["response.output_text.annotation.added"]
-    """The type of the event. Always 'response.output_text.annotation.added'."""
-
-    item_id: str
-    """The unique identifier of the item to which the annotation is being added."""
-
-    output_index: int
-    """The index of the output item in the response's output array."""
-
-    content_index: int
-    """The index of the content part within the output item."""
-
-    annotation_index: int
-    """The index of the annotation within the content part."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    annotation: Optional[BetaAnnotation]
-    """The annotation object being added. (See annotation schema for details.)"""
 
     agent: Optional[BetaAgentTag] = None
     """The agent that owns this multi-agent streaming event."""
@@ -11137,132 +9693,101 @@ class BetaResponsesServerEventBetaResponseWsQueued(BaseModel):
     """
 
 
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta(BaseModel):
-    """Event representing a delta (partial update) to the input of a custom tool call."""
-
-    type: Literal["response.custom_tool_call_input.delta"]
-    """The event type identifier."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    output_index: int
-    """The index of the output this delta applies to."""
-
-    item_id: str
-    """Unique identifier for the API item associated with this event."""
-
-    delta: str
-    """The incremental input data (delta) for the custom tool call."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone(BaseModel):
-    """Event indicating that input for a custom tool call is complete."""
-
-    type: Literal["response.custom_tool_call_input.done"]
-    """The event type identifier."""
-
-    sequence_number: int
-    """The sequence number of this event."""
-
-    output_index: int
-    """The index of the output this event applies to."""
-
-    item_id: str
-    """Unique identifier for the API item associated with this event."""
-
-    input: str
-    """The complete input data for the custom tool call."""
-
-    agent: Optional[BetaAgentTag] = None
-    """The agent that owns this multi-agent streaming event."""
-
-    stream_id: Optional[str] = None
-    """The WebSocket lane that emitted this event. This field is present
-    when the originating `response.create` event supplied a
-    `stream_id`.
-    """
-
-
-BetaResponsesServerEvent = Union[
-    "BetaResponsesServerEventBetaResponseAudioWsDelta",
-    "BetaResponsesServerEventBetaResponseAudioWsDone",
-    "BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta",
-    "BetaResponsesServerEventBetaResponseAudioTranscriptWsDone",
-    "BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta",
-    "BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone",
-    "BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted",
-    "BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress",
-    "BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting",
-    "BetaResponsesServerEventBetaResponseWsCompleted",
-    "BetaResponsesServerEventBetaResponseContentPartWsAdded",
-    "BetaResponsesServerEventBetaResponseContentPartWsDone",
-    "BetaResponsesServerEventBetaResponseWsCreated",
-    "BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted",
-    "BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress",
-    "BetaResponsesServerEventBetaResponseFileSearchCallWsSearching",
-    "BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta",
-    "BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone",
-    "BetaResponsesServerEventBetaResponseShellCallCommandWsAdded",
-    "BetaResponsesServerEventBetaResponseShellCallCommandWsDelta",
-    "BetaResponsesServerEventBetaResponseShellCallCommandWsDone",
-    "BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta",
-    "BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone",
-    "BetaResponsesServerEventBetaResponseInWsProgress",
-    "BetaResponsesServerEventBetaResponseWsFailed",
-    "BetaResponsesServerEventBetaResponseWsIncomplete",
-    "BetaResponsesServerEventBetaResponseOutputItemWsAdded",
-    "BetaResponsesServerEventBetaResponseOutputItemWsDone",
-    "BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded",
-    "BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone",
-    "BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta",
-    "BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone",
-    "BetaResponsesServerEventBetaResponseReasoningTextWsDelta",
-    "BetaResponsesServerEventBetaResponseReasoningTextWsDone",
-    "BetaResponsesServerEventBetaResponseRefusalWsDelta",
-    "BetaResponsesServerEventBetaResponseRefusalWsDone",
-    "BetaResponsesServerEventBetaResponseTextWsDelta",
-    "BetaResponsesServerEventBetaResponseTextWsDone",
-    "BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted",
-    "BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress",
-    "BetaResponsesServerEventBetaResponseWebSearchCallWsSearching",
-    "BetaResponsesServerEventBetaResponseImageGenCallWsCompleted",
-    "BetaResponsesServerEventBetaResponseImageGenCallWsGenerating",
-    "BetaResponsesServerEventBetaResponseImageGenCallInWsProgress",
-    "BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage",
-    "BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta",
-    "BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone",
-    "BetaResponsesServerEventBetaResponseMcpCallWsCompleted",
-    "BetaResponsesServerEventBetaResponseMcpCallWsFailed",
-    "BetaResponsesServerEventBetaResponseMcpCallInWsProgress",
-    "BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted",
-    "BetaResponsesServerEventBetaResponseMcpListToolsWsFailed",
-    "BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress",
-    "BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded",
-    "BetaResponsesServerEventBetaResponseWsQueued",
-    "BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta",
-    "BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone",
-    "BetaResponseWsError",
-    "BetaResponseInjectCreatedEvent",
-    "BetaResponseInjectFailedEvent",
+BetaResponseStreamEvent = Union[
+    "BetaResponseAudioDeltaEvent",
+    "BetaResponseAudioDoneEvent",
+    "BetaResponseAudioTranscriptDeltaEvent",
+    "BetaResponseAudioTranscriptDoneEvent",
+    "BetaResponseCodeInterpreterCallCodeDeltaEvent",
+    "BetaResponseCodeInterpreterCallCodeDoneEvent",
+    "BetaResponseCodeInterpreterCallCompletedEvent",
+    "BetaResponseCodeInterpreterCallInProgressEvent",
+    "BetaResponseCodeInterpreterCallInterpretingEvent",
+    "BetaResponseCompletedEvent",
+    "BetaResponseContentPartAddedEvent",
+    "BetaResponseContentPartDoneEvent",
+    "BetaResponseCreatedEvent",
+    "BetaResponseErrorEvent",
+    "BetaResponseFileSearchCallCompletedEvent",
+    "BetaResponseFileSearchCallInProgressEvent",
+    "BetaResponseFileSearchCallSearchingEvent",
+    "BetaResponseFunctionCallArgumentsDeltaEvent",
+    "BetaResponseFunctionCallArgumentsDoneEvent",
+    "BetaResponseShellCallCommandAddedStreamingEvent",
+    "BetaResponseShellCallCommandDeltaStreamingEvent",
+    "BetaResponseShellCallCommandDoneStreamingEvent",
+    "BetaResponseShellCallOutputContentDeltaStreamingEvent",
+    "BetaResponseShellCallOutputContentDoneStreamingEvent",
+    "BetaResponseInProgressEvent",
+    "BetaResponseFailedEvent",
+    "BetaResponseIncompleteEvent",
+    "BetaResponseOutputItemAddedEvent",
+    "BetaResponseOutputItemDoneEvent",
+    "BetaResponseReasoningSummaryPartAddedEvent",
+    "BetaResponseReasoningSummaryPartDoneEvent",
+    "BetaResponseReasoningSummaryTextDeltaEvent",
+    "BetaResponseReasoningSummaryTextDoneEvent",
+    "BetaResponseReasoningTextDeltaEvent",
+    "BetaResponseReasoningTextDoneEvent",
+    "BetaResponseRefusalDeltaEvent",
+    "BetaResponseRefusalDoneEvent",
+    "BetaResponseTextDeltaEvent",
+    "BetaResponseTextDoneEvent",
+    "BetaResponseWebSearchCallCompletedEvent",
+    "BetaResponseWebSearchCallInProgressEvent",
+    "BetaResponseWebSearchCallSearchingEvent",
+    "BetaResponseImageGenCallCompletedEvent",
+    "BetaResponseImageGenCallGeneratingEvent",
+    "BetaResponseImageGenCallInProgressEvent",
+    "BetaResponseImageGenCallPartialImageEvent",
+    "BetaResponseMCPCallArgumentsDeltaEvent",
+    "BetaResponseMCPCallArgumentsDoneEvent",
+    "BetaResponseMCPCallCompletedEvent",
+    "BetaResponseMCPCallFailedEvent",
+    "BetaResponseMCPCallInProgressEvent",
+    "BetaResponseMCPListToolsCompletedEvent",
+    "BetaResponseMCPListToolsFailedEvent",
+    "BetaResponseMCPListToolsInProgressEvent",
+    "BetaResponseOutputTextAnnotationAddedEvent",
+    "BetaResponseQueuedEvent",
+    "BetaResponseCustomToolCallInputDeltaEvent",
+    "BetaResponseCustomToolCallInputDoneEvent",
 ]
-"""Server events emitted by the Responses WebSocket server."""
+"""Event emitted while a response is streamed."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseStreamOptions(BaseModel):
+    """Options for streaming responses. Only set this when you set `stream: true`."""
+
+    include_obfuscation: Optional[bool] = None
+    """When true, stream obfuscation will be enabled. Stream obfuscation adds
+    random characters to an `obfuscation` field on streaming delta events to
+    normalize payload sizes as a mitigation to certain side-channel attacks.
+    These obfuscation fields are included by default, but add a small amount
+    of overhead to the data stream. You can set `include_obfuscation` to
+    false to optimize for bandwidth if you trust the network links between
+    your application and the OpenAI API.
+    """
+
+
+class BetaResponseStreamOptionsParam(TypedDict, total=False):
+    """Options for streaming responses. Only set this when you set `stream: true`."""
+
+    include_obfuscation: bool
+    """When true, stream obfuscation will be enabled. Stream obfuscation adds
+    random characters to an `obfuscation` field on streaming delta events to
+    normalize payload sizes as a mitigation to certain side-channel attacks.
+    These obfuscation fields are included by default, but add a small amount
+    of overhead to the data stream. You can set `include_obfuscation` to
+    false to optimize for bandwidth if you trust the network links between
+    your application and the OpenAI API.
+    """
 
 
 @dataclass(init=False, repr=False, eq=False)
 class BetaResponsesWebSocketStreamEvent(BaseModel):
-    """A response object."""
+    """The API's ``BetaResponsesWebSocketStreamEvent`` object (the spec describes it no further)."""
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event. This field is present
@@ -11271,8 +9796,522 @@ class BetaResponsesWebSocketStreamEvent(BaseModel):
     """
 
 
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseText(BaseModel):
+    """Configuration options for a text response from the model. Can be plain
+    text or structured JSON data. Learn more:
+    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
+    """
+
+    format: Optional[BetaTextResponseFormatConfiguration] = None
+
+    verbosity: Optional[BetaVerbosity] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseTextDeltaEvent(BaseModel):
+    """Emitted when there is an additional text delta."""
+
+    type: Literal["response.output_text.delta"]
+    """The type of the event. Always `response.output_text.delta`."""
+
+    item_id: str
+    """The ID of the output item that the text delta was added to."""
+
+    output_index: int
+    """The index of the output item that the text delta was added to."""
+
+    content_index: int
+    """The index of the content part that the text delta was added to."""
+
+    delta: str
+    """The text delta that was added."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    logprobs: List[BetaResponseLogProb]
+    """The log probabilities of the tokens in the delta."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseTextDoneEvent(BaseModel):
+    """Emitted when text content is finalized."""
+
+    type: Literal["response.output_text.done"]
+    """The type of the event. Always `response.output_text.done`."""
+
+    item_id: str
+    """The ID of the output item that the text content is finalized."""
+
+    output_index: int
+    """The index of the output item that the text content is finalized."""
+
+    content_index: int
+    """The index of the content part that the text content is finalized."""
+
+    text: str
+    """The text content that is finalized."""
+
+    sequence_number: int
+    """The sequence number for this event."""
+
+    logprobs: List[BetaResponseLogProb]
+    """The log probabilities of the tokens in the delta."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+
+class BetaResponseTextParam(TypedDict, total=False):
+    """Configuration options for a text response from the model. Can be plain
+    text or structured JSON data. Learn more:
+    - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
+    - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
+    """
+
+    format: BetaTextResponseFormatConfigurationParam
+
+    verbosity: BetaVerbosity
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseUsage(BaseModel):
+    """Represents token usage details including input tokens, output tokens,
+    a breakdown of output tokens, and the total tokens used.
+    """
+
+    input_tokens: int
+    """The number of input tokens."""
+
+    input_tokens_details: BetaResponseUsageInputTokensDetails
+    """A detailed breakdown of the input tokens."""
+
+    output_tokens: int
+    """The number of output tokens."""
+
+    output_tokens_details: BetaResponseUsageOutputTokensDetails
+    """A detailed breakdown of the output tokens."""
+
+    total_tokens: int
+    """The total number of tokens used."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseUsageInputTokensDetails(BaseModel):
+    """A detailed breakdown of the input tokens."""
+
+    cached_tokens: int
+    """The number of tokens that were retrieved from the cache.
+    [More on prompt caching](https://platform.openai.com/docs/guides/prompt-caching).
+    """
+
+    cache_write_tokens: int
+    """The number of input tokens that were written to the cache."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseUsageOutputTokensDetails(BaseModel):
+    """A detailed breakdown of the output tokens."""
+
+    reasoning_tokens: int
+    """The number of reasoning tokens."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseWebSearchCallCompletedEvent(BaseModel):
+    """Emitted when a web search call is completed."""
+
+    type: Literal["response.web_search_call.completed"]
+    """The type of the event. Always `response.web_search_call.completed`."""
+
+    output_index: int
+    """The index of the output item that the web search call is associated with."""
+
+    item_id: str
+    """Unique ID for the output item associated with the web search call."""
+
+    sequence_number: int
+    """The sequence number of the web search call being processed."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseWebSearchCallInProgressEvent(BaseModel):
+    """Emitted when a web search call is initiated."""
+
+    type: Literal["response.web_search_call.in_progress"]
+    """The type of the event. Always `response.web_search_call.in_progress`."""
+
+    output_index: int
+    """The index of the output item that the web search call is associated with."""
+
+    item_id: str
+    """Unique ID for the output item associated with the web search call."""
+
+    sequence_number: int
+    """The sequence number of the web search call being processed."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseWebSearchCallSearchingEvent(BaseModel):
+    """Emitted when a web search call is executing."""
+
+    type: Literal["response.web_search_call.searching"]
+    """The type of the event. Always `response.web_search_call.searching`."""
+
+    output_index: int
+    """The index of the output item that the web search call is associated with."""
+
+    item_id: str
+    """Unique ID for the output item associated with the web search call."""
+
+    sequence_number: int
+    """The sequence number of the web search call being processed."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaResponseWsError(BaseModel):
+    """Emitted when an error occurs while processing a Responses WebSocket request."""
+
+    type: Literal["error"]
+    """The type of the event. Always `error`."""
+
+    error: BetaErrorPayload
+    """Details about the error."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that owns this multi-agent streaming event."""
+
+    status: Optional[int] = None
+    """The HTTP status code associated with a WebSocket protocol error."""
+
+    sequence_number: Optional[int] = None
+    """The sequence number of an error emitted by the response stream."""
+
+    stream_id: Optional[str] = None
+    """The WebSocket lane that emitted this event. This field is present when the
+    originating `response.create` event supplied a `stream_id`.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaScreenshot(BaseModel):
+    """A screenshot action."""
+
+    type: Literal["screenshot"]
+    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
+
+
+class BetaScreenshotParam(TypedDict):
+    """A screenshot action."""
+
+    type: Literal["screenshot"]
+    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaScroll(BaseModel):
+    """A scroll action."""
+
+    type: Literal["scroll"]
+    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
+
+    x: int
+    """The x-coordinate where the scroll occurred."""
+
+    y: int
+    """The y-coordinate where the scroll occurred."""
+
+    scroll_x: int
+    """The horizontal scroll distance."""
+
+    scroll_y: int
+    """The vertical scroll distance."""
+
+    keys: Optional[List[str]] = None
+
+
+class _BetaScrollParamRequired(TypedDict):
+
+    type: Literal["scroll"]
+    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
+
+    x: int
+    """The x-coordinate where the scroll occurred."""
+
+    y: int
+    """The y-coordinate where the scroll occurred."""
+
+    scroll_x: int
+    """The horizontal scroll distance."""
+
+    scroll_y: int
+    """The vertical scroll distance."""
+
+
+class BetaScrollParam(_BetaScrollParamRequired, total=False):
+    """A scroll action."""
+
+    keys: Optional[Sequence[str]]
+
+
+BetaSearchContentType = Literal["text", "image"]
+
+
+BetaSearchContextSize = Literal["low", "medium", "high"]
+
+
+BetaServiceTierEnum = Literal["auto", "default", "fast", "flex", "priority"]
+
+
+BetaServiceTierResponses = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
+"""Specifies the processing type used for serving the request.
+  - If set to 'auto', then the request will be processed with the service tier configured in the
+    Project settings. Unless otherwise configured, the Project will use 'default'.
+  - If set to 'default', then the request will be processed with the standard pricing and
+    performance for the selected model.
+  - If set to '[flex](https://platform.openai.com/docs/guides/flex-processing)', then the request
+    will be processed with the Flex Processing service tier.
+  - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
+    `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
+    response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
+    `priority` in your request.
+  - If set to 'ultrafast', then the request will be processed with the access-controlled Ultrafast
+    Processing service tier. This tier is currently available for `gpt-5.6-sol`; a response served
+    through it will show `service_tier=ultrafast`.
+  - When not set, the default behavior is 'auto'.
+
+  When the `service_tier` parameter is set, the response body will include the `service_tier` value
+  based on the processing mode actually used to serve the request. This response value may be
+  different from the value set in the parameter.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaShellCallOutputDelta(BaseModel):
+    """A delta of stdout/stderr emitted while a shell call was running."""
+
+    stdout: Optional[str] = None
+    """The stdout delta that was emitted."""
+
+    stderr: Optional[str] = None
+    """The stderr delta that was emitted."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaSkillReference(BaseModel):
+    """The API's ``BetaSkillReference`` object (the spec describes it no further)."""
+
+    type: Literal["skill_reference"]
+    """References a skill created with the /v1/skills endpoint."""
+
+    skill_id: str
+    """The ID of the referenced skill."""
+
+    version: Optional[str] = None
+    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
+
+
+class _BetaSkillReferenceParamRequired(TypedDict):
+
+    type: Literal["skill_reference"]
+    """References a skill created with the /v1/skills endpoint."""
+
+    skill_id: str
+    """The ID of the referenced skill."""
+
+
+class BetaSkillReferenceParam(_BetaSkillReferenceParamRequired, total=False):
+    """The fields of a ``BetaSkillReferenceParam`` in a request."""
+
+    version: str
+    """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaSpecificApplyPatch(BaseModel):
+    """Forces the model to call the apply_patch tool when executing a tool call."""
+
+    type: Literal["apply_patch"]
+    """The tool to call. Always `apply_patch`."""
+
+
+class BetaSpecificApplyPatchParam(TypedDict):
+    """Forces the model to call the apply_patch tool when executing a tool call."""
+
+    type: Literal["apply_patch"]
+    """The tool to call. Always `apply_patch`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaSpecificFunctionShell(BaseModel):
+    """Forces the model to call the shell tool when a tool call is required."""
+
+    type: Literal["shell"]
+    """The tool to call. Always `shell`."""
+
+
+class BetaSpecificFunctionShellParam(TypedDict):
+    """Forces the model to call the shell tool when a tool call is required."""
+
+    type: Literal["shell"]
+    """The tool to call. Always `shell`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaSpecificProgrammaticToolCalling(BaseModel):
+    """The API's ``BetaSpecificProgrammaticToolCalling`` object (the spec describes it no further)."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The tool to call. Always `programmatic_tool_calling`."""
+
+
+class BetaSpecificProgrammaticToolCallingParam(TypedDict):
+    """The fields of a ``BetaSpecificProgrammaticToolCallingParam`` in a request."""
+
+    type: Literal["programmatic_tool_calling"]
+    """The tool to call. Always `programmatic_tool_calling`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaSummaryTextContent(BaseModel):
+    """A summary text from the model."""
+
+    type: Literal["summary_text"]
+    """The type of the object. Always `summary_text`."""
+
+    text: str
+    """A summary of the reasoning output from the model so far."""
+
+
+class BetaSummaryTextContentParam(TypedDict):
+    """A summary text from the model."""
+
+    type: Literal["summary_text"]
+    """The type of the object. Always `summary_text`."""
+
+    text: str
+    """A summary of the reasoning output from the model so far."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaTextContent(BaseModel):
+    """A text content."""
+
+    type: Literal["text"]
+
+    text: str
+
+
+BetaTextResponseFormatConfiguration = Union[
+    "BetaResponseFormatText",
+    "BetaTextResponseFormatJsonSchema",
+    "BetaResponseFormatJsonObject",
+]
+"""An object specifying the format that the model must output.
+
+Configuring `{ "type": "json_schema" }` enables Structured Outputs,
+which ensures the model will match your supplied JSON schema. Learn more in the
+[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+The default format is `{ "type": "text" }` with no additional options.
+
+**Not recommended for gpt-4o and newer models:**
+
+Setting to `{ "type": "json_object" }` enables the older JSON mode, which
+ensures the message the model generates is valid JSON. Using `json_schema`
+is preferred for models that support it.
+"""
+
+
+BetaTextResponseFormatConfigurationParam = Union[
+    "BetaResponseFormatTextParam",
+    "BetaTextResponseFormatJsonSchemaParam",
+    "BetaResponseFormatJsonObjectParam",
+]
+"""An object specifying the format that the model must output.
+
+Configuring `{ "type": "json_schema" }` enables Structured Outputs,
+which ensures the model will match your supplied JSON schema. Learn more in the
+[Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+The default format is `{ "type": "text" }` with no additional options.
+
+**Not recommended for gpt-4o and newer models:**
+
+Setting to `{ "type": "json_object" }` enables the older JSON mode, which
+ensures the message the model generates is valid JSON. Using `json_schema`
+is preferred for models that support it.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaTextResponseFormatJsonSchema(BaseModel):
+    """JSON Schema response format. Used to generate structured JSON responses.
+    Learn more about [Structured
+    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
+    """
+
+    type: Literal["json_schema"]
+    """The type of response format being defined. Always `json_schema`."""
+
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+    underscores and dashes, with a maximum length of 64.
+    """
+
+    schema: BetaResponseFormatJsonSchemaSchema
+
+    description: Optional[str] = None
+    """A description of what the response format is for, used by the model to
+    determine how to respond in the format.
+    """
+
+    strict: Optional[bool] = None
+
+
+class _BetaTextResponseFormatJsonSchemaParamRequired(TypedDict):
+
+    type: Literal["json_schema"]
+    """The type of response format being defined. Always `json_schema`."""
+
+    name: str
+    """The name of the response format. Must be a-z, A-Z, 0-9, or contain
+    underscores and dashes, with a maximum length of 64.
+    """
+
+    schema: BetaResponseFormatJsonSchemaSchema
+
+
+class BetaTextResponseFormatJsonSchemaParam(_BetaTextResponseFormatJsonSchemaParamRequired, total=False):
+    """JSON Schema response format. Used to generate structured JSON responses.
+    Learn more about [Structured
+    Outputs](https://platform.openai.com/docs/guides/structured-outputs).
+    """
+
+    description: str
+    """A description of what the response format is for, used by the model to
+    determine how to respond in the format.
+    """
+
+    strict: Optional[bool]
+
+
 class BetaTokenCountsBody(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``BetaTokenCountsBody`` in a request."""
 
     model: Optional[str]
 
@@ -11308,9 +10347,6 @@ class BetaTokenCountsBody(TypedDict, total=False):
     parallel_tool_calls: Optional[bool]
 
 
-BetaTruncationEnum = Literal["auto", "disabled"]
-
-
 @dataclass(init=False, repr=False, eq=False)
 class BetaTokenCountsResource(BaseModel):
     """Token counts"""
@@ -11318,3 +10354,967 @@ class BetaTokenCountsResource(BaseModel):
     object: Literal["response.input_tokens"]
 
     input_tokens: int
+
+
+BetaTool = Union[
+    "BetaFunctionTool",
+    "BetaFileSearchTool",
+    "BetaComputerTool",
+    "BetaComputerUsePreviewTool",
+    "BetaWebSearchTool",
+    "BetaMCPTool",
+    "BetaCodeInterpreterTool",
+    "BetaProgrammaticToolCalling",
+    "BetaImageGenTool",
+    "BetaLocalShellTool",
+    "BetaFunctionShellTool",
+    "BetaCustomTool",
+    "BetaNamespaceTool",
+    "BetaToolSearchTool",
+    "BetaWebSearchPreviewTool",
+    "BetaApplyPatchTool",
+]
+"""A tool that can be used to generate a response."""
+
+
+BetaToolCallCaller = Union["BetaDirectToolCallCaller", "BetaProgramToolCallCaller"]
+"""The execution context that produced this tool call."""
+
+
+BetaToolCallCaller2 = Union["BetaDirectToolCallCaller2", "BetaProgramToolCallCaller2"]
+"""The execution context that produced this tool call."""
+
+
+BetaToolCallCallerParam = Union["BetaDirectToolCallCallerParam", "BetaProgramToolCallCallerParam"]
+"""The execution context that produced this tool call."""
+
+
+BetaToolCallCallerParam2 = Union["BetaDirectToolCallCallerParam2", "BetaProgramToolCallCallerParam2"]
+"""The execution context that produced this tool call."""
+
+
+BetaToolChoice = Union[
+    "BetaToolChoiceOptions",
+    "BetaToolChoiceAllowed",
+    "BetaToolChoiceTypes",
+    "BetaToolChoiceFunction",
+    "BetaToolChoiceMCP",
+    "BetaToolChoiceCustom",
+    "BetaSpecificProgrammaticToolCalling",
+    "BetaSpecificApplyPatch",
+    "BetaSpecificFunctionShell",
+]
+"""How the model should select which tool (or tools) to use when generating
+a response. See the `tools` parameter to see how to specify which tools
+the model can call.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolChoiceAllowed(BaseModel):
+    """Constrains the tools available to the model to a pre-defined set."""
+
+    type: Literal["allowed_tools"]
+    """Allowed tool configuration type. Always `allowed_tools`."""
+
+    mode: Literal["auto", "required"]
+    """Constrains the tools available to the model to a pre-defined set.
+
+    `auto` allows the model to pick from among the allowed tools and generate a
+    message.
+
+    `required` requires the model to call one or more of the allowed tools.
+    """
+
+    tools: List[Dict[str, Any]]
+    """A list of tool definitions that the model should be allowed to call.
+
+    For the Responses API, the list of tool definitions might look like:
+    ```json
+    [
+      { "type": "function", "name": "get_weather" },
+      { "type": "mcp", "server_label": "deepwiki" },
+      { "type": "image_generation" }
+    ]
+    ```
+    """
+
+
+class BetaToolChoiceAllowedParam(TypedDict):
+    """Constrains the tools available to the model to a pre-defined set."""
+
+    type: Literal["allowed_tools"]
+    """Allowed tool configuration type. Always `allowed_tools`."""
+
+    mode: Literal["auto", "required"]
+    """Constrains the tools available to the model to a pre-defined set.
+
+    `auto` allows the model to pick from among the allowed tools and generate a
+    message.
+
+    `required` requires the model to call one or more of the allowed tools.
+    """
+
+    tools: Sequence[Dict[str, Any]]
+    """A list of tool definitions that the model should be allowed to call.
+
+    For the Responses API, the list of tool definitions might look like:
+    ```json
+    [
+      { "type": "function", "name": "get_weather" },
+      { "type": "mcp", "server_label": "deepwiki" },
+      { "type": "image_generation" }
+    ]
+    ```
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolChoiceCustom(BaseModel):
+    """Use this option to force the model to call a specific custom tool."""
+
+    type: Literal["custom"]
+    """For custom tool calling, the type is always `custom`."""
+
+    name: str
+    """The name of the custom tool to call."""
+
+
+class BetaToolChoiceCustomParam(TypedDict):
+    """Use this option to force the model to call a specific custom tool."""
+
+    type: Literal["custom"]
+    """For custom tool calling, the type is always `custom`."""
+
+    name: str
+    """The name of the custom tool to call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolChoiceFunction(BaseModel):
+    """Use this option to force the model to call a specific function."""
+
+    type: Literal["function"]
+    """For function calling, the type is always `function`."""
+
+    name: str
+    """The name of the function to call."""
+
+
+class BetaToolChoiceFunctionParam(TypedDict):
+    """Use this option to force the model to call a specific function."""
+
+    type: Literal["function"]
+    """For function calling, the type is always `function`."""
+
+    name: str
+    """The name of the function to call."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolChoiceMCP(BaseModel):
+    """Use this option to force the model to call a specific tool on a remote MCP server."""
+
+    type: Literal["mcp"]
+    """For MCP tools, the type is always `mcp`."""
+
+    server_label: str
+    """The label of the MCP server to use."""
+
+    name: Optional[str] = None
+
+
+class _BetaToolChoiceMCPParamRequired(TypedDict):
+
+    type: Literal["mcp"]
+    """For MCP tools, the type is always `mcp`."""
+
+    server_label: str
+    """The label of the MCP server to use."""
+
+
+class BetaToolChoiceMCPParam(_BetaToolChoiceMCPParamRequired, total=False):
+    """Use this option to force the model to call a specific tool on a remote MCP server."""
+
+    name: Optional[str]
+
+
+BetaToolChoiceOptions = Literal["none", "auto", "required"]
+"""Controls which (if any) tool is called by the model.
+
+`none` means the model will not call any tool and instead generates a message.
+
+`auto` means the model can pick between generating a message or calling one or
+more tools.
+
+`required` means the model must call one or more tools.
+"""
+
+
+BetaToolChoiceParam = Union[
+    "BetaToolChoiceOptions",
+    "BetaToolChoiceAllowedParam",
+    "BetaToolChoiceTypesParam",
+    "BetaToolChoiceFunctionParam",
+    "BetaToolChoiceMCPParam",
+    "BetaToolChoiceCustomParam",
+    "BetaSpecificProgrammaticToolCallingParam",
+    "BetaSpecificApplyPatchParam",
+    "BetaSpecificFunctionShellParam",
+]
+"""How the model should select which tool (or tools) to use when generating
+a response. See the `tools` parameter to see how to specify which tools
+the model can call.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolChoiceTypes(BaseModel):
+    """Indicates that the model should use a built-in tool to generate a response.
+    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
+    """
+
+    type: Literal[
+        "file_search",
+        "web_search_preview",
+        "computer",
+        "computer_use_preview",
+        "computer_use",
+        "web_search_preview_2025_03_11",
+        "image_generation",
+        "code_interpreter",
+    ]
+    """The type of hosted tool the model should to use. Learn more about
+    [built-in tools](https://platform.openai.com/docs/guides/tools).
+
+    Allowed values are:
+    - `file_search`
+    - `web_search_preview`
+    - `computer`
+    - `computer_use_preview`
+    - `computer_use`
+    - `code_interpreter`
+    - `image_generation`
+    """
+
+
+class BetaToolChoiceTypesParam(TypedDict):
+    """Indicates that the model should use a built-in tool to generate a response.
+    [Learn more about built-in tools](https://platform.openai.com/docs/guides/tools).
+    """
+
+    type: Literal[
+        "file_search",
+        "web_search_preview",
+        "computer",
+        "computer_use_preview",
+        "computer_use",
+        "web_search_preview_2025_03_11",
+        "image_generation",
+        "code_interpreter",
+    ]
+    """The type of hosted tool the model should to use. Learn more about
+    [built-in tools](https://platform.openai.com/docs/guides/tools).
+
+    Allowed values are:
+    - `file_search`
+    - `web_search_preview`
+    - `computer`
+    - `computer_use_preview`
+    - `computer_use`
+    - `code_interpreter`
+    - `image_generation`
+    """
+
+
+BetaToolParam = Union[
+    "BetaFunctionToolParam2",
+    "BetaFileSearchToolParam",
+    "BetaComputerToolParam",
+    "BetaComputerUsePreviewToolParam",
+    "BetaWebSearchToolParam",
+    "BetaMCPToolParam",
+    "BetaCodeInterpreterToolParam",
+    "BetaProgrammaticToolCallingParam",
+    "BetaImageGenToolParam",
+    "BetaLocalShellToolParam",
+    "BetaFunctionShellToolParam",
+    "BetaCustomToolParam",
+    "BetaNamespaceToolParam",
+    "BetaToolSearchToolParam",
+    "BetaWebSearchPreviewToolParam",
+    "BetaApplyPatchToolParam",
+]
+"""A tool that can be used to generate a response."""
+
+
+BetaToolsArray = List["BetaTool"]
+"""An array of tools the model may call while generating a response. You
+can specify which tool to use by setting the `tool_choice` parameter.
+
+We support the following categories of tools:
+- **Built-in tools**: Tools that are provided by OpenAI that extend the
+  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
+  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
+  [built-in tools](https://platform.openai.com/docs/guides/tools).
+- **MCP Tools**: Integrations with third-party systems via custom MCP servers
+  or predefined connectors such as Google Drive and SharePoint. Learn more about
+  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
+- **Function calls (custom tools)**: Functions that are defined by you,
+  enabling the model to call your own code with strongly typed arguments
+  and outputs. Learn more about
+  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
+  custom tools to call your own code.
+"""
+
+
+BetaToolsArrayParam = Sequence["BetaToolParam"]
+"""An array of tools the model may call while generating a response. You
+can specify which tool to use by setting the `tool_choice` parameter.
+
+We support the following categories of tools:
+- **Built-in tools**: Tools that are provided by OpenAI that extend the
+  model's capabilities, like [web search](https://platform.openai.com/docs/guides/tools-web-search)
+  or [file search](https://platform.openai.com/docs/guides/tools-file-search). Learn more about
+  [built-in tools](https://platform.openai.com/docs/guides/tools).
+- **MCP Tools**: Integrations with third-party systems via custom MCP servers
+  or predefined connectors such as Google Drive and SharePoint. Learn more about
+  [MCP Tools](https://platform.openai.com/docs/guides/tools-connectors-mcp).
+- **Function calls (custom tools)**: Functions that are defined by you,
+  enabling the model to call your own code with strongly typed arguments
+  and outputs. Learn more about
+  [function calling](https://platform.openai.com/docs/guides/function-calling). You can also use
+  custom tools to call your own code.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolSearchCall(BaseModel):
+    """The API's ``BetaToolSearchCall`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_call"]
+    """The type of the item. Always `tool_search_call`."""
+
+    id: str
+    """The unique ID of the tool search call item."""
+
+    call_id: Optional[str]
+
+    execution: BetaToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    arguments: Any
+    """Arguments used for the tool search call."""
+
+    status: BetaFunctionCallStatus
+    """The status of the tool search call item that was recorded."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolSearchCallItem(BaseModel):
+    """The API's ``BetaToolSearchCallItem`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_call"]
+    """The item type. Always `tool_search_call`."""
+
+    arguments: BetaEmptyModelParam
+    """The arguments supplied to the tool search call."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    call_id: Optional[str] = None
+
+    execution: Optional[BetaToolSearchExecutionType] = None
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[BetaFunctionCallItemStatus] = None
+
+
+class _BetaToolSearchCallItemParamRequired(TypedDict):
+
+    type: Literal["tool_search_call"]
+    """The item type. Always `tool_search_call`."""
+
+    arguments: BetaEmptyModelParam
+    """The arguments supplied to the tool search call."""
+
+
+class BetaToolSearchCallItemParam(_BetaToolSearchCallItemParamRequired, total=False):
+    """The fields of a ``BetaToolSearchCallItemParam`` in a request."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    call_id: Optional[str]
+
+    execution: BetaToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[BetaFunctionCallItemStatus]
+
+
+BetaToolSearchExecutionType = Literal["server", "client"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolSearchOutput(BaseModel):
+    """The API's ``BetaToolSearchOutput`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_output"]
+    """The type of the item. Always `tool_search_output`."""
+
+    id: str
+    """The unique ID of the tool search output item."""
+
+    call_id: Optional[str]
+
+    execution: BetaToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    tools: List[BetaTool]
+    """The loaded tool definitions returned by tool search."""
+
+    status: BetaFunctionCallOutputStatusEnum
+    """The status of the tool search output item that was recorded."""
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+    created_by: Optional[str] = None
+    """The identifier of the actor that created the item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolSearchOutputItem(BaseModel):
+    """The API's ``BetaToolSearchOutputItem`` object (the spec describes it no further)."""
+
+    type: Literal["tool_search_output"]
+    """The item type. Always `tool_search_output`."""
+
+    tools: List[BetaTool]
+    """The loaded tool definitions returned by the tool search output."""
+
+    agent: Optional[Beta_AgentTag] = None
+
+    id: Optional[str] = None
+
+    call_id: Optional[str] = None
+
+    execution: Optional[BetaToolSearchExecutionType] = None
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[BetaFunctionCallItemStatus] = None
+
+
+class _BetaToolSearchOutputItemParamRequired(TypedDict):
+
+    type: Literal["tool_search_output"]
+    """The item type. Always `tool_search_output`."""
+
+    tools: Sequence[BetaToolParam]
+    """The loaded tool definitions returned by the tool search output."""
+
+
+class BetaToolSearchOutputItemParam(_BetaToolSearchOutputItemParamRequired, total=False):
+    """The fields of a ``BetaToolSearchOutputItemParam`` in a request."""
+
+    agent: Optional[Beta_AgentTagParam]
+
+    id: Optional[str]
+
+    call_id: Optional[str]
+
+    execution: BetaToolSearchExecutionType
+    """Whether tool search was executed by the server or by the client."""
+
+    status: Optional[BetaFunctionCallItemStatus]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaToolSearchTool(BaseModel):
+    """Hosted or BYOT tool search configuration for deferred tools."""
+
+    type: Literal["tool_search"]
+    """The type of the tool. Always `tool_search`."""
+
+    execution: Optional[BetaToolSearchExecutionType] = None
+    """Whether tool search is executed by the server or by the client."""
+
+    description: Optional[str] = None
+
+    parameters: Optional[BetaEmptyModelParam] = None
+
+
+class _BetaToolSearchToolParamRequired(TypedDict):
+
+    type: Literal["tool_search"]
+    """The type of the tool. Always `tool_search`."""
+
+
+class BetaToolSearchToolParam(_BetaToolSearchToolParamRequired, total=False):
+    """Hosted or BYOT tool search configuration for deferred tools."""
+
+    execution: BetaToolSearchExecutionType
+    """Whether tool search is executed by the server or by the client."""
+
+    description: Optional[str]
+
+    parameters: Optional[BetaEmptyModelParam]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaTopLogProb(BaseModel):
+    """The top log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: List[int]
+
+
+class BetaTopLogProbParam(TypedDict):
+    """The top log probability of a token."""
+
+    token: str
+
+    logprob: float
+
+    bytes: Sequence[int]
+
+
+BetaTruncationEnum = Literal["auto", "disabled"]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaType(BaseModel):
+    """An action to type in text."""
+
+    type: Literal["type"]
+    """Specifies the event type. For a type action, this property is always set to `type`."""
+
+    text: str
+    """The text to type."""
+
+
+class BetaTypeParam(TypedDict):
+    """An action to type in text."""
+
+    type: Literal["type"]
+    """Specifies the event type. For a type action, this property is always set to `type`."""
+
+    text: str
+    """The text to type."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaUrlCitation(BaseModel):
+    """The API's ``BetaUrlCitation`` object (the spec describes it no further)."""
+
+    type: Literal["url_citation"]
+    """The citation type. Always `url_citation`."""
+
+    start_index: int
+    """The index of the first character of the citation in the message."""
+
+    end_index: int
+    """The index of the last character of the citation in the message."""
+
+    url: str
+    """The URL of the cited resource."""
+
+    title: str
+    """The title of the cited resource."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaUrlCitationBody(BaseModel):
+    """A citation for a web resource used to generate a model response."""
+
+    type: Literal["url_citation"]
+    """The type of the URL citation. Always `url_citation`."""
+
+    url: str
+    """The URL of the web resource."""
+
+    start_index: int
+    """The index of the first character of the URL citation in the message."""
+
+    end_index: int
+    """The index of the last character of the URL citation in the message."""
+
+    title: str
+    """The title of the web resource."""
+
+
+class BetaUrlCitationBodyParam(TypedDict):
+    """A citation for a web resource used to generate a model response."""
+
+    type: Literal["url_citation"]
+    """The type of the URL citation. Always `url_citation`."""
+
+    url: str
+    """The URL of the web resource."""
+
+    start_index: int
+    """The index of the first character of the URL citation in the message."""
+
+    end_index: int
+    """The index of the last character of the URL citation in the message."""
+
+    title: str
+    """The title of the web resource."""
+
+
+class BetaUrlCitationParam(TypedDict):
+    """The fields of a ``BetaUrlCitationParam`` in a request."""
+
+    type: Literal["url_citation"]
+    """The citation type. Always `url_citation`."""
+
+    start_index: int
+    """The index of the first character of the citation in the message."""
+
+    end_index: int
+    """The index of the last character of the citation in the message."""
+
+    url: str
+    """The URL of the cited resource."""
+
+    title: str
+    """The title of the cited resource."""
+
+
+BetaVectorStoreFileAttributes = Optional[Dict[str, Union[str, float, bool]]]
+"""Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard. Keys are strings
+with a maximum length of 64 characters. Values are strings with a maximum
+length of 512 characters, booleans, or numbers.
+"""
+
+
+BetaVerbosity = Optional[Literal["low", "medium", "high"]]
+"""Constrains the verbosity of the model's response. Lower values will result in
+more concise responses, while higher values will result in more verbose responses.
+Currently supported values are `low`, `medium`, and `high`. The default is
+`medium`.
+"""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWait(BaseModel):
+    """A wait action."""
+
+    type: Literal["wait"]
+    """Specifies the event type. For a wait action, this property is always set to `wait`."""
+
+
+class BetaWaitParam(TypedDict):
+    """A wait action."""
+
+    type: Literal["wait"]
+    """Specifies the event type. For a wait action, this property is always set to `wait`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchActionFind(BaseModel):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+
+    type: Literal["find_in_page"]
+    """The action type."""
+
+    url: str
+    """The URL of the page searched for the pattern."""
+
+    pattern: str
+    """The pattern or text to search for within the page."""
+
+
+class BetaWebSearchActionFindParam(TypedDict):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+
+    type: Literal["find_in_page"]
+    """The action type."""
+
+    url: str
+    """The URL of the page searched for the pattern."""
+
+    pattern: str
+    """The pattern or text to search for within the page."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchActionOpenPage(BaseModel):
+    """Action type "open_page" - Opens a specific URL from search results."""
+
+    type: Literal["open_page"]
+    """The action type."""
+
+    url: Optional[str] = None
+    """The URL opened by the model."""
+
+
+class _BetaWebSearchActionOpenPageParamRequired(TypedDict):
+
+    type: Literal["open_page"]
+    """The action type."""
+
+
+class BetaWebSearchActionOpenPageParam(_BetaWebSearchActionOpenPageParamRequired, total=False):
+    """Action type "open_page" - Opens a specific URL from search results."""
+
+    url: Optional[str]
+    """The URL opened by the model."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchActionSearch(BaseModel):
+    """Action type "search" - Performs a web search query."""
+
+    type: Literal["search"]
+    """The action type."""
+
+    query: Optional[str] = None
+    """The search query."""
+
+    queries: Optional[List[str]] = None
+    """The search queries."""
+
+    sources: Optional[List[BetaWebSearchActionSearchSourcesItem]] = None
+    """The sources used in the search."""
+
+
+class _BetaWebSearchActionSearchParamRequired(TypedDict):
+
+    type: Literal["search"]
+    """The action type."""
+
+
+class BetaWebSearchActionSearchParam(_BetaWebSearchActionSearchParamRequired, total=False):
+    """Action type "search" - Performs a web search query."""
+
+    query: str
+    """The search query."""
+
+    queries: Sequence[str]
+    """The search queries."""
+
+    sources: Sequence[BetaWebSearchActionSearchSourcesItemParam]
+    """The sources used in the search."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchActionSearchSourcesItem(BaseModel):
+    """A source used in the search."""
+
+    type: Literal["url"]
+    """The type of source. Always `url`."""
+
+    url: str
+    """The URL of the source."""
+
+
+class BetaWebSearchActionSearchSourcesItemParam(TypedDict):
+    """A source used in the search."""
+
+    type: Literal["url"]
+    """The type of source. Always `url`."""
+
+    url: str
+    """The URL of the source."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchApproximateLocation(BaseModel):
+    """The approximate location of the user."""
+
+    type: Optional[Literal["approximate"]] = None
+    """The type of location approximation. Always `approximate`."""
+
+    country: Optional[str] = None
+
+    region: Optional[str] = None
+
+    city: Optional[str] = None
+
+    timezone: Optional[str] = None
+
+
+class BetaWebSearchApproximateLocationParam(TypedDict, total=False):
+    """The approximate location of the user."""
+
+    type: Literal["approximate"]
+    """The type of location approximation. Always `approximate`."""
+
+    country: Optional[str]
+
+    region: Optional[str]
+
+    city: Optional[str]
+
+    timezone: Optional[str]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchPreviewTool(BaseModel):
+    """This tool searches the web for relevant results to use in a response. Learn more about the [web
+    search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
+    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
+
+    user_location: Optional[BetaApproximateLocation] = None
+
+    search_context_size: Optional[BetaSearchContextSize] = None
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """
+
+    search_content_types: Optional[List[BetaSearchContentType]] = None
+
+
+class _BetaWebSearchPreviewToolParamRequired(TypedDict):
+
+    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
+    """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
+
+
+class BetaWebSearchPreviewToolParam(_BetaWebSearchPreviewToolParamRequired, total=False):
+    """This tool searches the web for relevant results to use in a response. Learn more about the [web
+    search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    user_location: Optional[BetaApproximateLocationParam]
+
+    search_context_size: BetaSearchContextSize
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """
+
+    search_content_types: Sequence[BetaSearchContentType]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchTool(BaseModel):
+    """Search the Internet for sources related to the prompt. Learn more about the
+    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    type: Literal["web_search", "web_search_2025_08_26"]
+    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
+
+    external_web_access: Optional[bool] = None
+    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
+    search tool runs in offline/cache-only mode and will not fetch new external content.
+    """
+
+    filters: Optional[BetaWebSearchToolFilters] = None
+
+    user_location: Optional[BetaWebSearchApproximateLocation] = None
+
+    search_context_size: Optional[Literal["low", "medium", "high"]] = None
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchToolCall(BaseModel):
+    """The results of a web search tool call. See the
+    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
+    information.
+    """
+
+    id: str
+    """The unique ID of the web search tool call."""
+
+    type: Literal["web_search_call"]
+    """The type of the web search tool call. Always `web_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "failed"]
+    """The status of the web search tool call."""
+
+    action: Union[BetaWebSearchActionSearch, BetaWebSearchActionOpenPage, BetaWebSearchActionFind]
+    """An object describing the specific action taken in this web search call.
+    Includes details on how the model used the web (search, open_page, find_in_page).
+    """
+
+    agent: Optional[BetaAgentTag] = None
+    """The agent that produced this item."""
+
+
+class _BetaWebSearchToolCallParamRequired(TypedDict):
+
+    id: str
+    """The unique ID of the web search tool call."""
+
+    type: Literal["web_search_call"]
+    """The type of the web search tool call. Always `web_search_call`."""
+
+    status: Literal["in_progress", "searching", "completed", "failed"]
+    """The status of the web search tool call."""
+
+    action: Union[BetaWebSearchActionSearchParam, BetaWebSearchActionOpenPageParam, BetaWebSearchActionFindParam]
+    """An object describing the specific action taken in this web search call.
+    Includes details on how the model used the web (search, open_page, find_in_page).
+    """
+
+
+class BetaWebSearchToolCallParam(_BetaWebSearchToolCallParamRequired, total=False):
+    """The results of a web search tool call. See the
+    [web search guide](https://platform.openai.com/docs/guides/tools-web-search) for more
+    information.
+    """
+
+    agent: Optional[BetaAgentTagParam]
+    """The agent that produced this item."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class BetaWebSearchToolFilters(BaseModel):
+    """Filters for the search."""
+
+    allowed_domains: Optional[List[str]] = None
+
+
+class BetaWebSearchToolFiltersParam(TypedDict, total=False):
+    """Filters for the search."""
+
+    allowed_domains: Optional[Sequence[str]]
+
+
+class _BetaWebSearchToolParamRequired(TypedDict):
+
+    type: Literal["web_search", "web_search_2025_08_26"]
+    """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
+
+
+class BetaWebSearchToolParam(_BetaWebSearchToolParamRequired, total=False):
+    """Search the Internet for sources related to the prompt. Learn more about the
+    [web search tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
+
+    external_web_access: bool
+    """Allow live internet access for web search. Defaults to true when omitted. When false, the web
+    search tool runs in offline/cache-only mode and will not fetch new external content.
+    """
+
+    filters: Optional[BetaWebSearchToolFiltersParam]
+
+    user_location: BetaWebSearchApproximateLocationParam
+
+    search_context_size: Literal["low", "medium", "high"]
+    """High level guidance for the amount of context window space to use for the search. One of `low`,
+    `medium`, or `high`. `medium` is the default.
+    """

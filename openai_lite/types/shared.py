@@ -199,14 +199,14 @@ class EditImageBodyJsonParam(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ErrorResponse(BaseModel):
-    """A response object."""
+    """The API's ``ErrorResponse`` object (the spec describes it no further)."""
 
     error: Error
 
 
 @dataclass(init=False, repr=False, eq=False)
 class FileCitationParam(BaseModel):
-    """A response object."""
+    """The API's ``FileCitationParam`` object (the spec describes it no further)."""
 
     type: Literal["file_citation"]
     """The citation type. Always `file_citation`."""
@@ -240,7 +240,7 @@ class OutputAudio(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class UrlCitationParam(BaseModel):
-    """A response object."""
+    """The API's ``UrlCitationParam`` object (the spec describes it no further)."""
 
     type: Literal["url_citation"]
     """The citation type. Always `url_citation`."""

@@ -33,7 +33,7 @@ class CreateSkillVersionBody(_CreateSkillVersionBodyRequired, total=False):
 
 @dataclass(init=False, repr=False, eq=False)
 class DeletedSkillResource(BaseModel):
-    """A response object."""
+    """The API's ``DeletedSkillResource`` object (the spec describes it no further)."""
 
     object: Literal["skill.deleted"]
 
@@ -44,7 +44,7 @@ class DeletedSkillResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class DeletedSkillVersionResource(BaseModel):
-    """A response object."""
+    """The API's ``DeletedSkillVersionResource`` object (the spec describes it no further)."""
 
     object: Literal["skill.version.deleted"]
 
@@ -65,7 +65,7 @@ class SetDefaultSkillVersionBody(TypedDict):
 
 @dataclass(init=False, repr=False, eq=False)
 class SkillListResource(BaseModel):
-    """A response object."""
+    """The API's ``SkillListResource`` object (the spec describes it no further)."""
 
     object: Literal["list"]
     """The type of object returned, must be `list`."""
@@ -83,7 +83,7 @@ class SkillListResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class SkillResource(BaseModel):
-    """A response object."""
+    """The API's ``SkillResource`` object (the spec describes it no further)."""
 
     id: str
     """Unique identifier for the skill."""
@@ -109,7 +109,7 @@ class SkillResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class SkillVersionListResource(BaseModel):
-    """A response object."""
+    """The API's ``SkillVersionListResource`` object (the spec describes it no further)."""
 
     object: Literal["list"]
     """The type of object returned, must be `list`."""
@@ -127,7 +127,7 @@ class SkillVersionListResource(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class SkillVersionResource(BaseModel):
-    """A response object."""
+    """The API's ``SkillVersionResource`` object (the spec describes it no further)."""
 
     object: Literal["skill.version"]
     """The object type, which is `skill.version`."""

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class AddUploadPartRequest(TypedDict):
-    """Request fields."""
+    """The fields of a ``AddUploadPartRequest`` in a request."""
 
     data: FileInput
     """The chunk of bytes for this Part."""
@@ -28,7 +28,7 @@ class _CompleteUploadRequestRequired(TypedDict):
 
 
 class CompleteUploadRequest(_CompleteUploadRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CompleteUploadRequest`` in a request."""
 
     md5: str
     """The optional md5 checksum for the file contents to verify if the bytes uploaded matches what you
@@ -60,7 +60,7 @@ class _CreateUploadRequestRequired(TypedDict):
 
 
 class CreateUploadRequest(_CreateUploadRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateUploadRequest`` in a request."""
 
     expires_after: FileExpirationAfter
 

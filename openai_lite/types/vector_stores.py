@@ -22,36 +22,12 @@ class AutoChunkingStrategyRequestParam(TypedDict):
     """Always `auto`."""
 
 
-class StaticChunkingStrategyRequestParam(TypedDict):
-    """Customize your own chunking strategy by setting chunk size and chunk overlap."""
-
-    type: Literal["static"]
-    """Always `static`."""
-
-    static: StaticChunkingStrategyParam
-
-
-class StaticChunkingStrategyParam(TypedDict):
-    """Request fields."""
-
-    max_chunk_size_tokens: int
-    """The maximum number of tokens in each chunk. The default value is `800`. The minimum value is
-    `100` and the maximum value is `4096`.
-    """
-
-    chunk_overlap_tokens: int
-    """The number of tokens that overlap between chunks. The default value is `400`.
-
-    Note that the overlap must not exceed half of `max_chunk_size_tokens`.
-    """
-
-
 ChunkingStrategyRequestParam = Union["AutoChunkingStrategyRequestParam", "StaticChunkingStrategyRequestParam"]
 """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
 
 
 class CreateVectorStoreFileBatchRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``CreateVectorStoreFileBatchRequest`` in a request."""
 
     file_ids: Sequence[str]
     """A list of [File](https://platform.openai.com/docs/api-reference/files) IDs that the vector store
@@ -86,7 +62,7 @@ class _CreateVectorStoreFileRequestRequired(TypedDict):
 
 
 class CreateVectorStoreFileRequest(_CreateVectorStoreFileRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``CreateVectorStoreFileRequest`` in a request."""
 
     chunking_strategy: ChunkingStrategyRequestParam
 
@@ -94,7 +70,7 @@ class CreateVectorStoreFileRequest(_CreateVectorStoreFileRequestRequired, total=
 
 
 class CreateVectorStoreRequest(TypedDict, total=False):
-    """Request fields."""
+    """The fields of a ``CreateVectorStoreRequest`` in a request."""
 
     file_ids: Sequence[str]
     """A list of [File](https://platform.openai.com/docs/api-reference/files) IDs that the vector store
@@ -117,19 +93,9 @@ class CreateVectorStoreRequest(TypedDict, total=False):
     metadata: Metadata
 
 
-class VectorStoreExpirationAfterParam(TypedDict):
-    """The expiration policy for a vector store."""
-
-    anchor: Literal["last_active_at"]
-    """Anchor timestamp after which the expiration policy applies. Supported anchors: `last_active_at`."""
-
-    days: int
-    """The number of days after the anchor time that the vector store will expire."""
-
-
 @dataclass(init=False, repr=False, eq=False)
 class DeleteVectorStoreFileResponse(BaseModel):
-    """A response object."""
+    """The API's ``DeleteVectorStoreFileResponse`` object (the spec describes it no further)."""
 
     id: str
 
@@ -140,7 +106,7 @@ class DeleteVectorStoreFileResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class DeleteVectorStoreResponse(BaseModel):
-    """A response object."""
+    """The API's ``DeleteVectorStoreResponse`` object (the spec describes it no further)."""
 
     id: str
 
@@ -151,7 +117,7 @@ class DeleteVectorStoreResponse(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class ListVectorStoreFilesResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListVectorStoreFilesResponse`` object (the spec describes it no further)."""
 
     object: str
 
@@ -165,93 +131,8 @@ class ListVectorStoreFilesResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class VectorStoreFileObject(BaseModel):
-    """A list of files attached to a vector store."""
-
-    id: str
-    """The identifier, which can be referenced in API endpoints."""
-
-    object: Literal["vector_store.file"]
-    """The object type, which is always `vector_store.file`."""
-
-    usage_bytes: int
-    """The total vector store usage in bytes. Note that this may be different from the original file
-    size.
-    """
-
-    created_at: int
-    """The Unix timestamp (in seconds) for when the vector store file was created."""
-
-    vector_store_id: str
-    """The ID of the [vector
-    store](https://platform.openai.com/docs/api-reference/vector-stores/object) that the
-    [File](https://platform.openai.com/docs/api-reference/files) is attached to.
-    """
-
-    status: Literal["in_progress", "completed", "cancelled", "failed"]
-    """The status of the vector store file, which can be either `in_progress`, `completed`,
-    `cancelled`, or `failed`. The status `completed` indicates that the vector store file is ready
-    for use.
-    """
-
-    last_error: Optional[VectorStoreFileObjectLastError]
-
-    chunking_strategy: Optional[Union[StaticChunkingStrategyResponseParam, OtherChunkingStrategyResponseParam]] = None
-    """The strategy used to chunk the file."""
-
-    attributes: Optional[VectorStoreFileAttributes] = None
-
-
-@dataclass(init=False, repr=False, eq=False)
-class VectorStoreFileObjectLastError(BaseModel):
-    """The last error associated with this vector store file. Will be `null` if there are no errors."""
-
-    code: Literal["server_error", "unsupported_file", "invalid_file"]
-    """One of `server_error`, `unsupported_file`, or `invalid_file`."""
-
-    message: str
-    """A human-readable description of the error."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class StaticChunkingStrategyResponseParam(BaseModel):
-    """Static Chunking Strategy"""
-
-    type: Literal["static"]
-    """Always `static`."""
-
-    static: StaticChunkingStrategy
-
-
-@dataclass(init=False, repr=False, eq=False)
-class StaticChunkingStrategy(BaseModel):
-    """A response object."""
-
-    max_chunk_size_tokens: int
-    """The maximum number of tokens in each chunk. The default value is `800`. The minimum value is
-    `100` and the maximum value is `4096`.
-    """
-
-    chunk_overlap_tokens: int
-    """The number of tokens that overlap between chunks. The default value is `400`.
-
-    Note that the overlap must not exceed half of `max_chunk_size_tokens`.
-    """
-
-
-@dataclass(init=False, repr=False, eq=False)
-class OtherChunkingStrategyResponseParam(BaseModel):
-    """This is returned when the chunking strategy is unknown. Typically, this is because the file was
-    indexed before the `chunking_strategy` concept was introduced in the API.
-    """
-
-    type: Literal["other"]
-    """Always `other`."""
-
-
-@dataclass(init=False, repr=False, eq=False)
 class ListVectorStoresResponse(BaseModel):
-    """A response object."""
+    """The API's ``ListVectorStoresResponse`` object (the spec describes it no further)."""
 
     object: str
 
@@ -265,58 +146,80 @@ class ListVectorStoresResponse(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class VectorStoreObject(BaseModel):
-    """A vector store is a collection of processed files can be used by the `file_search` tool."""
-
-    id: str
-    """The identifier, which can be referenced in API endpoints."""
-
-    object: Literal["vector_store"]
-    """The object type, which is always `vector_store`."""
-
-    created_at: int
-    """The Unix timestamp (in seconds) for when the vector store was created."""
-
-    name: str
-    """The name of the vector store."""
-
-    usage_bytes: int
-    """The total number of bytes used by the files in the vector store."""
-
-    file_counts: VectorStoreObjectFileCounts
-
-    status: Literal["expired", "in_progress", "completed"]
-    """The status of the vector store, which can be either `expired`, `in_progress`, or `completed`. A
-    status of `completed` indicates that the vector store is ready for use.
+class OtherChunkingStrategyResponseParam(BaseModel):
+    """This is returned when the chunking strategy is unknown. Typically, this is because the file was
+    indexed before the `chunking_strategy` concept was introduced in the API.
     """
 
-    last_active_at: Optional[int]
-
-    metadata: Metadata
-
-    expires_after: Optional[VectorStoreExpirationAfter] = None
-
-    expires_at: Optional[int] = None
+    type: Literal["other"]
+    """Always `other`."""
 
 
 @dataclass(init=False, repr=False, eq=False)
-class VectorStoreObjectFileCounts(BaseModel):
-    """Part of ``VectorStoreObject.file_counts``."""
+class StaticChunkingStrategy(BaseModel):
+    """The API's ``StaticChunkingStrategy`` object (the spec describes it no further)."""
 
-    in_progress: int
-    """The number of files that are currently being processed."""
+    max_chunk_size_tokens: int
+    """The maximum number of tokens in each chunk. The default value is `800`. The minimum value is
+    `100` and the maximum value is `4096`.
+    """
 
-    completed: int
-    """The number of files that have been successfully processed."""
+    chunk_overlap_tokens: int
+    """The number of tokens that overlap between chunks. The default value is `400`.
 
-    failed: int
-    """The number of files that have failed to process."""
+    Note that the overlap must not exceed half of `max_chunk_size_tokens`.
+    """
 
-    cancelled: int
-    """The number of files that were cancelled."""
 
-    total: int
-    """The total number of files."""
+class StaticChunkingStrategyParam(TypedDict):
+    """The fields of a ``StaticChunkingStrategyParam`` in a request."""
+
+    max_chunk_size_tokens: int
+    """The maximum number of tokens in each chunk. The default value is `800`. The minimum value is
+    `100` and the maximum value is `4096`.
+    """
+
+    chunk_overlap_tokens: int
+    """The number of tokens that overlap between chunks. The default value is `400`.
+
+    Note that the overlap must not exceed half of `max_chunk_size_tokens`.
+    """
+
+
+class StaticChunkingStrategyRequestParam(TypedDict):
+    """Customize your own chunking strategy by setting chunk size and chunk overlap."""
+
+    type: Literal["static"]
+    """Always `static`."""
+
+    static: StaticChunkingStrategyParam
+
+
+@dataclass(init=False, repr=False, eq=False)
+class StaticChunkingStrategyResponseParam(BaseModel):
+    """Static Chunking Strategy"""
+
+    type: Literal["static"]
+    """Always `static`."""
+
+    static: StaticChunkingStrategy
+
+
+class UpdateVectorStoreFileAttributesRequest(TypedDict):
+    """The fields of a ``UpdateVectorStoreFileAttributesRequest`` in a request."""
+
+    attributes: VectorStoreFileAttributes
+
+
+class UpdateVectorStoreRequest(TypedDict, total=False):
+    """The fields of a ``UpdateVectorStoreRequest`` in a request."""
+
+    name: Optional[str]
+    """The name of the vector store."""
+
+    expires_after: Optional[VectorStoreExpirationAfterParam]
+
+    metadata: Metadata
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -330,21 +233,14 @@ class VectorStoreExpirationAfter(BaseModel):
     """The number of days after the anchor time that the vector store will expire."""
 
 
-class UpdateVectorStoreFileAttributesRequest(TypedDict):
-    """Request fields."""
+class VectorStoreExpirationAfterParam(TypedDict):
+    """The expiration policy for a vector store."""
 
-    attributes: VectorStoreFileAttributes
+    anchor: Literal["last_active_at"]
+    """Anchor timestamp after which the expiration policy applies. Supported anchors: `last_active_at`."""
 
-
-class UpdateVectorStoreRequest(TypedDict, total=False):
-    """Request fields."""
-
-    name: Optional[str]
-    """The name of the vector store."""
-
-    expires_after: Optional[VectorStoreExpirationAfterParam]
-
-    metadata: Metadata
+    days: int
+    """The number of days after the anchor time that the vector store will expire."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -421,6 +317,110 @@ class VectorStoreFileContentResponseDataItem(BaseModel):
     """The text content"""
 
 
+@dataclass(init=False, repr=False, eq=False)
+class VectorStoreFileObject(BaseModel):
+    """A list of files attached to a vector store."""
+
+    id: str
+    """The identifier, which can be referenced in API endpoints."""
+
+    object: Literal["vector_store.file"]
+    """The object type, which is always `vector_store.file`."""
+
+    usage_bytes: int
+    """The total vector store usage in bytes. Note that this may be different from the original file
+    size.
+    """
+
+    created_at: int
+    """The Unix timestamp (in seconds) for when the vector store file was created."""
+
+    vector_store_id: str
+    """The ID of the [vector
+    store](https://platform.openai.com/docs/api-reference/vector-stores/object) that the
+    [File](https://platform.openai.com/docs/api-reference/files) is attached to.
+    """
+
+    status: Literal["in_progress", "completed", "cancelled", "failed"]
+    """The status of the vector store file, which can be either `in_progress`, `completed`,
+    `cancelled`, or `failed`. The status `completed` indicates that the vector store file is ready
+    for use.
+    """
+
+    last_error: Optional[VectorStoreFileObjectLastError]
+
+    chunking_strategy: Optional[Union[StaticChunkingStrategyResponseParam, OtherChunkingStrategyResponseParam]] = None
+    """The strategy used to chunk the file."""
+
+    attributes: Optional[VectorStoreFileAttributes] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class VectorStoreFileObjectLastError(BaseModel):
+    """The last error associated with this vector store file. Will be `null` if there are no errors."""
+
+    code: Literal["server_error", "unsupported_file", "invalid_file"]
+    """One of `server_error`, `unsupported_file`, or `invalid_file`."""
+
+    message: str
+    """A human-readable description of the error."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class VectorStoreObject(BaseModel):
+    """A vector store is a collection of processed files can be used by the `file_search` tool."""
+
+    id: str
+    """The identifier, which can be referenced in API endpoints."""
+
+    object: Literal["vector_store"]
+    """The object type, which is always `vector_store`."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) for when the vector store was created."""
+
+    name: str
+    """The name of the vector store."""
+
+    usage_bytes: int
+    """The total number of bytes used by the files in the vector store."""
+
+    file_counts: VectorStoreObjectFileCounts
+
+    status: Literal["expired", "in_progress", "completed"]
+    """The status of the vector store, which can be either `expired`, `in_progress`, or `completed`. A
+    status of `completed` indicates that the vector store is ready for use.
+    """
+
+    last_active_at: Optional[int]
+
+    metadata: Metadata
+
+    expires_after: Optional[VectorStoreExpirationAfter] = None
+
+    expires_at: Optional[int] = None
+
+
+@dataclass(init=False, repr=False, eq=False)
+class VectorStoreObjectFileCounts(BaseModel):
+    """Part of ``VectorStoreObject.file_counts``."""
+
+    in_progress: int
+    """The number of files that are currently being processed."""
+
+    completed: int
+    """The number of files that have been successfully processed."""
+
+    failed: int
+    """The number of files that have failed to process."""
+
+    cancelled: int
+    """The number of files that were cancelled."""
+
+    total: int
+    """The total number of files."""
+
+
 class _VectorStoreSearchRequestRequired(TypedDict):
 
     query: Union[str, Sequence[str]]
@@ -428,7 +428,7 @@ class _VectorStoreSearchRequestRequired(TypedDict):
 
 
 class VectorStoreSearchRequest(_VectorStoreSearchRequestRequired, total=False):
-    """Request fields."""
+    """The fields of a ``VectorStoreSearchRequest`` in a request."""
 
     rewrite_query: bool
     """Whether to rewrite the natural language query for vector search."""
@@ -454,7 +454,7 @@ class VectorStoreSearchRequestRankingOptions(TypedDict, total=False):
 
 @dataclass(init=False, repr=False, eq=False)
 class VectorStoreSearchResultContentObject(BaseModel):
-    """A response object."""
+    """The API's ``VectorStoreSearchResultContentObject`` object (the spec describes it no further)."""
 
     type: Literal["text"]
     """The type of content."""
@@ -465,7 +465,7 @@ class VectorStoreSearchResultContentObject(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class VectorStoreSearchResultItem(BaseModel):
-    """A response object."""
+    """The API's ``VectorStoreSearchResultItem`` object (the spec describes it no further)."""
 
     file_id: str
     """The ID of the vector store file."""
@@ -484,7 +484,7 @@ class VectorStoreSearchResultItem(BaseModel):
 
 @dataclass(init=False, repr=False, eq=False)
 class VectorStoreSearchResultsPage(BaseModel):
-    """A response object."""
+    """The API's ``VectorStoreSearchResultsPage`` object (the spec describes it no further)."""
 
     object: Literal["vector_store.search_results.page"]
     """The object type, which is always `vector_store.search_results.page`"""

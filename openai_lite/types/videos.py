@@ -23,14 +23,6 @@ class CreateVideoCharacterBody(TypedDict):
     """Display name for this API character."""
 
 
-@dataclass(init=False, repr=False, eq=False)
-class VideoReferenceInput(BaseModel):
-    """Reference to the completed video."""
-
-    id: str
-    """The identifier of the completed video."""
-
-
 class CreateVideoEditMultipartBody(TypedDict):
     """Parameters for editing an existing generated video."""
 
@@ -38,16 +30,6 @@ class CreateVideoEditMultipartBody(TypedDict):
 
     prompt: str
     """Text prompt that describes how to edit the source video."""
-
-
-class VideoReferenceInputParam(TypedDict):
-    """Reference to the completed video."""
-
-    id: str
-    """The identifier of the completed video."""
-
-
-VideoSeconds = Literal["4", "8", "12"]
 
 
 class CreateVideoExtendMultipartBody(TypedDict):
@@ -60,25 +42,6 @@ class CreateVideoExtendMultipartBody(TypedDict):
 
     seconds: VideoSeconds
     """Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20)."""
-
-
-VideoModel = Union[
-    str,
-    Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"],
-]
-
-
-@dataclass(init=False, repr=False, eq=False)
-class ImageRefParam2(BaseModel):
-    """A response object."""
-
-    image_url: Optional[str] = None
-    """A fully qualified URL or base64-encoded data URL."""
-
-    file_id: Optional[str] = None
-
-
-VideoSize = Literal["720x1280", "1280x720", "1024x1792", "1792x1024"]
 
 
 class _CreateVideoMultipartBodyRequired(TypedDict):
@@ -102,15 +65,6 @@ class CreateVideoMultipartBody(_CreateVideoMultipartBodyRequired, total=False):
     """Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792,
     1792x1024). Defaults to 720x1280.
     """
-
-
-class ImageRefParam2Param(TypedDict, total=False):
-    """Request fields."""
-
-    image_url: str
-    """A fully qualified URL or base64-encoded data URL."""
-
-    file_id: str
 
 
 class CreateVideoRemixBody(TypedDict):
@@ -145,12 +99,31 @@ class Error2(BaseModel):
     """A human-readable description of the error that was returned."""
 
 
+@dataclass(init=False, repr=False, eq=False)
+class ImageRefParam2(BaseModel):
+    """The API's ``ImageRefParam2`` object (the spec describes it no further)."""
+
+    image_url: Optional[str] = None
+    """A fully qualified URL or base64-encoded data URL."""
+
+    file_id: Optional[str] = None
+
+
+class ImageRefParam2Param(TypedDict, total=False):
+    """The fields of a ``ImageRefParam2Param`` in a request."""
+
+    image_url: str
+    """A fully qualified URL or base64-encoded data URL."""
+
+    file_id: str
+
+
 OrderEnum = Literal["asc", "desc"]
 
 
 @dataclass(init=False, repr=False, eq=False)
 class VideoCharacterResource(BaseModel):
-    """A response object."""
+    """The API's ``VideoCharacterResource`` object (the spec describes it no further)."""
 
     id: Optional[str]
 
@@ -165,7 +138,7 @@ VideoContentVariant = Literal["video", "thumbnail", "spritesheet"]
 
 @dataclass(init=False, repr=False, eq=False)
 class VideoListResource(BaseModel):
-    """A response object."""
+    """The API's ``VideoListResource`` object (the spec describes it no further)."""
 
     object: Literal["list"]
     """The type of object returned, must be `list`."""
@@ -179,6 +152,27 @@ class VideoListResource(BaseModel):
 
     has_more: bool
     """Whether there are more items available."""
+
+
+VideoModel = Union[
+    str,
+    Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"],
+]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class VideoReferenceInput(BaseModel):
+    """Reference to the completed video."""
+
+    id: str
+    """The identifier of the completed video."""
+
+
+class VideoReferenceInputParam(TypedDict):
+    """Reference to the completed video."""
+
+    id: str
+    """The identifier of the completed video."""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -218,6 +212,12 @@ class VideoResource(BaseModel):
     remixed_from_video_id: Optional[str]
 
     error: Optional[Error2]
+
+
+VideoSeconds = Literal["4", "8", "12"]
+
+
+VideoSize = Literal["720x1280", "1280x720", "1024x1792", "1792x1024"]
 
 
 VideoStatus = Literal["queued", "in_progress", "completed", "failed"]

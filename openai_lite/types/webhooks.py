@@ -206,6 +206,27 @@ class WebhookEvalRunSucceededData(BaseModel):
     """The unique ID of the eval run."""
 
 
+WebhookEvent = Union[
+    "WebhookBatchCancelled",
+    "WebhookBatchCompleted",
+    "WebhookBatchExpired",
+    "WebhookBatchFailed",
+    "WebhookEvalRunCanceled",
+    "WebhookEvalRunFailed",
+    "WebhookEvalRunSucceeded",
+    "WebhookFineTuningJobCancelled",
+    "WebhookFineTuningJobFailed",
+    "WebhookFineTuningJobSucceeded",
+    "WebhookLiveCallIncoming",
+    "WebhookRealtimeCallIncoming",
+    "WebhookResponseCancelled",
+    "WebhookResponseCompleted",
+    "WebhookResponseFailed",
+    "WebhookResponseIncomplete",
+]
+"""Any webhook event the API sends; ``unwrap_webhook`` returns one, chosen by its ``type``."""
+
+
 @dataclass(init=False, repr=False, eq=False)
 class WebhookFineTuningJobCancelled(BaseModel):
     """Sent when a fine-tuning job has been cancelled."""
@@ -494,24 +515,3 @@ class WebhookResponseIncompleteData(BaseModel):
 
     id: str
     """The unique ID of the model response."""
-
-
-WebhookEvent = Union[
-    "WebhookBatchCancelled",
-    "WebhookBatchCompleted",
-    "WebhookBatchExpired",
-    "WebhookBatchFailed",
-    "WebhookEvalRunCanceled",
-    "WebhookEvalRunFailed",
-    "WebhookEvalRunSucceeded",
-    "WebhookFineTuningJobCancelled",
-    "WebhookFineTuningJobFailed",
-    "WebhookFineTuningJobSucceeded",
-    "WebhookLiveCallIncoming",
-    "WebhookRealtimeCallIncoming",
-    "WebhookResponseCancelled",
-    "WebhookResponseCompleted",
-    "WebhookResponseFailed",
-    "WebhookResponseIncomplete",
-]
-"""Any webhook event the API sends; ``unwrap_webhook`` returns one, chosen by its ``type``."""

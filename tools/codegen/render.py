@@ -97,7 +97,9 @@ def _closing(text: str, open_at: int) -> int:
 
 
 def render_types_module(area: str, names: List[str], types: Types, source: str) -> str:
-    defs = [types.defs[n] for n in names]
+    # Alphabetical, to be easy to find in; order does not matter at run time
+    # (annotations are strings, aliases name classes in quotes).
+    defs = [types.defs[n] for n in sorted(names, key=lambda n: (n.lower(), n))]
     local = set(names)
     used: Set[str] = set()
     for d in defs:
@@ -161,7 +163,8 @@ def _render_dataclass(d: TypeDef) -> str:
     # __init__, repr and eq come from BaseModel: generating them for each class
     # would more than double the time a types module takes to import.
     out = [f"@dataclass(init=False, repr=False, eq=False)\nclass {d.name}(BaseModel):\n"]
-    out.append(docstring(d.description, "    ") or '    """A response object."""\n')
+    fallback = f'    """The API\'s ``{d.source}`` object (the spec describes it no further)."""\n'
+    out.append(docstring(d.description, "    ") or fallback)
     # Dataclasses need fields without defaults first; both groups keep the spec's order.
     ordered = [f for f in d.fields if f.required] + [f for f in d.fields if not f.required]
     for f in ordered:
@@ -193,12 +196,12 @@ def _render_typeddict(d: TypeDef) -> str:
         out.extend(_td_fields(required))
         out.append("\n\n")
         out.append(f"class {d.name}(_{d.name}Required, total=False):\n")
-        out.append(docstring(d.description, "    ") or '    """Request fields."""\n')
+        out.append(docstring(d.description, "    ") or f'    """The fields of a ``{d.source}`` in a request."""\n')
         out.extend(_td_fields(optional))
     else:
         total = "" if required else ", total=False"
         out.append(f"class {d.name}(TypedDict{total}):\n")
-        out.append(docstring(d.description, "    ") or '    """Request fields."""\n')
+        out.append(docstring(d.description, "    ") or f'    """The fields of a ``{d.source}`` in a request."""\n')
         out.extend(_td_fields(d.fields) or ["\n    pass\n"])
     return "".join(out)
 
