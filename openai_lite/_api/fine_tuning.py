@@ -205,9 +205,8 @@ class FineTuningAPI(BaseClient):
         Organization owners can use this endpoint to delete a permission for a fine-tuned model
         checkpoint.
 
-        ``DELETE
-        /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}`` Needs
-        the admin API key.
+        ``DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}``
+        Needs the admin API key.
         """
         from ..types.fine_tuning import DeleteFineTuningCheckpointPermissionResponse
 

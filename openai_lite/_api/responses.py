@@ -248,7 +248,6 @@ class ResponsesAPI(BaseClient):
         response_id: str,
         *,
         include: Optional[Sequence[IncludeEnum]] = None,
-        stream: Optional[bool] = None,
         starting_after: Optional[int] = None,
         include_obfuscation: Optional[bool] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
@@ -268,7 +267,6 @@ class ResponsesAPI(BaseClient):
             path_params={"response_id": response_id},
             query={
                 "include": include,
-                "stream": stream,
                 "starting_after": starting_after,
                 "include_obfuscation": include_obfuscation,
             },

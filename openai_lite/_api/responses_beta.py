@@ -256,7 +256,6 @@ class ResponsesBetaAPI(BaseClient):
         response_id: str,
         *,
         include: Optional[Sequence[BetaIncludeEnum]] = None,
-        stream: Optional[bool] = None,
         starting_after: Optional[int] = None,
         include_obfuscation: Optional[bool] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
@@ -276,7 +275,6 @@ class ResponsesBetaAPI(BaseClient):
             path_params={"response_id": response_id},
             query={
                 "include": include,
-                "stream": stream,
                 "starting_after": starting_after,
                 "include_obfuscation": include_obfuscation,
             },

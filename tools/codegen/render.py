@@ -11,6 +11,7 @@ from .naming import AREA_TITLES, pascal
 
 WIDTH = 100
 TD = "typeddict"
+NBSP = "\u00a0"  # stands for a space textwrap must not break at
 TYPING_NAMES = ("Any", "Dict", "Iterator", "List", "Literal", "Optional", "Sequence", "TypedDict", "Union")
 
 
@@ -23,6 +24,8 @@ def docstring(text: str, indent: str) -> str:
     text = _clean(text)
     if not text:
         return ""
+    # Keep ``code`` spans (a route such as ``DELETE /a/{b}``) on one line.
+    text = re.sub(r"``[^`]+``", lambda m: m.group(0).replace(" ", NBSP), text)
     lines: List[str] = []
     for line in text.split("\n"):
         if len(line) + len(indent) > WIDTH:
@@ -33,7 +36,7 @@ def docstring(text: str, indent: str) -> str:
             ) or [""]
         else:
             lines.append(line)
-    body = "\n".join((indent + line if line else "") for line in lines).strip()
+    body = "\n".join((indent + line if line else "") for line in lines).strip().replace(NBSP, " ")
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if body.endswith('"'):
         body += " "
@@ -287,6 +290,9 @@ class Method:
         body_base = type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(
             op.name) + "Request"
         for p in op.params:
+            if p.location == "query" and p.name == "stream" and not stream:
+                # (GET /responses/{id}?stream=true) answers with events the JSON method cannot read.
+                continue
             ctx = _Ctx(pascal(op.name) + pascal(p.py), REQ, op.area, False)
             annotation = types.annotation(p.schema, ctx)
             if p.location == "path":

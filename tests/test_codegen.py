@@ -1,0 +1,268 @@
+"""tools/codegen: the committed API matches the generator, output is deterministic, names follow the rules."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+from typing import Dict, List
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # tools/ is not installed with the package: import it from the checkout
+    sys.path.insert(0, str(ROOT))
+
+import openai_lite  # noqa: E402
+from openai_lite._base_client import BaseClient  # noqa: E402
+from tools.codegen.__main__ import GENERATED_MARK, generate  # noqa: E402
+from tools.codegen.naming import METHOD_NAME_OVERRIDES, identifier, method_name, param_name, snake  # noqa: E402
+
+SPEC = json.loads((ROOT / "spec" / "openai-openapi.json").read_text("utf-8"))
+_PINNED = re.search(r"\| commit \| `([0-9a-f]{40})`", (ROOT / "spec" / "SOURCE.md").read_text("utf-8"))
+SPEC_COMMIT = _PINNED.group(1) if _PINNED else "(no commit in spec/SOURCE.md)"
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+OPERATION_IDS = [op["operationId"] for item in SPEC["paths"].values() for m, op in item.items() if m in HTTP_METHODS]
+REGENERATE = "run `python -m tools.codegen` and commit the result"
+
+
+@pytest.fixture(scope="module")
+def generated() -> Dict[str, str]:
+    """Every generated file (path relative to the repo root -> content), from this checkout's spec."""
+    return generate(ROOT)
+
+
+def committed_generated_files() -> Dict[str, str]:
+    """The files in the tree that say they are generated (Python modules by their header, plus API.md)."""
+    files = {}
+    for path in sorted((ROOT / "openai_lite").rglob("*.py")):
+        text = path.read_text("utf-8")
+        if text.startswith(GENERATED_MARK):
+            files[path.relative_to(ROOT).as_posix()] = text
+    api_md = ROOT / "API.md"
+    if api_md.exists():
+        files["API.md"] = api_md.read_text("utf-8")
+    return files
+
+
+def run_codegen(*args: str, seed: str = "0", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONHASHSEED"] = seed
+    return subprocess.run(
+        [sys.executable, "-m", "tools.codegen", *args],
+        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def read_tree(folder: pathlib.Path) -> Dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------------------
+# Drift and determinism
+# ---------------------------------------------------------------------------
+
+
+def test_committed_files_match_the_generator(generated: Dict[str, str]) -> None:
+    committed = committed_generated_files()
+    differ = sorted(rel for rel in generated.keys() & committed.keys() if generated[rel] != committed[rel])
+    missing = sorted(generated.keys() - committed.keys())  # the generator makes it; the tree lacks it
+    extra = sorted(committed.keys() - generated.keys())  # marked generated, but the generator no longer makes it
+    problems = [f"differs: {rel}" for rel in differ] + [f"missing: {rel}" for rel in missing]
+    problems += [f"stale (no longer generated): {rel}" for rel in extra]
+    assert not problems, f"generated files are out of date; {REGENERATE}:\n  " + "\n  ".join(problems)
+
+
+def test_generated_file_set(generated: Dict[str, str]) -> None:
+    # Every file lands in one of the three places the README documents.
+    assert all(re.fullmatch(r"openai_lite/(_api|types)/\w+\.py|API\.md", rel) for rel in generated), sorted(generated)
+    assert "openai_lite/_api/__init__.py" in generated
+    assert "openai_lite/types/_index.py" in generated
+    # types/__init__.py is hand-written (the lazy lookup): the generator must not own it.
+    assert "openai_lite/types/__init__.py" not in generated
+
+
+def test_generation_is_deterministic_in_process(generated: Dict[str, str]) -> None:
+    assert generate(ROOT) == generated
+
+
+@pytest.mark.parametrize("seed", ["1", "4242"])
+def test_cli_output_is_identical_under_any_hash_seed(
+    generated: Dict[str, str], tmp_path: pathlib.Path, seed: str
+) -> None:
+    # A set or dict iterated in hash order would show up as a diff between seeds.
+    done = run_codegen("--out", str(tmp_path), seed=seed)
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {len(generated)} files" in done.stdout
+    written = read_tree(tmp_path)
+    assert sorted(written) == sorted(generated)
+    different = [rel for rel in generated if written[rel] != generated[rel]]
+    assert not different, f"PYTHONHASHSEED={seed} changed: {different}"
+
+
+def test_cli_writes_unix_newlines_and_utf8(tmp_path: pathlib.Path) -> None:
+    done = run_codegen("--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    for path in sorted(tmp_path.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"\r\n" not in data, path
+            data.decode("utf-8")
+            assert data.endswith(b"\n"), path
+
+
+def test_cli_help() -> None:
+    done = run_codegen("--help", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "--out" in done.stdout and "python -m tools.codegen" in done.stdout
+
+
+def test_cli_rejects_an_unknown_option() -> None:
+    done = run_codegen("--no-such-option", timeout=60)
+    assert done.returncode == 2
+    assert "unrecognized arguments" in done.stderr
+
+
+# ---------------------------------------------------------------------------
+# What generated modules look like
+# ---------------------------------------------------------------------------
+
+GENERATED_MODULES = sorted(rel for rel in committed_generated_files() if rel.endswith(".py"))
+
+
+@pytest.mark.parametrize("rel", GENERATED_MODULES)
+def test_generated_module_has_header_and_docstring(generated: Dict[str, str], rel: str) -> None:
+    text = generated.get(rel, "")
+    lines = text.split("\n")
+    # The header names the spec and the pinned commit it came from (spec/SOURCE.md).
+    source = f"spec/openai-openapi.json (openai/openai-openapi@{SPEC_COMMIT[:12]})"
+    assert lines[0] == f"{GENERATED_MARK} from {source}.", rel
+    assert lines[1] == "# Do not edit: change the generator and rerun it.", rel
+    module = ast.parse(text, filename=rel)
+    docstring = ast.get_docstring(module)
+    assert docstring and docstring.strip(), f"{rel} has no module docstring"
+
+
+def test_api_md_names_the_spec_and_every_method(generated: Dict[str, str]) -> None:
+    text = generated["API.md"]
+    assert f"openai/openai-openapi@{SPEC_COMMIT[:12]}" in text
+    assert f"({len(OPERATION_IDS)} in the pinned spec)" in text
+    listed = set(re.findall(r"^\| `(\w+)` \|", text, re.M))
+    methods = {n for n in dir(openai_lite.Client) if not n.startswith("_")}
+    assert listed <= methods
+    assert len(listed) == len(OPERATION_IDS) + 11  # every operation and the 11 streaming twins
+
+
+# ---------------------------------------------------------------------------
+# Naming
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "expected"),
+    [
+        # The rule: snake_case of camelCase, PascalCase and kebab-case.
+        ("createChatCompletion", "create_chat_completion"),
+        ("listModels", "list_models"),
+        ("CreateContainerFile", "create_container_file"),
+        ("RetrieveContainerFileContent", "retrieve_container_file_content"),
+        ("ListVideos", "list_videos"),
+        ("create-realtime-call", "create_realtime_call"),
+        ("list-audit-logs", "list_audit_logs"),
+        ("admin-api-keys-list", "admin_api_keys_list"),
+        ("usage-costs", "usage_costs"),
+        ("beta_createResponse", "beta_create_response"),
+        ("beta_listInputItems", "beta_list_input_items"),
+        ("getThread", "get_thread"),
+        # The override table: words run together, a typo, and ChatKit names that would collide.
+        ("Createcontentprovenancecheck", "create_content_provenance_check"),
+        ("CreateanAPIkeyforaserviceaccount", "create_service_account_api_key"),
+        ("submitToolOuputsToRun", "submit_tool_outputs_to_run"),
+        ("Getinputtokencounts", "get_input_token_counts"),
+        ("beta_Getinputtokencounts", "beta_get_input_token_counts"),
+        ("Compactconversation", "compact_conversation"),
+        ("Getorganizationspendlimit", "get_organization_spend_limit"),
+        ("Deleteprojectspendlimit", "delete_project_spend_limit"),
+        ("GetThreadMethod", "get_chatkit_thread"),
+        ("ListThreadItemsMethod", "list_chatkit_thread_items"),
+    ],
+)
+def test_method_name_of_operation(operation_id: str, expected: str) -> None:
+    assert operation_id in OPERATION_IDS, f"{operation_id} is not in the spec any more"
+    assert method_name(operation_id) == expected
+    assert callable(getattr(openai_lite.Client, expected, None)), f"Client has no {expected}()"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("createChatCompletion", "create_chat_completion"),
+        ("list-audit-logs", "list_audit_logs"),
+        ("APIKey", "api_key"),
+        ("getAPIKeys", "get_api_keys"),
+        ("v2Thing", "v2_thing"),
+        ("already_snake", "already_snake"),
+        ("__odd--name__", "odd_name"),
+    ],
+)
+def test_snake(name: str, expected: str) -> None:
+    assert snake(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("model", "model"),
+        ("from", "from_"),  # a keyword
+        ("self-harm/intent", "self_harm_intent"),
+        ("1024x1024", "_1024x1024"),
+        ("to_dict", "to_dict_"),  # would shadow BaseModel.to_dict
+    ],
+)
+def test_identifier(key: str, expected: str) -> None:
+    assert identifier(key) == expected
+    assert expected.isidentifier()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("after", "after"),
+        ("include[]", "include"),  # array query parameters
+        ("timeout", "timeout_"),  # the per-call options every method has
+        ("extra_body", "extra_body_"),
+        ("self", "self_"),
+    ],
+)
+def test_param_name(name: str, expected: str) -> None:
+    assert param_name(name) == expected
+
+
+def test_override_table_is_live() -> None:
+    # Every entry names an operation of the spec, and changes what the rule would give.
+    stale = sorted(k for k in METHOD_NAME_OVERRIDES if k not in OPERATION_IDS)
+    redundant = sorted(k for k, v in METHOD_NAME_OVERRIDES.items() if snake(k) == v)
+    assert not stale, f"overrides for operations the spec no longer has: {stale}"
+    assert not redundant, f"overrides equal to the general rule: {redundant}"
+
+
+def test_method_names_are_unique_snake_case_and_free() -> None:
+    names: Dict[str, List[str]] = {}
+    for operation_id in OPERATION_IDS:
+        names.setdefault(method_name(operation_id), []).append(operation_id)
+    shared = {name: ids for name, ids in names.items() if len(ids) > 1}
+    assert not shared, f"operations sharing a method name: {shared}"
+    assert all(re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name) for name in names), sorted(names)
+    # No method may collide with the client's own attributes and helpers, nor with a _stream twin.
+    reserved = {n for n in dir(BaseClient) if not n.startswith("__")}
+    reserved |= {
+        n for n in dir(openai_lite.Client)
+        if not n.startswith("__")
+        and not str(getattr(getattr(openai_lite.Client, n), "__module__", "")).startswith("openai_lite._api.")
+    }  # fmt: skip
+    assert not names.keys() & reserved
+    assert not {n for n in names if n.endswith("_stream")}
