@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import array
 import base64
+import binascii
 import sys
 from typing import Any, List
+
+from ._errors import APIError
 
 __all__ = ["decode_embeddings", "floats_from_base64"]
 
@@ -19,7 +22,7 @@ __all__ = ["decode_embeddings", "floats_from_base64"]
 def floats_from_base64(text: str) -> List[float]:
     """The float32 little-endian values encoded in ``text``, as Python floats."""
     values = array.array("f")
-    values.frombytes(base64.b64decode(text))
+    values.frombytes(base64.b64decode(text, validate=True))
     if sys.byteorder == "big":
         values.byteswap()
     return values.tolist()
@@ -30,7 +33,13 @@ def decode_embeddings(result: Any) -> None:
     for item in getattr(result, "data", None) or []:
         encoded = getattr(item, "embedding", None)
         if isinstance(encoded, str):  # a server that ignored encoding_format sent floats already
-            floats = floats_from_base64(encoded)
+            try:
+                floats = floats_from_base64(encoded)
+            except (binascii.Error, ValueError) as exc:
+                raise APIError(
+                    f"The server sent an embedding that is not base64 of float32 values: {exc}",
+                    request_id=getattr(result, "_request_id", None),
+                ) from exc
             item.embedding = floats
             raw = item.__dict__.get("_raw")
             if isinstance(raw, dict):

@@ -34,7 +34,7 @@ ProgressCallback = Callable[[int, Optional[int]], None]
 _BLOCK = 64 * 1024
 
 # mimetypes does not know these, and the API cares about them (fine-tuning / batch input).
-_EXTRA_TYPES = {".jsonl": "application/jsonl", ".webm": "audio/webm", ".m4a": "audio/mp4"}
+_EXTRA_TYPES = {".jsonl": "text/jsonl", ".webm": "audio/webm", ".m4a": "audio/mp4"}
 
 
 class _FilePart:
@@ -330,13 +330,19 @@ class BinaryResponse:
     def iter_bytes(
         self, chunk_size: int = _BLOCK, progress: Optional[ProgressCallback] = None
     ) -> Iterator[bytes]:
-        """Yield the body in pieces of at most ``chunk_size`` bytes, then release the connection."""
+        """Yield the body in pieces of about ``chunk_size`` bytes, then release the connection.
+
+        ``progress(done, total)`` is called after each piece (``total`` is None
+        when the size is not known, or the body is compressed on the wire).
+        """
         if self._content is not None:
             for i in range(0, len(self._content), chunk_size):
                 yield self._content[i : i + chunk_size]
             return
         total = self.headers.get("content-length")
-        total_size = int(total) if total and total.isdigit() else None
+        # With a Content-Encoding the length counts compressed bytes, not the ones we hand out.
+        encoded = bool(self.headers.get("content-encoding"))
+        total_size = int(total) if total and total.isdigit() and not encoded else None
         done = 0
         try:
             for chunk in self.response.iter_content(chunk_size):

@@ -59,7 +59,8 @@ class UploadHelpers(UploadsAPI):
             if isinstance(file, io.TextIOBase) or not hasattr(file, "read"):
                 raise TypeError("upload_file takes a path or a binary file object")
             fileobj = file
-            name = filename or os.path.basename(getattr(file, "name", "") or "upload")
+            given = getattr(file, "name", None)  # an int for tempfile.TemporaryFile() and open(fd)
+            name = filename or (os.path.basename(given) if isinstance(given, str) and given else "upload")
         try:
             if not fileobj.seekable():
                 raise TypeError("upload_file needs a file that can seek (its size is sent first, parts are re-read)")

@@ -18,29 +18,41 @@ description defines it), on a real socket, so a client is exercised through
 its whole HTTP stack. Answers are deterministic, so tests can compare exact
 values:
 
-* Chat completions and responses echo the conversation: the reply to a user
-  message is ``"You said: <its text>"``, to a tool result ``"Tool result:
-  <its content>"``. When function tools are offered and the last message is
-  from the user, the model instead calls the first tool (or the one
-  ``tool_choice`` names) with call id ``"call_fake_1"`` and arguments built
-  from the tool's required parameters (strings become ``"fake <name>"``).
+* Chat completions, legacy completions, responses and Assistants runs echo
+  the conversation: the reply to a user message (or prompt) is ``"You said:
+  <its text>"``, to a tool result ``"Tool result: <its content>"``. When
+  function tools are offered and the last message is from the user, the model
+  instead calls the first tool (or the one ``tool_choice`` names) with call id
+  ``"call_fake_1"`` and arguments built from the tool's required parameters
+  (strings become ``"fake <name>"``); an Assistants run then stops with status
+  ``requires_action`` until its tool outputs are submitted.
 * Token counts are words: the prompt's words in, one token per streamed
   piece out (a word of text, or up to 8 characters of tool arguments).
 * Embeddings are unit vectors of 8 numbers (or ``dimensions``), derived from
   a hash of each input and exactly representable as float32.
 * Moderation flags an input (category ``violence``) when it contains a word
   starting with "kill".
+* Images are tiny PNGs: 1x1 without streaming; with ``"stream": true``,
+  ``partial_images`` (0 to 3) 8x8 grey partial images getting lighter, then
+  the final 8x8 checkerboard.
 * Timestamps are ``1700000000``; ids count up per server (``chatcmpl-fake-1``,
   ``file-fake-1``, ...); every response has an ``x-request-id`` of
   ``req_fake_<n>``, n counting the requests the server received.
 
 Endpoints, all under ``/v1``: ``GET /models``, ``GET``/``DELETE
-/models/{id}``, ``POST /chat/completions`` and ``POST /responses`` (both
-also with ``"stream": true``), ``POST /embeddings``, ``POST /moderations``,
-``POST``/``GET /files``, ``GET``/``DELETE /files/{id}``, ``GET
-/files/{id}/content``, ``POST /audio/speech`` and ``POST
-/images/generations``. Anything else gets a 404, bad input a 400, both in the
-API's ``{"error": {...}}`` format.
+/models/{id}``, ``POST /chat/completions``, ``POST /completions`` and ``POST
+/responses`` (all also with ``"stream": true``), ``POST /embeddings``, ``POST
+/moderations``, ``POST``/``GET /files``, ``GET``/``DELETE /files/{id}``,
+``GET /files/{id}/content``, ``POST /audio/speech`` (also with
+``"stream_format": "sse"``), ``POST /images/generations`` (also with
+``"stream": true``), and the Assistants API's ``POST /assistants``,
+``GET``/``DELETE /assistants/{id}``, ``POST /threads``, ``POST
+/threads/runs``, ``POST /threads/{id}/runs`` and ``POST
+/threads/{id}/runs/{id}/submit_tool_outputs`` (runs also with ``"stream":
+true``, sending the API's named events: ``thread.run.created`` ...
+``thread.message.delta`` ... ``done``; without streaming, a run is returned
+already in the state the stream would end in). Anything else gets a 404, bad
+input a 400, both in the API's ``{"error": {...}}`` format.
 
 This module uses the standard library only and nothing else from
 openai_lite, so it can serve to test any OpenAI client; ``import
@@ -59,6 +71,7 @@ import socketserver
 import struct
 import sys
 import threading
+import zlib
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, NamedTuple, Optional, Set, Tuple, Union, cast
@@ -135,6 +148,26 @@ class _Reply(NamedTuple):
     body: Union[bytes, List[bytes]]  # a list goes out as a chunked stream, one HTTP chunk per item
 
 
+class _Thread:
+    """An Assistants thread: its object, and its messages oldest first."""
+
+    def __init__(self, obj: Dict[str, Any]) -> None:
+        self.obj = obj
+        self.messages: List[Dict[str, Any]] = []
+
+
+class _Run:
+    """An Assistants run, and while it ``requires_action`` the tool call step and the calls it waits for."""
+
+    def __init__(self, run: Dict[str, Any], thread: _Thread) -> None:
+        self.run = run
+        self.thread = thread
+        self.step: Optional[Dict[str, Any]] = None
+        self.step_tokens = 0
+        self.calls: List[Dict[str, Any]] = []
+        self.completion_tokens = 0
+
+
 class _APIError(Exception):
     """An error answer in the API's format."""
 
@@ -163,8 +196,8 @@ class FakeServer:
     <api_key>`` get a 401. Use it in a ``with`` block, or call ``start()`` and
     ``stop()``; ``base_url`` is what to give a client. ``requests`` lists
     every request received, as :class:`RecordedRequest` ``(method, path,
-    headers, body)``. Uploaded files and deleted models are kept in memory,
-    per server.
+    headers, body)``. Uploaded files, deleted models, assistants, threads and
+    runs are kept in memory, per server.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, api_key: Optional[str] = None) -> None:
@@ -179,6 +212,9 @@ class FakeServer:
             {"id": name, "object": "model", "created": CREATED, "owned_by": owner} for name, owner in _MODELS
         ]
         self._files: Dict[str, Tuple[Dict[str, Any], bytes]] = {}
+        self._assistants: Dict[str, Dict[str, Any]] = {}
+        self._threads: Dict[str, _Thread] = {}
+        self._runs: Dict[str, _Run] = {}
         self._httpd: Optional[_HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._connections: Set[socket.socket] = set()
@@ -650,26 +686,417 @@ class FakeServer:
     def _speech(self, request: _Request) -> _Reply:
         body = _json_object(request)
         _field(body, "model", str, "a string", required=True)
-        _field(body, "input", str, "a string", required=True)
+        text = _field(body, "input", str, "a string", required=True)
         _field(body, "voice", (str, dict), "a string or an object", required=True)
         audio_format = _field(body, "response_format", str, "a string", default="mp3")
         if audio_format not in _AUDIO:
             raise _APIError(400, f"Invalid 'response_format': {audio_format!r} is not one of {', '.join(_AUDIO)}.",
                             param="response_format", code="invalid_value")
+        stream_format = _field(body, "stream_format", str, "a string", default="audio")
+        if stream_format not in ("audio", "sse"):
+            raise _APIError(400, f"Invalid 'stream_format': {stream_format!r} is not one of 'audio', 'sse'.",
+                            param="stream_format", code="invalid_value")
         content_type, data = _AUDIO[audio_format]
-        return _Reply(200, content_type, data)
+        if stream_format == "audio":
+            return _Reply(200, content_type, data)
+        # The same audio as base64 in two delta events, then the usage.
+        half = len(data) // 2
+        events = [
+            _sse({"type": "speech.audio.delta", "audio": base64.b64encode(piece).decode("ascii")})
+            for piece in (data[:half], data[half:])
+        ]
+        words = _count_words(text)
+        usage = {"input_tokens": words, "output_tokens": 2, "total_tokens": words + 2}
+        events.append(_sse({"type": "speech.audio.done", "usage": usage}))
+        return _stream_reply(events)
 
     def _images(self, request: _Request) -> _Reply:
         body = _json_object(request)
-        _field(body, "prompt", str, "a string", required=True)
+        prompt = _field(body, "prompt", str, "a string", required=True)
         n = _field(body, "n", int, "an integer", default=1)
         if not 1 <= n <= 10:
             raise _APIError(400, f"Invalid 'n': {n} is not between 1 and 10.", param="n", code="invalid_value")
+        if _field(body, "stream", bool, "a boolean"):
+            return self._image_stream(body, prompt)
         if body.get("response_format") == "url":
             image = {"url": "data:image/png;base64," + _PNG_B64}
         else:
             image = {"b64_json": _PNG_B64}
         return _json_reply({"created": CREATED, "data": [dict(image) for _ in range(n)]})
+
+    def _image_stream(self, body: Dict[str, Any], prompt: str) -> _Reply:
+        """``partial_images`` partial image events, then the completed one (always one PNG image)."""
+        partials = _field(body, "partial_images", int, "an integer", default=0)
+        if not 0 <= partials <= 3:
+            raise _APIError(400, f"Invalid 'partial_images': {partials} is not between 0 and 3.",
+                            param="partial_images", code="invalid_value")
+
+        def setting(key: str, default: str) -> str:
+            value = body.get(key)
+            return default if value in (None, "auto") else str(value)
+
+        common = {
+            "created_at": CREATED,
+            "size": setting("size", "1024x1024"),
+            "quality": setting("quality", "high"),
+            "background": setting("background", "opaque"),
+            "output_format": "png",
+        }
+        events = []
+        for index in range(partials):
+            # Grey, lighter with each partial image: a stand-in for an image getting sharper.
+            grey = _png([[64 * (index + 1)] * 8] * 8)
+            event = {"type": "image_generation.partial_image", "b64_json": grey, **common, "partial_image_index": index}
+            events.append(_sse(event, "image_generation.partial_image"))
+        words = _count_words(prompt)
+        usage = {
+            "total_tokens": words + 64,
+            "input_tokens": words,
+            "output_tokens": 64,
+            "input_tokens_details": {"text_tokens": words, "image_tokens": 0},
+        }
+        final = _png([[255 if (x + y) % 2 else 0 for x in range(8)] for y in range(8)])
+        events.append(_sse({"type": "image_generation.completed", "b64_json": final, **common, "usage": usage},
+                           "image_generation.completed"))
+        return _stream_reply(events)
+
+    # -- legacy completions ---------------------------------------------------
+
+    def _completions(self, request: _Request) -> _Reply:
+        body = _json_object(request)
+        model = _field(body, "model", str, "a string", required=True)
+        prompt = _field(body, "prompt", (str, list), "a string or an array", required=True)
+        prompts = [prompt] if isinstance(prompt, str) else prompt
+        if not prompts or not all(isinstance(p, str) for p in prompts):
+            raise _invalid_type("prompt", "a string or an array of strings", prompt)
+        n = _field(body, "n", int, "an integer", default=1)
+        if not 1 <= n <= 128:
+            raise _APIError(400, f"Invalid 'n': {n} is not between 1 and 128.", param="n", code="invalid_value")
+        stream = _field(body, "stream", bool, "a boolean")
+        stream_options = _field(body, "stream_options", dict, "an object", default={})
+
+        # Choice k answers prompt k // n, as the API numbers them.
+        texts = ["You said: " + p for p in prompts for _ in range(n)]
+        pieces = [_PIECES.findall(text) for text in texts]
+        prompt_tokens = sum(_count_words(p) for p in prompts)
+        completion_tokens = sum(len(p) for p in pieces)
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        }
+        head = {
+            "id": self._next_id("cmpl-fake-"),
+            "object": "text_completion",
+            "created": CREATED,
+            "model": model,
+            "system_fingerprint": "fp_fake",
+        }
+        if not stream:
+            choices = [
+                {"text": text, "index": k, "logprobs": None, "finish_reason": "stop"} for k, text in enumerate(texts)
+            ]
+            return _json_reply({**head, "choices": choices, "usage": usage})
+
+        def chunk(index: int, text: str, finish: Optional[str] = None) -> bytes:
+            choice = {"text": text, "index": index, "logprobs": None, "finish_reason": finish}
+            return _sse({**head, "choices": [choice]})
+
+        blocks = []
+        for index, choice_pieces in enumerate(pieces):
+            blocks += [chunk(index, piece) for piece in choice_pieces]
+            blocks.append(chunk(index, "", "stop"))
+        if stream_options.get("include_usage") is True:
+            blocks.append(_sse({**head, "choices": [], "usage": usage}))
+        blocks.append(b"data: [DONE]\n\n")
+        return _stream_reply(blocks)
+
+    # -- assistants -------------------------------------------------------------
+
+    def _create_assistant(self, request: _Request) -> _Reply:
+        body = _json_object(request)
+        model = _field(body, "model", str, "a string", required=True)
+        tools = _field(body, "tools", list, "an array", default=[])
+        _chosen_tool(tools, None, nested=True)  # a function tool without a name is a 400 now, not at run time
+        assistant = {
+            "id": self._next_id("asst_fake_"),
+            "object": "assistant",
+            "created_at": CREATED,
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "model": model,
+            "instructions": body.get("instructions"),
+            "tools": tools,
+            "tool_resources": body.get("tool_resources") or {},
+            "metadata": body.get("metadata") or {},
+            "temperature": body.get("temperature", 1.0),
+            "top_p": body.get("top_p", 1.0),
+            "response_format": body.get("response_format") or "auto",
+        }
+        with self._lock:
+            self._assistants[assistant["id"]] = assistant
+        return _json_reply(assistant)
+
+    def _find_assistant(self, assistant_id: str) -> Dict[str, Any]:
+        with self._lock:
+            assistant = self._assistants.get(assistant_id)
+        if assistant is None:
+            raise _APIError(404, f"No assistant found with id '{assistant_id}'.")
+        return assistant
+
+    def _retrieve_assistant(self, request: _Request, assistant_id: str) -> _Reply:
+        return _json_reply(self._find_assistant(assistant_id))
+
+    def _delete_assistant(self, request: _Request, assistant_id: str) -> _Reply:
+        self._find_assistant(assistant_id)
+        with self._lock:
+            self._assistants.pop(assistant_id, None)
+        return _json_reply({"id": assistant_id, "object": "assistant.deleted", "deleted": True})
+
+    def _create_thread(self, request: _Request) -> _Reply:
+        thread = self._new_thread(_json_object(request) if request.body else {})
+        return _json_reply(thread.obj)
+
+    def _new_thread(self, body: Dict[str, Any]) -> _Thread:
+        messages = _field(body, "messages", list, "an array", default=[])
+        thread = _Thread({
+            "id": self._next_id("thread_fake_"),
+            "object": "thread",
+            "created_at": CREATED,
+            "tool_resources": body.get("tool_resources"),
+            "metadata": body.get("metadata") or {},
+        })
+        self._add_messages(thread, messages, "messages")
+        with self._lock:
+            self._threads[thread.obj["id"]] = thread
+        return thread
+
+    def _find_thread(self, thread_id: str) -> _Thread:
+        with self._lock:
+            thread = self._threads.get(thread_id)
+        if thread is None:
+            raise _APIError(404, f"No thread found with id '{thread_id}'.")
+        return thread
+
+    def _add_messages(self, thread: _Thread, messages: List[Any], name: str) -> None:
+        for i, entry in enumerate(messages):
+            if not isinstance(entry, dict):
+                raise _invalid_type(f"{name}[{i}]", "an object", entry)
+            role = _field(entry, "role", str, "a string", required=True, name=f"{name}[{i}].role")
+            if role not in ("user", "assistant"):
+                raise _APIError(400, f"Invalid '{name}[{i}].role': {role!r} is not one of 'user', 'assistant'.",
+                                param=f"{name}[{i}].role", code="invalid_value")
+            if entry.get("content") is None:
+                raise _missing(f"{name}[{i}].content")
+            text = _text_of(entry["content"])
+            thread.messages.append(self._message(thread, role, text, "completed", None, None))
+
+    def _message(
+        self, thread: _Thread, role: str, text: str, status: str, assistant_id: Optional[str], run_id: Optional[str]
+    ) -> Dict[str, Any]:
+        """A message object of ``thread`` (not added to it)."""
+        return {
+            "id": self._next_id("msg_fake_"),
+            "object": "thread.message",
+            "created_at": CREATED,
+            "thread_id": thread.obj["id"],
+            "status": status,
+            "incomplete_details": None,
+            "completed_at": CREATED if status == "completed" else None,
+            "incomplete_at": None,
+            "role": role,
+            "content": [{"type": "text", "text": {"value": text, "annotations": []}}] if text else [],
+            "assistant_id": assistant_id,
+            "run_id": run_id,
+            "attachments": [],
+            "metadata": {},
+        }
+
+    def _create_thread_and_run(self, request: _Request) -> _Reply:
+        body = _json_object(request)
+        assistant = self._find_assistant(_field(body, "assistant_id", str, "a string", required=True))
+        thread = self._new_thread(_field(body, "thread", dict, "an object", default={}))
+        return self._start_run(body, assistant, thread, new_thread=True)
+
+    def _create_run(self, request: _Request, thread_id: str) -> _Reply:
+        body = _json_object(request)
+        assistant = self._find_assistant(_field(body, "assistant_id", str, "a string", required=True))
+        thread = self._find_thread(thread_id)
+        self._add_messages(thread, _field(body, "additional_messages", list, "an array", default=[]),
+                           "additional_messages")
+        return self._start_run(body, assistant, thread, new_thread=False)
+
+    def _start_run(self, body: Dict[str, Any], assistant: Dict[str, Any], thread: _Thread, new_thread: bool) -> _Reply:
+        stream = _field(body, "stream", bool, "a boolean")
+        tools = _field(body, "tools", list, "an array", default=assistant["tools"])
+        run = {
+            "id": self._next_id("run_fake_"),
+            "object": "thread.run",
+            "created_at": CREATED,
+            "thread_id": thread.obj["id"],
+            "assistant_id": assistant["id"],
+            "status": "queued",
+            "required_action": None,
+            "last_error": None,
+            "expires_at": None,
+            "started_at": None,
+            "cancelled_at": None,
+            "failed_at": None,
+            "completed_at": None,
+            "model": body.get("model") or assistant["model"],
+            "instructions": body.get("instructions") or assistant["instructions"],
+            "tools": tools,
+            "metadata": body.get("metadata") or {},
+            "usage": None,
+            "incomplete_details": None,
+            "temperature": body.get("temperature", assistant["temperature"]),
+            "top_p": body.get("top_p", assistant["top_p"]),
+            "max_prompt_tokens": body.get("max_prompt_tokens"),
+            "max_completion_tokens": body.get("max_completion_tokens"),
+            "truncation_strategy": body.get("truncation_strategy") or {"type": "auto", "last_messages": None},
+            "tool_choice": body.get("tool_choice") or "auto",
+            "parallel_tool_calls": body.get("parallel_tool_calls", True),
+            "response_format": body.get("response_format") or assistant["response_format"],
+        }
+        state = _Run(run, thread)
+        with self._lock:
+            self._runs[run["id"]] = state
+        # Each _sse() call serializes the objects as they are then: the events show the run changing.
+        events = [_sse(thread.obj, "thread.created")] if new_thread else []
+        events.append(_sse(run, "thread.run.created"))
+        self._advance_run(state, events, None)
+        return _run_reply(run, events, stream)
+
+    def _submit_tool_outputs(self, request: _Request, thread_id: str, run_id: str) -> _Reply:
+        body = _json_object(request)
+        with self._lock:
+            state = self._runs.get(run_id)
+        if state is None or state.thread.obj["id"] != thread_id:
+            raise _APIError(404, f"No run found with id '{run_id}'.")
+        outputs = _field(body, "tool_outputs", list, "an array", required=True)
+        status = state.run["status"]
+        if status != "requires_action":
+            raise _APIError(400, f"Runs in status \"{status}\" do not accept tool outputs.")
+        given: Dict[str, str] = {}
+        for i, entry in enumerate(outputs):
+            if not isinstance(entry, dict):
+                raise _invalid_type(f"tool_outputs[{i}]", "an object", entry)
+            call_id = _field(entry, "tool_call_id", str, "a string", required=True,
+                             name=f"tool_outputs[{i}].tool_call_id")
+            given[call_id] = _field(entry, "output", str, "a string", default="", name=f"tool_outputs[{i}].output")
+        expected = [call["id"] for call in state.calls]
+        if sorted(given) != sorted(expected):
+            raise _APIError(400, f"Expected tool outputs for call ids {expected}, got {sorted(given)}.",
+                            param="tool_outputs", code="invalid_value")
+        stream = _field(body, "stream", bool, "a boolean")
+        events: List[bytes] = []
+        self._advance_run(state, events, [given[call_id] for call_id in expected])
+        return _run_reply(state.run, events, stream)
+
+    def _advance_run(self, state: _Run, events: List[bytes], tool_outputs: Optional[List[str]]) -> None:
+        """Run the model once, appending the run's events: it ends ``requires_action`` (a tool call) or ``completed``.
+
+        ``tool_outputs`` are the outputs just submitted, in the order of the calls; the reply then echoes them.
+        """
+        run = state.run
+        run["status"] = "queued"
+        run["required_action"] = None
+        events.append(_sse(run, "thread.run.queued"))
+        run["status"] = "in_progress"
+        run["started_at"] = CREATED
+        events.append(_sse(run, "thread.run.in_progress"))
+        turns = [(m["role"], _message_text(m)) for m in state.thread.messages]
+        prompt_tokens = sum(_count_words(text) for _, text in turns)
+
+        if state.step is not None:  # the tool call step, now answered
+            step = state.step
+            for call, output in zip(step["step_details"]["tool_calls"], tool_outputs or []):
+                call["function"]["output"] = output
+            self._finish_step(step, prompt_tokens, state.step_tokens)
+            events.append(_sse(step, "thread.run.step.completed"))
+            state.step = None
+
+        tool = None
+        if tool_outputs is None and turns and turns[-1][0] == "user":
+            tool = _chosen_tool(run["tools"], run["tool_choice"], nested=True)
+        if tool is not None:
+            name, arguments = tool
+            pieces = _argument_pieces(arguments)
+            step = self._step(state, "tool_calls", {"type": "tool_calls", "tool_calls": []})
+            events += [_sse(step, "thread.run.step.created"), _sse(step, "thread.run.step.in_progress")]
+            first = {"index": 0, "id": "call_fake_1", "type": "function",
+                     "function": {"name": name, "arguments": "", "output": None}}
+            deltas = [first] + [{"index": 0, "type": "function", "function": {"arguments": p}} for p in pieces]
+            for delta in deltas:
+                details = {"step_details": {"type": "tool_calls", "tool_calls": [delta]}}
+                events.append(_sse({"id": step["id"], "object": "thread.run.step.delta", "delta": details},
+                                    "thread.run.step.delta"))
+            call = {"id": "call_fake_1", "type": "function", "function": {"name": name, "arguments": arguments}}
+            step["step_details"]["tool_calls"] = [{**call, "function": {**call["function"], "output": None}}]
+            state.step, state.step_tokens, state.calls = step, len(pieces), [call]
+            state.completion_tokens += len(pieces)
+            run["status"] = "requires_action"
+            run["required_action"] = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": [call]}}
+            events.append(_sse(run, "thread.run.requires_action"))
+            return
+
+        text = "Tool result: " + " ".join(tool_outputs) if tool_outputs is not None else _echo(turns)
+        pieces = _PIECES.findall(text)
+        message = self._message(state.thread, "assistant", "", "in_progress", run["assistant_id"], run["id"])
+        step = self._step(state, "message_creation",
+                          {"type": "message_creation", "message_creation": {"message_id": message["id"]}})
+        events += [
+            _sse(step, "thread.run.step.created"),
+            _sse(step, "thread.run.step.in_progress"),
+            _sse(message, "thread.message.created"),
+            _sse(message, "thread.message.in_progress"),
+        ]
+        for piece in pieces:
+            part = {"index": 0, "type": "text", "text": {"value": piece, "annotations": []}}
+            events.append(_sse({"id": message["id"], "object": "thread.message.delta", "delta": {"content": [part]}},
+                               "thread.message.delta"))
+        message.update(status="completed", completed_at=CREATED,
+                       content=[{"type": "text", "text": {"value": text, "annotations": []}}])
+        state.thread.messages.append(message)
+        events.append(_sse(message, "thread.message.completed"))
+        self._finish_step(step, prompt_tokens, len(pieces))
+        events.append(_sse(step, "thread.run.step.completed"))
+        state.completion_tokens += len(pieces)
+        run.update(status="completed", completed_at=CREATED, usage={
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": state.completion_tokens,
+            "total_tokens": prompt_tokens + state.completion_tokens,
+        })
+        events.append(_sse(run, "thread.run.completed"))
+
+    def _step(self, state: _Run, kind: str, details: Dict[str, Any]) -> Dict[str, Any]:
+        """A new run step of ``state``'s run, in progress."""
+        return {
+            "id": self._next_id("step_fake_"),
+            "object": "thread.run.step",
+            "created_at": CREATED,
+            "assistant_id": state.run["assistant_id"],
+            "thread_id": state.thread.obj["id"],
+            "run_id": state.run["id"],
+            "type": kind,
+            "status": "in_progress",
+            "step_details": details,
+            "last_error": None,
+            "expired_at": None,
+            "cancelled_at": None,
+            "failed_at": None,
+            "completed_at": None,
+            "metadata": {},
+            "usage": None,
+        }
+
+    @staticmethod
+    def _finish_step(step: Dict[str, Any], prompt_tokens: int, completion_tokens: int) -> None:
+        step.update(status="completed", completed_at=CREATED, usage={
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        })
 
 
 # (method, path after /v1, endpoint); the groups of a path become the endpoint's arguments.
@@ -690,6 +1117,14 @@ _ROUTES = [
         ("GET", r"/files/([^/]+)/content", FakeServer._file_content),
         ("POST", r"/audio/speech", FakeServer._speech),
         ("POST", r"/images/generations", FakeServer._images),
+        ("POST", r"/completions", FakeServer._completions),
+        ("POST", r"/assistants", FakeServer._create_assistant),
+        ("GET", r"/assistants/([^/]+)", FakeServer._retrieve_assistant),
+        ("DELETE", r"/assistants/([^/]+)", FakeServer._delete_assistant),
+        ("POST", r"/threads", FakeServer._create_thread),
+        ("POST", r"/threads/runs", FakeServer._create_thread_and_run),
+        ("POST", r"/threads/([^/]+)/runs", FakeServer._create_run),
+        ("POST", r"/threads/([^/]+)/runs/([^/]+)/submit_tool_outputs", FakeServer._submit_tool_outputs),
     )
 ]
 
@@ -820,6 +1255,30 @@ def _stream_reply(blocks: List[bytes]) -> _Reply:
 def _sse(data: Any, event: Optional[str] = None) -> bytes:
     line = b"data: " + json.dumps(data, separators=(",", ":")).encode("utf-8") + b"\n\n"
     return b"event: " + event.encode("utf-8") + b"\n" + line if event else line
+
+
+def _run_reply(run: Dict[str, Any], events: List[bytes], stream: bool) -> _Reply:
+    """An Assistants run: its events then ``done`` when streamed, else the run as it ended."""
+    if stream:
+        return _stream_reply([*events, b"event: done\ndata: [DONE]\n\n"])
+    return _json_reply(run)
+
+
+def _message_text(message: Dict[str, Any]) -> str:
+    """The text of an Assistants message object."""
+    return " ".join(part["text"]["value"] for part in message["content"] if part.get("type") == "text")
+
+
+def _png(rows: List[List[int]]) -> str:
+    """A greyscale PNG of ``rows`` of pixel levels (0-255), base64-encoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    data = b"".join(b"\0" + bytes(row) for row in rows)  # each row: filter type 0, then its pixels
+    header = struct.pack(">IIBBBBB", len(rows[0]), len(rows), 8, 0, 0, 0, 0)  # 8-bit greyscale
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(data)) + chunk(b"IEND", b"")
+    return base64.b64encode(png).decode("ascii")
 
 
 def _json_object(request: _Request) -> Dict[str, Any]:

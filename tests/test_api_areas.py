@@ -725,7 +725,7 @@ RESPONSES_BETA = [
     row(
         "responses_beta",
         "get-escaped-with-query",
-        lambda c: c.beta_get_response("resp/1", include=["reasoning.encrypted_content"], stream=None),
+        lambda c: c.beta_get_response("resp/1", include=["reasoning.encrypted_content"]),
         GET(f"{V1}/responses/resp%2F1", {"beta": "true", "include[]": "reasoning.encrypted_content"}, headers=BETA),
         reply=response("resp/1", "stored"),
         view=lambda r: (name(r), r.id),
@@ -967,7 +967,7 @@ FILES = [
             ("purpose", None, None, "fine-tune"),
             ("expires_after[anchor]", None, None, "created_at"),
             ("expires_after[seconds]", None, None, "3600"),
-            ("file", "train.jsonl", "application/jsonl", b'{"messages": []}\n'),
+            ("file", "train.jsonl", "text/jsonl", b'{"messages": []}\n'),
         ]),
         reply=openai_file("file-abc456", "train.jsonl", "fine-tune"),
         view=lambda r: (name(r), r.filename),

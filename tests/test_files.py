@@ -82,7 +82,7 @@ def test_exact_bytes() -> None:
             f'--{b}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nfine-tune\r\n'
             f'--{b}\r\nContent-Disposition: form-data; name="count"\r\n\r\n3\r\n'
             f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="train.jsonl"\r\n'
-            f"Content-Type: application/jsonl\r\n\r\n"
+            f"Content-Type: text/jsonl\r\n\r\n"
             '{"a": 1}\n\r\n'
             f'--{b}\r\nContent-Disposition: form-data; name="extra"; filename="upload"\r\n'
             f"Content-Type: application/octet-stream\r\n\r\n"
@@ -285,7 +285,7 @@ def test_non_seekable_file_cannot_rewind() -> None:
 @pytest.mark.parametrize(
     ("make_file", "filename", "content_type"),
     [
-        (lambda tmp: write(tmp / "train.jsonl", b"{}"), "train.jsonl", "application/jsonl"),
+        (lambda tmp: write(tmp / "train.jsonl", b"{}"), "train.jsonl", "text/jsonl"),
         (lambda tmp: write(tmp / "photo.PNG", b"png"), "photo.PNG", "image/png"),
         (lambda tmp: write(tmp / "notes.txt", b"t"), "notes.txt", "text/plain"),
         (lambda tmp: write(tmp / "clip.webm", b"w"), "clip.webm", "audio/webm"),
@@ -367,7 +367,7 @@ def test_sent_with_requests_and_parsed_back(server: LoopbackServer, tmp_path: pa
         ("tags[]", None, None),
         ("tags[]", None, None),
         ("m[k]", None, None),
-        ("file", "train.jsonl", "application/jsonl"),
+        ("file", "train.jsonl", "text/jsonl"),
         ("blob", "upload", "application/octet-stream"),
     ]
     assert [p.data for p in parts[:4]] == [b"fine-tune", b"a", b"b", b"true"]

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Uni
 from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
-    from .._files import ProgressCallback
     from ..types.chat import VoiceIdsOrCustomVoiceParam
     from ..types.realtime import (
         AudioTranscriptionParam,
@@ -53,7 +52,6 @@ class RealtimeAPI(BaseClient):
         *,
         sdp: str,
         session: Optional[RealtimeCallCreateRequestSession] = None,
-        progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -75,7 +73,6 @@ class RealtimeAPI(BaseClient):
             part_types={"sdp": "application/sdp", "session": "application/json"},
             headers={"Accept": "application/sdp"},
             cast_to=str,
-            progress=progress,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -403,7 +403,7 @@ def render_api_module(area: str, ops: List[Operation], methods: List[Method], ty
     if any(m.stream for m in methods):
         out.append("from .._streaming import decoder\n")
     out.append("\nif TYPE_CHECKING:\n")
-    uploads = any(m.op.body_kind in ("multipart", "multipart_or_json") for m in methods)
+    uploads = any(m.op.file_fields for m in methods)
     file_names = sorted((["FileInput"] if "FileInput" in used else []) + (["ProgressCallback"] if uploads else []))
     if file_names:
         out.append(f"    from .._files import {', '.join(file_names)}\n")
@@ -442,7 +442,7 @@ def _render_method(m: Method, types: Types) -> str:
             if not annotation.startswith("Optional[") and annotation != "Any":
                 annotation = f"Optional[{annotation}]"
             sig.append(_wrap_line(f"        {py}: {annotation} = None") + ",\n")
-    if m.op.body_kind in ("multipart", "multipart_or_json"):
+    if m.op.file_fields:
         sig.append("        progress: Optional[ProgressCallback] = None,\n")
     sig.append(OPTIONS)
     returns = m.returns
@@ -549,7 +549,7 @@ def _request_args(m: Method) -> str:
         lines.append(f"cast_to={m.cast}")
     if op.admin:
         lines.append("admin=True")
-    if op.body_kind in ("multipart", "multipart_or_json"):
+    if op.file_fields:
         lines.append("progress=progress")
     lines += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
     return "".join(f"            {line},\n" for line in lines)
