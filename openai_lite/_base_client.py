@@ -220,6 +220,7 @@ class BaseClient:
         copy = type(self)(**options)
         if "session" not in overrides:
             copy._owns_session = False  # the original closes it
+            copy._transport = self._transport  # the environment was read once, for the original
         return copy
 
     def close(self) -> None:
@@ -403,10 +404,8 @@ class BaseClient:
         """
         session = self._session
         if session.auth is not None or session.hooks.get("response") or session.cookies:
-            prepared = session.prepare_request(requests.Request(method, url, headers=headers, data=data))
-            # Our URL is already encoded; requests would re-quote it and turn an
-            # escaped dot segment (%2E%2E) back into "..", which servers resolve.
-            prepared.url = url
+            auth = _ExactURL(url, session.auth)
+            prepared = session.prepare_request(requests.Request(method, url, headers=headers, data=data, auth=auth))
             return prepared, functools.partial(session.send, allow_redirects=False)
         merged = requests.structures.CaseInsensitiveDict(session.headers)
         for name, value in headers.items():
@@ -551,6 +550,26 @@ def _multipart(
         else:
             fields += flatten_form(key, value)
     return MultipartBody(fields, parts, progress)
+
+
+class _ExactURL(requests.auth.AuthBase):
+    """Runs first among the auth of a request sent through ``Session.send``.
+
+    It puts back our URL, already encoded (requests re-quotes it and would turn
+    an escaped dot segment, ``%2E%2E``, into ``..``, which servers resolve),
+    before the session's own auth, which may sign or change it. Being an
+    auth, it also keeps requests from taking credentials from ``~/.netrc``
+    in place of the API key.
+    """
+
+    def __init__(self, url: str, auth: Any) -> None:
+        self.url = url
+        self.auth = requests.auth.HTTPBasicAuth(*auth) if isinstance(auth, tuple) and len(auth) == 2 else auth
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.url = self.url
+        result: requests.PreparedRequest = self.auth(request) if self.auth is not None else request
+        return result
 
 
 def _read_body(response: requests.Response) -> None:

@@ -271,7 +271,9 @@ def _cause(exc: BaseException) -> str:
     # requests wraps urllib3 wraps socket errors; the innermost message is the informative one.
     while True:
         inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        inner = inner or getattr(exc, "reason", None) or exc.__context__
+        # (__context__ only when not suppressed: "raise X from None" hides an unrelated error)
+        context = exc.__context__ if not exc.__suppress_context__ else None
+        inner = inner or getattr(exc, "reason", None) or exc.__cause__ or context
         if not isinstance(inner, BaseException) or inner is exc:
             break
         exc = inner

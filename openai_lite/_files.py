@@ -213,7 +213,7 @@ class MultipartBody:
         self.length: Optional[int] = None if None in sizes else sum(sizes)  # type: ignore[arg-type]
         self._index = 0  # segment being sent
         self._offset = 0  # position in a bytes segment
-        self._sent = 0
+        self._position = 0  # bytes read so far
         self._reader: Optional[IO[bytes]] = None  # open file of the file segment being sent
 
     @property
@@ -267,9 +267,9 @@ class MultipartBody:
             out.append(piece)
             want -= len(piece)
         data = b"".join(out)
+        self._position += len(data)
         if data and self.progress is not None:
-            self._sent += len(data)
-            self.progress(self._sent, self.length)
+            self.progress(self._position, self.length)
         return data
 
     def _next_segment(self) -> None:
@@ -280,8 +280,20 @@ class MultipartBody:
     def _reset(self) -> None:
         self._index = 0
         self._offset = 0
-        self._sent = 0
+        self._position = 0
         self._reader = None
+
+    def tell(self) -> int:
+        """How many bytes have been read (urllib3 and requests' digest auth note it to rewind)."""
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Only back to the start, for urllib3's retries and requests' auth: see :meth:`rewind`."""
+        if offset != 0 or whence != os.SEEK_SET:
+            raise OSError("a multipart body can only be rewound to its start")
+        if not self.rewind():
+            raise OSError("the body cannot be sent again: one of its files cannot seek back")
+        return 0
 
     def rewind(self) -> bool:
         """Make the body readable again from its start, for a retry; False if a file cannot seek back."""
