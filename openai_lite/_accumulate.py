@@ -193,14 +193,14 @@ class ResponseAccumulator(Accumulator[Any, "Response"]):
 
     def __init__(self, events: Iterable[Any]) -> None:
         super().__init__(events)
-        self._response: Optional[Response] = None
+        self._response: Optional[Response] = None  # from response.completed / failed / incomplete
         self._deltas: List[str] = []
 
     def _add(self, event: Any) -> None:
         kind = getattr(event, "type", None)
         if kind == "response.output_text.delta":
             self._deltas.append(getattr(event, "delta", "") or "")
-        elif kind in _RESPONSE_DONE or kind in ("response.created", "response.in_progress"):
+        elif kind in _RESPONSE_DONE:
             response = getattr(event, "response", None)
             if response is not None:
                 self._response = response
@@ -209,7 +209,7 @@ class ResponseAccumulator(Accumulator[Any, "Response"]):
     def output_text(self) -> str:
         """The text of every ``output_text`` part of the final response (the deltas so far before it)."""
         response = self._response
-        if response is None or getattr(response, "status", None) in ("in_progress", "queued"):
+        if response is None:
             return "".join(self._deltas)
         texts = []
         for item in getattr(response, "output", None) or []:
@@ -220,7 +220,7 @@ class ResponseAccumulator(Accumulator[Any, "Response"]):
 
     def _result(self) -> Response:
         if self._response is None:
-            raise APIError("The stream ended without a response object.")
+            raise APIError("The stream ended before its final response (response.completed, failed or incomplete).")
         return self._response
 
 

@@ -242,7 +242,8 @@ def _union_members(args: Tuple[Any, ...]) -> List[Any]:
     """
     members: List[Any] = []
     for arg in args:
-        if isinstance(arg, typing.ForwardRef):
+        # (an alias of one member, Union["X"], is itself just the forward reference)
+        while isinstance(arg, typing.ForwardRef):
             arg = _lookup(arg.__forward_arg__)
         if typing.get_origin(arg) is typing.Union:
             members += [m for m in _union_members(typing.get_args(arg)) if m not in members]
