@@ -88,7 +88,8 @@ class ChatCompletionAccumulator(Accumulator["CreateChatCompletionStreamResponse"
     def _add(self, chunk: CreateChatCompletionStreamResponse) -> None:
         data = chunk.to_dict()
         for key, value in data.items():
-            if key != "choices" and value is not None:
+            # (obfuscation: random padding each chunk carries, not part of a completion)
+            if key not in ("choices", "obfuscation") and value is not None:
                 self._top[key] = value  # id, created, model, usage, ... the last one wins
         for choice in data.get("choices") or []:
             index = choice.get("index") or 0
@@ -112,9 +113,9 @@ class _Choice:
     def __init__(self, index: int) -> None:
         self.index = index
         self.message: Dict[str, Any] = {"role": "assistant"}
-        self.text: Dict[str, List[str]] = {}  # "content" / "refusal" -> pieces
+        self.text: Dict[str, List[str]] = {}  # "content", "refusal", other streamed text -> pieces
         self.tool_calls: Dict[int, Dict[str, Any]] = {}
-        self.pieces: Dict[Tuple[int, str, str], List[str]] = {}  # (call index, part, field) -> pieces
+        self.pieces: Dict[Tuple[int, str, str], List[str]] = {}  # (call index or -1, part, field) -> pieces
         self.function_call: Dict[str, List[str]] = {}
         self.logprobs: Optional[Dict[str, Any]] = None
         self.finish_reason: Optional[str] = None
@@ -133,8 +134,20 @@ class _Choice:
                 for field, piece in value.items():
                     if isinstance(piece, str):
                         self.function_call.setdefault(field, []).append(piece)
+            elif key == "role" or not isinstance(value, (str, dict)):
+                self.message[key] = value  # the last one wins
+            elif isinstance(value, str):
+                # Text a server streams in pieces (reasoning_content from vLLM or DeepSeek ...).
+                self.text.setdefault(key, []).append(value)
             else:
-                self.message[key] = value  # role, audio, annotations ...: the last one wins
+                # An object streamed in pieces (audio: data and transcript): its text is joined,
+                # ids and other values are the last ones seen.
+                merged = self.message.setdefault(key, {})
+                for field, piece in value.items():
+                    if isinstance(piece, str) and field != "id" and not field.endswith("_id"):
+                        self.pieces.setdefault((-1, key, field), []).append(piece)
+                    else:
+                        merged[field] = piece
         logprobs = choice.get("logprobs")
         if logprobs:
             if self.logprobs is None:
@@ -148,7 +161,15 @@ class _Choice:
             self.finish_reason = choice["finish_reason"]
 
     def _add_tool_call(self, call: Dict[str, Any]) -> None:
-        index = call.get("index") or 0
+        index = call.get("index")
+        if not isinstance(index, int):
+            # Some compatible servers leave out the index: a new id starts a call, pieces
+            # without one continue the last.
+            ids = {c.get("id"): i for i, c in self.tool_calls.items()}
+            if call.get("id") is not None:
+                index = ids.get(call["id"], len(self.tool_calls))
+            else:
+                index = max(self.tool_calls, default=0)
         merged = self.tool_calls.setdefault(index, {})
         for key, value in call.items():
             if key == "index" or value is None:
@@ -164,12 +185,15 @@ class _Choice:
                 merged[key] = value  # id, type
 
     def result(self) -> Dict[str, Any]:
-        message = dict(self.message)
-        for key in ("content", "refusal"):
-            message[key] = "".join(self.text[key]) if key in self.text else None
+        message = {key: dict(value) if isinstance(value, dict) else value for key, value in self.message.items()}
+        message["content"] = message["refusal"] = None
+        for key, pieces in self.text.items():
+            message[key] = "".join(pieces)
+        for (index, part, field), pieces in self.pieces.items():
+            # index -1: a field of the message itself (audio); otherwise of tool call `index`
+            target = message[part] if index < 0 else self.tool_calls[index][part]
+            target[field] = "".join(pieces)
         if self.tool_calls:
-            for (index, part, field), pieces in self.pieces.items():
-                self.tool_calls[index][part][field] = "".join(pieces)
             message["tool_calls"] = [self.tool_calls[i] for i in sorted(self.tool_calls)]
         if self.function_call:
             message["function_call"] = {k: "".join(v) for k, v in self.function_call.items()}

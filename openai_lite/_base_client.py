@@ -490,6 +490,8 @@ class BaseClient:
         The stream must end with ``[DONE]`` (``done_marker``) or after one of
         ``final_events``; ending otherwise means it was cut short.
         """
+        # Ask for the event stream: some servers (and mocks) choose the form of the answer by Accept.
+        request["headers"] = {**(request.get("headers") or {}), "Accept": "text/event-stream"}
         response = self._request(method, path, stream=True, **request)
         yield from iter_events(
             response, decode, done_marker=done_marker, final_events=final_events, context=f"{method} {path}"

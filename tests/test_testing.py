@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import wave
+import zlib
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -752,6 +753,218 @@ def test_image_generation(fake: FakeServer) -> None:
     assert (width, height) == (1, 1)
     url = post(fake, "/images/generations", {"prompt": "a dot", "response_format": "url"}).json()
     assert url["data"][0]["url"].startswith("data:image/png;base64,")
+
+
+# -- streams added for the streaming examples ---------------------------------------------
+
+
+def sse_events(fake: FakeServer, path: str, body: Dict[str, Any]) -> List[openai_lite.ServerSentEvent]:
+    """The events of a streamed answer, read with plain requests."""
+    with requests.post(fake.base_url + path, json=body, stream=True, timeout=10) as response:
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        assert response.headers["Transfer-Encoding"] == "chunked"
+        return list(openai_lite.iter_sse(response.iter_content(chunk_size=None)))
+
+
+def png_pixels(data: bytes) -> List[bytes]:
+    """The rows of an 8-bit greyscale PNG, checking its signature, chunk CRCs and header."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks = 8, {}
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + body)
+        chunks[kind] = body
+        pos += 12 + length
+    assert list(chunks) == [b"IHDR", b"IDAT", b"IEND"]
+    width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert (depth, colour) == (8, 0)
+    raw = zlib.decompress(chunks[b"IDAT"])
+    rows = [raw[y * (width + 1) : (y + 1) * (width + 1)] for y in range(height)]
+    assert all(row[0] == 0 for row in rows)  # filter type "none"
+    return [row[1:] for row in rows]
+
+
+def test_completion(fake_client: openai_lite.Client) -> None:
+    reply = fake_client.create_completion(model="gpt-3.5-turbo-instruct", prompt=["Hi there", "Bye"], n=2)
+    assert (reply.id, reply.object, reply.created) == ("cmpl-fake-1", "text_completion", 1700000000)
+    assert [(c.index, c.text, c.finish_reason) for c in reply.choices] == [
+        (0, "You said: Hi there", "stop"), (1, "You said: Hi there", "stop"),
+        (2, "You said: Bye", "stop"), (3, "You said: Bye", "stop"),
+    ]
+    assert reply.usage is not None
+    assert (reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.usage.total_tokens) == (3, 14, 17)
+
+
+def test_completion_stream(fake_client: openai_lite.Client) -> None:
+    chunks = list(fake_client.create_completion_stream(
+        model="m", prompt="Hi there", stream_options={"include_usage": True}
+    ))
+    *text, finish, usage = chunks
+    assert [c.choices[0].text for c in text] == ["You", " said:", " Hi", " there"]
+    assert all(c.choices[0].finish_reason is None for c in text)
+    assert (finish.choices[0].text, finish.choices[0].finish_reason) == ("", "stop")
+    assert usage.choices == [] and usage.usage is not None and usage.usage.total_tokens == 6
+    assert all(c.object == "text_completion" and c.id == "cmpl-fake-1" for c in chunks)
+
+
+def test_completion_errors(fake: FakeServer) -> None:
+    assert_error(post(fake, "/completions", {"model": "m"}), 400, "prompt", "missing_required_parameter")
+    assert_error(post(fake, "/completions", {"model": "m", "prompt": [1, 2]}), 400, "prompt", "invalid_type")
+
+
+def test_speech_stream(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    body = {"model": "gpt-4o-mini-tts", "input": "Hello there", "voice": "alloy"}
+    audio = post(fake, "/audio/speech", body).content
+    events = list(fake_client.create_speech_stream(model="gpt-4o-mini-tts", input="Hello there", voice="alloy"))
+    assert [e.type for e in events] == ["speech.audio.delta", "speech.audio.delta", "speech.audio.done"]
+    assert b"".join(base64.b64decode(e.audio) for e in events[:2]) == audio  # the same audio, in pieces
+    usage = events[-1].usage
+    assert (usage.input_tokens, usage.output_tokens, usage.total_tokens) == (2, 2, 4)
+    assert_error(post(fake, "/audio/speech", {**body, "stream_format": "mp3"}), 400, "stream_format",
+                 "invalid_value")
+
+
+def test_image_stream(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    events = list(fake_client.create_image_stream(prompt="a dot", partial_images=3, size="1024x1536"))
+    assert [e.type for e in events] == ["image_generation.partial_image"] * 3 + ["image_generation.completed"]
+    assert [e.partial_image_index for e in events[:3]] == [0, 1, 2]
+    assert all((e.size, e.quality, e.background, e.output_format, e.created_at) ==
+               ("1024x1536", "high", "opaque", "png", 1700000000) for e in events)
+    # Partial images: flat grey, lighter each time; the final one a checkerboard.
+    for index, event in enumerate(events[:3]):
+        assert png_pixels(base64.b64decode(event.b64_json)) == [bytes([64 * (index + 1)] * 8)] * 8
+    final = png_pixels(base64.b64decode(events[-1].b64_json))
+    assert final[0] == bytes([0, 255] * 4) and final[1] == bytes([255, 0] * 4) and len(final) == 8
+    assert events[-1].usage.input_tokens == 2 and events[-1].usage.output_tokens == 64
+    # Without partial images, only the final image; the named events are the event types.
+    names = [e.event for e in sse_events(fake, "/images/generations", {"prompt": "a dot", "stream": True})]
+    assert names == ["image_generation.completed"]
+    assert_error(post(fake, "/images/generations", {"prompt": "a", "stream": True, "partial_images": 4}), 400,
+                 "partial_images", "invalid_value")
+
+
+def test_assistants_create_retrieve_delete(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    with pytest.warns(DeprecationWarning):
+        assistant = fake_client.create_assistant(model="gpt-4o-mini", name="Helper", tools=[WEATHER_TOOL])
+    assert (assistant.id, assistant.object, assistant.name, assistant.model) == (
+        "asst_fake_1", "assistant", "Helper", "gpt-4o-mini"
+    )
+    assert assistant.tools is not None and assistant.tools[0].function.name == "get_weather"
+    with pytest.warns(DeprecationWarning):
+        assert fake_client.get_assistant("asst_fake_1").to_dict() == assistant.to_dict()
+    with pytest.warns(DeprecationWarning):
+        assert fake_client.delete_assistant("asst_fake_1").deleted is True
+    assert_error(requests.get(fake.base_url + "/assistants/asst_fake_1", timeout=10), 404, None, None)
+    assert_error(post(fake, "/assistants", {"name": "x"}), 400, "model", "missing_required_parameter")
+    assert_error(post(fake, "/assistants", {"model": "m", "tools": [{"type": "function", "function": {}}]}), 400,
+                 "tools[0].function.name", "missing_required_parameter")
+
+
+RUN_WITH_TOOL_CALL = [
+    "thread.created", "thread.run.created", "thread.run.queued", "thread.run.in_progress",
+    "thread.run.step.created", "thread.run.step.in_progress",
+    "thread.run.step.delta", "thread.run.step.delta",  # the call, then its arguments in one piece
+    "thread.run.requires_action", "done",
+]
+
+
+def message_run(deltas: int) -> List[str]:
+    """The events of a run writing a message in ``deltas`` pieces, to its end."""
+    return [
+        "thread.run.step.created", "thread.run.step.in_progress", "thread.message.created",
+        "thread.message.in_progress", *["thread.message.delta"] * deltas, "thread.message.completed",
+        "thread.run.step.completed", "thread.run.completed", "done",
+    ]
+
+
+def test_assistants_run_stream_wire_format(fake: FakeServer) -> None:
+    assistant = post(fake, "/assistants", {"model": "gpt-4o-mini", "tools": [TIME_TOOL]}).json()
+    body = {"assistant_id": assistant["id"], "stream": True,
+            "thread": {"messages": [{"role": "user", "content": "What time is it?"}]}}
+    events = sse_events(fake, "/threads/runs", body)
+    assert [e.event for e in events] == RUN_WITH_TOOL_CALL
+    assert events[-1].data == "[DONE]"
+    data = [e.json() for e in events[:-1]]
+    thread, run = data[0], data[-1]
+    assert (thread["id"], thread["object"]) == ("thread_fake_1", "thread")
+    assert [d["status"] for d in data[1:4]] == ["queued", "queued", "in_progress"]
+    assert (run["id"], run["thread_id"], run["assistant_id"], run["status"]) == (
+        "run_fake_1", "thread_fake_1", "asst_fake_1", "requires_action"
+    )
+    call = {"id": "call_fake_1", "type": "function", "function": {"name": "get_time", "arguments": "{}"}}
+    assert run["required_action"] == {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": [call]}}
+    step_deltas = [d["delta"]["step_details"]["tool_calls"][0] for d in data[6:8]]
+    assert step_deltas[0]["id"] == "call_fake_1" and step_deltas[0]["function"]["name"] == "get_time"
+    assert "".join(d["function"]["arguments"] for d in step_deltas) == "{}"
+
+    events = sse_events(fake, "/threads/thread_fake_1/runs/run_fake_1/submit_tool_outputs",
+                        {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "noon"}], "stream": True})
+    assert [e.event for e in events] == [
+        "thread.run.queued", "thread.run.in_progress", "thread.run.step.completed", *message_run(3)
+    ]
+    data = [e.json() for e in events[:-1]]
+    tool_step = data[2]
+    assert tool_step["step_details"]["tool_calls"][0]["function"]["output"] == "noon"
+    assert tool_step["status"] == "completed"
+    message = data[-3]
+    assert message["content"] == [{"type": "text", "text": {"value": "Tool result: noon", "annotations": []}}]
+    assert (message["role"], message["run_id"], message["status"]) == ("assistant", "run_fake_1", "completed")
+    assert data[-1]["status"] == "completed"
+    # Words in; pieces out: the call's arguments (one piece) and the message (three).
+    assert data[-1]["usage"] == {"prompt_tokens": 4, "completion_tokens": 4, "total_tokens": 8}
+
+
+def test_assistants_run_without_tools_writes_a_message(fake_client: openai_lite.Client) -> None:
+    with pytest.warns(DeprecationWarning):
+        assistant = fake_client.create_assistant(model="gpt-4o-mini")
+    thread = fake_client.create_thread(messages=[{"role": "user", "content": "Hello there"}])
+    events = list(fake_client.create_run_stream(
+        thread.id, assistant_id=assistant.id, additional_messages=[{"role": "user", "content": "And more"}]
+    ))
+    names = [e.event for e in events]
+    assert names == ["thread.run.created", "thread.run.queued", "thread.run.in_progress", *message_run(4)[:-1]]
+    deltas = [p.text.value for e in events if e.event == "thread.message.delta" for p in e.data.delta.content]
+    assert "".join(deltas) == "You said: And more"
+    # Without streaming, the run comes back as the stream would have ended it.
+    run = fake_client.create_run(thread.id, assistant_id=assistant.id)
+    assert (run.status, run.usage.prompt_tokens) == ("completed", 8)  # the words of the 3 messages so far
+
+
+def test_assistants_errors(fake: FakeServer) -> None:
+    assistant = post(fake, "/assistants", {"model": "m", "tools": [TIME_TOOL]}).json()
+    assert_error(post(fake, "/threads/runs", {"assistant_id": "asst_nope"}), 404, None, None)
+    assert_error(post(fake, "/threads/thread_nope/runs", {"assistant_id": assistant["id"]}), 404, None, None)
+    assert_error(post(fake, "/threads/runs", {"assistant_id": assistant["id"], "thread": {"messages": [
+        {"role": "system", "content": "x"}]}}), 400, "messages[0].role", "invalid_value")
+    run = post(fake, "/threads/runs", {"assistant_id": assistant["id"], "thread": {"messages": [
+        {"role": "user", "content": "Time?"}]}}).json()
+    assert run["status"] == "requires_action"
+    path = f"/threads/{run['thread_id']}/runs/{run['id']}/submit_tool_outputs"
+    assert_error(post(fake, path, {"tool_outputs": [{"tool_call_id": "call_other", "output": "x"}]}), 400,
+                 "tool_outputs", "invalid_value")
+    assert_error(post(fake, f"/threads/{run['thread_id']}/runs/run_nope/submit_tool_outputs",
+                      {"tool_outputs": []}), 404, None, None)
+    done = post(fake, path, {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "noon"}]}).json()
+    assert done["status"] == "completed"
+    assert_error(post(fake, path, {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "x"}]}), 400, None,
+                 None)
+
+
+def test_streaming_examples_are_deterministic() -> None:
+    # Two servers answer the same requests with the same bytes.
+    def run_once() -> List[bytes]:
+        with FakeServer() as fake:
+            assistant = post(fake, "/assistants", {"model": "m", "tools": [WEATHER_TOOL]}).json()
+            body = {"assistant_id": assistant["id"], "stream": True,
+                    "thread": {"messages": [{"role": "user", "content": "Weather?"}]}}
+            with requests.post(fake.base_url + "/threads/runs", json=body, timeout=10) as run:
+                images = post(fake, "/images/generations", {"prompt": "a", "stream": True, "partial_images": 2})
+                return [run.content, images.content]
+
+    assert run_once() == run_once()
 
 
 # -- the quickstart example ---------------------------------------------------------------

@@ -93,8 +93,8 @@ class AudioAPI(BaseClient):
 
         Returns the audio file content, or a stream of audio events.
 
-        ``POST /audio/speech`` with ``stream: true``: yields the events as they arrive; the request
-        is sent when iteration starts. Body fields are described on ``CreateSpeechRequest``.
+        ``POST /audio/speech`` with ``stream_format: "sse"``: yields the events as they arrive; the
+        request is sent when iteration starts. Body fields are described on ``CreateSpeechRequest``.
         """
         from ..types.audio import CreateSpeechResponseStreamEvent
 
@@ -112,7 +112,6 @@ class AudioAPI(BaseClient):
                 "speed": speed,
                 "stream_format": "sse",
             },
-            headers={"Accept": "application/octet-stream"},
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

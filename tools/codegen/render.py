@@ -487,7 +487,8 @@ def _method_doc(m: Method, types: Types) -> str:
     text = _clean(op.summary) or op.name.replace("_", " ").capitalize() + "."
     text += f"\n\n``{op.http} {op.path}``"
     if m.stream:
-        text += " with ``stream: true``: yields the events as they arrive; the request is sent when iteration starts."
+        flag = "stream: true" if any(p.key == "stream" for p in op.body_props) else 'stream_format: "sse"'
+        text += f" with ``{flag}``: yields the events as they arrive; the request is sent when iteration starts."
     if op.paging:
         text += " Iterate the result for every item of every page (fetched as needed)."
     if op.body and "$ref" in op.body:
@@ -537,7 +538,7 @@ def _request_args(m: Method) -> str:
         inner = ", ".join(f'"{k}": "{v}"' for k, v in sorted(op.part_types.items()))
         lines.append(f"part_types={{{inner}}}")
     headers = dict(op.headers)
-    if op.accept:
+    if op.accept and not m.stream:  # (a stream asks for text/event-stream: see BaseClient._stream)
         headers["Accept"] = op.accept
     if headers:
         inner = ", ".join(f'"{k}": "{v}"' for k, v in headers.items())
