@@ -29,7 +29,7 @@ except ImportError:
 
 from openai_lite import RunAccumulator, RunResult
 from openai_lite.testing import FakeServer
-from openai_lite.types.assistants import SubmitToolOutputsRunRequestToolOutputsItem
+from openai_lite.types.assistants_params import SubmitToolOutputsRunRequestToolOutputsItem
 
 MODEL = os.environ.get("OPENAI_MODEL", "gpt-4o-mini")
 

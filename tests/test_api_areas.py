@@ -1351,7 +1351,7 @@ AUDIO = [
         "audio",
         "speech-stream",
         lambda c: list(c.create_speech_stream(model="gpt-4o-mini-tts", input="Hi", voice="alloy")),
-        POST(f"{V1}/audio/speech", headers={"Accept": "application/octet-stream"}, json={
+        POST(f"{V1}/audio/speech", headers={"Accept": "text/event-stream"}, json={
             "model": "gpt-4o-mini-tts", "input": "Hi", "voice": "alloy", "stream_format": "sse"}),
         reply=sse_reply([
             sse_event({"type": "speech.audio.delta", "audio": "AAAA"}),

@@ -30,12 +30,9 @@ if TYPE_CHECKING:
         GroupUser,
         GroupUserAssignment,
         GroupUserDeletedResource,
-        HostedToolPermissionUpdate,
         Invite,
         InviteDeleteResponse,
         InviteListResponse,
-        InviteRequestProjectsItem,
-        ListAuditLogsEffectiveAt,
         ListAuditLogsResponse,
         ListCertificatesResponse,
         ListProjectCertificatesResponse,
@@ -83,7 +80,6 @@ if TYPE_CHECKING:
         RoleDeletedResource,
         RoleListResource,
         ServiceAccountApiKeyBody,
-        SpendAlertNotificationChannelParam,
         UsageResponse,
         UsageTimeBucket,
         User,
@@ -91,6 +87,12 @@ if TYPE_CHECKING:
         UserListResource,
         UserListResponse,
         UserRoleAssignment,
+    )
+    from ..types.admin_params import (
+        HostedToolPermissionUpdate,
+        InviteRequestProjectsItem,
+        ListAuditLogsEffectiveAt,
+        SpendAlertNotificationChannelParam,
     )
 
 

@@ -21,13 +21,13 @@ if TYPE_CHECKING:
         CreateTranscriptionResponseStreamEvent,
         CreateTranslationResponse,
         TranscriptionInclude,
-        VadConfigParam,
         VoiceConsentDeletedResource,
         VoiceConsentListResource,
         VoiceConsentResource,
         VoiceResource,
     )
-    from ..types.chat import VoiceIdsOrCustomVoiceParam
+    from ..types.audio_params import VadConfigParam
+    from ..types.chat_params import VoiceIdsOrCustomVoiceParam
 
 
 class AudioAPI(BaseClient):

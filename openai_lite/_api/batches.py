@@ -10,7 +10,8 @@ from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
     from .._pagination import Page
-    from ..types.batches import Batch, BatchFileExpirationAfter, ListBatchesResponse
+    from ..types.batches import Batch, ListBatchesResponse
+    from ..types.batches_params import BatchFileExpirationAfter
     from ..types.responses import Metadata
 
 

@@ -13,35 +13,34 @@ if TYPE_CHECKING:
     from .._pagination import Page
     from ..types.chat import (
         ChatCompletionDeleted,
-        ChatCompletionFunctionCallOption,
-        ChatCompletionFunctions,
         ChatCompletionList,
         ChatCompletionMessageList,
+        CreateChatCompletionResponse,
+        CreateChatCompletionStreamResponse,
+        ParallelToolCalls,
+        ResponseModalities,
+        ServiceTier,
+        StopConfiguration,
+    )
+    from ..types.chat_params import (
+        ChatCompletionFunctionCallOption,
+        ChatCompletionFunctions,
         ChatCompletionRequestMessage,
         ChatCompletionStreamOptions,
         ChatCompletionToolChoiceOption,
         ChatCompletionToolParam,
         CreateChatCompletionRequestAudio,
         CreateChatCompletionRequestWebSearchOptions,
-        CreateChatCompletionResponse,
-        CreateChatCompletionStreamResponse,
         CustomToolChatCompletions,
-        ParallelToolCalls,
         PredictionContent,
         ResponseFormatJsonSchemaParam,
-        ResponseModalities,
-        ServiceTier,
-        StopConfiguration,
     )
-    from ..types.responses import (
-        Metadata,
-        ModelIdsShared,
+    from ..types.responses import Metadata, ModelIdsShared, ReasoningEffort, Verbosity
+    from ..types.responses_params import (
         ModerationParam,
         PromptCacheOptionsParam,
-        ReasoningEffort,
         ResponseFormatJsonObjectParam,
         ResponseFormatTextParam,
-        Verbosity,
     )
 
 

@@ -11,17 +11,14 @@ from .._base_client import BaseClient, Timeout
 if TYPE_CHECKING:
     from .._pagination import Page
     from ..types.chatkit import (
-        ChatkitConfigurationParam,
         ChatSessionResource,
         DeletedThreadResource,
-        ExpiresAfterParam,
-        RateLimitsParam,
         ThreadItem,
         ThreadItemListResource,
         ThreadListResource,
         ThreadResource,
-        WorkflowParam,
     )
+    from ..types.chatkit_params import ChatkitConfigurationParam, ExpiresAfterParam, RateLimitsParam, WorkflowParam
     from ..types.videos import OrderEnum
 
 

@@ -10,7 +10,8 @@ from .._base_client import BaseClient, Timeout
 from .._streaming import decoder
 
 if TYPE_CHECKING:
-    from ..types.chat import ChatCompletionStreamOptions, StopConfiguration
+    from ..types.chat import StopConfiguration
+    from ..types.chat_params import ChatCompletionStreamOptions
     from ..types.completions import CreateCompletionResponse
 
 

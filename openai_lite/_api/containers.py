@@ -17,9 +17,9 @@ if TYPE_CHECKING:
         ContainerFileResource,
         ContainerListResource,
         ContainerResource,
-        CreateContainerBodyExpiresAfter,
     )
-    from ..types.responses import (
+    from ..types.containers_params import CreateContainerBodyExpiresAfter
+    from ..types.responses_params import (
         ContainerNetworkPolicyAllowlistParam,
         ContainerNetworkPolicyDisabledParam,
         InlineSkillParam,

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
         ConversationResource,
         DeletedConversationResource,
     )
-    from ..types.responses import IncludeEnum, InputItemParam, Metadata
+    from ..types.responses import IncludeEnum, Metadata
+    from ..types.responses_params import InputItemParam
 
 
 class ConversationsAPI(BaseClient):

@@ -11,6 +11,16 @@ from .._base_client import BaseClient, Timeout
 if TYPE_CHECKING:
     from .._pagination import Page
     from ..types.evals import (
+        DeleteEvalResponse,
+        DeleteEvalRunResponse,
+        Eval,
+        EvalList,
+        EvalRun,
+        EvalRunList,
+        EvalRunOutputItem,
+        EvalRunOutputItemList,
+    )
+    from ..types.evals_params import (
         CreateEvalCompletionsRunDataSourceParam,
         CreateEvalCustomDataSourceConfig,
         CreateEvalJsonlRunDataSourceParam,
@@ -18,18 +28,10 @@ if TYPE_CHECKING:
         CreateEvalLogsDataSourceConfig,
         CreateEvalResponsesRunDataSourceParam,
         CreateEvalStoredCompletionsDataSourceConfig,
-        DeleteEvalResponse,
-        DeleteEvalRunResponse,
-        Eval,
         EvalGraderPythonParam,
         EvalGraderScoreModelParam,
         EvalGraderStringCheckParam,
         EvalGraderTextSimilarityParam,
-        EvalList,
-        EvalRun,
-        EvalRunList,
-        EvalRunOutputItem,
-        EvalRunOutputItemList,
     )
     from ..types.responses import Metadata
 

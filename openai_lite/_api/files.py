@@ -12,7 +12,8 @@ from .._files import BinaryResponse
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
     from .._pagination import Page
-    from ..types.files import DeleteFileResponse, FileExpirationAfter, ListFilesResponse, OpenAIFile
+    from ..types.files import DeleteFileResponse, ListFilesResponse, OpenAIFile
+    from ..types.files_params import FileExpirationAfter
 
 
 class FilesAPI(BaseClient):

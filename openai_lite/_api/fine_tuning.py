@@ -11,25 +11,27 @@ from .._base_client import BaseClient, Timeout
 if TYPE_CHECKING:
     from .._pagination import Page
     from ..types.fine_tuning import (
-        CreateFineTuningJobRequestHyperparameters,
-        CreateFineTuningJobRequestIntegrationsItem,
         DeleteFineTuningCheckpointPermissionResponse,
-        FineTuneMethodParam,
         FineTuningCheckpointPermission,
         FineTuningJob,
         FineTuningJobCheckpoint,
         FineTuningJobEvent,
-        GraderMultiParam,
-        GraderPythonParam,
-        GraderScoreModelParam,
-        GraderStringCheckParam,
-        GraderTextSimilarityParam,
         ListFineTuningCheckpointPermissionResponse,
         ListFineTuningJobCheckpointsResponse,
         ListFineTuningJobEventsResponse,
         ListPaginatedFineTuningJobsResponse,
         RunGraderResponse,
         ValidateGraderResponse,
+    )
+    from ..types.fine_tuning_params import (
+        CreateFineTuningJobRequestHyperparameters,
+        CreateFineTuningJobRequestIntegrationsItem,
+        FineTuneMethodParam,
+        GraderMultiParam,
+        GraderPythonParam,
+        GraderScoreModelParam,
+        GraderStringCheckParam,
+        GraderTextSimilarityParam,
     )
     from ..types.responses import Metadata
 

@@ -12,7 +12,8 @@ from .._streaming import decoder
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
     from .._streaming import UnknownEvent
-    from ..types.images import ImageEditStreamEvent, ImageGenStreamEvent, ImageRefParam, ImagesResponse, PartialImages
+    from ..types.images import ImageEditStreamEvent, ImageGenStreamEvent, ImagesResponse, PartialImages
+    from ..types.images_params import ImageRefParam
     from ..types.responses import InputFidelity
 
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Uni
 from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
-    from ..types.moderations import (
+    from ..types.moderations import CreateModerationResponse
+    from ..types.moderations_params import (
         CreateModerationRequestInputVariant3ItemImageUrl,
         CreateModerationRequestInputVariant3ItemText,
-        CreateModerationResponse,
     )
 
 

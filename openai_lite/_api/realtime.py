@@ -9,14 +9,19 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Uni
 from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
-    from ..types.chat import VoiceIdsOrCustomVoiceParam
+    from ..types.chat_params import VoiceIdsOrCustomVoiceParam
     from ..types.realtime import (
+        RealtimeCreateClientSecretResponse,
+        RealtimeSessionCreateResponse,
+        RealtimeTranscriptionSessionCreateResponse,
+        RealtimeTranslationClientSecretCreateResponse,
+    )
+    from ..types.realtime_params import (
         AudioTranscriptionParam,
         RealtimeCallCreateRequestSession,
         RealtimeCallCreateRequestSessionAudio,
         RealtimeCallCreateRequestSessionTracingTracingConfiguration,
         RealtimeCreateClientSecretRequestExpiresAfter,
-        RealtimeCreateClientSecretResponse,
         RealtimeFunctionToolParam,
         RealtimeReasoningParam,
         RealtimeSessionCreateRequestClientSecretParam,
@@ -25,23 +30,15 @@ if TYPE_CHECKING:
         RealtimeSessionCreateRequestToolsItemParam,
         RealtimeSessionCreateRequestTracingTracingConfigurationParam,
         RealtimeSessionCreateRequestTurnDetectionParam,
-        RealtimeSessionCreateResponse,
         RealtimeTranscriptionSessionCreateRequestGAParam,
         RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam,
         RealtimeTranscriptionSessionCreateRequestTurnDetectionParam,
-        RealtimeTranscriptionSessionCreateResponse,
         RealtimeTranslationClientSecretCreateRequestExpiresAfter,
-        RealtimeTranslationClientSecretCreateResponse,
         RealtimeTranslationSessionCreateRequest,
         RealtimeTruncationParam,
     )
-    from ..types.responses import (
-        MCPToolParam,
-        PromptParam,
-        ToolChoiceFunctionParam,
-        ToolChoiceMCPParam,
-        ToolChoiceOptions,
-    )
+    from ..types.responses import ToolChoiceOptions
+    from ..types.responses_params import MCPToolParam, PromptParam, ToolChoiceFunctionParam, ToolChoiceMCPParam
 
 
 class RealtimeAPI(BaseClient):

@@ -10,7 +10,7 @@ from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
-    from ..types.files import FileExpirationAfter
+    from ..types.files_params import FileExpirationAfter
     from ..types.uploads import Upload, UploadPart
 
 

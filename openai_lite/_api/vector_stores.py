@@ -10,23 +10,26 @@ from .._base_client import BaseClient, Timeout
 
 if TYPE_CHECKING:
     from .._pagination import Page
-    from ..types.responses import ComparisonFilterParam, CompoundFilterParam, Metadata, VectorStoreFileAttributes
+    from ..types.responses import Metadata, VectorStoreFileAttributes
+    from ..types.responses_params import ComparisonFilterParam, CompoundFilterParam
     from ..types.vector_stores import (
-        AutoChunkingStrategyRequestParam,
-        ChunkingStrategyRequestParam,
-        CreateVectorStoreFileRequest,
         DeleteVectorStoreFileResponse,
         DeleteVectorStoreResponse,
         ListVectorStoreFilesResponse,
         ListVectorStoresResponse,
-        StaticChunkingStrategyRequestParam,
-        VectorStoreExpirationAfterParam,
         VectorStoreFileBatchObject,
         VectorStoreFileContentResponse,
         VectorStoreFileObject,
         VectorStoreObject,
-        VectorStoreSearchRequestRankingOptions,
         VectorStoreSearchResultsPage,
+    )
+    from ..types.vector_stores_params import (
+        AutoChunkingStrategyRequestParam,
+        ChunkingStrategyRequestParam,
+        CreateVectorStoreFileRequest,
+        StaticChunkingStrategyRequestParam,
+        VectorStoreExpirationAfterParam,
+        VectorStoreSearchRequestRankingOptions,
     )
 
 

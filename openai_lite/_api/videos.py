@@ -15,17 +15,16 @@ if TYPE_CHECKING:
     from .._pagination import Page
     from ..types.videos import (
         DeletedVideoResource,
-        ImageRefParam2Param,
         OrderEnum,
         VideoCharacterResource,
         VideoContentVariant,
         VideoListResource,
         VideoModel,
-        VideoReferenceInputParam,
         VideoResource,
         VideoSeconds,
         VideoSize,
     )
+    from ..types.videos_params import ImageRefParam2Param, VideoReferenceInputParam
 
 
 class VideosAPI(BaseClient):

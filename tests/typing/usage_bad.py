@@ -8,7 +8,7 @@ The file is only type-checked, never run.
 from __future__ import annotations
 
 import openai_lite
-from openai_lite.types.chat import ChatCompletionRequestUserMessage, ChatCompletionToolParam
+from openai_lite.types.chat_params import ChatCompletionRequestUserMessage, ChatCompletionToolParam
 
 
 def wrong_calls(client: openai_lite.Client) -> None:

@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import openai_lite
-from openai_lite.types.chat import (
-    ChatCompletionRequestMessage,
-    ChatCompletionToolParam,
-    CreateChatCompletionResponse,
-)
+from openai_lite.types.chat import CreateChatCompletionResponse
+from openai_lite.types.chat_params import ChatCompletionRequestMessage, ChatCompletionToolParam
 from openai_lite.types.files import OpenAIFile
 from openai_lite.types.models import Model
 

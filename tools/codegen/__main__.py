@@ -58,7 +58,7 @@ def generate(root: Path) -> Dict[str, str]:
     for area in sorted(types.order):
         files[f"openai_lite/types/{area}.py"] = render_types_module(area, types.order[area], types, source)
     files["openai_lite/types/_index.py"] = render_index(types, source)
-    files["API.md"] = render_api_md(by_area, source)
+    files["API.md"] = render_api_md(by_area, set(types.order), source)
     return files
 
 

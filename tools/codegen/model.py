@@ -430,6 +430,7 @@ class TypeDef:
     alias: str = ""  # right-hand side of an alias
     source: str = ""  # the component schema it comes from (for docs/index)
     structural: bool = False  # an alias naming classes (parsing needs to resolve it)
+    mode: str = RESP  # REQ: a request type (a TypedDict, or an alias of them), in the area's _params module
 
 
 class Types:
@@ -573,11 +574,11 @@ class Types:
         # Aliases: their right-hand side is evaluated at run time, so names in it are quoted.
         rhs = self.annotation(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
         self._add(TypeDef(name, "alias", area, description, alias=rhs, source=source,
-                          structural=self.structural(schema)))
+                          structural=self.structural(schema), mode=mode))
 
     def _class(self, name: str, schema: Dict[str, Any], ctx: _Ctx, description: str) -> None:
         kind = "dataclass" if ctx.mode == RESP else "typeddict"
-        tdef = TypeDef(name, kind, ctx.area, description, source=name, structural=True)
+        tdef = TypeDef(name, kind, ctx.area, description, source=name, structural=True, mode=ctx.mode)
         self._add(tdef)  # before the fields, so that recursive references find it
         used: Set[str] = set()
         for prop in self.spec.properties(schema):
@@ -625,6 +626,9 @@ class Types:
                           alias=f"Union[{members}]", source="WebhookEvent", structural=True))
 
     def _add(self, tdef: TypeDef) -> None:
+        if tdef.mode == REQ and tdef.structural:
+            # Request types live apart: parsing a response never has to create them.
+            tdef.area += "_params"
         self.defs[tdef.name] = tdef
         self.order.setdefault(tdef.area, []).append(tdef.name)
 
