@@ -86,7 +86,7 @@ def main() -> None:
               f"{openai_lite.__version__}; server {base_url}\n")
 
         # -- import time (fresh interpreters, interleaved) ------------------
-        runs = 5 if quick else 15
+        runs = 5 if quick else 25
         ours_code = "import openai_lite; openai_lite.Client(api_key='x')"
         raw_code = "import requests, sseclient"
         fresh_process_time("pass", 3)  # warm the page cache
@@ -133,7 +133,8 @@ def main() -> None:
 
         ours_rps(), raw_rps()  # warm-up: connections, caches, first-use imports
         ours, raw = interleaved(ours_rps, raw_rps, 3 if quick else 7)
-        report("non-stream calls", ours, raw, "req/s", ">=0.9", ours / raw >= 0.9)
+        # (>= 0.9 was the core's target; the fast request path's is >= 1.5)
+        report("non-stream calls", ours, raw, "req/s", ">=1.5", ours / raw >= 1.5)
 
         # -- stream chunks per second ------------------------------------------
         chunks = 5000 if quick else 20000

@@ -246,7 +246,9 @@ class BaseClient:
     def _auth(self, admin: bool) -> Tuple[Dict[str, str], str]:
         """The authentication headers of one request, and the secret in them (kept out of error messages)."""
         key = self.admin_api_key if admin else self.api_key
-        check_header("admin_api_key" if admin else "api_key", key, secret=True)
+        if callable(self._admin_api_key if admin else self._api_key):
+            # (a string key was checked once, when the client was built)
+            check_header("admin_api_key" if admin else "api_key", key, secret=True)
         return {"Authorization": f"Bearer {key}"}, key
 
     def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
@@ -443,7 +445,7 @@ class BaseClient:
         content = response.content
         if cast_to is None:
             return None
-        if _accepts_text(cast_to) and not _is_json(response):
+        if not _is_json(response) and _accepts_text(cast_to):
             return content.decode(response.encoding or "utf-8", "replace")
         if not content.strip():
             raise APIResponseValidationError(
