@@ -62,18 +62,17 @@ def generate(root: Path) -> Dict[str, str]:
     return files
 
 
-def write(root: Path, out: Path, files: Dict[str, str]) -> None:
+def write(out: Path, files: Dict[str, str]) -> None:
+    """Write the files under ``out``, removing generated modules of areas that no longer exist."""
     for folder in ("openai_lite/_api", "openai_lite/types"):
         for old in sorted((out / folder).glob("*.py")) if (out / folder).is_dir() else []:
             rel = old.relative_to(out).as_posix()
             if rel not in files and old.read_text("utf-8").startswith(GENERATED_MARK):
-                old.unlink()  # an area that no longer exists
+                old.unlink()
     for rel, content in sorted(files.items()):
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, "utf-8", newline="\n") if sys.version_info >= (3, 10) else path.write_bytes(
-            content.encode("utf-8")
-        )
+        path.write_bytes(content.encode("utf-8"))  # bytes: LF line ends on every platform
 
 
 def main(argv: List[str]) -> int:
@@ -81,7 +80,7 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--out", type=Path, default=ROOT, help="write under this directory (default: the repo)")
     args = parser.parse_args(argv)
     files = generate(ROOT)
-    write(ROOT, args.out, files)
+    write(args.out, files)
     print(f"wrote {len(files)} files under {args.out}")
     return 0
 
