@@ -118,8 +118,6 @@ def _compile(cls: Type[Any]) -> _Plan:
     import dataclasses
 
     plan = _Plan()
-    # Store it before resolving field types so that recursive types find it.
-    cls.__plan__ = plan
     fill: List[str] = []
     renames: List[Tuple[str, str]] = []
     converters: List[Tuple[str, str, Converter]] = []
@@ -145,6 +143,9 @@ def _compile(cls: Type[Any]) -> _Plan:
             plan.literals[key] = values
     plan.fill, plan.renames, plan.converters = tuple(fill), tuple(renames), tuple(converters)
     plan.keys, plan.required = frozenset(keys), frozenset(required)
+    # Published only when complete: another thread may be parsing the same type. (No
+    # recursion needs it earlier: nested types are compiled when first built.)
+    cls.__plan__ = plan
     return plan
 
 

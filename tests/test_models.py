@@ -7,13 +7,17 @@ matter for the generated types are also checked on real responses from the clien
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Literal, Optional, Union
 
 import pytest
 from _loopback import LoopbackServer, json_reply
 
+import openai_lite._models
 from openai_lite import BaseModel
 from openai_lite.types.chat import (
     ChatCompletionResponseMessage,
@@ -431,3 +435,38 @@ def test_request_id_and_headers_on_every_kind_of_result(server: LoopbackServer, 
     assert embedding._request_id == "r2"
     page = client.list_models()
     assert page.result._request_id == "r3"
+
+
+def test_threads_parsing_a_type_for_the_first_time_all_get_it_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first parse of a type compiles its plan; a thread must never see a plan half made.
+    # Resolving each field is slowed down so that the threads really do overlap.
+    resolve = openai_lite._models._resolve
+
+    def slow_resolve(cls: Any, field: Any) -> Any:
+        time.sleep(0.005)
+        return resolve(cls, field)
+
+    monkeypatch.setattr(openai_lite._models, "_resolve", slow_resolve)
+
+    @dataclass
+    class Leaf(BaseModel):
+        n: Optional[int] = None
+
+    data = {"leaf": {"n": 1}, "leaves": [{"n": 2}]}
+    fresh = dataclasses.make_dataclass(
+        "Fresh", [("leaf", Optional[Leaf], None), ("leaves", Optional[List[Leaf]], None)], bases=(BaseModel,)
+    )
+    start = threading.Barrier(8)
+    results: List[Any] = []
+
+    def parse() -> None:
+        start.wait()
+        results.append(fresh.from_dict(data))
+
+    threads = [threading.Thread(target=parse) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8
+    assert all(isinstance(r.leaf, Leaf) and isinstance(r.leaves[0], Leaf) for r in results)
