@@ -6,6 +6,7 @@ Everything runs against the loopback server (``conftest.py``); what the server r
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import platform
@@ -16,7 +17,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 import requests
 import responses
-from _loopback import LoopbackServer, json_reply, sse_event, sse_reply
+from _loopback import LoopbackServer, bytes_reply, chunked_reply, json_reply, sse_event, sse_reply
 from requests.adapters import HTTPAdapter
 
 import openai_lite
@@ -608,3 +609,17 @@ def test_responses_library_can_mock_a_call() -> None:
     assert request.headers["Authorization"] == "Bearer sk-x"
     assert json.loads(request.body) == {"messages": MESSAGES, "model": "gpt-4o-mini"}
     client.close()
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_gzip_encoded_json_body_is_decoded(server: LoopbackServer, client: Any, framing: str) -> None:
+    # The API compresses larger bodies (requests asks for gzip by default); one urllib3 read must undo it.
+    model = {"id": "m", "object": "model", "created": 1, "owned_by": "o", "note": "x" * 2000}
+    packed = gzip.compress(json.dumps(model).encode())
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    if framing == "chunked":
+        server.reply(chunked_reply([packed[:100], packed[100:]], headers=headers))
+    else:
+        server.reply(bytes_reply(packed, headers=headers))
+    result = client.retrieve_model("m")
+    assert result.to_dict() == model
