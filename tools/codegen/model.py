@@ -727,22 +727,26 @@ def _split_union(text: str) -> List[str]:
     """The members of a ``Union[...]`` text (or the text itself)."""
     if not text.startswith("Union[") or not text.endswith("]"):
         return [text]
-    inner = text[len("Union[") : -1]
+    return split_items(text[len("Union[") : -1])
+
+
+def split_items(text: str) -> List[str]:
+    """``a, B[c, d], "e, f"`` -> the top-level, comma-separated items of a type expression."""
     parts, depth, start, quoted = [], 0, 0, False
-    for i, ch in enumerate(inner):
-        if ch == '"' and inner[i - 1 : i] != "\\":
+    for i, ch in enumerate(text):
+        if ch == '"' and text[i - 1 : i] != "\\":
             quoted = not quoted
         elif quoted:
             continue
-        elif ch == "[":
+        elif ch in "[(":
             depth += 1
-        elif ch == "]":
+        elif ch in "])":
             depth -= 1
         elif ch == "," and depth == 0:
-            parts.append(inner[start:i].strip())
+            parts.append(text[start:i].strip())
             start = i + 1
-    parts.append(inner[start:].strip())
-    return parts
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
 
 
 def _py_literal(value: Any) -> str:

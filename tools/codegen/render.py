@@ -6,7 +6,7 @@ import re
 import textwrap
 from typing import Dict, Iterable, List, Set, Tuple
 
-from .model import REQ, RESP, Field, Operation, Spec, TypeDef, Types, _Ctx, ref_name, strip_null, type_name
+from .model import REQ, RESP, Field, Operation, Spec, TypeDef, Types, _Ctx, ref_name, split_items, strip_null, type_name
 from .naming import AREA_TITLES, pascal
 
 WIDTH = 100
@@ -252,30 +252,12 @@ def _wrap_expr(expr: str, column: int, indent: int = 0) -> str:
     if not match:
         return expr
     outer, inner, tail = match.groups()
-    items = _split_top(inner)
+    items = split_items(inner)
     pad = " " * (indent + 4)
     # No trailing comma after a single item: X[a,] would subscript with a tuple.
     comma = "," if len(items) > 1 else ""
     body = "".join(f"{pad}{_wrap_expr(item, indent + 4, indent + 4)}{comma}\n" for item in items)
     return f"{outer}[\n{body}{' ' * indent}]{tail}"
-
-
-def _split_top(text: str) -> List[str]:
-    parts, depth, start, quoted = [], 0, 0, False
-    for i, ch in enumerate(text):
-        if ch == '"' and text[i - 1 : i] != "\\":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
-    return [p for p in parts if p]
 
 
 # -- endpoint modules --------------------------------------------------------
