@@ -41,7 +41,9 @@ class Client(UploadHelpers, APIMethods):
       three is set, the call goes through ``Session.send`` so that it applies;
       otherwise the request goes straight to the adapter, which is faster.
 
-    Redirects are never followed.
+    Redirects are never followed. On the direct path, cookies a response sets
+    are not stored, ``session.params`` are not added, and a ``Session``
+    subclass's own ``send`` is not called (give it ``hooks`` to be used).
 
     Threads: a client may be shared by any number of threads. Its settings
     do not change after construction (``with_options`` makes a new client),
