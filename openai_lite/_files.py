@@ -211,10 +211,8 @@ class MultipartBody:
         self._segments.append(f"--{self.boundary}--\r\n".encode("ascii"))
         sizes = [len(s) if isinstance(s, bytes) else s.size for s in self._segments]
         self.length: Optional[int] = None if None in sizes else sum(sizes)  # type: ignore[arg-type]
-        self._index = 0  # segment being sent
-        self._offset = 0  # position in a bytes segment
-        self._position = 0  # bytes read so far
         self._reader: Optional[IO[bytes]] = None  # open file of the file segment being sent
+        self._reset()
 
     @property
     def parts(self) -> List[_FilePart]:
@@ -278,9 +276,9 @@ class MultipartBody:
         self._reader = None
 
     def _reset(self) -> None:
-        self._index = 0
-        self._offset = 0
-        self._position = 0
+        self._index = 0  # segment being sent
+        self._offset = 0  # position in the segment
+        self._position = 0  # bytes read so far
         self._reader = None
 
     def tell(self) -> int:

@@ -207,10 +207,19 @@ def _lookup(name: str) -> Any:
     return lookup(name)
 
 
+def _deref(tp: Any) -> Any:
+    """The type a quoted name in a generated alias (``Union["A", "B"]``) stands for.
+
+    (An alias of one member, ``Union["X"]``, is itself just the quoted name: hence the loop.)
+    """
+    while isinstance(tp, typing.ForwardRef):
+        tp = _lookup(tp.__forward_arg__)
+    return tp
+
+
 def _make_converter(tp: Any) -> Optional[Converter]:
     if isinstance(tp, typing.ForwardRef):
-        # Quoted names in the generated aliases (Union["A", "B"]).
-        return _converter(_lookup(tp.__forward_arg__))
+        return _converter(_deref(tp))
     if isinstance(tp, type):
         if issubclass(tp, BaseModel):
             return lambda value: _build(tp, value)
@@ -242,10 +251,7 @@ def _union_members(args: Tuple[Any, ...]) -> List[Any]:
     a member may itself be a union alias, which typing cannot flatten then.
     """
     members: List[Any] = []
-    for arg in args:
-        # (an alias of one member, Union["X"], is itself just the forward reference)
-        while isinstance(arg, typing.ForwardRef):
-            arg = _lookup(arg.__forward_arg__)
+    for arg in map(_deref, args):
         if typing.get_origin(arg) is typing.Union:
             members += [m for m in _union_members(typing.get_args(arg)) if m not in members]
         elif arg not in members:
@@ -256,7 +262,8 @@ def _union_members(args: Tuple[Any, ...]) -> List[Any]:
 def _union_converter(members: List[Any]) -> Optional[Converter]:
     models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
     # Among the other members only a list of models needs work (List[Part] in Union[str, List[Part]]).
-    list_conv = next((c for m, c in ((m, _converter(m)) for m in members) if c and typing.get_origin(m) is list), None)
+    lists = [_converter(m) for m in members if typing.get_origin(m) is list]
+    list_conv = next((c for c in lists if c is not None), None)
     if not models and list_conv is None:
         return None
     chooser: List[Callable[[Dict[str, Any]], Any]] = []  # made on first use: members' modules load lazily
