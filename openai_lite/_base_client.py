@@ -41,6 +41,7 @@ from ._files import (
     MultipartBody,
     ProgressCallback,
     TypedField,
+    decoded_length,
     flatten_form,
     is_file_input,
 )
@@ -586,10 +587,9 @@ def _read_body(response: requests.Response) -> None:
         state["_content"] = response.raw.read(decode_content=True)
         state["_content_consumed"] = True
     content = response.content
-    expected = response.headers.get("content-length")
-    if expected and expected.isdigit() and not response.headers.get("content-encoding"):
-        if len(content) < int(expected):
-            raise http.client.IncompleteRead(content, int(expected) - len(content))
+    expected = decoded_length(response.headers)
+    if expected is not None and len(content) < expected:
+        raise http.client.IncompleteRead(content, expected - len(content))
 
 
 def _normalized_url(url: str) -> str:

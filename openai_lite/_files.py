@@ -125,6 +125,18 @@ def is_file_input(value: Any) -> bool:
     return isinstance(value, (bytes, bytearray, memoryview, str, os.PathLike, tuple)) or hasattr(value, "read")
 
 
+def decoded_length(headers: Mapping[str, str]) -> Optional[int]:
+    """The number of body bytes a response announces, None if unknown.
+
+    With a Content-Encoding, Content-Length counts the compressed bytes, not
+    the ones handed out, so it says nothing about them.
+    """
+    length = headers.get("content-length")
+    if length and length.isdigit() and not headers.get("content-encoding"):
+        return int(length)
+    return None
+
+
 def guess_content_type(filename: str) -> str:
     """The media type for a file name, ``application/octet-stream`` when unknown."""
     ext = os.path.splitext(filename)[1].lower()
@@ -349,10 +361,7 @@ class BinaryResponse:
             for i in range(0, len(self._content), chunk_size):
                 yield self._content[i : i + chunk_size]
             return
-        total = self.headers.get("content-length")
-        # With a Content-Encoding the length counts compressed bytes, not the ones we hand out.
-        encoded = bool(self.headers.get("content-encoding"))
-        total_size = int(total) if total and total.isdigit() and not encoded else None
+        total_size = decoded_length(self.headers)
         done = 0
         try:
             for chunk in self.response.iter_content(chunk_size):
@@ -367,7 +376,7 @@ class BinaryResponse:
             raise error from exc
         finally:
             self.response.close()
-        if total_size is not None and done < total_size and not self.headers.get("content-encoding"):
+        if total_size is not None and done < total_size:
             # urllib3 1.x does not check Content-Length: a body cut short would pass for complete.
             raise APIConnectionError(
                 f"The response body ended after {done} of its {total_size} bytes: the connection was cut short.",
