@@ -74,25 +74,27 @@ def interleaved(a: Callable[[], float], b: Callable[[], float], rounds: int) -> 
 
 def report(name: str, ours: float, raw: float, unit: str, target: str, ok: bool) -> None:
     ratio = ours / raw
-    print(f"{name:<34} ours {ours:12.1f} {unit:<9} raw {raw:12.1f} {unit:<9} ratio {ratio:5.2f}  "
-          f"target {target:<7} {'PASS' if ok else 'FAIL'}")
+    print(
+        f"{name:<34} ours {ours:12.1f} {unit:<9} raw {raw:12.1f} {unit:<9} ratio {ratio:5.2f}  "
+        f"target {target:<7} {'PASS' if ok else 'FAIL'}"
+    )
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
     proc, base_url = start_server()
     try:
-        print(f"Python {sys.version.split()[0]}, requests {requests.__version__}, openai_lite "
-              f"{openai_lite.__version__}; server {base_url}\n")
+        print(
+            f"Python {sys.version.split()[0]}, requests {requests.__version__}, openai_lite "
+            f"{openai_lite.__version__}; server {base_url}\n"
+        )
 
         # -- import time (fresh interpreters, interleaved) ------------------
         runs = 5 if quick else 25
         ours_code = "import openai_lite; openai_lite.Client(api_key='x')"
         raw_code = "import requests, sseclient"
         fresh_process_time("pass", 3)  # warm the page cache
-        ours, raw = interleaved(
-            lambda: fresh_process_time(ours_code, 1), lambda: fresh_process_time(raw_code, 1), runs
-        )
+        ours, raw = interleaved(lambda: fresh_process_time(ours_code, 1), lambda: fresh_process_time(raw_code, 1), runs)
         report("import + Client()", ours * 1000, raw * 1000, "ms", "<=1.15", ours / raw <= 1.15)
 
         # -- cold process: import + client + first call -----------------------
@@ -107,9 +109,7 @@ def main() -> None:
             f"s.post('{base_url}/chat/completions', json={BODY!r}, "
             "headers={'Authorization': 'Bearer x'}).json()"
         )
-        ours, raw = interleaved(
-            lambda: fresh_process_time(ours_code, 1), lambda: fresh_process_time(raw_code, 1), runs
-        )
+        ours, raw = interleaved(lambda: fresh_process_time(ours_code, 1), lambda: fresh_process_time(raw_code, 1), runs)
         report("cold process: import+call", ours * 1000, raw * 1000, "ms", "<=1.10", ours / raw <= 1.10)
 
         # -- non-stream requests per second -----------------------------------

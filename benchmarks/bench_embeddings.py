@@ -143,16 +143,21 @@ def main() -> None:
     from openai_lite.types.embeddings import CreateEmbeddingResponse
 
     runs = 5 if "--quick" in sys.argv else 21
-    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert server.stdout is not None and server.stdin is not None
     base_url = f"http://127.0.0.1:{server.stdout.readline().strip()}/v1"
     try:
         client = openai_lite.Client(api_key="sk-bench", base_url=base_url, max_retries=0)
-        print(f"Python {sys.version.split()[0]}, requests {requests.__version__}, openai_lite "
-              f"{openai_lite.__version__}; median of {runs} runs\n")
-        print(f"{'inputs x dims':<14} {'format':<7} {'body':>10} {'size':>6} {'call':>9} {'speedup':>8} "
-              f"{'parse':>9} {'speedup':>8}")
+        print(
+            f"Python {sys.version.split()[0]}, requests {requests.__version__}, openai_lite "
+            f"{openai_lite.__version__}; median of {runs} runs\n"
+        )
+        print(
+            f"{'inputs x dims':<14} {'format':<7} {'body':>10} {'size':>6} {'call':>9} {'speedup':>8} "
+            f"{'parse':>9} {'speedup':>8}"
+        )
         for count, dims in CASES:
             inputs = [f"input {i}" for i in range(count)]
 
@@ -167,9 +172,12 @@ def main() -> None:
                 "float": median_time(lambda: call(encoding_format="float"), runs),
                 "base64": median_time(call, runs),
             }
-            bodies = {fmt: requests.post(f"{base_url}/embeddings", json={"input": inputs, "dimensions": dims,
-                                                                         "encoding_format": fmt}).content
-                      for fmt in ("float", "base64")}
+            bodies = {
+                fmt: requests.post(
+                    f"{base_url}/embeddings", json={"input": inputs, "dimensions": dims, "encoding_format": fmt}
+                ).content
+                for fmt in ("float", "base64")
+            }
 
             def parse_float(body: bytes = bodies["float"]) -> Any:
                 return CreateEmbeddingResponse.from_dict(json.loads(body))
@@ -183,12 +191,16 @@ def main() -> None:
             for fmt in ("float", "base64"):
                 label = f"{count} x {dims}" if fmt == "float" else ""
                 size_ratio = sizes[fmt] / sizes["float"]
-                print(f"{label:<14} {fmt:<7} {sizes[fmt]:>10,} {size_ratio:>5.0%} {calls[fmt] * 1000:>7.2f}ms "
-                      f"{calls['float'] / calls[fmt]:>7.1f}x {parses[fmt] * 1000:>7.2f}ms "
-                      f"{parses['float'] / parses[fmt]:>7.1f}x")
-            print(f"{'':<14} same float32 values: {'yes' if same else 'NO'}; base64 is "
-                  f"{sizes['float'] / sizes['base64']:.1f}x smaller, the call {calls['float'] / calls['base64']:.1f}x "
-                  "faster\n")
+                print(
+                    f"{label:<14} {fmt:<7} {sizes[fmt]:>10,} {size_ratio:>5.0%} {calls[fmt] * 1000:>7.2f}ms "
+                    f"{calls['float'] / calls[fmt]:>7.1f}x {parses[fmt] * 1000:>7.2f}ms "
+                    f"{parses['float'] / parses[fmt]:>7.1f}x"
+                )
+            print(
+                f"{'':<14} same float32 values: {'yes' if same else 'NO'}; base64 is "
+                f"{sizes['float'] / sizes['base64']:.1f}x smaller, the call {calls['float'] / calls['base64']:.1f}x "
+                "faster\n"
+            )
         client.close()
     finally:
         server.stdin.close()

@@ -230,8 +230,9 @@ class _Handler(BaseHTTPRequestHandler):
             upload_id = path.split("/")[3]
             body = self._read_json()
             ids, size, crc = self.owner.uploads[upload_id]
-            self.owner.log.append({"path": path, "part_ids": body["part_ids"], "arrival": ids,
-                                   "file_bytes": size, "file_crc": crc})
+            self.owner.log.append(
+                {"path": path, "part_ids": body["part_ids"], "arrival": ids, "file_bytes": size, "file_crc": crc}
+            )
             start = next(e for e in self.owner.log if e.get("upload_id") == upload_id)
             self._reply(_upload(upload_id, start, "completed", _file(size, start["filename"], start["purpose"])))
         else:
@@ -262,14 +263,29 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _file(size: int, filename: str, purpose: str) -> Dict[str, Any]:
-    return {"id": "file-big", "object": "file", "bytes": size, "created_at": 1700000000, "filename": filename,
-            "purpose": purpose, "status": "processed"}
+    return {
+        "id": "file-big",
+        "object": "file",
+        "bytes": size,
+        "created_at": 1700000000,
+        "filename": filename,
+        "purpose": purpose,
+        "status": "processed",
+    }
 
 
 def _upload(upload_id: str, body: Dict[str, Any], status: str, file: Optional[Dict[str, Any]] = None) -> Any:
-    return {"id": upload_id, "object": "upload", "bytes": body["bytes"], "created_at": 1700000000,
-            "expires_at": 1700003600, "filename": body["filename"], "purpose": body["purpose"], "status": status,
-            "file": file}
+    return {
+        "id": upload_id,
+        "object": "upload",
+        "bytes": body["bytes"],
+        "created_at": 1700000000,
+        "expires_at": 1700003600,
+        "filename": body["filename"],
+        "purpose": body["purpose"],
+        "status": status,
+        "file": file,
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -331,8 +347,12 @@ def _child(mode: str, url: str, size: int, path: str) -> None:
             result.update(bytes=file.bytes)
         elif mode == "requests_files":
             with open(target, "rb") as f:
-                response = requests.post(url + "/files", files={"file": f}, data={"purpose": "batch"},
-                                         headers={"Authorization": "Bearer sk-memory"})
+                response = requests.post(
+                    url + "/files",
+                    files={"file": f},
+                    data={"purpose": "batch"},
+                    headers={"Authorization": "Bearer sk-memory"},
+                )
             response.raise_for_status()
             result.update(bytes=response.json()["bytes"])
         elif mode == "write_to_file":
@@ -362,8 +382,9 @@ def _child(mode: str, url: str, size: int, path: str) -> None:
         for leftover in (small, small + ".out"):
             if os.path.exists(leftover):
                 os.remove(leftover)
-    print(json.dumps({"baseline_kb": baseline, "peak_kb": peak, "peak_reset": peak_reset, "seconds": seconds,
-                      **result}))
+    print(
+        json.dumps({"baseline_kb": baseline, "peak_kb": peak, "peak_reset": peak_reset, "seconds": seconds, **result})
+    )
 
 
 def measure(mode: str, url: str, size: int, path: str, timeout: float = 600) -> Dict[str, Any]:
@@ -379,7 +400,10 @@ def measure(mode: str, url: str, size: int, path: str, timeout: float = 600) -> 
             del env[name]
     done = subprocess.run(
         [sys.executable, os.path.abspath(__file__), "--child", mode, url, str(size), path],
-        env=env, capture_output=True, text=True, timeout=timeout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if done.returncode != 0:
         raise RuntimeError(f"{mode} child failed ({done.returncode}):\n{done.stderr}")
@@ -408,8 +432,12 @@ def _mem_available() -> Optional[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=int, default=1024, help="bytes moved per case, in MiB (default 1024)")
-    parser.add_argument("--requests-size-mb", type=int, default=None,
-                        help="file size for the raw requests comparison (default: --size-mb if RAM allows)")
+    parser.add_argument(
+        "--requests-size-mb",
+        type=int,
+        default=None,
+        help="file size for the raw requests comparison (default: --size-mb if RAM allows)",
+    )
     args = parser.parse_args()
     size = args.size_mb * MB
     limit = TARGET_PER_GB * size // GB
@@ -446,14 +474,16 @@ def main() -> None:
             else:
                 last = server.log[-1]
                 received = [e for e in server.log if "content_length" in e]
-                ok_data = (
-                    all(e["received"] == e["content_length"] and e["tail_ok"] for e in received)
-                    and (last["file_bytes"], last["file_crc"]) == (size, expected_crc)
-                )
+                ok_data = all(e["received"] == e["content_length"] and e["tail_ok"] for e in received) and (
+                    last["file_bytes"],
+                    last["file_crc"],
+                ) == (size, expected_crc)
             ok = report["increase"] <= limit and ok_data
-            print(f"{label:<36} {size / MB:>5.0f} MiB {report['seconds']:>6.1f}s "
-                  f"{size / MB / report['seconds']:>7.0f} {report['increase'] / MB:>9.2f} MiB  "
-                  f"{'PASS' if ok else 'FAIL'}{'' if ok_data else ' (data mismatch)'}")
+            print(
+                f"{label:<36} {size / MB:>5.0f} MiB {report['seconds']:>6.1f}s "
+                f"{size / MB / report['seconds']:>7.0f} {report['increase'] / MB:>9.2f} MiB  "
+                f"{'PASS' if ok else 'FAIL'}{'' if ok_data else ' (data mismatch)'}"
+            )
 
         # Raw requests, for comparison: files= reads the file and builds the whole body in memory.
         if requests_size != size:
@@ -465,9 +495,11 @@ def main() -> None:
         report = measure("requests_files", server.url, requests_size, path)
         scale = size / requests_size
         note = "" if scale == 1 else f" (measured on {requests_size / MB:.0f} MiB, x{scale:.1f})"
-        print(f"{'raw requests.post(files=...)':<36} {requests_size / MB:>5.0f} MiB {report['seconds']:>6.1f}s "
-              f"{requests_size / MB / report['seconds']:>7.0f} {report['increase'] * scale / MB:>9.2f} MiB  "
-              f"{'PASS' if report['increase'] * scale <= limit else 'FAIL'}{note}")
+        print(
+            f"{'raw requests.post(files=...)':<36} {requests_size / MB:>5.0f} MiB {report['seconds']:>6.1f}s "
+            f"{requests_size / MB / report['seconds']:>7.0f} {report['increase'] * scale / MB:>9.2f} MiB  "
+            f"{'PASS' if report['increase'] * scale <= limit else 'FAIL'}{note}"
+        )
 
 
 if __name__ == "__main__":

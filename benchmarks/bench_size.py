@@ -48,15 +48,42 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         target = os.path.join(tmp, "python")
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", target,
-             "--no-compile", "--no-deps", "--only-binary=:all:",
-             "--implementation", "py", "--platform", "any",
-             "--python-version", "3.12", *DEPENDENCIES],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+                target,
+                "--no-compile",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--implementation",
+                "py",
+                "--platform",
+                "any",
+                "--python-version",
+                "3.12",
+                *DEPENDENCIES,
+            ],
             check=True,
         )
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", target,
-             "--no-compile", "--no-deps", ROOT],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+                target,
+                "--no-compile",
+                "--no-deps",
+                ROOT,
+            ],
             check=True,
         )
         for name in os.listdir(target):
@@ -69,8 +96,10 @@ def main() -> None:
         zip_tree(target, all_zip)
         ours, everything = os.path.getsize(ours_zip), os.path.getsize(all_zip)
         print(f"openai_lite alone, zipped: {ours / MB:.2f} MB")
-        print(f"Lambda zip (openai_lite + dependencies): {everything / MB:.2f} MB   (target <= 1.8 MB)  "
-              f"{'PASS' if everything <= 1.8 * MB else 'FAIL'}")
+        print(
+            f"Lambda zip (openai_lite + dependencies): {everything / MB:.2f} MB   (target <= 1.8 MB)  "
+            f"{'PASS' if everything <= 1.8 * MB else 'FAIL'}"
+        )
 
 
 if __name__ == "__main__":

@@ -87,8 +87,7 @@ _BODIES: Dict[int, bytes] = {}
 def _serve_throughput(conn: socket.socket, count: int) -> None:
     body = _BODIES.get(count)
     if body is None:  # built once per size: this measures the client, not the server
-        events = [b"data: " + json.dumps(chat_chunk(i), separators=(",", ":")).encode() + b"\n\n"
-                  for i in range(count)]
+        events = [b"data: " + json.dumps(chat_chunk(i), separators=(",", ":")).encode() + b"\n\n" for i in range(count)]
         head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
         body = _BODIES[count] = (
             head + b"".join(_http_chunk(e) for e in events) + _http_chunk(b"data: [DONE]\n\n") + b"0\r\n\r\n"
@@ -179,10 +178,14 @@ def bench_latency(base_url: str, quick: bool) -> None:
     print(f"Latency: {count} events {interval * 1000:.0f} ms apart; arrival - send of each event's last byte")
     with openai_lite.Client(api_key="x", base_url=base_url, max_retries=0) as client:
         for framing in ("chunked", "close"):
-            headers = {"X-Bench": "latency", "X-Framing": framing, "X-Events": str(count),
-                       "X-Interval": str(interval)}
-            list(client.create_chat_completion_stream(model="m", messages=MESSAGES,  # warm-up: imports, connection
-                                                      extra_headers={**headers, "X-Events": "3"}))
+            headers = {"X-Bench": "latency", "X-Framing": framing, "X-Events": str(count), "X-Interval": str(interval)}
+            list(
+                client.create_chat_completion_stream(
+                    model="m",
+                    messages=MESSAGES,  # warm-up: imports, connection
+                    extra_headers={**headers, "X-Events": "3"},
+                )
+            )
             lags = []
             for chunk in client.create_chat_completion_stream(model="m", messages=MESSAGES, extra_headers=headers):
                 arrived = time.time()
@@ -191,9 +194,11 @@ def bench_latency(base_url: str, quick: bool) -> None:
             median, p99, worst = statistics.median(lags), percentile(lags, 99), max(lags)
             late = sum(lag > LATENCY_TARGET_MS for lag in lags)
             name = "chunked" if framing == "chunked" else "close-delimited"
-            print(f"  {name + ':':<17} median {median:6.3f} ms   p99 {p99:6.3f} ms   max {worst:6.3f} ms   "
-                  f"{late} of {count} late   (target each <= {LATENCY_TARGET_MS:.0f} ms)  "
-                  f"{verdict(worst <= LATENCY_TARGET_MS)}")
+            print(
+                f"  {name + ':':<17} median {median:6.3f} ms   p99 {p99:6.3f} ms   max {worst:6.3f} ms   "
+                f"{late} of {count} late   (target each <= {LATENCY_TARGET_MS:.0f} ms)  "
+                f"{verdict(worst <= LATENCY_TARGET_MS)}"
+            )
 
 
 def interleaved(rounds: int, *measures: Callable[[], float]) -> List[float]:
@@ -265,8 +270,12 @@ def bench_throughput(base_url: str, quick: bool) -> None:
     def raw() -> float:
         started = time.perf_counter()
         n = 0
-        response = session.post(base_url + "/chat/completions", json={"model": "m", "messages": MESSAGES,
-                                                                       "stream": True}, headers=headers, stream=True)
+        response = session.post(
+            base_url + "/chat/completions",
+            json={"model": "m", "messages": MESSAGES, "stream": True},
+            headers=headers,
+            stream=True,
+        )
         for event in sseclient.SSEClient(response.iter_content(chunk_size=None)).events():
             if event.data == "[DONE]":
                 break
@@ -280,10 +289,14 @@ def bench_throughput(base_url: str, quick: bool) -> None:
     ratio = typed_rate / raw_rate
     print(f"Throughput: {count:,} chat chunks of ~{len(json.dumps(chat_chunk(0)))} B, medians of {rounds} runs")
     print(f"  raw requests + sseclient-py + json.loads:       {raw_rate:9,.0f} chunks/s")
-    print(f"  create_chat_completion_stream (typed chunks):   {typed_rate:9,.0f} chunks/s   ratio {ratio:4.2f}"
-          f"   (target >= {RATIO_TARGET})  {verdict(ratio >= RATIO_TARGET)}")
-    print(f"  ... wrapped in ChatCompletionAccumulator:       {acc_rate:9,.0f} chunks/s   ratio "
-          f"{acc_rate / raw_rate:4.2f}")
+    print(
+        f"  create_chat_completion_stream (typed chunks):   {typed_rate:9,.0f} chunks/s   ratio {ratio:4.2f}"
+        f"   (target >= {RATIO_TARGET})  {verdict(ratio >= RATIO_TARGET)}"
+    )
+    print(
+        f"  ... wrapped in ChatCompletionAccumulator:       {acc_rate:9,.0f} chunks/s   ratio "
+        f"{acc_rate / raw_rate:4.2f}"
+    )
     print(f"  the accumulator's own cost, on chunks already parsed: {accumulator_cost(count):.2f} us/chunk")
     client.close()
 
@@ -304,8 +317,10 @@ def bench_throughput(base_url: str, quick: bool) -> None:
 
         official()
         sdk_rate, raw_rate3 = interleaved(max(3, rounds // 2), official, raw)
-        print(f"  official openai {openai.__version__} SDK (typed chunks):  {sdk_rate:9,.0f} chunks/s   ratio "
-              f"{sdk_rate / raw_rate3:4.2f}")
+        print(
+            f"  official openai {openai.__version__} SDK (typed chunks):  {sdk_rate:9,.0f} chunks/s   ratio "
+            f"{sdk_rate / raw_rate3:4.2f}"
+        )
     session.close()
 
 
@@ -322,10 +337,13 @@ def main() -> int:
 
     version = importlib.metadata.version("sseclient-py")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"Python {sys.version.split()[0]}, requests {requests.__version__}, sseclient-py {version}, "
-          f"openai_lite {openai_lite.__version__}; load average {load:.2f} on {os.cpu_count()} CPUs")
-    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    print(
+        f"Python {sys.version.split()[0]}, requests {requests.__version__}, sseclient-py {version}, "
+        f"openai_lite {openai_lite.__version__}; load average {load:.2f} on {os.cpu_count()} CPUs"
+    )
+    server = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert server.stdout is not None
         base_url = f"http://127.0.0.1:{server.stdout.readline().strip()}/v1"

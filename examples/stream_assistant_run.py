@@ -88,9 +88,7 @@ def demo(client: openai_lite.Client) -> None:
                 outputs.append({"tool_call_id": call.id, "output": json.dumps(output)})
             result = follow(
                 RunAccumulator(
-                    client.submit_tool_outputs_to_run_stream(
-                        result.run.thread_id, result.run.id, tool_outputs=outputs
-                    )
+                    client.submit_tool_outputs_to_run_stream(result.run.thread_id, result.run.id, tool_outputs=outputs)
                 )
             )
         run = result.run

@@ -45,8 +45,10 @@ def progress_bar(label: str, width: int = 30) -> Callable[[int, Optional[int]], 
     def update(done: int, total: Optional[int]) -> None:
         if total:
             filled = width * done // total
-            figure = f"[{'#' * filled}{'-' * (width - filled)}] {100 * done // total:3d}%  " \
-                     f"{done / MB:.1f}/{total / MB:.1f} MB"
+            figure = (
+                f"[{'#' * filled}{'-' * (width - filled)}] {100 * done // total:3d}%  "
+                f"{done / MB:.1f}/{total / MB:.1f} MB"
+            )
         else:
             figure = f"{done / MB:.1f} MB"  # size unknown (a chunked download)
         if figure != shown[0]:

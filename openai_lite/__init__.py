@@ -1,12 +1,12 @@
 """openai_lite: a small synchronous client for the OpenAI API and compatible servers.
 
-    import openai_lite
+import openai_lite
 
-    client = openai_lite.Client()  # reads OPENAI_API_KEY
-    reply = client.create_chat_completion(
-        model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello"}]
-    )
-    print(reply.choices[0].message.content)
+client = openai_lite.Client()  # reads OPENAI_API_KEY
+reply = client.create_chat_completion(
+    model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello"}]
+)
+print(reply.choices[0].message.content)
 """
 
 from ._accumulate import Accumulator, ChatCompletionAccumulator, ResponseAccumulator, RunAccumulator, RunResult

@@ -232,4 +232,3 @@ class AzureClient(Client):
 
 def _no_api_key() -> str:
     raise OpenAIError("This AzureClient authenticates with a Microsoft Entra ID token; it has no API key.")
-

@@ -323,9 +323,13 @@ class BaseClient:
                 all_headers[name] = value
 
         data: Union[bytes, MultipartBody, None] = None
-        if files is not None and payload is not None and not (
-            # Some operations take a file or a reference to one ({"file_id": ...} in JSON).
-            json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
+        if (
+            files is not None
+            and payload is not None
+            and not (
+                # Some operations take a file or a reference to one ({"file_id": ...} in JSON).
+                json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
+            )
         ):
             data = _multipart(payload, files, progress, part_types or {})
             all_headers["Content-Type"] = data.content_type
@@ -382,11 +386,7 @@ class BaseClient:
             logger.info("%s -> %d (request id %s) in %.0f ms", context, status, request_id, elapsed)
             if 200 <= status < 300:
                 return response
-            if (
-                attempt < self.max_retries
-                and should_retry_status(status, response.headers, body)
-                and _rewind(data)
-            ):
+            if attempt < self.max_retries and should_retry_status(status, response.headers, body) and _rewind(data):
                 self._sleep_before_retry(attempt, response.headers, context, f"{status} {response.reason}")
                 attempt += 1
                 continue
@@ -438,8 +438,14 @@ class BaseClient:
     ) -> None:
         wait = retry_wait(attempt, headers, self.initial_retry_delay, self.max_retry_delay)
         left = self.max_retries - attempt
-        logger.info("retrying %s in %.2f s after %s (%d %s left)", context, wait, reason, left,
-                    "retry" if left == 1 else "retries")
+        logger.info(
+            "retrying %s in %.2f s after %s (%d %s left)",
+            context,
+            wait,
+            reason,
+            left,
+            "retry" if left == 1 else "retries",
+        )
         time.sleep(wait)
 
     def _parse(self, response: requests.Response, cast_to: Any) -> Any:
@@ -619,4 +625,3 @@ def _check_timeout(timeout: Any) -> Timeout:
     if isinstance(timeout, tuple) and len(timeout) == 2 and all(_seconds(t) for t in timeout):
         return (float(timeout[0]), float(timeout[1]))
     raise ValueError(f"timeout must be a positive number of seconds or a (connect, read) pair, got {timeout!r}")
-

@@ -74,4 +74,3 @@ def check_header(name: str, value: Any, secret: bool = False) -> None:
             f"header {name!r} contains a CR, LF or NUL character{shown}; remove it "
             "(a value read from a file often ends with a newline)"
         )
-

@@ -349,9 +349,7 @@ class BinaryResponse:
             self._content = b"".join(self.iter_bytes())
         return self._content
 
-    def iter_bytes(
-        self, chunk_size: int = _BLOCK, progress: Optional[ProgressCallback] = None
-    ) -> Iterator[bytes]:
+    def iter_bytes(self, chunk_size: int = _BLOCK, progress: Optional[ProgressCallback] = None) -> Iterator[bytes]:
         """Yield the body in pieces of about ``chunk_size`` bytes, then release the connection.
 
         ``progress(done, total)`` is called after each piece (``total`` is None

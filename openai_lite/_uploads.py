@@ -110,9 +110,7 @@ class _Range(io.RawIOBase):
     and a retry seeks back to its start.
     """
 
-    def __init__(
-        self, fileobj: IO[bytes], offset: int, length: int, progress: Optional[Callable[[int], None]]
-    ) -> None:
+    def __init__(self, fileobj: IO[bytes], offset: int, length: int, progress: Optional[Callable[[int], None]]) -> None:
         super().__init__()
         self._file = fileobj
         self._offset = offset

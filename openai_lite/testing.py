@@ -110,7 +110,12 @@ _MODERATION_CATEGORIES = (
 )
 # The categories the API also applies to images.
 _IMAGE_CATEGORIES = {
-    "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "violence", "violence/graphic"
+    "self-harm",
+    "self-harm/intent",
+    "self-harm/instructions",
+    "sexual",
+    "violence",
+    "violence/graphic",
 }
 _FLAG_WORD = re.compile(r"\bkill", re.IGNORECASE)
 
@@ -342,8 +347,9 @@ class FakeServer:
         model = _field(body, "model", str, "a string", required=True)
         messages = _field(body, "messages", list, "an array", required=True)
         if not messages:
-            raise _APIError(400, "'messages' must contain at least one message.", param="messages",
-                            code="invalid_value")
+            raise _APIError(
+                400, "'messages' must contain at least one message.", param="messages", code="invalid_value"
+            )
         for i, entry in enumerate(messages):
             if not isinstance(entry, dict):
                 raise _invalid_type(f"messages[{i}]", "an object", entry)
@@ -412,8 +418,12 @@ class FakeServer:
         blocks = []
         for i in range(n):
             if tool is not None:
-                call = {"index": 0, "id": "call_fake_1", "type": "function",
-                        "function": {"name": name, "arguments": ""}}
+                call = {
+                    "index": 0,
+                    "id": "call_fake_1",
+                    "type": "function",
+                    "function": {"name": name, "arguments": ""},
+                }
                 blocks.append(chunk(i, {"role": "assistant", "content": None, "refusal": None, "tool_calls": [call]}))
                 for piece in pieces:
                     blocks.append(chunk(i, {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}))
@@ -496,8 +506,11 @@ class FakeServer:
         where = {"item_id": item["id"], "output_index": 0}
         if tool is not None:
             events.append(
-                {"type": "response.output_item.added", "output_index": 0,
-                 "item": {**item, "status": "in_progress", "arguments": ""}}
+                {
+                    "type": "response.output_item.added",
+                    "output_index": 0,
+                    "item": {**item, "status": "in_progress", "arguments": ""},
+                }
             )
             for piece in pieces:
                 events.append({"type": "response.function_call_arguments.delta", **where, "delta": piece})
@@ -508,8 +521,11 @@ class FakeServer:
             where["content_index"] = 0
             empty_part = {"type": "output_text", "text": "", "annotations": [], "logprobs": []}
             events += [
-                {"type": "response.output_item.added", "output_index": 0,
-                 "item": {**item, "status": "in_progress", "content": []}},
+                {
+                    "type": "response.output_item.added",
+                    "output_index": 0,
+                    "item": {**item, "status": "in_progress", "content": []},
+                },
                 {"type": "response.content_part.added", **where, "part": empty_part},
             ]
             for piece in pieces:
@@ -534,12 +550,20 @@ class FakeServer:
         raw_input = _field(body, "input", (str, list), "a string or an array", required=True)
         dimensions = _field(body, "dimensions", int, "an integer", default=8)
         if not 1 <= dimensions <= 4096:
-            raise _APIError(400, f"Invalid 'dimensions': {dimensions} is not between 1 and 4096.",
-                            param="dimensions", code="invalid_value")
+            raise _APIError(
+                400,
+                f"Invalid 'dimensions': {dimensions} is not between 1 and 4096.",
+                param="dimensions",
+                code="invalid_value",
+            )
         encoding = _field(body, "encoding_format", str, "a string", default="float")
         if encoding not in ("float", "base64"):
-            raise _APIError(400, f"Invalid 'encoding_format': {encoding!r} is not one of 'float', 'base64'.",
-                            param="encoding_format", code="invalid_value")
+            raise _APIError(
+                400,
+                f"Invalid 'encoding_format': {encoding!r} is not one of 'float', 'base64'.",
+                param="encoding_format",
+                code="invalid_value",
+            )
 
         # A string, a list of strings, a list of tokens or a list of token lists.
         if isinstance(raw_input, str) or (raw_input and all(_is_int(t) for t in raw_input)):
@@ -549,8 +573,12 @@ class FakeServer:
         if not inputs or not all(
             (isinstance(x, str) and x) or (isinstance(x, list) and x and all(_is_int(t) for t in x)) for x in inputs
         ):
-            raise _APIError(400, "'input' must be a non-empty string, array of strings, array of tokens "
-                            "or array of token arrays.", param="input", code="invalid_value")
+            raise _APIError(
+                400,
+                "'input' must be a non-empty string, array of strings, array of tokens or array of token arrays.",
+                param="input",
+                code="invalid_value",
+            )
 
         data = []
         tokens = 0
@@ -587,17 +615,19 @@ class FakeServer:
         results = []
         for text, has_image in inputs:
             flagged = bool(_FLAG_WORD.search(text))
-            results.append({
-                "flagged": flagged,
-                "categories": {c: flagged and c == "violence" for c in _MODERATION_CATEGORIES},
-                "category_scores": {
-                    c: 0.97 if flagged and c == "violence" else 0.0001 for c in _MODERATION_CATEGORIES
-                },
-                "category_applied_input_types": {
-                    c: ["text", "image"] if has_image and c in _IMAGE_CATEGORIES else ["text"]
-                    for c in _MODERATION_CATEGORIES
-                },
-            })
+            results.append(
+                {
+                    "flagged": flagged,
+                    "categories": {c: flagged and c == "violence" for c in _MODERATION_CATEGORIES},
+                    "category_scores": {
+                        c: 0.97 if flagged and c == "violence" else 0.0001 for c in _MODERATION_CATEGORIES
+                    },
+                    "category_applied_input_types": {
+                        c: ["text", "image"] if has_image and c in _IMAGE_CATEGORIES else ["text"]
+                        for c in _MODERATION_CATEGORIES
+                    },
+                }
+            )
         return _json_reply({"id": self._next_id("modr-fake-"), "model": model, "results": results})
 
     # -- files ----------------------------------------------------------------
@@ -610,14 +640,19 @@ class FakeServer:
             raise _missing("purpose")
         file_headers, filename, content = parts["file"]
         if filename is None:
-            raise _APIError(400, "The 'file' part must be a file upload (with a filename).", param="file",
-                            code="invalid_value")
+            raise _APIError(
+                400, "The 'file' part must be a file upload (with a filename).", param="file", code="invalid_value"
+            )
         if not file_headers.get("content-type"):
             raise _APIError(400, "The 'file' part has no Content-Type header.", param="file", code="invalid_value")
         purpose = parts["purpose"][2].decode("utf-8", "replace")
         if purpose not in _FILE_PURPOSES:
-            raise _APIError(400, f"Invalid 'purpose': {purpose!r} is not one of {', '.join(_FILE_PURPOSES)}.",
-                            param="purpose", code="invalid_value")
+            raise _APIError(
+                400,
+                f"Invalid 'purpose': {purpose!r} is not one of {', '.join(_FILE_PURPOSES)}.",
+                param="purpose",
+                code="invalid_value",
+            )
         file: Dict[str, Any] = {
             "id": self._next_id("file-fake-"),
             "object": "file",
@@ -638,8 +673,9 @@ class FakeServer:
         except ValueError:
             limit = 0
         if not 1 <= limit <= 10000:
-            raise _APIError(400, "Invalid 'limit': expected an integer between 1 and 10000.", param="limit",
-                            code="invalid_value")
+            raise _APIError(
+                400, "Invalid 'limit': expected an integer between 1 and 10000.", param="limit", code="invalid_value"
+            )
         order = query.get("order", "desc")
         if order not in ("asc", "desc"):
             raise _APIError(400, "Invalid 'order': expected 'asc' or 'desc'.", param="order", code="invalid_value")
@@ -654,13 +690,15 @@ class FakeServer:
             ids = [f["id"] for f in files]
             files = files[ids.index(query["after"]) + 1 :] if query["after"] in ids else []
         page = files[:limit]
-        return _json_reply({
-            "object": "list",
-            "data": page,
-            "first_id": page[0]["id"] if page else None,
-            "last_id": page[-1]["id"] if page else None,
-            "has_more": len(files) > limit,
-        })
+        return _json_reply(
+            {
+                "object": "list",
+                "data": page,
+                "first_id": page[0]["id"] if page else None,
+                "last_id": page[-1]["id"] if page else None,
+                "has_more": len(files) > limit,
+            }
+        )
 
     def _find_file(self, file_id: str) -> Tuple[Dict[str, Any], bytes]:
         with self._lock:
@@ -690,12 +728,20 @@ class FakeServer:
         _field(body, "voice", (str, dict), "a string or an object", required=True)
         audio_format = _field(body, "response_format", str, "a string", default="mp3")
         if audio_format not in _AUDIO:
-            raise _APIError(400, f"Invalid 'response_format': {audio_format!r} is not one of {', '.join(_AUDIO)}.",
-                            param="response_format", code="invalid_value")
+            raise _APIError(
+                400,
+                f"Invalid 'response_format': {audio_format!r} is not one of {', '.join(_AUDIO)}.",
+                param="response_format",
+                code="invalid_value",
+            )
         stream_format = _field(body, "stream_format", str, "a string", default="audio")
         if stream_format not in ("audio", "sse"):
-            raise _APIError(400, f"Invalid 'stream_format': {stream_format!r} is not one of 'audio', 'sse'.",
-                            param="stream_format", code="invalid_value")
+            raise _APIError(
+                400,
+                f"Invalid 'stream_format': {stream_format!r} is not one of 'audio', 'sse'.",
+                param="stream_format",
+                code="invalid_value",
+            )
         content_type, data = _AUDIO[audio_format]
         if stream_format == "audio":
             return _Reply(200, content_type, data)
@@ -728,8 +774,12 @@ class FakeServer:
         """``partial_images`` partial image events, then the completed one (always one PNG image)."""
         partials = _field(body, "partial_images", int, "an integer", default=0)
         if not 0 <= partials <= 3:
-            raise _APIError(400, f"Invalid 'partial_images': {partials} is not between 0 and 3.",
-                            param="partial_images", code="invalid_value")
+            raise _APIError(
+                400,
+                f"Invalid 'partial_images': {partials} is not between 0 and 3.",
+                param="partial_images",
+                code="invalid_value",
+            )
 
         def setting(key: str, default: str) -> str:
             value = body.get(key)
@@ -756,8 +806,12 @@ class FakeServer:
             "input_tokens_details": {"text_tokens": words, "image_tokens": 0},
         }
         final = _png([[255 if (x + y) % 2 else 0 for x in range(8)] for y in range(8)])
-        events.append(_sse({"type": "image_generation.completed", "b64_json": final, **common, "usage": usage},
-                           "image_generation.completed"))
+        events.append(
+            _sse(
+                {"type": "image_generation.completed", "b64_json": final, **common, "usage": usage},
+                "image_generation.completed",
+            )
+        )
         return _stream_reply(events)
 
     # -- legacy completions ---------------------------------------------------
@@ -859,13 +913,15 @@ class FakeServer:
 
     def _new_thread(self, body: Dict[str, Any]) -> _Thread:
         messages = _field(body, "messages", list, "an array", default=[])
-        thread = _Thread({
-            "id": self._next_id("thread_fake_"),
-            "object": "thread",
-            "created_at": CREATED,
-            "tool_resources": body.get("tool_resources"),
-            "metadata": body.get("metadata") or {},
-        })
+        thread = _Thread(
+            {
+                "id": self._next_id("thread_fake_"),
+                "object": "thread",
+                "created_at": CREATED,
+                "tool_resources": body.get("tool_resources"),
+                "metadata": body.get("metadata") or {},
+            }
+        )
         self._add_messages(thread, messages, "messages")
         with self._lock:
             self._threads[thread.obj["id"]] = thread
@@ -884,8 +940,12 @@ class FakeServer:
                 raise _invalid_type(f"{name}[{i}]", "an object", entry)
             role = _field(entry, "role", str, "a string", required=True, name=f"{name}[{i}].role")
             if role not in ("user", "assistant"):
-                raise _APIError(400, f"Invalid '{name}[{i}].role': {role!r} is not one of 'user', 'assistant'.",
-                                param=f"{name}[{i}].role", code="invalid_value")
+                raise _APIError(
+                    400,
+                    f"Invalid '{name}[{i}].role': {role!r} is not one of 'user', 'assistant'.",
+                    param=f"{name}[{i}].role",
+                    code="invalid_value",
+                )
             if entry.get("content") is None:
                 raise _missing(f"{name}[{i}].content")
             text = _text_of(entry["content"])
@@ -922,8 +982,9 @@ class FakeServer:
         body = _json_object(request)
         assistant = self._find_assistant(_field(body, "assistant_id", str, "a string", required=True))
         thread = self._find_thread(thread_id)
-        self._add_messages(thread, _field(body, "additional_messages", list, "an array", default=[]),
-                           "additional_messages")
+        self._add_messages(
+            thread, _field(body, "additional_messages", list, "an array", default=[]), "additional_messages"
+        )
         return self._start_run(body, assistant, thread, new_thread=False)
 
     def _start_run(self, body: Dict[str, Any], assistant: Dict[str, Any], thread: _Thread, new_thread: bool) -> _Reply:
@@ -976,18 +1037,23 @@ class FakeServer:
         outputs = _field(body, "tool_outputs", list, "an array", required=True)
         status = state.run["status"]
         if status != "requires_action":
-            raise _APIError(400, f"Runs in status \"{status}\" do not accept tool outputs.")
+            raise _APIError(400, f'Runs in status "{status}" do not accept tool outputs.')
         given: Dict[str, str] = {}
         for i, entry in enumerate(outputs):
             if not isinstance(entry, dict):
                 raise _invalid_type(f"tool_outputs[{i}]", "an object", entry)
-            call_id = _field(entry, "tool_call_id", str, "a string", required=True,
-                             name=f"tool_outputs[{i}].tool_call_id")
+            call_id = _field(
+                entry, "tool_call_id", str, "a string", required=True, name=f"tool_outputs[{i}].tool_call_id"
+            )
             given[call_id] = _field(entry, "output", str, "a string", default="", name=f"tool_outputs[{i}].output")
         expected = [call["id"] for call in state.calls]
         if sorted(given) != sorted(expected):
-            raise _APIError(400, f"Expected tool outputs for call ids {expected}, got {sorted(given)}.",
-                            param="tool_outputs", code="invalid_value")
+            raise _APIError(
+                400,
+                f"Expected tool outputs for call ids {expected}, got {sorted(given)}.",
+                param="tool_outputs",
+                code="invalid_value",
+            )
         stream = _field(body, "stream", bool, "a boolean")
         events: List[bytes] = []
         self._advance_run(state, events, [given[call_id] for call_id in expected])
@@ -1024,13 +1090,20 @@ class FakeServer:
             pieces = _argument_pieces(arguments)
             step = self._step(state, "tool_calls", {"type": "tool_calls", "tool_calls": []})
             events += [_sse(step, "thread.run.step.created"), _sse(step, "thread.run.step.in_progress")]
-            first = {"index": 0, "id": "call_fake_1", "type": "function",
-                     "function": {"name": name, "arguments": "", "output": None}}
+            first = {
+                "index": 0,
+                "id": "call_fake_1",
+                "type": "function",
+                "function": {"name": name, "arguments": "", "output": None},
+            }
             deltas = [first] + [{"index": 0, "type": "function", "function": {"arguments": p}} for p in pieces]
             for delta in deltas:
                 details = {"step_details": {"type": "tool_calls", "tool_calls": [delta]}}
-                events.append(_sse({"id": step["id"], "object": "thread.run.step.delta", "delta": details},
-                                    "thread.run.step.delta"))
+                events.append(
+                    _sse(
+                        {"id": step["id"], "object": "thread.run.step.delta", "delta": details}, "thread.run.step.delta"
+                    )
+                )
             call = {"id": "call_fake_1", "type": "function", "function": {"name": name, "arguments": arguments}}
             step["step_details"]["tool_calls"] = [{**call, "function": {**call["function"], "output": None}}]
             state.step, state.step_tokens, state.calls = step, len(pieces), [call]
@@ -1043,8 +1116,9 @@ class FakeServer:
         text = "Tool result: " + " ".join(tool_outputs) if tool_outputs is not None else _echo(turns)
         pieces = _PIECES.findall(text)
         message = self._message(state.thread, "assistant", "", "in_progress", run["assistant_id"], run["id"])
-        step = self._step(state, "message_creation",
-                          {"type": "message_creation", "message_creation": {"message_id": message["id"]}})
+        step = self._step(
+            state, "message_creation", {"type": "message_creation", "message_creation": {"message_id": message["id"]}}
+        )
         events += [
             _sse(step, "thread.run.step.created"),
             _sse(step, "thread.run.step.in_progress"),
@@ -1053,20 +1127,31 @@ class FakeServer:
         ]
         for piece in pieces:
             part = {"index": 0, "type": "text", "text": {"value": piece, "annotations": []}}
-            events.append(_sse({"id": message["id"], "object": "thread.message.delta", "delta": {"content": [part]}},
-                               "thread.message.delta"))
-        message.update(status="completed", completed_at=CREATED,
-                       content=[{"type": "text", "text": {"value": text, "annotations": []}}])
+            events.append(
+                _sse(
+                    {"id": message["id"], "object": "thread.message.delta", "delta": {"content": [part]}},
+                    "thread.message.delta",
+                )
+            )
+        message.update(
+            status="completed",
+            completed_at=CREATED,
+            content=[{"type": "text", "text": {"value": text, "annotations": []}}],
+        )
         state.thread.messages.append(message)
         events.append(_sse(message, "thread.message.completed"))
         self._finish_step(step, prompt_tokens, len(pieces))
         events.append(_sse(step, "thread.run.step.completed"))
         state.completion_tokens += len(pieces)
-        run.update(status="completed", completed_at=CREATED, usage={
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": state.completion_tokens,
-            "total_tokens": prompt_tokens + state.completion_tokens,
-        })
+        run.update(
+            status="completed",
+            completed_at=CREATED,
+            usage={
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": state.completion_tokens,
+                "total_tokens": prompt_tokens + state.completion_tokens,
+            },
+        )
         events.append(_sse(run, "thread.run.completed"))
 
     def _step(self, state: _Run, kind: str, details: Dict[str, Any]) -> Dict[str, Any]:
@@ -1092,11 +1177,15 @@ class FakeServer:
 
     @staticmethod
     def _finish_step(step: Dict[str, Any], prompt_tokens: int, completion_tokens: int) -> None:
-        step.update(status="completed", completed_at=CREATED, usage={
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        })
+        step.update(
+            status="completed",
+            completed_at=CREATED,
+            usage={
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+        )
 
 
 # (method, path after /v1, endpoint); the groups of a path become the endpoint's arguments.
@@ -1523,8 +1612,22 @@ def _multipart(request: _Request) -> Dict[str, Tuple[Dict[str, str], Optional[st
 def _wav(samples: int, rate: int = 24000) -> bytes:
     """A mono 16-bit WAV file of ``samples`` samples of silence."""
     data = b"\0\0" * samples
-    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + len(data), b"WAVE", b"fmt ", 16, 1, 1, rate,
-                         rate * 2, 2, 16, b"data", len(data))
+    header = struct.pack(
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF",
+        36 + len(data),
+        b"WAVE",
+        b"fmt ",
+        16,
+        1,
+        1,
+        rate,
+        rate * 2,
+        2,
+        16,
+        b"data",
+        len(data),
+    )
     return header + data
 
 

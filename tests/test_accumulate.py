@@ -85,8 +85,10 @@ USAGE = {
     "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
     "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
 }
-ANNOTATION = {"type": "url_citation", "url_citation": {"url": "https://example.com", "title": "Example",
-                                                       "start_index": 0, "end_index": 5}}
+ANNOTATION = {
+    "type": "url_citation",
+    "url_citation": {"url": "https://example.com", "title": "Example", "start_index": 0, "end_index": 5},
+}
 
 
 class ChatCase(NamedTuple):
@@ -96,13 +98,20 @@ class ChatCase(NamedTuple):
 
 CHAT_CASES = {
     "content": ChatCase(
-        [chunk(delta(role="assistant", content="")), chunk(delta(content="Hel")), chunk(delta(content="lo!")),
-         chunk(delta(finish_reason="stop"))],
+        [
+            chunk(delta(role="assistant", content="")),
+            chunk(delta(content="Hel")),
+            chunk(delta(content="lo!")),
+            chunk(delta(finish_reason="stop")),
+        ],
         completion(choice(content="Hello!")),
     ),
     "refusal": ChatCase(
-        [chunk(delta(role="assistant", refusal="")), *[chunk(delta(refusal=p)) for p in pieces("I can't help.")],
-         chunk(delta(finish_reason="stop"))],
+        [
+            chunk(delta(role="assistant", refusal="")),
+            *[chunk(delta(refusal=p)) for p in pieces("I can't help.")],
+            chunk(delta(finish_reason="stop")),
+        ],
         completion(choice(refusal="I can't help.")),
     ),
     "tool-calls-over-many-pieces-and-indexes": ChatCase(
@@ -117,70 +126,126 @@ CHAT_CASES = {
             ],
             chunk(delta(finish_reason="tool_calls")),
         ],
-        completion(choice(finish_reason="tool_calls", tool_calls=[
-            {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": WEATHER_ARGS}},
-            {"id": "call_b", "type": "function", "function": {"name": "get_time", "arguments": TIME_ARGS}},
-        ])),
+        completion(
+            choice(
+                finish_reason="tool_calls",
+                tool_calls=[
+                    {
+                        "id": "call_a",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": WEATHER_ARGS},
+                    },
+                    {"id": "call_b", "type": "function", "function": {"name": "get_time", "arguments": TIME_ARGS}},
+                ],
+            )
+        ),
     ),
     "several-calls-in-one-chunk": ChatCase(
         [
-            chunk(delta(role="assistant", tool_calls=[call_chunks(0, "call_a", "f", "{}")[0],
-                                                      call_chunks(1, "call_b", "g", "{}")[0]])),
-            chunk(delta(tool_calls=[{"index": 1, "function": {"arguments": "{}"}},
-                                    {"index": 0, "function": {"arguments": '{"x"'}}])),
+            chunk(
+                delta(
+                    role="assistant",
+                    tool_calls=[call_chunks(0, "call_a", "f", "{}")[0], call_chunks(1, "call_b", "g", "{}")[0]],
+                )
+            ),
+            chunk(
+                delta(
+                    tool_calls=[
+                        {"index": 1, "function": {"arguments": "{}"}},
+                        {"index": 0, "function": {"arguments": '{"x"'}},
+                    ]
+                )
+            ),
             chunk(delta(tool_calls=[{"index": 0, "function": {"arguments": ": 1}"}}])),
             chunk(delta(finish_reason="tool_calls")),
         ],
-        completion(choice(finish_reason="tool_calls", tool_calls=[
-            {"id": "call_a", "type": "function", "function": {"name": "f", "arguments": '{"x": 1}'}},
-            {"id": "call_b", "type": "function", "function": {"name": "g", "arguments": "{}"}},
-        ])),
+        completion(
+            choice(
+                finish_reason="tool_calls",
+                tool_calls=[
+                    {"id": "call_a", "type": "function", "function": {"name": "f", "arguments": '{"x": 1}'}},
+                    {"id": "call_b", "type": "function", "function": {"name": "g", "arguments": "{}"}},
+                ],
+            )
+        ),
     ),
     "custom-tool-call": ChatCase(
-        [chunk(delta(role="assistant")),
-         *[chunk(delta(tool_calls=[c])) for c in call_chunks(0, "call_sql", "run_sql", SQL, kind="custom")],
-         chunk(delta(finish_reason="tool_calls"))],
-        completion(choice(finish_reason="tool_calls", tool_calls=[
-            {"id": "call_sql", "type": "custom", "custom": {"name": "run_sql", "input": SQL}},
-        ])),
+        [
+            chunk(delta(role="assistant")),
+            *[chunk(delta(tool_calls=[c])) for c in call_chunks(0, "call_sql", "run_sql", SQL, kind="custom")],
+            chunk(delta(finish_reason="tool_calls")),
+        ],
+        completion(
+            choice(
+                finish_reason="tool_calls",
+                tool_calls=[
+                    {"id": "call_sql", "type": "custom", "custom": {"name": "run_sql", "input": SQL}},
+                ],
+            )
+        ),
     ),
     "content-then-tool-call": ChatCase(
-        [chunk(delta(role="assistant", content="Let me check.")),
-         *[chunk(delta(tool_calls=[c])) for c in call_chunks(0, "call_a", "get_weather", WEATHER_ARGS)],
-         chunk(delta(finish_reason="tool_calls"))],
-        completion(choice(finish_reason="tool_calls", content="Let me check.", tool_calls=[
-            {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": WEATHER_ARGS}},
-        ])),
+        [
+            chunk(delta(role="assistant", content="Let me check.")),
+            *[chunk(delta(tool_calls=[c])) for c in call_chunks(0, "call_a", "get_weather", WEATHER_ARGS)],
+            chunk(delta(finish_reason="tool_calls")),
+        ],
+        completion(
+            choice(
+                finish_reason="tool_calls",
+                content="Let me check.",
+                tool_calls=[
+                    {
+                        "id": "call_a",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": WEATHER_ARGS},
+                    },
+                ],
+            )
+        ),
     ),
     "legacy-function-call": ChatCase(
-        [chunk(delta(role="assistant", function_call={"name": "get_weather", "arguments": ""})),
-         *[chunk(delta(function_call={"arguments": p})) for p in pieces(WEATHER_ARGS)],
-         chunk(delta(finish_reason="function_call"))],
-        completion(choice(finish_reason="function_call",
-                          function_call={"name": "get_weather", "arguments": WEATHER_ARGS})),
+        [
+            chunk(delta(role="assistant", function_call={"name": "get_weather", "arguments": ""})),
+            *[chunk(delta(function_call={"arguments": p})) for p in pieces(WEATHER_ARGS)],
+            chunk(delta(finish_reason="function_call")),
+        ],
+        completion(
+            choice(finish_reason="function_call", function_call={"name": "get_weather", "arguments": WEATHER_ARGS})
+        ),
     ),
     "content-logprobs": ChatCase(
-        [chunk(delta(role="assistant", content="", logprobs={"content": [], "refusal": None})),
-         chunk(delta(content="Hi", logprobs={"content": [token("Hi")], "refusal": None})),
-         chunk(delta(content=" there", logprobs={"content": [token(" there")], "refusal": None})),
-         chunk(delta(finish_reason="stop"))],
+        [
+            chunk(delta(role="assistant", content="", logprobs={"content": [], "refusal": None})),
+            chunk(delta(content="Hi", logprobs={"content": [token("Hi")], "refusal": None})),
+            chunk(delta(content=" there", logprobs={"content": [token(" there")], "refusal": None})),
+            chunk(delta(finish_reason="stop")),
+        ],
         completion(choice(content="Hi there", logprobs={"content": [token("Hi"), token(" there")], "refusal": None})),
     ),
     "refusal-logprobs": ChatCase(
-        [chunk(delta(role="assistant", refusal="No", logprobs={"content": None, "refusal": [token("No")]})),
-         chunk(delta(refusal=".", logprobs={"content": None, "refusal": [token(".")]})),
-         chunk(delta(finish_reason="stop"))],
+        [
+            chunk(delta(role="assistant", refusal="No", logprobs={"content": None, "refusal": [token("No")]})),
+            chunk(delta(refusal=".", logprobs={"content": None, "refusal": [token(".")]})),
+            chunk(delta(finish_reason="stop")),
+        ],
         completion(choice(refusal="No.", logprobs={"content": None, "refusal": [token("No"), token(".")]})),
     ),
     "finish-reasons": ChatCase(
-        [chunk(delta(0, content="a"), delta(1, content="b"), delta(2, content="c")),
-         chunk(delta(0, finish_reason="length"), delta(1, finish_reason="content_filter"), delta(2))],
-        completion(choice(0, "length", content="a"), choice(1, "content_filter", content="b"),
-                   choice(2, None, content="c")),
+        [
+            chunk(delta(0, content="a"), delta(1, content="b"), delta(2, content="c")),
+            chunk(delta(0, finish_reason="length"), delta(1, finish_reason="content_filter"), delta(2)),
+        ],
+        completion(
+            choice(0, "length", content="a"), choice(1, "content_filter", content="b"), choice(2, None, content="c")
+        ),
     ),
     "usage-chunk-with-empty-choices": ChatCase(
-        [chunk(delta(role="assistant", content="Hi"), usage=None), chunk(delta(finish_reason="stop"), usage=None),
-         chunk(usage=USAGE)],
+        [
+            chunk(delta(role="assistant", content="Hi"), usage=None),
+            chunk(delta(finish_reason="stop"), usage=None),
+            chunk(usage=USAGE),
+        ],
         completion(choice(content="Hi"), usage=USAGE),
     ),
     "n=3-interleaved": ChatCase(
@@ -200,11 +265,16 @@ CHAT_CASES = {
         ),
     ),
     "unknown-fields-are-kept": ChatCase(
-        [chunk(delta(role="assistant", content="See"), service_tier="default", provider="acme"),
-         chunk(delta(content=" this", annotations=[ANNOTATION], brand_new={"x": 1})),
-         chunk(delta(finish_reason="stop"), service_tier="flex")],
-        completion(choice(content="See this", annotations=[ANNOTATION], brand_new={"x": 1}),
-                   service_tier="flex", provider="acme"),
+        [
+            chunk(delta(role="assistant", content="See"), service_tier="default", provider="acme"),
+            chunk(delta(content=" this", annotations=[ANNOTATION], brand_new={"x": 1})),
+            chunk(delta(finish_reason="stop"), service_tier="flex"),
+        ],
+        completion(
+            choice(content="See this", annotations=[ANNOTATION], brand_new={"x": 1}),
+            service_tier="flex",
+            provider="acme",
+        ),
     ),
     "no-chunks": ChatCase([], {"object": "chat.completion", "choices": []}),
 }
@@ -388,16 +458,22 @@ def fake_client() -> Iterator[openai_lite.Client]:
 
 WEATHER_TOOL: Any = {
     "type": "function",
-    "function": {"name": "get_weather", "parameters": {
-        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}},
+    "function": {
+        "name": "get_weather",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
 }
 
 
 @pytest.mark.parametrize("tools", [None, [WEATHER_TOOL]], ids=["text", "tool-call"])
 def test_accumulated_stream_equals_the_completion(fake_client: openai_lite.Client, tools: Any) -> None:
     # The FakeServer answers the same request alike with and without streaming.
-    request: Any = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Weather in Paris?"}], "n": 3,
-                    "tools": tools}
+    request: Any = {
+        "model": "gpt-4o-mini",
+        "messages": [{"role": "user", "content": "Weather in Paris?"}],
+        "n": 3,
+        "tools": tools,
+    }
     stream = ChatCompletionAccumulator(
         fake_client.create_chat_completion_stream(**request, stream_options={"include_usage": True})
     )
@@ -416,11 +492,24 @@ def test_accumulated_stream_equals_the_completion(fake_client: openai_lite.Clien
 
 
 def response(status: str, output: List[Any]) -> Dict[str, Any]:
-    usage = {"input_tokens": 3, "output_tokens": 4, "total_tokens": 7,
-             "input_tokens_details": {"cached_tokens": 0}, "output_tokens_details": {"reasoning_tokens": 0}}
-    return {"id": "resp_1", "object": "response", "created_at": 1700000000, "status": status, "model": "gpt-4o-mini",
-            "output": output, "usage": usage if status == "completed" else None, "error": None,
-            "incomplete_details": None}
+    usage = {
+        "input_tokens": 3,
+        "output_tokens": 4,
+        "total_tokens": 7,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens_details": {"reasoning_tokens": 0},
+    }
+    return {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1700000000,
+        "status": status,
+        "model": "gpt-4o-mini",
+        "output": output,
+        "usage": usage if status == "completed" else None,
+        "error": None,
+        "incomplete_details": None,
+    }
 
 
 def text_part(text: str) -> Dict[str, Any]:
@@ -432,8 +521,15 @@ def message_item(item_id: str, *parts: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def text_delta(text: str, item_id: str = "msg_1", n: int = 0) -> Dict[str, Any]:
-    return {"type": "response.output_text.delta", "item_id": item_id, "output_index": 0, "content_index": 0,
-            "delta": text, "logprobs": [], "sequence_number": n}
+    return {
+        "type": "response.output_text.delta",
+        "item_id": item_id,
+        "output_index": 0,
+        "content_index": 0,
+        "delta": text,
+        "logprobs": [],
+        "sequence_number": n,
+    }
 
 
 FINAL_OUTPUT = [
@@ -479,16 +575,20 @@ def test_response_output_text_during_and_after(server: LoopbackServer, client: A
 
 def test_response_output_text_comes_from_the_final_response(server: LoopbackServer, client: Any) -> None:
     # The final response is what counts, even where it differs from the deltas.
-    events = [text_delta("draft"), {"type": "response.completed",
-                                    "response": response("completed", [message_item("m", text_part("final"))])}]
+    events = [
+        text_delta("draft"),
+        {"type": "response.completed", "response": response("completed", [message_item("m", text_part("final"))])},
+    ]
     stream = response_stream(server, client, events)
     assert stream.final.status == "completed"
     assert stream.output_text == "final"
 
 
 def test_response_final_before_the_loop(server: LoopbackServer, client: Any) -> None:
-    events = [text_delta("Hi"), {"type": "response.completed",
-                                 "response": response("completed", [message_item("m", text_part("Hi"))])}]
+    events = [
+        text_delta("Hi"),
+        {"type": "response.completed", "response": response("completed", [message_item("m", text_part("Hi"))])},
+    ]
     stream = response_stream(server, client, events)
     assert stream.final.status == "completed"
     assert stream.output_text == "Hi"
@@ -527,19 +627,42 @@ def test_response_stream_on_the_fake_server(fake_client: openai_lite.Client) -> 
 
 
 def run(status: str, **fields: Any) -> Dict[str, Any]:
-    return {"id": "run_1", "object": "thread.run", "created_at": 1, "thread_id": "thread_1",
-            "assistant_id": "asst_1", "status": status, "required_action": None, "usage": None, **fields}
+    return {
+        "id": "run_1",
+        "object": "thread.run",
+        "created_at": 1,
+        "thread_id": "thread_1",
+        "assistant_id": "asst_1",
+        "status": status,
+        "required_action": None,
+        "usage": None,
+        **fields,
+    }
 
 
 def step(step_id: str, status: str, kind: str) -> Dict[str, Any]:
-    return {"id": step_id, "object": "thread.run.step", "run_id": "run_1", "thread_id": "thread_1", "type": kind,
-            "status": status, "step_details": {"type": kind}}
+    return {
+        "id": step_id,
+        "object": "thread.run.step",
+        "run_id": "run_1",
+        "thread_id": "thread_1",
+        "type": kind,
+        "status": status,
+        "step_details": {"type": kind},
+    }
 
 
 def message(message_id: str, status: str, text: str) -> Dict[str, Any]:
     content = [{"type": "text", "text": {"value": text, "annotations": []}}] if text else []
-    return {"id": message_id, "object": "thread.message", "thread_id": "thread_1", "run_id": "run_1",
-            "role": "assistant", "status": status, "content": content}
+    return {
+        "id": message_id,
+        "object": "thread.message",
+        "thread_id": "thread_1",
+        "run_id": "run_1",
+        "role": "assistant",
+        "status": status,
+        "content": content,
+    }
 
 
 def message_delta(message_id: str, text: str) -> Dict[str, Any]:
@@ -548,8 +671,9 @@ def message_delta(message_id: str, text: str) -> Dict[str, Any]:
 
 
 CALL = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'}}
-REQUIRES_ACTION = run("requires_action", required_action={
-    "type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": [CALL]}})
+REQUIRES_ACTION = run(
+    "requires_action", required_action={"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": [CALL]}}
+)
 
 FIRST_PART = [
     ("thread.run.created", run("queued")),
@@ -599,7 +723,9 @@ def test_run_requires_action_then_submitted_outputs_complete_it(server: Loopback
         client.submit_tool_outputs_to_run_stream(result.run.thread_id, result.run.id, tool_outputs=outputs)
     )
     written = "".join(
-        part.text.value for event in second if event.event == "thread.message.delta"
+        part.text.value
+        for event in second
+        if event.event == "thread.message.delta"
         for part in event.data.delta.content
     )
     assert written == "It is sunny."

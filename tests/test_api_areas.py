@@ -543,22 +543,29 @@ CHAT = [
                 {"role": "system", "content": "Be brief."},
                 {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
             ],
-            response_format={"type": "json_schema", "json_schema": {"name": "greeting", "strict": True,
-                                                                     "schema": {"type": "object"}}},
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "greeting", "strict": True, "schema": {"type": "object"}},
+            },
             metadata={"topic": "demo"},
             temperature=None,  # None: not sent at all
             max_completion_tokens=None,
         ),
-        POST(f"{V1}/chat/completions", json={
-            "model": "gpt-4o",
-            "messages": [
-                {"role": "system", "content": "Be brief."},
-                {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
-            ],
-            "response_format": {"type": "json_schema", "json_schema": {"name": "greeting", "strict": True,
-                                                                       "schema": {"type": "object"}}},
-            "metadata": {"topic": "demo"},
-        }),
+        POST(
+            f"{V1}/chat/completions",
+            json={
+                "model": "gpt-4o",
+                "messages": [
+                    {"role": "system", "content": "Be brief."},
+                    {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
+                ],
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "greeting", "strict": True, "schema": {"type": "object"}},
+                },
+                "metadata": {"topic": "demo"},
+            },
+        ),
         reply=chat_completion("chatcmpl-B9MBs8", "Hello!"),
         view=lambda r: (name(r), r.id, name(r.choices[0].message), r.choices[0].message.content, r.usage.total_tokens),
         expect=("CreateChatCompletionResponse", "chatcmpl-B9MBs8", "ChatCompletionResponseMessage", "Hello!", 29),
@@ -578,26 +585,42 @@ CHAT = [
         "list-metadata-deepobject-paginated",
         lambda c: ids(c.list_chat_completions(model="gpt-4o", metadata={"topic": "demo"}, limit=1, order=None)),
         GET(f"{V1}/chat/completions", {"model": "gpt-4o", "metadata[topic]": "demo", "limit": "1"}),
-        GET(f"{V1}/chat/completions", {"model": "gpt-4o", "metadata[topic]": "demo", "limit": "1",
-                                       "after": "chatcmpl-1"}),
-        replies=[listing([chat_completion("chatcmpl-1", "a")], has_more=True),
-                 listing([chat_completion("chatcmpl-2", "b")])],
+        GET(
+            f"{V1}/chat/completions",
+            {"model": "gpt-4o", "metadata[topic]": "demo", "limit": "1", "after": "chatcmpl-1"},
+        ),
+        replies=[
+            listing([chat_completion("chatcmpl-1", "a")], has_more=True),
+            listing([chat_completion("chatcmpl-2", "b")]),
+        ],
         view=lambda r: r,
         expect=[("CreateChatCompletionResponse", "chatcmpl-1"), ("CreateChatCompletionResponse", "chatcmpl-2")],
     ),
     row(
         "chat",
         "stream-chunks",
-        lambda c: list(c.create_chat_completion_stream(
-            model="gpt-4o", messages=[{"role": "user", "content": "Hi"}], stream_options={"include_usage": True})),
-        POST(f"{V1}/chat/completions", json={"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi"}],
-                                             "stream_options": {"include_usage": True}, "stream": True}),
-        reply=sse_reply([
-            sse_event(chat_chunk({"role": "assistant", "content": ""})),
-            sse_event(chat_chunk({"content": "Hi"})),
-            sse_event(chat_chunk({}, "stop")),
-            done(),
-        ]),
+        lambda c: list(
+            c.create_chat_completion_stream(
+                model="gpt-4o", messages=[{"role": "user", "content": "Hi"}], stream_options={"include_usage": True}
+            )
+        ),
+        POST(
+            f"{V1}/chat/completions",
+            json={
+                "model": "gpt-4o",
+                "messages": [{"role": "user", "content": "Hi"}],
+                "stream_options": {"include_usage": True},
+                "stream": True,
+            },
+        ),
+        reply=sse_reply(
+            [
+                sse_event(chat_chunk({"role": "assistant", "content": ""})),
+                sse_event(chat_chunk({"content": "Hi"})),
+                sse_event(chat_chunk({}, "stop")),
+                done(),
+            ]
+        ),
         view=lambda events: [(name(e), e.choices[0].delta.content, e.choices[0].finish_reason) for e in events],
         expect=[
             ("CreateChatCompletionStreamResponse", "", None),
@@ -612,12 +635,24 @@ COMPLETIONS = [
         "completions",
         "create-extra-query-and-body-merged",
         lambda c: c.create_completion(
-            model="gpt-3.5-turbo-instruct", prompt=["Say", "this"], max_tokens=7, stop=None,
-            extra_query={"trace": "1"}, extra_body={"logit_bias": {"50256": -100}, "max_tokens": 8}),
+            model="gpt-3.5-turbo-instruct",
+            prompt=["Say", "this"],
+            max_tokens=7,
+            stop=None,
+            extra_query={"trace": "1"},
+            extra_body={"logit_bias": {"50256": -100}, "max_tokens": 8},
+        ),
         # extra_body wins over a named argument of the same key.
-        POST(f"{V1}/completions", query={"trace": "1"}, json={
-            "model": "gpt-3.5-turbo-instruct", "prompt": ["Say", "this"], "max_tokens": 8,
-            "logit_bias": {"50256": -100}}),
+        POST(
+            f"{V1}/completions",
+            query={"trace": "1"},
+            json={
+                "model": "gpt-3.5-turbo-instruct",
+                "prompt": ["Say", "this"],
+                "max_tokens": 8,
+                "logit_bias": {"50256": -100},
+            },
+        ),
         reply=completion("\n\nThis is indeed a test"),
         view=lambda r: (name(r), name(r.choices[0]), r.choices[0].text),
         expect=("CreateCompletionResponse", "CreateCompletionResponseChoicesItem", "\n\nThis is indeed a test"),
@@ -645,13 +680,16 @@ RESPONSES = [
             reasoning=None,
             store=False,
         ),
-        POST(f"{V1}/responses", json={
-            "model": "gpt-4.1",
-            "input": [{"role": "user", "content": [{"type": "input_text", "text": "Tell me a story"}]}],
-            "include": ["reasoning.encrypted_content"],
-            "text": {"format": {"type": "text"}},
-            "store": False,
-        }),
+        POST(
+            f"{V1}/responses",
+            json={
+                "model": "gpt-4.1",
+                "input": [{"role": "user", "content": [{"type": "input_text", "text": "Tell me a story"}]}],
+                "include": ["reasoning.encrypted_content"],
+                "text": {"format": {"type": "text"}},
+                "store": False,
+            },
+        ),
         reply=response("resp_67ccd2be", "Once upon a time"),
         view=lambda r: (name(r), r.id, r.status, name(r.output[0]), r.output[0].content[0].text),
         expect=("Response", "resp_67ccd2be", "completed", "OutputMessage", "Once upon a time"),
@@ -659,12 +697,19 @@ RESPONSES = [
     row(
         "responses",
         "get-query-array-and-bools",
-        lambda c: c.get_response("resp/1", include=["file_search_call.results", "message.output_text.logprobs"],
-                                 include_obfuscation=False, starting_after=None),
-        GET(f"{V1}/responses/resp%2F1", {
-            "include[]": ["file_search_call.results", "message.output_text.logprobs"],
-            "include_obfuscation": "false",
-        }),
+        lambda c: c.get_response(
+            "resp/1",
+            include=["file_search_call.results", "message.output_text.logprobs"],
+            include_obfuscation=False,
+            starting_after=None,
+        ),
+        GET(
+            f"{V1}/responses/resp%2F1",
+            {
+                "include[]": ["file_search_call.results", "message.output_text.logprobs"],
+                "include_obfuscation": "false",
+            },
+        ),
         reply=response("resp/1", "stored"),
         view=lambda r: (name(r), r.id),
         expect=("Response", "resp/1"),
@@ -674,8 +719,10 @@ RESPONSES = [
         "list-input-items-paginated",
         lambda c: ids(c.list_input_items("resp_1", limit=1, include=["message.input_image.image_url"])),
         GET(f"{V1}/responses/resp_1/input_items", {"limit": "1", "include[]": "message.input_image.image_url"}),
-        GET(f"{V1}/responses/resp_1/input_items", {"limit": "1", "include[]": "message.input_image.image_url",
-                                                   "after": "msg_1"}),
+        GET(
+            f"{V1}/responses/resp_1/input_items",
+            {"limit": "1", "include[]": "message.input_image.image_url", "after": "msg_1"},
+        ),
         replies=[listing([input_message("msg_1", "a")], has_more=True), listing([input_message("msg_2", "b")])],
         view=lambda r: r,
         expect=[("InputMessageResource", "msg_1"), ("InputMessageResource", "msg_2")],
@@ -716,8 +763,12 @@ RESPONSES_BETA = [
         "responses_beta",
         "create",
         lambda c: c.beta_create_response(model="gpt-4.1", input="Hi", metadata={"run": "7"}),
-        POST(f"{V1}/responses", query={"beta": "true"}, headers=BETA,
-             json={"model": "gpt-4.1", "input": "Hi", "metadata": {"run": "7"}}),
+        POST(
+            f"{V1}/responses",
+            query={"beta": "true"},
+            headers=BETA,
+            json={"model": "gpt-4.1", "input": "Hi", "metadata": {"run": "7"}},
+        ),
         reply=response("resp_b1", "Hello"),
         view=lambda r: (name(r), r.id, name(r.output[0]), r.output[0].content[0].text),
         expect=("BetaResponse", "resp_b1", "BetaOutputMessage", "Hello"),
@@ -754,8 +805,12 @@ RESPONSES_BETA = [
         "responses_beta",
         "stream-typed-events",
         lambda c: list(c.beta_create_response_stream(model="gpt-4.1", input="Hi")),
-        POST(f"{V1}/responses", query={"beta": "true"}, headers=BETA,
-             json={"model": "gpt-4.1", "input": "Hi", "stream": True}),
+        POST(
+            f"{V1}/responses",
+            query={"beta": "true"},
+            headers=BETA,
+            json={"model": "gpt-4.1", "input": "Hi", "stream": True},
+        ),
         # Without `event:` lines: the event type comes from the payload's "type".
         reply=sse_reply(response_events(prefix_event_names=False)),
         view=lambda events: (names(events), events[1].delta),
@@ -767,10 +822,13 @@ CONVERSATIONS = [
     row(
         "conversations",
         "create-with-items",
-        lambda c: c.create_conversation(metadata={"topic": "demo"},
-                                        items=[{"type": "message", "role": "user", "content": "Hello!"}]),
-        POST(f"{V1}/conversations", json={"metadata": {"topic": "demo"},
-                                          "items": [{"type": "message", "role": "user", "content": "Hello!"}]}),
+        lambda c: c.create_conversation(
+            metadata={"topic": "demo"}, items=[{"type": "message", "role": "user", "content": "Hello!"}]
+        ),
+        POST(
+            f"{V1}/conversations",
+            json={"metadata": {"topic": "demo"}, "items": [{"type": "message", "role": "user", "content": "Hello!"}]},
+        ),
         reply={"id": "conv_123", "object": "conversation", "created_at": 1741900000, "metadata": {"topic": "demo"}},
         view=lambda r: (name(r), r.id, r.metadata),
         expect=("ConversationResource", "conv_123", {"topic": "demo"}),
@@ -805,6 +863,7 @@ CONVERSATIONS = [
     ),
 ]
 
+
 def float32_base64(*values: float) -> str:
     """Floats as the API's base64 embedding: float32, little-endian."""
     return base64.b64encode(struct.pack(f"<{len(values)}f", *values)).decode("ascii")
@@ -826,8 +885,10 @@ EMBEDDINGS = [
         # No encoding_format chosen: base64 is asked for (smaller answers) and decoded back to floats,
         # in to_dict() too; None arguments are not sent.
         lambda c: c.create_embedding(model="text-embedding-3-small", input=["a", "b"], dimensions=None),
-        POST(f"{V1}/embeddings", json={"model": "text-embedding-3-small", "input": ["a", "b"],
-                                       "encoding_format": "base64"}),
+        POST(
+            f"{V1}/embeddings",
+            json={"model": "text-embedding-3-small", "input": ["a", "b"], "encoding_format": "base64"},
+        ),
         reply=embeddings("text-embedding-3-small", float32_base64(0.25, -1.5), float32_base64(0.5, -0.25)),
         view=lambda r: (name(r), names(r.data), r.data[1].embedding, r.to_dict()["data"][0]["embedding"]),
         expect=("CreateEmbeddingResponse", ["Embedding", "Embedding"], [0.5, -0.25], [0.25, -1.5]),
@@ -835,10 +896,18 @@ EMBEDDINGS = [
     row(
         "embeddings",
         "create-explicit-float-extra-query-and-body",
-        lambda c: c.create_embedding(model="text-embedding-3-large", input="hello", encoding_format="float",
-                                     extra_query={"api-version": "2024-10-21"}, extra_body={"dimensions": 2}),
-        POST(f"{V1}/embeddings", query={"api-version": "2024-10-21"}, json={
-            "model": "text-embedding-3-large", "input": "hello", "encoding_format": "float", "dimensions": 2}),
+        lambda c: c.create_embedding(
+            model="text-embedding-3-large",
+            input="hello",
+            encoding_format="float",
+            extra_query={"api-version": "2024-10-21"},
+            extra_body={"dimensions": 2},
+        ),
+        POST(
+            f"{V1}/embeddings",
+            query={"api-version": "2024-10-21"},
+            json={"model": "text-embedding-3-large", "input": "hello", "encoding_format": "float", "dimensions": 2},
+        ),
         reply=embeddings("text-embedding-3-large", [0.0023064255, -0.009327292]),
         view=lambda r: (name(r), r.data[0].embedding),
         expect=("CreateEmbeddingResponse", [0.0023064255, -0.009327292]),
@@ -847,8 +916,9 @@ EMBEDDINGS = [
         "embeddings",
         "create-explicit-base64-left-encoded",
         lambda c: c.create_embedding(model="text-embedding-3-small", input="hello", encoding_format="base64"),
-        POST(f"{V1}/embeddings", json={"model": "text-embedding-3-small", "input": "hello",
-                                       "encoding_format": "base64"}),
+        POST(
+            f"{V1}/embeddings", json={"model": "text-embedding-3-small", "input": "hello", "encoding_format": "base64"}
+        ),
         reply=embeddings("text-embedding-3-small", float32_base64(1.0, 0.0)),
         view=lambda r: r.data[0].embedding,
         expect=float32_base64(1.0, 0.0),
@@ -858,16 +928,34 @@ EMBEDDINGS = [
 MODERATION_RESULT = {
     "flagged": True,
     "categories": {
-        "sexual": False, "hate": False, "harassment": True, "self-harm": False, "sexual/minors": False,
-        "hate/threatening": False, "violence/graphic": False, "self-harm/intent": False,
-        "self-harm/instructions": False, "harassment/threatening": True, "violence": True,
-        "illicit": False, "illicit/violent": False,
+        "sexual": False,
+        "hate": False,
+        "harassment": True,
+        "self-harm": False,
+        "sexual/minors": False,
+        "hate/threatening": False,
+        "violence/graphic": False,
+        "self-harm/intent": False,
+        "self-harm/instructions": False,
+        "harassment/threatening": True,
+        "violence": True,
+        "illicit": False,
+        "illicit/violent": False,
     },
     "category_scores": {
-        "sexual": 1.2e-05, "hate": 0.227, "harassment": 0.52, "self-harm": 2.2e-06, "sexual/minors": 7.1e-08,
-        "hate/threatening": 0.024, "violence/graphic": 3.4e-05, "self-harm/intent": 1.6e-06,
-        "self-harm/instructions": 1.1e-09, "harassment/threatening": 0.569, "violence": 0.997,
-        "illicit": 0.001, "illicit/violent": 0.0001,
+        "sexual": 1.2e-05,
+        "hate": 0.227,
+        "harassment": 0.52,
+        "self-harm": 2.2e-06,
+        "sexual/minors": 7.1e-08,
+        "hate/threatening": 0.024,
+        "violence/graphic": 3.4e-05,
+        "self-harm/intent": 1.6e-06,
+        "self-harm/instructions": 1.1e-09,
+        "harassment/threatening": 0.569,
+        "violence": 0.997,
+        "illicit": 0.001,
+        "illicit/violent": 0.0001,
     },
 }
 
@@ -879,23 +967,36 @@ MODERATIONS = [
         POST(f"{V1}/moderations", json={"input": "I want to hurt them."}),
         reply={"id": "modr-AB8C", "model": "omni-moderation-latest", "results": [MODERATION_RESULT]},
         # "harassment/threatening" and "self-harm" are renamed to identifiers.
-        view=lambda r: (name(r), r.results[0].flagged, r.results[0].categories.harassment_threatening,
-                        r.results[0].categories.self_harm, r.results[0].category_scores.violence),
+        view=lambda r: (
+            name(r),
+            r.results[0].flagged,
+            r.results[0].categories.harassment_threatening,
+            r.results[0].categories.self_harm,
+            r.results[0].category_scores.violence,
+        ),
         expect=("CreateModerationResponse", True, True, False, 0.997),
     ),
     row(
         "moderations",
         "create-multimodal-nested-input",
-        lambda c: c.create_moderation(model="omni-moderation-latest", input=[
-            {"type": "text", "text": "hello"},
-            {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
-        ]),
-        POST(f"{V1}/moderations", json={"model": "omni-moderation-latest", "input": [
-            {"type": "text", "text": "hello"},
-            {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
-        ]}),
-        reply={"id": "modr-2", "model": "omni-moderation-latest",
-               "results": [dict(MODERATION_RESULT, flagged=False)]},
+        lambda c: c.create_moderation(
+            model="omni-moderation-latest",
+            input=[
+                {"type": "text", "text": "hello"},
+                {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+            ],
+        ),
+        POST(
+            f"{V1}/moderations",
+            json={
+                "model": "omni-moderation-latest",
+                "input": [
+                    {"type": "text", "text": "hello"},
+                    {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+                ],
+            },
+        ),
+        reply={"id": "modr-2", "model": "omni-moderation-latest", "results": [dict(MODERATION_RESULT, flagged=False)]},
         view=lambda r: (r.id, r.results[0].flagged),
         expect=("modr-2", False),
     ),
@@ -908,10 +1009,14 @@ MODELS = [
         # list_models has no cursor: one request even though the answer says has_more.
         lambda c: ids(c.list_models()),
         GET(f"{V1}/models"),
-        reply={"object": "list", "has_more": True, "data": [
-            {"id": "gpt-4o", "object": "model", "created": 1686935002, "owned_by": "openai"},
-            {"id": "ft:gpt-4o-mini:org::abc123", "object": "model", "created": 1686935002, "owned_by": "org"},
-        ]},
+        reply={
+            "object": "list",
+            "has_more": True,
+            "data": [
+                {"id": "gpt-4o", "object": "model", "created": 1686935002, "owned_by": "openai"},
+                {"id": "ft:gpt-4o-mini:org::abc123", "object": "model", "created": 1686935002, "owned_by": "org"},
+            ],
+        },
         view=lambda r: r,
         expect=[("Model", "gpt-4o"), ("Model", "ft:gpt-4o-mini:org::abc123")],
     ),
@@ -950,10 +1055,13 @@ FILES = [
         "create-from-bytes",
         lambda c: c.create_file(file=b'{"a": 1}\n', purpose="batch"),
         # Text fields first, without a Content-Type; raw bytes go out as "upload", octet-stream.
-        POST(f"{V1}/files", parts=[
-            ("purpose", None, None, "batch"),
-            ("file", "upload", "application/octet-stream", b'{"a": 1}\n'),
-        ]),
+        POST(
+            f"{V1}/files",
+            parts=[
+                ("purpose", None, None, "batch"),
+                ("file", "upload", "application/octet-stream", b'{"a": 1}\n'),
+            ],
+        ),
         reply=openai_file("file-abc123", "upload", "batch"),
         view=lambda r: (name(r), r.id, r.purpose, r.status),
         expect=("OpenAIFile", "file-abc123", "batch", "processed"),
@@ -961,14 +1069,18 @@ FILES = [
     row(
         "files",
         "create-from-path-with-object-field",
-        lambda c: c.create_file(file="train.jsonl", purpose="fine-tune",
-                                expires_after={"anchor": "created_at", "seconds": 3600}),
-        POST(f"{V1}/files", parts=[
-            ("purpose", None, None, "fine-tune"),
-            ("expires_after[anchor]", None, None, "created_at"),
-            ("expires_after[seconds]", None, None, "3600"),
-            ("file", "train.jsonl", "text/jsonl", b'{"messages": []}\n'),
-        ]),
+        lambda c: c.create_file(
+            file="train.jsonl", purpose="fine-tune", expires_after={"anchor": "created_at", "seconds": 3600}
+        ),
+        POST(
+            f"{V1}/files",
+            parts=[
+                ("purpose", None, None, "fine-tune"),
+                ("expires_after[anchor]", None, None, "created_at"),
+                ("expires_after[seconds]", None, None, "3600"),
+                ("file", "train.jsonl", "text/jsonl", b'{"messages": []}\n'),
+            ],
+        ),
         reply=openai_file("file-abc456", "train.jsonl", "fine-tune"),
         view=lambda r: (name(r), r.filename),
         expect=("OpenAIFile", "train.jsonl"),
@@ -980,8 +1092,10 @@ FILES = [
         lambda c: ids(c.list_files(purpose="fine-tune", order="asc", limit=1)),
         GET(f"{V1}/files", {"purpose": "fine-tune", "order": "asc", "limit": "1"}),
         GET(f"{V1}/files", {"purpose": "fine-tune", "order": "asc", "limit": "1", "after": "file-1"}),
-        replies=[listing([openai_file("file-1", "a.jsonl", "fine-tune")], has_more=True),
-                 listing([openai_file("file-2", "b.jsonl", "fine-tune")])],
+        replies=[
+            listing([openai_file("file-1", "a.jsonl", "fine-tune")], has_more=True),
+            listing([openai_file("file-2", "b.jsonl", "fine-tune")]),
+        ],
         view=lambda r: r,
         expect=[("OpenAIFile", "file-1"), ("OpenAIFile", "file-2")],
     ),
@@ -1009,12 +1123,23 @@ UPLOADS = [
     row(
         "uploads",
         "create",
-        lambda c: c.create_upload(filename="big.jsonl", purpose="fine-tune", bytes=2048,
-                                  mime_type="application/jsonl", expires_after={"anchor": "created_at",
-                                                                                "seconds": 7200}),
-        POST(f"{V1}/uploads", json={"filename": "big.jsonl", "purpose": "fine-tune", "bytes": 2048,
-                                    "mime_type": "application/jsonl",
-                                    "expires_after": {"anchor": "created_at", "seconds": 7200}}),
+        lambda c: c.create_upload(
+            filename="big.jsonl",
+            purpose="fine-tune",
+            bytes=2048,
+            mime_type="application/jsonl",
+            expires_after={"anchor": "created_at", "seconds": 7200},
+        ),
+        POST(
+            f"{V1}/uploads",
+            json={
+                "filename": "big.jsonl",
+                "purpose": "fine-tune",
+                "bytes": 2048,
+                "mime_type": "application/jsonl",
+                "expires_after": {"anchor": "created_at", "seconds": 7200},
+            },
+        ),
         reply=upload("pending"),
         view=lambda r: (name(r), r.id, r.status),
         expect=("Upload", "upload_abc123", "pending"),
@@ -1043,12 +1168,23 @@ BATCHES = [
     row(
         "batches",
         "create",
-        lambda c: c.create_batch(input_file_id="file-abc123", endpoint="/v1/chat/completions",
-                                 completion_window="24h", metadata={"customer_id": "user_123"},
-                                 output_expires_after={"anchor": "created_at", "seconds": 86400}),
-        POST(f"{V1}/batches", json={"input_file_id": "file-abc123", "endpoint": "/v1/chat/completions",
-                                    "completion_window": "24h", "metadata": {"customer_id": "user_123"},
-                                    "output_expires_after": {"anchor": "created_at", "seconds": 86400}}),
+        lambda c: c.create_batch(
+            input_file_id="file-abc123",
+            endpoint="/v1/chat/completions",
+            completion_window="24h",
+            metadata={"customer_id": "user_123"},
+            output_expires_after={"anchor": "created_at", "seconds": 86400},
+        ),
+        POST(
+            f"{V1}/batches",
+            json={
+                "input_file_id": "file-abc123",
+                "endpoint": "/v1/chat/completions",
+                "completion_window": "24h",
+                "metadata": {"customer_id": "user_123"},
+                "output_expires_after": {"anchor": "created_at", "seconds": 86400},
+            },
+        ),
         reply=batch("batch_abc123", "validating"),
         view=lambda r: (name(r), r.id, r.status, name(r.request_counts), r.request_counts.failed),
         expect=("Batch", "batch_abc123", "validating", "BatchRequestCounts", 5),
@@ -1081,13 +1217,21 @@ FINE_TUNING = [
         "fine_tuning",
         "create-job-nested-method",
         lambda c: c.create_fine_tuning_job(
-            model="gpt-4o-mini-2024-07-18", training_file="file-abc123", suffix=None,
+            model="gpt-4o-mini-2024-07-18",
+            training_file="file-abc123",
+            suffix=None,
             method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3}}},
-            metadata={"team": "ml"}),
-        POST(f"{V1}/fine_tuning/jobs", json={
-            "model": "gpt-4o-mini-2024-07-18", "training_file": "file-abc123",
-            "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3}}},
-            "metadata": {"team": "ml"}}),
+            metadata={"team": "ml"},
+        ),
+        POST(
+            f"{V1}/fine_tuning/jobs",
+            json={
+                "model": "gpt-4o-mini-2024-07-18",
+                "training_file": "file-abc123",
+                "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3}}},
+                "metadata": {"team": "ml"},
+            },
+        ),
         reply=ft_job("ftjob-abc123"),
         view=lambda r: (name(r), r.id, r.status, name(r.hyperparameters), r.hyperparameters.n_epochs),
         expect=("FineTuningJob", "ftjob-abc123", "queued", "FineTuningJobHyperparameters", 3),
@@ -1098,10 +1242,14 @@ FINE_TUNING = [
         # This list pages with the id of its last item (the answer has no last_id).
         lambda c: ids(c.list_paginated_fine_tuning_jobs(limit=2, metadata={"team": "ml", "env": "prod"})),
         GET(f"{V1}/fine_tuning/jobs", {"limit": "2", "metadata[team]": "ml", "metadata[env]": "prod"}),
-        GET(f"{V1}/fine_tuning/jobs", {"limit": "2", "metadata[team]": "ml", "metadata[env]": "prod",
-                                       "after": "ftjob-2"}),
-        replies=[{"object": "list", "data": [ft_job("ftjob-1"), ft_job("ftjob-2")], "has_more": True},
-                 {"object": "list", "data": [ft_job("ftjob-3")], "has_more": False}],
+        GET(
+            f"{V1}/fine_tuning/jobs",
+            {"limit": "2", "metadata[team]": "ml", "metadata[env]": "prod", "after": "ftjob-2"},
+        ),
+        replies=[
+            {"object": "list", "data": [ft_job("ftjob-1"), ft_job("ftjob-2")], "has_more": True},
+            {"object": "list", "data": [ft_job("ftjob-3")], "has_more": False},
+        ],
         view=lambda r: [i for _, i in r],
         expect=["ftjob-1", "ftjob-2", "ftjob-3"],
     ),
@@ -1109,12 +1257,21 @@ FINE_TUNING = [
         "fine_tuning",
         "run-grader",
         lambda c: c.run_grader(grader=STRING_CHECK, model_sample="Paris", item={"answer": "Paris"}),
-        POST(f"{V1}/fine_tuning/alpha/graders/run",
-             json={"grader": STRING_CHECK, "model_sample": "Paris", "item": {"answer": "Paris"}}),
+        POST(
+            f"{V1}/fine_tuning/alpha/graders/run",
+            json={"grader": STRING_CHECK, "model_sample": "Paris", "item": {"answer": "Paris"}},
+        ),
         reply={
             "reward": 1.0,
-            "metadata": {"name": "exact match", "type": "string_check", "errors": {"other_error": False},
-                         "execution_time": 0.01, "scores": {}, "token_usage": None, "sampled_model_name": None},
+            "metadata": {
+                "name": "exact match",
+                "type": "string_check",
+                "errors": {"other_error": False},
+                "execution_time": 0.01,
+                "scores": {},
+                "token_usage": None,
+                "sampled_model_name": None,
+            },
             "sub_rewards": {},
             "model_grader_token_usage_per_model": {},
         },
@@ -1135,8 +1292,9 @@ FINE_TUNING = [
         "checkpoint-permissions-need-admin-key",
         lambda c: ids(c.list_fine_tuning_checkpoint_permissions(FT_CHECKPOINT, project_id="proj_1")),
         GET(f"{V1}/fine_tuning/checkpoints/{FT_CHECKPOINT}/permissions", {"project_id": "proj_1"}),
-        reply=listing([{"object": "checkpoint.permission", "id": "cp_1", "created_at": 1721764867,
-                        "project_id": "proj_1"}]),
+        reply=listing(
+            [{"object": "checkpoint.permission", "id": "cp_1", "created_at": 1721764867, "project_id": "proj_1"}]
+        ),
         view=lambda r: r,
         expect=[("FineTuningCheckpointPermission", "cp_1")],
         admin=True,
@@ -1151,11 +1309,20 @@ EVALS = [
             name="Sentiment",
             data_source_config={"type": "custom", "item_schema": {"type": "object"}, "include_sample_schema": True},
             testing_criteria=[STRING_CHECK],
-            metadata=None),
-        POST(f"{V1}/evals", json={
-            "name": "Sentiment",
-            "data_source_config": {"type": "custom", "item_schema": {"type": "object"}, "include_sample_schema": True},
-            "testing_criteria": [STRING_CHECK]}),
+            metadata=None,
+        ),
+        POST(
+            f"{V1}/evals",
+            json={
+                "name": "Sentiment",
+                "data_source_config": {
+                    "type": "custom",
+                    "item_schema": {"type": "object"},
+                    "include_sample_schema": True,
+                },
+                "testing_criteria": [STRING_CHECK],
+            },
+        ),
         reply={
             "object": "eval",
             "id": "eval_67abd54d",
@@ -1184,30 +1351,53 @@ EVALS = [
         lambda c: c.get_eval_run_output_item("eval_1", "evalrun_1", "outputitem/1"),
         GET(f"{V1}/evals/eval_1/runs/evalrun_1/output_items/outputitem%2F1"),
         reply={
-            "object": "eval.run.output_item", "id": "outputitem/1", "run_id": "evalrun_1", "eval_id": "eval_1",
-            "created_at": 1743092076, "status": "pass", "datasource_item_id": 5,
+            "object": "eval.run.output_item",
+            "id": "outputitem/1",
+            "run_id": "evalrun_1",
+            "eval_id": "eval_1",
+            "created_at": 1743092076,
+            "status": "pass",
+            "datasource_item_id": 5,
             "datasource_item": {"answer": "Paris"},
             "results": [{"name": "exact match", "sample": None, "passed": True, "score": 1.0}],
-            "sample": {"input": [], "output": [], "finish_reason": "stop", "model": "gpt-4o-mini", "usage": None,
-                       "error": None, "temperature": 1.0, "max_completion_tokens": 2048, "top_p": 1.0,
-                       "seed": 42},
+            "sample": {
+                "input": [],
+                "output": [],
+                "finish_reason": "stop",
+                "model": "gpt-4o-mini",
+                "usage": None,
+                "error": None,
+                "temperature": 1.0,
+                "max_completion_tokens": 2048,
+                "top_p": 1.0,
+                "seed": 42,
+            },
         },
         view=lambda r: (name(r), r.status, r.datasource_item, names(r.results), r.results[0].passed),
         expect=("EvalRunOutputItem", "pass", {"answer": "Paris"}, ["EvalRunOutputItemResult"], True),
     ),
 ]
 
-IMAGES_RESPONSE = {"created": 1713833628, "data": [{"b64_json": "aGVsbG8=", "revised_prompt": None}],
-                   "usage": {"total_tokens": 100, "input_tokens": 50, "output_tokens": 50,
-                             "input_tokens_details": {"text_tokens": 10, "image_tokens": 40}}}
+IMAGES_RESPONSE = {
+    "created": 1713833628,
+    "data": [{"b64_json": "aGVsbG8=", "revised_prompt": None}],
+    "usage": {
+        "total_tokens": 100,
+        "input_tokens": 50,
+        "output_tokens": 50,
+        "input_tokens_details": {"text_tokens": 10, "image_tokens": 40},
+    },
+}
 
 IMAGES = [
     row(
         "images",
         "generate",
         lambda c: c.create_image(prompt="A cute baby sea otter", model="gpt-image-1", size="1024x1024", n=None),
-        POST(f"{V1}/images/generations", json={"prompt": "A cute baby sea otter", "model": "gpt-image-1",
-                                               "size": "1024x1024"}),
+        POST(
+            f"{V1}/images/generations",
+            json={"prompt": "A cute baby sea otter", "model": "gpt-image-1", "size": "1024x1024"},
+        ),
         reply=IMAGES_RESPONSE,
         view=lambda r: (name(r), names(r.data), r.data[0].b64_json, r.usage.total_tokens),
         expect=("ImagesResponse", ["Image"], "aGVsbG8=", 100),
@@ -1216,14 +1406,18 @@ IMAGES = [
         "images",
         "edit-list-of-images",
         # images=[] (the JSON variant's field) only because the signature requires it; see the next row.
-        lambda c: c.create_image_edit(image=[("a.png", PNG), ("b.png", PNG + b"2")], prompt="Combine them",
-                                      images=[], quality="low"),
-        POST(f"{V1}/images/edits", parts=[
-            ("prompt", None, None, "Combine them"),
-            ("quality", None, None, "low"),
-            ("image[]", "a.png", "image/png", PNG),
-            ("image[]", "b.png", "image/png", PNG + b"2"),
-        ]),
+        lambda c: c.create_image_edit(
+            image=[("a.png", PNG), ("b.png", PNG + b"2")], prompt="Combine them", images=[], quality="low"
+        ),
+        POST(
+            f"{V1}/images/edits",
+            parts=[
+                ("prompt", None, None, "Combine them"),
+                ("quality", None, None, "low"),
+                ("image[]", "a.png", "image/png", PNG),
+                ("image[]", "b.png", "image/png", PNG + b"2"),
+            ],
+        ),
         reply=IMAGES_RESPONSE,
         view=lambda r: (name(r), r.data[0].b64_json),
         expect=("ImagesResponse", "aGVsbG8="),
@@ -1241,11 +1435,14 @@ IMAGES = [
         "images",
         "variation-multipart-int-field",
         lambda c: c.create_image_variation(image=PNG, n=2, response_format="b64_json"),
-        POST(f"{V1}/images/variations", parts=[
-            ("n", None, None, "2"),
-            ("response_format", None, None, "b64_json"),
-            ("image", "upload", "application/octet-stream", PNG),
-        ]),
+        POST(
+            f"{V1}/images/variations",
+            parts=[
+                ("n", None, None, "2"),
+                ("response_format", None, None, "b64_json"),
+                ("image", "upload", "application/octet-stream", PNG),
+            ],
+        ),
         reply=IMAGES_RESPONSE,
         view=lambda r: len(r.data),
         expect=1,
@@ -1254,15 +1451,24 @@ IMAGES = [
         "images",
         "generate-stream",
         lambda c: list(c.create_image_stream(prompt="A cat", model="gpt-image-1", partial_images=1)),
-        POST(f"{V1}/images/generations",
-             json={"prompt": "A cat", "model": "gpt-image-1", "partial_images": 1, "stream": True}),
-        reply=sse_reply([
-            sse_event(image_event("generation.partial_image", partial_image_index=0),
-                      event="image_generation.partial_image"),
-            sse_event(image_event("generation.completed", usage={"total_tokens": 100, "input_tokens": 50,
-                                                                 "output_tokens": 50}),
-                      event="image_generation.completed"),
-        ]),
+        POST(
+            f"{V1}/images/generations",
+            json={"prompt": "A cat", "model": "gpt-image-1", "partial_images": 1, "stream": True},
+        ),
+        reply=sse_reply(
+            [
+                sse_event(
+                    image_event("generation.partial_image", partial_image_index=0),
+                    event="image_generation.partial_image",
+                ),
+                sse_event(
+                    image_event(
+                        "generation.completed", usage={"total_tokens": 100, "input_tokens": 50, "output_tokens": 50}
+                    ),
+                    event="image_generation.completed",
+                ),
+            ]
+        ),
         view=lambda events: (names(events), events[0].partial_image_index, events[1].usage.total_tokens),
         expect=(["ImageGenPartialImageEvent", "ImageGenCompletedEvent"], 0, 100),
     ),
@@ -1272,10 +1478,14 @@ AUDIO = [
     row(
         "audio",
         "speech-binary",
-        lambda c: c.create_speech(model="gpt-4o-mini-tts", input="Hello", voice="alloy", response_format="mp3",
-                                  speed=None),
-        POST(f"{V1}/audio/speech", headers={"Accept": "application/octet-stream"}, json={
-            "model": "gpt-4o-mini-tts", "input": "Hello", "voice": "alloy", "response_format": "mp3"}),
+        lambda c: c.create_speech(
+            model="gpt-4o-mini-tts", input="Hello", voice="alloy", response_format="mp3", speed=None
+        ),
+        POST(
+            f"{V1}/audio/speech",
+            headers={"Accept": "application/octet-stream"},
+            json={"model": "gpt-4o-mini-tts", "input": "Hello", "voice": "alloy", "response_format": "mp3"},
+        ),
         reply=bytes_reply(b"ID3\x04fake-mp3", content_type="audio/mpeg"),
         view=lambda r: (name(r), r.content_type, saved(r, "speech.mp3")),
         expect=("BinaryResponse", "audio/mpeg", b"ID3\x04fake-mp3"),
@@ -1283,20 +1493,35 @@ AUDIO = [
     row(
         "audio",
         "transcription-path-arrays-verbose-json",
-        lambda c: c.create_transcription(file="speech.m4a", model="whisper-1", response_format="verbose_json",
-                                         timestamp_granularities=["word", "segment"], temperature=0, language=None),
+        lambda c: c.create_transcription(
+            file="speech.m4a",
+            model="whisper-1",
+            response_format="verbose_json",
+            timestamp_granularities=["word", "segment"],
+            temperature=0,
+            language=None,
+        ),
         # Lists become repeated name[] fields; 0 is sent (only None is left out).
-        POST(f"{V1}/audio/transcriptions", parts=[
-            ("model", None, None, "whisper-1"),
-            ("response_format", None, None, "verbose_json"),
-            ("temperature", None, None, "0"),
-            ("timestamp_granularities[]", None, None, "word"),
-            ("timestamp_granularities[]", None, None, "segment"),
-            ("file", "speech.m4a", "audio/mp4", b"fake-m4a"),
-        ]),
-        reply={"task": "transcribe", "language": "english", "duration": 1.5, "text": "Hello there.",
-               "words": [{"word": "Hello", "start": 0.0, "end": 0.5}, {"word": "there", "start": 0.6, "end": 1.0}],
-               "segments": [], "usage": {"type": "duration", "seconds": 2}},
+        POST(
+            f"{V1}/audio/transcriptions",
+            parts=[
+                ("model", None, None, "whisper-1"),
+                ("response_format", None, None, "verbose_json"),
+                ("temperature", None, None, "0"),
+                ("timestamp_granularities[]", None, None, "word"),
+                ("timestamp_granularities[]", None, None, "segment"),
+                ("file", "speech.m4a", "audio/mp4", b"fake-m4a"),
+            ],
+        ),
+        reply={
+            "task": "transcribe",
+            "language": "english",
+            "duration": 1.5,
+            "text": "Hello there.",
+            "words": [{"word": "Hello", "start": 0.0, "end": 0.5}, {"word": "there", "start": 0.6, "end": 1.0}],
+            "segments": [],
+            "usage": {"type": "duration", "seconds": 2},
+        },
         view=lambda r: (name(r), r.text, names(r.words), r.words[1].word),
         expect=("CreateTranscriptionResponseVerboseJson", "Hello there.", ["TranscriptionWord"] * 2, "there"),
         files={"speech.m4a": b"fake-m4a"},
@@ -1304,13 +1529,17 @@ AUDIO = [
     row(
         "audio",
         "transcription-text-format-returns-str",
-        lambda c: c.create_transcription(file=("a.wav", b"RIFF", "audio/wav"), model="whisper-1",
-                                         response_format="text"),
-        POST(f"{V1}/audio/transcriptions", parts=[
-            ("model", None, None, "whisper-1"),
-            ("response_format", None, None, "text"),
-            ("file", "a.wav", "audio/wav", b"RIFF"),
-        ]),
+        lambda c: c.create_transcription(
+            file=("a.wav", b"RIFF", "audio/wav"), model="whisper-1", response_format="text"
+        ),
+        POST(
+            f"{V1}/audio/transcriptions",
+            parts=[
+                ("model", None, None, "whisper-1"),
+                ("response_format", None, None, "text"),
+                ("file", "a.wav", "audio/wav", b"RIFF"),
+            ],
+        ),
         reply=bytes_reply("Hello there.\n"),
         view=lambda r: r,
         expect="Hello there.\n",
@@ -1319,13 +1548,19 @@ AUDIO = [
         "audio",
         "transcription-json",
         lambda c: c.create_transcription(file=b"RIFF", model="gpt-4o-transcribe", include=["logprobs"]),
-        POST(f"{V1}/audio/transcriptions", parts=[
-            ("model", None, None, "gpt-4o-transcribe"),
-            ("include[]", None, None, "logprobs"),
-            ("file", "upload", "application/octet-stream", b"RIFF"),
-        ]),
-        reply={"text": "Hi", "logprobs": [{"token": "Hi", "logprob": -0.1, "bytes": [72, 105]}],
-               "usage": {"type": "tokens", "input_tokens": 14, "output_tokens": 1, "total_tokens": 15}},
+        POST(
+            f"{V1}/audio/transcriptions",
+            parts=[
+                ("model", None, None, "gpt-4o-transcribe"),
+                ("include[]", None, None, "logprobs"),
+                ("file", "upload", "application/octet-stream", b"RIFF"),
+            ],
+        ),
+        reply={
+            "text": "Hi",
+            "logprobs": [{"token": "Hi", "logprob": -0.1, "bytes": [72, 105]}],
+            "usage": {"type": "tokens", "input_tokens": 14, "output_tokens": 1, "total_tokens": 15},
+        },
         view=lambda r: (name(r), r.text, r.logprobs[0].token),
         expect=("CreateTranscriptionResponseJson", "Hi", "Hi"),
     ),
@@ -1333,17 +1568,27 @@ AUDIO = [
         "audio",
         "transcription-stream-multipart",
         lambda c: list(c.create_transcription_stream(file=("a.wav", b"RIFF", "audio/wav"), model="gpt-4o-transcribe")),
-        POST(f"{V1}/audio/transcriptions", parts=[
-            ("model", None, None, "gpt-4o-transcribe"),
-            ("stream", None, None, "true"),
-            ("file", "a.wav", "audio/wav", b"RIFF"),
-        ]),
-        reply=sse_reply([
-            sse_event({"type": "transcript.text.delta", "delta": "Hel"}),
-            sse_event({"type": "transcript.text.delta", "delta": "lo"}),
-            sse_event({"type": "transcript.text.done", "text": "Hello",
-                       "usage": {"type": "tokens", "input_tokens": 14, "output_tokens": 2, "total_tokens": 16}}),
-        ]),
+        POST(
+            f"{V1}/audio/transcriptions",
+            parts=[
+                ("model", None, None, "gpt-4o-transcribe"),
+                ("stream", None, None, "true"),
+                ("file", "a.wav", "audio/wav", b"RIFF"),
+            ],
+        ),
+        reply=sse_reply(
+            [
+                sse_event({"type": "transcript.text.delta", "delta": "Hel"}),
+                sse_event({"type": "transcript.text.delta", "delta": "lo"}),
+                sse_event(
+                    {
+                        "type": "transcript.text.done",
+                        "text": "Hello",
+                        "usage": {"type": "tokens", "input_tokens": 14, "output_tokens": 2, "total_tokens": 16},
+                    }
+                ),
+            ]
+        ),
         view=lambda events: (names(events), events[-1].text),
         expect=(["TranscriptTextDeltaEvent", "TranscriptTextDeltaEvent", "TranscriptTextDoneEvent"], "Hello"),
     ),
@@ -1351,13 +1596,19 @@ AUDIO = [
         "audio",
         "speech-stream",
         lambda c: list(c.create_speech_stream(model="gpt-4o-mini-tts", input="Hi", voice="alloy")),
-        POST(f"{V1}/audio/speech", headers={"Accept": "text/event-stream"}, json={
-            "model": "gpt-4o-mini-tts", "input": "Hi", "voice": "alloy", "stream_format": "sse"}),
-        reply=sse_reply([
-            sse_event({"type": "speech.audio.delta", "audio": "AAAA"}),
-            sse_event({"type": "speech.audio.done",
-                       "usage": {"input_tokens": 5, "output_tokens": 10, "total_tokens": 15}}),
-        ]),
+        POST(
+            f"{V1}/audio/speech",
+            headers={"Accept": "text/event-stream"},
+            json={"model": "gpt-4o-mini-tts", "input": "Hi", "voice": "alloy", "stream_format": "sse"},
+        ),
+        reply=sse_reply(
+            [
+                sse_event({"type": "speech.audio.delta", "audio": "AAAA"}),
+                sse_event(
+                    {"type": "speech.audio.done", "usage": {"input_tokens": 5, "output_tokens": 10, "total_tokens": 15}}
+                ),
+            ]
+        ),
         view=lambda events: (names(events), events[0].audio, events[1].usage.total_tokens),
         expect=(["SpeechAudioDeltaEvent", "SpeechAudioDoneEvent"], "AAAA", 15),
     ),
@@ -1377,13 +1628,35 @@ ASSISTANTS = [
     row(
         "assistants",
         "create-assistant-deprecated",
-        lambda c: c.create_assistant(model="gpt-4o", name="Math Tutor", tools=[{"type": "code_interpreter"}],
-                                     tool_resources={"code_interpreter": {"file_ids": ["file-1"]}}),
-        POST(f"{V1}/assistants", json={"model": "gpt-4o", "name": "Math Tutor", "tools": [{"type": "code_interpreter"}],
-                                       "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}}}),
-        reply={"id": "asst_abc123", "object": "assistant", "created_at": 1698984975, "name": "Math Tutor",
-               "description": None, "model": "gpt-4o", "instructions": None, "tools": [{"type": "code_interpreter"}],
-               "metadata": {}, "top_p": 1.0, "temperature": 1.0, "response_format": "auto"},
+        lambda c: c.create_assistant(
+            model="gpt-4o",
+            name="Math Tutor",
+            tools=[{"type": "code_interpreter"}],
+            tool_resources={"code_interpreter": {"file_ids": ["file-1"]}},
+        ),
+        POST(
+            f"{V1}/assistants",
+            json={
+                "model": "gpt-4o",
+                "name": "Math Tutor",
+                "tools": [{"type": "code_interpreter"}],
+                "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}},
+            },
+        ),
+        reply={
+            "id": "asst_abc123",
+            "object": "assistant",
+            "created_at": 1698984975,
+            "name": "Math Tutor",
+            "description": None,
+            "model": "gpt-4o",
+            "instructions": None,
+            "tools": [{"type": "code_interpreter"}],
+            "metadata": {},
+            "top_p": 1.0,
+            "temperature": 1.0,
+            "response_format": "auto",
+        },
         view=lambda r: (name(r), r.id, names(r.tools)),
         expect=("AssistantObject", "asst_abc123", ["AssistantToolsCode"]),
         deprecated=True,
@@ -1394,9 +1667,25 @@ ASSISTANTS = [
         lambda c: [i for _, i in ids(c.list_assistants(limit=1, before=None))],
         GET(f"{V1}/assistants", {"limit": "1"}),
         GET(f"{V1}/assistants", {"limit": "1", "after": "asst_1"}),
-        replies=[listing([{"id": "asst_1", "object": "assistant", "created_at": 1, "name": None, "description": None,
-                           "model": "gpt-4o", "instructions": None, "tools": [], "metadata": {}}], has_more=True),
-                 listing([])],
+        replies=[
+            listing(
+                [
+                    {
+                        "id": "asst_1",
+                        "object": "assistant",
+                        "created_at": 1,
+                        "name": None,
+                        "description": None,
+                        "model": "gpt-4o",
+                        "instructions": None,
+                        "tools": [],
+                        "metadata": {},
+                    }
+                ],
+                has_more=True,
+            ),
+            listing([]),
+        ],
         view=lambda r: r,
         expect=["asst_1"],
         deprecated=True,
@@ -1405,15 +1694,35 @@ ASSISTANTS = [
         "assistants",
         "create-thread-nested-messages",
         lambda c: c.create_thread(
-            messages=[{"role": "user", "content": "Hello",
-                       "attachments": [{"file_id": "file-1", "tools": [{"type": "file_search"}]}]}],
-            metadata={"user": "u1"}),
-        POST(f"{V1}/threads", json={
-            "messages": [{"role": "user", "content": "Hello",
-                          "attachments": [{"file_id": "file-1", "tools": [{"type": "file_search"}]}]}],
-            "metadata": {"user": "u1"}}),
-        reply={"id": "thread_abc123", "object": "thread", "created_at": 1699012949, "metadata": {"user": "u1"},
-               "tool_resources": {}},
+            messages=[
+                {
+                    "role": "user",
+                    "content": "Hello",
+                    "attachments": [{"file_id": "file-1", "tools": [{"type": "file_search"}]}],
+                }
+            ],
+            metadata={"user": "u1"},
+        ),
+        POST(
+            f"{V1}/threads",
+            json={
+                "messages": [
+                    {
+                        "role": "user",
+                        "content": "Hello",
+                        "attachments": [{"file_id": "file-1", "tools": [{"type": "file_search"}]}],
+                    }
+                ],
+                "metadata": {"user": "u1"},
+            },
+        ),
+        reply={
+            "id": "thread_abc123",
+            "object": "thread",
+            "created_at": 1699012949,
+            "metadata": {"user": "u1"},
+            "tool_resources": {},
+        },
         view=lambda r: (name(r), r.id, r.metadata),
         expect=("ThreadObject", "thread_abc123", {"user": "u1"}),
     ),
@@ -1430,13 +1739,18 @@ ASSISTANTS = [
     row(
         "assistants",
         "create-run-include-query-escaped-thread",
-        lambda c: c.create_run("thread/1", assistant_id="asst_1",
-                               include=["step_details.tool_calls[*].file_search.results[*].content"],
-                               additional_instructions=None),
+        lambda c: c.create_run(
+            "thread/1",
+            assistant_id="asst_1",
+            include=["step_details.tool_calls[*].file_search.results[*].content"],
+            additional_instructions=None,
+        ),
         # The spec names this query parameter "include[]" already: no second [] suffix.
-        POST(f"{V1}/threads/thread%2F1/runs",
-             query={"include[]": "step_details.tool_calls[*].file_search.results[*].content"},
-             json={"assistant_id": "asst_1"}),
+        POST(
+            f"{V1}/threads/thread%2F1/runs",
+            query={"include[]": "step_details.tool_calls[*].file_search.results[*].content"},
+            json={"assistant_id": "asst_1"},
+        ),
         reply=run("run_1", "queued"),
         view=lambda r: (name(r), r.id, r.status, name(r.truncation_strategy)),
         expect=("RunObject", "run_1", "queued", "TruncationObject"),
@@ -1446,22 +1760,37 @@ ASSISTANTS = [
         "get-run-step-three-path-params",
         lambda c: c.get_run_step("thread_1", "run_1", "step_1"),
         GET(f"{V1}/threads/thread_1/runs/run_1/steps/step_1"),
-        reply={"id": "step_1", "object": "thread.run.step", "created_at": 1699063291, "run_id": "run_1",
-               "assistant_id": "asst_1", "thread_id": "thread_1", "type": "message_creation",
-               "status": "completed", "cancelled_at": None, "completed_at": 1699063291, "expired_at": None,
-               "failed_at": None, "last_error": None, "metadata": {},
-               "step_details": {"type": "message_creation", "message_creation": {"message_id": "msg_1"}},
-               "usage": {"prompt_tokens": 123, "completion_tokens": 456, "total_tokens": 579}},
+        reply={
+            "id": "step_1",
+            "object": "thread.run.step",
+            "created_at": 1699063291,
+            "run_id": "run_1",
+            "assistant_id": "asst_1",
+            "thread_id": "thread_1",
+            "type": "message_creation",
+            "status": "completed",
+            "cancelled_at": None,
+            "completed_at": 1699063291,
+            "expired_at": None,
+            "failed_at": None,
+            "last_error": None,
+            "metadata": {},
+            "step_details": {"type": "message_creation", "message_creation": {"message_id": "msg_1"}},
+            "usage": {"prompt_tokens": 123, "completion_tokens": 456, "total_tokens": 579},
+        },
         view=lambda r: (name(r), name(r.step_details), r.step_details.message_creation.message_id),
         expect=("RunStepObject", "RunStepDetailsMessageCreationObject", "msg_1"),
     ),
     row(
         "assistants",
         "submit-tool-outputs",
-        lambda c: c.submit_tool_outputs_to_run("thread_1", "run_1",
-                                               tool_outputs=[{"tool_call_id": "call_1", "output": "42"}]),
-        POST(f"{V1}/threads/thread_1/runs/run_1/submit_tool_outputs",
-             json={"tool_outputs": [{"tool_call_id": "call_1", "output": "42"}]}),
+        lambda c: c.submit_tool_outputs_to_run(
+            "thread_1", "run_1", tool_outputs=[{"tool_call_id": "call_1", "output": "42"}]
+        ),
+        POST(
+            f"{V1}/threads/thread_1/runs/run_1/submit_tool_outputs",
+            json={"tool_outputs": [{"tool_call_id": "call_1", "output": "42"}]},
+        ),
         reply=run("run_1", "in_progress"),
         view=lambda r: r.status,
         expect="in_progress",
@@ -1496,35 +1825,71 @@ VECTOR_STORES = [
         "vector_stores",
         "create-nested-chunking",
         lambda c: c.create_vector_store(
-            name="Support FAQ", file_ids=["file-1"],
-            chunking_strategy={"type": "static", "static": {"max_chunk_size_tokens": 800,
-                                                            "chunk_overlap_tokens": 400}},
-            expires_after={"anchor": "last_active_at", "days": 7}, description=None),
-        POST(f"{V1}/vector_stores", json={
-            "name": "Support FAQ", "file_ids": ["file-1"],
-            "chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 800,
-                                                               "chunk_overlap_tokens": 400}},
-            "expires_after": {"anchor": "last_active_at", "days": 7}}),
-        reply={"id": "vs_abc123", "object": "vector_store", "created_at": 1699061776, "name": "Support FAQ",
-               "usage_bytes": 139920, "status": "in_progress", "last_active_at": None, "metadata": {},
-               "file_counts": {"in_progress": 1, "completed": 0, "failed": 0, "cancelled": 0, "total": 1}},
+            name="Support FAQ",
+            file_ids=["file-1"],
+            chunking_strategy={"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}},
+            expires_after={"anchor": "last_active_at", "days": 7},
+            description=None,
+        ),
+        POST(
+            f"{V1}/vector_stores",
+            json={
+                "name": "Support FAQ",
+                "file_ids": ["file-1"],
+                "chunking_strategy": {
+                    "type": "static",
+                    "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400},
+                },
+                "expires_after": {"anchor": "last_active_at", "days": 7},
+            },
+        ),
+        reply={
+            "id": "vs_abc123",
+            "object": "vector_store",
+            "created_at": 1699061776,
+            "name": "Support FAQ",
+            "usage_bytes": 139920,
+            "status": "in_progress",
+            "last_active_at": None,
+            "metadata": {},
+            "file_counts": {"in_progress": 1, "completed": 0, "failed": 0, "cancelled": 0, "total": 1},
+        },
         view=lambda r: (name(r), r.id, r.status, r.file_counts.total),
         expect=("VectorStoreObject", "vs_abc123", "in_progress", 1),
     ),
     row(
         "vector_stores",
         "search-filters",
-        lambda c: c.search_vector_store("vs_abc123", query="return policy",
-                                        filters={"type": "eq", "key": "region", "value": "us"},
-                                        ranking_options={"ranker": "auto", "score_threshold": 0.5},
-                                        max_num_results=None),
-        POST(f"{V1}/vector_stores/vs_abc123/search", json={
-            "query": "return policy", "filters": {"type": "eq", "key": "region", "value": "us"},
-            "ranking_options": {"ranker": "auto", "score_threshold": 0.5}}),
-        reply={"object": "vector_store.search_results.page", "search_query": ["return policy"],
-               "data": [{"file_id": "file_123", "filename": "document.pdf", "score": 0.95,
-                         "attributes": {"region": "us"}, "content": [{"type": "text", "text": "Relevant chunk"}]}],
-               "has_more": False, "next_page": None},
+        lambda c: c.search_vector_store(
+            "vs_abc123",
+            query="return policy",
+            filters={"type": "eq", "key": "region", "value": "us"},
+            ranking_options={"ranker": "auto", "score_threshold": 0.5},
+            max_num_results=None,
+        ),
+        POST(
+            f"{V1}/vector_stores/vs_abc123/search",
+            json={
+                "query": "return policy",
+                "filters": {"type": "eq", "key": "region", "value": "us"},
+                "ranking_options": {"ranker": "auto", "score_threshold": 0.5},
+            },
+        ),
+        reply={
+            "object": "vector_store.search_results.page",
+            "search_query": ["return policy"],
+            "data": [
+                {
+                    "file_id": "file_123",
+                    "filename": "document.pdf",
+                    "score": 0.95,
+                    "attributes": {"region": "us"},
+                    "content": [{"type": "text", "text": "Relevant chunk"}],
+                }
+            ],
+            "has_more": False,
+            "next_page": None,
+        },
         view=lambda r: (name(r), name(r.data[0]), r.data[0].score, r.data[0].content[0].text),
         expect=("VectorStoreSearchResultsPage", "VectorStoreSearchResultItem", 0.95, "Relevant chunk"),
     ),
@@ -1553,10 +1918,21 @@ CONTAINERS = [
     row(
         "containers",
         "create",
-        lambda c: c.create_container(name="box", file_ids=["file-1"], memory_limit="4g",
-                                     expires_after={"anchor": "last_active_at", "minutes": 20}),
-        POST(f"{V1}/containers", json={"name": "box", "file_ids": ["file-1"], "memory_limit": "4g",
-                                       "expires_after": {"anchor": "last_active_at", "minutes": 20}}),
+        lambda c: c.create_container(
+            name="box",
+            file_ids=["file-1"],
+            memory_limit="4g",
+            expires_after={"anchor": "last_active_at", "minutes": 20},
+        ),
+        POST(
+            f"{V1}/containers",
+            json={
+                "name": "box",
+                "file_ids": ["file-1"],
+                "memory_limit": "4g",
+                "expires_after": {"anchor": "last_active_at", "minutes": 20},
+            },
+        ),
         reply=container("cntr_1", "running"),
         view=lambda r: (name(r), r.id, r.status, r.expires_after.minutes),
         expect=("ContainerResource", "cntr_1", "running", 20),
@@ -1605,10 +1981,11 @@ VIDEOS = [
     row(
         "videos",
         "create-without-file-is-json",
-        lambda c: c.create_video(prompt="A calico cat playing a piano", model="sora-2", seconds="4",
-                                 size="720x1280"),
-        POST(f"{V1}/videos", json={"prompt": "A calico cat playing a piano", "model": "sora-2", "seconds": "4",
-                                   "size": "720x1280"}),
+        lambda c: c.create_video(prompt="A calico cat playing a piano", model="sora-2", seconds="4", size="720x1280"),
+        POST(
+            f"{V1}/videos",
+            json={"prompt": "A calico cat playing a piano", "model": "sora-2", "seconds": "4", "size": "720x1280"},
+        ),
         reply=video("video_1"),
         view=lambda r: (name(r), r.id, r.status, r.seconds),
         expect=("VideoResource", "video_1", "queued", "4"),
@@ -1618,8 +1995,10 @@ VIDEOS = [
         "videos",
         "create-with-reference-file-is-multipart",
         lambda c: c.create_video(prompt="Animate this", input_reference=("ref.png", PNG)),
-        POST(f"{V1}/videos", parts=[("prompt", None, None, "Animate this"),
-                                    ("input_reference", "ref.png", "image/png", PNG)]),
+        POST(
+            f"{V1}/videos",
+            parts=[("prompt", None, None, "Animate this"), ("input_reference", "ref.png", "image/png", PNG)],
+        ),
         reply=video("video_2"),
         view=lambda r: r.id,
         expect="video_2",
@@ -1629,8 +2008,11 @@ VIDEOS = [
         "videos",
         "content-binary-variant-query",
         lambda c: c.retrieve_video_content("video/1", variant="thumbnail"),
-        GET(f"{V1}/videos/video%2F1/content", {"variant": "thumbnail"},
-            headers={"Accept": "video/mp4, image/webp, application/json"}),
+        GET(
+            f"{V1}/videos/video%2F1/content",
+            {"variant": "thumbnail"},
+            headers={"Accept": "video/mp4, image/webp, application/json"},
+        ),
         reply=bytes_reply(b"RIFF-webp", content_type="image/webp"),
         view=lambda r: (name(r), r.content_type, saved(r, "thumb.webp")),
         expect=("BinaryResponse", "image/webp", b"RIFF-webp"),
@@ -1661,8 +2043,10 @@ VIDEOS = [
         "videos",
         "create-with-image-url-reference-is-json",
         lambda c: c.create_video(prompt="Animate this", input_reference={"image_url": "https://example.com/a.png"}),
-        POST(f"{V1}/videos", json={"prompt": "Animate this",
-                                   "input_reference": {"image_url": "https://example.com/a.png"}}),
+        POST(
+            f"{V1}/videos",
+            json={"prompt": "Animate this", "input_reference": {"image_url": "https://example.com/a.png"}},
+        ),
         reply=video("video_5"),
         view=lambda r: r.id,
         expect="video_5",
@@ -1681,19 +2065,30 @@ VIDEOS = [
     ),
 ]
 
-SKILL_VERSION = {"object": "skill.version", "id": "skillver_2", "skill_id": "skill_1", "version": "2",
-                 "created_at": 1760000001, "name": "csv-insights", "description": "Summarises CSV files."}
+SKILL_VERSION = {
+    "object": "skill.version",
+    "id": "skillver_2",
+    "skill_id": "skill_1",
+    "version": "2",
+    "created_at": 1760000001,
+    "name": "csv-insights",
+    "description": "Summarises CSV files.",
+}
 
 SKILLS = [
     row(
         "skills",
         "create-list-of-files",
-        lambda c: c.create_skill(files=[("SKILL.md", b"# CSV insights\n", "text/markdown"),
-                                        ("run.py", b"print(1)\n", "text/x-python")]),
-        POST(f"{V1}/skills", parts=[
-            ("files[]", "SKILL.md", "text/markdown", b"# CSV insights\n"),
-            ("files[]", "run.py", "text/x-python", b"print(1)\n"),
-        ]),
+        lambda c: c.create_skill(
+            files=[("SKILL.md", b"# CSV insights\n", "text/markdown"), ("run.py", b"print(1)\n", "text/x-python")]
+        ),
+        POST(
+            f"{V1}/skills",
+            parts=[
+                ("files[]", "SKILL.md", "text/markdown", b"# CSV insights\n"),
+                ("files[]", "run.py", "text/x-python", b"print(1)\n"),
+            ],
+        ),
         reply=skill("skill_1"),
         view=lambda r: (name(r), r.id, r.latest_version),
         expect=("SkillResource", "skill_1", "2"),
@@ -1729,22 +2124,40 @@ SKILLS = [
 ]
 
 CHATKIT_SESSION = {
-    "id": "cksess_1", "object": "chatkit.session", "expires_at": 1735689600, "client_secret": "chatkit_token_123",
+    "id": "cksess_1",
+    "object": "chatkit.session",
+    "expires_at": 1735689600,
+    "client_secret": "chatkit_token_123",
     "workflow": {"id": "wf_1", "version": "2", "state_variables": None, "tracing": {"enabled": True}},
-    "user": "user_1", "rate_limits": {"max_requests_per_1_minute": 10}, "max_requests_per_1_minute": 10,
+    "user": "user_1",
+    "rate_limits": {"max_requests_per_1_minute": 10},
+    "max_requests_per_1_minute": 10,
     "status": "active",
-    "chatkit_configuration": {"automatic_thread_titling": {"enabled": True}, "file_upload": {"enabled": False},
-                              "history": {"enabled": True, "recent_threads": None}},
+    "chatkit_configuration": {
+        "automatic_thread_titling": {"enabled": True},
+        "file_upload": {"enabled": False},
+        "history": {"enabled": True, "recent_threads": None},
+    },
 }
 
 CHATKIT = [
     row(
         "chatkit",
         "create-session-nested",
-        lambda c: c.create_chatkit_session(workflow={"id": "wf_1", "version": "2"}, user="user_1",
-                                           rate_limits={"max_requests_per_1_minute": 10}, expires_after=None),
-        POST(f"{V1}/chatkit/sessions", json={"workflow": {"id": "wf_1", "version": "2"}, "user": "user_1",
-                                             "rate_limits": {"max_requests_per_1_minute": 10}}),
+        lambda c: c.create_chatkit_session(
+            workflow={"id": "wf_1", "version": "2"},
+            user="user_1",
+            rate_limits={"max_requests_per_1_minute": 10},
+            expires_after=None,
+        ),
+        POST(
+            f"{V1}/chatkit/sessions",
+            json={
+                "workflow": {"id": "wf_1", "version": "2"},
+                "user": "user_1",
+                "rate_limits": {"max_requests_per_1_minute": 10},
+            },
+        ),
         reply=CHATKIT_SESSION,
         view=lambda r: (name(r), r.client_secret, name(r.workflow), r.workflow.tracing.enabled),
         expect=("ChatSessionResource", "chatkit_token_123", "ChatkitWorkflow", True),
@@ -1776,14 +2189,31 @@ REALTIME = [
         "client-secret-nested-session",
         lambda c: c.create_realtime_client_secret(
             expires_after={"anchor": "created_at", "seconds": 600},
-            session={"type": "realtime", "model": "gpt-realtime", "instructions": "You are friendly."}),
-        POST(f"{V1}/realtime/client_secrets", json={
-            "expires_after": {"anchor": "created_at", "seconds": 600},
-            "session": {"type": "realtime", "model": "gpt-realtime", "instructions": "You are friendly."}}),
-        reply={"value": "ek_68af296e", "expires_at": 1756310470,
-               "session": {"type": "realtime", "object": "realtime.session", "id": "sess_C9Ci", "model": "gpt-realtime",
-                           "output_modalities": ["audio"], "instructions": "You are friendly.", "tools": [],
-                           "tool_choice": "auto", "max_output_tokens": "inf", "expires_at": 0}},
+            session={"type": "realtime", "model": "gpt-realtime", "instructions": "You are friendly."},
+        ),
+        POST(
+            f"{V1}/realtime/client_secrets",
+            json={
+                "expires_after": {"anchor": "created_at", "seconds": 600},
+                "session": {"type": "realtime", "model": "gpt-realtime", "instructions": "You are friendly."},
+            },
+        ),
+        reply={
+            "value": "ek_68af296e",
+            "expires_at": 1756310470,
+            "session": {
+                "type": "realtime",
+                "object": "realtime.session",
+                "id": "sess_C9Ci",
+                "model": "gpt-realtime",
+                "output_modalities": ["audio"],
+                "instructions": "You are friendly.",
+                "tools": [],
+                "tool_choice": "auto",
+                "max_output_tokens": "inf",
+                "expires_at": 0,
+            },
+        },
         view=lambda r: (name(r), r.value, name(r.session), r.session.id),
         expect=("RealtimeCreateClientSecretResponse", "ek_68af296e", "RealtimeSessionCreateResponseGA", "sess_C9Ci"),
     ),
@@ -1801,10 +2231,17 @@ REALTIME = [
         "create-call-returns-sdp-text",
         lambda c: c.create_realtime_call(sdp="v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"),
         # (The sdp part's content type is the subject of the next row.)
-        POST(f"{V1}/realtime/calls", headers={"Accept": "application/sdp"},
-             parts=[("sdp", None, ANY, "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n")]),
-        reply=bytes_reply("v=0\r\no=- 4227147428 1719357865 IN IP4 127.0.0.1\r\n", 201,
-                          content_type="application/sdp", headers={"Location": "/v1/realtime/calls/rtc_1"}),
+        POST(
+            f"{V1}/realtime/calls",
+            headers={"Accept": "application/sdp"},
+            parts=[("sdp", None, ANY, "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n")],
+        ),
+        reply=bytes_reply(
+            "v=0\r\no=- 4227147428 1719357865 IN IP4 127.0.0.1\r\n",
+            201,
+            content_type="application/sdp",
+            headers={"Location": "/v1/realtime/calls/rtc_1"},
+        ),
         view=lambda r: (name(r), r.splitlines()[1]),
         expect=("str", "o=- 4227147428 1719357865 IN IP4 127.0.0.1"),
     ),
@@ -1812,10 +2249,14 @@ REALTIME = [
         "realtime",
         "create-call-session-as-json-part",
         lambda c: c.create_realtime_call(sdp="v=0\r\n", session={"type": "realtime", "model": "gpt-realtime"}),
-        POST(f"{V1}/realtime/calls", headers={"Accept": "application/sdp"}, parts=[
-            ("sdp", None, "application/sdp", "v=0\r\n"),
-            ("session", None, "application/json", {"type": "realtime", "model": "gpt-realtime"}),
-        ]),
+        POST(
+            f"{V1}/realtime/calls",
+            headers={"Accept": "application/sdp"},
+            parts=[
+                ("sdp", None, "application/sdp", "v=0\r\n"),
+                ("session", None, "application/json", {"type": "realtime", "model": "gpt-realtime"}),
+            ],
+        ),
         reply=bytes_reply("v=0\r\n", 201, content_type="application/sdp"),
         view=lambda r: r,
         expect="v=0\r\n",
@@ -1826,8 +2267,14 @@ CONTENT_PROVENANCE_RESULT = {
     "object": "content_provenance_check",
     "created_at": 1760000000,
     "results": [
-        {"type": "c2pa", "outcome": "detected", "validation_state": "trusted", "issuer": "OpenAI",
-         "model": "gpt-image-1", "generated_at": "2025-10-01T00:00:00Z"},
+        {
+            "type": "c2pa",
+            "outcome": "detected",
+            "validation_state": "trusted",
+            "issuer": "OpenAI",
+            "model": "gpt-image-1",
+            "generated_at": "2025-10-01T00:00:00Z",
+        },
         {"type": "synthid", "outcome": "not_detected", "model": None, "generated_at": None},
     ],
 }
@@ -1858,16 +2305,36 @@ ADMIN = [
     row(
         "admin",
         "audit-logs-filter-object-and-arrays-paginated",
-        lambda c: ids(c.list_audit_logs(effective_at={"gt": 1700000000, "lte": 1800000000},
-                                        event_types=["project.created", "user.added"], project_ids=["proj_1"],
-                                        limit=1, tenant_only=None)),
-        GET(f"{V1}/organization/audit_logs", {"effective_at[gt]": "1700000000", "effective_at[lte]": "1800000000",
-                                              "project_ids[]": "proj_1",
-                                              "event_types[]": ["project.created", "user.added"], "limit": "1"}),
-        GET(f"{V1}/organization/audit_logs", {"effective_at[gt]": "1700000000", "effective_at[lte]": "1800000000",
-                                              "project_ids[]": "proj_1",
-                                              "event_types[]": ["project.created", "user.added"], "limit": "1",
-                                              "after": "audit_log-1"}),
+        lambda c: ids(
+            c.list_audit_logs(
+                effective_at={"gt": 1700000000, "lte": 1800000000},
+                event_types=["project.created", "user.added"],
+                project_ids=["proj_1"],
+                limit=1,
+                tenant_only=None,
+            )
+        ),
+        GET(
+            f"{V1}/organization/audit_logs",
+            {
+                "effective_at[gt]": "1700000000",
+                "effective_at[lte]": "1800000000",
+                "project_ids[]": "proj_1",
+                "event_types[]": ["project.created", "user.added"],
+                "limit": "1",
+            },
+        ),
+        GET(
+            f"{V1}/organization/audit_logs",
+            {
+                "effective_at[gt]": "1700000000",
+                "effective_at[lte]": "1800000000",
+                "project_ids[]": "proj_1",
+                "event_types[]": ["project.created", "user.added"],
+                "limit": "1",
+                "after": "audit_log-1",
+            },
+        ),
         replies=[listing([audit_log("audit_log-1")], has_more=True), listing([audit_log("audit_log-2")])],
         view=lambda r: r,
         expect=[("AuditLog", "audit_log-1"), ("AuditLog", "audit_log-2")],
@@ -1878,8 +2345,18 @@ ADMIN = [
         "users-array-query",
         lambda c: ids(c.list_users(emails=["a@example.com", "b@example.com"], limit=2)),
         GET(f"{V1}/organization/users", {"emails[]": ["a@example.com", "b@example.com"], "limit": "2"}),
-        reply=listing([{"object": "organization.user", "id": "user_abc", "name": "A", "email": "a@example.com",
-                        "role": "owner", "added_at": 1711471533}]),
+        reply=listing(
+            [
+                {
+                    "object": "organization.user",
+                    "id": "user_abc",
+                    "name": "A",
+                    "email": "a@example.com",
+                    "role": "owner",
+                    "added_at": 1711471533,
+                }
+            ]
+        ),
         view=lambda r: r,
         expect=[("User", "user_abc")],
         admin=True,
@@ -1887,18 +2364,39 @@ ADMIN = [
     row(
         "admin",
         "usage-completions-page-cursor",
-        lambda c: [(name(b), b.start_time, names(b.results)) for b in c.usage_completions(
-            start_time=1730419200, bucket_width="1d", group_by=["model", "project_id"], batch=False, limit=1)],
-        GET(f"{V1}/organization/usage/completions", {"start_time": "1730419200", "bucket_width": "1d",
-                                                     "group_by[]": ["model", "project_id"], "batch": "false",
-                                                     "limit": "1"}),
-        GET(f"{V1}/organization/usage/completions", {"start_time": "1730419200", "bucket_width": "1d",
-                                                     "group_by[]": ["model", "project_id"], "batch": "false",
-                                                     "limit": "1", "page": "page_AAAAAGdGxdE="}),
+        lambda c: [
+            (name(b), b.start_time, names(b.results))
+            for b in c.usage_completions(
+                start_time=1730419200, bucket_width="1d", group_by=["model", "project_id"], batch=False, limit=1
+            )
+        ],
+        GET(
+            f"{V1}/organization/usage/completions",
+            {
+                "start_time": "1730419200",
+                "bucket_width": "1d",
+                "group_by[]": ["model", "project_id"],
+                "batch": "false",
+                "limit": "1",
+            },
+        ),
+        GET(
+            f"{V1}/organization/usage/completions",
+            {
+                "start_time": "1730419200",
+                "bucket_width": "1d",
+                "group_by[]": ["model", "project_id"],
+                "batch": "false",
+                "limit": "1",
+                "page": "page_AAAAAGdGxdE=",
+            },
+        ),
         replies=[usage_page(1730419200, "page_AAAAAGdGxdE="), usage_page(1730505600, None)],
         view=lambda r: r,
-        expect=[("UsageTimeBucket", 1730419200, ["UsageCompletionsResult"]),
-                ("UsageTimeBucket", 1730505600, ["UsageCompletionsResult"])],
+        expect=[
+            ("UsageTimeBucket", 1730419200, ["UsageCompletionsResult"]),
+            ("UsageTimeBucket", 1730505600, ["UsageCompletionsResult"]),
+        ],
         admin=True,
     ),
     row(
@@ -1906,8 +2404,18 @@ ADMIN = [
         "projects-bool-query",
         lambda c: [(name(p), p.id, p.status) for p in c.list_projects(include_archived=True, after=None)],
         GET(f"{V1}/organization/projects", {"include_archived": "true"}),
-        reply=listing([{"id": "proj_abc", "object": "organization.project", "name": "Project example",
-                        "created_at": 1711471533, "archived_at": None, "status": "active"}]),
+        reply=listing(
+            [
+                {
+                    "id": "proj_abc",
+                    "object": "organization.project",
+                    "name": "Project example",
+                    "created_at": 1711471533,
+                    "archived_at": None,
+                    "status": "active",
+                }
+            ]
+        ),
         view=lambda r: r,
         expect=[("Project", "proj_abc", "active")],
         admin=True,
@@ -1918,8 +2426,14 @@ ADMIN = [
         # "@" may stay in a path segment; the space may not.
         lambda c: c.retrieve_project_user("proj 1", "user@example.com"),
         GET(f"{V1}/organization/projects/proj%201/users/user@example.com"),
-        reply={"object": "organization.project.user", "id": "user@example.com", "name": "A",
-               "email": "user@example.com", "role": "owner", "added_at": 1711471533},
+        reply={
+            "object": "organization.project.user",
+            "id": "user@example.com",
+            "name": "A",
+            "email": "user@example.com",
+            "role": "owner",
+            "added_at": 1711471533,
+        },
         view=lambda r: (name(r), r.role),
         expect=("ProjectUser", "owner"),
         admin=True,
@@ -1927,13 +2441,23 @@ ADMIN = [
     row(
         "admin",
         "invite-nested-projects",
-        lambda c: c.invite_user(email="new@example.com", role="reader",
-                                projects=[{"id": "proj_1", "role": "member"}]),
-        POST(f"{V1}/organization/invites", json={"email": "new@example.com", "role": "reader",
-                                                 "projects": [{"id": "proj_1", "role": "member"}]}),
-        reply={"object": "organization.invite", "id": "invite-abc", "email": "new@example.com", "role": "reader",
-               "status": "pending", "invited_at": 1711471533, "expires_at": 1711471533, "accepted_at": None,
-               "created_at": 1711471533, "projects": [{"id": "proj_1", "role": "member"}]},
+        lambda c: c.invite_user(email="new@example.com", role="reader", projects=[{"id": "proj_1", "role": "member"}]),
+        POST(
+            f"{V1}/organization/invites",
+            json={"email": "new@example.com", "role": "reader", "projects": [{"id": "proj_1", "role": "member"}]},
+        ),
+        reply={
+            "object": "organization.invite",
+            "id": "invite-abc",
+            "email": "new@example.com",
+            "role": "reader",
+            "status": "pending",
+            "invited_at": 1711471533,
+            "expires_at": 1711471533,
+            "accepted_at": None,
+            "created_at": 1711471533,
+            "projects": [{"id": "proj_1", "role": "member"}],
+        },
         view=lambda r: (name(r), r.status, names(r.projects), r.projects[0].role),
         expect=("Invite", "pending", ["InviteProjectsItem"], "member"),
         admin=True,
@@ -1941,9 +2465,30 @@ ADMIN = [
 ]
 
 CASES = [
-    *CHAT, *COMPLETIONS, *RESPONSES, *RESPONSES_BETA, *CONVERSATIONS, *EMBEDDINGS, *MODERATIONS, *MODELS, *FILES,
-    *UPLOADS, *BATCHES, *FINE_TUNING, *EVALS, *IMAGES, *AUDIO, *ASSISTANTS, *VECTOR_STORES, *CONTAINERS, *VIDEOS,
-    *SKILLS, *CHATKIT, *REALTIME, *CONTENT_PROVENANCE, *ADMIN,
+    *CHAT,
+    *COMPLETIONS,
+    *RESPONSES,
+    *RESPONSES_BETA,
+    *CONVERSATIONS,
+    *EMBEDDINGS,
+    *MODERATIONS,
+    *MODELS,
+    *FILES,
+    *UPLOADS,
+    *BATCHES,
+    *FINE_TUNING,
+    *EVALS,
+    *IMAGES,
+    *AUDIO,
+    *ASSISTANTS,
+    *VECTOR_STORES,
+    *CONTAINERS,
+    *VIDEOS,
+    *SKILLS,
+    *CHATKIT,
+    *REALTIME,
+    *CONTENT_PROVENANCE,
+    *ADMIN,
 ]
 
 

@@ -54,7 +54,11 @@ def run_codegen(*args: str, seed: str = "0", timeout: float = 120) -> subprocess
     env["PYTHONHASHSEED"] = seed
     return subprocess.run(
         [sys.executable, "-m", "tools.codegen", *args],
-        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=str(ROOT),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

@@ -50,8 +50,11 @@ def same_bits(a: List[float], b: List[float]) -> bool:
 def test_default_asks_for_base64_and_returns_floats(server: LoopbackServer, client: Any) -> None:
     server.reply(json_reply(answer(b64(VECTOR))))
     result = client.create_embedding(model="text-embedding-3-small", input="hello")
-    assert server.last_request.json() == {"model": "text-embedding-3-small", "input": "hello",
-                                          "encoding_format": "base64"}
+    assert server.last_request.json() == {
+        "model": "text-embedding-3-small",
+        "input": "hello",
+        "encoding_format": "base64",
+    }
     embedding = result.data[0].embedding
     assert embedding == VECTOR
     assert all(type(x) is float for x in embedding)
@@ -124,7 +127,7 @@ def test_special_values(server: LoopbackServer, client: Any) -> None:
     assert embedding[:2] == [math.inf, -math.inf]
     assert math.isnan(embedding[2])
     assert math.copysign(1, embedding[3]) == -1 and math.copysign(1, embedding[4]) == 1
-    assert embedding[5] == 2.0 ** -149 and embedding[5] > 0
+    assert embedding[5] == 2.0**-149 and embedding[5] > 0
     assert embedding[7] == F32_MAX > 3.4e38
 
 
@@ -146,8 +149,9 @@ def test_same_result_as_floats_against_the_fake_server() -> None:
         client = openai_lite.Client(api_key="fake", base_url=fake.base_url, max_retries=0)
         inputs = ["The quick brown fox", "jumps over", "the lazy dog"]
         default = client.create_embedding(model="text-embedding-3-small", input=inputs, dimensions=64)
-        floats = client.create_embedding(model="text-embedding-3-small", input=inputs, dimensions=64,
-                                         encoding_format="float")
+        floats = client.create_embedding(
+            model="text-embedding-3-small", input=inputs, dimensions=64, encoding_format="float"
+        )
         client.close()
         sent = [r.body["encoding_format"] for r in fake.requests[-2:]]
     assert sent == ["base64", "float"]

@@ -63,8 +63,10 @@ def expected_crc() -> int:
 def check_increase(report: Dict[str, Any], what: str) -> None:
     """The peak RSS increase is within the limit; the figures are printed for ``pytest -s``."""
     increase = report["increase"]
-    print(f"\n{what}: {SIZE / MB:.0f} MiB in {report['seconds']:.1f} s, peak RSS +{increase / 1024:.0f} KiB "
-          f"(baseline {report['baseline_kb'] / 1024:.1f} MiB, limit +{LIMIT / MB:.0f} MiB)")
+    print(
+        f"\n{what}: {SIZE / MB:.0f} MiB in {report['seconds']:.1f} s, peak RSS +{increase / 1024:.0f} KiB "
+        f"(baseline {report['baseline_kb'] / 1024:.1f} MiB, limit +{LIMIT / MB:.0f} MiB)"
+    )
     assert increase <= LIMIT, f"{what} raised peak RSS by {increase / MB:.1f} MiB (limit {LIMIT / MB:.0f} MiB)"
 
 
@@ -124,6 +126,8 @@ def test_the_measurement_sees_a_body_held_in_memory(large_server: LargeBodyServe
     started = time.monotonic()
     report = measure("requests_files", large_server.url, 64 * MB, path)
     os.remove(path)
-    print(f"\nrequests.post(files=...) of 64 MiB: peak RSS +{report['increase'] / MB:.0f} MiB "
-          f"({time.monotonic() - started:.1f} s)")
+    print(
+        f"\nrequests.post(files=...) of 64 MiB: peak RSS +{report['increase'] / MB:.0f} MiB "
+        f"({time.monotonic() - started:.1f} s)"
+    )
     assert report["increase"] >= 64 * MB

@@ -60,7 +60,6 @@ UPLOAD = b'{"a": 1}\n'
 DOWNLOAD = b"\x00\x01 file content"
 
 
-
 # ---------------------------------------------------------------------------
 # The kinds of call, and how a client is built for a test
 # ---------------------------------------------------------------------------
@@ -313,12 +312,43 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, str]:
             pytest.fail(f"openssl {' '.join(args)} failed:\n{done.stderr.decode(errors='replace')}")
 
     new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-config", "openssl.cnf"]
-    openssl("req", "-x509", *new_key, "-extensions", "ca", "-subj", "/CN=openai-lite test CA", "-days", "2",
-            "-keyout", "ca.key", "-out", "ca.pem")
+    openssl(
+        "req",
+        "-x509",
+        *new_key,
+        "-extensions",
+        "ca",
+        "-subj",
+        "/CN=openai-lite test CA",
+        "-days",
+        "2",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    )
     for serial, (name, common_name) in enumerate([("server", "127.0.0.1"), ("client", CLIENT_CN)], start=2):
         openssl("req", "-new", *new_key, "-subj", f"/CN={common_name}", "-keyout", f"{name}.key", "-out", f"{name}.csr")
-        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", str(serial),
-                "-days", "2", "-extfile", "openssl.cnf", "-extensions", name, "-out", f"{name}.pem")
+        openssl(
+            "x509",
+            "-req",
+            "-in",
+            f"{name}.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-set_serial",
+            str(serial),
+            "-days",
+            "2",
+            "-extfile",
+            "openssl.cnf",
+            "-extensions",
+            name,
+            "-out",
+            f"{name}.pem",
+        )
     # The client certificate and its key in one file, the other form requests takes for ``cert``.
     combined = (folder / "client.pem").read_bytes() + (folder / "client.key").read_bytes()
     (folder / "client-and-key.pem").write_bytes(combined)
@@ -450,8 +480,9 @@ TLS_CASES: List[Tuple[str, bool, str, Tuple[Step, ...], Tuple[Step, ...], bool]]
 @pytest.mark.filterwarnings("ignore:Unverified HTTPS request")
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("via", VIAS)
-@pytest.mark.parametrize(("mtls", "owner", "before", "after", "succeeds"), [c[1:] for c in TLS_CASES],
-                         ids=[c[0] for c in TLS_CASES])
+@pytest.mark.parametrize(
+    ("mtls", "owner", "before", "after", "succeeds"), [c[1:] for c in TLS_CASES], ids=[c[0] for c in TLS_CASES]
+)
 def test_tls_settings_are_taken_when_the_client_is_built(
     https_server: Callable[[bool], HTTPSServer],
     pki: Dict[str, str],
@@ -518,12 +549,19 @@ class ForwardingProxy:
                 target = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-authorization",
-                                                                                      "proxy-connection")}
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() not in ("proxy-authorization", "proxy-connection")
+                }
                 upstream = http.client.HTTPConnection(target.hostname or "", target.port, timeout=10)
                 try:
-                    upstream.request(self.command, target.path + (f"?{target.query}" if target.query else ""),
-                                     body=body, headers=headers)
+                    upstream.request(
+                        self.command,
+                        target.path + (f"?{target.query}" if target.query else ""),
+                        body=body,
+                        headers=headers,
+                    )
                     response = upstream.getresponse()
                     data = response.read()
                 finally:
@@ -618,8 +656,9 @@ PROXY_CASES: List[Tuple[str, str, Tuple[ProxyStep, ...], Tuple[ProxyStep, ...], 
 
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("via", VIAS)
-@pytest.mark.parametrize(("owner", "before", "after", "proxied"), [c[1:] for c in PROXY_CASES],
-                         ids=[c[0] for c in PROXY_CASES])
+@pytest.mark.parametrize(
+    ("owner", "before", "after", "proxied"), [c[1:] for c in PROXY_CASES], ids=[c[0] for c in PROXY_CASES]
+)
 def test_proxies_are_resolved_when_the_client_is_built(
     server: LoopbackServer,
     proxy: ForwardingProxy,
@@ -872,9 +911,7 @@ SESSION_EXTRAS: Dict[str, Optional[Configure]] = {
 
 @pytest.mark.parametrize("via", VIAS)
 @pytest.mark.parametrize("extra", list(SESSION_EXTRAS))
-def test_session_send_is_used_only_for_auth_hooks_or_cookies(
-    server: LoopbackServer, extra: str, via: str
-) -> None:
+def test_session_send_is_used_only_for_auth_hooks_or_cookies(server: LoopbackServer, extra: str, via: str) -> None:
     session = SpySession()
     configure = SESSION_EXTRAS[extra]
     if configure is not None:

@@ -384,9 +384,7 @@ def test_stream_requests_accept_event_streams(server: LoopbackServer, client: An
 
 def test_image_edit_stream_without_a_file_sends_json(server: LoopbackServer, client: Any) -> None:
     server.reply(sse_reply(named_by_type([spec_example("ImageEditCompletedEvent")])))
-    events = list(
-        client.create_image_edit_stream(prompt="a dot", images=[{"image_url": "https://example.com/a.png"}])
-    )
+    events = list(client.create_image_edit_stream(prompt="a dot", images=[{"image_url": "https://example.com/a.png"}]))
     assert [typed(e) for e in events] == ["ImageEditCompletedEvent"]
     body = json_body(server.last_request)
     assert body["images"] == [{"image_url": "https://example.com/a.png"}]
@@ -485,6 +483,7 @@ def test_the_spec_examples_of_responses_events(server: LoopbackServer, client: A
 # ---------------------------------------------------------------------------
 # Assistants: every event name
 # ---------------------------------------------------------------------------
+
 
 def assistant_event_params() -> List[Any]:
     """(event name, spec name of its data) for every event of the spec's AssistantStreamEvent."""
@@ -670,8 +669,9 @@ def test_chunk_stream_drops_events_that_are_not_objects(server: LoopbackServer, 
 ERROR = {"message": "The server had an error", "code": "server_error", "param": None, "type": "server_error"}
 ERROR_SHAPES = {
     # Responses: the flat error event of the spec (ResponseErrorEvent) ...
-    "type-error-flat": sse_event({"type": "error", **{k: v for k, v in ERROR.items() if k != "type"},
-                                  "sequence_number": 3}, event="error"),
+    "type-error-flat": sse_event(
+        {"type": "error", **{k: v for k, v in ERROR.items() if k != "type"}, "sequence_number": 3}, event="error"
+    ),
     # ... and the nested form the API also sends (ResponseWsError)
     "type-error-nested": sse_event({"type": "error", "error": ERROR, "sequence_number": 3}, event="error"),
     # an "error" event line with the error object as its data (Assistants' ErrorEvent)
@@ -787,11 +787,18 @@ def test_response_stream_cut_leaves_the_accumulator_without_a_final_response(
 
 EXAMPLES = {
     "stream_chat.py": ["You said: Write a haiku about rivers.", "[37 characters, finish reason stop, "],
-    "stream_tool_calls.py": ['-> calling get_weather({"city":"fake city"})', "<- get_weather returned",
-                             'Tool result: {"city": "fake city", "temperature_c": 21, "sky": "clear"}'],
+    "stream_tool_calls.py": [
+        '-> calling get_weather({"city":"fake city"})',
+        "<- get_weather returned",
+        'Tool result: {"city": "fake city", "temperature_c": 21, "sky": "clear"}',
+    ],
     "stream_responses.py": ["You said: Describe a river in one sentence.", "[resp_fake_1: 43 characters, "],
-    "stream_assistant_run.py": ["[thread.run.requires_action]", "<- get_weather", "[thread.run.completed]",
-                                "[run run_fake_1 completed, 1 message(s) written]"],
+    "stream_assistant_run.py": [
+        "[thread.run.requires_action]",
+        "<- get_weather",
+        "[thread.run.completed]",
+        "[run run_fake_1 completed, 1 message(s) written]",
+    ],
     "stream_images.py": ["partial-0.png", "partial-1.png", "final.png"],
 }
 
@@ -801,7 +808,11 @@ def run_example(name: str, *args: str) -> subprocess.CompletedProcess[str]:
     env["PYTHONPATH"] = REPO_ROOT
     return subprocess.run(
         [sys.executable, os.path.join(REPO_ROOT, "examples", name), *args],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -38,7 +38,8 @@ WEATHER_TOOL: Any = {
     },
 }
 TIME_TOOL: Any = {
-    "type": "function", "function": {"name": "get_time", "parameters": {"type": "object", "properties": {}}}
+    "type": "function",
+    "function": {"name": "get_time", "parameters": {"type": "object", "properties": {}}},
 }
 
 
@@ -188,11 +189,13 @@ def test_missing_required_field(fake: FakeServer, path: str, body: Any, param: s
 
 
 def test_wrong_type(fake: FakeServer) -> None:
-    error = assert_error(post(fake, "/chat/completions", {"model": "m", "messages": "hi"}), 400, "messages",
-                         "invalid_type")
+    error = assert_error(
+        post(fake, "/chat/completions", {"model": "m", "messages": "hi"}), 400, "messages", "invalid_type"
+    )
     assert "expected an array" in error["message"]
-    assert_error(post(fake, "/chat/completions", {"model": "m", "messages": USER_HELLO, "n": True}), 400, "n",
-                 "invalid_type")
+    assert_error(
+        post(fake, "/chat/completions", {"model": "m", "messages": USER_HELLO, "n": True}), 400, "n", "invalid_type"
+    )
 
 
 def test_errors_reach_the_client_as_exceptions(fake_client: openai_lite.Client) -> None:
@@ -252,7 +255,10 @@ def test_models_are_per_server(fake_client: openai_lite.Client) -> None:
 def test_chat_completion(fake_client: openai_lite.Client) -> None:
     reply = fake_client.create_chat_completion(model="gpt-4o-mini", messages=USER_HELLO)
     assert (reply.id, reply.object, reply.created, reply.model) == (
-        "chatcmpl-fake-1", "chat.completion", 1700000000, "gpt-4o-mini"
+        "chatcmpl-fake-1",
+        "chat.completion",
+        1700000000,
+        "gpt-4o-mini",
     )
     (choice,) = reply.choices
     assert (choice.index, choice.finish_reason, choice.logprobs) == (0, "stop", None)
@@ -275,14 +281,22 @@ def test_chat_echo_rules(fake_client: openai_lite.Client) -> None:
     def reply_to(messages: Any, **options: Any) -> Any:
         return fake_client.create_chat_completion(model="m", messages=messages, **options).choices[0]
 
-    parts = [{"type": "text", "text": "first"}, {"type": "image_url", "image_url": {"url": "x"}},
-             {"type": "text", "text": "second"}]
+    parts = [
+        {"type": "text", "text": "first"},
+        {"type": "image_url", "image_url": {"url": "x"}},
+        {"type": "text", "text": "second"},
+    ]
     assert reply_to([{"role": "user", "content": parts}]).message.content == "You said: first second"
     conversation = [
         {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "Weather in Paris?"},
-        {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "call_fake_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "call_fake_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
+            ],
+        },
         {"role": "tool", "tool_call_id": "call_fake_1", "content": "22 C, sunny"},
     ]
     choice = reply_to(conversation, tools=[WEATHER_TOOL])
@@ -371,9 +385,11 @@ def test_chat_stream(fake_client: openai_lite.Client) -> None:
 
 
 def test_chat_stream_with_usage(fake_client: openai_lite.Client) -> None:
-    chunks = list(fake_client.create_chat_completion_stream(
-        model="m", messages=USER_HELLO, stream_options={"include_usage": True}
-    ))
+    chunks = list(
+        fake_client.create_chat_completion_stream(
+            model="m", messages=USER_HELLO, stream_options={"include_usage": True}
+        )
+    )
     *content, usage_chunk = chunks
     assert all(c.usage is None and c.choices for c in content)
     assert content[-1].choices[0].finish_reason == "stop"
@@ -439,20 +455,32 @@ def test_response(fake: FakeServer) -> None:
     assert response.status_code == 200
     data = response.json()
     assert (data["id"], data["object"], data["status"], data["model"]) == (
-        "resp_fake_1", "response", "completed", "gpt-4o-mini"
+        "resp_fake_1",
+        "response",
+        "completed",
+        "gpt-4o-mini",
     )
     assert data["created_at"] == 1700000000 and data["error"] is None and data["instructions"] == "Be nice"
-    assert data["output"] == [{
-        "id": "msg_fake_1",
-        "type": "message",
-        "status": "completed",
-        "role": "assistant",
-        "content": [{"type": "output_text", "text": "You said: Hello there", "annotations": [], "logprobs": []}],
-    }]
+    assert data["output"] == [
+        {
+            "id": "msg_fake_1",
+            "type": "message",
+            "status": "completed",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "You said: Hello there", "annotations": [], "logprobs": []}],
+        }
+    ]
     assert data["usage"]["input_tokens"] == 2 and data["usage"]["output_tokens"] == 4
     assert data["usage"]["total_tokens"] == 6
-    for key in ("incomplete_details", "tools", "parallel_tool_calls", "metadata", "tool_choice", "temperature",
-                "top_p"):
+    for key in (
+        "incomplete_details",
+        "tools",
+        "parallel_tool_calls",
+        "metadata",
+        "tool_choice",
+        "temperature",
+        "top_p",
+    ):
         assert key in data  # required by the Response schema
 
 
@@ -515,7 +543,10 @@ def test_response_stream(fake: FakeServer) -> None:
 
     created = payloads[0]["response"]
     assert (created["id"], created["status"], created["output"], created["usage"]) == (
-        "resp_fake_1", "in_progress", [], None
+        "resp_fake_1",
+        "in_progress",
+        [],
+        None,
     )
     deltas = [p for p in payloads if p["type"] == "response.output_text.delta"]
     assert all((p["item_id"], p["output_index"], p["content_index"]) == ("msg_fake_1", 0, 0) for p in deltas)
@@ -603,8 +634,19 @@ def test_embedding_invalid_values(fake: FakeServer, body: Dict[str, Any], param:
 # -- moderations -----------------------------------------------------------------------
 
 CATEGORIES = {
-    "hate", "hate/threatening", "harassment", "harassment/threatening", "illicit", "illicit/violent", "self-harm",
-    "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic",
+    "hate",
+    "hate/threatening",
+    "harassment",
+    "harassment/threatening",
+    "illicit",
+    "illicit/violent",
+    "self-harm",
+    "self-harm/intent",
+    "self-harm/instructions",
+    "sexual",
+    "sexual/minors",
+    "violence",
+    "violence/graphic",
 }
 
 
@@ -666,8 +708,13 @@ def test_files_round_trip(fake: FakeServer) -> None:
     assert downloaded.content == content
     assert downloaded.headers["Content-Type"] == "application/octet-stream"
     listed = requests.get(fake.base_url + "/files", timeout=10).json()
-    assert listed == {"object": "list", "data": [file], "first_id": "file-fake-1", "last_id": "file-fake-1",
-                      "has_more": False}
+    assert listed == {
+        "object": "list",
+        "data": [file],
+        "first_id": "file-fake-1",
+        "last_id": "file-fake-1",
+        "has_more": False,
+    }
 
     assert requests.delete(base, timeout=10).json() == {"id": "file-fake-1", "object": "file", "deleted": True}
     error = assert_error(requests.get(base, timeout=10), 404, "id", None)
@@ -739,8 +786,9 @@ def test_speech(fake: FakeServer) -> None:
         response = post(fake, "/audio/speech", {**body, "response_format": audio_format})
         assert response.headers["Content-Type"] == "audio/" + audio_format
         assert response.content.startswith(magic)
-    assert_error(post(fake, "/audio/speech", {**body, "response_format": "ogg"}), 400, "response_format",
-                 "invalid_value")
+    assert_error(
+        post(fake, "/audio/speech", {**body, "response_format": "ogg"}), 400, "response_format", "invalid_value"
+    )
 
 
 def test_image_generation(fake: FakeServer) -> None:
@@ -791,17 +839,19 @@ def test_completion(fake_client: openai_lite.Client) -> None:
     reply = fake_client.create_completion(model="gpt-3.5-turbo-instruct", prompt=["Hi there", "Bye"], n=2)
     assert (reply.id, reply.object, reply.created) == ("cmpl-fake-1", "text_completion", 1700000000)
     assert [(c.index, c.text, c.finish_reason) for c in reply.choices] == [
-        (0, "You said: Hi there", "stop"), (1, "You said: Hi there", "stop"),
-        (2, "You said: Bye", "stop"), (3, "You said: Bye", "stop"),
+        (0, "You said: Hi there", "stop"),
+        (1, "You said: Hi there", "stop"),
+        (2, "You said: Bye", "stop"),
+        (3, "You said: Bye", "stop"),
     ]
     assert reply.usage is not None
     assert (reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.usage.total_tokens) == (3, 14, 17)
 
 
 def test_completion_stream(fake_client: openai_lite.Client) -> None:
-    chunks = list(fake_client.create_completion_stream(
-        model="m", prompt="Hi there", stream_options={"include_usage": True}
-    ))
+    chunks = list(
+        fake_client.create_completion_stream(model="m", prompt="Hi there", stream_options={"include_usage": True})
+    )
     *text, finish, usage = chunks
     assert [c.choices[0].text for c in text] == ["You", " said:", " Hi", " there"]
     assert all(c.choices[0].finish_reason is None for c in text)
@@ -823,16 +873,18 @@ def test_speech_stream(fake: FakeServer, fake_client: openai_lite.Client) -> Non
     assert b"".join(base64.b64decode(e.audio) for e in events[:2]) == audio  # the same audio, in pieces
     usage = events[-1].usage
     assert (usage.input_tokens, usage.output_tokens, usage.total_tokens) == (2, 2, 4)
-    assert_error(post(fake, "/audio/speech", {**body, "stream_format": "mp3"}), 400, "stream_format",
-                 "invalid_value")
+    assert_error(post(fake, "/audio/speech", {**body, "stream_format": "mp3"}), 400, "stream_format", "invalid_value")
 
 
 def test_image_stream(fake: FakeServer, fake_client: openai_lite.Client) -> None:
     events = list(fake_client.create_image_stream(prompt="a dot", partial_images=3, size="1024x1536"))
     assert [e.type for e in events] == ["image_generation.partial_image"] * 3 + ["image_generation.completed"]
     assert [e.partial_image_index for e in events[:3]] == [0, 1, 2]
-    assert all((e.size, e.quality, e.background, e.output_format, e.created_at) ==
-               ("1024x1536", "high", "opaque", "png", 1700000000) for e in events)
+    assert all(
+        (e.size, e.quality, e.background, e.output_format, e.created_at)
+        == ("1024x1536", "high", "opaque", "png", 1700000000)
+        for e in events
+    )
     # Partial images: flat grey, lighter each time; the final one a checkerboard.
     for index, event in enumerate(events[:3]):
         assert png_pixels(base64.b64decode(event.b64_json)) == [bytes([64 * (index + 1)] * 8)] * 8
@@ -842,15 +894,22 @@ def test_image_stream(fake: FakeServer, fake_client: openai_lite.Client) -> None
     # Without partial images, only the final image; the named events are the event types.
     names = [e.event for e in sse_events(fake, "/images/generations", {"prompt": "a dot", "stream": True})]
     assert names == ["image_generation.completed"]
-    assert_error(post(fake, "/images/generations", {"prompt": "a", "stream": True, "partial_images": 4}), 400,
-                 "partial_images", "invalid_value")
+    assert_error(
+        post(fake, "/images/generations", {"prompt": "a", "stream": True, "partial_images": 4}),
+        400,
+        "partial_images",
+        "invalid_value",
+    )
 
 
 def test_assistants_create_retrieve_delete(fake: FakeServer, fake_client: openai_lite.Client) -> None:
     with pytest.warns(DeprecationWarning):
         assistant = fake_client.create_assistant(model="gpt-4o-mini", name="Helper", tools=[WEATHER_TOOL])
     assert (assistant.id, assistant.object, assistant.name, assistant.model) == (
-        "asst_fake_1", "assistant", "Helper", "gpt-4o-mini"
+        "asst_fake_1",
+        "assistant",
+        "Helper",
+        "gpt-4o-mini",
     )
     assert assistant.tools is not None and assistant.tools[0].function.name == "get_weather"
     with pytest.warns(DeprecationWarning):
@@ -859,31 +918,50 @@ def test_assistants_create_retrieve_delete(fake: FakeServer, fake_client: openai
         assert fake_client.delete_assistant("asst_fake_1").deleted is True
     assert_error(requests.get(fake.base_url + "/assistants/asst_fake_1", timeout=10), 404, None, None)
     assert_error(post(fake, "/assistants", {"name": "x"}), 400, "model", "missing_required_parameter")
-    assert_error(post(fake, "/assistants", {"model": "m", "tools": [{"type": "function", "function": {}}]}), 400,
-                 "tools[0].function.name", "missing_required_parameter")
+    assert_error(
+        post(fake, "/assistants", {"model": "m", "tools": [{"type": "function", "function": {}}]}),
+        400,
+        "tools[0].function.name",
+        "missing_required_parameter",
+    )
 
 
 RUN_WITH_TOOL_CALL = [
-    "thread.created", "thread.run.created", "thread.run.queued", "thread.run.in_progress",
-    "thread.run.step.created", "thread.run.step.in_progress",
-    "thread.run.step.delta", "thread.run.step.delta",  # the call, then its arguments in one piece
-    "thread.run.requires_action", "done",
+    "thread.created",
+    "thread.run.created",
+    "thread.run.queued",
+    "thread.run.in_progress",
+    "thread.run.step.created",
+    "thread.run.step.in_progress",
+    "thread.run.step.delta",
+    "thread.run.step.delta",  # the call, then its arguments in one piece
+    "thread.run.requires_action",
+    "done",
 ]
 
 
 def message_run(deltas: int) -> List[str]:
     """The events of a run writing a message in ``deltas`` pieces, to its end."""
     return [
-        "thread.run.step.created", "thread.run.step.in_progress", "thread.message.created",
-        "thread.message.in_progress", *["thread.message.delta"] * deltas, "thread.message.completed",
-        "thread.run.step.completed", "thread.run.completed", "done",
+        "thread.run.step.created",
+        "thread.run.step.in_progress",
+        "thread.message.created",
+        "thread.message.in_progress",
+        *["thread.message.delta"] * deltas,
+        "thread.message.completed",
+        "thread.run.step.completed",
+        "thread.run.completed",
+        "done",
     ]
 
 
 def test_assistants_run_stream_wire_format(fake: FakeServer) -> None:
     assistant = post(fake, "/assistants", {"model": "gpt-4o-mini", "tools": [TIME_TOOL]}).json()
-    body = {"assistant_id": assistant["id"], "stream": True,
-            "thread": {"messages": [{"role": "user", "content": "What time is it?"}]}}
+    body = {
+        "assistant_id": assistant["id"],
+        "stream": True,
+        "thread": {"messages": [{"role": "user", "content": "What time is it?"}]},
+    }
     events = sse_events(fake, "/threads/runs", body)
     assert [e.event for e in events] == RUN_WITH_TOOL_CALL
     assert events[-1].data == "[DONE]"
@@ -892,7 +970,10 @@ def test_assistants_run_stream_wire_format(fake: FakeServer) -> None:
     assert (thread["id"], thread["object"]) == ("thread_fake_1", "thread")
     assert [d["status"] for d in data[1:4]] == ["queued", "queued", "in_progress"]
     assert (run["id"], run["thread_id"], run["assistant_id"], run["status"]) == (
-        "run_fake_1", "thread_fake_1", "asst_fake_1", "requires_action"
+        "run_fake_1",
+        "thread_fake_1",
+        "asst_fake_1",
+        "requires_action",
     )
     call = {"id": "call_fake_1", "type": "function", "function": {"name": "get_time", "arguments": "{}"}}
     assert run["required_action"] == {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": [call]}}
@@ -900,10 +981,16 @@ def test_assistants_run_stream_wire_format(fake: FakeServer) -> None:
     assert step_deltas[0]["id"] == "call_fake_1" and step_deltas[0]["function"]["name"] == "get_time"
     assert "".join(d["function"]["arguments"] for d in step_deltas) == "{}"
 
-    events = sse_events(fake, "/threads/thread_fake_1/runs/run_fake_1/submit_tool_outputs",
-                        {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "noon"}], "stream": True})
+    events = sse_events(
+        fake,
+        "/threads/thread_fake_1/runs/run_fake_1/submit_tool_outputs",
+        {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "noon"}], "stream": True},
+    )
     assert [e.event for e in events] == [
-        "thread.run.queued", "thread.run.in_progress", "thread.run.step.completed", *message_run(3)
+        "thread.run.queued",
+        "thread.run.in_progress",
+        "thread.run.step.completed",
+        *message_run(3),
     ]
     data = [e.json() for e in events[:-1]]
     tool_step = data[2]
@@ -921,9 +1008,11 @@ def test_assistants_run_without_tools_writes_a_message(fake_client: openai_lite.
     with pytest.warns(DeprecationWarning):
         assistant = fake_client.create_assistant(model="gpt-4o-mini")
     thread = fake_client.create_thread(messages=[{"role": "user", "content": "Hello there"}])
-    events = list(fake_client.create_run_stream(
-        thread.id, assistant_id=assistant.id, additional_messages=[{"role": "user", "content": "And more"}]
-    ))
+    events = list(
+        fake_client.create_run_stream(
+            thread.id, assistant_id=assistant.id, additional_messages=[{"role": "user", "content": "And more"}]
+        )
+    )
     names = [e.event for e in events]
     assert names == ["thread.run.created", "thread.run.queued", "thread.run.in_progress", *message_run(4)[:-1]]
     deltas = [p.text.value for e in events if e.event == "thread.message.delta" for p in e.data.delta.content]
@@ -937,20 +1026,38 @@ def test_assistants_errors(fake: FakeServer) -> None:
     assistant = post(fake, "/assistants", {"model": "m", "tools": [TIME_TOOL]}).json()
     assert_error(post(fake, "/threads/runs", {"assistant_id": "asst_nope"}), 404, None, None)
     assert_error(post(fake, "/threads/thread_nope/runs", {"assistant_id": assistant["id"]}), 404, None, None)
-    assert_error(post(fake, "/threads/runs", {"assistant_id": assistant["id"], "thread": {"messages": [
-        {"role": "system", "content": "x"}]}}), 400, "messages[0].role", "invalid_value")
-    run = post(fake, "/threads/runs", {"assistant_id": assistant["id"], "thread": {"messages": [
-        {"role": "user", "content": "Time?"}]}}).json()
+    assert_error(
+        post(
+            fake,
+            "/threads/runs",
+            {"assistant_id": assistant["id"], "thread": {"messages": [{"role": "system", "content": "x"}]}},
+        ),
+        400,
+        "messages[0].role",
+        "invalid_value",
+    )
+    run = post(
+        fake,
+        "/threads/runs",
+        {"assistant_id": assistant["id"], "thread": {"messages": [{"role": "user", "content": "Time?"}]}},
+    ).json()
     assert run["status"] == "requires_action"
     path = f"/threads/{run['thread_id']}/runs/{run['id']}/submit_tool_outputs"
-    assert_error(post(fake, path, {"tool_outputs": [{"tool_call_id": "call_other", "output": "x"}]}), 400,
-                 "tool_outputs", "invalid_value")
-    assert_error(post(fake, f"/threads/{run['thread_id']}/runs/run_nope/submit_tool_outputs",
-                      {"tool_outputs": []}), 404, None, None)
+    assert_error(
+        post(fake, path, {"tool_outputs": [{"tool_call_id": "call_other", "output": "x"}]}),
+        400,
+        "tool_outputs",
+        "invalid_value",
+    )
+    assert_error(
+        post(fake, f"/threads/{run['thread_id']}/runs/run_nope/submit_tool_outputs", {"tool_outputs": []}),
+        404,
+        None,
+        None,
+    )
     done = post(fake, path, {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "noon"}]}).json()
     assert done["status"] == "completed"
-    assert_error(post(fake, path, {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "x"}]}), 400, None,
-                 None)
+    assert_error(post(fake, path, {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "x"}]}), 400, None, None)
 
 
 def test_streaming_examples_are_deterministic() -> None:
@@ -958,8 +1065,11 @@ def test_streaming_examples_are_deterministic() -> None:
     def run_once() -> List[bytes]:
         with FakeServer() as fake:
             assistant = post(fake, "/assistants", {"model": "m", "tools": [WEATHER_TOOL]}).json()
-            body = {"assistant_id": assistant["id"], "stream": True,
-                    "thread": {"messages": [{"role": "user", "content": "Weather?"}]}}
+            body = {
+                "assistant_id": assistant["id"],
+                "stream": True,
+                "thread": {"messages": [{"role": "user", "content": "Weather?"}]},
+            }
             with requests.post(fake.base_url + "/threads/runs", json=body, timeout=10) as run:
                 images = post(fake, "/images/generations", {"prompt": "a", "stream": True, "partial_images": 2})
                 return [run.content, images.content]
@@ -976,7 +1086,11 @@ def run_quickstart(cwd: str, pythonpath: bool) -> subprocess.CompletedProcess[st
         env["PYTHONPATH"] = REPO_ROOT
     return subprocess.run(
         [sys.executable, os.path.join(REPO_ROOT, "examples", "quickstart.py")],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

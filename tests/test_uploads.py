@@ -46,32 +46,97 @@ Progress = List[Tuple[int, Optional[int]]]
 # Canned answers
 # ---------------------------------------------------------------------------
 
-FILE = {"id": "file-abc", "object": "file", "bytes": 5, "created_at": 1700000000, "filename": "sample.jsonl",
-        "purpose": "fine-tune", "status": "processed"}
+FILE = {
+    "id": "file-abc",
+    "object": "file",
+    "bytes": 5,
+    "created_at": 1700000000,
+    "filename": "sample.jsonl",
+    "purpose": "fine-tune",
+    "status": "processed",
+}
 UPLOAD_PART = {"id": "part_abc", "object": "upload.part", "created_at": 1700000000, "upload_id": "upload_abc"}
 TRANSCRIPTION = {"text": "Hello there.", "usage": {"type": "duration", "seconds": 2}}
-TRANSCRIPT_EVENTS = [sse_event({"type": "transcript.text.delta", "delta": "Hello"}),
-                     sse_event({"type": "transcript.text.done", "text": "Hello"})]
-VOICE_CONSENT = {"object": "audio.voice_consent", "id": "cons_1", "name": "Consent", "language": "en-US",
-                 "created_at": 1700000000}
+TRANSCRIPT_EVENTS = [
+    sse_event({"type": "transcript.text.delta", "delta": "Hello"}),
+    sse_event({"type": "transcript.text.done", "text": "Hello"}),
+]
+VOICE_CONSENT = {
+    "object": "audio.voice_consent",
+    "id": "cons_1",
+    "name": "Consent",
+    "language": "en-US",
+    "created_at": 1700000000,
+}
 VOICE = {"object": "audio.voice", "id": "voice_1", "name": "Narrator", "created_at": 1700000000}
-CONTAINER_FILE = {"id": "cfile_1", "object": "container.file", "container_id": "cntr_1", "created_at": 1700000000,
-                  "bytes": 5, "path": "/mnt/data/sample.csv", "source": "user"}
-PROVENANCE = {"object": "content_provenance_check", "created_at": 1700000000,
-              "results": [{"type": "synthid", "outcome": "not_detected", "model": None, "generated_at": None}]}
+CONTAINER_FILE = {
+    "id": "cfile_1",
+    "object": "container.file",
+    "container_id": "cntr_1",
+    "created_at": 1700000000,
+    "bytes": 5,
+    "path": "/mnt/data/sample.csv",
+    "source": "user",
+}
+PROVENANCE = {
+    "object": "content_provenance_check",
+    "created_at": 1700000000,
+    "results": [{"type": "synthid", "outcome": "not_detected", "model": None, "generated_at": None}],
+}
 IMAGES = {"created": 1700000000, "data": [{"b64_json": "aGVsbG8="}]}
-IMAGE_EVENTS = [sse_event({"type": "image_edit.completed", "b64_json": "aGVsbG8=", "created_at": 1700000000,
-                           "size": "1024x1024", "quality": "low", "background": "opaque", "output_format": "png",
-                           "usage": {"total_tokens": 1, "input_tokens": 1, "output_tokens": 0,
-                                     "input_tokens_details": {"text_tokens": 1, "image_tokens": 0}}})]
-VIDEO = {"id": "video_1", "object": "video", "model": "sora-2", "status": "queued", "progress": 0,
-         "created_at": 1700000000, "completed_at": None, "expires_at": None, "prompt": "A cat",
-         "size": "720x1280", "seconds": "4", "remixed_from_video_id": None, "error": None}
+IMAGE_EVENTS = [
+    sse_event(
+        {
+            "type": "image_edit.completed",
+            "b64_json": "aGVsbG8=",
+            "created_at": 1700000000,
+            "size": "1024x1024",
+            "quality": "low",
+            "background": "opaque",
+            "output_format": "png",
+            "usage": {
+                "total_tokens": 1,
+                "input_tokens": 1,
+                "output_tokens": 0,
+                "input_tokens_details": {"text_tokens": 1, "image_tokens": 0},
+            },
+        }
+    )
+]
+VIDEO = {
+    "id": "video_1",
+    "object": "video",
+    "model": "sora-2",
+    "status": "queued",
+    "progress": 0,
+    "created_at": 1700000000,
+    "completed_at": None,
+    "expires_at": None,
+    "prompt": "A cat",
+    "size": "720x1280",
+    "seconds": "4",
+    "remixed_from_video_id": None,
+    "error": None,
+}
 CHARACTER = {"id": "char_1", "name": "Hero", "created_at": 1700000000}
-SKILL = {"id": "skill_1", "object": "skill", "name": "csv", "description": "CSV insights",
-         "created_at": 1700000000, "default_version": "1", "latest_version": "1"}
-SKILL_VERSION = {"object": "skill.version", "id": "skillver_1", "skill_id": "skill_1", "version": "2",
-                 "created_at": 1700000000, "name": "csv", "description": "CSV insights"}
+SKILL = {
+    "id": "skill_1",
+    "object": "skill",
+    "name": "csv",
+    "description": "CSV insights",
+    "created_at": 1700000000,
+    "default_version": "1",
+    "latest_version": "1",
+}
+SKILL_VERSION = {
+    "object": "skill.version",
+    "id": "skillver_1",
+    "skill_id": "skill_1",
+    "version": "2",
+    "created_at": 1700000000,
+    "name": "csv",
+    "description": "CSV insights",
+}
 
 # A second file for the operations that take a list of files.
 EXTRA = ("extra.png", b"\x89PNG second", "image/png")
@@ -95,9 +160,17 @@ class Op(NamedTuple):
     extra_parts: List[Tuple[str, str, str, bytes]]  # other file parts: (name, filename, type, data)
 
 
-def op(call: Callable[[Any, Any, Any], Any], path: str, field: str, ext: str, content_type: str, reply: Reply,
-       result: str, fields: Optional[List[Tuple[str, str]]] = None,
-       extra_parts: Optional[List[Tuple[str, str, str, bytes]]] = None) -> Op:
+def op(
+    call: Callable[[Any, Any, Any], Any],
+    path: str,
+    field: str,
+    ext: str,
+    content_type: str,
+    reply: Reply,
+    result: str,
+    fields: Optional[List[Tuple[str, str]]] = None,
+    extra_parts: Optional[List[Tuple[str, str, str, bytes]]] = None,
+) -> Op:
     return Op(call, path, field, ext, content_type, reply, result, fields or [], extra_parts or [])
 
 
@@ -108,83 +181,204 @@ EXTRA_PART = [(EXTRA[0], EXTRA[2], EXTRA[1])]
 OPERATIONS: Dict[str, Op] = {
     "create_file": op(
         lambda c, f, p: c.create_file(file=f, purpose="fine-tune", progress=p),
-        "/files", "file", ".jsonl", "text/jsonl", json_reply(FILE), "OpenAIFile",
-        [("purpose", "fine-tune")]),
+        "/files",
+        "file",
+        ".jsonl",
+        "text/jsonl",
+        json_reply(FILE),
+        "OpenAIFile",
+        [("purpose", "fine-tune")],
+    ),
     "add_upload_part": op(
         lambda c, f, p: c.add_upload_part("upload_abc", data=f, progress=p),
-        "/uploads/upload_abc/parts", "data", ".txt", "text/plain", json_reply(UPLOAD_PART), "UploadPart"),
+        "/uploads/upload_abc/parts",
+        "data",
+        ".txt",
+        "text/plain",
+        json_reply(UPLOAD_PART),
+        "UploadPart",
+    ),
     "create_transcription": op(
-        lambda c, f, p: c.create_transcription(file=f, model="gpt-4o-transcribe", language="en",
-                                               include=["logprobs"], progress=p),
-        "/audio/transcriptions", "file", ".mp3", "audio/mpeg", json_reply(TRANSCRIPTION),
-        "CreateTranscriptionResponseJson", [("model", "gpt-4o-transcribe"), ("language", "en"),
-                                            ("include[]", "logprobs")]),
+        lambda c, f, p: c.create_transcription(
+            file=f, model="gpt-4o-transcribe", language="en", include=["logprobs"], progress=p
+        ),
+        "/audio/transcriptions",
+        "file",
+        ".mp3",
+        "audio/mpeg",
+        json_reply(TRANSCRIPTION),
+        "CreateTranscriptionResponseJson",
+        [("model", "gpt-4o-transcribe"), ("language", "en"), ("include[]", "logprobs")],
+    ),
     "create_transcription_stream": op(
         lambda c, f, p: list(c.create_transcription_stream(file=f, model="gpt-4o-transcribe", progress=p)),
-        "/audio/transcriptions", "file", ".mp3", "audio/mpeg", sse_reply(TRANSCRIPT_EVENTS),
-        "TranscriptTextDeltaEvent", [("model", "gpt-4o-transcribe"), ("stream", "true")]),
+        "/audio/transcriptions",
+        "file",
+        ".mp3",
+        "audio/mpeg",
+        sse_reply(TRANSCRIPT_EVENTS),
+        "TranscriptTextDeltaEvent",
+        [("model", "gpt-4o-transcribe"), ("stream", "true")],
+    ),
     "create_translation": op(
         lambda c, f, p: c.create_translation(file=f, model="whisper-1", temperature=0.2, progress=p),
-        "/audio/translations", "file", ".m4a", "audio/mp4", json_reply({"text": "Hello."}),
-        "CreateTranslationResponseJson", [("model", "whisper-1"), ("temperature", "0.2")]),
+        "/audio/translations",
+        "file",
+        ".m4a",
+        "audio/mp4",
+        json_reply({"text": "Hello."}),
+        "CreateTranslationResponseJson",
+        [("model", "whisper-1"), ("temperature", "0.2")],
+    ),
     "create_voice_consent": op(
         lambda c, f, p: c.create_voice_consent(name="Consent", recording=f, language="en-US", progress=p),
-        "/audio/voice_consents", "recording", ".webm", "audio/webm", json_reply(VOICE_CONSENT),
-        "VoiceConsentResource", [("name", "Consent"), ("language", "en-US")]),
+        "/audio/voice_consents",
+        "recording",
+        ".webm",
+        "audio/webm",
+        json_reply(VOICE_CONSENT),
+        "VoiceConsentResource",
+        [("name", "Consent"), ("language", "en-US")],
+    ),
     "create_voice": op(
         lambda c, f, p: c.create_voice(name="Narrator", audio_sample=f, consent="cons_1", progress=p),
-        "/audio/voices", "audio_sample", ".mp3", "audio/mpeg", json_reply(VOICE), "VoiceResource",
-        [("name", "Narrator"), ("consent", "cons_1")]),
+        "/audio/voices",
+        "audio_sample",
+        ".mp3",
+        "audio/mpeg",
+        json_reply(VOICE),
+        "VoiceResource",
+        [("name", "Narrator"), ("consent", "cons_1")],
+    ),
     "create_container_file": op(
         lambda c, f, p: c.create_container_file("cntr_1", file=f, progress=p),
-        "/containers/cntr_1/files", "file", ".csv", "text/csv", json_reply(CONTAINER_FILE),
-        "ContainerFileResource"),
+        "/containers/cntr_1/files",
+        "file",
+        ".csv",
+        "text/csv",
+        json_reply(CONTAINER_FILE),
+        "ContainerFileResource",
+    ),
     "create_content_provenance_check": op(
         lambda c, f, p: c.create_content_provenance_check(file=f, progress=p),
-        "/content_provenance_checks", "file", ".jpg", "image/jpeg", json_reply(PROVENANCE), "ProvenanceResource"),
+        "/content_provenance_checks",
+        "file",
+        ".jpg",
+        "image/jpeg",
+        json_reply(PROVENANCE),
+        "ProvenanceResource",
+    ),
     "create_image_edit": op(
         lambda c, f, p: c.create_image_edit(image=[f, EXTRA], prompt="Add a hat", images=[], n=2, progress=p),
-        "/images/edits", "image[]", ".png", "image/png", json_reply(IMAGES), "ImagesResponse",
-        [("prompt", "Add a hat"), ("n", "2")], [("image[]", *EXTRA_PART[0])]),
+        "/images/edits",
+        "image[]",
+        ".png",
+        "image/png",
+        json_reply(IMAGES),
+        "ImagesResponse",
+        [("prompt", "Add a hat"), ("n", "2")],
+        [("image[]", *EXTRA_PART[0])],
+    ),
     "create_image_edit/mask": op(
         lambda c, f, p: c.create_image_edit(image=EXTRA, mask=f, prompt="Add a hat", images=[], progress=p),
-        "/images/edits", "mask", ".png", "image/png", json_reply(IMAGES), "ImagesResponse",
-        [("prompt", "Add a hat")], [("image", *EXTRA_PART[0])]),
+        "/images/edits",
+        "mask",
+        ".png",
+        "image/png",
+        json_reply(IMAGES),
+        "ImagesResponse",
+        [("prompt", "Add a hat")],
+        [("image", *EXTRA_PART[0])],
+    ),
     "create_image_edit_stream": op(
         lambda c, f, p: list(c.create_image_edit_stream(image=f, prompt="Add a hat", images=[], progress=p)),
-        "/images/edits", "image", ".png", "image/png", sse_reply(IMAGE_EVENTS), "ImageEditCompletedEvent",
-        [("prompt", "Add a hat"), ("stream", "true")]),
+        "/images/edits",
+        "image",
+        ".png",
+        "image/png",
+        sse_reply(IMAGE_EVENTS),
+        "ImageEditCompletedEvent",
+        [("prompt", "Add a hat"), ("stream", "true")],
+    ),
     "create_image_variation": op(
         lambda c, f, p: c.create_image_variation(image=f, n=1, size="256x256", progress=p),
-        "/images/variations", "image", ".png", "image/png", json_reply(IMAGES), "ImagesResponse",
-        [("n", "1"), ("size", "256x256")]),
+        "/images/variations",
+        "image",
+        ".png",
+        "image/png",
+        json_reply(IMAGES),
+        "ImagesResponse",
+        [("n", "1"), ("size", "256x256")],
+    ),
     "create_video": op(
         lambda c, f, p: c.create_video(prompt="A cat", input_reference=f, seconds="4", progress=p),
-        "/videos", "input_reference", ".jpg", "image/jpeg", json_reply(VIDEO), "VideoResource",
-        [("prompt", "A cat"), ("seconds", "4")]),
+        "/videos",
+        "input_reference",
+        ".jpg",
+        "image/jpeg",
+        json_reply(VIDEO),
+        "VideoResource",
+        [("prompt", "A cat"), ("seconds", "4")],
+    ),
     "create_video_character": op(
         lambda c, f, p: c.create_video_character(video=f, name="Hero", progress=p),
-        "/videos/characters", "video", ".mp4", "video/mp4", json_reply(CHARACTER), "VideoCharacterResource",
-        [("name", "Hero")]),
+        "/videos/characters",
+        "video",
+        ".mp4",
+        "video/mp4",
+        json_reply(CHARACTER),
+        "VideoCharacterResource",
+        [("name", "Hero")],
+    ),
     "create_video_edit": op(
         lambda c, f, p: c.create_video_edit(video=f, prompt="Make it rain", progress=p),
-        "/videos/edits", "video", ".mp4", "video/mp4", json_reply(VIDEO), "VideoResource",
-        [("prompt", "Make it rain")]),
+        "/videos/edits",
+        "video",
+        ".mp4",
+        "video/mp4",
+        json_reply(VIDEO),
+        "VideoResource",
+        [("prompt", "Make it rain")],
+    ),
     "create_video_extend": op(
         lambda c, f, p: c.create_video_extend(video=f, prompt="Go on", seconds="8", progress=p),
-        "/videos/extensions", "video", ".mp4", "video/mp4", json_reply(VIDEO), "VideoResource",
-        [("prompt", "Go on"), ("seconds", "8")]),
+        "/videos/extensions",
+        "video",
+        ".mp4",
+        "video/mp4",
+        json_reply(VIDEO),
+        "VideoResource",
+        [("prompt", "Go on"), ("seconds", "8")],
+    ),
     "create_skill": op(
         lambda c, f, p: c.create_skill(files=[f, EXTRA], progress=p),
-        "/skills", "files[]", ".zip", "application/zip", json_reply(SKILL), "SkillResource",
-        extra_parts=[("files[]", *EXTRA_PART[0])]),
+        "/skills",
+        "files[]",
+        ".zip",
+        "application/zip",
+        json_reply(SKILL),
+        "SkillResource",
+        extra_parts=[("files[]", *EXTRA_PART[0])],
+    ),
     "create_skill/one-file": op(
         lambda c, f, p: c.create_skill(files=f, progress=p),
-        "/skills", "files", ".zip", "application/zip", json_reply(SKILL), "SkillResource"),
+        "/skills",
+        "files",
+        ".zip",
+        "application/zip",
+        json_reply(SKILL),
+        "SkillResource",
+    ),
     "create_skill_version": op(
         lambda c, f, p: c.create_skill_version("skill_1", files=[f], default=True, progress=p),
-        "/skills/skill_1/versions", "files[]", ".zip", "application/zip", json_reply(SKILL_VERSION),
-        "SkillVersionResource", [("default", "true")]),
+        "/skills/skill_1/versions",
+        "files[]",
+        ".zip",
+        "application/zip",
+        json_reply(SKILL_VERSION),
+        "SkillVersionResource",
+        [("default", "true")],
+    ),
 }
 
 # The two multipart operations without a file field, tested on their own below.
@@ -261,18 +455,23 @@ def test_table_covers_every_multipart_operation() -> None:
     """The rows above are the spec's 18 multipart operations, and every method that takes progress=."""
     spec = json.loads((ROOT / "spec" / "openai-openapi.json").read_text(encoding="utf-8"))
     multipart = {
-        path for path, item in spec["paths"].items() for method in item.values()
+        path
+        for path, item in spec["paths"].items()
+        for method in item.values()
         if isinstance(method, dict) and any("multipart" in t for t in method.get("requestBody", {}).get("content", {}))
     }
     assert len(multipart) == 18
     ours = {op.path for op in OPERATIONS.values()} | set(NO_FILE_OPERATIONS.values())
     # (our paths have example ids in them)
-    ours = {p.replace("upload_abc", "{upload_id}").replace("cntr_1", "{container_id}")
-            .replace("skill_1", "{skill_id}") for p in ours}
+    ours = {
+        p.replace("upload_abc", "{upload_id}").replace("cntr_1", "{container_id}").replace("skill_1", "{skill_id}")
+        for p in ours
+    }
     assert ours == multipart
 
     with_progress = {
-        name for name, method in inspect.getmembers(openai_lite.Client, inspect.isfunction)
+        name
+        for name, method in inspect.getmembers(openai_lite.Client, inspect.isfunction)
         if "progress" in inspect.signature(method).parameters and not name.startswith("_") and name != "upload_file"
     }
     tested = {name.split("/")[0] for name in OPERATIONS} | set(NO_FILE_OPERATIONS)
@@ -339,8 +538,15 @@ class FakeUploads:
 
     def upload(self, status: str, **more: Any) -> Dict[str, Any]:
         assert self.created is not None
-        return {"id": "upload_1", "object": "upload", "created_at": 1700000000, "expires_at": 1700003600,
-                "status": status, **{k: self.created[k] for k in ("filename", "purpose", "bytes")}, **more}
+        return {
+            "id": "upload_1",
+            "object": "upload",
+            "created_at": 1700000000,
+            "expires_at": 1700003600,
+            "status": status,
+            **{k: self.created[k] for k in ("filename", "purpose", "bytes")},
+            **more,
+        }
 
     def answer(self, request: Recorded) -> Reply:
         path = request.path
@@ -352,17 +558,32 @@ class FakeUploads:
             self.attempts.append(part)
             status = self.part_statuses.pop(0) if self.part_statuses else 200
             if status != 200:
-                return json_reply({"error": {"message": f"part failed with {status}", "type": "server_error",
-                                             "param": None, "code": None}}, status)
+                return json_reply(
+                    {
+                        "error": {
+                            "message": f"part failed with {status}",
+                            "type": "server_error",
+                            "param": None,
+                            "code": None,
+                        }
+                    },
+                    status,
+                )
             part_id = f"part_{99 - len(self.parts)}"  # counting down: ids sorted would be in the wrong order
             self.parts[part_id] = part.data
-            return json_reply({"id": part_id, "object": "upload.part", "created_at": 1700000000,
-                               "upload_id": "upload_1"})
+            return json_reply(
+                {"id": part_id, "object": "upload.part", "created_at": 1700000000, "upload_id": "upload_1"}
+            )
         if path == "/v1/uploads/upload_1/complete":
             self.completed = request.json()["part_ids"]
             assert self.created is not None
-            file = {**FILE, "id": "file-uploaded", "bytes": sum(len(self.parts[i]) for i in self.completed),
-                    "filename": self.created["filename"], "purpose": self.created["purpose"]}
+            file = {
+                **FILE,
+                "id": "file-uploaded",
+                "bytes": sum(len(self.parts[i]) for i in self.completed),
+                "filename": self.created["filename"],
+                "purpose": self.created["purpose"],
+            }
             return json_reply(self.upload("completed", file=file))
         if path == "/v1/uploads/upload_1/cancel":
             self.cancelled = True
@@ -405,12 +626,17 @@ def test_upload_file_parts(
     path = write(tmp_path / "train.jsonl", data)
     result = client.upload_file(path, purpose="fine-tune", part_size=part_size)
 
-    assert uploads.created == {"filename": "train.jsonl", "purpose": "fine-tune", "bytes": size,
-                               "mime_type": "text/jsonl"}
+    assert uploads.created == {
+        "filename": "train.jsonl",
+        "purpose": "fine-tune",
+        "bytes": size,
+        "mime_type": "text/jsonl",
+    }
     assert [len(p.data) for p in uploads.attempts] == sizes
     # Each part is a file part of its own, sent as bytes.
     assert {(p.name, p.filename, p.content_type) for p in uploads.attempts} == {
-        ("data", "train.jsonl", "application/octet-stream")}
+        ("data", "train.jsonl", "application/octet-stream")
+    }
     assert uploads.completed == list(uploads.parts)  # every part, in the order sent
     assert uploads.assembled == data
     assert type(result).__name__ == "OpenAIFile"
@@ -549,8 +775,12 @@ def test_file_object_uploads_from_its_position(uploads: FakeUploads, client: Any
         f.seek(1234)
         result = client.upload_file(f, purpose="assistants", part_size=4096)
         assert not f.closed  # the caller's file stays open
-    assert uploads.created == {"filename": "notes.txt", "purpose": "assistants", "bytes": 10_000 - 1234,
-                               "mime_type": "text/plain"}
+    assert uploads.created == {
+        "filename": "notes.txt",
+        "purpose": "assistants",
+        "bytes": 10_000 - 1234,
+        "mime_type": "text/plain",
+    }
     assert uploads.assembled == data[1234:]
     assert result.bytes == 10_000 - 1234
 
@@ -646,14 +876,23 @@ def test_part_size_out_of_bounds(server: LoopbackServer, client: Any, tmp_path: 
 
 DOWNLOADS = {
     "download_file": (lambda c: c.download_file("file-abc"), "GET", "/files/file-abc/content"),
-    "create_speech": (lambda c: c.create_speech(model="gpt-4o-mini-tts", input="Hi", voice="alloy"),
-                      "POST", "/audio/speech"),
+    "create_speech": (
+        lambda c: c.create_speech(model="gpt-4o-mini-tts", input="Hi", voice="alloy"),
+        "POST",
+        "/audio/speech",
+    ),
     "retrieve_video_content": (lambda c: c.retrieve_video_content("video_1"), "GET", "/videos/video_1/content"),
-    "retrieve_container_file_content": (lambda c: c.retrieve_container_file_content("cntr_1", "cfile_1"),
-                                        "GET", "/containers/cntr_1/files/cfile_1/content"),
+    "retrieve_container_file_content": (
+        lambda c: c.retrieve_container_file_content("cntr_1", "cfile_1"),
+        "GET",
+        "/containers/cntr_1/files/cfile_1/content",
+    ),
     "get_skill_content": (lambda c: c.get_skill_content("skill_1"), "GET", "/skills/skill_1/content"),
-    "get_skill_version_content": (lambda c: c.get_skill_version_content("skill_1", "2"), "GET",
-                                  "/skills/skill_1/versions/2/content"),
+    "get_skill_version_content": (
+        lambda c: c.get_skill_version_content("skill_1", "2"),
+        "GET",
+        "/skills/skill_1/versions/2/content",
+    ),
 }
 
 

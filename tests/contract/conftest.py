@@ -176,8 +176,10 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prism]:
     """The session's Prism server (skips, or fails under CI, when it cannot run)."""
     entry = PRISM_ENV or DEFAULT_PRISM
     if not os.path.isfile(entry):
-        where = f"OPENAI_LITE_PRISM={PRISM_ENV!r} is not a file" if PRISM_ENV else (
-            "OPENAI_LITE_PRISM is not set and .ci/prism.sh has not installed it (run .ci/prism.sh)"
+        where = (
+            f"OPENAI_LITE_PRISM={PRISM_ENV!r} is not a file"
+            if PRISM_ENV
+            else ("OPENAI_LITE_PRISM is not set and .ci/prism.sh has not installed it (run .ci/prism.sh)")
         )
         _unavailable(where)
     node = NODE_ENV or shutil.which("node") or ""
@@ -199,8 +201,9 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prism]:
     if problem:
         tail = "\n".join(server.log().splitlines()[-30:])
         _unavailable(f"{problem} ({node} {entry}); log tail:\n{tail}")
-    _prism_info.append(f"contract: Prism {_version(entry)} (pid {server.pid}) on {server.url}, "
-                       f"ready in {server.startup_seconds:.1f} s")
+    _prism_info.append(
+        f"contract: Prism {_version(entry)} (pid {server.pid}) on {server.url}, ready in {server.startup_seconds:.1f} s"
+    )
     try:
         yield server
     finally:
@@ -273,7 +276,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     name = report.nodeid.rsplit("::", 1)[-1]
     if not name.startswith(OPERATION_TEST) or "test_contract.py" not in report.nodeid:
         return
-    op_id = name[len(OPERATION_TEST):-1]
+    op_id = name[len(OPERATION_TEST) : -1]
     if hasattr(report, "wasxfail"):
         state = "xfailed" if report.skipped else "failed"  # a strict XPASS is a failure
     elif report.skipped:
@@ -306,8 +309,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if passed != expected:
         failing = sorted(op for op, state in _outcomes.items() if state != "passed" and op not in PRISM_EXCEPTIONS)
-        _verdict.append(f"contract: FAILED: {passed} != {TOTAL_OPERATIONS} - {len(PRISM_EXCEPTIONS)}; not passing: "
-                        + ", ".join(failing))
+        _verdict.append(
+            f"contract: FAILED: {passed} != {TOTAL_OPERATIONS} - {len(PRISM_EXCEPTIONS)}; not passing: "
+            + ", ".join(failing)
+        )
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

@@ -58,8 +58,15 @@ def python_name(key: str) -> str:
     ident = re.sub(r"\W", "_", key.replace("[]", ""))
     if not ident or ident[0].isdigit():
         ident = "_" + ident
-    if keyword.iskeyword(ident) or ident in ("to_dict", "from_dict", "extra_headers", "extra_query",
-                                              "extra_body", "timeout", "self"):
+    if keyword.iskeyword(ident) or ident in (
+        "to_dict",
+        "from_dict",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "self",
+    ):
         ident += "_"
     return ident
 
@@ -184,8 +191,16 @@ def evaluate(annotation: str) -> Any:
         def __missing__(self, key: str) -> Any:
             return _lookup(key)
 
-    names = Names(Page=openai_lite.Page, BinaryResponse=openai_lite.BinaryResponse, Union=typing.Union, Any=Any,
-                  str=str, Iterator=typing.Iterator, List=typing.List, Dict=typing.Dict)
+    names = Names(
+        Page=openai_lite.Page,
+        BinaryResponse=openai_lite.BinaryResponse,
+        Union=typing.Union,
+        Any=Any,
+        str=str,
+        Iterator=typing.Iterator,
+        List=typing.List,
+        Dict=typing.Dict,
+    )
     if hasattr(_streaming, "UnknownEvent"):
         names["UnknownEvent"] = _streaming.UnknownEvent
     return eval(annotation, {"__builtins__": {"None": None}}, names)
@@ -347,17 +362,27 @@ REALISTIC: Dict[str, Callable[[], Dict[str, Any]]] = {
     # Files and uploads.
     "createFile": lambda: {"file": _file("jsonl"), "purpose": "fine-tune"},
     "createUpload": lambda: {
-        "filename": "train.jsonl", "purpose": "fine-tune", "bytes": 2147483648, "mime_type": "text/jsonl"
+        "filename": "train.jsonl",
+        "purpose": "fine-tune",
+        "bytes": 2147483648,
+        "mime_type": "text/jsonl",
     },
     "addUploadPart": lambda: {"data": ("part-0", b"chunk of the upload", "application/octet-stream")},
     "completeUpload": lambda: {"part_ids": ["part_abc123", "part_def456"]},
     # Images.
     "createImage": lambda: {
-        "model": "gpt-image-1", "prompt": "A cute baby sea otter", "n": 1, "size": "1024x1024", "quality": "high"
+        "model": "gpt-image-1",
+        "prompt": "A cute baby sea otter",
+        "n": 1,
+        "size": "1024x1024",
+        "quality": "high",
     },
     "createImageVariation": lambda: {"image": _file("image"), "model": "dall-e-2", "n": 2, "size": "256x256"},
     "createImageEdit": lambda: {
-        "image": _file("image"), "mask": _file("mask"), "prompt": "Add a watercolor effect", "model": "gpt-image-1"
+        "image": _file("image"),
+        "mask": _file("mask"),
+        "prompt": "Add a watercolor effect",
+        "model": "gpt-image-1",
     },
     # Audio.
     "createSpeech": lambda: {
@@ -436,12 +461,16 @@ REALISTIC: Dict[str, Callable[[], Dict[str, Any]]] = {
         "parallel_tool_calls": True,
     },
     "createThreadAndRun": lambda: {
-        "assistant_id": "asst_abc123", "thread": {"messages": [_USER_MESSAGE]}, "tool_choice": "auto"
+        "assistant_id": "asst_abc123",
+        "thread": {"messages": [_USER_MESSAGE]},
+        "tool_choice": "auto",
     },
     "submitToolOuputsToRun": lambda: {"tool_outputs": [{"tool_call_id": "call_abc123", "output": "21C"}]},
     # Administration.
     "inviteUser": lambda: {
-        "email": "new.user@example.com", "role": "reader", "projects": [{"id": "proj_abc123", "role": "member"}]
+        "email": "new.user@example.com",
+        "role": "reader",
+        "projects": [{"id": "proj_abc123", "role": "member"}],
     },
     "create-project": lambda: {"name": "Contract tests"},
     "usage-completions": lambda: {
@@ -454,63 +483,70 @@ REALISTIC: Dict[str, Callable[[], Dict[str, Any]]] = {
     },
     "list-audit-logs": lambda: {"event_types": ["api_key.created", "project.created"], "limit": 20},
 }
-REALISTIC.update({
-    # One file: a list goes out as `files[]` parts, which Prism does not read as `files` (see
-    # contract_exceptions.PRISM_WORKAROUNDS["multipart-file-arrays"]).
-    "CreateSkill": lambda: {"files": _file("zip")},
-    "CreateSkillVersion": lambda: {"files": _file("zip"), "default": True},
-})
-REALISTIC.update({
-    # Conversations (the easy message form: typed content parts hit a Prism false 422, see
-    # contract_exceptions.PRISM_FALSE_422).
-    "createConversation": lambda: {
-        "metadata": {"topic": "demo"},
-        "items": [{"type": "message", "role": "user", "content": "Hello!"}],
-    },
-    "createConversationItems": lambda: {"items": [{"role": "user", "content": "Hello!"}]},
-    # Evals.
-    "createEval": lambda: {
-        "name": "Sentiment",
-        "data_source_config": {
-            "type": "custom",
-            "item_schema": {
-                "type": "object",
-                "properties": {"text": {"type": "string"}, "label": {"type": "string"}},
-                "required": ["text", "label"],
-            },
-            "include_sample_schema": True,
+REALISTIC.update(
+    {
+        # One file: a list goes out as `files[]` parts, which Prism does not read as `files` (see
+        # contract_exceptions.PRISM_WORKAROUNDS["multipart-file-arrays"]).
+        "CreateSkill": lambda: {"files": _file("zip")},
+        "CreateSkillVersion": lambda: {"files": _file("zip"), "default": True},
+    }
+)
+REALISTIC.update(
+    {
+        # Conversations (the easy message form: typed content parts hit a Prism false 422, see
+        # contract_exceptions.PRISM_FALSE_422).
+        "createConversation": lambda: {
+            "metadata": {"topic": "demo"},
+            "items": [{"type": "message", "role": "user", "content": "Hello!"}],
         },
-        "testing_criteria": [
-            {
-                "type": "string_check",
-                "name": "Match label",
-                "input": "{{sample.output_text}}",
-                "operation": "eq",
-                "reference": "{{item.label}}",
-            }
-        ],
-    },
-    "createEvalRun": lambda: {
-        "name": "nightly",
-        "data_source": {"type": "jsonl", "source": {"type": "file_id", "id": "file-abc123"}},
-    },
-    # More administration.
-    "admin-api-keys-create": lambda: {"name": "CI key"},
-    "modify-project": lambda: {"name": "Contract tests (renamed)"},
-    "create-project-service-account": lambda: {"name": "CI bot"},
-    "create-project-user": lambda: {"user_id": "user_abc123", "role": "member"},
-    "update-project-rate-limits": lambda: {"max_requests_per_1_minute": 500, "max_tokens_per_1_minute": 100000},
-    "createFineTuningCheckpointPermission": lambda: {"project_ids": ["proj_abc123"]},
-    # Containers, realtime, ChatKit, videos.
-    "CreateContainer": lambda: {"name": "sandbox", "expires_after": {"anchor": "last_active_at", "minutes": 20}},
-    "create-realtime-client-secret": lambda: {
-        "session": {"type": "realtime", "model": "gpt-realtime", "instructions": "Be brief."}
-    },
-    "CreateChatSessionMethod": lambda: {"workflow": {"id": "wf_abc123"}, "user": "user_abc123"},
-    "createVideo": lambda: {
-        "prompt": "A calico cat playing a piano", "model": "sora-2", "seconds": "4", "size": "720x1280"
-    },
-})
+        "createConversationItems": lambda: {"items": [{"role": "user", "content": "Hello!"}]},
+        # Evals.
+        "createEval": lambda: {
+            "name": "Sentiment",
+            "data_source_config": {
+                "type": "custom",
+                "item_schema": {
+                    "type": "object",
+                    "properties": {"text": {"type": "string"}, "label": {"type": "string"}},
+                    "required": ["text", "label"],
+                },
+                "include_sample_schema": True,
+            },
+            "testing_criteria": [
+                {
+                    "type": "string_check",
+                    "name": "Match label",
+                    "input": "{{sample.output_text}}",
+                    "operation": "eq",
+                    "reference": "{{item.label}}",
+                }
+            ],
+        },
+        "createEvalRun": lambda: {
+            "name": "nightly",
+            "data_source": {"type": "jsonl", "source": {"type": "file_id", "id": "file-abc123"}},
+        },
+        # More administration.
+        "admin-api-keys-create": lambda: {"name": "CI key"},
+        "modify-project": lambda: {"name": "Contract tests (renamed)"},
+        "create-project-service-account": lambda: {"name": "CI bot"},
+        "create-project-user": lambda: {"user_id": "user_abc123", "role": "member"},
+        "update-project-rate-limits": lambda: {"max_requests_per_1_minute": 500, "max_tokens_per_1_minute": 100000},
+        "createFineTuningCheckpointPermission": lambda: {"project_ids": ["proj_abc123"]},
+        # Containers, realtime, ChatKit, videos.
+        "CreateContainer": lambda: {"name": "sandbox", "expires_after": {"anchor": "last_active_at", "minutes": 20}},
+        "create-realtime-client-secret": lambda: {
+            "session": {"type": "realtime", "model": "gpt-realtime", "instructions": "Be brief."}
+        },
+        "CreateChatSessionMethod": lambda: {"workflow": {"id": "wf_abc123"}, "user": "user_abc123"},
+        "createVideo": lambda: {
+            "prompt": "A calico cat playing a piano",
+            "model": "sora-2",
+            "seconds": "4",
+            "size": "720x1280",
+        },
+    }
+)
 REALISTIC["createModeration"] = lambda: {
     "model": "omni-moderation-latest",
     "input": [

@@ -36,12 +36,28 @@ _HAND_WRITTEN = {
     ],
     # The spec's example is not valid JSON (a missing comma).
     "createCompletion": [
-        (None, {"id": "cmpl-7iA7iJjj8V2zOkCGvWF2hAkDWBQZe", "object": "text_completion", "created": 1690759702,
-                "model": "gpt-3.5-turbo-instruct", "system_fingerprint": "fp_44709d6fcb",
-                "choices": [{"text": "This", "index": 0, "logprobs": None, "finish_reason": None}]}),
-        (None, {"id": "cmpl-7iA7iJjj8V2zOkCGvWF2hAkDWBQZe", "object": "text_completion", "created": 1690759702,
-                "model": "gpt-3.5-turbo-instruct", "system_fingerprint": "fp_44709d6fcb",
-                "choices": [{"text": " is a test.", "index": 0, "logprobs": None, "finish_reason": "stop"}]}),
+        (
+            None,
+            {
+                "id": "cmpl-7iA7iJjj8V2zOkCGvWF2hAkDWBQZe",
+                "object": "text_completion",
+                "created": 1690759702,
+                "model": "gpt-3.5-turbo-instruct",
+                "system_fingerprint": "fp_44709d6fcb",
+                "choices": [{"text": "This", "index": 0, "logprobs": None, "finish_reason": None}],
+            },
+        ),
+        (
+            None,
+            {
+                "id": "cmpl-7iA7iJjj8V2zOkCGvWF2hAkDWBQZe",
+                "object": "text_completion",
+                "created": 1690759702,
+                "model": "gpt-3.5-turbo-instruct",
+                "system_fingerprint": "fp_44709d6fcb",
+                "choices": [{"text": " is a test.", "index": 0, "logprobs": None, "finish_reason": "stop"}],
+            },
+        ),
     ],
 }
 

@@ -45,11 +45,15 @@ def operation_call(op: Operation) -> Call:
 
 def _marks(op: Operation) -> Any:
     if op.operation_id in PRISM_EXCEPTIONS:
-        return pytest.param(op, id=op.operation_id, marks=pytest.mark.xfail(
-            strict=True, reason="Prism/spec: " + PRISM_EXCEPTIONS[op.operation_id]))
+        return pytest.param(
+            op,
+            id=op.operation_id,
+            marks=pytest.mark.xfail(strict=True, reason="Prism/spec: " + PRISM_EXCEPTIONS[op.operation_id]),
+        )
     if op.operation_id in CLIENT_BUGS:
-        return pytest.param(op, id=op.operation_id, marks=pytest.mark.xfail(
-            strict=True, reason=CLIENT_BUGS[op.operation_id]))
+        return pytest.param(
+            op, id=op.operation_id, marks=pytest.mark.xfail(strict=True, reason=CLIENT_BUGS[op.operation_id])
+        )
     return pytest.param(op, id=op.operation_id)
 
 
@@ -229,14 +233,27 @@ MISSING_FIELD = [
     pytest.param("create_embedding", {"model": "text-embedding-3-small", "input": None}, "input", id="embeddings"),
     pytest.param("create_moderation", {"input": None}, "input", id="moderations"),
     pytest.param("create_image", {"prompt": None}, "prompt", id="images"),
-    pytest.param("create_file", {"file": ("a.jsonl", b"{}\n", "application/jsonl"), "purpose": None}, "purpose",
-                 id="files-multipart"),
-    pytest.param("create_batch", {"input_file_id": "file-abc", "endpoint": "/v1/chat/completions",
-                                  "completion_window": None}, "completion_window", id="batches"),
-    pytest.param("create_vector_store_file", {"vector_store_id": "vs_abc", "file_id": None}, "file_id",
-                 id="vector-store-file"),
-    pytest.param("create_chat_completion", {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}],
-                                            "extra_body": {"temperature": 7}}, "temperature", id="extra_body-range"),
+    pytest.param(
+        "create_file",
+        {"file": ("a.jsonl", b"{}\n", "application/jsonl"), "purpose": None},
+        "purpose",
+        id="files-multipart",
+    ),
+    pytest.param(
+        "create_batch",
+        {"input_file_id": "file-abc", "endpoint": "/v1/chat/completions", "completion_window": None},
+        "completion_window",
+        id="batches",
+    ),
+    pytest.param(
+        "create_vector_store_file", {"vector_store_id": "vs_abc", "file_id": None}, "file_id", id="vector-store-file"
+    ),
+    pytest.param(
+        "create_chat_completion",
+        {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}], "extra_body": {"temperature": 7}},
+        "temperature",
+        id="extra_body-range",
+    ),
 ]
 
 
@@ -304,34 +321,85 @@ def test_rate_limited_after_retries(make_contract_client: Any) -> None:
 
 _INPUT_TEXT = {"type": "input_text", "text": "What is in this image?"}
 _FALSE_422_CALLS: Dict[str, Any] = {  # case -> (method, positional arguments, keyword arguments)
-    "responses-input_image-without-detail": ("create_response", [], {"model": "gpt-4.1", "input": [
-        {"role": "user", "content": [_INPUT_TEXT, {"type": "input_image", "image_url": "https://example.com/a.png"}]},
-    ]}),
-    "responses-input_image-with-detail": ("create_response", [], {"model": "gpt-4.1", "input": [
-        {"role": "user", "content": [
-            _INPUT_TEXT, {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "auto"}]},
-    ]}),
-    "responses-input_file": ("create_response", [], {"model": "gpt-4.1", "input": [
-        {"role": "user", "content": [{"type": "input_file", "file_id": "file-abc123"}, _INPUT_TEXT]},
-    ]}),
-    "responses-function-tool-without-strict": ("create_response", [], {
-        "model": "gpt-4.1", "input": "What is the weather in Paris?", "tools": [{
-            "type": "function", "name": "get_weather",
-            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-        }]}),
-    "conversation-items-input_text-parts": ("create_conversation_items", ["conv_abc123"], {"items": [
-        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hello!"}]},
-    ]}),
+    "responses-input_image-without-detail": (
+        "create_response",
+        [],
+        {
+            "model": "gpt-4.1",
+            "input": [
+                {
+                    "role": "user",
+                    "content": [_INPUT_TEXT, {"type": "input_image", "image_url": "https://example.com/a.png"}],
+                },
+            ],
+        },
+    ),
+    "responses-input_image-with-detail": (
+        "create_response",
+        [],
+        {
+            "model": "gpt-4.1",
+            "input": [
+                {
+                    "role": "user",
+                    "content": [
+                        _INPUT_TEXT,
+                        {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "auto"},
+                    ],
+                },
+            ],
+        },
+    ),
+    "responses-input_file": (
+        "create_response",
+        [],
+        {
+            "model": "gpt-4.1",
+            "input": [
+                {"role": "user", "content": [{"type": "input_file", "file_id": "file-abc123"}, _INPUT_TEXT]},
+            ],
+        },
+    ),
+    "responses-function-tool-without-strict": (
+        "create_response",
+        [],
+        {
+            "model": "gpt-4.1",
+            "input": "What is the weather in Paris?",
+            "tools": [
+                {
+                    "type": "function",
+                    "name": "get_weather",
+                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+                }
+            ],
+        },
+    ),
+    "conversation-items-input_text-parts": (
+        "create_conversation_items",
+        ["conv_abc123"],
+        {
+            "items": [
+                {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hello!"}]},
+            ]
+        },
+    ),
 }
 assert set(_FALSE_422_CALLS) == set(PRISM_FALSE_422)
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(case, marks=pytest.mark.xfail(strict=True, raises=openai_lite.UnprocessableEntityError,
-                                               reason="Prism/spec: " + reason))
-    for case, reason in PRISM_FALSE_422.items()
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            case,
+            marks=pytest.mark.xfail(
+                strict=True, raises=openai_lite.UnprocessableEntityError, reason="Prism/spec: " + reason
+            ),
+        )
+        for case, reason in PRISM_FALSE_422.items()
+    ],
+)
 def test_prism_false_422(case: str, make_contract_client: Any) -> None:
     method, args, kwargs = _FALSE_422_CALLS[case]
     getattr(make_contract_client(), method)(*args, **kwargs)
-

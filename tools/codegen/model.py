@@ -297,8 +297,7 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
 
     response_kind, response_schema, stream_events, accept = _response(spec, op)
     text_response = any(
-        p.key == "response_format" and {"text", "srt", "vtt"} & set(_enum_values(spec, p.schema))
-        for p in body_props
+        p.key == "response_format" and {"text", "srt", "vtt"} & set(_enum_values(spec, p.schema)) for p in body_props
     )
     if any(p.key == "stream" for p in body_props) and stream_events is None:
         events = STREAM_EVENTS_BY_OPERATION.get(op["operationId"])
@@ -573,8 +572,18 @@ class Types:
             return
         # Aliases: their right-hand side is evaluated at run time, so names in it are quoted.
         rhs = self.annotation(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
-        self._add(TypeDef(name, "alias", area, description, alias=rhs, source=source,
-                          structural=self.structural(schema), mode=mode))
+        self._add(
+            TypeDef(
+                name,
+                "alias",
+                area,
+                description,
+                alias=rhs,
+                source=source,
+                structural=self.structural(schema),
+                mode=mode,
+            )
+        )
 
     def _class(self, name: str, schema: Dict[str, Any], ctx: _Ctx, description: str) -> None:
         kind = "dataclass" if ctx.mode == RESP else "typeddict"
@@ -612,18 +621,34 @@ class Types:
                 self._class(name, plain, ctx, description)
             else:
                 rhs = self.annotation(schema, ctx, quote=True)
-                self._add(TypeDef(name, "alias", area, description, alias=rhs, source=name,
-                                  structural=self.structural(schema)))
+                self._add(
+                    TypeDef(
+                        name, "alias", area, description, alias=rhs, source=name, structural=self.structural(schema)
+                    )
+                )
         return self._inline[key]
 
     def webhook_union(self, webhooks: Dict[str, Any]) -> None:
         """``WebhookEvent``: the union of every webhook payload the spec declares (by ``type``)."""
-        refs = sorted({ref_name(w["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"])
-                       for w in webhooks.values()})
+        refs = sorted(
+            {
+                ref_name(w["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+                for w in webhooks.values()
+            }
+        )
         members = ", ".join(f'"{self.component(r, RESP)}"' for r in refs)
         description = "Any webhook event the API sends; ``unwrap_webhook`` returns one, chosen by its ``type``."
-        self._add(TypeDef(self._unique("WebhookEvent"), "alias", "webhooks", description,
-                          alias=f"Union[{members}]", source="WebhookEvent", structural=True))
+        self._add(
+            TypeDef(
+                self._unique("WebhookEvent"),
+                "alias",
+                "webhooks",
+                description,
+                alias=f"Union[{members}]",
+                source="WebhookEvent",
+                structural=True,
+            )
+        )
 
     def _add(self, tdef: TypeDef) -> None:
         if tdef.mode == REQ and tdef.structural:

@@ -31,7 +31,10 @@ def docstring(text: str, indent: str) -> str:
         if len(line) + len(indent) > WIDTH:
             lead = re.match(r"\s*(?:[-*] |\d+\. )?", line).group(0)  # type: ignore[union-attr]
             lines += textwrap.wrap(
-                line, WIDTH - len(indent), subsequent_indent=" " * len(lead), break_long_words=False,
+                line,
+                WIDTH - len(indent),
+                subsequent_indent=" " * len(lead),
+                break_long_words=False,
                 break_on_hyphens=False,
             ) or [""]
         else:
@@ -115,8 +118,9 @@ def render_types_module(area: str, names: List[str], types: Types, source: str) 
     for name in sorted(used - local):
         if name in types.defs:
             foreign.setdefault(types.defs[name].area, []).append(name)
-    typing_names = sorted(n for n in TYPING_NAMES if n in used or (n == "TypedDict" and any(
-        d.kind == "typeddict" for d in defs)))
+    typing_names = sorted(
+        n for n in TYPING_NAMES if n in used or (n == "TypedDict" and any(d.kind == "typeddict" for d in defs))
+    )
     needs_field = any(f.py != f.key for d in defs if d.kind == "dataclass" for f in d.fields)
 
     out = [header(source)]
@@ -178,8 +182,11 @@ def _render_dataclass(d: TypeDef) -> str:
     for f in ordered:
         annotation = _field_annotation(f, d.kind)
         if f.py != f.key:
-            default = f'field(metadata={{"json": "{f.key}"}})' if f.required else (
-                f'field(default=None, metadata={{"json": "{f.key}"}})')
+            default = (
+                f'field(metadata={{"json": "{f.key}"}})'
+                if f.required
+                else (f'field(default=None, metadata={{"json": "{f.key}"}})')
+            )
         else:
             default = "" if f.required else "None"
         line = f"    {f.py}: {annotation}" + (f" = {default}" if default else "")
@@ -275,8 +282,9 @@ class Method:
         self.path_args: List[Tuple[str, str]] = []
         self.query: List[Tuple[str, str]] = []  # (wire name, python name)
         self.body: List[Tuple[str, str]] = []
-        body_base = type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(
-            op.name) + "Request"
+        body_base = (
+            type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(op.name) + "Request"
+        )
         for p in op.params:
             if p.location == "query" and p.name == "stream" and not stream:
                 # (GET /responses/{id}?stream=true) answers with events the JSON method cannot read.
@@ -437,9 +445,7 @@ def _render_method(m: Method, types: Types) -> str:
     out = [f"    def {m.name}(\n", *sig, f"    ) -> {returns}:\n"]
     out.append(_method_doc(m, types))
     if op.deprecated:
-        out.append(
-            f'        warnings.warn("{m.name}() is deprecated by the API", DeprecationWarning, stacklevel=2)\n'
-        )
+        out.append(f'        warnings.warn("{m.name}() is deprecated by the API", DeprecationWarning, stacklevel=2)\n')
     runtime = sorted({n for n in m.runtime if n in types.defs})
     if runtime:
         modules: Dict[str, List[str]] = {}
@@ -561,8 +567,13 @@ FINAL_EVENTS = {
 }
 
 # Streams that end with data: [DONE]; a stream cut off before it is an error.
-DONE_MARKER = {"create_chat_completion", "create_completion", "create_run", "create_thread_and_run",
-               "submit_tool_outputs_to_run"}
+DONE_MARKER = {
+    "create_chat_completion",
+    "create_completion",
+    "create_run",
+    "create_thread_and_run",
+    "submit_tool_outputs_to_run",
+}
 
 
 def render_api_init(areas: List[str], source: str) -> str:
@@ -572,13 +583,16 @@ def render_api_init(areas: List[str], source: str) -> str:
     out.append("\n\nclass APIMethods(\n")
     for area in areas:
         out.append(f"    {pascal(area)}API,\n")
-    out.append("):\n    \"\"\"Every operation of the API as a method (see API.md).\"\"\"\n")
+    out.append('):\n    """Every operation of the API as a method (see API.md)."""\n')
     return "".join(out)
 
 
 def render_index(types: Types, source: str) -> str:
-    out = [header(source), '"""Which area module defines each response type that parsing must resolve.\n\n'
-           'Aliases of plain values (enums, strings) are left out: parsing does nothing with them.\n"""\n\n']
+    out = [
+        header(source),
+        '"""Which area module defines each response type that parsing must resolve.\n\n'
+        'Aliases of plain values (enums, strings) are left out: parsing does nothing with them.\n"""\n\n',
+    ]
     out.append("AREA_OF = {\n")
     for name in sorted(types.defs):
         d = types.defs[name]
@@ -615,4 +629,3 @@ def render_api_md(areas: Dict[str, List[Method]], modules: Set[str], source: str
             out.append(f"| `{m.name}` | `{m.op.http} {m.op.path}` | {summary}{note} |\n")
         out.append("\n")
     return "".join(out)
-
