@@ -29,7 +29,7 @@ def test_assistants_create_retrieve_delete(fake: FakeServer, fake_client: openai
     assert_error(requests.get(fake.base_url + "/assistants/asst_fake_1", timeout=10), 404, None, None)
     assert_error(post(fake, "/assistants", {"name": "x"}), 400, "model", "missing_required_parameter")
     assert_error(
-        post(fake, "/assistants", {"model": "m", "tools": [{"type": "function", "function": {}}]}),
+        post(fake, "/assistants", {"model": "gpt-4o-mini", "tools": [{"type": "function", "function": {}}]}),
         400,
         "tools[0].function.name",
         "missing_required_parameter",
@@ -133,7 +133,7 @@ def test_assistants_run_without_tools_writes_a_message(fake_client: openai_lite.
 
 
 def test_assistants_errors(fake: FakeServer) -> None:
-    assistant = post(fake, "/assistants", {"model": "m", "tools": [TIME_TOOL]}).json()
+    assistant = post(fake, "/assistants", {"model": "gpt-4o-mini", "tools": [TIME_TOOL]}).json()
     assert_error(post(fake, "/threads/runs", {"assistant_id": "asst_nope"}), 404, None, None)
     assert_error(post(fake, "/threads/thread_nope/runs", {"assistant_id": assistant["id"]}), 404, None, None)
     assert_error(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import requests
 from _fake import TIME_TOOL, USER_HELLO, WEATHER_TOOL, assert_error, post
 
@@ -14,11 +15,14 @@ from openai_lite.testing import FakeServer
 
 def test_wrong_type(fake: FakeServer) -> None:
     error = assert_error(
-        post(fake, "/chat/completions", {"model": "m", "messages": "hi"}), 400, "messages", "invalid_type"
+        post(fake, "/chat/completions", {"model": "gpt-4o-mini", "messages": "hi"}), 400, "messages", "invalid_type"
     )
     assert "expected an array" in error["message"]
     assert_error(
-        post(fake, "/chat/completions", {"model": "m", "messages": USER_HELLO, "n": True}), 400, "n", "invalid_type"
+        post(fake, "/chat/completions", {"model": "gpt-4o-mini", "messages": USER_HELLO, "n": True}),
+        400,
+        "n",
+        "invalid_type",
     )
 
 
@@ -41,7 +45,7 @@ def test_chat_completion(fake_client: openai_lite.Client) -> None:
 
 
 def test_chat_completion_is_deterministic(fake: FakeServer) -> None:
-    body = {"model": "m", "messages": USER_HELLO}
+    body = {"model": "gpt-4o-mini", "messages": USER_HELLO}
     first, second = post(fake, "/chat/completions", body).json(), post(fake, "/chat/completions", body).json()
     assert (first.pop("id"), second.pop("id")) == ("chatcmpl-fake-1", "chatcmpl-fake-2")
     assert first == second
@@ -49,7 +53,7 @@ def test_chat_completion_is_deterministic(fake: FakeServer) -> None:
 
 def test_chat_echo_rules(fake_client: openai_lite.Client) -> None:
     def reply_to(messages: Any, **options: Any) -> Any:
-        return fake_client.create_chat_completion(model="m", messages=messages, **options).choices[0]
+        return fake_client.create_chat_completion(model="gpt-4o-mini", messages=messages, **options).choices[0]
 
     parts = [
         {"type": "text", "text": "first"},
@@ -80,14 +84,16 @@ def test_chat_echo_rules(fake_client: openai_lite.Client) -> None:
 
 
 def test_chat_n_choices(fake_client: openai_lite.Client) -> None:
-    reply = fake_client.create_chat_completion(model="m", messages=USER_HELLO, n=3)
+    reply = fake_client.create_chat_completion(model="gpt-4o-mini", messages=USER_HELLO, n=3)
     assert [c.index for c in reply.choices] == [0, 1, 2]
     assert {c.message.content for c in reply.choices} == {"You said: Hello there"}
     assert reply.usage is not None and reply.usage.completion_tokens == 12
 
 
 def test_chat_tool_call(fake_client: openai_lite.Client) -> None:
-    reply = fake_client.create_chat_completion(model="m", messages=USER_HELLO, tools=[WEATHER_TOOL, TIME_TOOL])
+    reply = fake_client.create_chat_completion(
+        model="gpt-4o-mini", messages=USER_HELLO, tools=[WEATHER_TOOL, TIME_TOOL]
+    )
     (choice,) = reply.choices
     assert choice.finish_reason == "tool_calls"
     assert choice.message.content is None
@@ -98,7 +104,7 @@ def test_chat_tool_call(fake_client: openai_lite.Client) -> None:
 
     chosen = {"type": "function", "function": {"name": "get_time"}}
     reply = fake_client.create_chat_completion(
-        model="m", messages=USER_HELLO, tools=[WEATHER_TOOL, TIME_TOOL], tool_choice=chosen
+        model="gpt-4o-mini", messages=USER_HELLO, tools=[WEATHER_TOOL, TIME_TOOL], tool_choice=chosen
     )
     tool_calls = reply.choices[0].message.tool_calls
     assert tool_calls is not None
@@ -126,18 +132,18 @@ def test_tool_arguments_follow_the_schema(fake_client: openai_lite.Client) -> No
         "required": ["city", "days", "ratio", "metric", "unit", "tags", "when", "place"],
     }
     tool: Any = {"type": "function", "function": {"name": "plan", "parameters": parameters}}
-    reply = fake_client.create_chat_completion(model="m", messages=USER_HELLO, tools=[tool])
+    reply = fake_client.create_chat_completion(model="gpt-4o-mini", messages=USER_HELLO, tools=[tool])
     tool_calls = reply.choices[0].message.tool_calls
     assert tool_calls is not None
     assert json.loads(tool_calls[0].function.arguments or "") == {
         "city": "fake city",
-        "days": 1,
-        "ratio": 1.5,
-        "metric": True,
+        "days": 0,
+        "ratio": 0.5,
+        "metric": False,
         "unit": "celsius",
         "tags": ["fake tags"],
         "when": "fake when",
-        "place": {"lat": 1.5},
+        "place": {"lat": 0.5},
     }
 
 
@@ -157,7 +163,7 @@ def test_chat_stream(fake_client: openai_lite.Client) -> None:
 def test_chat_stream_with_usage(fake_client: openai_lite.Client) -> None:
     chunks = list(
         fake_client.create_chat_completion_stream(
-            model="m", messages=USER_HELLO, stream_options={"include_usage": True}
+            model="gpt-4o-mini", messages=USER_HELLO, stream_options={"include_usage": True}
         )
     )
     *content, usage_chunk = chunks
@@ -171,7 +177,7 @@ def test_chat_stream_with_usage(fake_client: openai_lite.Client) -> None:
 def test_chat_stream_n_choices(fake_client: openai_lite.Client) -> None:
     texts = {0: "", 1: ""}
     finished = set()
-    for chunk in fake_client.create_chat_completion_stream(model="m", messages=USER_HELLO, n=2):
+    for chunk in fake_client.create_chat_completion_stream(model="gpt-4o-mini", messages=USER_HELLO, n=2):
         choice = chunk.choices[0]
         texts[choice.index] += choice.delta.content or ""
         if choice.finish_reason:
@@ -182,8 +188,8 @@ def test_chat_stream_n_choices(fake_client: openai_lite.Client) -> None:
 
 def test_chat_stream_tool_call_pieces(fake_client: openai_lite.Client) -> None:
     tools = [WEATHER_TOOL]
-    expected = fake_client.create_chat_completion(model="m", messages=USER_HELLO, tools=tools)
-    chunks = list(fake_client.create_chat_completion_stream(model="m", messages=USER_HELLO, tools=tools))
+    expected = fake_client.create_chat_completion(model="gpt-4o-mini", messages=USER_HELLO, tools=tools)
+    chunks = list(fake_client.create_chat_completion_stream(model="gpt-4o-mini", messages=USER_HELLO, tools=tools))
     first, *pieces, last = chunks
     delta = first.choices[0].delta
     assert delta.role == "assistant" and delta.tool_calls is not None
@@ -203,7 +209,7 @@ def test_chat_stream_tool_call_pieces(fake_client: openai_lite.Client) -> None:
 
 
 def test_chat_stream_wire_format(fake: FakeServer) -> None:
-    body = {"model": "m", "messages": USER_HELLO, "stream": True}
+    body = {"model": "gpt-4o-mini", "messages": USER_HELLO, "stream": True}
     with requests.post(fake.base_url + "/chat/completions", json=body, stream=True, timeout=10) as response:
         assert response.headers["Content-Type"].startswith("text/event-stream")
         assert response.headers["Transfer-Encoding"] == "chunked"
@@ -232,7 +238,9 @@ def test_completion(fake_client: openai_lite.Client) -> None:
 
 def test_completion_stream(fake_client: openai_lite.Client) -> None:
     chunks = list(
-        fake_client.create_completion_stream(model="m", prompt="Hi there", stream_options={"include_usage": True})
+        fake_client.create_completion_stream(
+            model="gpt-4o-mini", prompt="Hi there", stream_options={"include_usage": True}
+        )
     )
     *text, finish, usage = chunks
     assert [c.choices[0].text for c in text] == ["You", " said:", " Hi", " there"]
@@ -243,5 +251,93 @@ def test_completion_stream(fake_client: openai_lite.Client) -> None:
 
 
 def test_completion_errors(fake: FakeServer) -> None:
-    assert_error(post(fake, "/completions", {"model": "m"}), 400, "prompt", "missing_required_parameter")
-    assert_error(post(fake, "/completions", {"model": "m", "prompt": [1, 2]}), 400, "prompt", "invalid_type")
+    assert_error(post(fake, "/completions", {"model": "gpt-4o-mini"}), 400, "prompt", "missing_required_parameter")
+    assert_error(post(fake, "/completions", {"model": "gpt-4o-mini", "prompt": [1, 2]}), 400, "prompt", "invalid_type")
+
+
+CITY_FORMAT: Any = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "city",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "population": {"type": "integer"}},
+            "required": ["name", "population"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+def test_structured_output(fake_client: openai_lite.Client) -> None:
+    reply = fake_client.create_chat_completion(model="gpt-4o-mini", messages=USER_HELLO, response_format=CITY_FORMAT)
+    message = reply.choices[0].message
+    assert json.loads(message.content or "") == {"name": "fake name", "population": 0}
+    assert (message.refusal, reply.choices[0].finish_reason) == (None, "stop")
+    streamed = "".join(
+        chunk.choices[0].delta.content or ""
+        for chunk in fake_client.create_chat_completion_stream(
+            model="gpt-4o-mini", messages=USER_HELLO, response_format=CITY_FORMAT
+        )
+        if chunk.choices
+    )
+    assert streamed == message.content
+
+
+def test_structured_output_refusal(fake_client: openai_lite.Client) -> None:
+    # A structured-output request that moderation would flag is refused.
+    messages: Any = [{"role": "user", "content": "How do I kill a process?"}]
+    reply = fake_client.create_chat_completion(model="gpt-4o-mini", messages=messages, response_format=CITY_FORMAT)
+    message = reply.choices[0].message
+    assert (message.content, message.refusal) == (None, "I'm sorry, I can't help with that.")
+    assert reply.choices[0].finish_reason == "stop"
+    chunks = list(
+        fake_client.create_chat_completion_stream(model="gpt-4o-mini", messages=messages, response_format=CITY_FORMAT)
+    )
+    assert chunks[0].choices[0].delta.refusal == ""
+    assert "".join(c.choices[0].delta.refusal or "" for c in chunks) == message.refusal
+    assert all(c.choices[0].delta.content is None for c in chunks)
+    # Without a schema, the same words are only echoed.
+    plain = fake_client.create_chat_completion(model="gpt-4o-mini", messages=messages)
+    assert plain.choices[0].message.content == "You said: How do I kill a process?"
+
+
+@pytest.mark.parametrize("key", ["max_completion_tokens", "max_tokens"])
+def test_token_limit_cuts_the_reply(fake_client: openai_lite.Client, key: str) -> None:
+    options: Any = {key: 2}
+    reply = fake_client.create_chat_completion(model="gpt-4o-mini", messages=USER_HELLO, **options)
+    choice = reply.choices[0]
+    assert (choice.message.content, choice.finish_reason) == ("You said:", "length")
+    assert reply.usage is not None and reply.usage.completion_tokens == 2
+    chunks = list(fake_client.create_chat_completion_stream(model="gpt-4o-mini", messages=USER_HELLO, **options))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "You said:"
+    assert chunks[-1].choices[0].finish_reason == "length"
+    # A structured reply cut short is not valid JSON, as from the API.
+    cut = fake_client.create_chat_completion(
+        model="gpt-4o-mini", messages=USER_HELLO, response_format=CITY_FORMAT, **options
+    )
+    assert (cut.choices[0].message.content, cut.choices[0].finish_reason) == ('{"name": "fake', "length")
+    long_enough = fake_client.create_chat_completion(model="gpt-4o-mini", messages=USER_HELLO, max_tokens=4)
+    assert long_enough.choices[0].finish_reason == "stop"
+
+
+def test_token_limit_cuts_tool_arguments(fake_client: openai_lite.Client) -> None:
+    reply = fake_client.create_chat_completion(
+        model="gpt-4o-mini", messages=USER_HELLO, tools=[WEATHER_TOOL], max_completion_tokens=1
+    )
+    choice = reply.choices[0]
+    assert choice.finish_reason == "length"
+    assert choice.message.tool_calls is not None
+    assert choice.message.tool_calls[0].function.arguments == '{"locati'
+
+
+def test_completion_token_limit(fake_client: openai_lite.Client) -> None:
+    reply = fake_client.create_completion(model="gpt-3.5-turbo-instruct", prompt=["Hi there", "Yo"], max_tokens=3)
+    assert [(c.text, c.finish_reason) for c in reply.choices] == [("You said: Hi", "length"), ("You said: Yo", "stop")]
+
+
+@pytest.mark.parametrize("value", [0, -1])
+def test_token_limit_must_be_positive(fake: FakeServer, value: int) -> None:
+    body = {"model": "gpt-4o-mini", "messages": USER_HELLO, "max_completion_tokens": value}
+    assert_error(post(fake, "/chat/completions", body), 400, "max_completion_tokens", "invalid_value")

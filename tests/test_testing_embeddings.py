@@ -26,28 +26,32 @@ def test_embedding(fake_client: openai_lite.Client) -> None:
 
 
 def test_embeddings_are_deterministic(fake_client: openai_lite.Client) -> None:
-    first = fake_client.create_embedding(model="m", input=["alpha", "beta", "alpha"])
+    first = fake_client.create_embedding(model="text-embedding-3-small", input=["alpha", "beta", "alpha"])
     vectors = [item.embedding for item in first.data]
     assert [item.index for item in first.data] == [0, 1, 2]
     assert vectors[0] == vectors[2] != vectors[1]
     with FakeServer() as other:
-        again = requests.post(other.base_url + "/embeddings", json={"model": "m", "input": "alpha"}, timeout=10)
+        again = requests.post(
+            other.base_url + "/embeddings", json={"model": "text-embedding-3-small", "input": "alpha"}, timeout=10
+        )
         assert again.json()["data"][0]["embedding"] == vectors[0]
 
 
 def test_embedding_dimensions_and_tokens(fake_client: openai_lite.Client) -> None:
-    result = fake_client.create_embedding(model="m", input="hi", dimensions=20)
+    result = fake_client.create_embedding(model="text-embedding-3-small", input="hi", dimensions=20)
     assert len(result.data[0].embedding) == 20
-    tokens = fake_client.create_embedding(model="m", input=[1, 2, 3])
+    tokens = fake_client.create_embedding(model="text-embedding-3-small", input=[1, 2, 3])
     assert len(tokens.data) == 1 and tokens.usage.prompt_tokens == 3
-    token_lists = fake_client.create_embedding(model="m", input=[[1, 2], [3]])
+    token_lists = fake_client.create_embedding(model="text-embedding-3-small", input=[[1, 2], [3]])
     assert len(token_lists.data) == 2 and token_lists.usage.prompt_tokens == 3
 
 
 def test_embedding_base64_decodes_to_the_floats(fake_client: openai_lite.Client) -> None:
     inputs = ["one", "two words", "three little words"]
-    floats = fake_client.create_embedding(model="m", input=inputs, dimensions=12)
-    encoded = fake_client.create_embedding(model="m", input=inputs, dimensions=12, encoding_format="base64")
+    floats = fake_client.create_embedding(model="text-embedding-3-small", input=inputs, dimensions=12)
+    encoded = fake_client.create_embedding(
+        model="text-embedding-3-small", input=inputs, dimensions=12, encoding_format="base64"
+    )
     for as_floats, as_base64 in zip(floats.data, encoded.data):
         assert isinstance(as_base64.embedding, str)
         raw = base64.b64decode(as_base64.embedding)
@@ -58,11 +62,11 @@ def test_embedding_base64_decodes_to_the_floats(fake_client: openai_lite.Client)
 @pytest.mark.parametrize(
     ("body", "param"),
     [
-        ({"model": "m", "input": ""}, "input"),
-        ({"model": "m", "input": []}, "input"),
-        ({"model": "m", "input": ["ok", 3.5]}, "input"),
-        ({"model": "m", "input": "x", "encoding_format": "hex"}, "encoding_format"),
-        ({"model": "m", "input": "x", "dimensions": 0}, "dimensions"),
+        ({"model": "text-embedding-3-small", "input": ""}, "input"),
+        ({"model": "text-embedding-3-small", "input": []}, "input"),
+        ({"model": "text-embedding-3-small", "input": ["ok", 3.5]}, "input"),
+        ({"model": "text-embedding-3-small", "input": "x", "encoding_format": "hex"}, "encoding_format"),
+        ({"model": "text-embedding-3-small", "input": "x", "dimensions": 0}, "dimensions"),
     ],
 )
 def test_embedding_invalid_values(fake: FakeServer, body: Dict[str, Any], param: str) -> None:

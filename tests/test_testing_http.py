@@ -14,7 +14,7 @@ from openai_lite.testing import FakeServer
 
 def test_chunked_request_body(fake: FakeServer) -> None:
     def body() -> Iterator[bytes]:
-        yield b'{"model": "m", '
+        yield b'{"model": "gpt-4o-mini", '
         yield b'"input": "streamed upload"}'
 
     response = requests.post(
@@ -22,7 +22,7 @@ def test_chunked_request_body(fake: FakeServer) -> None:
     )
     assert response.status_code == 200
     assert fake.requests[0].headers["transfer-encoding"] == "chunked"
-    assert fake.requests[0].body == {"model": "m", "input": "streamed upload"}
+    assert fake.requests[0].body == {"model": "gpt-4o-mini", "input": "streamed upload"}
 
 
 def port(fake: FakeServer) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List
 
+import pytest
 import requests
-from _fake import WEATHER_TOOL, post
+from _fake import WEATHER_TOOL, assert_error, post
 
 import openai_lite
 from openai_lite.testing import FakeServer
@@ -49,20 +51,20 @@ def test_response_input_items(fake: FakeServer) -> None:
     items = [
         {"role": "user", "content": [{"type": "input_text", "text": "What is"}, {"type": "input_text", "text": "up?"}]},
     ]
-    data = post(fake, "/responses", {"model": "m", "input": items}).json()
+    data = post(fake, "/responses", {"model": "gpt-4o-mini", "input": items}).json()
     assert data["output"][0]["content"][0]["text"] == "You said: What is up?"
 
     items += [
         {"type": "function_call", "call_id": "call_fake_1", "name": "get_weather", "arguments": "{}"},
         {"type": "function_call_output", "call_id": "call_fake_1", "output": "22 C"},
     ]
-    data = post(fake, "/responses", {"model": "m", "input": items}).json()
+    data = post(fake, "/responses", {"model": "gpt-4o-mini", "input": items}).json()
     assert data["output"][0]["content"][0]["text"] == "Tool result: 22 C"
 
 
 def test_response_function_call(fake: FakeServer) -> None:
     tool = {"type": "function", "name": "get_weather", "parameters": WEATHER_TOOL["function"]["parameters"]}
-    data = post(fake, "/responses", {"model": "m", "input": "Weather?", "tools": [tool]}).json()
+    data = post(fake, "/responses", {"model": "gpt-4o-mini", "input": "Weather?", "tools": [tool]}).json()
     (item,) = data["output"]
     assert item == {
         "id": "fc_fake_1",
@@ -82,7 +84,7 @@ def stream_events(fake: FakeServer, body: Dict[str, Any]) -> List[openai_lite.Se
 
 
 def test_response_stream(fake: FakeServer) -> None:
-    events = stream_events(fake, {"model": "m", "input": "Hello there"})
+    events = stream_events(fake, {"model": "gpt-4o-mini", "input": "Hello there"})
     names = [e.event for e in events]
     assert names == [
         "response.created",
@@ -116,7 +118,7 @@ def test_response_stream(fake: FakeServer) -> None:
     assert payloads[2]["item"]["status"] == "in_progress" and payloads[2]["item"]["content"] == []
 
     completed = payloads[-1]["response"]
-    non_streamed = post(fake, "/responses", {"model": "m", "input": "Hello there"}).json()
+    non_streamed = post(fake, "/responses", {"model": "gpt-4o-mini", "input": "Hello there"}).json()
     assert completed["status"] == "completed"
     assert completed["output"] == [payloads[10]["item"]]
     assert completed["output"][0]["content"][0]["text"] == non_streamed["output"][0]["content"][0]["text"]
@@ -125,7 +127,7 @@ def test_response_stream(fake: FakeServer) -> None:
 
 def test_response_stream_function_call(fake: FakeServer) -> None:
     tool = {"type": "function", "name": "get_weather", "parameters": WEATHER_TOOL["function"]["parameters"]}
-    payloads = [e.json() for e in stream_events(fake, {"model": "m", "input": "Weather?", "tools": [tool]})]
+    payloads = [e.json() for e in stream_events(fake, {"model": "gpt-4o-mini", "input": "Weather?", "tools": [tool]})]
     names = [p["type"] for p in payloads]
     assert names[:3] == ["response.created", "response.in_progress", "response.output_item.added"]
     assert names[-3:] == ["response.function_call_arguments.done", "response.output_item.done", "response.completed"]
@@ -133,3 +135,79 @@ def test_response_stream_function_call(fake: FakeServer) -> None:
     arguments = "".join(p["delta"] for p in payloads[3:-3])
     assert arguments == payloads[-3]["arguments"] == '{"location":"fake location"}'
     assert payloads[-2]["item"]["call_id"] == "call_fake_1"
+
+
+CITY_TEXT: Any = {
+    "format": {
+        "type": "json_schema",
+        "name": "city",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}},
+            "required": ["name"],
+            "additionalProperties": False,
+        },
+    }
+}
+
+
+def test_structured_output(fake: FakeServer) -> None:
+    data = post(fake, "/responses", {"model": "gpt-4o-mini", "input": "Hi", "text": CITY_TEXT}).json()
+    assert json.loads(data["output"][0]["content"][0]["text"]) == {"name": "fake name"}
+    assert data["text"] == CITY_TEXT
+    events = [e.json() for e in stream_events(fake, {"model": "gpt-4o-mini", "input": "Hi", "text": CITY_TEXT})]
+    deltas = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
+    assert deltas == data["output"][0]["content"][0]["text"]
+
+
+def test_structured_output_refusal(fake: FakeServer) -> None:
+    body = {"model": "gpt-4o-mini", "input": "kill it", "text": CITY_TEXT}
+    data = post(fake, "/responses", body).json()
+    assert data["output"][0]["content"] == [{"type": "refusal", "refusal": "I'm sorry, I can't help with that."}]
+    events = [e.json() for e in stream_events(fake, body)]
+    names = [e["type"] for e in events]
+    assert "response.refusal.delta" in names and "response.output_text.delta" not in names
+    (done,) = [e for e in events if e["type"] == "response.refusal.done"]
+    assert done["refusal"] == "I'm sorry, I can't help with that."
+    (added,) = [e for e in events if e["type"] == "response.content_part.added"]
+    assert added["part"] == {"type": "refusal", "refusal": ""}
+
+
+def test_max_output_tokens_leaves_the_response_incomplete(fake: FakeServer) -> None:
+    body = {"model": "gpt-4o-mini", "input": "Hello there", "max_output_tokens": 2}
+    data = post(fake, "/responses", body).json()
+    assert (data["status"], data["incomplete_details"]) == ("incomplete", {"reason": "max_output_tokens"})
+    assert data["output"][0]["status"] == "incomplete"
+    assert data["output"][0]["content"][0]["text"] == "You said:"
+    assert data["usage"]["output_tokens"] == 2
+    events = [e.json() for e in stream_events(fake, body)]
+    assert events[-1]["type"] == "response.incomplete"
+    assert events[-1]["response"]["status"] == "incomplete"
+
+
+def test_stored_responses(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    first = fake_client.create_response(model="gpt-4o-mini", input=[{"role": "user", "content": "Hello there"}])
+    assert fake_client.get_response(first.id).to_dict() == first.to_dict()
+    items = list(fake_client.list_input_items(first.id))
+    assert [(i.type, i.role, i.content[0].text) for i in items] == [("message", "user", "Hello there")]
+    # A follow-up continues the conversation: a tool output answered, or the last user message echoed.
+    follow = fake_client.create_response(model="gpt-4o-mini", input="And now?", previous_response_id=first.id)
+    assert follow.output[0].content[0].text == "You said: And now?"
+    assert follow.usage is not None and follow.usage.input_tokens == 2 + 4 + 2  # both turns and the reply in between
+    fake_client.delete_response(first.id)
+    with pytest.raises(openai_lite.NotFoundError):
+        fake_client.get_response(first.id)
+    assert_error(
+        post(fake, "/responses", {"model": "gpt-4o-mini", "input": "x", "previous_response_id": first.id}),
+        404,
+        "previous_response_id",
+        None,
+    )
+    unstored = post(fake, "/responses", {"model": "gpt-4o-mini", "input": "x", "store": False}).json()
+    assert_error(requests.get(fake.base_url + "/responses/" + unstored["id"], timeout=10), 404, None, None)
+
+
+def test_only_background_responses_can_be_cancelled(fake: FakeServer) -> None:
+    data = post(fake, "/responses", {"model": "gpt-4o-mini", "input": "x"}).json()
+    assert_error(post(fake, f"/responses/{data['id']}/cancel", {}), 400, None, None)

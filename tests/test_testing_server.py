@@ -65,7 +65,7 @@ def test_requests_are_recorded_and_get_request_ids(fake: FakeServer, fake_client
 def test_server_is_quiet(fake: FakeServer, capfd: pytest.CaptureFixture[str]) -> None:
     requests.get(fake.base_url + "/models", timeout=10)
     requests.get(fake.base_url + "/nowhere", timeout=10)
-    post(fake, "/chat/completions", {"model": "m", "messages": USER_HELLO, "stream": True})
+    post(fake, "/chat/completions", {"model": "gpt-4o-mini", "messages": USER_HELLO, "stream": True})
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
 
@@ -77,7 +77,9 @@ def test_concurrent_requests(fake: FakeServer, fake_client: openai_lite.Client) 
     def work(n: int) -> None:
         for i in range(10):
             text = f"thread {n} message {i}"
-            reply = fake_client.create_chat_completion(model="m", messages=[{"role": "user", "content": text}])
+            reply = fake_client.create_chat_completion(
+                model="gpt-4o-mini", messages=[{"role": "user", "content": text}]
+            )
             with lock:
                 replies.append(reply.choices[0].message.content or "")
 
@@ -114,10 +116,10 @@ def test_malformed_json(fake: FakeServer) -> None:
     ("path", "body", "param"),
     [
         ("/chat/completions", {"messages": USER_HELLO}, "model"),
-        ("/chat/completions", {"model": "m"}, "messages"),
-        ("/chat/completions", {"model": "m", "messages": [{"content": "no role"}]}, "messages[0].role"),
+        ("/chat/completions", {"model": "gpt-4o-mini"}, "messages"),
+        ("/chat/completions", {"model": "gpt-4o-mini", "messages": [{"content": "no role"}]}, "messages[0].role"),
         ("/responses", {"input": "hi"}, "model"),
-        ("/embeddings", {"model": "m"}, "input"),
+        ("/embeddings", {"model": "gpt-4o-mini"}, "input"),
         ("/embeddings", {"input": "x"}, "model"),
         ("/moderations", {"model": "omni-moderation-latest"}, "input"),
         ("/audio/speech", {"model": "tts-1", "input": "hi"}, "voice"),
@@ -131,7 +133,7 @@ def test_missing_required_field(fake: FakeServer, path: str, body: Any, param: s
 
 def test_errors_reach_the_client_as_exceptions(fake_client: openai_lite.Client) -> None:
     with pytest.raises(openai_lite.BadRequestError) as info:
-        fake_client.create_chat_completion(model="m", messages=[])
+        fake_client.create_chat_completion(model="gpt-4o-mini", messages=[])
     assert info.value.param == "messages"
     assert info.value.request_id == "req_fake_1"
     with pytest.raises(openai_lite.NotFoundError) as not_found:
@@ -159,7 +161,7 @@ def test_streaming_examples_are_deterministic() -> None:
     # Two servers answer the same requests with the same bytes.
     def run_once() -> List[bytes]:
         with FakeServer() as fake:
-            assistant = post(fake, "/assistants", {"model": "m", "tools": [WEATHER_TOOL]}).json()
+            assistant = post(fake, "/assistants", {"model": "gpt-4o-mini", "tools": [WEATHER_TOOL]}).json()
             body = {
                 "assistant_id": assistant["id"],
                 "stream": True,

@@ -26,6 +26,20 @@ values:
   ``"call_fake_1"`` and arguments built from the tool's parameters; an
   Assistants run then stops with status ``requires_action`` until its tool
   outputs are submitted.
+* Models: the server knows :attr:`FakeServer.MODELS` (``list_models`` lists
+  them); any other model gets a 404 ``model_not_found`` on every endpoint that
+  takes one, unless the server is made with ``accept_any_model=True``.
+* Structured output: with a JSON schema in ``response_format`` (chat) or
+  ``text.format`` (Responses), the reply is JSON valid against the schema,
+  built from it deterministically (first enum value, ``"fake <property>"``, 0,
+  0.5, false, one list item; ``$ref`` followed, recursion stopped at the first
+  nullable, other ``anyOf`` branch or empty list). Strict schemas and strict
+  function tools are checked as the API checks them; a strict function's
+  arguments follow its parameters the same way. A structured-output request
+  whose last user message moderation would flag is refused (``refusal``).
+* Token limits (``max_completion_tokens``, ``max_tokens``,
+  ``max_output_tokens``) cut the reply: finish reason ``length``, or an
+  ``incomplete`` response.
 * Token counts are words: the prompt's words in, one token per streamed
   piece out (a word of text, or up to 8 characters of tool arguments).
 * Embeddings are unit vectors of 8 numbers (or ``dimensions``), derived from

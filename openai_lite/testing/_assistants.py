@@ -60,6 +60,7 @@ class Assistants(Area):
     def create_assistant(self, request: Request) -> Reply:
         body = json_object(request)
         model = field(body, "model", str, "a string", required=True)
+        self.fake._check_model(model)
         tools = field(body, "tools", list, "an array", default=[])
         chosen_tool(tools, None, nested=True)  # a function tool without a name is a 400 now, not at run time
         assistant = {
@@ -180,6 +181,8 @@ class Assistants(Area):
     def _start_run(self, body: Dict[str, Any], assistant: Dict[str, Any], thread: _Thread, new_thread: bool) -> Reply:
         stream = field(body, "stream", bool, "a boolean")
         tools = field(body, "tools", list, "an array", default=assistant["tools"])
+        model = field(body, "model", str, "a string", default=assistant["model"])
+        self.fake._check_model(model)
         run = {
             "id": self.fake._next_id("run_fake_"),
             "object": "thread.run",
@@ -194,7 +197,7 @@ class Assistants(Area):
             "cancelled_at": None,
             "failed_at": None,
             "completed_at": None,
-            "model": body.get("model") or assistant["model"],
+            "model": model,
             "instructions": body.get("instructions") or assistant["instructions"],
             "tools": tools,
             "metadata": body.get("metadata") or {},

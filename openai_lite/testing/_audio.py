@@ -12,7 +12,7 @@ class Audio(Area):
     @route("POST", r"/audio/speech")
     def create_speech(self, request: Request) -> Reply:
         body = json_object(request)
-        field(body, "model", str, "a string", required=True)
+        self.fake._check_model(field(body, "model", str, "a string", required=True))
         text = field(body, "input", str, "a string", required=True)
         field(body, "voice", (str, dict), "a string or an object", required=True)
         audio_format = field(body, "response_format", str, "a string", default="mp3")

@@ -12,7 +12,6 @@ from ._common import (
     Reply,
     Request,
     count_words,
-    echo,
     field,
     invalid_type,
     json_object,
@@ -21,8 +20,10 @@ from ._common import (
     sse,
     stream_reply,
     text_of,
+    token_limit,
 )
-from ._schema import argument_pieces, chosen_tool
+from ._model import answer, finish_reason
+from ._schema import chat_format, chosen_tool
 
 
 class Chat(Area):
@@ -30,6 +31,7 @@ class Chat(Area):
     def chat_completions(self, request: Request) -> Reply:
         body = json_object(request)
         model = field(body, "model", str, "a string", required=True)
+        self.fake._check_model(model)
         messages = field(body, "messages", list, "an array", required=True)
         if not messages:
             raise APIError(400, "'messages' must contain at least one message.", param="messages", code="invalid_value")
@@ -42,24 +44,19 @@ class Chat(Area):
             raise APIError(400, f"Invalid 'n': {n} is not between 1 and 128.", param="n", code="invalid_value")
         stream = field(body, "stream", bool, "a boolean")
         stream_options = field(body, "stream_options", dict, "an object", default={})
+        limit = token_limit(body, "max_completion_tokens") or token_limit(body, "max_tokens")
+        output_format = chat_format(body)
 
-        last = messages[-1]
         tool = None
-        if last.get("role") == "user":
+        if messages[-1].get("role") == "user":
             tool = chosen_tool(field(body, "tools", list, "an array"), body.get("tool_choice"), nested=True)
-        if tool is not None:
-            name, arguments = tool
-            pieces = argument_pieces(arguments)
-            finish_reason = "tool_calls"
-        else:
-            text = echo([(m.get("role"), m.get("content")) for m in messages])
-            pieces = PIECES.findall(text)
-            finish_reason = "stop"
+        said = answer([(m.get("role"), m.get("content")) for m in messages], tool, output_format, limit)
+        finish = finish_reason(said)
         prompt_tokens = sum(count_words(text_of(m.get("content"))) for m in messages)
         usage = {
             "prompt_tokens": prompt_tokens,
-            "completion_tokens": len(pieces) * n,
-            "total_tokens": prompt_tokens + len(pieces) * n,
+            "completion_tokens": len(said.pieces) * n,
+            "total_tokens": prompt_tokens + len(said.pieces) * n,
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
             "completion_tokens_details": {
                 "reasoning_tokens": 0,
@@ -79,15 +76,13 @@ class Chat(Area):
 
         if not stream:
             message: Dict[str, Any] = {"role": "assistant", "content": None, "refusal": None, "annotations": []}
-            if tool is not None:
+            if said.kind == "tool_call":
                 message["tool_calls"] = [
-                    {"id": "call_fake_1", "type": "function", "function": {"name": name, "arguments": arguments}}
+                    {"id": "call_fake_1", "type": "function", "function": {"name": said.name, "arguments": said.text}}
                 ]
             else:
-                message["content"] = text
-            choices = [
-                {"index": i, "message": message, "logprobs": None, "finish_reason": finish_reason} for i in range(n)
-            ]
+                message["refusal" if said.kind == "refusal" else "content"] = said.text
+            choices = [{"index": i, "message": message, "logprobs": None, "finish_reason": finish} for i in range(n)]
             return json_reply({**head, "choices": choices, "usage": usage})
 
         include_usage = stream_options.get("include_usage") is True
@@ -100,21 +95,25 @@ class Chat(Area):
 
         blocks = []
         for i in range(n):
-            if tool is not None:
+            if said.kind == "tool_call":
                 call = {
                     "index": 0,
                     "id": "call_fake_1",
                     "type": "function",
-                    "function": {"name": name, "arguments": ""},
+                    "function": {"name": said.name, "arguments": ""},
                 }
                 blocks.append(chunk(i, {"role": "assistant", "content": None, "refusal": None, "tool_calls": [call]}))
-                for piece in pieces:
+                for piece in said.pieces:
                     blocks.append(chunk(i, {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}))
+            elif said.kind == "refusal":
+                blocks.append(chunk(i, {"role": "assistant", "content": None, "refusal": ""}))
+                for piece in said.pieces:
+                    blocks.append(chunk(i, {"refusal": piece}))
             else:
                 blocks.append(chunk(i, {"role": "assistant", "content": "", "refusal": None}))
-                for piece in pieces:
+                for piece in said.pieces:
                     blocks.append(chunk(i, {"content": piece}))
-            blocks.append(chunk(i, {}, finish_reason))
+            blocks.append(chunk(i, {}, finish))
         if include_usage:
             blocks.append(sse({**head, "choices": [], "usage": usage}))
         blocks.append(b"data: [DONE]\n\n")
@@ -124,6 +123,7 @@ class Chat(Area):
     def completions(self, request: Request) -> Reply:
         body = json_object(request)
         model = field(body, "model", str, "a string", required=True)
+        self.fake._check_model(model)
         prompt = field(body, "prompt", (str, list), "a string or an array", required=True)
         prompts = [prompt] if isinstance(prompt, str) else prompt
         if not prompts or not all(isinstance(p, str) for p in prompts):
@@ -134,9 +134,13 @@ class Chat(Area):
         stream = field(body, "stream", bool, "a boolean")
         stream_options = field(body, "stream_options", dict, "an object", default={})
 
+        limit = token_limit(body, "max_tokens")
+
         # Choice k answers prompt k // n, as the API numbers them.
-        texts = ["You said: " + p for p in prompts for _ in range(n)]
-        pieces = [PIECES.findall(text) for text in texts]
+        whole = [PIECES.findall("You said: " + p) for p in prompts for _ in range(n)]
+        pieces = [p[:limit] for p in whole]
+        finish = ["length" if len(w) > len(p) else "stop" for w, p in zip(whole, pieces)]
+        texts = ["".join(p) for p in pieces]
         prompt_tokens = sum(count_words(p) for p in prompts)
         completion_tokens = sum(len(p) for p in pieces)
         usage = {
@@ -153,7 +157,7 @@ class Chat(Area):
         }
         if not stream:
             choices = [
-                {"text": text, "index": k, "logprobs": None, "finish_reason": "stop"} for k, text in enumerate(texts)
+                {"text": text, "index": k, "logprobs": None, "finish_reason": finish[k]} for k, text in enumerate(texts)
             ]
             return json_reply({**head, "choices": choices, "usage": usage})
 
@@ -164,7 +168,7 @@ class Chat(Area):
         blocks = []
         for index, choice_pieces in enumerate(pieces):
             blocks += [chunk(index, piece) for piece in choice_pieces]
-            blocks.append(chunk(index, "", "stop"))
+            blocks.append(chunk(index, "", finish[index]))
         if stream_options.get("include_usage") is True:
             blocks.append(sse({**head, "choices": [], "usage": usage}))
         blocks.append(b"data: [DONE]\n\n")

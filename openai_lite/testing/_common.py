@@ -92,6 +92,41 @@ class Area:
                 found.append((marked[0], marked[1], getattr(self, name)))
         return found
 
+    def job(self, obj: Dict[str, Any], steps: Sequence[Callable[[], None]]) -> Job:
+        """A long-running resource moving through ``steps``: already finished if the server finishes jobs at once."""
+        job = Job(obj, steps)
+        if self.fake.finish_at_once:
+            job.finish()
+        return job
+
+
+class Job:
+    """A long-running resource (a batch, a fine-tuning job, a run ...): its object and the steps ahead of it.
+
+    Each step moves the object one status further. A retrieve takes one step, so a client that polls
+    sees every status in turn; a server made with ``finish_at_once`` takes them all on creation.
+    """
+
+    def __init__(self, obj: Dict[str, Any], steps: Sequence[Callable[[], None]]) -> None:
+        self.obj = obj
+        self.steps = list(steps)
+
+    def advance(self) -> Dict[str, Any]:
+        """Take the next step, if any; return the object."""
+        if self.steps:
+            self.steps.pop(0)()
+        return self.obj
+
+    def finish(self) -> Dict[str, Any]:
+        """Take every step left; return the object."""
+        while self.steps:
+            self.advance()
+        return self.obj
+
+    def stop(self) -> None:
+        """Drop the steps left (the job was cancelled, or failed)."""
+        self.steps = []
+
 
 # -- replies -------------------------------------------------------------------
 
@@ -228,6 +263,14 @@ def field(
 
 def _as_tuple(types: Union[type, Tuple[type, ...]]) -> Tuple[type, ...]:
     return types if isinstance(types, tuple) else (types,)
+
+
+def token_limit(body: Dict[str, Any], key: str) -> Optional[int]:
+    """The token limit ``body[key]`` (a positive integer), or None."""
+    limit: Optional[int] = field(body, key, int, "an integer")
+    if limit is not None and limit < 1:
+        raise invalid_value(key, f"{limit} is less than the minimum of 1")
+    return limit
 
 
 def choice(body: Dict[str, Any], key: str, allowed: Sequence[str], default: str) -> str:

@@ -17,6 +17,7 @@ class Embeddings(Area):
     def create_embedding(self, request: Request) -> Reply:
         body = json_object(request)
         model = field(body, "model", str, "a string", required=True)
+        self.fake._check_model(model)
         raw_input = field(body, "input", (str, list), "a string or an array", required=True)
         dimensions = field(body, "dimensions", int, "an integer", default=8)
         if not 1 <= dimensions <= 4096:

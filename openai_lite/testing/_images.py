@@ -30,6 +30,7 @@ class Images(Area):
     @route("POST", r"/images/generations")
     def create_image(self, request: Request) -> Reply:
         body = json_object(request)
+        self.fake._check_model(field(body, "model", str, "a string", default="gpt-image-1"))
         prompt = field(body, "prompt", str, "a string", required=True)
         n = field(body, "n", int, "an integer", default=1)
         if not 1 <= n <= 10:

@@ -31,7 +31,7 @@ _IMAGE_CATEGORIES = {
     "violence",
     "violence/graphic",
 }
-_FLAG_WORD = re.compile(r"\bkill", re.IGNORECASE)
+FLAG_WORD = re.compile(r"\bkill", re.IGNORECASE)
 
 
 class Moderations(Area):
@@ -40,6 +40,7 @@ class Moderations(Area):
         body = json_object(request)
         raw_input = field(body, "input", (str, list), "a string or an array", required=True)
         model = field(body, "model", str, "a string", default="omni-moderation-latest")
+        self.fake._check_model(model)
         if isinstance(raw_input, str):
             inputs: List[Tuple[str, bool]] = [(raw_input, False)]
         elif all(isinstance(x, str) for x in raw_input):
@@ -53,7 +54,7 @@ class Moderations(Area):
 
         results = []
         for text, has_image in inputs:
-            flagged = bool(_FLAG_WORD.search(text))
+            flagged = bool(FLAG_WORD.search(text))
             results.append(
                 {
                     "flagged": flagged,
