@@ -40,6 +40,13 @@ values:
 * Token limits (``max_completion_tokens``, ``max_tokens``,
   ``max_output_tokens``) cut the reply: finish reason ``length``, or an
   ``incomplete`` response.
+* Batches answer each line of their input file with the fake's own answer
+  for the batch's endpoint (chat, responses, embeddings, completions,
+  moderations, images): 2xx answers to the output file, others (an unknown
+  model ...) to the error file, in reverse order (match lines by
+  ``custom_id``). Long-running resources move one status further on each
+  retrieve (``validating``, ``in_progress``, ``finalizing``, ``completed``
+  for a batch), or are created finished with ``finish_at_once=True``.
 * Token counts are words: the prompt's words in, one token per streamed
   piece out (a word of text, or up to 8 characters of tool arguments).
 * Embeddings are unit vectors of 8 numbers (or ``dimensions``), derived from

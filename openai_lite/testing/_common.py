@@ -92,9 +92,13 @@ class Area:
                 found.append((marked[0], marked[1], getattr(self, name)))
         return found
 
-    def job(self, obj: Dict[str, Any], steps: Sequence[Callable[[], None]]) -> Job:
+    def job(self, obj: Dict[str, Any], steps: Sequence[Callable[[], Optional[bool]]]) -> Job:
         """A long-running resource moving through ``steps``: already finished if the server finishes jobs at once."""
-        job = Job(obj, steps)
+        return self.restart(Job(obj, []), steps)
+
+    def restart(self, job: Job, steps: Sequence[Callable[[], Optional[bool]]]) -> Job:
+        """Give ``job`` new steps (a cancellation ...): taken at once if the server finishes jobs at once."""
+        job.steps = list(steps)
         if self.fake.finish_at_once:
             job.finish()
         return job
@@ -103,18 +107,19 @@ class Area:
 class Job:
     """A long-running resource (a batch, a fine-tuning job, a run ...): its object and the steps ahead of it.
 
-    Each step moves the object one status further. A retrieve takes one step, so a client that polls
-    sees every status in turn; a server made with ``finish_at_once`` takes them all on creation.
+    Each step moves the object one status further; a step that returns False ends the job there (it
+    failed). A retrieve takes one step, so a client that polls sees every status in turn; a server
+    made with ``finish_at_once`` takes them all on creation.
     """
 
-    def __init__(self, obj: Dict[str, Any], steps: Sequence[Callable[[], None]]) -> None:
+    def __init__(self, obj: Dict[str, Any], steps: Sequence[Callable[[], Optional[bool]]]) -> None:
         self.obj = obj
         self.steps = list(steps)
 
     def advance(self) -> Dict[str, Any]:
         """Take the next step, if any; return the object."""
-        if self.steps:
-            self.steps.pop(0)()
+        if self.steps and self.steps.pop(0)() is False:
+            self.steps = []
         return self.obj
 
     def finish(self) -> Dict[str, Any]:

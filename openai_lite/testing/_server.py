@@ -140,6 +140,7 @@ class FakeServer:
     ) -> None:
         from ._assistants import Assistants
         from ._audio import Audio
+        from ._batches import Batches
         from ._chat import Chat
         from ._embeddings import Embeddings
         from ._files import Files
@@ -177,6 +178,7 @@ class FakeServer:
             Audio(self),
             Images(self),
             Assistants(self),
+            Batches(self),
         ]
         self._routes: List[Tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
             (method, re.compile(path), handler) for area in areas for method, path, handler in area.routes()
@@ -374,6 +376,13 @@ class FakeServer:
         """The server's own answer to ``request`` (no scripted fault), errors included."""
         try:
             self._check_key(request)
+        except APIError as exc:
+            return exc.reply()
+        return self._dispatch(request)
+
+    def _dispatch(self, request: Request) -> Reply:
+        """The answer of the endpoint ``request`` is for; also how a batch runs its lines."""
+        try:
             if request.path.startswith("/v1/"):
                 for method, pattern, handler in self._routes:
                     match = pattern.fullmatch(request.path[3:])
