@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, List
 
 import pytest
 import requests
@@ -127,9 +127,13 @@ def test_assistants_run_without_tools_writes_a_message(fake_client: openai_lite.
     assert names == ["thread.run.created", "thread.run.queued", "thread.run.in_progress", *message_run(4)[:-1]]
     deltas = [p.text.value for e in events if e.event == "thread.message.delta" for p in e.data.delta.content]
     assert "".join(deltas) == "You said: And more"
-    # Without streaming, the run comes back as the stream would have ended it.
+    # Without streaming, the run moves on as it is retrieved, to where the stream would have ended it.
     run = fake_client.create_run(thread.id, assistant_id=assistant.id)
-    assert (run.status, run.usage.prompt_tokens) == ("completed", 8)  # the words of the 3 messages so far
+    assert (run.status, run.usage) == ("queued", None)
+    statuses = [fake_client.get_run(thread.id, run.id).status for _ in range(3)]
+    assert statuses == ["in_progress", "completed", "completed"]
+    done = fake_client.get_run(thread.id, run.id)
+    assert done.usage is not None and done.usage.prompt_tokens == 8  # the words of the 3 messages so far
 
 
 def test_assistants_errors(fake: FakeServer) -> None:
@@ -151,6 +155,14 @@ def test_assistants_errors(fake: FakeServer) -> None:
         "/threads/runs",
         {"assistant_id": assistant["id"], "thread": {"messages": [{"role": "user", "content": "Time?"}]}},
     ).json()
+    assert_error(  # not yet: the run is queued
+        post(fake, f"/threads/{run['thread_id']}/runs/{run['id']}/submit_tool_outputs", {"tool_outputs": []}),
+        400,
+        None,
+        None,
+    )
+    for _ in range(2):
+        run = requests.get(f"{fake.base_url}/threads/{run['thread_id']}/runs/{run['id']}", timeout=10).json()
     assert run["status"] == "requires_action"
     path = f"/threads/{run['thread_id']}/runs/{run['id']}/submit_tool_outputs"
     assert_error(
@@ -166,5 +178,72 @@ def test_assistants_errors(fake: FakeServer) -> None:
         None,
     )
     done = post(fake, path, {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "noon"}]}).json()
-    assert done["status"] == "completed"
+    assert done["status"] == "queued"
     assert_error(post(fake, path, {"tool_outputs": [{"tool_call_id": "call_fake_1", "output": "x"}]}), 400, None, None)
+
+
+def make_assistant(client: openai_lite.Client, **options: Any) -> Any:
+    with pytest.warns(DeprecationWarning):
+        return client.create_assistant(model="gpt-4o-mini", **options)
+
+
+def test_a_polled_run_requires_action_then_completes(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    assistant = make_assistant(fake_client, tools=[WEATHER_TOOL])
+    run = fake_client.create_thread_and_run(
+        assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "Weather in Paris?"}]}
+    )
+    assert run.status == "queued"
+    assert fake_client.get_run(run.thread_id, run.id).status == "in_progress"
+    waiting = fake_client.get_run(run.thread_id, run.id)
+    assert waiting.status == "requires_action" and waiting.required_action is not None
+    (call,) = waiting.required_action.submit_tool_outputs.tool_calls
+    assert (call.id, call.function.name, call.function.arguments) == (
+        "call_fake_1",
+        "get_weather",
+        '{"location":"fake location"}',
+    )
+    assert fake_client.get_run(run.thread_id, run.id).status == "requires_action"  # it waits for the outputs
+    submitted = fake_client.submit_tool_outputs_to_run(
+        run.thread_id, run.id, tool_outputs=[{"tool_call_id": call.id, "output": "22 C"}]
+    )
+    assert (submitted.status, submitted.required_action) == ("queued", None)
+    statuses = [fake_client.get_run(run.thread_id, run.id).status for _ in range(2)]
+    assert statuses == ["in_progress", "completed"]
+    messages = list(fake_client.list_messages(run.thread_id))
+    assert [(m.role, m.content[0].text.value) for m in messages] == [
+        ("assistant", "Tool result: 22 C"),
+        ("user", "Weather in Paris?"),
+    ]  # newest first
+    steps = list(fake_client.list_run_steps(run.thread_id, run.id))
+    assert [(s.type, s.status) for s in steps] == [("message_creation", "completed"), ("tool_calls", "completed")]
+    response = requests.get(f"{fake.base_url}/threads/{run.thread_id}/runs/{run.id}", timeout=10)
+    assert response.headers["openai-poll-after-ms"] == "10"
+
+
+def test_cancel_a_run(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    assistant = make_assistant(fake_client)
+    thread = fake_client.create_thread(messages=[{"role": "user", "content": "Hi"}])
+    run = fake_client.create_run(thread.id, assistant_id=assistant.id)
+    assert fake_client.cancel_run(thread.id, run.id).status == "cancelling"
+    assert fake_client.get_run(thread.id, run.id).status == "cancelled"
+    assert fake_client.get_run(thread.id, run.id).status == "cancelled"
+    assert_error(post(fake, f"/threads/{thread.id}/runs/{run.id}/cancel", {}), 400, None, None)
+    assert [m.role for m in fake_client.list_messages(thread.id)] == ["user"]  # nothing written
+
+
+def test_threads_and_messages(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    assistant = make_assistant(fake_client)
+    thread = fake_client.create_thread()
+    message = fake_client.create_message(thread.id, role="user", content="Hello there")
+    assert (message.thread_id, message.role, message.content[0].text.value) == (thread.id, "user", "Hello there")
+    assert fake_client.get_message(thread.id, message.id).id == message.id
+    assert fake_client.get_thread(thread.id).id == thread.id
+    run = fake_client.create_run(thread.id, assistant_id=assistant.id)
+    assert [r.id for r in fake_client.list_runs(thread.id)] == [run.id]
+    assert list(fake_client.list_messages(thread.id, run_id=run.id)) == []
+    for _ in range(2):
+        fake_client.get_run(thread.id, run.id)
+    (reply,) = fake_client.list_messages(thread.id, run_id=run.id)
+    assert reply.content[0].text.value == "You said: Hello there"
+    assert fake_client.delete_thread(thread.id).deleted is True
+    assert_error(requests.get(f"{fake.base_url}/threads/{thread.id}", timeout=10), 404, None, None)

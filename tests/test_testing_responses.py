@@ -211,3 +211,26 @@ def test_stored_responses(fake: FakeServer, fake_client: openai_lite.Client) -> 
 def test_only_background_responses_can_be_cancelled(fake: FakeServer) -> None:
     data = post(fake, "/responses", {"model": "gpt-4o-mini", "input": "x"}).json()
     assert_error(post(fake, f"/responses/{data['id']}/cancel", {}), 400, None, None)
+
+
+def test_background_response(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    created = fake_client.create_response(model="gpt-4o-mini", input="Hello there", background=True)
+    assert (created.status, created.output, created.usage, created.background) == ("queued", [], None, True)
+    statuses = [fake_client.get_response(created.id).status for _ in range(3)]
+    assert statuses == ["in_progress", "completed", "completed"]
+    done = fake_client.get_response(created.id)
+    assert done.output[0].content[0].text == "You said: Hello there"
+    assert done.usage is not None and done.background is True
+
+
+def test_cancel_a_background_response(fake: FakeServer, fake_client: openai_lite.Client) -> None:
+    created = fake_client.create_response(model="gpt-4o-mini", input="Hello there", background=True)
+    assert fake_client.cancel_response(created.id).status == "cancelled"
+    assert fake_client.get_response(created.id).status == "cancelled"
+    done = fake_client.create_response(model="gpt-4o-mini", input="x", background=True)
+    for _ in range(2):
+        fake_client.get_response(done.id)
+    assert fake_client.cancel_response(done.id).status == "completed"  # too late: unchanged
+    assert_error(
+        post(fake, "/responses", {"model": "gpt-4o-mini", "background": True, "store": False}), 400, "store", None
+    )

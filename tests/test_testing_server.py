@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -449,3 +450,85 @@ def test_faults_are_thread_safe(fake: FakeServer) -> None:
         thread.join()
     assert sorted(statuses) == [200] * 40 + [500] * 40
     assert len(fake.requests) == 80
+
+
+# -- long-running resources: every one the poll helpers cover reaches a final state -------------
+
+
+def pollable_cases() -> Any:
+    """name -> (create(client) -> (retrieve() -> raw response), final statuses, sends openai-poll-after-ms)."""
+
+    def batch(client: openai_lite.Client) -> Any:
+        line = {"custom_id": "a", "method": "POST", "url": "/v1/chat/completions"}
+        body = {"model": "gpt-4o-mini", "messages": USER_HELLO}
+        file = client.create_file(
+            file=("in.jsonl", (json.dumps({**line, "body": body}) + "\n").encode()), purpose="batch"
+        )
+        created = client.create_batch(input_file_id=file.id, endpoint="/v1/chat/completions", completion_window="24h")
+        return f"/batches/{created.id}"
+
+    def fine_tuning_job(client: openai_lite.Client) -> Any:
+        file = client.create_file(file=("train.jsonl", b'{"messages": []}\n'), purpose="fine-tune")
+        return f"/fine_tuning/jobs/{client.create_fine_tuning_job(model='gpt-4o-mini', training_file=file.id).id}"
+
+    def run(client: openai_lite.Client) -> Any:
+        with pytest.warns(DeprecationWarning):
+            assistant = client.create_assistant(model="gpt-4o-mini", tools=[WEATHER_TOOL])
+        created = client.create_thread_and_run(assistant_id=assistant.id, thread={"messages": USER_HELLO})
+        return f"/threads/{created.thread_id}/runs/{created.id}"
+
+    def vector_store_file(client: openai_lite.Client) -> Any:
+        store = client.create_vector_store(name="docs")
+        file = client.create_file(file=("a.txt", b"some text"), purpose="assistants")
+        return f"/vector_stores/{store.id}/files/{client.create_vector_store_file(store.id, file_id=file.id).id}"
+
+    def vector_store_file_batch(client: openai_lite.Client) -> Any:
+        store = client.create_vector_store(name="docs")
+        file = client.create_file(file=("a.txt", b"some text"), purpose="assistants")
+        batch = client.create_vector_store_file_batch(store.id, file_ids=[file.id])
+        return f"/vector_stores/{store.id}/file_batches/{batch.id}"
+
+    def video(client: openai_lite.Client) -> Any:
+        with pytest.warns(DeprecationWarning):
+            return f"/videos/{client.create_video(prompt='a river').id}"
+
+    def background_response(client: openai_lite.Client) -> Any:
+        return f"/responses/{client.create_response(model='gpt-4o-mini', input='Hi', background=True).id}"
+
+    return {
+        "batch": (batch, ["validating", "in_progress", "finalizing", "completed"], False),
+        "fine-tuning job": (fine_tuning_job, ["validating_files", "queued", "running", "succeeded"], False),
+        "run": (run, ["queued", "in_progress", "requires_action"], True),
+        "vector-store file": (vector_store_file, ["in_progress", "completed"], True),
+        "vector-store file batch": (vector_store_file_batch, ["in_progress", "completed"], True),
+        "video": (video, ["queued", "in_progress", "completed"], False),
+        "background response": (background_response, ["queued", "in_progress", "completed"], False),
+    }
+
+
+POLLABLE = pollable_cases()
+
+
+@pytest.mark.parametrize("name", list(POLLABLE))
+def test_long_running_resources_move_one_status_per_retrieve(fake: FakeServer, name: str) -> None:
+    create, statuses, poll_header = POLLABLE[name]
+    with make_client(fake) as client:
+        path = create(client)
+    created = fake.requests[-1]
+    assert created.method == "POST"
+    seen = [requests.get(fake.base_url + path, timeout=10) for _ in range(len(statuses) + 1)]
+    # The status the create call answered, then one more per retrieve, then no more change.
+    answered = [r.json()["status"] for r in seen]
+    assert answered == [*statuses[1:], statuses[-1], statuses[-1]]
+    for response in seen:
+        assert response.headers.get("openai-poll-after-ms") == ("10" if poll_header else None)
+
+
+@pytest.mark.parametrize("name", list(POLLABLE))
+def test_finish_at_once(name: str) -> None:
+    create, statuses, _ = POLLABLE[name]
+    with FakeServer(finish_at_once=True, poll_after_ms=None) as fake, make_client(fake) as client:
+        path = create(client)
+        response = requests.get(fake.base_url + path, timeout=10)
+    assert response.json()["status"] == statuses[-1]
+    assert "openai-poll-after-ms" not in response.headers

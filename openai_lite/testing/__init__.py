@@ -25,7 +25,7 @@ values:
   instead calls the first tool (or the one ``tool_choice`` names) with call id
   ``"call_fake_1"`` and arguments built from the tool's parameters; an
   Assistants run then stops with status ``requires_action`` until its tool
-  outputs are submitted.
+  outputs are submitted. A streamed run runs at once, to that point.
 * Models: the server knows :attr:`FakeServer.MODELS` (``list_models`` lists
   them); any other model gets a 404 ``model_not_found`` on every endpoint that
   takes one, unless the server is made with ``accept_any_model=True``.
@@ -46,7 +46,15 @@ values:
   model ...) to the error file, in reverse order (match lines by
   ``custom_id``). Long-running resources move one status further on each
   retrieve (``validating``, ``in_progress``, ``finalizing``, ``completed``
-  for a batch), or are created finished with ``finish_at_once=True``.
+  for a batch), or are created finished with ``finish_at_once=True``: batches,
+  fine-tuning jobs (with events, checkpoints and the new model), Assistants
+  runs that are not streamed (``requires_action`` until their tool outputs
+  are submitted), vector-store files and file batches, videos, background
+  responses. Retrieves of runs, vector-store files and file batches carry an
+  ``openai-poll-after-ms`` header (``poll_after_ms``, 10 by default), as the
+  API's do.
+* Vector stores search their files' text by word overlap, paragraph by
+  paragraph.
 * Token counts are words: the prompt's words in, one token per streamed
   piece out (a word of text, or up to 8 characters of tool arguments).
 * Embeddings are unit vectors of 8 numbers (or ``dimensions``), derived from

@@ -9,6 +9,7 @@ from ._common import (
     PIECES,
     APIError,
     Area,
+    Job,
     Reply,
     Request,
     count_words,
@@ -17,6 +18,7 @@ from ._common import (
     invalid_type,
     json_object,
     json_reply,
+    list_page,
     missing,
     route,
     sse,
@@ -47,6 +49,8 @@ class _Run:
         self.step_tokens = 0
         self.calls: List[Dict[str, Any]] = []
         self.completion_tokens = 0
+        self.steps: List[Dict[str, Any]] = []  # every step of the run, oldest first
+        self.job = Job(run, [])  # the steps ahead of a run that is not streamed
 
 
 class Assistants(Area):
@@ -122,6 +126,36 @@ class Assistants(Area):
         if thread is None:
             raise APIError(404, f"No thread found with id '{thread_id}'.")
         return thread
+
+    @route("GET", r"/threads/([^/]+)")
+    def get_thread(self, request: Request, thread_id: str) -> Reply:
+        return json_reply(self._find_thread(thread_id).obj)
+
+    @route("DELETE", r"/threads/([^/]+)")
+    def delete_thread(self, request: Request, thread_id: str) -> Reply:
+        self._find_thread(thread_id)
+        del self._threads[thread_id]
+        return json_reply({"id": thread_id, "object": "thread.deleted", "deleted": True})
+
+    @route("GET", r"/threads/([^/]+)/messages")
+    def list_messages(self, request: Request, thread_id: str) -> Reply:
+        messages = self._find_thread(thread_id).messages
+        if "run_id" in request.query:
+            messages = [m for m in messages if m["run_id"] == request.query["run_id"]]
+        return list_page(messages, request.query)
+
+    @route("POST", r"/threads/([^/]+)/messages")
+    def create_message(self, request: Request, thread_id: str) -> Reply:
+        thread = self._find_thread(thread_id)
+        self._add_messages(thread, [json_object(request)], "message")
+        return json_reply(thread.messages[-1])
+
+    @route("GET", r"/threads/([^/]+)/messages/([^/]+)")
+    def get_message(self, request: Request, thread_id: str, message_id: str) -> Reply:
+        for message in self._find_thread(thread_id).messages:
+            if message["id"] == message_id:
+                return json_reply(message)
+        raise APIError(404, f"No message found with id '{message_id}'.")
 
     def _add_messages(self, thread: _Thread, messages: List[Any], name: str) -> None:
         for i, entry in enumerate(messages):
@@ -217,15 +251,65 @@ class Assistants(Area):
         # Each sse() call serializes the objects as they are then: the events show the run changing.
         events = [sse(thread.obj, "thread.created")] if new_thread else []
         events.append(sse(run, "thread.run.created"))
-        self._advance_run(state, events, None)
-        return _run_reply(run, events, stream)
+        return self._go(state, events, None, stream)
+
+    def _go(self, state: _Run, events: List[bytes], tool_outputs: Optional[List[str]], stream: bool) -> Reply:
+        """Run the model: at once for a stream; else over the next retrieves (in progress, then its end)."""
+        if stream:
+            self._advance_run(state, events, tool_outputs)
+            return _run_reply(state.run, events, stream)
+        run = state.run
+        run.update(status="queued", required_action=None)
+        self.restart(
+            state.job,
+            [
+                lambda: run.update(status="in_progress", started_at=CREATED),
+                lambda: self._advance_run(state, [], tool_outputs),
+            ],
+        )
+        return json_reply(run)
+
+    def _find_run(self, thread_id: str, run_id: str) -> _Run:
+        state = self._runs.get(run_id)
+        if state is None or state.thread.obj["id"] != thread_id:
+            raise APIError(404, f"No run found with id '{run_id}'.")
+        return state
+
+    @route("GET", r"/threads/([^/]+)/runs/([^/]+)")
+    def get_run(self, request: Request, thread_id: str, run_id: str) -> Reply:
+        return self.polled(self._find_run(thread_id, run_id).job.advance())
+
+    @route("GET", r"/threads/([^/]+)/runs")
+    def list_runs(self, request: Request, thread_id: str) -> Reply:
+        self._find_thread(thread_id)
+        runs = [state.run for state in self._runs.values() if state.thread.obj["id"] == thread_id]
+        return list_page(runs, request.query)
+
+    @route("POST", r"/threads/([^/]+)/runs/([^/]+)/cancel")
+    def cancel_run(self, request: Request, thread_id: str, run_id: str) -> Reply:
+        state = self._find_run(thread_id, run_id)
+        run = state.run
+        if run["status"] not in ("queued", "in_progress", "requires_action"):
+            raise APIError(400, f"Cannot cancel run with status '{run['status']}'.")
+        run.update(status="cancelling", required_action=None)
+        self.restart(state.job, [lambda: run.update(status="cancelled", cancelled_at=CREATED)])
+        return json_reply(run)
+
+    @route("GET", r"/threads/([^/]+)/runs/([^/]+)/steps")
+    def list_run_steps(self, request: Request, thread_id: str, run_id: str) -> Reply:
+        return list_page(self._find_run(thread_id, run_id).steps, request.query)
+
+    @route("GET", r"/threads/([^/]+)/runs/([^/]+)/steps/([^/]+)")
+    def get_run_step(self, request: Request, thread_id: str, run_id: str, step_id: str) -> Reply:
+        for step in self._find_run(thread_id, run_id).steps:
+            if step["id"] == step_id:
+                return json_reply(step)
+        raise APIError(404, f"No run step found with id '{step_id}'.")
 
     @route("POST", r"/threads/([^/]+)/runs/([^/]+)/submit_tool_outputs")
     def submit_tool_outputs(self, request: Request, thread_id: str, run_id: str) -> Reply:
         body = json_object(request)
-        state = self._runs.get(run_id)
-        if state is None or state.thread.obj["id"] != thread_id:
-            raise APIError(404, f"No run found with id '{run_id}'.")
+        state = self._find_run(thread_id, run_id)
         outputs = field(body, "tool_outputs", list, "an array", required=True)
         status = state.run["status"]
         if status != "requires_action":
@@ -247,9 +331,7 @@ class Assistants(Area):
                 code="invalid_value",
             )
         stream = field(body, "stream", bool, "a boolean")
-        events: List[bytes] = []
-        self._advance_run(state, events, [given[call_id] for call_id in expected])
-        return _run_reply(state.run, events, stream)
+        return self._go(state, [], [given[call_id] for call_id in expected], stream)
 
     def _advance_run(self, state: _Run, events: List[bytes], tool_outputs: Optional[List[str]]) -> None:
         """Run the model once, appending the run's events: it ends ``requires_action`` (a tool call) or ``completed``.
@@ -348,7 +430,7 @@ class Assistants(Area):
 
     def _step(self, state: _Run, kind: str, details: Dict[str, Any]) -> Dict[str, Any]:
         """A new run step of ``state``'s run, in progress."""
-        return {
+        step = {
             "id": self.fake._next_id("step_fake_"),
             "object": "thread.run.step",
             "created_at": CREATED,
@@ -366,6 +448,8 @@ class Assistants(Area):
             "metadata": {},
             "usage": None,
         }
+        state.steps.append(step)
+        return step
 
     @staticmethod
     def _finish_step(step: Dict[str, Any], prompt_tokens: int, completion_tokens: int) -> None:

@@ -92,6 +92,11 @@ class Area:
                 found.append((marked[0], marked[1], getattr(self, name)))
         return found
 
+    def polled(self, obj: Dict[str, Any]) -> Reply:
+        """``obj`` as the answer to a retrieve the API marks with an ``openai-poll-after-ms`` header."""
+        wait = self.fake.poll_after_ms
+        return json_reply(obj, headers=None if wait is None else {"openai-poll-after-ms": str(wait)})
+
     def job(self, obj: Dict[str, Any], steps: Sequence[Callable[[], Optional[bool]]]) -> Job:
         """A long-running resource moving through ``steps``: already finished if the server finishes jobs at once."""
         return self.restart(Job(obj, []), steps)

@@ -144,10 +144,13 @@ class FakeServer:
         from ._chat import Chat
         from ._embeddings import Embeddings
         from ._files import Files
+        from ._fine_tuning import FineTuning
         from ._images import Images
         from ._models import Models
         from ._moderations import Moderations
         from ._responses import Responses
+        from ._vector_stores import VectorStores
+        from ._videos import Videos
 
         self.host = host
         self.port = port
@@ -179,6 +182,9 @@ class FakeServer:
             Images(self),
             Assistants(self),
             Batches(self),
+            FineTuning(self),
+            VectorStores(self),
+            Videos(self),
         ]
         self._routes: List[Tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
             (method, re.compile(path), handler) for area in areas for method, path, handler in area.routes()
