@@ -60,7 +60,14 @@ values:
 * Embeddings are unit vectors of 8 numbers (or ``dimensions``), derived from
   a hash of each input and exactly representable as float32.
 * Moderation flags an input (category ``violence``) when it contains a word
-  starting with "kill".
+  starting with "kill"; so are a video with such a prompt and structured
+  output asked for such a message refused.
+* Audio: speech is a few milliseconds of silence in the format asked for; a
+  transcription reads ``"This is a fake transcript of <file name>."`` (json,
+  text, srt, verbose_json with segments and words, vtt, or streamed), a
+  translation ``"This is a fake English translation of <file name>."``.
+* Uploads take parts and complete into a File (the parts in the order
+  given; the size and MD5 checked).
 * Images are tiny PNGs: 1x1 without streaming; with ``"stream": true``,
   ``partial_images`` (0 to 3) 8x8 grey partial images getting lighter, then
   the final 8x8 checkerboard.
@@ -74,13 +81,36 @@ Scripted faults make the next request(s) fail: ``fail_next(status)``,
 does not serve gets a 404, bad input a 400, both in the API's ``{"error":
 {...}}`` format.
 
-The package uses the standard library only and nothing else from openai_lite,
-so it can serve to test any OpenAI client; ``import openai_lite`` does not
-load it. Its modules: ``_server`` (the server, its knobs, routing), ``_http``
-(the socket side), ``_common`` (what the areas share), then one module per API
-area it fakes.
+With pytest, ``pytest -p openai_lite.testing`` (or ``pytest_plugins =
+["openai_lite.testing"]`` in a conftest.py) adds two fixtures: ``fake_server``,
+a started server of the test's own, and ``fake_client``, an
+``openai_lite.Client`` pointed at it.
+
+The package uses the standard library only and nothing else from openai_lite
+(but for that fixture), so it can serve to test any OpenAI client; ``import
+openai_lite`` does not load it. Its modules: ``_server`` (the server, its
+knobs, routing), ``_http`` (the socket side), ``_common`` (what the areas
+share), ``_model`` (what the fake model says) and ``_schema`` (values from
+JSON schemas), then one module per API area it fakes.
+
+PYTEST_DONT_REWRITE: a conftest.py may import this package before pytest loads
+it as a plugin; it has no asserts for pytest to rewrite.
 """
+
+from typing import Any
 
 from ._server import FakeServer, RecordedRequest
 
 __all__ = ["FakeServer", "RecordedRequest"]
+
+
+def pytest_configure(config: Any) -> None:
+    """As a pytest plugin (``pytest -p openai_lite.testing``): add the ``fake_server`` and ``fake_client`` fixtures.
+
+    The fixtures live in a module of their own, imported only here, so that ``import
+    openai_lite.testing`` never needs pytest.
+    """
+    from . import _pytest_plugin
+
+    if not config.pluginmanager.is_registered(_pytest_plugin):
+        config.pluginmanager.register(_pytest_plugin, "openai_lite.testing.fixtures")

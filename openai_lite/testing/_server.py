@@ -149,6 +149,7 @@ class FakeServer:
         from ._models import Models
         from ._moderations import Moderations
         from ._responses import Responses
+        from ._uploads import Uploads
         from ._vector_stores import VectorStores
         from ._videos import Videos
 
@@ -185,6 +186,7 @@ class FakeServer:
             FineTuning(self),
             VectorStores(self),
             Videos(self),
+            Uploads(self),
         ]
         self._routes: List[Tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
             (method, re.compile(path), handler) for area in areas for method, path, handler in area.routes()
