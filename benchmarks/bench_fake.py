@@ -27,6 +27,8 @@ from typing import Any, Callable, Dict, List, Optional
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from bench_core import start_server  # noqa: E402  (benchmarks/_server.py in its own process)
+
 import openai_lite  # noqa: E402
 from openai_lite.testing import FakeServer  # noqa: E402
 
@@ -46,17 +48,6 @@ def old_fake_class() -> Optional[Any]:
     sys.modules["old_fake"] = module  # dataclass-like machinery looks the module up by name
     exec(compile(source, "old_fake.py", "exec"), module.__dict__)
     return module.FakeServer
-
-
-def raw_server() -> Any:
-    proc = subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, "benchmarks", "_server.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    return proc, f"http://127.0.0.1:{proc.stdout.readline().strip()}/v1"
 
 
 def median_ms(call: Callable[[], Any], runs: int) -> float:
@@ -97,7 +88,7 @@ def main() -> None:
         with old() as fake:
             # Fewer runs: each non-streamed call waits for a delayed ACK (~40 ms).
             results[f"FakeServer at {OLD_COMMIT} (one file)"] = measure(fake.base_url, old_runs)
-    proc, url = raw_server()
+    proc, url = start_server()
     try:
         results["raw socket server (own process)"] = measure(url, runs)
     finally:

@@ -13,13 +13,16 @@ from ._common import (
     Reply,
     Request,
     count_words,
+    deleted,
     echo,
     field,
     invalid_type,
     json_object,
     json_reply,
     list_page,
+    lookup,
     missing,
+    not_one_of,
     route,
     sse,
     stream_reply,
@@ -86,10 +89,7 @@ class Assistants(Area):
         return json_reply(assistant)
 
     def _find_assistant(self, assistant_id: str) -> Dict[str, Any]:
-        assistant = self._assistants.get(assistant_id)
-        if assistant is None:
-            raise APIError(404, f"No assistant found with id '{assistant_id}'.")
-        return assistant
+        return lookup(self._assistants, assistant_id, f"No assistant found with id '{assistant_id}'.")
 
     @route("GET", r"/assistants/([^/]+)")
     def get_assistant(self, request: Request, assistant_id: str) -> Reply:
@@ -99,7 +99,7 @@ class Assistants(Area):
     def delete_assistant(self, request: Request, assistant_id: str) -> Reply:
         self._find_assistant(assistant_id)
         self._assistants.pop(assistant_id, None)
-        return json_reply({"id": assistant_id, "object": "assistant.deleted", "deleted": True})
+        return deleted(assistant_id, "assistant.deleted")
 
     @route("POST", r"/threads")
     def create_thread(self, request: Request) -> Reply:
@@ -122,10 +122,7 @@ class Assistants(Area):
         return thread
 
     def _find_thread(self, thread_id: str) -> _Thread:
-        thread = self._threads.get(thread_id)
-        if thread is None:
-            raise APIError(404, f"No thread found with id '{thread_id}'.")
-        return thread
+        return lookup(self._threads, thread_id, f"No thread found with id '{thread_id}'.")
 
     @route("GET", r"/threads/([^/]+)")
     def get_thread(self, request: Request, thread_id: str) -> Reply:
@@ -135,7 +132,7 @@ class Assistants(Area):
     def delete_thread(self, request: Request, thread_id: str) -> Reply:
         self._find_thread(thread_id)
         del self._threads[thread_id]
-        return json_reply({"id": thread_id, "object": "thread.deleted", "deleted": True})
+        return deleted(thread_id, "thread.deleted")
 
     @route("GET", r"/threads/([^/]+)/messages")
     def list_messages(self, request: Request, thread_id: str) -> Reply:
@@ -163,12 +160,7 @@ class Assistants(Area):
                 raise invalid_type(f"{name}[{i}]", "an object", entry)
             role = field(entry, "role", str, "a string", required=True, name=f"{name}[{i}].role")
             if role not in ("user", "assistant"):
-                raise APIError(
-                    400,
-                    f"Invalid '{name}[{i}].role': {role!r} is not one of 'user', 'assistant'.",
-                    param=f"{name}[{i}].role",
-                    code="invalid_value",
-                )
+                raise not_one_of(f"{name}[{i}].role", role, ("user", "assistant"))
             if entry.get("content") is None:
                 raise missing(f"{name}[{i}].content")
             text = text_of(entry["content"])

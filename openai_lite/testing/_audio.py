@@ -15,11 +15,11 @@ import struct
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from ._common import (
-    APIError,
     Area,
     Part,
     Reply,
     Request,
+    choice,
     count_words,
     field,
     form_file,
@@ -44,22 +44,8 @@ class Audio(Area):
         self.fake._check_model(field(body, "model", str, "a string", required=True))
         text = field(body, "input", str, "a string", required=True)
         field(body, "voice", (str, dict), "a string or an object", required=True)
-        audio_format = field(body, "response_format", str, "a string", default="mp3")
-        if audio_format not in _AUDIO:
-            raise APIError(
-                400,
-                f"Invalid 'response_format': {audio_format!r} is not one of {', '.join(_AUDIO)}.",
-                param="response_format",
-                code="invalid_value",
-            )
-        stream_format = field(body, "stream_format", str, "a string", default="audio")
-        if stream_format not in ("audio", "sse"):
-            raise APIError(
-                400,
-                f"Invalid 'stream_format': {stream_format!r} is not one of 'audio', 'sse'.",
-                param="stream_format",
-                code="invalid_value",
-            )
+        audio_format = choice(body, "response_format", list(_AUDIO), "mp3")
+        stream_format = choice(body, "stream_format", ("audio", "sse"), "audio")
         content_type, data = _AUDIO[audio_format]
         if stream_format == "audio":
             return Reply(200, content_type, data)

@@ -25,6 +25,7 @@ from ._common import (
     json_object,
     json_reply,
     list_page,
+    lookup,
     not_one_of,
     route,
 )
@@ -101,10 +102,7 @@ class Batches(Area):
         return json_reply(batch)
 
     def _find(self, batch_id: str) -> Job:
-        job = self._batches.get(batch_id)
-        if job is None:
-            raise APIError(404, f"No batch found with id '{batch_id}'.")
-        return job
+        return lookup(self._batches, batch_id, f"No batch found with id '{batch_id}'.")
 
     @route("GET", r"/batches")
     def list_batches(self, request: Request) -> Reply:

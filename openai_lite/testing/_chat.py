@@ -11,6 +11,7 @@ from ._common import (
     Area,
     Reply,
     Request,
+    bounded,
     count_words,
     field,
     invalid_type,
@@ -39,9 +40,7 @@ class Chat(Area):
             if not isinstance(entry, dict):
                 raise invalid_type(f"messages[{i}]", "an object", entry)
             field(entry, "role", str, "a string", required=True, name=f"messages[{i}].role")
-        n = field(body, "n", int, "an integer", default=1)
-        if not 1 <= n <= 128:
-            raise APIError(400, f"Invalid 'n': {n} is not between 1 and 128.", param="n", code="invalid_value")
+        n = bounded(body, "n", 1, 128, 1)
         stream = field(body, "stream", bool, "a boolean")
         stream_options = field(body, "stream_options", dict, "an object", default={})
         limit = token_limit(body, "max_completion_tokens") or token_limit(body, "max_tokens")
@@ -128,9 +127,7 @@ class Chat(Area):
         prompts = [prompt] if isinstance(prompt, str) else prompt
         if not prompts or not all(isinstance(p, str) for p in prompts):
             raise invalid_type("prompt", "a string or an array of strings", prompt)
-        n = field(body, "n", int, "an integer", default=1)
-        if not 1 <= n <= 128:
-            raise APIError(400, f"Invalid 'n': {n} is not between 1 and 128.", param="n", code="invalid_value")
+        n = bounded(body, "n", 1, 128, 1)
         stream = field(body, "stream", bool, "a boolean")
         stream_options = field(body, "stream_options", dict, "an object", default={})
 

@@ -200,8 +200,20 @@ def not_one_of(name: str, value: Any, allowed: Sequence[str]) -> APIError:
     return invalid_value(name, f"{value!r} is not one of {', '.join(repr(a) for a in allowed)}")
 
 
-def not_found(kind: str, object_id: str, param: Optional[str] = None) -> APIError:
-    return APIError(404, f"No {kind} found with id '{object_id}'.", param=param)
+_Value = TypeVar("_Value")
+
+
+def lookup(table: Dict[str, _Value], key: str, message: str, param: Optional[str] = None) -> _Value:
+    """``table[key]``, or a 404 with ``message``."""
+    value = table.get(key)
+    if value is None:
+        raise APIError(404, message, param=param)
+    return value
+
+
+def deleted(object_id: str, kind: str) -> Reply:
+    """The answer to a DELETE: ``{"id", "object": kind, "deleted": true}``."""
+    return json_reply({"id": object_id, "object": kind, "deleted": True})
 
 
 def json_type(value: Any) -> str:
@@ -281,6 +293,14 @@ def token_limit(body: Dict[str, Any], key: str) -> Optional[int]:
     if limit is not None and limit < 1:
         raise invalid_value(key, f"{limit} is less than the minimum of 1")
     return limit
+
+
+def bounded(body: Dict[str, Any], key: str, low: int, high: int, default: int) -> int:
+    """``body[key]``, an integer from ``low`` to ``high``; ``default`` if absent."""
+    value: int = field(body, key, int, "an integer", default=default)
+    if not low <= value <= high:
+        raise invalid_value(key, f"{value} is not between {low} and {high}")
+    return value
 
 
 def choice(body: Dict[str, Any], key: str, allowed: Sequence[str], default: str) -> str:

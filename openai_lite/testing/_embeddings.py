@@ -9,7 +9,20 @@ import math
 import struct
 from typing import List, Union
 
-from ._common import APIError, Area, Reply, Request, count_words, field, is_int, json_object, json_reply, route
+from ._common import (
+    APIError,
+    Area,
+    Reply,
+    Request,
+    bounded,
+    choice,
+    count_words,
+    field,
+    is_int,
+    json_object,
+    json_reply,
+    route,
+)
 
 
 class Embeddings(Area):
@@ -19,22 +32,8 @@ class Embeddings(Area):
         model = field(body, "model", str, "a string", required=True)
         self.fake._check_model(model)
         raw_input = field(body, "input", (str, list), "a string or an array", required=True)
-        dimensions = field(body, "dimensions", int, "an integer", default=8)
-        if not 1 <= dimensions <= 4096:
-            raise APIError(
-                400,
-                f"Invalid 'dimensions': {dimensions} is not between 1 and 4096.",
-                param="dimensions",
-                code="invalid_value",
-            )
-        encoding = field(body, "encoding_format", str, "a string", default="float")
-        if encoding not in ("float", "base64"):
-            raise APIError(
-                400,
-                f"Invalid 'encoding_format': {encoding!r} is not one of 'float', 'base64'.",
-                param="encoding_format",
-                code="invalid_value",
-            )
+        dimensions = bounded(body, "dimensions", 1, 4096, 8)
+        encoding = choice(body, "encoding_format", ("float", "base64"), "float")
 
         # A string, a list of strings, a list of tokens or a list of token lists.
         if isinstance(raw_input, str) or (raw_input and all(is_int(t) for t in raw_input)):

@@ -6,15 +6,16 @@ from typing import TYPE_CHECKING, Any, Dict, Tuple
 
 from ._common import (
     CREATED,
-    APIError,
     Area,
     Reply,
     Request,
+    deleted,
     form_file,
     form_text,
     invalid_value,
     json_reply,
     list_page,
+    lookup,
     missing,
     multipart,
     not_one_of,
@@ -48,10 +49,7 @@ class Files(Area):
 
     def find(self, file_id: str, param: str = "id") -> Tuple[Dict[str, Any], bytes]:
         """The File object and content of ``file_id`` (a 404 naming ``param`` if there is none)."""
-        found = self._files.get(file_id)
-        if found is None:
-            raise APIError(404, f"No such File object: {file_id}", param=param)
-        return found
+        return lookup(self._files, file_id, f"No such File object: {file_id}", param=param)
 
     @route("POST", r"/files")
     def create_file(self, request: Request) -> Reply:
@@ -81,7 +79,7 @@ class Files(Area):
     def delete_file(self, request: Request, file_id: str) -> Reply:
         self.find(file_id)
         del self._files[file_id]
-        return json_reply({"id": file_id, "object": "file", "deleted": True})
+        return deleted(file_id, "file")
 
     @route("GET", r"/files/([^/]+)/content")
     def download_file(self, request: Request, file_id: str) -> Reply:

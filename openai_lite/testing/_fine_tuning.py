@@ -11,7 +11,20 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from ._common import CREATED, APIError, Area, Job, Reply, Request, field, json_object, json_reply, list_page, route
+from ._common import (
+    CREATED,
+    APIError,
+    Area,
+    Job,
+    Reply,
+    Request,
+    field,
+    json_object,
+    json_reply,
+    list_page,
+    lookup,
+    route,
+)
 
 if TYPE_CHECKING:
     from ._server import FakeServer
@@ -164,10 +177,7 @@ class FineTuning(Area):
         self._event(tuning, "The job has successfully completed")
 
     def _find(self, job_id: str) -> _Tuning:
-        tuning = self._jobs.get(job_id)
-        if tuning is None:
-            raise APIError(404, f"Could not find fine-tune job: {job_id}.", param="fine_tuning_job_id")
-        return tuning
+        return lookup(self._jobs, job_id, f"Could not find fine-tune job: {job_id}.", param="fine_tuning_job_id")
 
     @route("GET", r"/fine_tuning/jobs")
     def list_fine_tuning_jobs(self, request: Request) -> Reply:

@@ -9,10 +9,10 @@ from typing import Any, Dict, List
 
 from ._common import (
     CREATED,
-    APIError,
     Area,
     Reply,
     Request,
+    bounded,
     count_words,
     field,
     json_object,
@@ -32,9 +32,7 @@ class Images(Area):
         body = json_object(request)
         self.fake._check_model(field(body, "model", str, "a string", default="gpt-image-1"))
         prompt = field(body, "prompt", str, "a string", required=True)
-        n = field(body, "n", int, "an integer", default=1)
-        if not 1 <= n <= 10:
-            raise APIError(400, f"Invalid 'n': {n} is not between 1 and 10.", param="n", code="invalid_value")
+        n = bounded(body, "n", 1, 10, 1)
         if field(body, "stream", bool, "a boolean"):
             return self._image_stream(body, prompt)
         if body.get("response_format") == "url":
@@ -45,14 +43,7 @@ class Images(Area):
 
     def _image_stream(self, body: Dict[str, Any], prompt: str) -> Reply:
         """``partial_images`` partial image events, then the completed one (always one PNG image)."""
-        partials = field(body, "partial_images", int, "an integer", default=0)
-        if not 0 <= partials <= 3:
-            raise APIError(
-                400,
-                f"Invalid 'partial_images': {partials} is not between 0 and 3.",
-                param="partial_images",
-                code="invalid_value",
-            )
+        partials = bounded(body, "partial_images", 0, 3, 0)
 
         def setting(key: str, default: str) -> str:
             value = body.get(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List
 
-from ._common import CREATED, APIError, Area, Reply, Request, json_reply, route
+from ._common import CREATED, APIError, Area, Reply, Request, deleted, json_reply, route
 
 if TYPE_CHECKING:
     from ._server import FakeServer
@@ -40,4 +40,4 @@ class Models(Area):
     @route("DELETE", r"/models/([^/]+)")
     def delete_model(self, request: Request, model_id: str) -> Reply:
         self._models.remove(self._find(model_id))
-        return json_reply({"id": model_id, "object": "model", "deleted": True})
+        return deleted(model_id, "model")

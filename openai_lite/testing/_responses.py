@@ -17,11 +17,13 @@ from ._common import (
     Reply,
     Request,
     count_words,
+    deleted,
     field,
     invalid_type,
     json_object,
     json_reply,
     list_page,
+    lookup,
     route,
     sse,
     stream_reply,
@@ -196,10 +198,7 @@ class Responses(Area):
         return stream_reply(blocks)
 
     def _find(self, response_id: str, param: Optional[str] = None) -> _Stored:
-        stored = self._stored.get(response_id)
-        if stored is None:
-            raise APIError(404, f"Response with id '{response_id}' not found.", param=param)
-        return stored
+        return lookup(self._stored, response_id, f"Response with id '{response_id}' not found.", param=param)
 
     @route("GET", r"/responses/([^/]+)")
     def get_response(self, request: Request, response_id: str) -> Reply:
@@ -210,7 +209,7 @@ class Responses(Area):
     def delete_response(self, request: Request, response_id: str) -> Reply:
         self._find(response_id)
         del self._stored[response_id]
-        return json_reply({"id": response_id, "object": "response", "deleted": True})
+        return deleted(response_id, "response")
 
     @route("POST", r"/responses/([^/]+)/cancel")
     def cancel_response(self, request: Request, response_id: str) -> Reply:

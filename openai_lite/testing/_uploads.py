@@ -17,6 +17,7 @@ from ._common import (
     invalid_value,
     json_object,
     json_reply,
+    lookup,
     multipart,
     not_one_of,
     route,
@@ -69,9 +70,7 @@ class Uploads(Area):
         return json_reply(obj)
 
     def _pending(self, upload_id: str) -> _Upload:
-        upload = self._uploads.get(upload_id)
-        if upload is None:
-            raise APIError(404, f"No upload found with id '{upload_id}'.", param="upload_id")
+        upload = lookup(self._uploads, upload_id, f"No upload found with id '{upload_id}'.", param="upload_id")
         if upload.obj["status"] != "pending":
             raise APIError(400, f"Upload {upload_id} is {upload.obj['status']}: it takes no more changes.")
         return upload

@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ._common import (
     CREATED,
-    APIError,
     Area,
     Job,
     Reply,
     Request,
+    deleted,
     field,
     invalid_type,
     json_object,
     json_reply,
     list_page,
+    lookup,
     missing,
     route,
 )
@@ -77,10 +78,7 @@ class VectorStores(Area):
         return json_reply(self._refresh(store))
 
     def _find(self, store_id: str) -> _Store:
-        store = self._stores.get(store_id)
-        if store is None:
-            raise APIError(404, f"No vector store found with id '{store_id}'.")
-        return store
+        return lookup(self._stores, store_id, f"No vector store found with id '{store_id}'.")
 
     def _refresh(self, store: _Store) -> Dict[str, Any]:
         """The vector store object, its counts and status following its files."""
@@ -120,7 +118,7 @@ class VectorStores(Area):
     def delete_vector_store(self, request: Request, store_id: str) -> Reply:
         self._find(store_id)
         del self._stores[store_id]
-        return json_reply({"id": store_id, "object": "vector_store.deleted", "deleted": True})
+        return deleted(store_id, "vector_store.deleted")
 
     @route("POST", r"/vector_stores/([^/]+)/search")
     def search_vector_store(self, request: Request, store_id: str) -> Reply:
@@ -193,10 +191,7 @@ class VectorStores(Area):
         return job
 
     def _file(self, store: _Store, file_id: str) -> Job:
-        job = store.files.get(file_id)
-        if job is None:
-            raise APIError(404, f"No file found with id '{file_id}' in vector store '{store.obj['id']}'.")
-        return job
+        return lookup(store.files, file_id, f"No file found with id '{file_id}' in vector store '{store.obj['id']}'.")
 
     @route("POST", r"/vector_stores/([^/]+)/files")
     def create_vector_store_file(self, request: Request, store_id: str) -> Reply:
@@ -225,7 +220,7 @@ class VectorStores(Area):
         store = self._find(store_id)
         self._file(store, file_id)
         del store.files[file_id]
-        return json_reply({"id": file_id, "object": "vector_store.file.deleted", "deleted": True})
+        return deleted(file_id, "vector_store.file.deleted")
 
     @route("GET", r"/vector_stores/([^/]+)/files/([^/]+)/content")
     def retrieve_vector_store_file_content(self, request: Request, store_id: str, file_id: str) -> Reply:
@@ -285,10 +280,7 @@ class VectorStores(Area):
         return json_reply(obj)
 
     def _batch(self, store: _Store, batch_id: str) -> Job:
-        job = store.batches.get(batch_id)
-        if job is None:
-            raise APIError(404, f"No file batch found with id '{batch_id}'.")
-        return job
+        return lookup(store.batches, batch_id, f"No file batch found with id '{batch_id}'.")
 
     @route("GET", r"/vector_stores/([^/]+)/file_batches/([^/]+)")
     def get_vector_store_file_batch(self, request: Request, store_id: str, batch_id: str) -> Reply:

@@ -17,11 +17,13 @@ from ._common import (
     Reply,
     Request,
     choice,
+    deleted,
     field,
     form_text,
     json_object,
     json_reply,
     list_page,
+    lookup,
     multipart,
     route,
 )
@@ -88,10 +90,7 @@ class Videos(Area):
         return obj
 
     def _find(self, video_id: str) -> Job:
-        job = self._videos.get(video_id)
-        if job is None:
-            raise APIError(404, f"Video with id '{video_id}' not found.", param="video_id")
-        return job
+        return lookup(self._videos, video_id, f"Video with id '{video_id}' not found.", param="video_id")
 
     @route("GET", r"/videos")
     def list_videos(self, request: Request) -> Reply:
@@ -105,7 +104,7 @@ class Videos(Area):
     def delete_video(self, request: Request, video_id: str) -> Reply:
         self._find(video_id)
         del self._videos[video_id]
-        return json_reply({"id": video_id, "object": "video.deleted", "deleted": True})
+        return deleted(video_id, "video.deleted")
 
     @route("GET", r"/videos/([^/]+)/content")
     def retrieve_video_content(self, request: Request, video_id: str) -> Reply:
