@@ -114,3 +114,43 @@ def test_the_readme_snippets_run(tmp_path: Any) -> None:
     result = run_pytest(tmp_path, {"conftest.py": conftest, "test_readme.py": tests}, "-W", "error")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{tests.count('def test_')} passed" in result.stdout
+
+
+TYPED_TEST = """
+from __future__ import annotations
+
+import openai_lite
+from openai_lite.testing import FakeServer, RecordedRequest
+
+
+def test_typed(fake_server: FakeServer, fake_client: openai_lite.Client) -> None:
+    fake_server.fail_next(429, times=1, body=None, headers={"retry-after-ms": "1"})
+    fake_server.stall_next(0.01)
+    fake_server.reset_next()
+    fake_server.cut_stream_next(2)
+    fake_server.queue_reply("/models", {"object": "list", "data": []}, status=200, headers=None, method="GET", times=1)
+    reply = fake_client.create_chat_completion(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
+    first: RecordedRequest = fake_server.requests[0]
+    assert first.method == "POST" and isinstance(first.body, dict)
+    assert reply.choices[0].message.content == "You said: Hi"  # the 429 retried; the retry stalled, then answered
+
+
+def test_options() -> None:
+    with FakeServer(models=["m"], accept_any_model=False, finish_at_once=True, poll_after_ms=None) as server:
+        assert server.base_url.endswith("/v1")
+"""
+
+
+def test_mypy_strict_accepts_a_typed_test(tmp_path: Any) -> None:
+    pytest.importorskip("mypy", reason="mypy is not installed for this Python")
+    (tmp_path / "test_typed.py").write_text(TYPED_TEST)
+    env = {k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")}
+    env["MYPYPATH"] = REPO_ROOT
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / "cache"),
+         str(tmp_path / "test_typed.py")],
+        cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = run_pytest(tmp_path, {}, "-p", "openai_lite.testing", "test_typed.py")
+    assert result.returncode == 0 and "2 passed" in result.stdout, result.stdout + result.stderr
