@@ -75,6 +75,16 @@ values:
   ``file-fake-1``, ...); every response has an ``x-request-id`` of
   ``req_fake_<n>``, n counting the requests the server received.
 
+Endpoints, all under ``/v1``: ``models``; ``chat/completions``,
+``completions``, ``responses`` (also retrieved, deleted, cancelled, their
+``input_items`` listed), all streamed on request; ``embeddings``,
+``moderations``; ``files``, ``uploads`` (parts, complete, cancel),
+``batches``; ``fine_tuning/jobs`` (events, checkpoints, cancel);
+``audio/speech``, ``audio/transcriptions``, ``audio/translations``;
+``images/generations``; ``assistants``, ``threads`` (messages, runs, run steps,
+``submit_tool_outputs``, cancel); ``vector_stores`` (files, file batches,
+search); ``videos`` (content, remix).
+
 Scripted faults make the next request(s) fail: ``fail_next(status)``,
 ``stall_next(seconds)``, ``reset_next()``, ``cut_stream_next(after_events)``,
 ``queue_reply(path, body)`` (see :class:`FakeServer`). Anything the server
