@@ -122,9 +122,9 @@ class StructuredHelpers(ChatAPI, ResponsesAPI):
         ``ContentFilterFinishReasonError`` when the output was cut off,
         ``ValueError`` when it does not fit the type.
         """
+        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
         from ._parsed_chat import parsed_chat_completion
 
-        arguments = _arguments(locals())
         arguments["response_format"] = _chat_format(response_format)
         return parsed_chat_completion(self.create_chat_completion(**arguments), response_format, tools)  # type: ignore[no-any-return]
 
@@ -177,9 +177,9 @@ class StructuredHelpers(ChatAPI, ResponsesAPI):
         """``create_chat_completion_stream`` with structured output: iterate it for the chunks as they
         come; its ``final`` is the ``ParsedChatCompletion`` (as from ``parse_chat_completion``).
         """
+        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
         from ._parsed_chat import ParsedChatCompletionAccumulator
 
-        arguments = _arguments(locals())
         arguments["response_format"] = _chat_format(response_format)
         events = self.create_chat_completion_stream(**arguments)
         return ParsedChatCompletionAccumulator(events, response_format=response_format, tools=tools)
@@ -234,9 +234,9 @@ class StructuredHelpers(ChatAPI, ResponsesAPI):
         ``LengthFinishReasonError`` or ``ContentFilterFinishReasonError`` for an
         output cut off, ``ValueError`` when it does not fit the type.
         """
+        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
         from ._parsed_response import parsed_response
 
-        arguments = _arguments(locals())
         arguments["text"] = _text_with_format(arguments.pop("text_format"), text)
         return parsed_response(self.create_response(**arguments), text_format, tools)  # type: ignore[no-any-return]
 
@@ -282,9 +282,9 @@ class StructuredHelpers(ChatAPI, ResponsesAPI):
         """``create_response_stream`` with structured output: iterate it for the events as they come;
         its ``final`` is the ``ParsedResponse`` (as from ``parse_response``).
         """
+        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
         from ._parsed_response import ParsedResponseAccumulator
 
-        arguments = _arguments(locals())
         arguments["text"] = _text_with_format(arguments.pop("text_format"), text)
         events = self.create_response_stream(**arguments)
         return ParsedResponseAccumulator(events, text_format=text_format, tools=tools)

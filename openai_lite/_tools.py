@@ -121,7 +121,7 @@ class _Tool:
             cls = fn_or_type
             self.description = description or class_doc(cls)
             self.parameters = json_schema(cls)
-            if self.parameters.get("description") == self.description:
+            if self.description and self.parameters.get("description") == self.description:
                 del self.parameters["description"]  # said once, on the tool
             self.parse: Callable[[str], Any] = lambda text: parse_json(cls, text, what)
         elif callable(fn_or_type) and not isinstance(fn_or_type, type):

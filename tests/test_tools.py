@@ -105,9 +105,16 @@ def test_a_function_tool_from_a_dataclass_describes_the_tool_once() -> None:
     }
 
 
-def test_no_docstring_no_description() -> None:
-    tool: Any = function_tool(undocumented)
+@dataclass
+class Undocumented:
+    n: int
+
+
+@pytest.mark.parametrize("target", [undocumented, Undocumented])
+def test_no_docstring_no_description(target: Any) -> None:
+    tool: Any = function_tool(target)
     assert "description" not in tool["function"]
+    assert "description" not in tool["function"]["parameters"]
 
 
 def test_the_entry_is_a_dict_sent_as_it_is() -> None:
