@@ -244,7 +244,7 @@ def test_an_unknown_name_is_still_an_attribute_error() -> None:
 @pytest.fixture(scope="module")
 def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
     pytest.importorskip("mypy", reason="mypy is not installed for this Python")
-    files = ["tests/typing/structured_ok.py", "tests/typing/structured_bad.py"]
+    files = ["tests/typing/structured_ok.py", "tests/typing/structured_bad.py", *(f"examples/{e}" for e in EXAMPLES)]
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--show-error-codes", "--no-color-output", "--no-error-summary",
          "--cache-dir", str(tmp_path_factory.mktemp("mypy-cache")), *files],
@@ -255,8 +255,8 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
     return done.stdout
 
 
-def test_mypy_accepts_the_structured_outputs_script(mypy_output: str) -> None:
-    assert "structured_ok.py" not in mypy_output, mypy_output
+def test_mypy_accepts_the_structured_outputs_script_and_the_examples(mypy_output: str) -> None:
+    assert [line for line in mypy_output.splitlines() if "structured_bad.py" not in line] == []
 
 
 def test_mypy_reports_exactly_the_marked_mistakes(mypy_output: str) -> None:
@@ -271,3 +271,65 @@ def test_mypy_reports_exactly_the_marked_mistakes(mypy_output: str) -> None:
         for m in re.finditer(r"structured_bad\.py:(\d+): error: .*\[([\w-]+)\]$", mypy_output, re.M)
     ]
     assert sorted(got) == sorted(expected), mypy_output
+
+
+# -- the examples and the README section run offline ------------------------------------------
+
+EXAMPLES = {
+    "structured_output.py": [
+        "# Chat Completions\nfake city:\n  fake weekday: 0.5 C, clear\n  warning: fake warning\n",
+        "# Responses\nfake city:\n",
+        "# A refusal\nThe model refused: I'm sorry, I can't help with that.\n",
+    ],
+    "tool_loop.py": [
+        "-> get_weather({'city': 'fake city', 'unit': 'celsius'})\n",
+        "<- {'city': 'fake city', 'temperature': 21.0, 'unit': 'celsius'}\n",
+        'Answer: Tool result: {"city": "fake city", "temperature": 21.0, "unit": "celsius"}\n',
+    ],
+    "stream_structured.py": [
+        '# Chat Completions, streamed\n{"title": "fake title", "difficulty": "easy", '
+        '"steps": [{"action": "fake action", "minutes": 0}]}\n'
+        "fake title (easy, 0 minutes):\n  1. fake action (0 min)\n# Responses, streamed\n{",
+    ],
+}
+
+
+def run_script(path: pathlib.Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.upper().startswith("OPENAI_")}
+    environ.update(PYTHONPATH=str(ROOT), **env)
+    return subprocess.run(
+        [sys.executable, str(path)], cwd=str(ROOT), env=environ, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_example_runs_on_the_fake_server(name: str) -> None:
+    result = run_script(ROOT / "examples" / name)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout.startswith("OPENAI_API_KEY is not set: using the built-in fake server at http://127.0.0.1:")
+    for expected in EXAMPLES[name]:
+        assert expected in result.stdout, result.stdout
+
+
+def test_the_readme_section_runs_on_the_fake_server(tmp_path: pathlib.Path) -> None:
+    from openai_lite.testing import FakeServer
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("\n## Structured outputs and tools\n", 1)[1].split("\n## ", 1)[0]
+    snippets = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(snippets) == 4
+    script = tmp_path / "readme_structured.py"
+    script.write_text("\n".join(snippets), "utf-8")
+    with FakeServer() as server:
+        result = run_script(script, OPENAI_API_KEY="fake-key", OPENAI_BASE_URL=server.base_url)
+        paths = [r.path for r in server.requests]
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    event = "Event(name='fake name', day='fake day', participants=['fake participants'], place='fake place')"
+    assert result.stdout.splitlines() == [
+        "fake name ['fake participants']",
+        event,
+        "Tool result: Sunny in fake city",
+        '{"name": "fake name", "day": "fake day", "participants": ["fake participants"], "place": "fake place"}',
+        event,
+    ]
+    assert paths == ["/v1/chat/completions", "/v1/responses", *["/v1/chat/completions"] * 3]
