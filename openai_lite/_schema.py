@@ -191,10 +191,9 @@ class SchemaBuilder:
 
     def finish(self, schema: Dict[str, Any]) -> Dict[str, Any]:
         """The complete schema: described references copied in, ``$defs`` attached."""
-        for node, description in self.described_refs:
-            ref = node.pop("$ref")
-            target = schema if ref == "#" else self.defs[ref[len("#/$defs/") :]]
-            node.update({k: copy.deepcopy(v) for k, v in target.items() if k != "$defs"})
+        for node, description in self.described_refs:  # (never "#": the root is always being built)
+            target = self.defs[node.pop("$ref")[len("#/$defs/") :]]
+            node.update(copy.deepcopy(target))
             node["description"] = description
         if self.defs:
             schema = {**schema, "$defs": self.defs}

@@ -126,7 +126,10 @@ class StructuredHelpers(ChatAPI, ResponsesAPI):
         from ._parsed_chat import parsed_chat_completion
 
         arguments["response_format"] = _chat_format(response_format)
-        return parsed_chat_completion(self.create_chat_completion(**arguments), response_format, tools)  # type: ignore[no-any-return]
+        result: ParsedChatCompletion[T] = parsed_chat_completion(
+            self.create_chat_completion(**arguments), response_format, tools
+        )
+        return result
 
     def parse_chat_completion_stream(
         self,
@@ -238,7 +241,8 @@ class StructuredHelpers(ChatAPI, ResponsesAPI):
         from ._parsed_response import parsed_response
 
         arguments["text"] = _text_with_format(arguments.pop("text_format"), text)
-        return parsed_response(self.create_response(**arguments), text_format, tools)  # type: ignore[no-any-return]
+        result: ParsedResponse[T] = parsed_response(self.create_response(**arguments), text_format, tools)
+        return result
 
     def parse_response_stream(
         self,
