@@ -72,11 +72,29 @@ def json_schema(tp: Any) -> Dict[str, Any]:
     ``TypeError`` naming the field. The module docstring of
     ``openai_lite._schema`` lists every rule.
     """
+    return copy.deepcopy(_schema_of(tp))  # (the cached one stays as it is)
+
+
+_schemas: Dict[Any, Dict[str, Any]] = {}
+
+
+def _schema_of(tp: Any) -> Dict[str, Any]:
+    """The schema of ``tp``, built once per type (a request sends it, nothing changes it)."""
+    try:
+        return _schemas[tp]
+    except (KeyError, TypeError):
+        pass
     if object_kind(tp):
         builder = SchemaBuilder(root=tp)
-        return builder.finish(builder.object(tp))
-    builder = SchemaBuilder()
-    return builder.finish(builder.schema(tp, ""))
+        schema = builder.finish(builder.object(tp))
+    else:
+        builder = SchemaBuilder()
+        schema = builder.finish(builder.schema(tp, ""))
+    try:
+        _schemas[tp] = schema
+    except TypeError:  # unhashable: not cached
+        pass
+    return schema
 
 
 def strict_format(tp: Any) -> Dict[str, Any]:
@@ -87,7 +105,7 @@ def strict_format(tp: Any) -> Dict[str, Any]:
             f"not {type_name(tp)}; make it a field of a dataclass"
         )
     name = re.sub(r"[^a-zA-Z0-9_-]", "_", tp.__name__)[:64]  # the API's rule for format names
-    return {"name": name, "schema": json_schema(tp), "strict": True}
+    return {"name": name, "schema": _schema_of(tp), "strict": True}
 
 
 class Field(NamedTuple):
@@ -203,8 +221,23 @@ class SchemaBuilder:
 # -- what a type is -----------------------------------------------------------
 
 
+_kinds: Dict[Any, Tuple[str, Any]] = {}
+
+
 def classify(tp: Any) -> Tuple[str, Any]:
-    """What ``tp`` is, as (kind, detail); shared by the schema builder and the parser.
+    """What ``tp`` is, as (kind, detail); shared by the schema builder and the parser (and cached:
+    parsing asks for every value)."""
+    try:
+        return _kinds[tp]
+    except KeyError:
+        kind = _kinds[tp] = _classify(tp)
+        return kind
+    except TypeError:  # an unhashable annotation (Annotated with a dict in it ...)
+        return _classify(tp)
+
+
+def _classify(tp: Any) -> Tuple[str, Any]:
+    """What ``tp`` is, as (kind, detail).
 
     Kinds: ``annotated`` (inner type, description), ``null``, ``scalar`` (JSON
     type name), ``newtype`` (supertype), ``literal`` (values), ``enum`` (class),
