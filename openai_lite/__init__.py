@@ -9,6 +9,8 @@ reply = client.create_chat_completion(
 print(reply.choices[0].message.content)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._accumulate import Accumulator, ChatCompletionAccumulator, ResponseAccumulator, RunAccumulator, RunResult
 from ._azure import AzureClient
 from ._base_client import DEFAULT_TIMEOUT, Timeout
@@ -22,8 +24,10 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ContentFilterFinishReasonError,
     InternalServerError,
     InvalidWebhookSignatureError,
+    LengthFinishReasonError,
     NotFoundError,
     OpenAIError,
     PermissionDeniedError,
@@ -37,6 +41,59 @@ from ._sse import ServerSentEvent, iter_sse
 from ._streaming import UnknownEvent
 from ._version import __version__
 from ._webhooks import unwrap_webhook, verify_webhook
+
+if TYPE_CHECKING:
+    from ._parsed_chat import (
+        ParsedChatCompletion,
+        ParsedChatCompletionAccumulator,
+        ParsedChatCompletionMessage,
+        ParsedChoice,
+        ParsedFunction,
+        ParsedFunctionToolCall,
+    )
+    from ._parsed_response import (
+        ParsedResponse,
+        ParsedResponseAccumulator,
+        ParsedResponseFunctionToolCall,
+        ParsedResponseOutputMessage,
+        ParsedResponseOutputText,
+    )
+    from ._schema import json_schema
+    from ._tools import function_tool, response_function_tool
+
+# Loaded on first use, so that `import openai_lite` stays light: name -> module.
+_LAZY = {
+    "json_schema": "._schema",
+    "function_tool": "._tools",
+    "response_function_tool": "._tools",
+    "ParsedChatCompletion": "._parsed_chat",
+    "ParsedChoice": "._parsed_chat",
+    "ParsedChatCompletionMessage": "._parsed_chat",
+    "ParsedFunctionToolCall": "._parsed_chat",
+    "ParsedFunction": "._parsed_chat",
+    "ParsedChatCompletionAccumulator": "._parsed_chat",
+    "ParsedResponse": "._parsed_response",
+    "ParsedResponseOutputMessage": "._parsed_response",
+    "ParsedResponseOutputText": "._parsed_response",
+    "ParsedResponseFunctionToolCall": "._parsed_response",
+    "ParsedResponseAccumulator": "._parsed_response",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # found directly next time
+    return value
+
+
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",
@@ -74,4 +131,20 @@ __all__ = [
     "InvalidWebhookSignatureError",
     "verify_webhook",
     "unwrap_webhook",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
+    "json_schema",
+    "function_tool",
+    "response_function_tool",
+    "ParsedChatCompletion",
+    "ParsedChoice",
+    "ParsedChatCompletionMessage",
+    "ParsedFunctionToolCall",
+    "ParsedFunction",
+    "ParsedChatCompletionAccumulator",
+    "ParsedResponse",
+    "ParsedResponseOutputMessage",
+    "ParsedResponseOutputText",
+    "ParsedResponseFunctionToolCall",
+    "ParsedResponseAccumulator",
 ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ._api import APIMethods
+from ._structured import StructuredHelpers
 from ._uploads import UploadHelpers
 
 __all__ = ["Client"]
 
 
-class Client(UploadHelpers, APIMethods):
+class Client(StructuredHelpers, UploadHelpers, APIMethods):
     """A client for the OpenAI API and servers that speak it.
 
     ``Client(api_key=None, *, organization=None, project=None, base_url=None,
@@ -18,7 +19,8 @@ class Client(UploadHelpers, APIMethods):
 
     Every operation of the API is a method named after its ``operationId``
     (``create_chat_completion``, ``list_files`` ...; see API.md), plus
-    ``upload_file`` for files of any size.
+    ``upload_file`` for files of any size, and ``parse_chat_completion`` /
+    ``parse_response`` (and ``_stream`` twins) for structured outputs.
 
     Unset arguments come from ``OPENAI_API_KEY``, ``OPENAI_ORG_ID``,
     ``OPENAI_PROJECT_ID``, ``OPENAI_BASE_URL`` (default

@@ -58,7 +58,17 @@ def _flatten(key: str, value: Any) -> Iterator[Tuple[str, str]]:
 
 def json_bytes(body: Any) -> bytes:
     """The compact UTF-8 JSON of a request body."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=_response_object).encode("utf-8")
+
+
+def _response_object(value: Any) -> Any:
+    """A response object passed back in a request (``messages.append(reply.choices[0].message)``)
+    is sent as the JSON it was parsed from; anything else is not JSON."""
+    from ._models import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.to_dict()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def check_header(name: str, value: Any, secret: bool = False) -> None:

@@ -278,3 +278,28 @@ def _cause(exc: BaseException) -> str:
             break
         exc = inner
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class LengthFinishReasonError(OpenAIError):
+    """``parse_chat_completion`` / ``parse_response``: the output was cut off at the token limit
+    (``finish_reason == "length"``, or an incomplete response for ``max_output_tokens``), so it
+    cannot be parsed. ``completion`` is what came back (its ``usage`` shows the count); raise the limit.
+    """
+
+    def __init__(self, *, completion: Any) -> None:
+        message = "Could not parse response content as the length limit was reached"
+        usage = getattr(completion, "usage", None)
+        if usage is not None:
+            message += f" - {usage!r}"
+        super().__init__(message)
+        self.completion = completion
+
+
+class ContentFilterFinishReasonError(OpenAIError):
+    """``parse_chat_completion`` / ``parse_response``: the content filter stopped the output
+    (``finish_reason == "content_filter"``), so there is nothing to parse. ``completion`` is what came back.
+    """
+
+    def __init__(self, *, completion: Any = None) -> None:
+        super().__init__("Could not parse response content as the request was rejected by the content filter")
+        self.completion = completion

@@ -225,6 +225,30 @@ def test_request_body_leaves_out_none_arguments(client: Any, server: LoopbackSer
     assert request.headers["Content-Length"] == str(len(request.body))
 
 
+def test_a_response_object_passed_back_is_sent_as_its_json(client: Any, server: LoopbackServer) -> None:
+    # messages.append(reply.choices[0].message): the message goes out as the JSON it came as.
+    message = {
+        "role": "assistant",
+        "content": None,
+        "refusal": None,
+        "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+    }
+    chat = {"id": "c", "object": "chat.completion", "created": 1, "model": "m"}
+    server.reply(json_reply({**chat, "choices": [{"index": 0, "finish_reason": "tool_calls", "message": message}]}))
+    server.reply(json_reply({**chat, "choices": []}))
+    reply = client.create_chat_completion(model="m", messages=[{"role": "user", "content": "hi"}])
+    messages: List[Any] = [{"role": "user", "content": "hi"}, reply.choices[0].message]
+    messages.append({"role": "tool", "tool_call_id": "call_1", "content": "42"})
+    client.create_chat_completion(model="m", messages=messages)
+    assert server.last_request.json()["messages"][1] == message
+
+
+def test_an_object_that_is_not_json_is_refused_before_sending(client: Any, server: LoopbackServer) -> None:
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        client.create_chat_completion(model="m", messages=[{"role": "user", "content": {"a"}}])
+    assert server.requests == []
+
+
 # ---------------------------------------------------------------------------
 # Header values
 # ---------------------------------------------------------------------------
