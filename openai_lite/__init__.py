@@ -12,6 +12,7 @@ print(reply.choices[0].message.content)
 from ._accumulate import Accumulator, ChatCompletionAccumulator, ResponseAccumulator, RunAccumulator, RunResult
 from ._azure import AzureClient
 from ._base_client import DEFAULT_TIMEOUT, Timeout
+from ._batch import BatchProgress, BatchResult
 from ._client import Client
 from ._errors import (
     APIConnectionError,
@@ -21,12 +22,14 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BatchIncompleteError,
     ConflictError,
     InternalServerError,
     InvalidWebhookSignatureError,
     NotFoundError,
     OpenAIError,
     PermissionDeniedError,
+    PollTimeoutError,
     RateLimitError,
     UnprocessableEntityError,
 )
@@ -72,6 +75,10 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "InvalidWebhookSignatureError",
+    "PollTimeoutError",
+    "BatchIncompleteError",
+    "BatchResult",
+    "BatchProgress",
     "verify_webhook",
     "unwrap_webhook",
 ]
