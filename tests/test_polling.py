@@ -556,3 +556,17 @@ def test_every_helper_is_on_both_clients_with_the_documented_options(name: str) 
         for option in ("poll_interval", "timeout", "extra_headers", "extra_query", "request_timeout"):
             assert parameters[option].kind is inspect.Parameter.KEYWORD_ONLY
             assert parameters[option].default is None
+
+
+def test_mypy_strict_accepts_the_idiomatic_use(tmp_path: pathlib.Path) -> None:
+    import subprocess
+    import sys
+
+    pytest.importorskip("mypy", reason="mypy is not installed for this Python")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-color-output", "--cache-dir", str(tmp_path),
+         "tests/typing/jobs_ok.py"],
+        cwd=str(ROOT), capture_output=True, text=True, timeout=300,
+        env={k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
