@@ -658,3 +658,49 @@ def test_result_repr_and_equality() -> None:
     assert not a.ok
     ok = openai_lite.BatchResult("id-1", 200, {"x": 1}, None)
     assert ok.ok and repr(ok) == "BatchResult(custom_id='id-1', status_code=200, response=dict)"
+
+
+def test_the_readme_snippets_run(server: LoopbackServer, client: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("\n## Long-running work\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 2
+
+    def answer(line: Line) -> Tuple[int, Any]:
+        question = line["body"]["messages"][0]["content"]
+        if "prime" in question:
+            return 429, {"error": {"message": "Too many tokens", "type": "tokens", "code": "rate_limit_exceeded"}}
+        return echo(line)
+
+    api = BatchAPI(server, answer=answer, poll_after="0")
+    batch_handler = api.handle
+    response = {"id": "resp_1", "object": "response", "status": "queued", "output": []}
+
+    def handle(request: Recorded) -> Reply:
+        if request.path.startswith("/v1/responses"):
+            if request.method == "GET":
+                done = {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Snow."}]}
+                response.update(status="completed", output=[done])
+            return json_reply(response, headers={"openai-poll-after-ms": "0"})
+        return batch_handler(request)
+
+    server.handler(handle)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        for block in blocks:
+            exec(compile(block, "README.md", "exec"), {"client": client})
+    assert output.getvalue().splitlines() == [
+        "completed Snow.",
+        "validating: 0/3",
+        "in_progress: 1/3",
+        "finalizing: 2/3",
+        "completed: 3/3",
+        "What is 2 + 2? -> echo What is 2 + 2?",
+        "Name a prime number. failed: rate_limit_exceeded Too many tokens",
+        "Spell 'cat' backwards. -> echo Spell 'cat' backwards.",
+    ]
