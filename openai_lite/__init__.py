@@ -9,10 +9,11 @@ reply = client.create_chat_completion(
 print(reply.choices[0].message.content)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._accumulate import Accumulator, ChatCompletionAccumulator, ResponseAccumulator, RunAccumulator, RunResult
 from ._azure import AzureClient
 from ._base_client import DEFAULT_TIMEOUT, Timeout
-from ._batch import BatchProgress, BatchResult
 from ._client import Client
 from ._errors import (
     APIConnectionError,
@@ -40,6 +41,9 @@ from ._sse import ServerSentEvent, iter_sse
 from ._streaming import UnknownEvent
 from ._version import __version__
 from ._webhooks import unwrap_webhook, verify_webhook
+
+if TYPE_CHECKING:
+    from ._batch import BatchProgress, BatchResult
 
 __all__ = [
     "__version__",
@@ -82,3 +86,12 @@ __all__ = [
     "verify_webhook",
     "unwrap_webhook",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Names whose module loads on first use, not with the package.
+    if name in ("BatchResult", "BatchProgress"):
+        from . import _batch
+
+        return getattr(_batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from .types.batches import Batch, BatchError, BatchRequestCounts
     from .types.responses import Metadata
 
-__all__ = ["BatchHelpers", "BatchResult", "BatchProgress"]
+__all__ = ["BatchProgress", "BatchResult", "run_batch"]
 
 T = TypeVar("T")
 
@@ -136,144 +136,126 @@ class BatchResult(Generic[T]):
     __hash__ = None  # type: ignore[assignment]
 
 
-class BatchHelpers(APIMethods):
-    """``run_batch``: many requests through the Batch API in one call."""
+def run_batch(
+    client: APIMethods,
+    requests: Iterable[Union[Mapping[str, Any], Tuple[str, Mapping[str, Any]]]],
+    *,
+    endpoint: str,
+    completion_window: str,
+    metadata: Optional[Metadata],
+    poll_interval: Optional[float],
+    timeout: Optional[float],
+    progress: Optional[BatchProgress],
+) -> List[BatchResult[Any]]:
+    """``Client.run_batch`` (documented there)."""
+    started = time.monotonic()
+    path = endpoint[3:] if endpoint.startswith("/v1/") else endpoint
+    if "/v1" + path not in RESPONSE_TYPES:
+        raise ValueError(f"endpoint must be one of {', '.join(RESPONSE_TYPES)}, got {endpoint!r}")
+    check_seconds("poll_interval", poll_interval, zero=False)
+    check_seconds("timeout", timeout, zero=True)
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be a callable taking (status, counts)")
 
-    def run_batch(
-        self,
-        requests: Iterable[Union[Mapping[str, Any], Tuple[str, Mapping[str, Any]]]],
-        *,
-        endpoint: str,
-        completion_window: str = "24h",
-        metadata: Optional[Metadata] = None,
-        poll_interval: Optional[float] = None,
-        timeout: Optional[float] = None,
-        progress: Optional[BatchProgress] = None,
-    ) -> List[BatchResult[Any]]:
-        """Run ``requests`` as a batch (or several) and return their results in the same order.
+    with tempfile.TemporaryDirectory(prefix="openai-lite-batch-") as folder:
+        custom_ids, parts = _write_inputs(requests, endpoint, path == "/embeddings", folder)
+        if not custom_ids:
+            return []
+        batches = _Batches(_submit(client, parts, endpoint, completion_window, metadata))
+        batches._headers = batches[-1]._headers
+    ids = ", ".join(batch.id for batch in batches)
+    logger.info("run_batch: %d requests in %d batch(es): %s", len(custom_ids), len(batches), ids)
 
-        ``requests`` are request bodies as the endpoint's method takes them
-        (``{"model": ..., "messages": [...]}``; custom ids ``request-0``,
-        ``request-1`` ... are made for you), or ``(custom_id, body)`` pairs;
-        any iterable, read once. ``endpoint`` is one of the Batch API's
-        (``"/v1/chat/completions"``, ``"/v1/responses"``, ``"/v1/embeddings"``,
-        ``"/v1/completions"``, ``"/v1/moderations"``, ``"/v1/images/generations"``,
-        ``"/v1/images/edits"``, ``"/v1/videos"``; Azure's form without ``/v1``
-        too). Requests are split into several batches by model and by the
-        API's limits (50,000 requests or 200 MB per file).
+    def report(current: _Batches) -> None:
+        if progress is not None:
+            progress(current.status, _sum_counts(current))
 
-        ``progress(status, counts)`` is called on every poll. ``poll_interval``
-        and ``timeout`` are seconds; ``timeout`` counts from this call and
-        raises :class:`~openai_lite.PollTimeoutError` (the batches keep
-        running; their objects are the error's ``last``). A batch that ends
-        ``failed``, ``expired`` or ``cancelled`` raises
-        :class:`~openai_lite.BatchIncompleteError` with the partial results.
-        The input, output and error files stay in your storage.
-        """
-        started = time.monotonic()
-        path = endpoint[3:] if endpoint.startswith("/v1/") else endpoint
-        if "/v1" + path not in RESPONSE_TYPES:
-            raise ValueError(f"endpoint must be one of {', '.join(RESPONSE_TYPES)}, got {endpoint!r}")
-        check_seconds("poll_interval", poll_interval, zero=False)
-        check_seconds("timeout", timeout, zero=True)
-        if progress is not None and not callable(progress):
-            raise TypeError("progress must be a callable taking (status, counts)")
+    try:
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+        poll_until(
+            lambda: batches.refresh(client),
+            what=f"batch {ids}" if len(batches) == 1 else f"{len(batches)} batches ({ids})",
+            waiting=_WAITING,
+            poll_interval=poll_interval,
+            timeout=left,
+            max_wait=STATES["batch"][2],
+            first=batches,
+            on_poll=report,
+        )
+    except BaseException:
+        logger.warning("run_batch stopped waiting: batch(es) %s keep running on the server", ids)
+        raise
+    return _collect(client, batches, parts, custom_ids, "/v1" + path)
 
-        with tempfile.TemporaryDirectory(prefix="openai-lite-batch-") as folder:
-            custom_ids, parts = _write_inputs(requests, endpoint, path == "/embeddings", folder)
-            if not custom_ids:
-                return []
-            batches = _Batches(self._submit(parts, endpoint, completion_window, metadata))
-            batches._headers = batches[-1]._headers
-        ids = ", ".join(batch.id for batch in batches)
-        logger.info("run_batch: %d requests in %d batch(es): %s", len(custom_ids), len(batches), ids)
 
-        def report(current: _Batches) -> None:
-            if progress is not None:
-                progress(current.status, _sum_counts(current))
-
-        try:
-            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
-            poll_until(
-                lambda: batches.refresh(self),
-                what=f"batch {ids}" if len(batches) == 1 else f"{len(batches)} batches ({ids})",
-                waiting=_WAITING,
-                poll_interval=poll_interval,
-                timeout=left,
-                max_wait=STATES["batch"][2],
-                first=batches,
-                on_poll=report,
-            )
-        except BaseException:
-            logger.warning("run_batch stopped waiting: batch(es) %s keep running on the server", ids)
-            raise
-        return self._collect(batches, parts, custom_ids, "/v1" + path)
-
-    def _submit(self, parts: List[_Part], endpoint: str, window: str, metadata: Optional[Metadata]) -> List[Batch]:
-        """Upload each input file and create its batch; undo it all if one fails."""
-        file_ids: List[str] = []
-        created: List[Batch] = []
-        try:
-            for part in parts:
-                file_ids.append(self.create_file(file=part.path, purpose="batch").id)
-                created.append(
-                    self.create_batch(
-                        input_file_id=file_ids[-1],
-                        endpoint=endpoint,  # type: ignore[arg-type]  # checked against RESPONSE_TYPES
-                        completion_window=window,  # type: ignore[arg-type]  # a new window needs no new release
-                        metadata=metadata,
-                    )
+def _submit(
+    client: APIMethods, parts: List[_Part], endpoint: str, window: str, metadata: Optional[Metadata]
+) -> List[Batch]:
+    """Upload each input file and create its batch; undo it all if one fails."""
+    file_ids: List[str] = []
+    created: List[Batch] = []
+    try:
+        for part in parts:
+            file_ids.append(client.create_file(file=part.path, purpose="batch").id)
+            created.append(
+                client.create_batch(
+                    input_file_id=file_ids[-1],
+                    endpoint=endpoint,  # type: ignore[arg-type]  # checked against RESPONSE_TYPES
+                    completion_window=window,  # type: ignore[arg-type]  # a new window needs no new release
+                    metadata=metadata,
                 )
-        except Exception:
-            # Half a submission would run and bill requests whose results nobody collects.
-            for batch in created:
-                _quietly(self.cancel_batch, batch.id)
-            for file_id in file_ids:
-                _quietly(self.delete_file, file_id)
-            raise
-        except BaseException:  # Ctrl-C: leave at once, say what is left
-            logger.warning(
-                "run_batch interrupted while submitting: batch(es) %s and input file(s) %s are left on the server",
-                ", ".join(b.id for b in created) or "none",
-                ", ".join(file_ids) or "none",
             )
-            raise
-        return created
+    except Exception:
+        # Half a submission would run and bill requests whose results nobody collects.
+        for batch in created:
+            _quietly(client.cancel_batch, batch.id)
+        for file_id in file_ids:
+            _quietly(client.delete_file, file_id)
+        raise
+    except BaseException:  # Ctrl-C: leave at once, say what is left
+        logger.warning(
+            "run_batch interrupted while submitting: batch(es) %s and input file(s) %s are left on the server",
+            ", ".join(b.id for b in created) or "none",
+            ", ".join(file_ids) or "none",
+        )
+        raise
+    return created
 
-    def _collect(
-        self, batches: List[Batch], parts: List[_Part], custom_ids: List[str], endpoint: str
-    ) -> List[BatchResult[Any]]:
-        """Download the output and error files and put one result per request in order."""
-        import importlib
 
-        from .types.batches import BatchError
+def _collect(
+    client: APIMethods, batches: List[Batch], parts: List[_Part], custom_ids: List[str], endpoint: str
+) -> List[BatchResult[Any]]:
+    """Download the output and error files and put one result per request in order."""
+    import importlib
 
-        area, name = RESPONSE_TYPES[endpoint]
-        response_type = getattr(importlib.import_module(f".types.{area}", __package__), name)
-        position = {custom_id: i for i, custom_id in enumerate(custom_ids)}
-        results: List[Optional[BatchResult[Any]]] = [None] * len(custom_ids)
-        for batch in batches:
-            for file_id in (batch.output_file_id, batch.error_file_id):
-                if file_id:
-                    for output in _lines(self.download_file(file_id)):
-                        _record(output, position, results, response_type, BatchError)
-        del position
-        for batch, part in zip(batches, parts):
-            reasons = _line_errors(batch)
-            for line, index in enumerate(part.indices, 1):
-                if results[index] is None:
-                    error = reasons.get(line) or _missing(batch, BatchError)
-                    results[index] = BatchResult(custom_ids[index], None, None, error)
-        complete: List[BatchResult[Any]] = results  # type: ignore[assignment]  # every place is filled now
-        unfinished = [batch for batch in batches if batch.status != "completed"]
-        if unfinished:
-            raise BatchIncompleteError(
-                _incomplete_message(batches, unfinished, complete),
-                status=unfinished[0].status,
-                batches=batches,
-                results=complete,
-            )
-        return complete
+    from .types.batches import BatchError
+
+    area, name = RESPONSE_TYPES[endpoint]
+    response_type = getattr(importlib.import_module(f".types.{area}", __package__), name)
+    position = {custom_id: i for i, custom_id in enumerate(custom_ids)}
+    results: List[Optional[BatchResult[Any]]] = [None] * len(custom_ids)
+    for batch in batches:
+        for file_id in (batch.output_file_id, batch.error_file_id):
+            if file_id:
+                for output in _lines(client.download_file(file_id)):
+                    _record(output, position, results, response_type, BatchError)
+    del position
+    for batch, part in zip(batches, parts):
+        reasons = _line_errors(batch)
+        for line, index in enumerate(part.indices, 1):
+            if results[index] is None:
+                error = reasons.get(line) or _missing(batch, BatchError)
+                results[index] = BatchResult(custom_ids[index], None, None, error)
+    complete: List[BatchResult[Any]] = results  # type: ignore[assignment]  # every place is filled now
+    unfinished = [batch for batch in batches if batch.status != "completed"]
+    if unfinished:
+        raise BatchIncompleteError(
+            _incomplete_message(batches, unfinished, complete),
+            status=unfinished[0].status,
+            batches=batches,
+            results=complete,
+        )
+    return complete
 
 
 class _Part:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ._api import APIMethods
-from ._batch import BatchHelpers
-from ._polling import PollingHelpers
+from ._jobs import BatchHelpers, PollingHelpers
 from ._uploads import UploadHelpers
 
 __all__ = ["Client"]
