@@ -28,12 +28,11 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Dict, List
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -42,6 +41,7 @@ for path in (ROOT, HERE):
     if path not in sys.path:
         sys.path.insert(0, path)  # run from a source checkout
 
+import bench_memory  # noqa: E402
 from _server import COMPLETION  # noqa: E402  (a realistic chat completion)
 from bench_memory import MB, _peak_kb, _reset_peak  # noqa: E402
 
@@ -100,19 +100,8 @@ class BatchServer:
         batch["request_counts"] = {"total": len(lines), "completed": len(lines), "failed": 0}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    @property
-    def owner(self) -> BatchServer:
-        return self.server.owner  # type: ignore[attr-defined,no-any-return]
+class _Handler(bench_memory._Handler):
+    """bench_memory's quiet keep-alive handler, answering the Files and Batch APIs instead."""
 
     def _send(self, data: bytes, content_type: str = "application/json") -> None:
         self.send_response(200)
@@ -123,7 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        owner = self.owner
+        owner: BatchServer = self.owner  # type: ignore[assignment]
         with owner.lock:
             if self.path == "/v1/files":
                 boundary = re.search(r"boundary=([^;]+)", self.headers["Content-Type"]).group(1)  # type: ignore[union-attr]
@@ -148,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_error(404)
 
     def do_GET(self) -> None:
-        owner = self.owner
+        owner: BatchServer = self.owner  # type: ignore[assignment]
         with owner.lock:
             if self.path.startswith("/v1/batches/"):
                 batch = owner.batches[self.path.rsplit("/", 1)[1]]
