@@ -329,6 +329,21 @@ def test_odd_output_lines(server: LoopbackServer, client: Any, output: bytes, ex
             assert result.error.message == "text"
 
 
+def test_a_success_is_kept_when_the_error_file_repeats_its_request(server: LoopbackServer, client: Any) -> None:
+    api = BatchAPI(server)
+    original = api._finish
+
+    def finish(batch_id: str) -> None:
+        original(batch_id)
+        repeated = {"custom_id": "request-0", "response": None, "error": {"code": "late", "message": "again"}}
+        api.files["file-err"] = json.dumps(repeated).encode() + b"\n"
+        api.batches[batch_id]["error_file_id"] = "file-err"
+
+    api._finish = finish  # type: ignore[method-assign]
+    (result,) = run(client, [chat("a")])
+    assert result.ok and result.response.choices[0].message.content == "echo a"
+
+
 def test_an_expired_batch_raises_with_the_partial_output(server: LoopbackServer, client: Any) -> None:
     api = BatchAPI(server, statuses=("in_progress", "expired"), partial=2)
     with pytest.raises(openai_lite.BatchIncompleteError) as caught:
