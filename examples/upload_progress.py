@@ -9,10 +9,8 @@ the size; ``download_file(...).write_to_file(..., progress=...)`` streams it
 back to disk; then the uploaded file is deleted. Without FILE it uploads a
 generated batch input file of about 10 MB (purpose "batch").
 
-Without a key it runs against the fake server that ships with openai_lite.
-That server has the Files API but not the Uploads API, so there the upload is
-``create_file(..., progress=...)``: one streamed multipart request, with the
-same progress callback.
+Without a key it runs against the fake server that ships with openai_lite,
+which has the Uploads API too.
 """
 
 import filecmp
@@ -70,16 +68,12 @@ def make_batch_file(path: str, requests: int = 40_000) -> None:
             )
 
 
-def demo(client: openai_lite.Client, path: str, folder: str, uploads_api: bool) -> None:
+def demo(client: openai_lite.Client, path: str, folder: str) -> None:
     size = os.path.getsize(path)
     print(f"Uploading {os.path.basename(path)} ({size / MB:.1f} MB)")
     started = time.monotonic()
-    if uploads_api:
-        # Parts of 64 MB at most, each retried on its own; cancelled if anything fails.
-        file = client.upload_file(path, purpose="batch", progress=progress_bar("upload  "))
-    else:
-        # The fake server has no Uploads API: one streamed request instead.
-        file = client.create_file(file=path, purpose="batch", progress=progress_bar("upload  "))
+    # Parts of 64 MB at most, each retried on its own; cancelled if anything fails.
+    file = client.upload_file(path, purpose="batch", progress=progress_bar("upload  "))
     print(f"Uploaded as {file.id} ({file.bytes} bytes) in {time.monotonic() - started:.1f} s")
 
     target = os.path.join(folder, "downloaded.jsonl")
@@ -105,11 +99,11 @@ def main() -> None:
             make_batch_file(path)
         if os.environ.get("OPENAI_API_KEY"):
             with openai_lite.Client() as client:
-                demo(client, path, folder, uploads_api=True)
+                demo(client, path, folder)
         else:
             print("OPENAI_API_KEY is not set: using the fake server that ships with openai_lite.\n")
             with FakeServer() as server, openai_lite.Client(api_key="fake", base_url=server.base_url) as client:
-                demo(client, path, folder, uploads_api=False)
+                demo(client, path, folder)
 
 
 if __name__ == "__main__":

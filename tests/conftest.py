@@ -13,6 +13,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _loopback import LoopbackServer
 
+# The fixtures of the FakeServer's tests (tests/test_testing_*.py): fake, fake_client.
+pytest_plugins = ["_fake"]
+
 # Variables that would otherwise leak the developer's configuration into the client
 # under test. Proxy variables are cleared too: requests honours them even for
 # 127.0.0.1 unless NO_PROXY happens to cover it.
