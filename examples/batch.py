@@ -18,6 +18,7 @@ offline in a moment.
 import os
 import sys
 import time
+from typing import Optional
 
 try:
     import openai_lite
@@ -49,7 +50,7 @@ def show_progress(started: float) -> openai_lite.BatchProgress:
     return progress
 
 
-def demo(client: openai_lite.Client, count: int) -> None:
+def demo(client: openai_lite.Client, count: int, poll_interval: Optional[float] = None) -> None:
     words = [WORDS[i % len(WORDS)] for i in range(count)]
     requests = [
         {"model": MODEL, "messages": [{"role": "user", "content": f"Give one synonym of {word!r}."}]} for word in words
@@ -60,6 +61,7 @@ def demo(client: openai_lite.Client, count: int) -> None:
             requests,
             endpoint="/v1/chat/completions",
             metadata={"example": "examples/batch.py"},
+            poll_interval=poll_interval,
             progress=show_progress(time.monotonic()),
         )
     except openai_lite.BatchIncompleteError as error:
@@ -83,7 +85,7 @@ def main() -> None:
             with FakeServer() as server:
                 print(f"OPENAI_API_KEY is not set: using the built-in fake server at {server.base_url}")
                 with openai_lite.Client(api_key="fake-key", base_url=server.base_url) as client:
-                    demo(client, count)
+                    demo(client, count, poll_interval=0.2)  # the fake moves a batch on at each look
     except openai_lite.PollTimeoutError as error:
         sys.exit(f"\n{error}")
     except openai_lite.APIError as exc:

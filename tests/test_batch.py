@@ -719,3 +719,59 @@ def test_the_readme_snippets_run(server: LoopbackServer, client: Any, capsys: py
         "Name a prime number. failed: rate_limit_exceeded Too many tokens",
         "Spell 'cat' backwards. -> echo Spell 'cat' backwards.",
     ]
+
+
+# ---------------------------------------------------------------------------
+# Against openai_lite.testing.FakeServer, and the example
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("finish_at_once", [False, True])
+def test_run_batch_against_the_fake_server(monkeypatch: pytest.MonkeyPatch, finish_at_once: bool) -> None:
+    from openai_lite.testing import FakeServer
+
+    monkeypatch.setattr(_batch, "MAX_REQUESTS", 3)
+    requests = [chat(f"question {i}") for i in range(7)]
+    requests[4] = chat("question 4", model="no-such-model")  # a line the fake answers with a 404
+    statuses: List[str] = []
+    with FakeServer(finish_at_once=finish_at_once) as server:
+        client = openai_lite.Client(api_key="fake", base_url=server.base_url)
+        results = client.run_batch(
+            requests,
+            endpoint="/v1/chat/completions",
+            poll_interval=0.001,
+            progress=lambda status, counts: statuses.append(status),
+        )
+        batches = list(client.list_batches())
+    assert [r.custom_id for r in results] == [f"request-{i}" for i in range(7)]
+    assert [r.ok for r in results] == [True, True, True, True, False, True, True]
+    assert results[6].response.choices[0].message.content == "You said: question 6"
+    assert (results[4].status_code, results[4].error.code) == (404, "model_not_found")
+    assert len(batches) == 3  # 6 requests for one model in two batches of 3, one for the other
+    assert statuses[-1] == "completed"
+    assert statuses[0] == ("completed" if finish_at_once else "validating")
+
+
+def test_the_example_runs_offline() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env["PYTHONPATH"] = str(root)
+    done = subprocess.run(
+        [sys.executable, str(root / "examples" / "batch.py"), "3"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.replace("\r", "\n").splitlines()
+    assert lines[0].startswith("OPENAI_API_KEY is not set: using the built-in fake server")
+    progress = [line.split()[0] for line in lines if line.startswith(("validating", "in_progress", "final", "comp"))]
+    assert progress == ["validating", "in_progress", "finalizing", "completed"]
+    assert "completed   [########################] 3/3 done, 0 failed" in done.stdout
+    assert lines[-3:] == [
+        "       apple: You said: Give one synonym of 'apple'.",
+        "       river: You said: Give one synonym of 'river'.",
+        "    mountain: You said: Give one synonym of 'mountain'.",
+    ]

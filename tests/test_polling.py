@@ -570,3 +570,77 @@ def test_mypy_strict_accepts_the_idiomatic_use(tmp_path: pathlib.Path) -> None:
         env={k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")},
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# ---------------------------------------------------------------------------
+# Against openai_lite.testing.FakeServer
+# ---------------------------------------------------------------------------
+
+
+def _fine_tuning(client: Any) -> Tuple[str, str]:
+    training = client.create_file(file=("train.jsonl", b'{"messages": []}\n'), purpose="fine-tune")
+    job = client.create_fine_tuning_job(model="gpt-4o-mini", training_file=training.id)
+    return job.status, client.poll_fine_tuning_job(job.id, poll_interval=0.001).status
+
+
+def _run_with_tools(client: Any) -> Tuple[str, str]:
+    weather = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    assistant = client.create_assistant(
+        model="gpt-4o-mini", tools=[{"type": "function", "function": {"name": "get_weather", "parameters": weather}}]
+    )
+    thread = {"messages": [{"role": "user", "content": "Weather in Paris?"}]}
+    run = client.create_thread_and_run_and_poll(assistant_id=assistant.id, thread=thread, poll_interval=0.001)
+    first = run.status
+    (call,) = run.required_action.submit_tool_outputs.tool_calls
+    run = client.submit_tool_outputs_and_poll(
+        run.thread_id, run.id, tool_outputs=[{"tool_call_id": call.id, "output": "sunny"}], poll_interval=0.001
+    )
+    return first, run.status
+
+
+def _run(client: Any) -> Tuple[str, str]:
+    assistant = client.create_assistant(model="gpt-4o-mini")
+    thread = client.create_thread(messages=[{"role": "user", "content": "Hello"}])
+    run = client.create_run_and_poll(thread.id, assistant_id=assistant.id, poll_interval=0.001)
+    return run.status, client.poll_run(thread.id, run.id).status
+
+
+def _vector_store_files(client: Any) -> Tuple[str, str]:
+    store = client.create_vector_store(name="docs")
+    one = client.upload_vector_store_file_and_poll(store.id, file=("a.txt", b"hello world"), poll_interval=0.001)
+    batch = client.upload_vector_store_file_batch_and_poll(
+        store.id, files=[("b.txt", b"bee"), ("c.txt", b"sea")], file_ids=[one.id], poll_interval=0.001
+    )
+    assert batch.file_counts.completed == 3
+    return one.status, batch.status
+
+
+def _video(client: Any) -> Tuple[str, str]:
+    video = client.create_video_and_poll(prompt="A cat on a skateboard", poll_interval=0.001)
+    return video.status, client.poll_video(video.id).status
+
+
+def _background_response(client: Any) -> Tuple[str, str]:
+    started = client.create_response(model="gpt-4o-mini", input="Hello", background=True)
+    return started.status, client.poll_response(started.id, poll_interval=0.001).status
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        (_fine_tuning, ("validating_files", "succeeded")),
+        (_run_with_tools, ("requires_action", "completed")),
+        (_run, ("completed", "completed")),
+        (_vector_store_files, ("completed", "completed")),
+        (_video, ("completed", "completed")),
+        (_background_response, ("queued", "completed")),
+    ],
+)
+def test_against_the_fake_server(scenario: Any, expected: Tuple[str, str]) -> None:
+    from openai_lite.testing import FakeServer
+
+    with FakeServer() as server:
+        client = openai_lite.Client(api_key="fake", base_url=server.base_url)
+        assert scenario(client) == expected
+        gets = [r for r in server.requests if r.method == "GET"]
+        assert gets  # it did wait, over retrieves
