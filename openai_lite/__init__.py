@@ -23,6 +23,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BatchIncompleteError,
     ConflictError,
     ContentFilterFinishReasonError,
     InternalServerError,
@@ -31,6 +32,7 @@ from ._errors import (
     NotFoundError,
     OpenAIError,
     PermissionDeniedError,
+    PollTimeoutError,
     RateLimitError,
     UnprocessableEntityError,
 )
@@ -43,6 +45,7 @@ from ._version import __version__
 from ._webhooks import unwrap_webhook, verify_webhook
 
 if TYPE_CHECKING:
+    from ._batch import BatchProgress, BatchResult
     from ._parsed_chat import (
         ParsedChatCompletion,
         ParsedChatCompletionAccumulator,
@@ -63,6 +66,8 @@ if TYPE_CHECKING:
 
 # Loaded on first use, so that `import openai_lite` stays light: name -> module.
 _LAZY = {
+    "BatchResult": "._batch",
+    "BatchProgress": "._batch",
     "json_schema": "._schema",
     "function_tool": "._tools",
     "response_function_tool": "._tools",
@@ -129,6 +134,10 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "InvalidWebhookSignatureError",
+    "PollTimeoutError",
+    "BatchIncompleteError",
+    "BatchResult",
+    "BatchProgress",
     "verify_webhook",
     "unwrap_webhook",
     "LengthFinishReasonError",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ._api import APIMethods
+from ._jobs import BatchHelpers, PollingHelpers
 from ._structured import StructuredHelpers
 from ._uploads import UploadHelpers
 
 __all__ = ["Client"]
 
 
-class Client(StructuredHelpers, UploadHelpers, APIMethods):
+class Client(StructuredHelpers, UploadHelpers, PollingHelpers, BatchHelpers, APIMethods):
     """A client for the OpenAI API and servers that speak it.
 
     ``Client(api_key=None, *, organization=None, project=None, base_url=None,
@@ -19,8 +20,10 @@ class Client(StructuredHelpers, UploadHelpers, APIMethods):
 
     Every operation of the API is a method named after its ``operationId``
     (``create_chat_completion``, ``list_files`` ...; see API.md), plus
-    ``upload_file`` for files of any size, and ``parse_chat_completion`` /
-    ``parse_response`` (and ``_stream`` twins) for structured outputs.
+    ``upload_file`` for files of any size, ``parse_chat_completion`` /
+    ``parse_response`` (and ``_stream`` twins) for structured outputs, the
+    ``poll_*`` and ``create_*_and_poll`` helpers for long-running work, and
+    ``run_batch``.
 
     Unset arguments come from ``OPENAI_API_KEY``, ``OPENAI_ORG_ID``,
     ``OPENAI_PROJECT_ID``, ``OPENAI_BASE_URL`` (default

@@ -303,3 +303,39 @@ class ContentFilterFinishReasonError(OpenAIError):
     def __init__(self, *, completion: Any = None) -> None:
         super().__init__("Could not parse response content as the request was rejected by the content filter")
         self.completion = completion
+
+
+class PollTimeoutError(OpenAIError):
+    """A ``poll_*`` helper's ``timeout`` ran out before the object reached a final status.
+
+    ``what`` names the object ("batch batch_abc"), ``status`` is its last
+    status, ``last`` the object last retrieved, ``waited`` the seconds spent.
+    The job itself was not cancelled: poll it again, or cancel it.
+    """
+
+    def __init__(self, what: str, status: Optional[str], waited: float, last: Any) -> None:
+        super().__init__(
+            f"Gave up waiting for {what} after {waited:.1f} s: its last status was {status!r}. "
+            "It was not cancelled; poll it again later, or cancel it."
+        )
+        self.what = what
+        self.status = status
+        self.waited = waited
+        self.last = last
+
+
+class BatchIncompleteError(OpenAIError):
+    """``run_batch``: a batch ended ``failed``, ``expired`` or ``cancelled`` instead of ``completed``.
+
+    ``results`` holds a result for every request, in the order given: the
+    answers the batch produced before it ended, and for the others the error
+    the batch reported (or ``code="missing_result"``). ``batches`` are the
+    batch objects as they ended, ``status`` the first status that was not
+    ``completed``.
+    """
+
+    def __init__(self, message: str, *, status: str, batches: Any, results: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.batches = batches
+        self.results = results
