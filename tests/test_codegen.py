@@ -19,8 +19,9 @@ if str(ROOT) not in sys.path:  # tools/ is not installed with the package: impor
 
 import openai_lite  # noqa: E402
 from openai_lite._base_client import BaseClient  # noqa: E402
+from tools.codegen import overrides  # noqa: E402
 from tools.codegen.__main__ import GENERATED_MARK, generate  # noqa: E402
-from tools.codegen.naming import METHOD_NAME_OVERRIDES, identifier, method_name, param_name, snake  # noqa: E402
+from tools.codegen.naming import identifier, method_name, param_name, snake  # noqa: E402
 
 SPEC = json.loads((ROOT / "spec" / "openai-openapi.json").read_text("utf-8"))
 _PINNED = re.search(r"\| commit \| `([0-9a-f]{40})`", (ROOT / "spec" / "SOURCE.md").read_text("utf-8"))
@@ -246,12 +247,37 @@ def test_param_name(name: str, expected: str) -> None:
     assert param_name(name) == expected
 
 
-def test_override_table_is_live() -> None:
-    # Every entry names an operation of the spec, and changes what the rule would give.
-    stale = sorted(k for k in METHOD_NAME_OVERRIDES if k not in OPERATION_IDS)
-    redundant = sorted(k for k, v in METHOD_NAME_OVERRIDES.items() if snake(k) == v)
-    assert not stale, f"overrides for operations the spec no longer has: {stale}"
+def test_method_name_overrides_change_the_rule() -> None:
+    redundant = sorted(k for k, v in overrides.METHOD_NAMES.items() if snake(k) == v)
     assert not redundant, f"overrides equal to the general rule: {redundant}"
+
+
+OPERATION_TABLES = [
+    "METHOD_NAMES",
+    "STREAM_EVENTS",
+    "ADMIN_BY_DESCRIPTION",
+    "BINARY_RESPONSES",
+    "FINAL_EVENTS",
+    "DONE_MARKER",
+    "WIRE_DEFAULTS",
+]
+
+
+@pytest.mark.parametrize("table", OPERATION_TABLES)
+def test_operation_override_tables_name_operations_of_the_spec(table: str) -> None:
+    stale = sorted(k for k in getattr(overrides, table) if k not in OPERATION_IDS)
+    assert not stale, f"overrides.{table} names operations the spec no longer has: {stale}"
+
+
+def test_area_and_schema_override_tables_are_live(generated: Dict[str, str]) -> None:
+    areas = {rel.split("/")[-1][: -len(".py")] for rel in generated if rel.startswith("openai_lite/types/")}
+    assert set(overrides.AREA_TITLES) <= areas | {"shared"}
+    assert set(overrides.BETA_HEADERS) <= set(overrides.AREAS.values())
+    assert set(overrides.OWNERS) <= areas | {"shared"}
+    schemas = SPEC["components"]["schemas"]
+    assert set(overrides.STREAM_EVENTS.values()) <= set(schemas)
+    unused = [prefix for prefix, _ in overrides.ORPHAN_AREAS if not any(n.startswith(prefix) for n in schemas)]
+    assert not unused, f"orphan-area prefixes no schema has: {unused}"
 
 
 def test_method_names_are_unique_snake_case_and_free() -> None:

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-from .model import RESP, Spec, Types, load_operations
+from .model import RESP, Spec, Types, load_operations, methods_by_area
 from .render import (
-    Method,
     render_api_init,
     render_api_md,
     render_api_module,
@@ -41,12 +40,7 @@ def generate(root: Path) -> Dict[str, str]:
         for mode in sorted(types.modes.get(name) or {RESP}):
             types.component(name, mode)
     types.webhook_union(raw.get("webhooks", {}))
-    by_area: Dict[str, List[Method]] = {}
-    for op in ops:
-        methods = by_area.setdefault(op.area, [])
-        methods.append(Method(op, spec, types))
-        if op.stream_events is not None and any(p.key in ("stream", "stream_format") for p in op.body_props):
-            methods.append(Method(op, spec, types, stream=True))
+    by_area = methods_by_area(spec, ops, types)
 
     files: Dict[str, str] = {}
     areas = sorted(by_area)

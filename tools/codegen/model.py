@@ -16,85 +16,20 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from .naming import area_of_path, identifier, method_name, param_name, pascal
+from .overrides import (
+    ADMIN_BY_DESCRIPTION,
+    BETA_HEADERS,
+    BINARY_RESPONSES,
+    DONE_MARKER,
+    FINAL_EVENTS,
+    ORPHAN_AREAS,
+    OWNERS,
+    STREAM_EVENTS,
+    WIRE_DEFAULTS,
+)
 
 REQ, RESP = "req", "resp"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
-
-# Streaming twins whose spec declares no text/event-stream response: what their events are.
-STREAM_EVENTS_BY_OPERATION = {
-    "createCompletion": "CreateCompletionResponse",
-    "createRun": "AssistantStreamEvent",
-    "createThreadAndRun": "AssistantStreamEvent",
-    "submitToolOuputsToRun": "AssistantStreamEvent",
-}
-
-# Headers the API expects that the spec shows only in its examples.
-BETA_HEADERS = {
-    "/assistants": "assistants=v2",
-    "/threads": "assistants=v2",
-    "/vector_stores": "assistants=v2",
-    "/chatkit": "chatkit_beta=v1",
-}
-
-# Operations whose description says they need the admin key although their
-# `security` does not (fine-tuned checkpoint permissions).
-ADMIN_BY_DESCRIPTION = {
-    "listFineTuningCheckpointPermissions",
-    "createFineTuningCheckpointPermission",
-    "deleteFineTuningCheckpointPermission",
-}
-
-# Orphan schemas (used by no operation: webhooks, realtime events ...) go by name prefix.
-ORPHAN_AREAS = [
-    ("Webhook", "webhooks"),
-    ("Realtime", "realtime"),
-    ("Beta", "responses_beta"),
-    ("Response", "responses"),
-    ("Assistant", "assistants"),
-    ("Thread", "assistants"),
-    ("Run", "assistants"),
-    ("Message", "assistants"),
-    ("Eval", "evals"),
-    ("FineTun", "fine_tuning"),
-    ("Grader", "fine_tuning"),
-    ("VectorStore", "vector_stores"),
-    ("ChatCompletion", "chat"),
-    ("ChatSession", "chatkit"),
-    ("ChatKit", "chatkit"),
-    ("Image", "images"),
-    ("Speech", "audio"),
-    ("Transcript", "audio"),
-    ("Audio", "audio"),
-    ("Video", "videos"),
-    ("Conversation", "conversations"),
-    ("Container", "containers"),
-    ("Skill", "skills"),
-    ("Upload", "uploads"),
-    ("Batch", "batches"),
-    ("AuditLog", "admin"),
-    ("Project", "admin"),
-    ("Usage", "admin"),
-]
-
-
-# Which area keeps a type several areas use, most general first.
-OWNERS = [
-    "responses",
-    "responses_beta",
-    "chat",
-    "assistants",
-    "audio",
-    "images",
-    "files",
-    "fine_tuning",
-    "realtime",
-    "conversations",
-    "evals",
-    "vector_stores",
-    "containers",
-    "videos",
-    "shared",
-]
 
 
 def ref_name(ref: str) -> str:
@@ -243,7 +178,7 @@ def load_operations(spec: Spec) -> List[Operation]:
     names = [op.name for op in ops]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise SystemExit(f"method names collide: {dupes}; add entries to naming.METHOD_NAME_OVERRIDES")
+        raise SystemExit(f"method names collide: {dupes}; add entries to overrides.METHOD_NAMES")
     return ops
 
 
@@ -260,9 +195,9 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
                 headers[p["name"]] = ",".join(values)
             continue
         params.append(Param(p["name"], param_name(p["name"]), p["in"], schema, bool(p.get("required"))))
-    for prefix, beta in BETA_HEADERS.items():
-        if path.startswith(prefix):
-            headers["OpenAI-Beta"] = beta
+    area = area_of_path(path)
+    if area in BETA_HEADERS:
+        headers["OpenAI-Beta"] = BETA_HEADERS[area]
 
     body = None
     body_props: List[Prop] = []
@@ -300,7 +235,7 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         p.key == "response_format" and {"text", "srt", "vtt"} & set(_enum_values(spec, p.schema)) for p in body_props
     )
     if any(p.key == "stream" for p in body_props) and stream_events is None:
-        events = STREAM_EVENTS_BY_OPERATION.get(op["operationId"])
+        events = STREAM_EVENTS.get(op["operationId"])
         if events is None:
             raise SystemExit(f"{op['operationId']} can stream but its events are unknown")
         stream_events = {"$ref": f"#/components/schemas/{events}"}
@@ -310,7 +245,7 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         name=method_name(op["operationId"]),
         http=http.upper(),
         path=path,
-        area=area_of_path(path),
+        area=area,
         summary=op.get("summary") or "",
         deprecated=bool(op.get("deprecated")),
         admin=any("AdminApiKeyAuth" in s for s in op.get("security") or [])
@@ -333,8 +268,6 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
 
 
 BINARY_TYPES = ("application/octet-stream", "application/zip", "video/", "image/", "audio/")
-# Declared as JSON strings, but the body is the file itself.
-BINARY_OPERATIONS = {"downloadFile": "application/binary", "RetrieveContainerFileContent": "*/*"}
 
 
 def _response(
@@ -344,7 +277,7 @@ def _response(
     success = [r for code, r in sorted(op["responses"].items()) if code.startswith("2")]
     content: Dict[str, Any] = success[0].get("content", {}) if success else {}
     events = content.get("text/event-stream", {}).get("schema")
-    binary_accept = BINARY_OPERATIONS.get(op["operationId"])
+    binary_accept = BINARY_RESPONSES.get(op["operationId"])
     if binary_accept:
         return "binary", None, events, binary_accept + ", application/json"
     media = [m for m in content if m != "text/event-stream"]
@@ -457,8 +390,8 @@ class Types:
                     self._walk(p.schema, REQ, op.area)
             if op.body is not None:
                 self._walk(op.body, REQ, op.area)
-            for p in op.body_props:  # a JSON alternative's own fields
-                self._walk(p.schema, REQ, op.area)
+            for prop in op.body_props:  # a JSON alternative's own fields
+                self._walk(prop.schema, REQ, op.area)
             for schema in (op.response_schema, op.stream_events):
                 if schema is not None:
                     self._walk(schema, RESP, op.area)
@@ -780,3 +713,114 @@ def _py_literal(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     return json.dumps(str(value), ensure_ascii=False)
+
+
+# -- methods -----------------------------------------------------------------
+
+
+def methods_by_area(spec: Spec, ops: List[Operation], types: Types) -> Dict[str, List[Method]]:
+    """Each area's methods in spec order, a ``_stream`` twin after each operation that can stream."""
+    by_area: Dict[str, List[Method]] = {}
+    for op in ops:
+        methods = by_area.setdefault(op.area, [])
+        methods.append(Method(op, spec, types))
+        if op.stream_events is not None and any(p.key in ("stream", "stream_format") for p in op.body_props):
+            methods.append(Method(op, spec, types, stream=True))
+    return by_area
+
+
+class Method:
+    """An operation's method (or its streaming twin), ready to render."""
+
+    def __init__(self, op: Operation, spec: Spec, types: Types, stream: bool = False) -> None:
+        self.op = op
+        self.stream = stream
+        self.name = op.name + ("_stream" if stream else "")
+        self.runtime: List[str] = []  # types the method body needs at run time
+        self.args: List[Tuple[str, str, bool]] = []  # (python name, annotation, required)
+        self.path_args: List[Tuple[str, str]] = []
+        self.query: List[Tuple[str, str]] = []  # (wire name, python name)
+        self.body: List[Tuple[str, str]] = []
+        body_base = (
+            type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(op.name) + "Request"
+        )
+        for p in op.params:
+            if p.location == "query" and p.name == "stream" and not stream:
+                # (GET /responses/{id}?stream=true) answers with events the JSON method cannot read.
+                continue
+            ctx = _Ctx(pascal(op.name) + pascal(p.py), REQ, op.area, False)
+            annotation = types.annotation(p.schema, ctx)
+            if p.location == "path":
+                self.path_args.append((p.py, annotation))
+            else:
+                self.query.append((p.name, p.py))
+                self.args.append((p.py, annotation, p.required))
+        taken = {a[0] for a in self.args} | {a[0] for a in self.path_args}
+        for prop in op.body_props:
+            if prop.key == "stream" or (stream and prop.key == "stream_format"):
+                continue  # the _stream twin turns streaming on itself
+            if not stream and prop.key == "stream_options" and op.stream_events is not None:
+                continue  # only means something to the _stream twin
+            plain, nullable = strip_null(prop.schema)
+            ctx = _Ctx(body_base + pascal(prop.key), REQ, op.area, False)
+            annotation = types.annotation(plain, ctx)
+            if nullable and prop.required and not annotation.startswith("Optional["):
+                annotation = f"Optional[{annotation}]"
+            py = _py_param(prop.key, taken)
+            taken.add(py)
+            self.body.append((prop.key, py))
+            self.args.append((py, annotation, prop.required))
+        self.returns, self.cast = self._result(spec, types)
+        self.done_marker = op.operation_id in DONE_MARKER
+        self.final_events = FINAL_EVENTS.get(op.operation_id, ())
+        self.wire_default = WIRE_DEFAULTS.get(op.operation_id)
+
+    def _result(self, spec: Spec, types: Types) -> Tuple[str, str]:
+        op = self.op
+        if self.stream:
+            assert op.stream_events is not None
+            event = self._response_type(op.stream_events, types, "StreamEvent")
+            if types.defs[event].kind == "alias":
+                # A union of event types: an event type added later arrives as an UnknownEvent.
+                return f"Iterator[Union[{event}, UnknownEvent]]", event
+            return f"Iterator[{event}]", event
+        if op.response_kind == "binary":
+            return "BinaryResponse", "BinaryResponse"
+        if op.response_kind == "text":
+            return "str", "str"
+        if op.response_kind == "none" or op.response_schema is None:
+            return "None", "None"
+        result = self._response_type(op.response_schema, types, "Response")
+        if op.paging:
+            item = _page_item(spec, types, op.response_schema)
+            return f"Page[{result}, {item}]", result
+        if op.text_response:
+            return f"Union[{result}, str]", f"Union[{result}, str]"
+        return result, result
+
+    def _response_type(self, schema: Dict[str, Any], types: Types, suffix: str) -> str:
+        if "$ref" in schema:
+            name = types.component(ref_name(str(schema["$ref"])), RESP)
+        else:
+            # An inline response schema gets a named type of its own (a class or an alias).
+            name = types.named_inline(schema, pascal(self.op.name) + suffix, self.op.area)
+        self.runtime.append(name)
+        return name
+
+
+def _py_param(key: str, taken: Set[str]) -> str:
+    py = param_name(key)
+    while py in taken:
+        py += "_"
+    return py
+
+
+def _page_item(spec: Spec, types: Types, schema: Dict[str, Any]) -> str:
+    for prop in spec.properties(schema):
+        if prop.key == "data":
+            plain, _ = strip_null(prop.schema)
+            items = plain.get("items", {})
+            if "$ref" in items:
+                return types.component(ref_name(items["$ref"]), RESP)
+            return "Any"
+    return "Any"

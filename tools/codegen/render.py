@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Dict, Iterable, List, Set
 
-from .model import REQ, RESP, Field, Operation, Spec, TypeDef, Types, _Ctx, ref_name, split_items, strip_null, type_name
-from .naming import AREA_TITLES, pascal
+from .model import REQ, RESP, Field, Method, Operation, TypeDef, Types, ref_name, split_items
+from .naming import pascal
+from .overrides import AREA_TITLES
 
 WIDTH = 100
 TD = "typeddict"
@@ -270,102 +271,6 @@ def _wrap_expr(expr: str, column: int, indent: int = 0) -> str:
 # -- endpoint modules --------------------------------------------------------
 
 
-class Method:
-    """An operation's method (or its streaming twin), ready to render."""
-
-    def __init__(self, op: Operation, spec: Spec, types: Types, stream: bool = False) -> None:
-        self.op = op
-        self.stream = stream
-        self.name = op.name + ("_stream" if stream else "")
-        self.runtime: List[str] = []  # types the method body needs at run time
-        self.args: List[Tuple[str, str, bool]] = []  # (python name, annotation, required)
-        self.path_args: List[Tuple[str, str]] = []
-        self.query: List[Tuple[str, str]] = []  # (wire name, python name)
-        self.body: List[Tuple[str, str]] = []
-        body_base = (
-            type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(op.name) + "Request"
-        )
-        for p in op.params:
-            if p.location == "query" and p.name == "stream" and not stream:
-                # (GET /responses/{id}?stream=true) answers with events the JSON method cannot read.
-                continue
-            ctx = _Ctx(pascal(op.name) + pascal(p.py), REQ, op.area, False)
-            annotation = types.annotation(p.schema, ctx)
-            if p.location == "path":
-                self.path_args.append((p.py, annotation))
-            else:
-                self.query.append((p.name, p.py))
-                self.args.append((p.py, annotation, p.required))
-        taken = {a[0] for a in self.args} | {a[0] for a in self.path_args}
-        for prop in op.body_props:
-            if prop.key == "stream" or (stream and prop.key == "stream_format"):
-                continue  # the _stream twin turns streaming on itself
-            if not stream and prop.key == "stream_options" and op.stream_events is not None:
-                continue  # only means something to the _stream twin
-            plain, nullable = strip_null(prop.schema)
-            ctx = _Ctx(body_base + pascal(prop.key), REQ, op.area, False)
-            annotation = types.annotation(plain, ctx)
-            if nullable and prop.required and not annotation.startswith("Optional["):
-                annotation = f"Optional[{annotation}]"
-            py = _py_param(prop.key, taken)
-            taken.add(py)
-            self.body.append((prop.key, py))
-            self.args.append((py, annotation, prop.required))
-        self.returns, self.cast = self._result(spec, types)
-
-    def _result(self, spec: Spec, types: Types) -> Tuple[str, str]:
-        op = self.op
-        if self.stream:
-            assert op.stream_events is not None
-            event = self._response_type(op.stream_events, types, "StreamEvent")
-            if types.defs[event].kind == "alias":
-                # A union of event types: an event type added later arrives as an UnknownEvent.
-                return f"Iterator[Union[{event}, UnknownEvent]]", event
-            return f"Iterator[{event}]", event
-        if op.response_kind == "binary":
-            return "BinaryResponse", "BinaryResponse"
-        if op.response_kind == "text":
-            return "str", "str"
-        if op.response_kind == "none" or op.response_schema is None:
-            return "None", "None"
-        result = self._response_type(op.response_schema, types, "Response")
-        if op.paging:
-            item = _page_item(spec, types, op.response_schema)
-            return f"Page[{result}, {item}]", result
-        if op.text_response:
-            return f"Union[{result}, str]", f"Union[{result}, str]"
-        return result, result
-
-    def _response_type(self, schema: Dict[str, object], types: Types, suffix: str) -> str:
-        if "$ref" in schema:
-            name = types.component(ref_name(str(schema["$ref"])), RESP)
-        else:
-            # An inline response schema gets a named type of its own (a class or an alias).
-            name = types.named_inline(schema, pascal(self.op.name) + suffix, self.op.area)  # type: ignore[arg-type]
-        self.runtime.append(name)
-        return name
-
-
-def _py_param(key: str, taken: Set[str]) -> str:
-    from .naming import param_name
-
-    py = param_name(key)
-    while py in taken:
-        py += "_"
-    return py
-
-
-def _page_item(spec: Spec, types: Types, schema: Dict[str, object]) -> str:
-    for prop in spec.properties(schema):  # type: ignore[arg-type]
-        if prop.key == "data":
-            plain, _ = strip_null(prop.schema)
-            items = plain.get("items", {})
-            if "$ref" in items:
-                return types.component(ref_name(items["$ref"]), RESP)
-            return "Any"
-    return "Any"
-
-
 def render_api_module(area: str, ops: List[Operation], methods: List[Method], types: Types, source: str) -> str:
     cls = pascal(area) + "API"
     used: Set[str] = set()
@@ -394,8 +299,8 @@ def render_api_module(area: str, ops: List[Operation], methods: List[Method], ty
     out.append("from .._base_client import BaseClient, Timeout\n")
     if any(m.cast == "BinaryResponse" for m in methods):
         out.append("from .._files import BinaryResponse\n")
-    if any(m.op.operation_id in BASE64_EMBEDDINGS for m in methods):
-        out.append("from .._embeddings import decode_embeddings\n")
+    for hook in sorted({(m.wire_default.hook_module, m.wire_default.hook) for m in methods if m.wire_default}):
+        out.append(f"from ..{hook[0]} import {hook[1]}\n")
     if any(m.stream for m in methods):
         out.append("from .._streaming import decoder\n")
     out.append("\nif TYPE_CHECKING:\n")
@@ -455,21 +360,17 @@ def _render_method(m: Method, types: Types) -> str:
             out.append(_import_block(f"..types.{module}", modules[module], "        "))
         out.append("\n")
     call = _request_args(m)
-    if op.operation_id in BASE64_EMBEDDINGS:
-        call = call.replace(
-            '"encoding_format": encoding_format,',
-            '"encoding_format": "base64" if encoding_format is None else encoding_format,',
-        )
     if m.stream:
         out.append(f"        return self._stream(\n{call}        )\n")
     elif op.paging:
         out.append(f"        result: {returns} = self._page(\n{call}        )\n        return result\n")
     elif returns == "None":
         out.append(f"        self._request(\n{call}        )\n")
-    elif op.operation_id in BASE64_EMBEDDINGS:
+    elif m.wire_default:
+        py = dict(m.body)[m.wire_default.key]
         out.append(f"        result: {returns} = self._request(\n{call}        )\n")
-        out.append("        if encoding_format is None:\n")
-        out.append("            decode_embeddings(result)  # we asked for base64; the caller gets floats\n")
+        out.append(f"        if {py} is None:\n")
+        out.append(f"            {m.wire_default.hook}(result)  # {m.wire_default.why}\n")
         out.append("        return result\n")
     else:
         out.append(f"        result: {returns} = self._request(\n{call}        )\n        return result\n")
@@ -505,10 +406,10 @@ def _request_args(m: Method) -> str:
         lines.append(f'"{op.path}"')
     if m.stream:
         lines.append(f"decoder({m.cast}, named_events=True)" if op.named_events else f"decoder({m.cast})")
-        if op.name in DONE_MARKER:
+        if m.done_marker:
             lines.append("done_marker=True")
-        if op.operation_id in FINAL_EVENTS:
-            names = ", ".join(f'"{n}"' for n in FINAL_EVENTS[op.operation_id])
+        if m.final_events:
+            names = ", ".join(f'"{n}"' for n in m.final_events)
             lines.append(f"final_events=frozenset({{{names}}})")
     if m.path_args:
         inner = ", ".join(f'"{py}": {py}' for py, _ in m.path_args)
@@ -516,7 +417,13 @@ def _request_args(m: Method) -> str:
     if m.query:
         lines.append("query={\n" + "".join(f'                "{w}": {py},\n' for w, py in m.query) + "            }")
     if op.body is not None:
-        entries = [f'                "{k}": {py},\n' for k, py in m.body]
+        default = m.wire_default
+        entries = [
+            f'                "{k}": "{default.value}" if {py} is None else {py},\n'
+            if default and k == default.key
+            else f'                "{k}": {py},\n'
+            for k, py in m.body
+        ]
         if m.stream:
             flag = '"stream": True' if any(p.key == "stream" for p in op.body_props) else '"stream_format": "sse"'
             entries.append(f"                {flag},\n")
@@ -548,32 +455,6 @@ def _request_args(m: Method) -> str:
         lines.append("progress=progress")
     lines += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
     return "".join(f"            {line},\n" for line in lines)
-
-
-# Asks for base64 vectors when the caller did not choose a format, and decodes
-# them (a quarter of the bytes of JSON floats; see _embeddings.py).
-BASE64_EMBEDDINGS = {"createEmbedding"}
-
-# Streams without [DONE] end after one of these events; ending before one means
-# the stream was cut short (an APIConnectionError rather than a silent end).
-RESPONSE_DONE = ("response.completed", "response.failed", "response.incomplete")
-FINAL_EVENTS = {
-    "createResponse": RESPONSE_DONE,
-    "beta_createResponse": RESPONSE_DONE,
-    "createImage": ("image_generation.completed",),
-    "createImageEdit": ("image_edit.completed",),
-    "createSpeech": ("speech.audio.done",),
-    "createTranscription": ("transcript.text.done",),
-}
-
-# Streams that end with data: [DONE]; a stream cut off before it is an error.
-DONE_MARKER = {
-    "create_chat_completion",
-    "create_completion",
-    "create_run",
-    "create_thread_and_run",
-    "submit_tool_outputs_to_run",
-}
 
 
 def render_api_init(areas: List[str], source: str) -> str:
