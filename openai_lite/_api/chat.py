@@ -361,7 +361,7 @@ class ChatAPI(BaseClient):
         self,
         completion_id: str,
         *,
-        metadata: Metadata,
+        metadata: Optional[Metadata],
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,

@@ -218,7 +218,7 @@ class ConversationsAPI(BaseClient):
         self,
         conversation_id: str,
         *,
-        metadata: Metadata,
+        metadata: Optional[Metadata],
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,

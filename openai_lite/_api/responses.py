@@ -427,7 +427,7 @@ class ResponsesAPI(BaseClient):
     def compact_conversation(
         self,
         *,
-        model: ModelIdsCompaction,
+        model: Optional[ModelIdsCompaction],
         input: Optional[Union[str, Sequence[InputItemParam]]] = None,
         previous_response_id: Optional[str] = None,
         instructions: Optional[str] = None,

@@ -347,7 +347,7 @@ class ResponsesBetaAPI(BaseClient):
     def beta_compact_conversation(
         self,
         *,
-        model: BetaModelIdsCompaction,
+        model: Optional[BetaModelIdsCompaction],
         input: Optional[Union[str, Sequence[BetaInputItemParam]]] = None,
         previous_response_id: Optional[str] = None,
         instructions: Optional[str] = None,

@@ -459,7 +459,7 @@ class VectorStoresAPI(BaseClient):
         vector_store_id: str,
         file_id: str,
         *,
-        attributes: VectorStoreFileAttributes,
+        attributes: Optional[VectorStoreFileAttributes],
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,

@@ -302,7 +302,7 @@ class Eval(BaseModel):
     created_at: int
     """The Unix timestamp (in seconds) for when the eval was created."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -620,7 +620,7 @@ class EvalRun(BaseModel):
     ]
     """Information about the run's data source."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     error: EvalApiError
 

@@ -72,7 +72,7 @@ class CreateEvalCompletionsRunDataSourceParam(_CreateEvalCompletionsRunDataSourc
 class CreateEvalCompletionsRunDataSourceSamplingParamsParam(TypedDict, total=False):
     """Part of ``CreateEvalCompletionsRunDataSourceParam.sampling_params``."""
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     temperature: float
     """A higher temperature increases randomness in the outputs."""
@@ -231,7 +231,7 @@ class CreateEvalRequest(_CreateEvalRequestRequired, total=False):
     name: str
     """The name of the evaluation."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReferenceParam(TypedDict):
@@ -302,7 +302,7 @@ class CreateEvalResponsesRunDataSourceParam(_CreateEvalResponsesRunDataSourcePar
 class CreateEvalResponsesRunDataSourceSamplingParamsParam(TypedDict, total=False):
     """Part of ``CreateEvalResponsesRunDataSourceParam.sampling_params``."""
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     temperature: float
     """A higher temperature increases randomness in the outputs."""
@@ -367,7 +367,7 @@ class CreateEvalRunRequest(_CreateEvalRunRequestRequired, total=False):
     name: str
     """The name of the run."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class _CreateEvalStoredCompletionsDataSourceConfigRequired(TypedDict):
@@ -449,7 +449,7 @@ class EvalGraderScoreModelSamplingParamsParam(TypedDict, total=False):
 
     max_completions_tokens: Optional[int]
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
 
 class EvalGraderStringCheckParam(TypedDict):
@@ -581,7 +581,7 @@ class _EvalStoredCompletionsSourceParamRequired(TypedDict):
 class EvalStoredCompletionsSourceParam(_EvalStoredCompletionsSourceParamRequired, total=False):
     """A StoredCompletionsRunDataSource configuration describing a set of filters"""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     model: Optional[str]
 

@@ -92,7 +92,7 @@ class CreateFineTuningJobRequest(_CreateFineTuningJobRequestRequired, total=Fals
 
     method: FineTuneMethodParam
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateFineTuningJobRequestHyperparameters(TypedDict, total=False):

@@ -5531,7 +5531,7 @@ class RealtimeTruncationRetentionRatioTruncationTokenLimits(BaseModel):
     """
 
 
-RealtimeTurnDetection = Optional[Union["RealtimeTurnDetectionServerVAD", "RealtimeTurnDetectionSemanticVAD"]]
+RealtimeTurnDetection = Union["RealtimeTurnDetectionServerVAD", "RealtimeTurnDetectionSemanticVAD"]
 """Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
 turn off, in which case the client must manually trigger model response.
 

@@ -222,7 +222,7 @@ class RealtimeCallCreateRequestSession(_RealtimeCallCreateRequestSessionRequired
 
     truncation: RealtimeTruncationParam
 
-    prompt: PromptParam
+    prompt: Optional[PromptParam]
 
 
 class RealtimeCallCreateRequestSessionAudio(TypedDict, total=False):
@@ -239,7 +239,7 @@ class RealtimeCallCreateRequestSessionAudioInput(TypedDict, total=False):
     format: RealtimeAudioFormatsParam
     """The format of the input audio."""
 
-    transcription: AudioTranscriptionParam
+    transcription: Optional[AudioTranscriptionParam]
     """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
     off once on. Input audio transcription is not native to the model, since the model consumes
     audio directly. Transcription runs asynchronously through [the /audio/transcriptions
@@ -249,7 +249,7 @@ class RealtimeCallCreateRequestSessionAudioInput(TypedDict, total=False):
     guidance to the transcription service.
     """
 
-    noise_reduction: RealtimeCallCreateRequestSessionAudioInputNoiseReduction
+    noise_reduction: Optional[RealtimeCallCreateRequestSessionAudioInputNoiseReduction]
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
     model.
@@ -257,7 +257,7 @@ class RealtimeCallCreateRequestSessionAudioInput(TypedDict, total=False):
     model performance by improving perception of the input audio.
     """
 
-    turn_detection: RealtimeTurnDetectionParam
+    turn_detection: Optional[RealtimeTurnDetectionParam]
 
 
 class RealtimeCallCreateRequestSessionAudioInputNoiseReduction(TypedDict, total=False):
@@ -510,7 +510,7 @@ class RealtimeSessionCreateRequestGAParam(_RealtimeSessionCreateRequestGAParamRe
 
     truncation: RealtimeTruncationParam
 
-    prompt: PromptParam
+    prompt: Optional[PromptParam]
 
 
 class RealtimeSessionCreateRequestInputAudioTranscriptionParam(TypedDict, total=False):
@@ -567,7 +567,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
     output_audio_format: str
     """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
 
-    input_audio_transcription: RealtimeSessionCreateRequestInputAudioTranscriptionParam
+    input_audio_transcription: Optional[RealtimeSessionCreateRequestInputAudioTranscriptionParam]
     """Configuration for input audio transcription, defaults to off and can be
     set to `null` to turn off once on. Input audio transcription is not native
     to the model, since the model consumes audio directly. Transcription runs
@@ -581,7 +581,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
     in between model turns, not while a response is in progress.
     """
 
-    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestTracingTracingConfigurationParam]
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestTracingTracingConfigurationParam]]
     """Configuration options for tracing. Set to null to disable tracing. Once
     tracing is enabled for a session, the configuration cannot be modified.
 
@@ -589,7 +589,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
     workflow name, group id, and metadata.
     """
 
-    turn_detection: RealtimeSessionCreateRequestTurnDetectionParam
+    turn_detection: Optional[RealtimeSessionCreateRequestTurnDetectionParam]
     """Configuration for turn detection. Can be set to `null` to turn off. Server
     VAD means that the model will detect the start and end of speech based on
     audio volume and respond at the end of user speech.
@@ -615,7 +615,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
 
     truncation: RealtimeTruncationParam
 
-    prompt: PromptParam
+    prompt: Optional[PromptParam]
 
 
 class RealtimeSessionCreateRequestToolsItemParam(TypedDict, total=False):
@@ -699,7 +699,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, tota
 
     format: RealtimeAudioFormatsParam
 
-    transcription: AudioTranscriptionParam
+    transcription: Optional[AudioTranscriptionParam]
     """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
     off once on. Input audio transcription is not native to the model, since the model consumes
     audio directly. Transcription runs asynchronously through [the /audio/transcriptions
@@ -709,7 +709,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, tota
     guidance to the transcription service.
     """
 
-    noise_reduction: RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
+    noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam]
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
     model.
@@ -717,7 +717,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, tota
     model performance by improving perception of the input audio.
     """
 
-    turn_detection: RealtimeTurnDetectionParam
+    turn_detection: Optional[RealtimeTurnDetectionParam]
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioParam(TypedDict, total=False):
@@ -760,13 +760,13 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam(Typ
 class RealtimeTranscriptionSessionCreateRequestParam(TypedDict, total=False):
     """Realtime transcription session object configuration."""
 
-    turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetectionParam
+    turn_detection: Optional[RealtimeTranscriptionSessionCreateRequestTurnDetectionParam]
     """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
     model will detect the start and end of speech based on audio volume and respond at the end of
     user speech.
     """
 
-    input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam
+    input_audio_noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam]
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
     model.
@@ -967,9 +967,7 @@ class RealtimeTruncationRetentionRatioTruncationTokenLimitsParam(TypedDict, tota
     """
 
 
-RealtimeTurnDetectionParam = Optional[
-    Union["RealtimeTurnDetectionServerVADParam", "RealtimeTurnDetectionSemanticVADParam"]
-]
+RealtimeTurnDetectionParam = Union["RealtimeTurnDetectionServerVADParam", "RealtimeTurnDetectionSemanticVADParam"]
 """Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
 turn off, in which case the client must manually trigger model response.
 

@@ -7,9 +7,9 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, NamedTuple
 
-from .model import RESP, Spec, Types, load_operations, methods_by_area
+from .model import RESP, Method, Spec, Types, load_operations, methods_by_area
 from .render import (
     render_api_init,
     render_api_md,
@@ -28,8 +28,16 @@ def spec_commit(root: Path) -> str:
     return match.group(1) if match else "unknown"
 
 
-def generate(root: Path) -> Dict[str, str]:
-    """Every generated file: path relative to the repository root -> content."""
+class Model(NamedTuple):
+    """What the generator knows, before any text is made (tests inspect it)."""
+
+    spec: Spec
+    types: Types
+    methods: Dict[str, List[Method]]  # area -> its methods
+    source: str  # the spec and its pinned commit, for headers
+
+
+def build(root: Path) -> Model:
     raw = json.loads((root / SPEC).read_text("utf-8"))
     source = f"{SPEC} (openai/openai-openapi@{spec_commit(root)[:12]})"
     spec = Spec(raw)
@@ -40,8 +48,12 @@ def generate(root: Path) -> Dict[str, str]:
         for mode in sorted(types.modes.get(name) or {RESP}):
             types.component(name, mode)
     types.webhook_union(raw.get("webhooks", {}))
-    by_area = methods_by_area(spec, ops, types)
+    return Model(spec, types, methods_by_area(spec, ops, types), source)
 
+
+def generate(root: Path) -> Dict[str, str]:
+    """Every generated file: path relative to the repository root -> content."""
+    _, types, by_area, source = build(root)
     files: Dict[str, str] = {}
     areas = sorted(by_area)
     for area in areas:

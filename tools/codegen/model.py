@@ -44,33 +44,45 @@ def type_name(schema_name: str) -> str:
 # -- reading schemas --------------------------------------------------------
 
 
-def strip_null(schema: Dict[str, Any]) -> Tuple[Dict[str, Any], bool]:
-    """(the schema without its null alternative, whether null is allowed).
+def strip_null(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """The schema without its null alternative (``{}`` for a schema that is only null).
 
     Returns the spec's own dict objects where it can: inline types are
-    remembered by identity, so copies would define them twice.
+    remembered by identity, so copies would define them twice. Whether null
+    is allowed is :meth:`Spec.null_forms`'s business (it follows ``$ref``).
     """
-    nullable = bool(schema.get("nullable"))
     for key in ("anyOf", "oneOf"):
         members = schema.get(key)
-        if isinstance(members, list) and any(m.get("type") == "null" for m in members):
-            rest = [m for m in members if m.get("type") != "null"]
+        if isinstance(members, list) and any(_is_null(m) for m in members):
+            rest = [m for m in members if not _is_null(m)]
             if len(rest) == 1:
-                inner, _ = strip_null(rest[0])
-                return inner, True
+                return strip_null(rest[0])
             schema = {k: v for k, v in schema.items() if k != key}
             schema[key] = rest
-            nullable = True
-    if schema.get("type") == "null":
-        return {}, True
+    kind = schema.get("type")
+    if kind == "null":
+        return {}
+    if isinstance(kind, list) and "null" in kind:  # OpenAPI 3.1: type: [string, "null"]
+        rest = [t for t in kind if t != "null"]
+        return {**schema, "type": rest[0] if len(rest) == 1 else rest}
     allof = schema.get("allOf")
     if isinstance(allof, list) and len(allof) == 2:
         # allOf: [<ref>, {nullable: true}] is the 3.0 spelling of a nullable reference.
         flags = [m for m in allof if set(m) <= {"nullable", "description"}]
-        refs = [m for m in allof if "$ref" in m]
+        refs: List[Dict[str, Any]] = [m for m in allof if "$ref" in m]
         if len(flags) == 1 and len(refs) == 1:
-            return refs[0], True
-    return schema, nullable
+            return refs[0]
+    return schema
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null"
+
+
+# A field's description saying the field itself may be null: "or `null` if ...",
+# "Will be `null` if ...", "can be set to `null` to turn off", "this must be `null`".
+# (Not "with a null value" about other chunks, nor "(null)" naming a default.)
+NULL_IN_DESCRIPTION = re.compile(r"\b(?:or|be|is|to)\s+`?null`?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -126,6 +138,43 @@ class Spec:
                 description = props[key].description
             props[key] = Prop(key, sub, False, description)
         required.update(schema.get("required") or [])
+
+    def null_forms(self, schema: Dict[str, Any], depth: int = 0) -> Set[str]:
+        """Every way the spec says a value of this schema may be null; empty when it may not.
+
+        The forms: ``nullable: true``; ``type: "null"`` or a type list holding
+        it; an ``anyOf`` / ``oneOf`` member that may be null; the 3.0 idiom
+        ``allOf: [<ref>, {nullable: true}]``; ``null`` in an ``enum``; a
+        ``default`` of null; and a ``$ref`` to a schema that may be null.
+        """
+        if depth > 30 or not isinstance(schema, dict):
+            return set()
+        forms: Set[str] = set()
+        if "$ref" in schema:
+            if self.null_forms(self.deref(schema), depth + 1):
+                forms.add("$ref")
+        if schema.get("nullable") is True:
+            forms.add("nullable")
+        kind = schema.get("type")
+        if kind == "null" or (isinstance(kind, list) and "null" in kind):
+            forms.add("type null")
+        if None in (schema.get("enum") or ()):
+            forms.add("enum null")
+        if "default" in schema and schema["default"] is None:
+            forms.add("default null")
+        for key in ("anyOf", "oneOf"):
+            if any(self.null_forms(m, depth + 1) for m in schema.get(key) or ()):
+                forms.add(f"{key} null")
+        if any(isinstance(m, dict) and m.get("nullable") is True for m in schema.get("allOf") or ()):
+            forms.add("allOf nullable")
+        return forms
+
+    def prop_null_forms(self, prop: Prop) -> Set[str]:
+        """:meth:`null_forms` of a property, and ``description`` when its text says it may be null."""
+        forms = self.null_forms(prop.schema)
+        if NULL_IN_DESCRIPTION.search(prop.description):
+            forms.add("description")
+        return forms
 
     def param(self, param: Dict[str, Any]) -> Dict[str, Any]:
         return self.parameters[ref_name(param["$ref"])] if "$ref" in param else param
@@ -321,7 +370,7 @@ def _named_events(spec: Spec, schema: Dict[str, Any]) -> bool:
 
 
 def _is_binary(spec: Spec, schema: Dict[str, Any]) -> bool:
-    schema, _ = strip_null(spec.deref(schema))
+    schema = strip_null(spec.deref(schema))
     if schema.get("format") == "binary":
         return True
     if schema.get("type") == "array":
@@ -330,7 +379,7 @@ def _is_binary(spec: Spec, schema: Dict[str, Any]) -> bool:
 
 
 def _enum_values(spec: Spec, schema: Dict[str, Any]) -> List[Any]:
-    schema, _ = strip_null(spec.deref(schema))
+    schema = strip_null(spec.deref(schema))
     values = list(schema.get("enum") or [])
     for member in schema.get("anyOf", []) + schema.get("oneOf", []):
         values += _enum_values(spec, member)
@@ -348,6 +397,7 @@ class Field:
     required: bool
     nullable: bool
     description: str
+    schema: Dict[str, Any] = field(default_factory=dict)  # the property's schema in the spec
 
 
 @dataclass
@@ -449,7 +499,7 @@ class Types:
                 self._structural[name] = False  # provisional, for cycles
                 self._structural[name] = self.structural(self.spec.schemas[name], depth + 1)
             return self._structural[name]
-        schema, _ = strip_null(schema)
+        schema = strip_null(schema)
         if self.spec.is_object(schema):
             return True
         if schema.get("type") == "array":
@@ -493,7 +543,7 @@ class Types:
     # ---- definitions ------------------------------------------------------
 
     def _define(self, name: str, schema: Dict[str, Any], mode: str, area: str, source: str) -> None:
-        plain, _ = strip_null(schema)
+        plain = strip_null(schema)
         description = (schema.get("description") or plain.get("description") or "").strip()
         description = description or schema.get("title") or plain.get("title") or ""
         # Inline types below a schema used in both modes get the Param suffix in their request form too.
@@ -504,7 +554,8 @@ class Types:
             self._class(name, plain, _Ctx(type_name(source), mode, area, suffix), description)
             return
         # Aliases: their right-hand side is evaluated at run time, so names in it are quoted.
-        rhs = self.annotation(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
+        # (without None: an alias that may be null is Optional where it is used)
+        rhs = self.bare(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
         self._add(
             TypeDef(
                 name,
@@ -524,13 +575,15 @@ class Types:
         self._add(tdef)  # before the fields, so that recursive references find it
         used: Set[str] = set()
         for prop in self.spec.properties(schema):
-            plain, nullable = strip_null(prop.schema)
             py = identifier(prop.key)
             while py in used:
                 py += "_"
             used.add(py)
-            annotation = self.annotation(plain, ctx.derive(pascal(prop.key), f"Part of ``{name}.{prop.key}``."))
-            tdef.fields.append(Field(prop.key, py, annotation, prop.required, nullable, prop.description.strip()))
+            annotation = self.bare(prop.schema, ctx.derive(pascal(prop.key), f"Part of ``{name}.{prop.key}``."))
+            nullable = bool(self.spec.prop_null_forms(prop))
+            tdef.fields.append(
+                Field(prop.key, py, annotation, prop.required, nullable, prop.description.strip(), prop.schema)
+            )
 
     def inline_class(self, schema: Dict[str, Any], ctx: _Ctx) -> str:
         """The name of the class for an inline object schema (defined once per schema and mode)."""
@@ -547,13 +600,13 @@ class Types:
         key = (id(schema), RESP)
         if key not in self._inline:
             name = self._inline[key] = self._unique(base)
-            plain, _ = strip_null(schema)
+            plain = strip_null(schema)
             ctx = _Ctx(name, RESP, area, False)
             description = (schema.get("description") or schema.get("title") or "").strip()
             if "$ref" not in plain and self.spec.is_object(plain):
                 self._class(name, plain, ctx, description)
             else:
-                rhs = self.annotation(schema, ctx, quote=True)
+                rhs = self.bare(schema, ctx, quote=True)
                 self._add(
                     TypeDef(
                         name, "alias", area, description, alias=rhs, source=name, structural=self.structural(schema)
@@ -597,11 +650,14 @@ class Types:
 
         ``quote`` puts generated class names in quotes (for run-time aliases).
         """
-        schema, nullable = strip_null(schema)
-        text = self._annotation(schema, ctx, quote)
-        if nullable and text not in ("Any", "None") and not text.startswith("Optional["):
+        text = self.bare(schema, ctx, quote)
+        if self.spec.null_forms(schema) and text not in ("Any", "None") and not text.startswith("Optional["):
             text = f"Optional[{text}]"
         return text
+
+    def bare(self, schema: Dict[str, Any], ctx: _Ctx, quote: bool = False) -> str:
+        """The Python type of a schema without its null alternative (the caller adds ``Optional``)."""
+        return self._annotation(strip_null(schema), ctx, quote)
 
     def _annotation(self, schema: Dict[str, Any], ctx: _Ctx, quote: bool) -> str:
         q = (lambda n: f'"{n}"') if quote else (lambda n: n)
@@ -614,8 +670,7 @@ class Types:
             return self._union(members, ctx, quote)
         if "enum" in schema:
             values = [v for v in schema["enum"] if v is not None]
-            literal = f"Literal[{', '.join(_py_literal(v) for v in values)}]" if values else "None"
-            return f"Optional[{literal}]" if None in schema["enum"] and values else literal
+            return f"Literal[{', '.join(_py_literal(v) for v in values)}]" if values else "None"
         if "const" in schema:
             return f"Literal[{_py_literal(schema['const'])}]"
         kind = schema.get("type")
@@ -642,7 +697,7 @@ class Types:
         parts: List[str] = []
         for i, member in enumerate(members):
             label = _variant_label(self.spec, member, i)
-            text = self.annotation(member, ctx.derive(label), quote)
+            text = self.bare(member, ctx.derive(label), quote)
             for part in _split_union(text):
                 if part not in parts:
                     parts.append(part)
@@ -761,10 +816,9 @@ class Method:
                 continue  # the _stream twin turns streaming on itself
             if not stream and prop.key == "stream_options" and op.stream_events is not None:
                 continue  # only means something to the _stream twin
-            plain, nullable = strip_null(prop.schema)
             ctx = _Ctx(body_base + pascal(prop.key), REQ, op.area, False)
-            annotation = types.annotation(plain, ctx)
-            if nullable and prop.required and not annotation.startswith("Optional["):
+            annotation = types.bare(prop.schema, ctx)
+            if spec.prop_null_forms(prop) and prop.required and annotation != "Any":
                 annotation = f"Optional[{annotation}]"
             py = _py_param(prop.key, taken)
             taken.add(py)
@@ -818,8 +872,7 @@ def _py_param(key: str, taken: Set[str]) -> str:
 def _page_item(spec: Spec, types: Types, schema: Dict[str, Any]) -> str:
     for prop in spec.properties(schema):
         if prop.key == "data":
-            plain, _ = strip_null(prop.schema)
-            items = plain.get("items", {})
+            items = strip_null(prop.schema).get("items", {})
             if "$ref" in items:
                 return types.component(ref_name(items["$ref"]), RESP)
             return "Any"

@@ -1,0 +1,238 @@
+"""The generated types (``openai_lite.types``) tell the truth about the spec.
+
+Nullability: a response field is typed non-Optional only when the spec says it is required *and*
+cannot be null; a request field (or method argument) accepts ``None`` only when the spec says it may
+be null. The spec's ways of saying "may be null" are recognised here independently of tools/codegen;
+the generator only says which schema each generated class comes from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import json
+import pathlib
+import re
+import sys
+import typing
+from typing import Any, Dict, Iterator, List, Set, Tuple
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # tools/ is not installed with the package: import it from the checkout
+    sys.path.insert(0, str(ROOT))
+
+import openai_lite  # noqa: E402
+from tools.codegen.__main__ import Model, build  # noqa: E402
+
+SPEC = json.loads((ROOT / "spec" / "openai-openapi.json").read_text("utf-8"))
+SCHEMAS: Dict[str, Any] = SPEC["components"]["schemas"]
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    return build(ROOT)
+
+
+# ---------------------------------------------------------------------------
+# Nullability, read from the spec
+# ---------------------------------------------------------------------------
+
+
+def deref(schema: Dict[str, Any]) -> Dict[str, Any]:
+    while "$ref" in schema:
+        schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def null_forms(schema: Any, depth: int = 0) -> Set[str]:
+    """How the spec says a value may be null (empty: it may not)."""
+    if not isinstance(schema, dict) or depth > 30:
+        return set()
+    forms = set()
+    if "$ref" in schema and null_forms(deref(schema), depth + 1):
+        forms.add("$ref to a nullable schema")
+    if schema.get("nullable") is True:
+        forms.add("nullable: true")
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        forms.add('type: "null"')
+    if None in (schema.get("enum") or ()):
+        forms.add("null in enum")
+    if "default" in schema and schema["default"] is None:
+        forms.add("default: null")
+    for key in ("anyOf", "oneOf"):
+        if any(null_forms(member, depth + 1) for member in schema.get(key) or ()):
+            forms.add(f"{key} with a nullable member")
+    if any(isinstance(m, dict) and m.get("nullable") is True for m in schema.get("allOf") or ()):
+        forms.add("allOf [X, {nullable: true}]")
+    return forms
+
+
+# Descriptions that mention null about something other than the field itself.
+NULL_NOT_ABOUT_THE_FIELD = {
+    "other chunks will also include a `usage` field, but with a null value",  # include_usage
+    "When present, it contains a null value **except for the last chunk**",  # usage of a chunk
+    "no limit on recent_threads (null)",  # ChatKit history
+}
+
+
+def field_null_forms(schema: Dict[str, Any], description: str) -> Set[str]:
+    forms = null_forms(schema)
+    text = " ".join(description.split())
+    if re.search(r"\bnull\b", text, re.IGNORECASE) and not any(s in text for s in NULL_NOT_ABOUT_THE_FIELD):
+        forms.add("description")
+    return forms
+
+
+# ---------------------------------------------------------------------------
+# What the generated code says
+# ---------------------------------------------------------------------------
+
+_MODULES: Dict[str, Any] = {}
+
+
+def types_module(area: str) -> Any:
+    if area not in _MODULES:
+        _MODULES[area] = importlib.import_module(f"openai_lite.types.{area}")
+    return _MODULES[area]
+
+
+def _text(annotation: Any) -> str:
+    if isinstance(annotation, typing.ForwardRef):
+        return annotation.__forward_arg__
+    return annotation if isinstance(annotation, str) else ""
+
+
+def admits_none(annotation: Any, model: Model) -> bool:
+    """Whether an annotation (source text, or a typing object) accepts None."""
+    text = _text(annotation)
+    if not text:  # evaluated (functional TypedDicts): a typing object
+        return annotation is Any or type(None) in typing.get_args(annotation)
+    text = text.strip()
+    if text in ("Any", "None") or text.startswith("Optional["):
+        return True
+    definition = model.types.defs.get(text)
+    if definition is not None and definition.kind == "alias":
+        alias = getattr(types_module(definition.area), text)
+        return type(None) in typing.get_args(alias)
+    return False
+
+
+def generated_fields(cls: Any) -> Dict[str, Any]:
+    """JSON key -> annotation, of a generated dataclass or TypedDict."""
+    if dataclasses.is_dataclass(cls):
+        return {f.metadata.get("json", f.name): f.type for f in dataclasses.fields(cls)}
+    return dict(cls.__annotations__)
+
+
+def classes(model: Model) -> Iterator[Tuple[str, Any, Any]]:
+    """(kind, generated definition, the class as imported) for every generated class."""
+    for name, definition in sorted(model.types.defs.items()):
+        if definition.kind in ("dataclass", "typeddict"):
+            yield definition.kind, definition, getattr(types_module(definition.area), name)
+
+
+# ---------------------------------------------------------------------------
+# The rule, across every generated class and method
+# ---------------------------------------------------------------------------
+
+
+def test_every_schema_is_covered(model: Model) -> None:
+    sources = {d.source for d in model.types.defs.values()}
+    with_properties = {n for n, s in SCHEMAS.items() if "properties" in s or "allOf" in s}
+    assert len(SCHEMAS) == 1422
+    missing = sorted(n for n in with_properties if re.sub(r"\W", "", n) not in sources and n not in sources)
+    # A component whose class got another name (a Param twin) is still checked through its fields.
+    assert len(missing) < 60, missing
+
+
+def test_nullability_rule_on_every_field(model: Model) -> None:
+    """Response fields: Optional iff missing or null is allowed. Request fields: Optional iff null is allowed."""
+    wrong: List[str] = []
+    counts: Dict[str, int] = {}
+    for kind, definition, cls in classes(model):
+        written = generated_fields(cls)
+        for f in definition.fields:
+            forms = field_null_forms(f.schema, f.description)
+            for form in forms:
+                counts[form] = counts.get(form, 0) + 1
+            may_be_none = bool(forms) or (kind == "dataclass" and not f.required)
+            if _text(written[f.key]) == "Any":
+                continue  # an untyped value (the spec gives no type): None among the rest
+            if may_be_none != admits_none(written[f.key], model):
+                wrong.append(f"{definition.name}.{f.key}: {_text(written[f.key])!r}, null forms {sorted(forms)}")
+    assert not wrong, f"{len(wrong)} fields break the rule:\n" + "\n".join(wrong[:40])
+    # The forms the pinned spec uses on fields directly (`type: "null"` appears inside anyOf
+    # members, a nullable oneOf behind a $ref: StopConfiguration).
+    assert set(counts) == {
+        "$ref to a nullable schema",
+        "nullable: true",
+        "default: null",
+        "anyOf with a nullable member",
+        "allOf [X, {nullable: true}]",
+        "description",
+    }, counts
+
+
+def test_nullability_rule_on_method_arguments(model: Model) -> None:
+    wrong = []
+    for methods in model.methods.values():
+        for method in methods:
+            signature = inspect.signature(getattr(openai_lite.Client, method.name))
+            py_of = dict(method.body)
+            for prop in method.op.body_props:
+                if prop.key not in py_of:
+                    continue
+                parameter = signature.parameters[py_of[prop.key]]
+                may_be_none = bool(field_null_forms(prop.schema, prop.description)) or not prop.required
+                if parameter.annotation != "Any" and may_be_none != admits_none(parameter.annotation, model):
+                    wrong.append(f"{method.name}({parameter.name}: {parameter.annotation})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_fields_the_issue_names_are_optional() -> None:
+    from openai_lite.types.assistants import RunObject, RunStepObject
+    from openai_lite.types.responses import Response
+    from openai_lite.types.responses_beta import BetaResponse
+
+    for cls, name in [(Response, "error"), (BetaResponse, "error"), (RunObject, "usage"), (RunStepObject, "usage")]:
+        (annotation,) = [f.type for f in dataclasses.fields(cls) if f.name == name]
+        assert annotation.startswith("Optional["), (cls.__name__, name, annotation)
+
+
+def test_no_alias_holds_none_at_its_top(model: Model) -> None:
+    # Where a field may be null it says Optional[Alias]: an alias already holding None would
+    # read `dict[str, str] | None | None` in an IDE.
+    holding = sorted(
+        name
+        for name, d in model.types.defs.items()
+        if d.kind == "alias" and type(None) in typing.get_args(getattr(types_module(d.area), name))
+    )
+    assert not holding
+
+
+@pytest.mark.parametrize(
+    ("schema", "forms"),
+    [
+        ({"type": "string"}, set()),
+        ({"type": "string", "nullable": True}, {"nullable: true"}),
+        ({"type": ["string", "null"]}, {'type: "null"'}),
+        ({"anyOf": [{"type": "string"}, {"type": "null"}]}, {"anyOf with a nullable member"}),
+        ({"oneOf": [{"type": "string"}, {"type": "null"}]}, {"oneOf with a nullable member"}),
+        ({"allOf": [{"$ref": "#/components/schemas/Metadata"}, {"nullable": True}]}, {"allOf [X, {nullable: true}]"}),
+        ({"$ref": "#/components/schemas/Metadata"}, {"$ref to a nullable schema"}),
+        ({"enum": ["a", None]}, {"null in enum"}),
+        ({"type": "object", "default": None}, {"default: null"}),
+    ],
+)
+def test_the_generator_sees_every_form(model: Model, schema: Dict[str, Any], forms: Set[str]) -> None:
+    # Forms the pinned spec does not use (a type list, null in an enum) are recognised too.
+    from tools.codegen.model import RESP, _Ctx
+
+    assert null_forms(schema) == forms
+    annotation = model.types.annotation(schema, _Ctx("Example", RESP, "shared", False))
+    assert annotation.startswith("Optional[") == bool(forms), annotation
+    assert "None" not in annotation
