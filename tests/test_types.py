@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:  # tools/ is not installed with the package: impor
     sys.path.insert(0, str(ROOT))
 
 import openai_lite  # noqa: E402
-from tools.codegen.__main__ import Model, build  # noqa: E402
+from tools.codegen.__main__ import Model, build, import_cycle  # noqa: E402
 
 SPEC = json.loads((ROOT / "spec" / "openai-openapi.json").read_text("utf-8"))
 SCHEMAS: Dict[str, Any] = SPEC["components"]["schemas"]
@@ -236,3 +236,31 @@ def test_the_generator_sees_every_form(model: Model, schema: Dict[str, Any], for
     annotation = model.types.annotation(schema, _Ctx("Example", RESP, "shared", False))
     assert annotation.startswith("Optional[") == bool(forms), annotation
     assert "None" not in annotation
+
+
+# ---------------------------------------------------------------------------
+# The types modules form a tree
+# ---------------------------------------------------------------------------
+
+
+def committed_types_modules() -> Dict[str, str]:
+    folder = ROOT / "openai_lite" / "types"
+    return {f"openai_lite/types/{p.name}": p.read_text("utf-8") for p in sorted(folder.glob("*.py"))}
+
+
+def test_types_modules_import_each_other_as_a_tree() -> None:
+    # (Imports under TYPE_CHECKING: mypy, pyright and IDEs follow them; a cycle slows and confuses them.)
+    modules = committed_types_modules()
+    assert len(modules) > 40
+    assert import_cycle(modules) == []
+
+
+def test_a_cycle_is_found() -> None:
+    files = {
+        "openai_lite/types/evals.py": "if TYPE_CHECKING:\n    from .fine_tuning import EvalItem\n",
+        "openai_lite/types/fine_tuning.py": "if TYPE_CHECKING:\n    from .evals import Grader\n",
+        "openai_lite/types/chat.py": "if TYPE_CHECKING:\n    from .responses import Tool\n",
+    }
+    assert import_cycle(files) == ["evals", "fine_tuning", "evals"]
+    del files["openai_lite/types/fine_tuning.py"]
+    assert import_cycle(files) == []

@@ -11,7 +11,7 @@ from .._models import BaseModel
 
 if TYPE_CHECKING:
     from .chat import ChatCompletionTool, ResponseFormatJsonSchema
-    from .fine_tuning import EvalItem
+    from .fine_tuning import EvalItem, GraderScoreModelSamplingParams
     from .responses import (
         EasyInputMessage,
         Metadata,
@@ -394,7 +394,7 @@ class EvalGraderScoreModel(BaseModel):
     audio content blocks, and may include template strings.
     """
 
-    sampling_params: Optional[EvalGraderScoreModelSamplingParams] = None
+    sampling_params: Optional[GraderScoreModelSamplingParams] = None
     """The sampling parameters for the model."""
 
     range: Optional[List[float]] = None
@@ -402,21 +402,6 @@ class EvalGraderScoreModel(BaseModel):
 
     pass_threshold: Optional[float] = None
     """The threshold for the score."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalGraderScoreModelSamplingParams(BaseModel):
-    """The sampling parameters for the model."""
-
-    seed: Optional[int] = None
-
-    top_p: Optional[float] = None
-
-    temperature: Optional[float] = None
-
-    max_completions_tokens: Optional[int] = None
-
-    reasoning_effort: Optional[ReasoningEffort] = None
 
 
 @dataclass(init=False, repr=False, eq=False)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, Literal, Optional, Sequence, TypedD
 
 if TYPE_CHECKING:
     from .chat_params import ChatCompletionToolParam, ResponseFormatJsonSchemaParam
-    from .fine_tuning_params import EvalItemParam
+    from .fine_tuning_params import EvalItemParam, GraderScoreModelSamplingParamsParam
     from .responses import Metadata, ReasoningEffort
     from .responses_params import (
         EasyInputMessageParam,
@@ -428,7 +428,7 @@ class _EvalGraderScoreModelParamRequired(TypedDict):
 class EvalGraderScoreModelParam(_EvalGraderScoreModelParamRequired, total=False):
     """ScoreModelGrader"""
 
-    sampling_params: EvalGraderScoreModelSamplingParamsParam
+    sampling_params: GraderScoreModelSamplingParamsParam
     """The sampling parameters for the model."""
 
     range: Sequence[float]
@@ -436,20 +436,6 @@ class EvalGraderScoreModelParam(_EvalGraderScoreModelParamRequired, total=False)
 
     pass_threshold: float
     """The threshold for the score."""
-
-
-class EvalGraderScoreModelSamplingParamsParam(TypedDict, total=False):
-    """The sampling parameters for the model."""
-
-    seed: Optional[int]
-
-    top_p: Optional[float]
-
-    temperature: Optional[float]
-
-    max_completions_tokens: Optional[int]
-
-    reasoning_effort: Optional[ReasoningEffort]
 
 
 class EvalGraderStringCheckParam(TypedDict):

@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, NamedTuple
+from typing import Dict, List, NamedTuple, Set
 
 from .model import RESP, Method, Spec, Types, load_operations, methods_by_area
 from .render import (
@@ -65,7 +65,38 @@ def generate(root: Path) -> Dict[str, str]:
         files[f"openai_lite/types/{area}.py"] = render_types_module(area, types.order[area], types, source)
     files["openai_lite/types/_index.py"] = render_index(types, source)
     files["API.md"] = render_api_md(by_area, set(types.order), source)
+    cycle = import_cycle(files)
+    if cycle:
+        raise SystemExit(f"types modules import each other: {' -> '.join(cycle)}; see overrides.OWNERS")
     return files
+
+
+def import_cycle(files: Dict[str, str]) -> List[str]:
+    """A cycle among the types modules' imports of each other (empty: they form a tree)."""
+    graph = {
+        rel.rsplit("/", 1)[-1][: -len(".py")]: re.findall(r"^\s+from \.(\w+) import", text, re.M)
+        for rel, text in files.items()
+        if rel.startswith("openai_lite/types/")
+    }
+    done: Set[str] = set()
+
+    def visit(module: str, path: List[str]) -> List[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return []
+        for other in graph.get(module, []):
+            cycle = visit(other, [*path, module])
+            if cycle:
+                return cycle
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        cycle = visit(module, [])
+        if cycle:
+            return cycle
+    return []
 
 
 def write(out: Path, files: Dict[str, str]) -> None:

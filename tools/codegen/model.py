@@ -573,6 +573,11 @@ class Types:
         kind = "dataclass" if ctx.mode == RESP else "typeddict"
         tdef = TypeDef(name, kind, ctx.area, description, source=name, structural=True, mode=ctx.mode)
         self._add(tdef)  # before the fields, so that recursive references find it
+        for member in schema.get("allOf", []):
+            if "$ref" in member:
+                # Inline types of a schema merged in here belong to that schema (its name, its
+                # module): define it first, so that this class reuses them rather than owning them.
+                self.component(ref_name(member["$ref"]), ctx.mode)
         used: Set[str] = set()
         for prop in self.spec.properties(schema):
             py = identifier(prop.key)
