@@ -3,7 +3,7 @@
 The spec is read here independently of tools/codegen: every operation must have one method,
 with the right signature, request, authentication, warnings and return type; the spec's own
 response examples must parse into the declared types; the types modules must load lazily and
-resolve on every supported Python; and mypy must accept good uses and reject bad ones.
+resolve on every supported Python. (Static typing: tests/test_typing.py.)
 """
 
 from __future__ import annotations
@@ -953,51 +953,3 @@ def test_a_call_loads_only_its_own_types() -> None:
     assert "openai_lite.types.embeddings" in loaded
     heavy = {"responses", "responses_beta", "realtime", "chat", "assistants", "admin", "evals", "webhooks"}
     assert not {f"openai_lite.types.{m}" for m in heavy} & set(loaded), loaded
-
-
-# ---------------------------------------------------------------------------
-# Static typing: mypy --strict on a good and a bad program (tests/typing/)
-# ---------------------------------------------------------------------------
-
-TYPING_DIR = pathlib.Path(__file__).resolve().parent / "typing"
-MYPY_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.*?)\s+\[(?P<code>[\w-]+)\]$")
-
-
-@pytest.fixture(scope="module")
-def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, List[Tuple[int, str, str]]]:
-    """mypy's errors for both programs, from one run: file name -> [(line, code, message)]."""
-    pytest.importorskip("mypy", reason="mypy is not installed for this Python")
-    cache = tmp_path_factory.mktemp("mypy-cache")
-    files = [f"tests/typing/{name}" for name in ("usage_ok.py", "usage_bad.py")]
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--show-error-codes", "--no-color-output", "--no-error-summary",
-         "--cache-dir", str(cache), *files],
-        cwd=str(ROOT), capture_output=True, text=True, timeout=300,
-        env={**{k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")}, "MYPY_FORCE_COLOR": "0"},
-    )  # fmt: skip
-    assert done.returncode in (0, 1), done.stdout + done.stderr  # 2 would be a crash or a usage error
-    errors: Dict[str, List[Tuple[int, str, str]]] = {}
-    for line in done.stdout.splitlines():
-        match = MYPY_LINE.match(line)
-        if match:
-            errors.setdefault(pathlib.Path(match["file"]).name, []).append(
-                (int(match["line"]), match["code"], match["message"])
-            )
-        elif ": error:" in line:
-            pytest.fail(f"unparsed mypy error: {line}")
-    return errors
-
-
-def test_mypy_accepts_the_good_program(mypy_errors: Dict[str, List[Tuple[int, str, str]]]) -> None:
-    assert mypy_errors.get("usage_ok.py", []) == []
-
-
-def test_mypy_reports_exactly_the_marked_errors(mypy_errors: Dict[str, List[Tuple[int, str, str]]]) -> None:
-    expected = []
-    for number, line in enumerate((TYPING_DIR / "usage_bad.py").read_text("utf-8").splitlines(), 1):
-        marker = re.search(r"# E: ([\w\-, ]+)$", line)
-        if marker:
-            expected += [(number, code.strip()) for code in marker.group(1).split(",")]
-    assert len(expected) >= 4
-    got = sorted((line, code) for line, code, _ in mypy_errors.get("usage_bad.py", []))
-    assert got == sorted(expected), "mypy said:\n" + "\n".join(map(str, mypy_errors.get("usage_bad.py", [])))

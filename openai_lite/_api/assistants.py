@@ -12,7 +12,6 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
-    from .._streaming import UnknownEvent
     from ..types.assistants import (
         AssistantObject,
         AssistantStreamEvent,
@@ -475,11 +474,13 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
+    ) -> Iterator[AssistantStreamEvent]:
         """Create a thread and run it in one request.
 
         ``POST /threads/runs`` with ``stream: true``: yields the events as they arrive; the request
-        is sent when iteration starts. Body fields are described on ``CreateThreadAndRunRequest``.
+        is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing
+        ``ev.event`` narrows the event. Body fields are described on ``CreateThreadAndRunRequest``.
         """
         from ..types.assistants import AssistantStreamEvent
 
@@ -918,12 +919,13 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
+    ) -> Iterator[AssistantStreamEvent]:
         """Create a run.
 
         ``POST /threads/{thread_id}/runs`` with ``stream: true``: yields the events as they arrive;
-        the request is sent when iteration starts. Body fields are described on
-        ``CreateRunRequest``.
+        the request is sent when iteration starts. An event of a type newer than this library
+        arrives as ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing
+        ``ev.event`` narrows the event. Body fields are described on ``CreateRunRequest``.
         """
         from ..types.assistants import AssistantStreamEvent
 
@@ -1176,14 +1178,16 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
+    ) -> Iterator[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is
         `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls
         once they're all completed. All outputs must be submitted in a single request.
 
         ``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`` with ``stream: true``:
-        yields the events as they arrive; the request is sent when iteration starts. Body fields are
-        described on ``SubmitToolOutputsRunRequest``.
+        yields the events as they arrive; the request is sent when iteration starts. An event of a
+        type newer than this library arrives as ``openai_lite.UnknownEvent``, which the static type
+        leaves out so that comparing ``ev.event`` narrows the event. Body fields are described on
+        ``SubmitToolOutputsRunRequest``.
         """
         from ..types.assistants import AssistantStreamEvent
 

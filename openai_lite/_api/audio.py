@@ -13,7 +13,6 @@ from .._streaming import decoder
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
     from .._pagination import Page
-    from .._streaming import UnknownEvent
     from ..types.audio import (
         AudioResponseFormat,
         CreateSpeechResponseStreamEvent,
@@ -88,13 +87,15 @@ class AudioAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[CreateSpeechResponseStreamEvent, UnknownEvent]]:
+    ) -> Iterator[CreateSpeechResponseStreamEvent]:
         """Generates audio from the input text.
 
         Returns the audio file content, or a stream of audio events.
 
         ``POST /audio/speech`` with ``stream_format: "sse"``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on ``CreateSpeechRequest``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateSpeechRequest``.
         """
         from ..types.audio import CreateSpeechResponseStreamEvent
 
@@ -218,15 +219,16 @@ class AudioAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[CreateTranscriptionResponseStreamEvent, UnknownEvent]]:
+    ) -> Iterator[CreateTranscriptionResponseStreamEvent]:
         """Transcribes audio into the input language.
 
         Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
         format, or a stream of transcript events.
 
         ``POST /audio/transcriptions`` with ``stream: true``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on
-        ``CreateTranscriptionRequest``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateTranscriptionRequest``.
         """
         from ..types.audio import CreateTranscriptionResponseStreamEvent
 

@@ -11,7 +11,6 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
-    from .._streaming import UnknownEvent
     from ..types.images import ImageEditStreamEvent, ImageGenStreamEvent, ImagesResponse, PartialImages
     from ..types.images_params import ImageRefParam
     from ..types.responses import InputFidelity
@@ -135,13 +134,15 @@ class ImagesAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[ImageEditStreamEvent, UnknownEvent]]:
+    ) -> Iterator[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This
         endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and
         `chatgpt-image-latest`) and `dall-e-2`.
 
         ``POST /images/edits`` with ``stream: true``: yields the events as they arrive; the request
-        is sent when iteration starts. Body fields are described on ``CreateImageEditRequest``.
+        is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateImageEditRequest``.
         """
         from ..types.images import ImageEditStreamEvent
 
@@ -288,12 +289,14 @@ class ImagesAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[ImageGenStreamEvent, UnknownEvent]]:
+    ) -> Iterator[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn
         more](https://platform.openai.com/docs/guides/images).
 
         ``POST /images/generations`` with ``stream: true``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on ``CreateImageRequest``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateImageRequest``.
         """
         from ..types.images import ImageGenStreamEvent
 

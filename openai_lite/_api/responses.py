@@ -11,7 +11,6 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
-    from .._streaming import UnknownEvent
     from ..types.responses import (
         CompactResource,
         IncludeEnum,
@@ -182,7 +181,7 @@ class ResponsesAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[ResponseStreamEvent, UnknownEvent]]:
+    ) -> Iterator[ResponseStreamEvent]:
         """Creates a model response. Provide [text](https://platform.openai.com/docs/guides/text) or
         [image](https://platform.openai.com/docs/guides/images) inputs to generate
         [text](https://platform.openai.com/docs/guides/text)
@@ -197,7 +196,9 @@ class ResponsesAPI(BaseClient):
         as input for the model's response.
 
         ``POST /responses`` with ``stream: true``: yields the events as they arrive; the request is
-        sent when iteration starts. Body fields are described on ``CreateResponseParam``.
+        sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateResponseParam``.
         """
         from ..types.responses import ResponseStreamEvent
 

@@ -11,7 +11,6 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
-    from .._streaming import UnknownEvent
     from ..types.responses_beta import (
         BetaCompactResource,
         BetaIncludeEnum,
@@ -187,7 +186,7 @@ class ResponsesBetaAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[BetaResponseStreamEvent, UnknownEvent]]:
+    ) -> Iterator[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](https://platform.openai.com/docs/guides/text) or
         [image](https://platform.openai.com/docs/guides/images) inputs to generate
         [text](https://platform.openai.com/docs/guides/text)
@@ -202,8 +201,9 @@ class ResponsesBetaAPI(BaseClient):
         as input for the model's response.
 
         ``POST /responses?beta=true`` with ``stream: true``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on
-        ``BetaCreateResponseParam``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``BetaCreateResponseParam``.
         """
         from ..types.responses_beta import BetaResponseStreamEvent
 

@@ -801,6 +801,7 @@ class Method:
         self.path_args: List[Tuple[str, str]] = []
         self.query: List[Tuple[str, str]] = []  # (wire name, python name)
         self.body: List[Tuple[str, str]] = []
+        self.unknown_events = False  # a stream of a union of events, which may grow
         body_base = (
             type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(op.name) + "Request"
         )
@@ -839,9 +840,9 @@ class Method:
         if self.stream:
             assert op.stream_events is not None
             event = self._response_type(op.stream_events, types, "StreamEvent")
-            if types.defs[event].kind == "alias":
-                # A union of event types: an event type added later arrives as an UnknownEvent.
-                return f"Iterator[Union[{event}, UnknownEvent]]", event
+            # An event type added to the API later arrives as an UnknownEvent, which the
+            # static type leaves out: with it, `ev.type == "..."` would narrow nothing.
+            self.unknown_events = types.defs[event].kind == "alias"
             return f"Iterator[{event}]", event
         if op.response_kind == "binary":
             return "BinaryResponse", "BinaryResponse"

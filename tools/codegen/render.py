@@ -384,6 +384,12 @@ def _method_doc(m: Method, types: Types) -> str:
     if m.stream:
         flag = "stream: true" if any(p.key == "stream" for p in op.body_props) else 'stream_format: "sse"'
         text += f" with ``{flag}``: yields the events as they arrive; the request is sent when iteration starts."
+        if m.unknown_events:
+            key = "event" if op.named_events else "type"
+            text += (
+                f" An event of a type newer than this library arrives as ``openai_lite.UnknownEvent``, which the"
+                f" static type leaves out so that comparing ``ev.{key}`` narrows the event."
+            )
     if op.paging:
         text += " Iterate the result for every item of every page (fetched as needed)."
     if op.body and "$ref" in op.body:
