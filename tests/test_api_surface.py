@@ -853,6 +853,8 @@ def test_index_lists_every_type_parsing_resolves(definitions: Dict[str, Tuple[st
         name: area
         for name, (area, value) in definitions.items()
         if not name.startswith("_")
+        # (request aliases may name response classes passed back, InputItemParam: parsing never reads them)
+        and not area.endswith("_params")
         and (_is_model(value) or (not isinstance(value, type) and _holds_models(value, definitions)))
     }
     wrong = {name: (area, AREA_OF.get(name)) for name, area in needed.items() if AREA_OF.get(name) != area}

@@ -264,3 +264,67 @@ def test_a_cycle_is_found() -> None:
     assert import_cycle(files) == ["evals", "fine_tuning", "evals"]
     del files["openai_lite/types/fine_tuning.py"]
     assert import_cycle(files) == []
+
+
+# ---------------------------------------------------------------------------
+# Members beyond fields (openai_lite/_mixins.py)
+# ---------------------------------------------------------------------------
+
+
+def computed_by_sdks() -> List[Tuple[str, str]]:
+    """(schema, property) for every property the spec marks as computed by the SDKs."""
+    found = []
+    for name, schema in SCHEMAS.items():
+        for member in [schema, *schema.get("allOf", [])]:
+            for key, prop in (member.get("properties") or {}).items():
+                alternatives = [prop, *prop.get("anyOf", []), *prop.get("oneOf", [])]
+                if any("x-oaiSupportedSDKs" in a for a in alternatives):
+                    found.append((name, key))
+    return sorted(found)
+
+
+def test_sdk_computed_properties_are_properties_not_fields() -> None:
+    marked = computed_by_sdks()
+    assert marked == [("BetaResponse", "output_text"), ("Response", "output_text")]
+    for schema, key in marked:
+        cls = openai_lite.types._lookup(schema)
+        assert key not in {f.name for f in dataclasses.fields(cls)}
+        assert isinstance(inspect.getattr_static(cls, key), property)
+
+
+def test_a_marked_property_without_a_mixin_stops_the_generator() -> None:
+    from tools.codegen.model import RESP, Spec, Types
+
+    raw = {
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "summary": {"type": "string", "x-oaiSupportedSDKs": ["python"]},
+                    },
+                }
+            }
+        },
+    }
+    with pytest.raises(SystemExit, match=r"Thing\.summary is computed by the SDKs"):
+        Types(Spec(raw), []).component("Thing", RESP)
+    raw["components"]["schemas"]["Thing"]["properties"]["output_text"] = raw["components"]["schemas"]["Thing"][
+        "properties"
+    ].pop("summary")
+    types = Types(Spec(raw), [])
+    types.component("Thing", RESP)
+    assert types.defs["Thing"].mixins == ["OutputTextMixin"]
+    assert [f.key for f in types.defs["Thing"].fields] == ["id"]
+
+
+def test_mixins_named_by_the_generator_exist() -> None:
+    from openai_lite import _mixins
+    from tools.codegen import overrides
+
+    named = set(overrides.MIXINS.values()) | set(overrides.SDK_PROPERTIES.values())
+    assert named == set(_mixins.__all__)
+    assert set(overrides.MIXINS) | set(overrides.PASSED_BACK) <= set(SCHEMAS)
+    assert {s for others in overrides.PASSED_BACK.values() for s in others} <= set(SCHEMAS)

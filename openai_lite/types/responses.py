@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Optional, Union
 
+from .._mixins import OutputTextMixin
 from .._models import BaseModel
 
 
@@ -3302,7 +3303,7 @@ class RefusalContent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Response(BaseModel):
+class Response(OutputTextMixin, BaseModel):
     """The response object"""
 
     metadata: Optional[Metadata]
@@ -3391,8 +3392,6 @@ class Response(BaseModel):
     completed_at: Optional[float] = None
 
     reasoning: Optional[Reasoning] = None
-
-    output_text: Optional[str] = None
 
     usage: Optional[ResponseUsage] = None
 

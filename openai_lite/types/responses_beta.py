@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Optional, Union
 
+from .._mixins import OutputTextMixin
 from .._models import BaseModel
 
 
@@ -3780,7 +3781,7 @@ class BetaRefusalContent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponse(BaseModel):
+class BetaResponse(OutputTextMixin, BaseModel):
     """The response object"""
 
     metadata: Optional[BetaMetadata]
@@ -3869,8 +3870,6 @@ class BetaResponse(BaseModel):
     completed_at: Optional[float] = None
 
     reasoning: Optional[BetaReasoning] = None
-
-    output_text: Optional[str] = None
 
     usage: Optional[BetaResponseUsage] = None
 

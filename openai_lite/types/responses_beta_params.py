@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         BetaModelIdsResponses,
         BetaModerationMode,
         BetaMultiAgentAction1,
+        BetaOutputItem,
         BetaPersonalityEnum,
         BetaProgramOutputItemStatus,
         BetaPromptCacheModeEnum,
@@ -1693,6 +1694,7 @@ BetaInputItemParam = Union[
     "BetaItemReferenceParam",
     "BetaProgramItemParam",
     "BetaProgramOutputItemParam",
+    "BetaOutputItem",
 ]
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ModelIdsCompaction,
         ModelIdsResponses,
         ModerationMode,
+        OutputItem,
         PersonalityEnum,
         ProgramOutputItemStatus,
         PromptCacheModeEnum,
@@ -1550,6 +1551,7 @@ InputItemParam = Union[
     "ItemReferenceParam",
     "ProgramItemParam",
     "ProgramOutputItemParam",
+    "OutputItem",
 ]
 
 

@@ -32,3 +32,9 @@ def nullable_fields_unguarded(client: openai_lite.Client) -> None:
     print(resp.error.message)  # E: union-attr
     run = client.get_run("thread_abc", "run_abc")
     print(run.usage.total_tokens)  # E: union-attr
+
+
+def output_text_is_a_str(client: openai_lite.Client) -> None:
+    resp = client.create_response(model="gpt-4o-mini", input="hi")
+    resp.output_text = "changed"  # E: misc
+    count: int = resp.output_text  # E: assignment

@@ -22,8 +22,11 @@ from .overrides import (
     BINARY_RESPONSES,
     DONE_MARKER,
     FINAL_EVENTS,
+    MIXINS,
     ORPHAN_AREAS,
     OWNERS,
+    PASSED_BACK,
+    SDK_PROPERTIES,
     STREAM_EVENTS,
     WIRE_DEFAULTS,
 )
@@ -413,6 +416,7 @@ class TypeDef:
     source: str = ""  # the component schema it comes from (for docs/index)
     structural: bool = False  # an alias naming classes (parsing needs to resolve it)
     mode: str = RESP  # REQ: a request type (a TypedDict, or an alias of them), in the area's _params module
+    mixins: List[str] = field(default_factory=list)  # bases before BaseModel (openai_lite/_mixins.py)
 
 
 class Types:
@@ -551,11 +555,16 @@ class Types:
         if "$ref" not in plain and self.spec.is_object(plain):
             # Inline types below derive their names from the schema's own name, not
             # from its Param form (so a "Param" suffix appears once, at the end).
-            self._class(name, plain, _Ctx(type_name(source), mode, area, suffix), description)
+            tdef = self._class(name, plain, _Ctx(type_name(source), mode, area, suffix), description)
+            if mode == RESP and source in MIXINS:
+                tdef.mixins.append(MIXINS[source])
             return
         # Aliases: their right-hand side is evaluated at run time, so names in it are quoted.
         # (without None: an alias that may be null is Optional where it is used)
         rhs = self.bare(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
+        if mode == REQ and source in PASSED_BACK:
+            passed = [f'"{self.component(other, RESP)}"' for other in PASSED_BACK[source]]
+            rhs = f"Union[{', '.join(_split_union(rhs) + passed)}]"
         self._add(
             TypeDef(
                 name,
@@ -569,7 +578,7 @@ class Types:
             )
         )
 
-    def _class(self, name: str, schema: Dict[str, Any], ctx: _Ctx, description: str) -> None:
+    def _class(self, name: str, schema: Dict[str, Any], ctx: _Ctx, description: str) -> TypeDef:
         kind = "dataclass" if ctx.mode == RESP else "typeddict"
         tdef = TypeDef(name, kind, ctx.area, description, source=name, structural=True, mode=ctx.mode)
         self._add(tdef)  # before the fields, so that recursive references find it
@@ -580,6 +589,13 @@ class Types:
                 self.component(ref_name(member["$ref"]), ctx.mode)
         used: Set[str] = set()
         for prop in self.spec.properties(schema):
+            if _computed_by_sdks(prop.schema):
+                # Not sent by the server: a property of a hand-written mixin instead of a field.
+                if prop.key not in SDK_PROPERTIES:
+                    raise SystemExit(f"{name}.{prop.key} is computed by the SDKs: name its mixin in SDK_PROPERTIES")
+                if ctx.mode == RESP and SDK_PROPERTIES[prop.key] not in tdef.mixins:
+                    tdef.mixins.append(SDK_PROPERTIES[prop.key])
+                continue
             py = identifier(prop.key)
             while py in used:
                 py += "_"
@@ -589,6 +605,7 @@ class Types:
             tdef.fields.append(
                 Field(prop.key, py, annotation, prop.required, nullable, prop.description.strip(), prop.schema)
             )
+        return tdef
 
     def inline_class(self, schema: Dict[str, Any], ctx: _Ctx) -> str:
         """The name of the class for an inline object schema (defined once per schema and mode)."""
@@ -725,6 +742,12 @@ class _Ctx:
 
     def derive(self, more: str, where: str = "") -> _Ctx:
         return _Ctx(self.base + more, self.mode, self.area, self.suffix, where or self.where)
+
+
+def _computed_by_sdks(schema: Dict[str, Any]) -> bool:
+    """Whether a property is marked as computed by the SDKs (``x-oaiSupportedSDKs``), itself or a member."""
+    members = [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]
+    return any(isinstance(m, dict) and "x-oaiSupportedSDKs" in m for m in members)
 
 
 def _variant_label(spec: Spec, member: Dict[str, Any], index: int) -> str:

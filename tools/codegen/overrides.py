@@ -216,3 +216,23 @@ OWNERS: List[str] = [
     "videos",
     "shared",
 ]
+
+# ---------------------------------------------------------------------------
+# Types (keyed by schema name)
+# ---------------------------------------------------------------------------
+
+# Properties the spec marks as computed by the SDKs (``x-oaiSupportedSDKs``) rather than sent
+# by the server: not a field, but a member of the named mixin (openai_lite/_mixins.py) that
+# every response class with the property derives from.
+SDK_PROPERTIES: Dict[str, str] = {"output_text": "OutputTextMixin"}
+
+# Members beyond fields: the mixin (openai_lite/_mixins.py) a response class derives from.
+MIXINS: Dict[str, str] = {"ChatCompletionResponseMessage": "AssistantMessageMixin"}
+
+# Request unions that also take response objects passed back (sent as the JSON they were parsed
+# from): ``input=[*previous.output, {...}]`` type-checks. The request form of the key schema
+# also accepts the response form of the schemas listed.
+PASSED_BACK: Dict[str, Tuple[str, ...]] = {
+    "InputItem": ("OutputItem",),
+    "BetaInputItem": ("BetaOutputItem",),
+}

@@ -136,8 +136,11 @@ def render_types_module(area: str, names: List[str], types: Types, source: str) 
     check = ["TYPE_CHECKING"] if foreign or "FileInput" in used else []
     if typing_names or check:
         out.append(f"from typing import {', '.join(check + typing_names)}\n")
+    mixins = sorted({m for d in defs for m in d.mixins})
+    if mixins:
+        out.append(f"\nfrom .._mixins import {', '.join(mixins)}\n")
     if any(d.kind == "dataclass" for d in defs):
-        out.append("\nfrom .._models import BaseModel\n")
+        out.append(f"{'' if mixins else chr(10)}from .._models import BaseModel\n")
     if check:
         out.append("\nif TYPE_CHECKING:\n")
         if "FileInput" in used:
@@ -175,7 +178,8 @@ def _render_def(d: TypeDef) -> str:
 def _render_dataclass(d: TypeDef) -> str:
     # __init__, repr and eq come from BaseModel: generating them for each class
     # would more than double the time a types module takes to import.
-    out = [f"@dataclass(init=False, repr=False, eq=False)\nclass {d.name}(BaseModel):\n"]
+    bases = ", ".join([*d.mixins, "BaseModel"])
+    out = [f"@dataclass(init=False, repr=False, eq=False)\nclass {d.name}({bases}):\n"]
     fallback = f'    """The API\'s ``{d.source}`` object (the spec describes it no further)."""\n'
     out.append(docstring(d.description, "    ") or fallback)
     # Dataclasses need fields without defaults first; both groups keep the spec's order.
