@@ -328,3 +328,157 @@ def test_mixins_named_by_the_generator_exist() -> None:
     assert named == set(_mixins.__all__)
     assert set(overrides.MIXINS) | set(overrides.PASSED_BACK) <= set(SCHEMAS)
     assert {s for others in overrides.PASSED_BACK.values() for s in others} <= set(SCHEMAS)
+
+
+# ---------------------------------------------------------------------------
+# Union choice: each member's JSON comes back as that member
+# ---------------------------------------------------------------------------
+
+NONE = type(None)
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, openai_lite.BaseModel)
+
+
+def response_unions() -> Dict[Tuple[Any, ...], str]:
+    """Every union of two or more response classes -> where it is first written (alias, or Class.field)."""
+    from openai_lite._models import _deref, _resolve, _union_members
+    from openai_lite.types._index import AREA_OF
+
+    found: Dict[Tuple[Any, ...], str] = {}
+
+    def visit(tp: Any, where: str) -> None:
+        tp = _deref(tp)
+        origin = typing.get_origin(tp)
+        if origin is typing.Union:
+            members = tuple(m for m in _union_members(typing.get_args(tp)) if _is_model(m))
+            if len(members) >= 2:
+                found.setdefault(members, where)
+            for arg in typing.get_args(tp):
+                if not _is_model(_deref(arg)):
+                    visit(arg, where)
+        elif origin in (list, dict):
+            for arg in typing.get_args(tp):
+                visit(arg, where)
+
+    classes = []
+    for name, area in sorted(AREA_OF.items()):
+        value = getattr(types_module(area), name)
+        if _is_model(value):
+            classes.append(value)
+        else:
+            visit(value, name)
+    for cls in classes:
+        for f in dataclasses.fields(cls):
+            visit(_resolve(cls, f), f"{cls.__name__}.{f.name}")
+    return found
+
+
+def minimal_instance(tp: Any, depth: int = 0) -> Any:
+    """The smallest JSON a type accepts: its required fields, each with its smallest value."""
+    from openai_lite._models import _deref, _resolve
+
+    tp = _deref(tp)
+    if _is_model(tp):
+        return {
+            f.metadata.get("json", f.name): minimal_instance(_resolve(tp, f), depth + 1) if depth < 8 else None
+            for f in dataclasses.fields(tp)
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        }
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Literal:
+        return args[0]
+    if origin is typing.Union:
+        return None if NONE in args else minimal_instance(args[0], depth)
+    if origin is list:
+        return []
+    if origin is dict:
+        return {}
+    return {str: "x", int: 0, float: 0.0, bool: False}.get(tp)
+
+
+# JSON real servers send that the spec's examples do not show (the issue's whisper-1 verbose_json).
+REAL_REPLIES = [
+    (
+        "CreateTranscriptionResponse",
+        "CreateTranscriptionResponseVerboseJson",
+        {
+            "task": "transcribe",
+            "language": "english",
+            "duration": 8.47,
+            "text": "The beach was a popular spot.",
+            "segments": [
+                {"id": 0, "seek": 0, "start": 0.0, "end": 3.3, "text": " The beach", "tokens": [50364],
+                 "temperature": 0.0, "avg_logprob": -0.28, "compression_ratio": 1.2, "no_speech_prob": 0.01},
+            ],
+            "usage": {"type": "duration", "seconds": 9},
+        },
+    ),
+    (
+        "CreateTranscriptionResponse",
+        "CreateTranscriptionResponseDiarizedJson",
+        {
+            "task": "transcribe",
+            "duration": 3.0,
+            "text": "Hi. Hello.",
+            "segments": [
+                {"type": "transcript.text.segment", "id": "seg_1", "start": 0.0, "end": 1.0, "text": "Hi.",
+                 "speaker": "A"},
+            ],
+        },
+    ),
+    # (a nested object missing its required fields ranks the members; it does not lose the reply)
+    ("CreateTranscriptionResponse", "CreateTranscriptionResponseJson", {"text": "Hi.", "usage": {"type": "tokens"}}),
+    ("CreateTranslationResponse", "CreateTranslationResponseVerboseJson",
+     {"language": "fr", "duration": 1.0, "text": "Salut"}),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def unions() -> Dict[Tuple[Any, ...], str]:
+    return response_unions()
+
+
+def test_union_choice(unions: Dict[Tuple[Any, ...], str]) -> None:
+    """Every member's spec example and minimal instance parse as that member, except in the unions
+    tools/codegen/overrides.AMBIGUOUS_UNIONS names (their docs say the JSON cannot tell them apart)."""
+    from openai_lite._models import convert
+    from tools.codegen.overrides import AMBIGUOUS_UNIONS
+
+    assert len(unions) > 100
+    wrong: Dict[str, Set[str]] = {}
+    checked = 0
+    for members, where in unions.items():
+        union = typing.Union[members]  # type: ignore[valid-type]
+        for member in members:
+            instances = [minimal_instance(member)]
+            example = SCHEMAS.get(member.__name__, {}).get("example")
+            if isinstance(example, dict):
+                instances.append(example)
+            for instance in instances:
+                checked += 1
+                if type(convert(union, instance)) is not member:
+                    wrong.setdefault(where, set()).add(member.__name__)
+    assert checked > 1000
+    undocumented = {w: sorted(m) for w, m in wrong.items() if not m <= set(AMBIGUOUS_UNIONS.get(w, ()))}
+    assert not undocumented, f"members parsed as another member (document them or fix the chooser): {undocumented}"
+    stale = sorted(set(AMBIGUOUS_UNIONS) - set(wrong))
+    assert not stale, f"AMBIGUOUS_UNIONS entries whose members are told apart now: {stale}"
+
+
+@pytest.mark.parametrize(("union", "member", "data"), REAL_REPLIES, ids=[r[1] for r in REAL_REPLIES])
+def test_real_replies_choose_their_member(union: str, member: str, data: Dict[str, Any]) -> None:
+    from openai_lite._models import convert
+
+    assert type(convert(openai_lite.types._lookup(union), data)).__name__ == member
+
+
+def test_ambiguous_unions_say_so_in_their_docs(model: Model) -> None:
+    from tools.codegen.overrides import AMBIGUOUS_UNIONS
+
+    for where, members in AMBIGUOUS_UNIONS.items():
+        name, _, key = where.partition(".")
+        definition = model.types.defs[name]
+        text = next(f.description for f in definition.fields if f.key == key) if key else definition.description
+        assert "The JSON cannot always tell" in text and all(f"``{m}``" in text for m in members), where

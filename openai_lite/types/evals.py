@@ -71,6 +71,9 @@ class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages(BaseM
     template: List[Union[EasyInputMessage, EvalItem]]
     """A list of chat messages forming the prompt or context. May include variable references to the
     `item` namespace, ie {{item.name}}.
+
+    The JSON cannot always tell ``EasyInputMessage`` and ``EvalItem`` apart: an object that fits
+    several is parsed as the one sharing the most keys with it, the first listed on a tie.
     """
 
 
@@ -173,6 +176,11 @@ class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate(BaseMod
     ]
     """A list of chat messages forming the prompt or context. May include variable references to the
     `item` namespace, ie {{item.name}}.
+
+    The JSON cannot always tell
+    ``CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage``
+    and ``EvalItem`` apart: an object that fits several is parsed as the one sharing the most keys
+    with it, the first listed on a tie.
     """
 
 

@@ -143,6 +143,10 @@ RealtimeAudioFormats = Union[
     "RealtimeAudioFormatsPCMUAudioFormat",
     "RealtimeAudioFormatsPCMAAudioFormat",
 ]
+"""The JSON cannot always tell ``RealtimeAudioFormatsPCMAudioFormat``,
+``RealtimeAudioFormatsPCMUAudioFormat`` and ``RealtimeAudioFormatsPCMAAudioFormat`` apart: an object
+that fits several is parsed as the one sharing the most keys with it, the first listed on a tie.
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)

@@ -2156,6 +2156,9 @@ Learn more:
 - [File inputs](https://platform.openai.com/docs/guides/pdf-files)
 - [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
 - [Function calling](https://platform.openai.com/docs/guides/function-calling)
+
+The JSON cannot always tell ``BetaEasyInputMessage`` and ``BetaInputMessage`` apart: an object that
+fits several is parsed as the one sharing the most keys with it, the first listed on a tie.
 """
 
 

@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from .naming import area_of_path, identifier, method_name, param_name, pascal
 from .overrides import (
     ADMIN_BY_DESCRIPTION,
+    AMBIGUOUS_UNIONS,
     BETA_HEADERS,
     BINARY_RESPONSES,
     DONE_MARKER,
@@ -565,6 +566,8 @@ class Types:
         if mode == REQ and source in PASSED_BACK:
             passed = [f'"{self.component(other, RESP)}"' for other in PASSED_BACK[source]]
             rhs = f"Union[{', '.join(_split_union(rhs) + passed)}]"
+        if mode == RESP and name in AMBIGUOUS_UNIONS:
+            description = _ambiguity_note(description, AMBIGUOUS_UNIONS[name])
         self._add(
             TypeDef(
                 name,
@@ -602,9 +605,10 @@ class Types:
             used.add(py)
             annotation = self.bare(prop.schema, ctx.derive(pascal(prop.key), f"Part of ``{name}.{prop.key}``."))
             nullable = bool(self.spec.prop_null_forms(prop))
-            tdef.fields.append(
-                Field(prop.key, py, annotation, prop.required, nullable, prop.description.strip(), prop.schema)
-            )
+            description = prop.description.strip()
+            if ctx.mode == RESP and f"{name}.{prop.key}" in AMBIGUOUS_UNIONS:
+                description = _ambiguity_note(description, AMBIGUOUS_UNIONS[f"{name}.{prop.key}"])
+            tdef.fields.append(Field(prop.key, py, annotation, prop.required, nullable, description, prop.schema))
         return tdef
 
     def inline_class(self, schema: Dict[str, Any], ctx: _Ctx) -> str:
@@ -742,6 +746,15 @@ class _Ctx:
 
     def derive(self, more: str, where: str = "") -> _Ctx:
         return _Ctx(self.base + more, self.mode, self.area, self.suffix, where or self.where)
+
+
+def _ambiguity_note(description: str, members: Tuple[str, ...]) -> str:
+    names = ", ".join(f"``{m}``" for m in members[:-1]) + f" and ``{members[-1]}``"
+    note = (
+        f"The JSON cannot always tell {names} apart: an object that fits several is parsed as the one"
+        " sharing the most keys with it, the first listed on a tie."
+    )
+    return f"{description}\n\n{note}" if description else note
 
 
 def _computed_by_sdks(schema: Dict[str, Any]) -> bool:

@@ -236,3 +236,23 @@ PASSED_BACK: Dict[str, Tuple[str, ...]] = {
     "InputItem": ("OutputItem",),
     "BetaInputItem": ("BetaOutputItem",),
 }
+
+# Unions whose members the JSON cannot always tell apart: an object that fits several is parsed
+# as the one sharing the most keys with it, the first listed on a tie. The generated docs say so.
+# Keyed by the union alias's generated name, or "Class.field" for a union written in a field;
+# tests/test_types.py finds them (every other member's spec example and minimal instance must
+# parse as that member) and checks this table against what it finds.
+AMBIGUOUS_UNIONS: Dict[str, Tuple[str, ...]] = {
+    "BetaInput": ("BetaEasyInputMessage", "BetaInputMessage"),
+    "Input": ("EasyInputMessage", "InputMessage"),
+    "RealtimeAudioFormats": (
+        "RealtimeAudioFormatsPCMAudioFormat",
+        "RealtimeAudioFormatsPCMUAudioFormat",
+        "RealtimeAudioFormatsPCMAAudioFormat",
+    ),
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages.template": ("EasyInputMessage", "EvalItem"),
+    "CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate.template": (
+        "CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage",
+        "EvalItem",
+    ),
+}
