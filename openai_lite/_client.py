@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ._api import APIMethods
+from ._porting import PortingHints
 from ._uploads import UploadHelpers
 
 __all__ = ["Client"]
 
 
-class Client(UploadHelpers, APIMethods):
+class Client(UploadHelpers, APIMethods, PortingHints):
     """A client for the OpenAI API and servers that speak it.
 
     ``Client(api_key=None, *, organization=None, project=None, base_url=None,

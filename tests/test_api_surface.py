@@ -307,8 +307,14 @@ def test_streaming_twins() -> None:
         twin = base + "_stream"
         assert routes_in_doc(twin) == [BY_ID[operation_id].route], twin
         assert returns(twin).startswith("Iterator["), twin
-        # The twin turns streaming on itself; neither method takes a `stream` argument.
-        assert "stream" not in {p.name for p in signature(twin) + signature(base)}, operation_id
+        # The twin turns streaming on itself; the JSON method takes `stream` only to refuse True
+        # (with a TypeError naming the twin: tests/test_porting.py).
+        assert "stream" not in {p.name for p in signature(twin)}, operation_id
+        stream = [p for p in signature(base) if p.name == "stream"]
+        if any(key == "stream" for props, _ in BY_ID[operation_id].body_alternatives() for key in props):
+            assert [p.annotation for p in stream] == ["Optional[Literal[False]]"], operation_id
+        else:
+            assert not stream, operation_id
 
 
 def test_paginated_operations_return_a_page() -> None:
@@ -348,7 +354,8 @@ def expected_keywords(op: Operation, twin: bool) -> Set[str]:
     # A `stream` query parameter (GET /responses/{id}) would ask for events the JSON method cannot read.
     names = {py_name(p["name"]) for p in op.params_in("query") if p["name"] != "stream"}
     for props, _ in op.body_alternatives():
-        names |= {py_name(key) for key in props if key != "stream"}  # the twin decides on `stream`
+        # The twin decides on `stream`; the JSON method takes it only to refuse True.
+        names |= {py_name(key) for key in props if key != "stream" or not twin}
     if twin:
         names.discard("stream_format")  # createSpeech's twin sends stream_format=sse itself
     elif op.operation_id in STREAMING:

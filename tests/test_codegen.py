@@ -296,3 +296,86 @@ def test_method_names_are_unique_snake_case_and_free() -> None:
     }  # fmt: skip
     assert not names.keys() & reserved
     assert not {n for n in names if n.endswith("_stream")}
+
+
+# ---------------------------------------------------------------------------
+# The official SDK's names (API.md's porting column, _api/_official.py)
+# ---------------------------------------------------------------------------
+
+
+def python_example_calls(operation: Dict[str, object]) -> List[str]:
+    """The SDK calls the spec's Python examples of an operation make, in order."""
+    examples = (operation.get("x-oaiMeta") or {}).get("examples")  # type: ignore[attr-defined]
+    calls: List[str] = []
+    for example in examples if isinstance(examples, list) else [examples]:
+        code = ((example or {}).get("request") or {}).get("python") or ""
+        calls += re.findall(r"\b(?:client|openai)\.((?:\w+\.)+\w+)\(", code)
+    return calls
+
+
+OPERATIONS_BY_ID = {
+    op["operationId"]: op for item in SPEC["paths"].values() for m, op in item.items() if m in HTTP_METHODS
+}
+
+
+def official_names(generated: Dict[str, str]) -> Dict[str, str]:
+    namespace: Dict[str, Dict[str, str]] = {}
+    exec(generated["openai_lite/_api/_official.py"], namespace)  # (our own generated table)
+    return namespace["OFFICIAL_NAMES"]
+
+
+def test_every_operation_has_its_official_name(generated: Dict[str, str]) -> None:
+    names = official_names(generated)
+    by_method = {method: official for official, method in names.items()}
+    beta_twins = {i for i in OPERATION_IDS if i.startswith("beta_")}
+    without = sorted(i for i in OPERATION_IDS if method_name(i) not in by_method and i not in beta_twins)
+    # (the one operation the official SDK has no method for)
+    assert without == ["create-realtime-translation-client-secret"]
+    assert len(names) == len(OPERATION_IDS) - len(beta_twins) - 1 == 280
+    for official, method in names.items():
+        assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", official), official
+        assert callable(getattr(openai_lite.Client, method)), method
+
+
+def test_official_names_are_unique(generated: Dict[str, str]) -> None:
+    # A dict could not hold a duplicate: count the API.md column, which lists every method.
+    column = re.findall(r"^\| `\w+` \| `([\w.]+)` \|", generated["API.md"], re.M)
+    assert len(column) == len(set(column)) == 280
+
+
+def test_official_names_follow_the_spec_examples(generated: Dict[str, str]) -> None:
+    names = {method: official for official, method in official_names(generated).items()}
+    checked = 0
+    for operation_id, operation in OPERATIONS_BY_ID.items():
+        calls = python_example_calls(operation)
+        if calls and operation_id not in overrides.OFFICIAL_NAMES and not operation_id.startswith("beta_"):
+            expected = re.sub(r"with_(streaming|raw)_response\.", "", calls[-1])
+            assert names[method_name(operation_id)] == expected, operation_id
+            checked += 1
+    assert checked > 100
+
+
+def test_official_name_table_is_live() -> None:
+    stale = sorted(k for k in overrides.OFFICIAL_NAMES if k not in OPERATION_IDS)
+    assert not stale
+    # An entry for an operation whose example names its call must correct that example.
+    redundant = sorted(
+        k
+        for k, v in overrides.OFFICIAL_NAMES.items()
+        if python_example_calls(OPERATIONS_BY_ID[k]) and python_example_calls(OPERATIONS_BY_ID[k])[-1] == v
+    )
+    assert not redundant
+
+
+def test_api_md_has_contents_in_order_of_use(generated: Dict[str, str]) -> None:
+    text = generated["API.md"]
+    contents = re.findall(r"^- \[([^\]]+)\]\(#([\w-]+)\)", text, re.M)
+    headings = re.findall(r"^## (.+)$", text, re.M)[1:]  # (after "Contents")
+    assert [title for title, _ in contents] == headings
+    assert headings[:4] == ["Chat completions", "Responses", "Embeddings", "Files"]
+    assert headings[-1].startswith("Administration")
+    assert set(overrides.AREA_ORDER) == {
+        m.split("/")[-1][:-3]
+        for m in generated
+        if m.startswith("openai_lite/_api/") and not m.split("/")[-1].startswith("_")
+    }

@@ -366,6 +366,7 @@ class AssistantsAPI(BaseClient):
         tool_choice: Optional[AssistantsApiToolChoiceOptionParam] = None,
         parallel_tool_calls: Optional[ParallelToolCalls] = None,
         response_format: Optional[AssistantsApiResponseFormatOptionParam] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -375,6 +376,11 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/runs`` Body fields are described on ``CreateThreadAndRunRequest``.
         """
+        if stream:
+            raise TypeError(
+                "create_thread_and_run() does not stream: call create_thread_and_run_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.assistants import RunObject
 
         result: RunObject = self._request(
@@ -847,6 +853,7 @@ class AssistantsAPI(BaseClient):
         tool_choice: Optional[AssistantsApiToolChoiceOptionParam] = None,
         parallel_tool_calls: Optional[ParallelToolCalls] = None,
         response_format: Optional[AssistantsApiResponseFormatOptionParam] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -856,6 +863,11 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/runs`` Body fields are described on ``CreateRunRequest``.
         """
+        if stream:
+            raise TypeError(
+                "create_run() does not stream: call create_run_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.assistants import RunObject
 
         result: RunObject = self._request(
@@ -1138,6 +1150,7 @@ class AssistantsAPI(BaseClient):
         run_id: str,
         *,
         tool_outputs: Sequence[SubmitToolOutputsRunRequestToolOutputsItem],
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -1150,6 +1163,11 @@ class AssistantsAPI(BaseClient):
         ``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`` Body fields are described on
         ``SubmitToolOutputsRunRequest``.
         """
+        if stream:
+            raise TypeError(
+                "submit_tool_outputs_to_run() does not stream: call submit_tool_outputs_to_run_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.assistants import RunObject
 
         result: RunObject = self._request(

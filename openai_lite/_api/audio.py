@@ -145,6 +145,7 @@ class AudioAPI(BaseClient):
         chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] = None,
         known_speaker_names: Optional[Sequence[str]] = None,
         known_speaker_references: Optional[Sequence[str]] = None,
+        stream: Optional[Literal[False]] = None,
         progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
@@ -158,6 +159,11 @@ class AudioAPI(BaseClient):
 
         ``POST /audio/transcriptions`` Body fields are described on ``CreateTranscriptionRequest``.
         """
+        if stream:
+            raise TypeError(
+                "create_transcription() does not stream: call create_transcription_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.audio import CreateTranscriptionResponse
 
         result: Union[CreateTranscriptionResponse, str] = self._request(

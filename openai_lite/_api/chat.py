@@ -126,6 +126,7 @@ class ChatAPI(BaseClient):
         parallel_tool_calls: Optional[ParallelToolCalls] = None,
         function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None,
         functions: Optional[Sequence[ChatCompletionFunctions]] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -155,6 +156,11 @@ class ChatAPI(BaseClient):
 
         ``POST /chat/completions`` Body fields are described on ``CreateChatCompletionRequest``.
         """
+        if stream:
+            raise TypeError(
+                "create_chat_completion() does not stream: call create_chat_completion_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.chat import CreateChatCompletionResponse
 
         result: CreateChatCompletionResponse = self._request(

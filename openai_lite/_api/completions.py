@@ -37,6 +37,7 @@ class CompletionsAPI(BaseClient):
         temperature: Optional[float] = None,
         top_p: Optional[float] = None,
         user: Optional[str] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -48,6 +49,11 @@ class CompletionsAPI(BaseClient):
 
         ``POST /completions`` Body fields are described on ``CreateCompletionRequest``.
         """
+        if stream:
+            raise TypeError(
+                "create_completion() does not stream: call create_completion_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.completions import CreateCompletionResponse
 
         result: CreateCompletionResponse = self._request(

@@ -51,6 +51,7 @@ class ImagesAPI(BaseClient):
         quality: Optional[Literal["standard", "low", "medium", "high", "auto"]] = None,
         images: Optional[Sequence[ImageRefParam]] = None,
         moderation: Optional[Literal["low", "auto"]] = None,
+        stream: Optional[Literal[False]] = None,
         progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
@@ -63,6 +64,11 @@ class ImagesAPI(BaseClient):
 
         ``POST /images/edits`` Body fields are described on ``CreateImageEditRequest``.
         """
+        if stream:
+            raise TypeError(
+                "create_image_edit() does not stream: call create_image_edit_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.images import ImagesResponse
 
         result: ImagesResponse = self._request(
@@ -213,6 +219,7 @@ class ImagesAPI(BaseClient):
         background: Optional[Literal["transparent", "opaque", "auto"]] = None,
         style: Optional[Literal["vivid", "natural"]] = None,
         user: Optional[str] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -223,6 +230,11 @@ class ImagesAPI(BaseClient):
 
         ``POST /images/generations`` Body fields are described on ``CreateImageRequest``.
         """
+        if stream:
+            raise TypeError(
+                "create_image() does not stream: call create_image_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.images import ImagesResponse
 
         result: ImagesResponse = self._request(

@@ -80,6 +80,7 @@ class ResponsesAPI(BaseClient):
         conversation: Optional[ConversationParam] = None,
         context_management: Optional[Sequence[ContextManagementParam]] = None,
         max_output_tokens: Optional[int] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -100,6 +101,11 @@ class ResponsesAPI(BaseClient):
 
         ``POST /responses`` Body fields are described on ``CreateResponseParam``.
         """
+        if stream:
+            raise TypeError(
+                "create_response() does not stream: call create_response_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.responses import Response
 
         result: Response = self._request(

@@ -82,6 +82,7 @@ class ResponsesBetaAPI(BaseClient):
         context_management: Optional[Sequence[BetaContextManagementParam]] = None,
         max_output_tokens: Optional[int] = None,
         multi_agent: Optional[BetaMultiAgentParam] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -102,6 +103,11 @@ class ResponsesBetaAPI(BaseClient):
 
         ``POST /responses?beta=true`` Body fields are described on ``BetaCreateResponseParam``.
         """
+        if stream:
+            raise TypeError(
+                "beta_create_response() does not stream: call beta_create_response_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.responses_beta import BetaResponse
 
         result: BetaResponse = self._request(

@@ -15,6 +15,7 @@ from .render import (
     render_api_md,
     render_api_module,
     render_index,
+    render_official_names,
     render_types_module,
 )
 
@@ -64,6 +65,7 @@ def generate(root: Path) -> Dict[str, str]:
     for area in sorted(types.order):
         files[f"openai_lite/types/{area}.py"] = render_types_module(area, types.order[area], types, source)
     files["openai_lite/types/_index.py"] = render_index(types, source)
+    files["openai_lite/_api/_official.py"] = render_official_names(by_area, source)
     files["API.md"] = render_api_md(by_area, set(types.order), source)
     cycle = import_cycle(files)
     if cycle:

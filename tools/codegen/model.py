@@ -24,6 +24,7 @@ from .overrides import (
     DONE_MARKER,
     FINAL_EVENTS,
     MIXINS,
+    OFFICIAL_NAMES,
     ORPHAN_AREAS,
     OWNERS,
     PASSED_BACK,
@@ -220,6 +221,7 @@ class Operation:
     paging: Optional[Tuple[str, str]]
     headers: Dict[str, str] = field(default_factory=dict)
     accept: Optional[str] = None
+    official: Optional[str] = None  # the official Python SDK's name (chat.completions.create); None: it has none
 
 
 def load_operations(spec: Spec) -> List[Operation]:
@@ -317,7 +319,24 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         paging=_paging(spec, op["operationId"], http, params, response_schema),
         headers=headers,
         accept=accept,
+        official=None if area == "responses_beta" else official_name(op),
     )
+
+
+def official_name(op: Dict[str, Any]) -> Optional[str]:
+    """The official Python SDK's name of an operation: overrides.OFFICIAL_NAMES, else its Python example's call."""
+    if op["operationId"] in OFFICIAL_NAMES:
+        return OFFICIAL_NAMES[op["operationId"]]
+    examples = (op.get("x-oaiMeta") or {}).get("examples")
+    calls: List[str] = []
+    for example in examples if isinstance(examples, list) else [examples]:
+        code = ((example or {}).get("request") or {}).get("python") or ""
+        calls += re.findall(r"\b(?:client|openai)\.((?:\w+\.)+\w+)\(", code)
+    if not calls:
+        raise SystemExit(f"{op['operationId']}: no Python example names its SDK call; add it to OFFICIAL_NAMES")
+    # The example's last call is the operation's (earlier ones make what it needs); the
+    # response wrappers are not part of the name.
+    return re.sub(r"\bwith_(?:streaming|raw)_response\.", "", calls[-1])
 
 
 BINARY_TYPES = ("application/octet-stream", "application/zip", "video/", "image/", "audio/")
@@ -866,6 +885,13 @@ class Method:
             taken.add(py)
             self.body.append((prop.key, py))
             self.args.append((py, annotation, prop.required))
+        # The JSON method of an operation with a _stream twin takes `stream` only to refuse True
+        # with a TypeError naming the twin (code ported from the official SDK passes stream=True).
+        self.refuses_stream = (
+            not stream and op.stream_events is not None and any(p.key == "stream" for p in op.body_props)
+        )
+        if self.refuses_stream:
+            self.args.append(("stream", "Optional[Literal[False]]", False))
         self.returns, self.cast = self._result(spec, types)
         self.done_marker = op.operation_id in DONE_MARKER
         self.final_events = FINAL_EVENTS.get(op.operation_id, ())
