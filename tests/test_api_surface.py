@@ -344,6 +344,48 @@ def test_method_docstring(operation_id: str) -> None:
     assert ("Needs the admin API key." in words) == op.needs_admin_key
 
 
+def documented_arguments(name: str) -> Dict[str, str]:
+    """The ``Args:`` section of a method's docstring: argument -> its line (continuations joined)."""
+    doc = inspect.getdoc(getattr(Client, name)) or ""
+    section = doc.split("\nArgs:\n", 1)[1] if "\nArgs:\n" in doc else ""
+    args: Dict[str, str] = {}
+    for line in section.splitlines():
+        match = re.match(r"    (\w+): (.*)", line)
+        if match:
+            args[match.group(1)] = match.group(2)
+        elif line.startswith("        ") and args:
+            last = list(args)[-1]
+            args[last] += " " + line.strip()
+    return args
+
+
+def test_arguments_are_documented_one_line_each() -> None:
+    documented = total = 0
+    for name in ENDPOINTS:
+        params = [p.name for p in signature(name) if p.name not in OPTIONS]
+        args = documented_arguments(name)
+        assert list(args) == [p for p in params if p in args], f"{name}: Args out of signature order"
+        documented += len(args)
+        total += len(params)
+    assert documented / total > 0.9, (documented, total)
+
+
+@pytest.mark.parametrize(
+    ("method", "argument", "text"),
+    [
+        ("create_chat_completion", "messages", "A list of messages comprising the conversation so far."),
+        ("create_chat_completion", "stream", "Only ``False``: to stream, call ``create_chat_completion_stream``."),
+        ("create_response", "temperature", "What sampling temperature to use, between 0 and 2."),
+        ("create_embedding", "input", "Input text to embed, encoded as a string or array of tokens."),
+        ("list_files", "limit", "A limit on the number of objects to be returned."),
+        ("retrieve_model", "model", "The ID of the model to use for this request"),
+        ("create_file", "progress", "Called with (bytes sent, total bytes) as the upload goes."),
+    ],
+)
+def test_argument_doc(method: str, argument: str, text: str) -> None:
+    assert documented_arguments(method)[argument] == text
+
+
 # ---------------------------------------------------------------------------
 # Signatures
 # ---------------------------------------------------------------------------

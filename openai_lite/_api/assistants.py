@@ -72,6 +72,12 @@ class AssistantsAPI(BaseClient):
         ``GET /assistants`` Iterate the result for every item of every page (fetched as needed).
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
         """
         warnings.warn("list_assistants() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import ListAssistantsResponse
@@ -120,6 +126,20 @@ class AssistantsAPI(BaseClient):
         ``POST /assistants`` Body fields are described on ``CreateAssistantRequest``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            model: ID of the model to use.
+            name: The name of the assistant.
+            description: The description of the assistant.
+            instructions: The system instructions that the assistant uses.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            tools: A list of tool enabled on the assistant.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            response_format: Specifies the format that the model must output.
         """
         warnings.warn("create_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import AssistantObject
@@ -163,6 +183,9 @@ class AssistantsAPI(BaseClient):
         ``GET /assistants/{assistant_id}``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            assistant_id: The ID of the assistant to retrieve.
         """
         warnings.warn("get_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import AssistantObject
@@ -207,6 +230,21 @@ class AssistantsAPI(BaseClient):
         ``POST /assistants/{assistant_id}`` Body fields are described on ``ModifyAssistantRequest``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            assistant_id: The ID of the assistant to modify.
+            model: ID of the model to use.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            name: The name of the assistant.
+            description: The description of the assistant.
+            instructions: The system instructions that the assistant uses.
+            tools: A list of tool enabled on the assistant.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            response_format: Specifies the format that the model must output.
         """
         warnings.warn("modify_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import AssistantObject
@@ -251,6 +289,9 @@ class AssistantsAPI(BaseClient):
         ``DELETE /assistants/{assistant_id}``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            assistant_id: The ID of the assistant to delete.
         """
         warnings.warn("delete_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import DeleteAssistantResponse
@@ -282,6 +323,12 @@ class AssistantsAPI(BaseClient):
         """Create a thread.
 
         ``POST /threads`` Body fields are described on ``CreateThreadRequest``.
+
+        Args:
+            messages: A list of messages to start the thread with.
+            tool_resources: A set of resources that are made available to the assistant's tools
+                in this thread.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import ThreadObject
 
@@ -375,6 +422,27 @@ class AssistantsAPI(BaseClient):
         """Create a thread and run it in one request.
 
         ``POST /threads/runs`` Body fields are described on ``CreateThreadAndRunRequest``.
+
+        Args:
+            assistant_id: The ID of the assistant to use to execute this run.
+            thread: Options to create a new thread.
+            model: The ID of the Model to be used to execute this run.
+            instructions: Override the default system message of the assistant.
+            tools: Override the tools the assistant can use for this run.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
+            stream: Only ``False``: to stream, call ``create_thread_and_run_stream``.
         """
         if stream:
             raise TypeError(
@@ -487,6 +555,26 @@ class AssistantsAPI(BaseClient):
         is sent when iteration starts. An event of a type newer than this library arrives as
         ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing
         ``ev.event`` narrows the event. Body fields are described on ``CreateThreadAndRunRequest``.
+
+        Args:
+            assistant_id: The ID of the assistant to use to execute this run.
+            thread: Options to create a new thread.
+            model: The ID of the Model to be used to execute this run.
+            instructions: Override the default system message of the assistant.
+            tools: Override the tools the assistant can use for this run.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
         """
         from ..types.assistants import AssistantStreamEvent
 
@@ -532,6 +620,9 @@ class AssistantsAPI(BaseClient):
         """Retrieves a thread.
 
         ``GET /threads/{thread_id}``
+
+        Args:
+            thread_id: The ID of the thread to retrieve.
         """
         from ..types.assistants import ThreadObject
 
@@ -562,6 +653,12 @@ class AssistantsAPI(BaseClient):
         """Modifies a thread.
 
         ``POST /threads/{thread_id}`` Body fields are described on ``ModifyThreadRequest``.
+
+        Args:
+            thread_id: The ID of the thread to modify.
+            tool_resources: A set of resources that are made available to the assistant's tools
+                in this thread.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import ThreadObject
 
@@ -594,6 +691,9 @@ class AssistantsAPI(BaseClient):
         """Delete a thread.
 
         ``DELETE /threads/{thread_id}``
+
+        Args:
+            thread_id: The ID of the thread to delete.
         """
         from ..types.assistants import DeleteThreadResponse
 
@@ -628,6 +728,14 @@ class AssistantsAPI(BaseClient):
 
         ``GET /threads/{thread_id}/messages`` Iterate the result for every item of every page
         (fetched as needed).
+
+        Args:
+            thread_id: The ID of the thread the messages belong to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
+            run_id: Filter messages by the run ID that generated them.
         """
         from ..types.assistants import ListMessagesResponse
 
@@ -677,6 +785,13 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/messages`` Body fields are described on
         ``CreateMessageRequest``.
+
+        Args:
+            thread_id: The ID of the thread to create a message for.
+            role: The role of the entity that is creating the message.
+            attachments: A list of files attached to the message, and the tools they should be
+                added to.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import MessageObject
 
@@ -712,6 +827,10 @@ class AssistantsAPI(BaseClient):
         """Retrieve a message.
 
         ``GET /threads/{thread_id}/messages/{message_id}``
+
+        Args:
+            thread_id: The ID of the thread to which this message belongs.
+            message_id: The ID of the message to retrieve.
         """
         from ..types.assistants import MessageObject
 
@@ -743,6 +862,11 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/messages/{message_id}`` Body fields are described on
         ``ModifyMessageRequest``.
+
+        Args:
+            thread_id: The ID of the thread to which this message belongs.
+            message_id: The ID of the message to modify.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import MessageObject
 
@@ -775,6 +899,10 @@ class AssistantsAPI(BaseClient):
         """Deletes a message.
 
         ``DELETE /threads/{thread_id}/messages/{message_id}``
+
+        Args:
+            thread_id: The ID of the thread to which this message belongs.
+            message_id: The ID of the message to delete.
         """
         from ..types.assistants import DeleteMessageResponse
 
@@ -808,6 +936,13 @@ class AssistantsAPI(BaseClient):
 
         ``GET /threads/{thread_id}/runs`` Iterate the result for every item of every page (fetched
         as needed).
+
+        Args:
+            thread_id: The ID of the thread the run belongs to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
         """
         from ..types.assistants import ListRunsResponse
 
@@ -862,6 +997,31 @@ class AssistantsAPI(BaseClient):
         """Create a run.
 
         ``POST /threads/{thread_id}/runs`` Body fields are described on ``CreateRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to run.
+            assistant_id: The ID of the assistant to use to execute this run.
+            include: A list of additional fields to include in the response.
+            model: The ID of the Model to be used to execute this run.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            instructions: Overrides the instructions of the assistant.
+            additional_instructions: Appends additional instructions at the end of the
+                instructions for the run.
+            additional_messages: Adds additional messages to the thread before creating the run.
+            tools: Override the tools the assistant can use for this run.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
+            stream: Only ``False``: to stream, call ``create_run_stream``.
         """
         if stream:
             raise TypeError(
@@ -938,6 +1098,30 @@ class AssistantsAPI(BaseClient):
         the request is sent when iteration starts. An event of a type newer than this library
         arrives as ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing
         ``ev.event`` narrows the event. Body fields are described on ``CreateRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to run.
+            assistant_id: The ID of the assistant to use to execute this run.
+            include: A list of additional fields to include in the response.
+            model: The ID of the Model to be used to execute this run.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            instructions: Overrides the instructions of the assistant.
+            additional_instructions: Appends additional instructions at the end of the
+                instructions for the run.
+            additional_messages: Adds additional messages to the thread before creating the run.
+            tools: Override the tools the assistant can use for this run.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
         """
         from ..types.assistants import AssistantStreamEvent
 
@@ -989,6 +1173,10 @@ class AssistantsAPI(BaseClient):
         """Retrieves a run.
 
         ``GET /threads/{thread_id}/runs/{run_id}``
+
+        Args:
+            thread_id: The ID of the thread that was run.
+            run_id: The ID of the run to retrieve.
         """
         from ..types.assistants import RunObject
 
@@ -1020,6 +1208,11 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/runs/{run_id}`` Body fields are described on
         ``ModifyRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread that was run.
+            run_id: The ID of the run to modify.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import RunObject
 
@@ -1052,6 +1245,10 @@ class AssistantsAPI(BaseClient):
         """Cancels a run that is `in_progress`.
 
         ``POST /threads/{thread_id}/runs/{run_id}/cancel``
+
+        Args:
+            thread_id: The ID of the thread to which this run belongs.
+            run_id: The ID of the run to cancel.
         """
         from ..types.assistants import RunObject
 
@@ -1087,6 +1284,15 @@ class AssistantsAPI(BaseClient):
 
         ``GET /threads/{thread_id}/runs/{run_id}/steps`` Iterate the result for every item of every
         page (fetched as needed).
+
+        Args:
+            thread_id: The ID of the thread the run and run steps belong to.
+            run_id: The ID of the run the run steps belong to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
+            include: A list of additional fields to include in the response.
         """
         from ..types.assistants import ListRunStepsResponse
 
@@ -1125,6 +1331,12 @@ class AssistantsAPI(BaseClient):
         """Retrieves a run step.
 
         ``GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}``
+
+        Args:
+            thread_id: The ID of the thread to which the run and run step belongs.
+            run_id: The ID of the run to which the run step belongs.
+            step_id: The ID of the run step to retrieve.
+            include: A list of additional fields to include in the response.
         """
         from ..types.assistants import RunStepObject
 
@@ -1162,6 +1374,12 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`` Body fields are described on
         ``SubmitToolOutputsRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to which this run belongs.
+            run_id: The ID of the run that requires the tool output submission.
+            tool_outputs: A list of tools for which the outputs are being submitted.
+            stream: Only ``False``: to stream, call ``submit_tool_outputs_to_run_stream``.
         """
         if stream:
             raise TypeError(
@@ -1206,6 +1424,11 @@ class AssistantsAPI(BaseClient):
         type newer than this library arrives as ``openai_lite.UnknownEvent``, which the static type
         leaves out so that comparing ``ev.event`` narrows the event. Body fields are described on
         ``SubmitToolOutputsRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to which this run belongs.
+            run_id: The ID of the run that requires the tool output submission.
+            tool_outputs: A list of tools for which the outputs are being submitted.
         """
         from ..types.assistants import AssistantStreamEvent
 

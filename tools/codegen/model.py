@@ -195,6 +195,7 @@ class Param:
     location: str  # path / query / header
     schema: Dict[str, Any]
     required: bool
+    description: str = ""
 
 
 @dataclass
@@ -249,7 +250,8 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
             if values:
                 headers[p["name"]] = ",".join(values)
             continue
-        params.append(Param(p["name"], param_name(p["name"]), p["in"], schema, bool(p.get("required"))))
+        description = p.get("description") or schema.get("description") or ""
+        params.append(Param(p["name"], param_name(p["name"]), p["in"], schema, bool(p.get("required")), description))
     area = area_of_path(path)
     if area in BETA_HEADERS:
         headers["OpenAI-Beta"] = BETA_HEADERS[area]
@@ -853,6 +855,7 @@ class Method:
         self.name = op.name + ("_stream" if stream else "")
         self.runtime: List[str] = []  # types the method body needs at run time
         self.args: List[Tuple[str, str, bool]] = []  # (python name, annotation, required)
+        self.docs: Dict[str, str] = {}  # python name -> the spec's description of the argument
         self.path_args: List[Tuple[str, str]] = []
         self.query: List[Tuple[str, str]] = []  # (wire name, python name)
         self.body: List[Tuple[str, str]] = []
@@ -866,6 +869,7 @@ class Method:
                 continue
             ctx = _Ctx(pascal(op.name) + pascal(p.py), REQ, op.area, False)
             annotation = types.annotation(p.schema, ctx)
+            self.docs[p.py] = p.description
             if p.location == "path":
                 self.path_args.append((p.py, annotation))
             else:
@@ -883,6 +887,7 @@ class Method:
                 annotation = f"Optional[{annotation}]"
             py = _py_param(prop.key, taken)
             taken.add(py)
+            self.docs[py] = prop.description or _description(spec, prop.schema)
             self.body.append((prop.key, py))
             self.args.append((py, annotation, prop.required))
         # The JSON method of an operation with a _stream twin takes `stream` only to refuse True
@@ -892,6 +897,7 @@ class Method:
         )
         if self.refuses_stream:
             self.args.append(("stream", "Optional[Literal[False]]", False))
+            self.docs["stream"] = f"Only ``False``: to stream, call ``{self.name}_stream``."
         self.returns, self.cast = self._result(spec, types)
         self.done_marker = op.operation_id in DONE_MARKER
         self.final_events = FINAL_EVENTS.get(op.operation_id, ())
@@ -928,6 +934,17 @@ class Method:
             name = types.named_inline(schema, pascal(self.op.name) + suffix, self.op.area)
         self.runtime.append(name)
         return name
+
+
+def _description(spec: Spec, schema: Dict[str, Any]) -> str:
+    """A schema's description: its own, its non-null alternative's, or the one of the schema it names."""
+    for candidate in (schema, strip_null(schema)):
+        if candidate.get("description"):
+            return str(candidate["description"])
+        if "$ref" in candidate:
+            named = spec.deref(candidate)
+            return str(named.get("description") or strip_null(named).get("description") or "")
+    return ""
 
 
 def _py_param(key: str, taken: Set[str]) -> str:

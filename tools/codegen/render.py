@@ -61,6 +61,21 @@ def _clean(text: str) -> str:
     return "\n".join(out)
 
 
+def _reflow(text: str) -> str:
+    """Join the lines of each prose paragraph (the spec breaks lines mid-sentence); lists and code stay."""
+    out: List[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        joinable = out and out[-1] and line and not fenced and not out[-1].startswith("```")
+        if joinable and not re.match(r"\s*([-*|#>]|\d+\.)\s", line):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def first_sentence(text: str) -> str:
     text = " ".join(_clean(text).split("\n\n")[0].split())
     # Markdown links read badly in a table: keep their text.
@@ -391,7 +406,7 @@ def _render_method(m: Method, types: Types) -> str:
 
 def _method_doc(m: Method, types: Types) -> str:
     op = m.op
-    text = _clean(op.summary) or op.name.replace("_", " ").capitalize() + "."
+    text = _reflow(_clean(op.summary)) or op.name.replace("_", " ").capitalize() + "."
     text += f"\n\n``{op.http} {op.path}``"
     if m.stream:
         flag = "stream: true" if any(p.key == "stream" for p in op.body_props) else 'stream_format: "sse"'
@@ -411,7 +426,33 @@ def _method_doc(m: Method, types: Types) -> str:
         text += " Needs the admin API key."
     if op.deprecated:
         text += "\n\n.. deprecated:: The API marks this operation as deprecated."
-    return docstring(text, "        ")
+    return docstring(text + _args_section(m), "        ")
+
+
+def _args_section(m: Method) -> str:
+    """Google-style ``Args:``, one line per argument: the first sentence of the spec's description.
+
+    IDEs show it when the argument is hovered or typed (the whole text is on the request TypedDict).
+    """
+    names = [py for py, _ in m.path_args] + [py for py, _, _ in sorted(m.args, key=lambda a: not a[2])]
+    if m.op.file_fields:
+        names.append("progress")
+    lines = []
+    for py in names:
+        sentence = first_sentence(m.docs.get(py, "")) if py != "progress" else PROGRESS_DOC
+        if sentence:
+            lines += textwrap.wrap(
+                f"{py}: {sentence}",
+                WIDTH - len("        ") - 4,
+                initial_indent="    ",
+                subsequent_indent="        ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+    return "\n\nArgs:\n" + "\n".join(lines) if lines else ""
+
+
+PROGRESS_DOC = "Called with (bytes sent, total bytes) as the upload goes."
 
 
 def _request_args(m: Method) -> str:
