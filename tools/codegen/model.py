@@ -899,6 +899,8 @@ class Method:
             self.args.append(("stream", "Optional[Literal[False]]", False))
             self.docs["stream"] = f"Only ``False``: to stream, call ``{self.name}_stream``."
         self.returns, self.cast = self._result(spec, types)
+        # The request TypedDict whose fields carry the full descriptions (when the body is a named schema).
+        self.body_type = types.component(ref_name(op.body["$ref"]), REQ) if op.body and "$ref" in op.body else ""
         self.done_marker = op.operation_id in DONE_MARKER
         self.final_events = FINAL_EVENTS.get(op.operation_id, ())
         self.wire_default = WIRE_DEFAULTS.get(op.operation_id)

@@ -6,7 +6,7 @@ import re
 import textwrap
 from typing import Dict, Iterable, List, Set
 
-from .model import REQ, RESP, Field, Method, Operation, TypeDef, Types, ref_name, split_items
+from .model import RESP, Field, Method, Operation, TypeDef, Types, split_items
 from .naming import pascal
 from .overrides import AREA_ORDER, AREA_TITLES
 
@@ -367,7 +367,7 @@ def _render_method(m: Method, types: Types) -> str:
     sig.append(OPTIONS)
     returns = m.returns
     out = [f"    def {m.name}(\n", *sig, f"    ) -> {returns}:\n"]
-    out.append(_method_doc(m, types))
+    out.append(_method_doc(m))
     if op.deprecated:
         out.append(f'        warnings.warn("{m.name}() is deprecated by the API", DeprecationWarning, stacklevel=2)\n')
     if m.refuses_stream:
@@ -404,7 +404,7 @@ def _render_method(m: Method, types: Types) -> str:
     return "".join(out)
 
 
-def _method_doc(m: Method, types: Types) -> str:
+def _method_doc(m: Method) -> str:
     op = m.op
     text = _reflow(_clean(op.summary)) or op.name.replace("_", " ").capitalize() + "."
     text += f"\n\n``{op.http} {op.path}``"
@@ -419,9 +419,8 @@ def _method_doc(m: Method, types: Types) -> str:
             )
     if op.paging:
         text += " Iterate the result for every item of every page (fetched as needed)."
-    if op.body and "$ref" in op.body:
-        body_type = types.component(ref_name(op.body["$ref"]), REQ)
-        text += f" Body fields are described on ``{body_type}``."
+    if m.body_type:
+        text += f" Body fields are described on ``{m.body_type}``."
     if op.admin:
         text += " Needs the admin API key."
     if op.deprecated:
