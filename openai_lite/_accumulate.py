@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Dict, Generic, Iterable, Iterator, List, 
 from ._errors import APIError
 
 if TYPE_CHECKING:
-    from .types.assistants import MessageObject, RunObject, RunStepObject
+    from .types.assistants import AssistantStreamEvent, MessageObject, RunObject, RunStepObject
     from .types.chat import CreateChatCompletionResponse, CreateChatCompletionStreamResponse
-    from .types.responses import Response
+    from .types.responses import Response, ResponseStreamEvent
 
 __all__ = ["Accumulator", "ChatCompletionAccumulator", "ResponseAccumulator", "RunAccumulator", "RunResult"]
 
@@ -208,19 +208,19 @@ class _Choice:
 _RESPONSE_DONE = ("response.completed", "response.failed", "response.incomplete")
 
 
-class ResponseAccumulator(Accumulator[Any, "Response"]):
+class ResponseAccumulator(Accumulator["ResponseStreamEvent", "Response"]):
     """Keeps the final ``Response`` of a Responses stream (``response.completed``, or
     ``response.failed`` / ``response.incomplete``, whose status says so).
 
     ``output_text`` joins the text the model wrote, also while streaming.
     """
 
-    def __init__(self, events: Iterable[Any]) -> None:
+    def __init__(self, events: Iterable[ResponseStreamEvent]) -> None:
         super().__init__(events)
         self._response: Optional[Response] = None  # from response.completed / failed / incomplete
         self._deltas: List[str] = []
 
-    def _add(self, event: Any) -> None:
+    def _add(self, event: ResponseStreamEvent) -> None:
         kind = getattr(event, "type", None)
         if kind == "response.output_text.delta":
             self._deltas.append(getattr(event, "delta", "") or "")
@@ -268,17 +268,17 @@ class RunResult:
         return f"<RunResult run={getattr(self.run, 'id', None)!r} status={status!r} messages={len(self.messages)}>"
 
 
-class RunAccumulator(Accumulator[Any, RunResult]):
+class RunAccumulator(Accumulator["AssistantStreamEvent", RunResult]):
     """Follows an Assistants run stream: the latest run object, and the messages and run steps
     it created (each in its latest state, in order of creation)."""
 
-    def __init__(self, events: Iterable[Any]) -> None:
+    def __init__(self, events: Iterable[AssistantStreamEvent]) -> None:
         super().__init__(events)
         self._run: Optional[RunObject] = None
         self._messages: Dict[str, MessageObject] = {}
         self._steps: Dict[str, RunStepObject] = {}
 
-    def _add(self, event: Any) -> None:
+    def _add(self, event: AssistantStreamEvent) -> None:
         name = getattr(event, "event", None) or ""
         data: Any = getattr(event, "data", None)
         if not name.endswith(".delta") and hasattr(data, "id"):

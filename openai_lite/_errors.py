@@ -79,7 +79,11 @@ class APIError(OpenAIError):
 
 
 class APIStatusError(APIError):
-    """The server answered with a non-2xx status; ``response`` is the ``requests.Response``."""
+    """The server answered with a non-2xx status; ``response`` is the ``requests.Response``.
+
+    ``body`` is the reply's ``error`` object when it has one (``e.body["message"]``, as in
+    the official SDK), otherwise the whole decoded reply; ``response.json()`` is the whole reply.
+    """
 
     status_code: int
     response: requests.Response
@@ -183,7 +187,10 @@ def status_error(response: requests.Response, redact: Optional[str] = None) -> A
         message = message.replace(redact, "***")
     status = response.status_code
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    return cls(message, response=response, body=body)
+    error = cls(message, response=response, body=body)  # (type, code and param read from the whole reply)
+    if isinstance(body, dict) and "error" in body:
+        error.body = body["error"]  # the official SDK's shape; the whole reply stays in error.response
+    return error
 
 
 def decode_error_body(response: requests.Response) -> Any:

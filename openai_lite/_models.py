@@ -286,31 +286,92 @@ def _chooser(models: List[Type[Any]]) -> Callable[[Dict[str, Any]], Any]:
 
     With a discriminator (a field every member types as a distinct ``Literal``,
     such as ``type``) the choice is a dict lookup, and an unknown value gives
-    None (the object is kept as a dict). Without one, the member whose required
-    fields are present and that shares the most keys with the object wins.
+    None (the object is kept as a dict); an object without the key goes to the
+    best fit among the members that do not require it. Without one, the best
+    fit wins among the members whose required fields are present and whose
+    literals match: first one whose nested objects fit too (their required
+    fields and literals, two levels down, the first item of a list), then the
+    one sharing the most keys with the object, then the first listed. (The
+    generated docs name the unions whose members the JSON cannot tell apart.)
     """
     plans = [m.__dict__.get("__plan__") or _compile(m) for m in models]
     key = _discriminator(plans)
-    if key is not None:
-        table = {value: model for model, plan in zip(models, plans) for value in plan.literals[key]}
 
-        def pick(obj: Dict[str, Any]) -> Any:
-            value = obj.get(key)
-            # A list or object there names no member (and cannot be looked up).
-            return table.get(value) if not isinstance(value, (list, dict)) else None
-
-        return pick
-
-    def best(obj: Dict[str, Any]) -> Any:
+    def best(obj: Dict[str, Any], candidates: List[int]) -> Any:
         present = obj.keys()
+        # (Nested objects only rank the members: a server's odd nested object must not lose the whole reply.)
         scored = [
-            (len(plan.keys & present), -i, model)
-            for i, (model, plan) in enumerate(zip(models, plans))
-            if plan.required <= present and all(obj.get(k, v[0]) in v for k, v in plan.literals.items())
+            (_fits(models[i], obj, 2), len(plans[i].keys & present), -i) for i in candidates if _fits(models[i], obj, 0)
         ]
-        return max(scored)[2] if scored else None
+        return models[-max(scored)[2]] if scored else None
 
-    return best
+    everyone = list(range(len(models)))
+    if key is None:
+        return lambda obj: best(obj, everyone)
+    table = {value: model for model, plan in zip(models, plans) for value in plan.literals[key]}
+    optional = [i for i, plan in enumerate(plans) if key not in plan.required]
+
+    def pick(obj: Dict[str, Any]) -> Any:
+        if key not in obj:
+            return best(obj, optional) if optional else None
+        value = obj[key]
+        # A list or object there names no member (and cannot be looked up).
+        return table.get(value) if not isinstance(value, (list, dict)) else None
+
+    return pick
+
+
+def _fits(model: Type[Any], obj: Dict[str, Any], depth: int) -> bool:
+    """Whether an object can be a ``model``: required keys, literal values, and nested objects ``depth`` down."""
+    plan = model.__dict__.get("__plan__") or _compile(model)
+    if not plan.required <= obj.keys():
+        return False
+    if not all(obj.get(k, v[0]) in v for k, v in plan.literals.items()):
+        return False
+    if depth:
+        for key, members in _nested(model):
+            value = obj.get(key)
+            if type(value) is list:
+                value = value[0] if value else None
+            if type(value) is dict and not any(_fits(m, value, depth - 1) for m in members):
+                return False
+    return True
+
+
+_NESTED: Dict[Type[Any], Tuple[Tuple[str, Tuple[Type[Any], ...]], ...]] = {}
+
+
+def _nested(model: Type[Any]) -> Tuple[Tuple[str, Tuple[Type[Any], ...]], ...]:
+    """(json key, the models an object there must be) for each field holding objects, alone or in a list."""
+    import dataclasses
+
+    if model not in _NESTED:
+        found = []
+        for field in dataclasses.fields(model):
+            models = _object_types(_resolve(model, field))
+            if models:
+                found.append((field.metadata.get("json", field.name), models))
+        _NESTED[model] = tuple(found)
+    return _NESTED[model]
+
+
+def _object_types(tp: Any) -> Tuple[Type[Any], ...]:
+    """The models an object in a field of type ``tp`` must be; () where any object is allowed (Any, a dict)."""
+    kinds: List[Any] = []
+    for member in _flat(tp):
+        if typing.get_origin(member) is list:
+            args = typing.get_args(member)
+            kinds += _flat(args[0]) if args else [Any]
+        else:
+            kinds.append(member)
+    if any(k is Any or k is dict or typing.get_origin(k) is dict for k in kinds):
+        return ()
+    return tuple(k for k in kinds if isinstance(k, type) and issubclass(k, BaseModel))
+
+
+def _flat(tp: Any) -> List[Any]:
+    tp = _deref(tp)
+    return _union_members(typing.get_args(tp)) if typing.get_origin(tp) is typing.Union else [tp]
 
 
 def _discriminator(plans: List[_Plan]) -> Optional[str]:

@@ -19,8 +19,9 @@ if str(ROOT) not in sys.path:  # tools/ is not installed with the package: impor
 
 import openai_lite  # noqa: E402
 from openai_lite._base_client import BaseClient  # noqa: E402
+from tools.codegen import overrides  # noqa: E402
 from tools.codegen.__main__ import GENERATED_MARK, generate  # noqa: E402
-from tools.codegen.naming import METHOD_NAME_OVERRIDES, identifier, method_name, param_name, snake  # noqa: E402
+from tools.codegen.naming import identifier, method_name, param_name, snake  # noqa: E402
 
 SPEC = json.loads((ROOT / "spec" / "openai-openapi.json").read_text("utf-8"))
 _PINNED = re.search(r"\| commit \| `([0-9a-f]{40})`", (ROOT / "spec" / "SOURCE.md").read_text("utf-8"))
@@ -246,12 +247,37 @@ def test_param_name(name: str, expected: str) -> None:
     assert param_name(name) == expected
 
 
-def test_override_table_is_live() -> None:
-    # Every entry names an operation of the spec, and changes what the rule would give.
-    stale = sorted(k for k in METHOD_NAME_OVERRIDES if k not in OPERATION_IDS)
-    redundant = sorted(k for k, v in METHOD_NAME_OVERRIDES.items() if snake(k) == v)
-    assert not stale, f"overrides for operations the spec no longer has: {stale}"
+def test_method_name_overrides_change_the_rule() -> None:
+    redundant = sorted(k for k, v in overrides.METHOD_NAMES.items() if snake(k) == v)
     assert not redundant, f"overrides equal to the general rule: {redundant}"
+
+
+OPERATION_TABLES = [
+    "METHOD_NAMES",
+    "STREAM_EVENTS",
+    "ADMIN_BY_DESCRIPTION",
+    "BINARY_RESPONSES",
+    "FINAL_EVENTS",
+    "DONE_MARKER",
+    "WIRE_DEFAULTS",
+]
+
+
+@pytest.mark.parametrize("table", OPERATION_TABLES)
+def test_operation_override_tables_name_operations_of_the_spec(table: str) -> None:
+    stale = sorted(k for k in getattr(overrides, table) if k not in OPERATION_IDS)
+    assert not stale, f"overrides.{table} names operations the spec no longer has: {stale}"
+
+
+def test_area_and_schema_override_tables_are_live(generated: Dict[str, str]) -> None:
+    areas = {rel.split("/")[-1][: -len(".py")] for rel in generated if rel.startswith("openai_lite/types/")}
+    assert set(overrides.AREA_TITLES) <= areas | {"shared"}
+    assert set(overrides.BETA_HEADERS) <= set(overrides.AREAS.values())
+    assert set(overrides.OWNERS) <= areas | {"shared"}
+    schemas = SPEC["components"]["schemas"]
+    assert set(overrides.STREAM_EVENTS.values()) <= set(schemas)
+    unused = [prefix for prefix, _ in overrides.ORPHAN_AREAS if not any(n.startswith(prefix) for n in schemas)]
+    assert not unused, f"orphan-area prefixes no schema has: {unused}"
 
 
 def test_method_names_are_unique_snake_case_and_free() -> None:
@@ -270,3 +296,86 @@ def test_method_names_are_unique_snake_case_and_free() -> None:
     }  # fmt: skip
     assert not names.keys() & reserved
     assert not {n for n in names if n.endswith("_stream")}
+
+
+# ---------------------------------------------------------------------------
+# The official SDK's names (API.md's porting column, _api/_official.py)
+# ---------------------------------------------------------------------------
+
+
+def python_example_calls(operation: Dict[str, object]) -> List[str]:
+    """The SDK calls the spec's Python examples of an operation make, in order."""
+    examples = (operation.get("x-oaiMeta") or {}).get("examples")  # type: ignore[attr-defined]
+    calls: List[str] = []
+    for example in examples if isinstance(examples, list) else [examples]:
+        code = ((example or {}).get("request") or {}).get("python") or ""
+        calls += re.findall(r"\b(?:client|openai)\.((?:\w+\.)+\w+)\(", code)
+    return calls
+
+
+OPERATIONS_BY_ID = {
+    op["operationId"]: op for item in SPEC["paths"].values() for m, op in item.items() if m in HTTP_METHODS
+}
+
+
+def official_names(generated: Dict[str, str]) -> Dict[str, str]:
+    namespace: Dict[str, Dict[str, str]] = {}
+    exec(generated["openai_lite/_api/_official.py"], namespace)  # (our own generated table)
+    return namespace["OFFICIAL_NAMES"]
+
+
+def test_every_operation_has_its_official_name(generated: Dict[str, str]) -> None:
+    names = official_names(generated)
+    by_method = {method: official for official, method in names.items()}
+    beta_twins = {i for i in OPERATION_IDS if i.startswith("beta_")}
+    without = sorted(i for i in OPERATION_IDS if method_name(i) not in by_method and i not in beta_twins)
+    # (the one operation the official SDK has no method for)
+    assert without == ["create-realtime-translation-client-secret"]
+    assert len(names) == len(OPERATION_IDS) - len(beta_twins) - 1 == 280
+    for official, method in names.items():
+        assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", official), official
+        assert callable(getattr(openai_lite.Client, method)), method
+
+
+def test_official_names_are_unique(generated: Dict[str, str]) -> None:
+    # A dict could not hold a duplicate: count the API.md column, which lists every method.
+    column = re.findall(r"^\| `\w+` \| `([\w.]+)` \|", generated["API.md"], re.M)
+    assert len(column) == len(set(column)) == 280
+
+
+def test_official_names_follow_the_spec_examples(generated: Dict[str, str]) -> None:
+    names = {method: official for official, method in official_names(generated).items()}
+    checked = 0
+    for operation_id, operation in OPERATIONS_BY_ID.items():
+        calls = python_example_calls(operation)
+        if calls and operation_id not in overrides.OFFICIAL_NAMES and not operation_id.startswith("beta_"):
+            expected = re.sub(r"with_(streaming|raw)_response\.", "", calls[-1])
+            assert names[method_name(operation_id)] == expected, operation_id
+            checked += 1
+    assert checked > 100
+
+
+def test_official_name_table_is_live() -> None:
+    stale = sorted(k for k in overrides.OFFICIAL_NAMES if k not in OPERATION_IDS)
+    assert not stale
+    # An entry for an operation whose example names its call must correct that example.
+    redundant = sorted(
+        k
+        for k, v in overrides.OFFICIAL_NAMES.items()
+        if python_example_calls(OPERATIONS_BY_ID[k]) and python_example_calls(OPERATIONS_BY_ID[k])[-1] == v
+    )
+    assert not redundant
+
+
+def test_api_md_has_contents_in_order_of_use(generated: Dict[str, str]) -> None:
+    text = generated["API.md"]
+    contents = re.findall(r"^- \[([^\]]+)\]\(#([\w-]+)\)", text, re.M)
+    headings = re.findall(r"^## (.+)$", text, re.M)[1:]  # (after "Contents")
+    assert [title for title, _ in contents] == headings
+    assert headings[:4] == ["Chat completions", "Responses", "Embeddings", "Files"]
+    assert headings[-1].startswith("Administration")
+    assert set(overrides.AREA_ORDER) == {
+        m.split("/")[-1][:-3]
+        for m in generated
+        if m.startswith("openai_lite/_api/") and not m.split("/")[-1].startswith("_")
+    }

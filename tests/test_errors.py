@@ -134,7 +134,8 @@ def test_status_maps_to_error_class_with_details(
     assert str(status) in text
     assert "req_abc123" in text
     if status != 304:
-        assert error.body == body
+        assert error.body == body["error"]  # the inner object, as the official SDK gives it
+        assert error.response.json() == body
         assert error.message == f"Failure number {status}."
         assert (error.type, error.code, error.param) == ("test_error", "code_x", "messages")
         assert f"Failure number {status}." in text
@@ -420,3 +421,29 @@ def test_error_attributes_can_be_built_directly() -> None:
     assert "req_1" in str(error)
     assert str(APIConnectionError()) == "Connection error."
     assert str(APITimeoutError()) == "Request timed out."
+
+
+@pytest.mark.parametrize(
+    ("reply", "body", "message"),
+    [
+        # OpenAI: the inner error object (e.body["message"] works, as in the official SDK).
+        (
+            {"error": {"message": "Bad key", "type": "auth", "code": "k"}},
+            {"message": "Bad key", "type": "auth", "code": "k"},
+            "Bad key",
+        ),
+        # Ollama: an error string.
+        ({"error": "model 'x' not found"}, "model 'x' not found", "model 'x' not found"),
+        # vLLM / FastAPI: no "error" key, the whole reply.
+        ({"detail": "Not Found"}, {"detail": "Not Found"}, "Not Found"),
+        ({"error": None, "message": "top level"}, None, "top level"),
+    ],
+)
+def test_body_is_the_inner_error_object(
+    client: Any, server: LoopbackServer, reply: Any, body: Any, message: str
+) -> None:
+    server.reply(json_reply(reply, 400))
+    error = catch(lambda: client.retrieve_model("gpt-4o-mini"))
+    assert error.body == body
+    assert error.message == message
+    assert error.response.json() == reply

@@ -92,6 +92,55 @@ class Drawing(BaseModel):
 
 
 @dataclass
+class Segment(BaseModel):
+    id: int
+    text: str
+
+
+@dataclass
+class SpeakerSegment(BaseModel):
+    type: Literal["segment"]
+    speaker: str
+    text: str
+
+
+@dataclass
+class Diarized(BaseModel):
+    text: str
+    task: Literal["transcribe"]
+    segments: List[SpeakerSegment]
+
+
+@dataclass
+class Verbose(BaseModel):
+    text: str
+    language: str
+    segments: Optional[List[Segment]] = None
+
+
+@dataclass
+class Transcript(BaseModel):
+    result: Union[Diarized, Verbose]  # no discriminator; the keys tie on a whisper-style reply
+
+
+@dataclass
+class FunctionTool(BaseModel):
+    name: str
+    type: Optional[Literal["function"]] = None  # the discriminator, but optional here
+
+
+@dataclass
+class ServerTool(BaseModel):
+    type: Literal["mcp"]
+    server: str
+
+
+@dataclass
+class Toolbox(BaseModel):
+    tools: List[Union[FunctionTool, ServerTool]]
+
+
+@dataclass
 class Node(BaseModel):
     value: int
     children: Optional[List[Node]] = None
@@ -311,6 +360,36 @@ def test_union_without_discriminator_picks_the_best_fit(shape: Dict[str, Any], e
 )
 def test_best_fit_prefers_the_member_sharing_the_most_keys(shape: Dict[str, Any], expected: type) -> None:
     assert type(Drawing.from_dict({"shapes": [], "main": shape}).main) is expected
+
+
+WHISPER = {"text": "hi", "language": "en", "task": "transcribe", "segments": [{"id": 0, "text": "hi"}]}
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (WHISPER, Verbose),  # ties on keys with Diarized; only Verbose's segments fit
+        ({**WHISPER, "segments": [{"type": "segment", "speaker": "A", "text": "hi"}]}, Diarized),
+        ({**WHISPER, "segments": []}, Diarized),  # nothing nested to tell: the first listed
+        ({"text": "hi", "language": "en", "segments": [{"text": "no id"}]}, Verbose),  # odd nested: still chosen
+    ],
+)
+def test_best_fit_looks_at_nested_objects(result: Dict[str, Any], expected: type) -> None:
+    assert type(Transcript.from_dict({"result": result}).result) is expected
+
+
+@pytest.mark.parametrize(
+    ("tool", "expected"),
+    [
+        ({"name": "f"}, FunctionTool),  # no "type": only the member that does not require it
+        ({"type": "function", "name": "f"}, FunctionTool),
+        ({"type": "mcp", "server": "s"}, ServerTool),
+        ({"server": "s"}, dict),  # no "type", and not a FunctionTool either
+        ({"type": "web", "name": "f"}, dict),  # an unknown type stays a dict
+    ],
+)
+def test_an_object_without_its_discriminator(tool: Dict[str, Any], expected: type) -> None:
+    assert type(Toolbox.from_dict({"tools": [tool]}).tools[0]) is expected
 
 
 def test_recursive_types() -> None:

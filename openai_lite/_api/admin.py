@@ -114,6 +114,11 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/admin_api_keys`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            after: Return keys with IDs that come after this ID in the pagination order.
+            order: Order results by creation time, ascending or descending.
+            limit: Maximum number of keys to return.
         """
         from ..types.admin import ApiKeyList
 
@@ -147,6 +152,9 @@ class AdminAPI(BaseClient):
         """Create an organization admin API key
 
         ``POST /organization/admin_api_keys`` Needs the admin API key.
+
+        Args:
+            expires_in_seconds: The number of seconds until the API key expires.
         """
         from ..types.admin import AdminApiKeyCreateResponse
 
@@ -178,6 +186,9 @@ class AdminAPI(BaseClient):
         """Retrieve a single organization API key
 
         ``GET /organization/admin_api_keys/{key_id}`` Needs the admin API key.
+
+        Args:
+            key_id: The ID of the API key.
         """
         from ..types.admin import AdminApiKey
 
@@ -206,6 +217,9 @@ class AdminAPI(BaseClient):
         """Delete an organization admin API key
 
         ``DELETE /organization/admin_api_keys/{key_id}`` Needs the admin API key.
+
+        Args:
+            key_id: The ID of the API key to be deleted.
         """
         from ..types.admin import AdminApiKeysDeleteResponse
 
@@ -244,6 +258,19 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/audit_logs`` Iterate the result for every item of every page (fetched as
         needed). Needs the admin API key.
+
+        Args:
+            effective_at: Return only events whose `effective_at` (Unix seconds) is in this
+                range.
+            project_ids: Return only events for these projects.
+            event_types: Return only events with a `type` in one of these values.
+            actor_ids: Return only events performed by these actors.
+            actor_emails: Return only events performed by users with these emails.
+            resource_ids: Return only events performed on these targets.
+            tenant_only: Return only tenant-scoped events associated with this organization.
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
         """
         from ..types.admin import ListAuditLogsResponse
 
@@ -286,6 +313,11 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/certificates`` Iterate the result for every item of every page (fetched
         as needed). Needs the admin API key.
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
+            order: Sort order by the `created_at` timestamp of the objects.
         """
         from ..types.admin import ListCertificatesResponse
 
@@ -323,6 +355,10 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/certificates`` Body fields are described on
         ``UploadCertificateRequest``. Needs the admin API key.
+
+        Args:
+            certificate: The certificate content in PEM format
+            name: An optional name for the certificate
         """
         from ..types.admin import Certificate
 
@@ -423,6 +459,10 @@ class AdminAPI(BaseClient):
         You can get a certificate regardless of whether it is active or not.
 
         ``GET /organization/certificates/{certificate_id}`` Needs the admin API key.
+
+        Args:
+            certificate_id: Unique ID of the certificate to retrieve.
+            include: A list of additional fields to include in the response.
         """
         from ..types.admin import Certificate
 
@@ -456,6 +496,10 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/certificates/{certificate_id}`` Body fields are described on
         ``ModifyCertificateRequest``. Needs the admin API key.
+
+        Args:
+            certificate_id: Unique ID of the certificate to modify.
+            name: The updated name for the certificate
         """
         from ..types.admin import Certificate
 
@@ -489,6 +533,9 @@ class AdminAPI(BaseClient):
         The certificate must be inactive for the organization and all projects.
 
         ``DELETE /organization/certificates/{certificate_id}`` Needs the admin API key.
+
+        Args:
+            certificate_id: Unique ID of the certificate to delete.
         """
         from ..types.admin import DeleteCertificateResponse
 
@@ -525,6 +572,16 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/costs`` Iterate the result for every item of every page (fetched as
         needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only costs for these projects.
+            api_key_ids: Return only costs for these API keys.
+            group_by: Group the costs by the specified fields.
+            limit: A limit on the number of buckets to be returned.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -594,6 +651,9 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/data_retention`` Body fields are described on
         ``UpdateOrganizationDataRetentionBody``. Needs the admin API key.
+
+        Args:
+            retention_type: The desired organization data retention type.
         """
         from ..types.admin import OrganizationDataRetention
 
@@ -627,6 +687,11 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/groups`` Iterate the result for every item of every page (fetched as
         needed). Needs the admin API key.
+
+        Args:
+            limit: A limit on the number of groups to be returned.
+            after: A cursor for use in pagination.
+            order: Specifies the sort order of the returned groups.
         """
         from ..types.admin import GroupListResource
 
@@ -660,6 +725,9 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/groups`` Body fields are described on ``CreateGroupBody``. Needs the
         admin API key.
+
+        Args:
+            name: Human readable name for the group.
         """
         from ..types.admin import GroupResponse
 
@@ -690,6 +758,9 @@ class AdminAPI(BaseClient):
         """Retrieves a group.
 
         ``GET /organization/groups/{group_id}`` Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to retrieve.
         """
         from ..types.admin import GroupResponse
 
@@ -720,6 +791,10 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/groups/{group_id}`` Body fields are described on ``UpdateGroupBody``.
         Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to update.
+            name: New display name for the group.
         """
         from ..types.admin import GroupResourceWithSuccess
 
@@ -751,6 +826,9 @@ class AdminAPI(BaseClient):
         """Deletes a group from the organization.
 
         ``DELETE /organization/groups/{group_id}`` Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to delete.
         """
         from ..types.admin import GroupDeletedResource
 
@@ -783,6 +861,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/groups/{group_id}/roles`` Iterate the result for every item of every
         page (fetched as needed). Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group whose organization role assignments you want to list.
+            limit: A limit on the number of organization role assignments to return.
+            after: Cursor for pagination.
+            order: Sort order for the returned organization roles.
         """
         from ..types.admin import RoleListResource
 
@@ -818,6 +902,10 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/groups/{group_id}/roles`` Body fields are described on
         ``PublicAssignOrganizationGroupRoleBody``. Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group that should receive the organization role.
+            role_id: Identifier of the role to assign.
         """
         from ..types.admin import GroupRoleAssignment
 
@@ -850,6 +938,10 @@ class AdminAPI(BaseClient):
         """Retrieves an organization role assigned to a group.
 
         ``GET /organization/groups/{group_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to inspect.
+            role_id: The ID of the organization role to retrieve for the group.
         """
         from ..types.admin import AssignedRoleDetails
 
@@ -879,6 +971,10 @@ class AdminAPI(BaseClient):
         """Unassigns an organization role from a group within the organization.
 
         ``DELETE /organization/groups/{group_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to modify.
+            role_id: The ID of the organization role to remove from the group.
         """
         from ..types.admin import DeletedRoleAssignmentResource
 
@@ -911,6 +1007,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/groups/{group_id}/users`` Iterate the result for every item of every
         page (fetched as needed). Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to inspect.
+            limit: A limit on the number of users to be returned.
+            after: A cursor for use in pagination.
+            order: Specifies the sort order of users in the list.
         """
         from ..types.admin import UserListResource
 
@@ -946,6 +1048,10 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/groups/{group_id}/users`` Body fields are described on
         ``CreateGroupUserBody``. Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to update.
+            user_id: Identifier of the user to add to the group.
         """
         from ..types.admin import GroupUserAssignment
 
@@ -978,6 +1084,10 @@ class AdminAPI(BaseClient):
         """Retrieves a user in a group.
 
         ``GET /organization/groups/{group_id}/users/{user_id}`` Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to inspect.
+            user_id: The ID of the user to retrieve from the group.
         """
         from ..types.admin import GroupMemberUser
 
@@ -1007,6 +1117,10 @@ class AdminAPI(BaseClient):
         """Removes a user from a group.
 
         ``DELETE /organization/groups/{group_id}/users/{user_id}`` Needs the admin API key.
+
+        Args:
+            group_id: The ID of the group to update.
+            user_id: The ID of the user to remove from the group.
         """
         from ..types.admin import GroupUserDeletedResource
 
@@ -1037,6 +1151,10 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/invites`` Iterate the result for every item of every page (fetched as
         needed). Needs the admin API key.
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
         """
         from ..types.admin import InviteListResponse
 
@@ -1072,6 +1190,12 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/invites`` Body fields are described on ``InviteRequest``. Needs the
         admin API key.
+
+        Args:
+            email: Send an email to this address
+            role: `owner` or `reader`
+            projects: An array of projects to which membership is granted at the same time the
+                org invite is accepted.
         """
         from ..types.admin import Invite
 
@@ -1104,6 +1228,9 @@ class AdminAPI(BaseClient):
         """Retrieves an invite.
 
         ``GET /organization/invites/{invite_id}`` Needs the admin API key.
+
+        Args:
+            invite_id: The ID of the invite to retrieve.
         """
         from ..types.admin import Invite
 
@@ -1132,6 +1259,9 @@ class AdminAPI(BaseClient):
         """Delete an invite. If the invite has already been accepted, it cannot be deleted.
 
         ``DELETE /organization/invites/{invite_id}`` Needs the admin API key.
+
+        Args:
+            invite_id: The ID of the invite to delete.
         """
         from ..types.admin import InviteDeleteResponse
 
@@ -1163,6 +1293,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects`` Iterate the result for every item of every page (fetched as
         needed). Needs the admin API key.
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
+            include_archived: If `true` returns all projects including those that have been
+                `archived`.
         """
         from ..types.admin import ProjectListResponse
 
@@ -1199,6 +1335,11 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects`` Body fields are described on ``ProjectCreateRequest``. Needs
         the admin API key.
+
+        Args:
+            name: The friendly name of the project, this name appears in reports.
+            residency: Create the project with the specified residency configuration.
+            external_key_id: External key ID to associate with the project.
         """
         from ..types.admin import Project
 
@@ -1231,6 +1372,9 @@ class AdminAPI(BaseClient):
         """Retrieves a project.
 
         ``GET /organization/projects/{project_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
         """
         from ..types.admin import Project
 
@@ -1262,6 +1406,11 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}`` Body fields are described on
         ``ProjectUpdateRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            name: The updated name of the project, this name appears in reports.
+            external_key_id: External key ID to associate with the project.
         """
         from ..types.admin import Project
 
@@ -1298,6 +1447,13 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/api_keys`` Iterate the result for every item of
         every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
+            owner_project_access: Filter API keys by whether the owner currently has effective
+                access to the project.
         """
         from ..types.admin import ProjectApiKeyListResponse
 
@@ -1332,6 +1488,10 @@ class AdminAPI(BaseClient):
         """Retrieves an API key in the project.
 
         ``GET /organization/projects/{project_id}/api_keys/{api_key_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            api_key_id: The ID of the API key.
         """
         from ..types.admin import ProjectApiKey
 
@@ -1360,11 +1520,15 @@ class AdminAPI(BaseClient):
     ) -> ProjectApiKeyDeleteResponse:
         """Deletes an API key from the project.
 
-        Returns confirmation of the key deletion, or an error if the key belonged to
-        a service account.
+        Returns confirmation of the key deletion, or an error if the key belonged to a service
+        account.
 
         ``DELETE /organization/projects/{project_id}/api_keys/{api_key_id}`` Needs the admin API
         key.
+
+        Args:
+            project_id: The ID of the project.
+            api_key_id: The ID of the API key.
         """
         from ..types.admin import ProjectApiKeyDeleteResponse
 
@@ -1393,6 +1557,9 @@ class AdminAPI(BaseClient):
         """Archives a project in the organization. Archived projects cannot be used or updated.
 
         ``POST /organization/projects/{project_id}/archive`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
         """
         from ..types.admin import Project
 
@@ -1425,6 +1592,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/certificates`` Iterate the result for every item
         of every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
+            order: Sort order by the `created_at` timestamp of the objects.
         """
         from ..types.admin import ListProjectCertificatesResponse
 
@@ -1462,6 +1635,9 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/certificates/activate`` Body fields are described
         on ``ToggleCertificatesRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
         """
         from ..types.admin import OrganizationProjectCertificateActivationResponse
 
@@ -1491,11 +1667,14 @@ class AdminAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> OrganizationProjectCertificateDeactivationResponse:
-        """Deactivate certificates at the project level. You can atomically and
-        idempotently deactivate up to 10 certificates at a time.
+        """Deactivate certificates at the project level. You can atomically and idempotently deactivate
+        up to 10 certificates at a time.
 
         ``POST /organization/projects/{project_id}/certificates/deactivate`` Body fields are
         described on ``ToggleCertificatesRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
         """
         from ..types.admin import OrganizationProjectCertificateDeactivationResponse
 
@@ -1527,6 +1706,9 @@ class AdminAPI(BaseClient):
         """Retrieves project data retention controls.
 
         ``GET /organization/projects/{project_id}/data_retention`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
         """
         from ..types.admin import ProjectDataRetention
 
@@ -1564,6 +1746,10 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/data_retention`` Body fields are described on
         ``UpdateProjectDataRetentionBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            retention_type: The desired project data retention type.
         """
         from ..types.admin import ProjectDataRetention
 
@@ -1599,6 +1785,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/groups`` Iterate the result for every item of
         every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            limit: A limit on the number of project groups to return.
+            after: Cursor for pagination.
+            order: Sort order for the returned groups.
         """
         from ..types.admin import ProjectGroupListResource
 
@@ -1635,6 +1827,11 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/groups`` Body fields are described on
         ``InviteProjectGroupBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            group_id: Identifier of the group to add to the project.
+            role: Identifier of the project role to grant to the group.
         """
         from ..types.admin import ProjectGroup
 
@@ -1669,6 +1866,11 @@ class AdminAPI(BaseClient):
         """Retrieves a project's group.
 
         ``GET /organization/projects/{project_id}/groups/{group_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            group_id: The ID of the group to retrieve.
+            group_type: The type of group to retrieve.
         """
         from ..types.admin import ProjectGroup
 
@@ -1701,6 +1903,10 @@ class AdminAPI(BaseClient):
         """Revokes a group's access to a project.
 
         ``DELETE /organization/projects/{project_id}/groups/{group_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            group_id: The ID of the group to remove from the project.
         """
         from ..types.admin import ProjectGroupDeletedResource
 
@@ -1729,6 +1935,9 @@ class AdminAPI(BaseClient):
         """Returns hosted tool permissions for a project.
 
         ``GET /organization/projects/{project_id}/hosted_tool_permissions`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
         """
         from ..types.admin import ProjectHostedToolPermissions
 
@@ -1763,6 +1972,14 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/hosted_tool_permissions`` Body fields are
         described on ``ProjectHostedToolPermissionsUpdateRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            file_search: The file search permission update.
+            web_search: The web search permission update.
+            image_generation: The image generation permission update.
+            mcp: The MCP permission update.
+            code_interpreter: The code interpreter permission update.
         """
         from ..types.admin import ProjectHostedToolPermissions
 
@@ -1798,6 +2015,9 @@ class AdminAPI(BaseClient):
         """Returns model permissions for a project.
 
         ``GET /organization/projects/{project_id}/model_permissions`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
         """
         from ..types.admin import ProjectModelPermissions
 
@@ -1829,6 +2049,11 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/model_permissions`` Body fields are described on
         ``ProjectModelPermissionsUpdateRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            mode: The model permissions mode to apply.
+            model_ids: The model IDs included in this permissions policy.
         """
         from ..types.admin import ProjectModelPermissions
 
@@ -1861,6 +2086,9 @@ class AdminAPI(BaseClient):
         """Deletes model permissions for a project.
 
         ``DELETE /organization/projects/{project_id}/model_permissions`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
         """
         from ..types.admin import ProjectModelPermissionsDeleteResponse
 
@@ -1893,6 +2121,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/rate_limits`` Iterate the result for every item of
         every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
         """
         from ..types.admin import ProjectRateLimitListResponse
 
@@ -1934,6 +2168,16 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/rate_limits/{rate_limit_id}`` Body fields are
         described on ``ProjectRateLimitUpdateRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            rate_limit_id: The ID of the rate limit.
+            max_requests_per_1_minute: The maximum requests per minute.
+            max_tokens_per_1_minute: The maximum tokens per minute.
+            max_images_per_1_minute: The maximum images per minute.
+            max_audio_megabytes_per_1_minute: The maximum audio megabytes per minute.
+            max_requests_per_1_day: The maximum requests per day.
+            batch_1_day_max_input_tokens: The maximum batch input tokens per day.
         """
         from ..types.admin import ProjectRateLimit
 
@@ -1973,6 +2217,11 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/service_accounts`` Iterate the result for every
         item of every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
         """
         from ..types.admin import ProjectServiceAccountListResponse
 
@@ -2009,6 +2258,12 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/service_accounts`` Body fields are described on
         ``ProjectServiceAccountCreateRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            name: The name of the service account being created.
+            create_service_account_only: Create the service account without default roles or an
+                API key.
         """
         from ..types.admin import ProjectServiceAccountCreateResponse
 
@@ -2043,6 +2298,10 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/service_accounts/{service_account_id}`` Needs the
         admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            service_account_id: The ID of the service account.
         """
         from ..types.admin import ProjectServiceAccount
 
@@ -2075,6 +2334,12 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/service_accounts/{service_account_id}`` Body
         fields are described on ``UpdateProjectServiceAccountBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            service_account_id: The ID of the service account.
+            name: The updated service account name.
+            role: The updated service account role.
         """
         from ..types.admin import ProjectServiceAccount
 
@@ -2107,11 +2372,15 @@ class AdminAPI(BaseClient):
     ) -> ProjectServiceAccountDeleteResponse:
         """Deletes a service account from the project.
 
-        Returns confirmation of service account deletion, or an error if the project
-        is archived (archived projects have no service accounts).
+        Returns confirmation of service account deletion, or an error if the project is archived
+        (archived projects have no service accounts).
 
         ``DELETE /organization/projects/{project_id}/service_accounts/{service_account_id}`` Needs
         the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            service_account_id: The ID of the service account.
         """
         from ..types.admin import ProjectServiceAccountDeleteResponse
 
@@ -2145,6 +2414,13 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/spend_alerts`` Iterate the result for every item
         of every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            limit: A limit on the number of spend alerts to return.
+            order: Sort order for the returned spend alerts.
+            after: Cursor for pagination.
+            before: Cursor for pagination.
         """
         from ..types.admin import ProjectSpendAlertListResource
 
@@ -2184,6 +2460,13 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/spend_alerts`` Body fields are described on
         ``CreateSpendAlertBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            threshold_amount: The alert threshold amount, in cents.
+            currency: The currency for the threshold amount.
+            interval: The time interval for evaluating spend against the threshold.
+            notification_channel: Email notification settings for a spend alert.
         """
         from ..types.admin import ProjectSpendAlert
 
@@ -2219,6 +2502,10 @@ class AdminAPI(BaseClient):
         """Retrieves a project spend alert.
 
         ``GET /organization/projects/{project_id}/spend_alerts/{alert_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            alert_id: The ID of the spend alert to retrieve.
         """
         from ..types.admin import ProjectSpendAlert
 
@@ -2253,6 +2540,14 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/spend_alerts/{alert_id}`` Body fields are
         described on ``CreateSpendAlertBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            alert_id: The ID of the spend alert to update.
+            threshold_amount: The alert threshold amount, in cents.
+            currency: The currency for the threshold amount.
+            interval: The time interval for evaluating spend against the threshold.
+            notification_channel: Email notification settings for a spend alert.
         """
         from ..types.admin import ProjectSpendAlert
 
@@ -2289,6 +2584,10 @@ class AdminAPI(BaseClient):
 
         ``DELETE /organization/projects/{project_id}/spend_alerts/{alert_id}`` Needs the admin API
         key.
+
+        Args:
+            project_id: The ID of the project to update.
+            alert_id: The ID of the spend alert to delete.
         """
         from ..types.admin import ProjectSpendAlertDeletedResource
 
@@ -2320,6 +2619,11 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/projects/{project_id}/users`` Iterate the result for every item of every
         page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
         """
         from ..types.admin import ProjectUserListResponse
 
@@ -2357,6 +2661,12 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/users`` Body fields are described on
         ``ProjectUserCreateRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            role: `owner` or `member`
+            user_id: The ID of the user.
+            email: Email of the user to add.
         """
         from ..types.admin import ProjectUser
 
@@ -2391,6 +2701,10 @@ class AdminAPI(BaseClient):
         """Retrieves a user in the project.
 
         ``GET /organization/projects/{project_id}/users/{user_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            user_id: The ID of the user.
         """
         from ..types.admin import ProjectUser
 
@@ -2422,6 +2736,11 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/users/{user_id}`` Body fields are described on
         ``ProjectUserUpdateRequest``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            user_id: The ID of the user.
+            role: `owner` or `member`
         """
         from ..types.admin import ProjectUser
 
@@ -2453,10 +2772,14 @@ class AdminAPI(BaseClient):
     ) -> ProjectUserDeleteResponse:
         """Deletes a user from the project.
 
-        Returns confirmation of project user deletion, or an error if the project is
-        archived (archived projects have no users).
+        Returns confirmation of project user deletion, or an error if the project is archived
+        (archived projects have no users).
 
         ``DELETE /organization/projects/{project_id}/users/{user_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            user_id: The ID of the user.
         """
         from ..types.admin import ProjectUserDeleteResponse
 
@@ -2488,6 +2811,11 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/roles`` Iterate the result for every item of every page (fetched as
         needed). Needs the admin API key.
+
+        Args:
+            limit: A limit on the number of roles to return.
+            after: Cursor for pagination.
+            order: Sort order for the returned roles.
         """
         from ..types.admin import PublicRoleListResource
 
@@ -2523,6 +2851,11 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/roles`` Body fields are described on
         ``PublicCreateOrganizationRoleBody``. Needs the admin API key.
+
+        Args:
+            role_name: Unique name for the role.
+            permissions: Permissions to grant to the role.
+            description: Optional description of the role.
         """
         from ..types.admin import Role
 
@@ -2555,6 +2888,9 @@ class AdminAPI(BaseClient):
         """Retrieves an organization role.
 
         ``GET /organization/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            role_id: The ID of the role to retrieve.
         """
         from ..types.admin import Role
 
@@ -2587,6 +2923,12 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/roles/{role_id}`` Body fields are described on
         ``PublicUpdateOrganizationRoleBody``. Needs the admin API key.
+
+        Args:
+            role_id: The ID of the role to update.
+            permissions: Updated set of permissions for the role.
+            description: New description for the role.
+            role_name: New name for the role.
         """
         from ..types.admin import Role
 
@@ -2620,6 +2962,9 @@ class AdminAPI(BaseClient):
         """Deletes a custom role from the organization.
 
         ``DELETE /organization/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            role_id: The ID of the role to delete.
         """
         from ..types.admin import RoleDeletedResource
 
@@ -2652,6 +2997,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/spend_alerts`` Iterate the result for every item of every page (fetched
         as needed). Needs the admin API key.
+
+        Args:
+            limit: A limit on the number of spend alerts to return.
+            order: Sort order for the returned spend alerts.
+            after: Cursor for pagination.
+            before: Cursor for pagination.
         """
         from ..types.admin import OrganizationSpendAlertListResource
 
@@ -2689,6 +3040,12 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/spend_alerts`` Body fields are described on ``CreateSpendAlertBody``.
         Needs the admin API key.
+
+        Args:
+            threshold_amount: The alert threshold amount, in cents.
+            currency: The currency for the threshold amount.
+            interval: The time interval for evaluating spend against the threshold.
+            notification_channel: Email notification settings for a spend alert.
         """
         from ..types.admin import OrganizationSpendAlert
 
@@ -2722,6 +3079,9 @@ class AdminAPI(BaseClient):
         """Retrieves an organization spend alert.
 
         ``GET /organization/spend_alerts/{alert_id}`` Needs the admin API key.
+
+        Args:
+            alert_id: The ID of the spend alert to retrieve.
         """
         from ..types.admin import OrganizationSpendAlert
 
@@ -2755,6 +3115,13 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/spend_alerts/{alert_id}`` Body fields are described on
         ``CreateSpendAlertBody``. Needs the admin API key.
+
+        Args:
+            alert_id: The ID of the spend alert to update.
+            threshold_amount: The alert threshold amount, in cents.
+            currency: The currency for the threshold amount.
+            interval: The time interval for evaluating spend against the threshold.
+            notification_channel: Email notification settings for a spend alert.
         """
         from ..types.admin import OrganizationSpendAlert
 
@@ -2789,6 +3156,9 @@ class AdminAPI(BaseClient):
         """Deletes an organization spend alert.
 
         ``DELETE /organization/spend_alerts/{alert_id}`` Needs the admin API key.
+
+        Args:
+            alert_id: The ID of the spend alert to delete.
         """
         from ..types.admin import OrganizationSpendAlertDeletedResource
 
@@ -2827,6 +3197,18 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/audio_speeches`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            models: Return only usage for these models.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -2876,6 +3258,18 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/audio_transcriptions`` Iterate the result for every item of every
         page (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            models: Return only usage for these models.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -2922,6 +3316,15 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/code_interpreter_sessions`` Iterate the result for every item of
         every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -2971,6 +3374,19 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/completions`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            models: Return only usage for these models.
+            batch: If `true`, return batch jobs only.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -3021,6 +3437,18 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/embeddings`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            models: Return only usage for these models.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -3070,6 +3498,18 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/file_search_calls`` Iterate the result for every item of every
         page (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            vector_store_ids: Return only usage for these vector stores.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -3121,6 +3561,20 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/images`` Iterate the result for every item of every page (fetched
         as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            sources: Return only usages for these sources.
+            sizes: Return only usages for these image sizes.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            models: Return only usage for these models.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -3172,6 +3626,18 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/moderations`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            models: Return only usage for these models.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -3218,6 +3684,15 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/vector_stores`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -3265,6 +3740,19 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/usage/web_search_calls`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            start_time: Start time (Unix seconds) of the query time range, inclusive.
+            end_time: End time (Unix seconds) of the query time range, exclusive.
+            bucket_width: Width of each time bucket in response.
+            project_ids: Return only usage for these projects.
+            user_ids: Return only usage for these users.
+            api_key_ids: Return only usage for these API keys.
+            models: Return only usage for these models.
+            context_levels: Return only web search usage for these context levels.
+            group_by: Group the usage data by the specified fields.
+            limit: Specifies the number of buckets to return.
+            page: A cursor for use in pagination.
         """
         from ..types.admin import UsageResponse
 
@@ -3308,6 +3796,11 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/users`` Iterate the result for every item of every page (fetched as
         needed). Needs the admin API key.
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            after: A cursor for use in pagination.
+            emails: Filter by the email address of users.
         """
         from ..types.admin import UserListResponse
 
@@ -3340,6 +3833,9 @@ class AdminAPI(BaseClient):
         """Retrieves a user by their identifier.
 
         ``GET /organization/users/{user_id}`` Needs the admin API key.
+
+        Args:
+            user_id: The ID of the user.
         """
         from ..types.admin import User
 
@@ -3373,6 +3869,13 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/users/{user_id}`` Body fields are described on
         ``UserRoleUpdateRequest``. Needs the admin API key.
+
+        Args:
+            user_id: The ID of the user.
+            role: `owner` or `reader`
+            role_id: Role ID to assign to the user.
+            technical_level: Technical level metadata.
+            developer_persona: Developer persona metadata.
         """
         from ..types.admin import User
 
@@ -3407,6 +3910,9 @@ class AdminAPI(BaseClient):
         """Deletes a user from the organization.
 
         ``DELETE /organization/users/{user_id}`` Needs the admin API key.
+
+        Args:
+            user_id: The ID of the user.
         """
         from ..types.admin import UserDeleteResponse
 
@@ -3439,6 +3945,12 @@ class AdminAPI(BaseClient):
 
         ``GET /organization/users/{user_id}/roles`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            user_id: The ID of the user to inspect.
+            limit: A limit on the number of organization role assignments to return.
+            after: Cursor for pagination.
+            order: Sort order for the returned organization roles.
         """
         from ..types.admin import RoleListResource
 
@@ -3474,6 +3986,10 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/users/{user_id}/roles`` Body fields are described on
         ``PublicAssignOrganizationGroupRoleBody``. Needs the admin API key.
+
+        Args:
+            user_id: The ID of the user that should receive the organization role.
+            role_id: Identifier of the role to assign.
         """
         from ..types.admin import UserRoleAssignment
 
@@ -3506,6 +4022,10 @@ class AdminAPI(BaseClient):
         """Retrieves an organization role assigned to a user.
 
         ``GET /organization/users/{user_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            user_id: The ID of the user to inspect.
+            role_id: The ID of the organization role to retrieve for the user.
         """
         from ..types.admin import AssignedRoleDetails
 
@@ -3535,6 +4055,10 @@ class AdminAPI(BaseClient):
         """Unassigns an organization role from a user within the organization.
 
         ``DELETE /organization/users/{user_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            user_id: The ID of the user to modify.
+            role_id: The ID of the organization role to remove from the user.
         """
         from ..types.admin import DeletedRoleAssignmentResource
 
@@ -3568,6 +4092,13 @@ class AdminAPI(BaseClient):
 
         ``GET /projects/{project_id}/groups/{group_id}/roles`` Iterate the result for every item of
         every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            group_id: The ID of the group to inspect.
+            limit: A limit on the number of project role assignments to return.
+            after: Cursor for pagination.
+            order: Sort order for the returned project roles.
         """
         from ..types.admin import RoleListResource
 
@@ -3604,6 +4135,11 @@ class AdminAPI(BaseClient):
 
         ``POST /projects/{project_id}/groups/{group_id}/roles`` Body fields are described on
         ``PublicAssignOrganizationGroupRoleBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            group_id: The ID of the group that should receive the project role.
+            role_id: Identifier of the role to assign.
         """
         from ..types.admin import GroupRoleAssignment
 
@@ -3637,6 +4173,11 @@ class AdminAPI(BaseClient):
         """Retrieves a project role assigned to a group.
 
         ``GET /projects/{project_id}/groups/{group_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            group_id: The ID of the group to inspect.
+            role_id: The ID of the project role to retrieve for the group.
         """
         from ..types.admin import AssignedRoleDetails
 
@@ -3667,6 +4208,11 @@ class AdminAPI(BaseClient):
         """Unassigns a project role from a group within a project.
 
         ``DELETE /projects/{project_id}/groups/{group_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to modify.
+            group_id: The ID of the group whose project role assignment should be removed.
+            role_id: The ID of the project role to remove from the group.
         """
         from ..types.admin import DeletedRoleAssignmentResource
 
@@ -3699,6 +4245,12 @@ class AdminAPI(BaseClient):
 
         ``GET /projects/{project_id}/roles`` Iterate the result for every item of every page
         (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            limit: A limit on the number of roles to return.
+            after: Cursor for pagination.
+            order: Sort order for the returned roles.
         """
         from ..types.admin import PublicRoleListResource
 
@@ -3736,6 +4288,12 @@ class AdminAPI(BaseClient):
 
         ``POST /projects/{project_id}/roles`` Body fields are described on
         ``PublicCreateOrganizationRoleBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            role_name: Unique name for the role.
+            permissions: Permissions to grant to the role.
+            description: Optional description of the role.
         """
         from ..types.admin import Role
 
@@ -3770,6 +4328,10 @@ class AdminAPI(BaseClient):
         """Retrieves a project role.
 
         ``GET /projects/{project_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project.
+            role_id: The ID of the role to retrieve.
         """
         from ..types.admin import Role
 
@@ -3803,6 +4365,13 @@ class AdminAPI(BaseClient):
 
         ``POST /projects/{project_id}/roles/{role_id}`` Body fields are described on
         ``PublicUpdateOrganizationRoleBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            role_id: The ID of the role to update.
+            permissions: Updated set of permissions for the role.
+            description: New description for the role.
+            role_name: New name for the role.
         """
         from ..types.admin import Role
 
@@ -3837,6 +4406,10 @@ class AdminAPI(BaseClient):
         """Deletes a custom role from a project.
 
         ``DELETE /projects/{project_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            role_id: The ID of the role to delete.
         """
         from ..types.admin import RoleDeletedResource
 
@@ -3870,6 +4443,13 @@ class AdminAPI(BaseClient):
 
         ``GET /projects/{project_id}/users/{user_id}/roles`` Iterate the result for every item of
         every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            user_id: The ID of the user to inspect.
+            limit: A limit on the number of project role assignments to return.
+            after: Cursor for pagination.
+            order: Sort order for the returned project roles.
         """
         from ..types.admin import RoleListResource
 
@@ -3906,6 +4486,11 @@ class AdminAPI(BaseClient):
 
         ``POST /projects/{project_id}/users/{user_id}/roles`` Body fields are described on
         ``PublicAssignOrganizationGroupRoleBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to update.
+            user_id: The ID of the user that should receive the project role.
+            role_id: Identifier of the role to assign.
         """
         from ..types.admin import UserRoleAssignment
 
@@ -3939,6 +4524,11 @@ class AdminAPI(BaseClient):
         """Retrieves a project role assigned to a user.
 
         ``GET /projects/{project_id}/users/{user_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to inspect.
+            user_id: The ID of the user to inspect.
+            role_id: The ID of the project role to retrieve for the user.
         """
         from ..types.admin import AssignedRoleDetails
 
@@ -3969,6 +4559,11 @@ class AdminAPI(BaseClient):
         """Unassigns a project role from a user within a project.
 
         ``DELETE /projects/{project_id}/users/{user_id}/roles/{role_id}`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project to modify.
+            user_id: The ID of the user whose project role assignment should be removed.
+            role_id: The ID of the project role to remove from the user.
         """
         from ..types.admin import DeletedRoleAssignmentResource
 
@@ -4026,6 +4621,11 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/spend_limit`` Body fields are described on
         ``UpdateOrganizationSpendLimitBody``. Needs the admin API key.
+
+        Args:
+            threshold_amount: The hard spend limit amount, in cents.
+            currency: The currency for the threshold amount.
+            interval: The time interval for evaluating spend against the threshold.
         """
         from ..types.admin import OrganizationSpendLimitResource
 
@@ -4084,6 +4684,9 @@ class AdminAPI(BaseClient):
         """Get a project's hard spend limit.
 
         ``GET /organization/projects/{project_id}/spend_limit`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project whose hard spend limit is being managed.
         """
         from ..types.admin import ProjectSpendLimitResource
 
@@ -4116,6 +4719,12 @@ class AdminAPI(BaseClient):
 
         ``POST /organization/projects/{project_id}/spend_limit`` Body fields are described on
         ``UpdateProjectSpendLimitBody``. Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project whose hard spend limit is being managed.
+            threshold_amount: The hard spend limit amount, in cents.
+            currency: The currency for the threshold amount.
+            interval: The time interval for evaluating spend against the threshold.
         """
         from ..types.admin import ProjectSpendLimitResource
 
@@ -4149,6 +4758,9 @@ class AdminAPI(BaseClient):
         """Delete a project's hard spend limit.
 
         ``DELETE /organization/projects/{project_id}/spend_limit`` Needs the admin API key.
+
+        Args:
+            project_id: The ID of the project whose hard spend limit is being managed.
         """
         from ..types.admin import ProjectSpendLimitDeletedResource
 
@@ -4182,6 +4794,12 @@ class AdminAPI(BaseClient):
         ``POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys``
         Body fields are described on ``CreateProjectServiceAccountApiKeyBody``. Needs the admin API
         key.
+
+        Args:
+            project_id: The ID of the project.
+            service_account_id: The ID of the service account.
+            name: API key name.
+            scopes: API key scopes.
         """
         from ..types.admin import ServiceAccountApiKeyBody
 

@@ -12,7 +12,6 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
-    from .._streaming import UnknownEvent
     from ..types.assistants import (
         AssistantObject,
         AssistantStreamEvent,
@@ -73,6 +72,12 @@ class AssistantsAPI(BaseClient):
         ``GET /assistants`` Iterate the result for every item of every page (fetched as needed).
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
         """
         warnings.warn("list_assistants() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import ListAssistantsResponse
@@ -121,6 +126,20 @@ class AssistantsAPI(BaseClient):
         ``POST /assistants`` Body fields are described on ``CreateAssistantRequest``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            model: ID of the model to use.
+            name: The name of the assistant.
+            description: The description of the assistant.
+            instructions: The system instructions that the assistant uses.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            tools: A list of tool enabled on the assistant.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            response_format: Specifies the format that the model must output.
         """
         warnings.warn("create_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import AssistantObject
@@ -164,6 +183,9 @@ class AssistantsAPI(BaseClient):
         ``GET /assistants/{assistant_id}``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            assistant_id: The ID of the assistant to retrieve.
         """
         warnings.warn("get_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import AssistantObject
@@ -208,6 +230,21 @@ class AssistantsAPI(BaseClient):
         ``POST /assistants/{assistant_id}`` Body fields are described on ``ModifyAssistantRequest``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            assistant_id: The ID of the assistant to modify.
+            model: ID of the model to use.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            name: The name of the assistant.
+            description: The description of the assistant.
+            instructions: The system instructions that the assistant uses.
+            tools: A list of tool enabled on the assistant.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            response_format: Specifies the format that the model must output.
         """
         warnings.warn("modify_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import AssistantObject
@@ -252,6 +289,9 @@ class AssistantsAPI(BaseClient):
         ``DELETE /assistants/{assistant_id}``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            assistant_id: The ID of the assistant to delete.
         """
         warnings.warn("delete_assistant() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.assistants import DeleteAssistantResponse
@@ -283,6 +323,12 @@ class AssistantsAPI(BaseClient):
         """Create a thread.
 
         ``POST /threads`` Body fields are described on ``CreateThreadRequest``.
+
+        Args:
+            messages: A list of messages to start the thread with.
+            tool_resources: A set of resources that are made available to the assistant's tools
+                in this thread.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import ThreadObject
 
@@ -367,6 +413,7 @@ class AssistantsAPI(BaseClient):
         tool_choice: Optional[AssistantsApiToolChoiceOptionParam] = None,
         parallel_tool_calls: Optional[ParallelToolCalls] = None,
         response_format: Optional[AssistantsApiResponseFormatOptionParam] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -375,7 +422,33 @@ class AssistantsAPI(BaseClient):
         """Create a thread and run it in one request.
 
         ``POST /threads/runs`` Body fields are described on ``CreateThreadAndRunRequest``.
+
+        Args:
+            assistant_id: The ID of the assistant to use to execute this run.
+            thread: Options to create a new thread.
+            model: The ID of the Model to be used to execute this run.
+            instructions: Override the default system message of the assistant.
+            tools: Override the tools the assistant can use for this run.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
+            stream: Only ``False``: to stream, call ``create_thread_and_run_stream``.
         """
+        if stream:
+            raise TypeError(
+                "create_thread_and_run() does not stream: call create_thread_and_run_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.assistants import RunObject
 
         result: RunObject = self._request(
@@ -475,11 +548,33 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
+    ) -> Iterator[AssistantStreamEvent]:
         """Create a thread and run it in one request.
 
         ``POST /threads/runs`` with ``stream: true``: yields the events as they arrive; the request
-        is sent when iteration starts. Body fields are described on ``CreateThreadAndRunRequest``.
+        is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing
+        ``ev.event`` narrows the event. Body fields are described on ``CreateThreadAndRunRequest``.
+
+        Args:
+            assistant_id: The ID of the assistant to use to execute this run.
+            thread: Options to create a new thread.
+            model: The ID of the Model to be used to execute this run.
+            instructions: Override the default system message of the assistant.
+            tools: Override the tools the assistant can use for this run.
+            tool_resources: A set of resources that are used by the assistant's tools.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
         """
         from ..types.assistants import AssistantStreamEvent
 
@@ -525,6 +620,9 @@ class AssistantsAPI(BaseClient):
         """Retrieves a thread.
 
         ``GET /threads/{thread_id}``
+
+        Args:
+            thread_id: The ID of the thread to retrieve.
         """
         from ..types.assistants import ThreadObject
 
@@ -555,6 +653,12 @@ class AssistantsAPI(BaseClient):
         """Modifies a thread.
 
         ``POST /threads/{thread_id}`` Body fields are described on ``ModifyThreadRequest``.
+
+        Args:
+            thread_id: The ID of the thread to modify.
+            tool_resources: A set of resources that are made available to the assistant's tools
+                in this thread.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import ThreadObject
 
@@ -587,6 +691,9 @@ class AssistantsAPI(BaseClient):
         """Delete a thread.
 
         ``DELETE /threads/{thread_id}``
+
+        Args:
+            thread_id: The ID of the thread to delete.
         """
         from ..types.assistants import DeleteThreadResponse
 
@@ -621,6 +728,14 @@ class AssistantsAPI(BaseClient):
 
         ``GET /threads/{thread_id}/messages`` Iterate the result for every item of every page
         (fetched as needed).
+
+        Args:
+            thread_id: The ID of the thread the messages belong to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
+            run_id: Filter messages by the run ID that generated them.
         """
         from ..types.assistants import ListMessagesResponse
 
@@ -670,6 +785,13 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/messages`` Body fields are described on
         ``CreateMessageRequest``.
+
+        Args:
+            thread_id: The ID of the thread to create a message for.
+            role: The role of the entity that is creating the message.
+            attachments: A list of files attached to the message, and the tools they should be
+                added to.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import MessageObject
 
@@ -705,6 +827,10 @@ class AssistantsAPI(BaseClient):
         """Retrieve a message.
 
         ``GET /threads/{thread_id}/messages/{message_id}``
+
+        Args:
+            thread_id: The ID of the thread to which this message belongs.
+            message_id: The ID of the message to retrieve.
         """
         from ..types.assistants import MessageObject
 
@@ -736,6 +862,11 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/messages/{message_id}`` Body fields are described on
         ``ModifyMessageRequest``.
+
+        Args:
+            thread_id: The ID of the thread to which this message belongs.
+            message_id: The ID of the message to modify.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import MessageObject
 
@@ -768,6 +899,10 @@ class AssistantsAPI(BaseClient):
         """Deletes a message.
 
         ``DELETE /threads/{thread_id}/messages/{message_id}``
+
+        Args:
+            thread_id: The ID of the thread to which this message belongs.
+            message_id: The ID of the message to delete.
         """
         from ..types.assistants import DeleteMessageResponse
 
@@ -801,6 +936,13 @@ class AssistantsAPI(BaseClient):
 
         ``GET /threads/{thread_id}/runs`` Iterate the result for every item of every page (fetched
         as needed).
+
+        Args:
+            thread_id: The ID of the thread the run belongs to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
         """
         from ..types.assistants import ListRunsResponse
 
@@ -846,6 +988,7 @@ class AssistantsAPI(BaseClient):
         tool_choice: Optional[AssistantsApiToolChoiceOptionParam] = None,
         parallel_tool_calls: Optional[ParallelToolCalls] = None,
         response_format: Optional[AssistantsApiResponseFormatOptionParam] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -854,7 +997,37 @@ class AssistantsAPI(BaseClient):
         """Create a run.
 
         ``POST /threads/{thread_id}/runs`` Body fields are described on ``CreateRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to run.
+            assistant_id: The ID of the assistant to use to execute this run.
+            include: A list of additional fields to include in the response.
+            model: The ID of the Model to be used to execute this run.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            instructions: Overrides the instructions of the assistant.
+            additional_instructions: Appends additional instructions at the end of the
+                instructions for the run.
+            additional_messages: Adds additional messages to the thread before creating the run.
+            tools: Override the tools the assistant can use for this run.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
+            stream: Only ``False``: to stream, call ``create_run_stream``.
         """
+        if stream:
+            raise TypeError(
+                "create_run() does not stream: call create_run_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.assistants import RunObject
 
         result: RunObject = self._request(
@@ -918,12 +1091,37 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
+    ) -> Iterator[AssistantStreamEvent]:
         """Create a run.
 
         ``POST /threads/{thread_id}/runs`` with ``stream: true``: yields the events as they arrive;
-        the request is sent when iteration starts. Body fields are described on
-        ``CreateRunRequest``.
+        the request is sent when iteration starts. An event of a type newer than this library
+        arrives as ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing
+        ``ev.event`` narrows the event. Body fields are described on ``CreateRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to run.
+            assistant_id: The ID of the assistant to use to execute this run.
+            include: A list of additional fields to include in the response.
+            model: The ID of the Model to be used to execute this run.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            instructions: Overrides the instructions of the assistant.
+            additional_instructions: Appends additional instructions at the end of the
+                instructions for the run.
+            additional_messages: Adds additional messages to the thread before creating the run.
+            tools: Override the tools the assistant can use for this run.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            max_prompt_tokens: The maximum number of prompt tokens that may be used over the
+                course of the run.
+            max_completion_tokens: The maximum number of completion tokens that may be used over
+                the course of the run.
+            truncation_strategy: Controls for how a thread will be truncated prior to the run.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            response_format: Specifies the format that the model must output.
         """
         from ..types.assistants import AssistantStreamEvent
 
@@ -975,6 +1173,10 @@ class AssistantsAPI(BaseClient):
         """Retrieves a run.
 
         ``GET /threads/{thread_id}/runs/{run_id}``
+
+        Args:
+            thread_id: The ID of the thread that was run.
+            run_id: The ID of the run to retrieve.
         """
         from ..types.assistants import RunObject
 
@@ -1006,6 +1208,11 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/runs/{run_id}`` Body fields are described on
         ``ModifyRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread that was run.
+            run_id: The ID of the run to modify.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.assistants import RunObject
 
@@ -1038,6 +1245,10 @@ class AssistantsAPI(BaseClient):
         """Cancels a run that is `in_progress`.
 
         ``POST /threads/{thread_id}/runs/{run_id}/cancel``
+
+        Args:
+            thread_id: The ID of the thread to which this run belongs.
+            run_id: The ID of the run to cancel.
         """
         from ..types.assistants import RunObject
 
@@ -1073,6 +1284,15 @@ class AssistantsAPI(BaseClient):
 
         ``GET /threads/{thread_id}/runs/{run_id}/steps`` Iterate the result for every item of every
         page (fetched as needed).
+
+        Args:
+            thread_id: The ID of the thread the run and run steps belong to.
+            run_id: The ID of the run the run steps belong to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
+            include: A list of additional fields to include in the response.
         """
         from ..types.assistants import ListRunStepsResponse
 
@@ -1111,6 +1331,12 @@ class AssistantsAPI(BaseClient):
         """Retrieves a run step.
 
         ``GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}``
+
+        Args:
+            thread_id: The ID of the thread to which the run and run step belongs.
+            run_id: The ID of the run to which the run step belongs.
+            step_id: The ID of the run step to retrieve.
+            include: A list of additional fields to include in the response.
         """
         from ..types.assistants import RunStepObject
 
@@ -1136,6 +1362,7 @@ class AssistantsAPI(BaseClient):
         run_id: str,
         *,
         tool_outputs: Sequence[SubmitToolOutputsRunRequestToolOutputsItem],
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -1147,7 +1374,18 @@ class AssistantsAPI(BaseClient):
 
         ``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`` Body fields are described on
         ``SubmitToolOutputsRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to which this run belongs.
+            run_id: The ID of the run that requires the tool output submission.
+            tool_outputs: A list of tools for which the outputs are being submitted.
+            stream: Only ``False``: to stream, call ``submit_tool_outputs_to_run_stream``.
         """
+        if stream:
+            raise TypeError(
+                "submit_tool_outputs_to_run() does not stream: call submit_tool_outputs_to_run_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.assistants import RunObject
 
         result: RunObject = self._request(
@@ -1176,14 +1414,21 @@ class AssistantsAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[AssistantStreamEvent, UnknownEvent]]:
+    ) -> Iterator[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is
         `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls
         once they're all completed. All outputs must be submitted in a single request.
 
         ``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`` with ``stream: true``:
-        yields the events as they arrive; the request is sent when iteration starts. Body fields are
-        described on ``SubmitToolOutputsRunRequest``.
+        yields the events as they arrive; the request is sent when iteration starts. An event of a
+        type newer than this library arrives as ``openai_lite.UnknownEvent``, which the static type
+        leaves out so that comparing ``ev.event`` narrows the event. Body fields are described on
+        ``SubmitToolOutputsRunRequest``.
+
+        Args:
+            thread_id: The ID of the thread to which this run belongs.
+            run_id: The ID of the run that requires the tool output submission.
+            tool_outputs: A list of tools for which the outputs are being submitted.
         """
         from ..types.assistants import AssistantStreamEvent
 

@@ -13,7 +13,6 @@ from .._streaming import decoder
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
     from .._pagination import Page
-    from .._streaming import UnknownEvent
     from ..types.audio import (
         AudioResponseFormat,
         CreateSpeechResponseStreamEvent,
@@ -53,6 +52,17 @@ class AudioAPI(BaseClient):
         Returns the audio file content, or a stream of audio events.
 
         ``POST /audio/speech`` Body fields are described on ``CreateSpeechRequest``.
+
+        Args:
+            model: One of the available TTS models: `tts-1`, `tts-1-hd`, `gpt-4o-mini-tts`, or
+                `gpt-4o-mini-tts-2025-12-15`.
+            input: The text to generate audio for.
+            voice: The voice to use when generating the audio.
+            instructions: Control the voice of your generated audio with additional
+                instructions.
+            response_format: The format to audio in.
+            speed: The speed of the generated audio.
+            stream_format: The format to stream the audio in.
         """
         result: BinaryResponse = self._request(
             "POST",
@@ -88,13 +98,25 @@ class AudioAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[CreateSpeechResponseStreamEvent, UnknownEvent]]:
+    ) -> Iterator[CreateSpeechResponseStreamEvent]:
         """Generates audio from the input text.
 
         Returns the audio file content, or a stream of audio events.
 
         ``POST /audio/speech`` with ``stream_format: "sse"``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on ``CreateSpeechRequest``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateSpeechRequest``.
+
+        Args:
+            model: One of the available TTS models: `tts-1`, `tts-1-hd`, `gpt-4o-mini-tts`, or
+                `gpt-4o-mini-tts-2025-12-15`.
+            input: The text to generate audio for.
+            voice: The voice to use when generating the audio.
+            instructions: Control the voice of your generated audio with additional
+                instructions.
+            response_format: The format to audio in.
+            speed: The speed of the generated audio.
         """
         from ..types.audio import CreateSpeechResponseStreamEvent
 
@@ -144,6 +166,7 @@ class AudioAPI(BaseClient):
         chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]] = None,
         known_speaker_names: Optional[Sequence[str]] = None,
         known_speaker_references: Optional[Sequence[str]] = None,
+        stream: Optional[Literal[False]] = None,
         progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
@@ -152,11 +175,39 @@ class AudioAPI(BaseClient):
     ) -> Union[CreateTranscriptionResponse, str]:
         """Transcribes audio into the input language.
 
-        Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
-        format, or a stream of transcript events.
+        Returns a transcription object in `json`, `diarized_json`, or `verbose_json` format, or a
+        stream of transcript events.
 
         ``POST /audio/transcriptions`` Body fields are described on ``CreateTranscriptionRequest``.
+
+        Args:
+            file: The audio file object (not file name) to transcribe, in one of these formats:
+                flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm.
+            model: ID of the model to use.
+            language: The language of the input audio.
+            languages: Possible languages of the input audio, in ISO-639-1 format.
+            keywords: Words or phrases to guide transcription of the input audio.
+            prompt: An optional text to guide the model's style or continue a previous audio
+                segment.
+            response_format: The format of the output, in one of these options: `json`, `text`,
+                `srt`, `verbose_json`, `vtt`, or `diarized_json`.
+            temperature: The sampling temperature, between 0 and 1.
+            include: Additional information to include in the transcription response.
+            timestamp_granularities: The timestamp granularities to populate for this
+                transcription.
+            chunking_strategy: Controls how the audio is cut into chunks.
+            known_speaker_names: Optional list of speaker names that correspond to the audio
+                samples provided in `known_speaker_references[]`.
+            known_speaker_references: Optional list of audio samples (as data URLs) that contain
+                known speaker references matching `known_speaker_names[]`.
+            stream: Only ``False``: to stream, call ``create_transcription_stream``.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
+        if stream:
+            raise TypeError(
+                "create_transcription() does not stream: call create_transcription_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.audio import CreateTranscriptionResponse
 
         result: Union[CreateTranscriptionResponse, str] = self._request(
@@ -218,15 +269,38 @@ class AudioAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[CreateTranscriptionResponseStreamEvent, UnknownEvent]]:
+    ) -> Iterator[CreateTranscriptionResponseStreamEvent]:
         """Transcribes audio into the input language.
 
-        Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
-        format, or a stream of transcript events.
+        Returns a transcription object in `json`, `diarized_json`, or `verbose_json` format, or a
+        stream of transcript events.
 
         ``POST /audio/transcriptions`` with ``stream: true``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on
-        ``CreateTranscriptionRequest``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateTranscriptionRequest``.
+
+        Args:
+            file: The audio file object (not file name) to transcribe, in one of these formats:
+                flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm.
+            model: ID of the model to use.
+            language: The language of the input audio.
+            languages: Possible languages of the input audio, in ISO-639-1 format.
+            keywords: Words or phrases to guide transcription of the input audio.
+            prompt: An optional text to guide the model's style or continue a previous audio
+                segment.
+            response_format: The format of the output, in one of these options: `json`, `text`,
+                `srt`, `verbose_json`, `vtt`, or `diarized_json`.
+            temperature: The sampling temperature, between 0 and 1.
+            include: Additional information to include in the transcription response.
+            timestamp_granularities: The timestamp granularities to populate for this
+                transcription.
+            chunking_strategy: Controls how the audio is cut into chunks.
+            known_speaker_names: Optional list of speaker names that correspond to the audio
+                samples provided in `known_speaker_references[]`.
+            known_speaker_references: Optional list of audio samples (as data URLs) that contain
+                known speaker references matching `known_speaker_names[]`.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.audio import CreateTranscriptionResponseStreamEvent
 
@@ -276,6 +350,17 @@ class AudioAPI(BaseClient):
         """Translates audio into English.
 
         ``POST /audio/translations`` Body fields are described on ``CreateTranslationRequest``.
+
+        Args:
+            file: The audio file object (not file name) translate, in one of these formats:
+                flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm.
+            model: ID of the model to use.
+            prompt: An optional text to guide the model's style or continue a previous audio
+                segment.
+            response_format: The format of the output, in one of these options: `json`, `text`,
+                `srt`, `verbose_json`, or `vtt`.
+            temperature: The sampling temperature, between 0 and 1.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.audio import CreateTranslationResponse
 
@@ -313,6 +398,10 @@ class AudioAPI(BaseClient):
 
         ``GET /audio/voice_consents`` Iterate the result for every item of every page (fetched as
         needed).
+
+        Args:
+            after: A cursor for use in pagination.
+            limit: A limit on the number of objects to be returned.
         """
         from ..types.audio import VoiceConsentListResource
 
@@ -346,6 +435,12 @@ class AudioAPI(BaseClient):
         """Upload a voice consent recording.
 
         ``POST /audio/voice_consents`` Body fields are described on ``CreateVoiceConsentRequest``.
+
+        Args:
+            name: The label to use for this consent recording.
+            recording: The consent audio recording file.
+            language: The BCP 47 language tag for the consent phrase (for example, `en-US`).
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.audio import VoiceConsentResource
 
@@ -379,6 +474,9 @@ class AudioAPI(BaseClient):
         """Retrieves a voice consent recording.
 
         ``GET /audio/voice_consents/{consent_id}``
+
+        Args:
+            consent_id: The ID of the consent recording to retrieve.
         """
         from ..types.audio import VoiceConsentResource
 
@@ -408,6 +506,10 @@ class AudioAPI(BaseClient):
 
         ``POST /audio/voice_consents/{consent_id}`` Body fields are described on
         ``UpdateVoiceConsentRequest``.
+
+        Args:
+            consent_id: The ID of the consent recording to update.
+            name: The updated label for this consent recording.
         """
         from ..types.audio import VoiceConsentResource
 
@@ -438,6 +540,9 @@ class AudioAPI(BaseClient):
         """Deletes a voice consent recording.
 
         ``DELETE /audio/voice_consents/{consent_id}``
+
+        Args:
+            consent_id: The ID of the consent recording to delete.
         """
         from ..types.audio import VoiceConsentDeletedResource
 
@@ -468,6 +573,12 @@ class AudioAPI(BaseClient):
         """Creates a custom voice.
 
         ``POST /audio/voices`` Body fields are described on ``CreateVoiceRequest``.
+
+        Args:
+            name: The name of the new voice.
+            audio_sample: The sample audio recording file.
+            consent: The consent recording ID (for example, `cons_1234`).
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.audio import VoiceResource
 

@@ -31,6 +31,10 @@ class BatchesAPI(BaseClient):
         """List your organization's batches.
 
         ``GET /batches`` Iterate the result for every item of every page (fetched as needed).
+
+        Args:
+            after: A cursor for use in pagination.
+            limit: A limit on the number of objects to be returned.
         """
         from ..types.batches import ListBatchesResponse
 
@@ -74,6 +78,14 @@ class BatchesAPI(BaseClient):
         """Creates and executes a batch from an uploaded file of requests
 
         ``POST /batches`` Body fields are described on ``CreateBatchRequest``.
+
+        Args:
+            input_file_id: The ID of an uploaded file that contains requests for the new batch.
+            endpoint: The endpoint to be used for all requests in the batch.
+            completion_window: The time frame within which the batch should be processed.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            output_expires_after: The expiration policy for the output and/or error file that
+                are generated for a batch.
         """
         from ..types.batches import Batch
 
@@ -107,6 +119,9 @@ class BatchesAPI(BaseClient):
         """Retrieves a batch.
 
         ``GET /batches/{batch_id}``
+
+        Args:
+            batch_id: The ID of the batch to retrieve.
         """
         from ..types.batches import Batch
 
@@ -136,6 +151,9 @@ class BatchesAPI(BaseClient):
         output file.
 
         ``POST /batches/{batch_id}/cancel``
+
+        Args:
+            batch_id: The ID of the batch to cancel.
         """
         from ..types.batches import Batch
 

@@ -60,11 +60,18 @@ class ChatAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> Page[ChatCompletionList, CreateChatCompletionResponse]:
-        """List stored Chat Completions. Only Chat Completions that have been stored
-        with the `store` parameter set to `true` will be returned.
+        """List stored Chat Completions. Only Chat Completions that have been stored with the `store`
+        parameter set to `true` will be returned.
 
         ``GET /chat/completions`` Iterate the result for every item of every page (fetched as
         needed).
+
+        Args:
+            model: The model used to generate the Chat Completions.
+            metadata: A list of metadata keys to filter the Chat Completions by.
+            after: Identifier for the last chat completion from the previous pagination request.
+            limit: Number of Chat Completions to retrieve.
+            order: Sort order for Chat Completions by timestamp.
         """
         from ..types.chat import ChatCompletionList
 
@@ -126,35 +133,88 @@ class ChatAPI(BaseClient):
         parallel_tool_calls: Optional[ParallelToolCalls] = None,
         function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None,
         functions: Optional[Sequence[ChatCompletionFunctions]] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> CreateChatCompletionResponse:
         """**Starting a new project?** We recommend trying
-        [Responses](https://platform.openai.com/docs/api-reference/responses)
-        to take advantage of the latest OpenAI platform features. Compare
-        [Chat Completions with
+        [Responses](https://platform.openai.com/docs/api-reference/responses) to take advantage of
+        the latest OpenAI platform features. Compare [Chat Completions with
         Responses](https://platform.openai.com/docs/guides/responses-vs-chat-completions?api-mode=responses).
 
         ---
 
-        Creates a model response for the given chat conversation. Learn more in the
-        [text generation](https://platform.openai.com/docs/guides/text-generation),
-        [vision](https://platform.openai.com/docs/guides/vision),
-        and [audio](https://platform.openai.com/docs/guides/audio) guides.
+        Creates a model response for the given chat conversation. Learn more in the [text
+        generation](https://platform.openai.com/docs/guides/text-generation),
+        [vision](https://platform.openai.com/docs/guides/vision), and
+        [audio](https://platform.openai.com/docs/guides/audio) guides.
 
-        Parameter support can differ depending on the model used to generate the
-        response, particularly for newer reasoning models. Parameters that are only
-        supported for reasoning models are noted below. For the current state of
-        unsupported parameters in reasoning models,
+        Parameter support can differ depending on the model used to generate the response,
+        particularly for newer reasoning models. Parameters that are only supported for reasoning
+        models are noted below. For the current state of unsupported parameters in reasoning models,
         [refer to the reasoning guide](https://platform.openai.com/docs/guides/reasoning).
 
-        Returns a chat completion object, or a streamed sequence of chat completion
-        chunk objects if the request is streamed.
+        Returns a chat completion object, or a streamed sequence of chat completion chunk objects if
+        the request is streamed.
 
         ``POST /chat/completions`` Body fields are described on ``CreateChatCompletionRequest``.
+
+        Args:
+            messages: A list of messages comprising the conversation so far.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            service_tier: Specifies the processing type used for serving the request.
+            modalities: Output types that you would like the model to generate.
+            verbosity: Constrains the verbosity of the model's response.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            max_completion_tokens: An upper bound for the number of tokens that can be generated
+                for a completion, including visible output tokens and reasoning tokens.
+            frequency_penalty: Number between -2.0 and 2.0.
+            presence_penalty: Number between -2.0 and 2.0.
+            web_search_options: This tool searches the web for relevant results to use in a
+                response.
+            response_format: An object specifying the format that the model must output.
+            audio: Parameters for audio output.
+            store: Whether or not to store the output of this chat completion request for use in
+                our model distillation or evals products.
+            moderation: Configuration for running moderation on the request input and generated
+                output.
+            stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+            logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+            logprobs: Whether to return log probabilities of the output tokens or not.
+            max_tokens: The maximum number of tokens that can be generated in the chat
+                completion.
+            n: How many chat completion choices to generate for each input message.
+            prediction: Configuration for a Predicted Output, which can greatly improve response
+                times when large parts of the model response are known ahead of time.
+            seed: This feature is in Beta.
+            tools: A list of tools the model may call.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            function_call: Deprecated in favor of `tool_choice`.
+            functions: Deprecated in favor of `tools`.
+            stream: Only ``False``: to stream, call ``create_chat_completion_stream``.
         """
+        if stream:
+            raise TypeError(
+                "create_chat_completion() does not stream: call create_chat_completion_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.chat import CreateChatCompletionResponse
 
         result: CreateChatCompletionResponse = self._request(
@@ -252,30 +312,77 @@ class ChatAPI(BaseClient):
         timeout: Optional[Timeout] = None,
     ) -> Iterator[CreateChatCompletionStreamResponse]:
         """**Starting a new project?** We recommend trying
-        [Responses](https://platform.openai.com/docs/api-reference/responses)
-        to take advantage of the latest OpenAI platform features. Compare
-        [Chat Completions with
+        [Responses](https://platform.openai.com/docs/api-reference/responses) to take advantage of
+        the latest OpenAI platform features. Compare [Chat Completions with
         Responses](https://platform.openai.com/docs/guides/responses-vs-chat-completions?api-mode=responses).
 
         ---
 
-        Creates a model response for the given chat conversation. Learn more in the
-        [text generation](https://platform.openai.com/docs/guides/text-generation),
-        [vision](https://platform.openai.com/docs/guides/vision),
-        and [audio](https://platform.openai.com/docs/guides/audio) guides.
+        Creates a model response for the given chat conversation. Learn more in the [text
+        generation](https://platform.openai.com/docs/guides/text-generation),
+        [vision](https://platform.openai.com/docs/guides/vision), and
+        [audio](https://platform.openai.com/docs/guides/audio) guides.
 
-        Parameter support can differ depending on the model used to generate the
-        response, particularly for newer reasoning models. Parameters that are only
-        supported for reasoning models are noted below. For the current state of
-        unsupported parameters in reasoning models,
+        Parameter support can differ depending on the model used to generate the response,
+        particularly for newer reasoning models. Parameters that are only supported for reasoning
+        models are noted below. For the current state of unsupported parameters in reasoning models,
         [refer to the reasoning guide](https://platform.openai.com/docs/guides/reasoning).
 
-        Returns a chat completion object, or a streamed sequence of chat completion
-        chunk objects if the request is streamed.
+        Returns a chat completion object, or a streamed sequence of chat completion chunk objects if
+        the request is streamed.
 
         ``POST /chat/completions`` with ``stream: true``: yields the events as they arrive; the
         request is sent when iteration starts. Body fields are described on
         ``CreateChatCompletionRequest``.
+
+        Args:
+            messages: A list of messages comprising the conversation so far.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            service_tier: Specifies the processing type used for serving the request.
+            modalities: Output types that you would like the model to generate.
+            verbosity: Constrains the verbosity of the model's response.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            max_completion_tokens: An upper bound for the number of tokens that can be generated
+                for a completion, including visible output tokens and reasoning tokens.
+            frequency_penalty: Number between -2.0 and 2.0.
+            presence_penalty: Number between -2.0 and 2.0.
+            web_search_options: This tool searches the web for relevant results to use in a
+                response.
+            response_format: An object specifying the format that the model must output.
+            audio: Parameters for audio output.
+            store: Whether or not to store the output of this chat completion request for use in
+                our model distillation or evals products.
+            moderation: Configuration for running moderation on the request input and generated
+                output.
+            stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+            logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+            logprobs: Whether to return log probabilities of the output tokens or not.
+            max_tokens: The maximum number of tokens that can be generated in the chat
+                completion.
+            n: How many chat completion choices to generate for each input message.
+            prediction: Configuration for a Predicted Output, which can greatly improve response
+                times when large parts of the model response are known ahead of time.
+            seed: This feature is in Beta.
+            stream_options: Options for streaming response.
+            tools: A list of tools the model may call.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            function_call: Deprecated in favor of `tool_choice`.
+            functions: Deprecated in favor of `tools`.
         """
         from ..types.chat import CreateChatCompletionStreamResponse
 
@@ -338,10 +445,13 @@ class ChatAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> CreateChatCompletionResponse:
-        """Get a stored chat completion. Only Chat Completions that have been created
-        with the `store` parameter set to `true` will be returned.
+        """Get a stored chat completion. Only Chat Completions that have been created with the `store`
+        parameter set to `true` will be returned.
 
         ``GET /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion to retrieve.
         """
         from ..types.chat import CreateChatCompletionResponse
 
@@ -361,17 +471,21 @@ class ChatAPI(BaseClient):
         self,
         completion_id: str,
         *,
-        metadata: Metadata,
+        metadata: Optional[Metadata],
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> CreateChatCompletionResponse:
-        """Modify a stored chat completion. Only Chat Completions that have been
-        created with the `store` parameter set to `true` can be modified. Currently,
-        the only supported modification is to update the `metadata` field.
+        """Modify a stored chat completion. Only Chat Completions that have been created with the
+        `store` parameter set to `true` can be modified. Currently, the only supported modification
+        is to update the `metadata` field.
 
         ``POST /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion to update.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.chat import CreateChatCompletionResponse
 
@@ -399,10 +513,13 @@ class ChatAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> ChatCompletionDeleted:
-        """Delete a stored chat completion. Only Chat Completions that have been
-        created with the `store` parameter set to `true` can be deleted.
+        """Delete a stored chat completion. Only Chat Completions that have been created with the
+        `store` parameter set to `true` can be deleted.
 
         ``DELETE /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion to delete.
         """
         from ..types.chat import ChatCompletionDeleted
 
@@ -430,12 +547,17 @@ class ChatAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> Page[ChatCompletionMessageList, Any]:
-        """Get the messages in a stored chat completion. Only Chat Completions that
-        have been created with the `store` parameter set to `true` will be
-        returned.
+        """Get the messages in a stored chat completion. Only Chat Completions that have been created
+        with the `store` parameter set to `true` will be returned.
 
         ``GET /chat/completions/{completion_id}/messages`` Iterate the result for every item of
         every page (fetched as needed).
+
+        Args:
+            completion_id: The ID of the chat completion to retrieve messages from.
+            after: Identifier for the last message from the previous pagination request.
+            limit: Number of messages to retrieve.
+            order: Sort order for messages by timestamp.
         """
         from ..types.chat import ChatCompletionMessageList
 

@@ -39,6 +39,9 @@ class ChatkitAPI(BaseClient):
         Cancelling prevents new requests from using the issued client secret.
 
         ``POST /chatkit/sessions/{session_id}/cancel``
+
+        Args:
+            session_id: Unique identifier for the ChatKit session to cancel.
         """
         from ..types.chatkit import ChatSessionResource
 
@@ -71,6 +74,15 @@ class ChatkitAPI(BaseClient):
         """Create a ChatKit session.
 
         ``POST /chatkit/sessions`` Body fields are described on ``CreateChatSessionBody``.
+
+        Args:
+            workflow: Workflow that powers the session.
+            user: A free-form string that identifies your end user; ensures this Session can
+                access other objects that have the same `user` scope.
+            expires_after: Optional override for session expiration timing in seconds from
+                creation.
+            rate_limits: Optional override for per-minute request limits.
+            chatkit_configuration: Optional overrides for ChatKit runtime configuration features
         """
         from ..types.chatkit import ChatSessionResource
 
@@ -110,6 +122,13 @@ class ChatkitAPI(BaseClient):
 
         ``GET /chatkit/threads/{thread_id}/items`` Iterate the result for every item of every page
         (fetched as needed).
+
+        Args:
+            thread_id: Identifier of the ChatKit thread whose items are requested.
+            limit: Maximum number of thread items to return.
+            order: Sort order for results by creation time.
+            after: List items created after this thread item ID.
+            before: List items created before this thread item ID.
         """
         from ..types.chatkit import ThreadItemListResource
 
@@ -144,6 +163,9 @@ class ChatkitAPI(BaseClient):
         """Retrieve a ChatKit thread by its identifier.
 
         ``GET /chatkit/threads/{thread_id}``
+
+        Args:
+            thread_id: Identifier of the ChatKit thread to retrieve.
         """
         from ..types.chatkit import ThreadResource
 
@@ -172,6 +194,9 @@ class ChatkitAPI(BaseClient):
         """Delete a ChatKit thread along with its items and stored attachments.
 
         ``DELETE /chatkit/threads/{thread_id}``
+
+        Args:
+            thread_id: Identifier of the ChatKit thread to delete.
         """
         from ..types.chatkit import DeletedThreadResource
 
@@ -205,6 +230,13 @@ class ChatkitAPI(BaseClient):
 
         ``GET /chatkit/threads`` Iterate the result for every item of every page (fetched as
         needed).
+
+        Args:
+            limit: Maximum number of thread items to return.
+            order: Sort order for results by creation time.
+            after: List items created after this thread item ID.
+            before: List items created before this thread item ID.
+            user: Filter threads that belong to this user identifier.
         """
         from ..types.chatkit import ThreadListResource
 

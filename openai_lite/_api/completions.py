@@ -37,6 +37,7 @@ class CompletionsAPI(BaseClient):
         temperature: Optional[float] = None,
         top_p: Optional[float] = None,
         user: Optional[str] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -47,7 +48,38 @@ class CompletionsAPI(BaseClient):
         Returns a completion object, or a sequence of completion objects if the request is streamed.
 
         ``POST /completions`` Body fields are described on ``CreateCompletionRequest``.
+
+        Args:
+            model: ID of the model to use.
+            prompt: The prompt(s) to generate completions for, encoded as a string, array of
+                strings, array of tokens, or array of token arrays.
+            best_of: Generates `best_of` completions server-side and returns the "best" (the one
+                with the highest log probability per token).
+            echo: Echo back the prompt in addition to the completion
+            frequency_penalty: Number between -2.0 and 2.0.
+            logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+            logprobs: Include the log probabilities on the `logprobs` most likely output tokens,
+                as well the chosen tokens.
+            max_tokens: The maximum number of tokens that can be generated in the completion.
+            n: How many completions to generate for each prompt.
+            presence_penalty: Number between -2.0 and 2.0.
+            seed: If specified, our system will make a best effort to sample deterministically,
+                such that repeated requests with the same `seed` and parameters should return
+                the same result.
+            stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+            suffix: The suffix that comes after a completion of inserted text.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
+            stream: Only ``False``: to stream, call ``create_completion_stream``.
         """
+        if stream:
+            raise TypeError(
+                "create_completion() does not stream: call create_completion_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.completions import CreateCompletionResponse
 
         result: CreateCompletionResponse = self._request(
@@ -110,6 +142,32 @@ class CompletionsAPI(BaseClient):
 
         ``POST /completions`` with ``stream: true``: yields the events as they arrive; the request
         is sent when iteration starts. Body fields are described on ``CreateCompletionRequest``.
+
+        Args:
+            model: ID of the model to use.
+            prompt: The prompt(s) to generate completions for, encoded as a string, array of
+                strings, array of tokens, or array of token arrays.
+            best_of: Generates `best_of` completions server-side and returns the "best" (the one
+                with the highest log probability per token).
+            echo: Echo back the prompt in addition to the completion
+            frequency_penalty: Number between -2.0 and 2.0.
+            logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+            logprobs: Include the log probabilities on the `logprobs` most likely output tokens,
+                as well the chosen tokens.
+            max_tokens: The maximum number of tokens that can be generated in the completion.
+            n: How many completions to generate for each prompt.
+            presence_penalty: Number between -2.0 and 2.0.
+            seed: If specified, our system will make a best effort to sample deterministically,
+                such that repeated requests with the same `seed` and parameters should return
+                the same result.
+            stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+            stream_options: Options for streaming response.
+            suffix: The suffix that comes after a completion of inserted text.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
         """
         from ..types.completions import CreateCompletionResponse
 

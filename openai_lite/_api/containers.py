@@ -45,6 +45,12 @@ class ContainersAPI(BaseClient):
         """List Containers
 
         ``GET /containers`` Iterate the result for every item of every page (fetched as needed).
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            name: Filter results by container name.
         """
         from ..types.containers import ContainerListResource
 
@@ -84,6 +90,14 @@ class ContainersAPI(BaseClient):
         """Create Container
 
         ``POST /containers`` Body fields are described on ``CreateContainerBody``.
+
+        Args:
+            name: Name of the container to create.
+            file_ids: IDs of files to copy to the container.
+            expires_after: Container expiration time in seconds relative to the 'anchor' time.
+            skills: An optional list of skills referenced by id or inline data.
+            memory_limit: Optional memory limit for the container.
+            network_policy: Network access policy for the container.
         """
         from ..types.containers import ContainerResource
 
@@ -145,6 +159,9 @@ class ContainersAPI(BaseClient):
         """Delete Container
 
         ``DELETE /containers/{container_id}``
+
+        Args:
+            container_id: The ID of the container to delete.
         """
         self._request(
             "DELETE",
@@ -173,6 +190,11 @@ class ContainersAPI(BaseClient):
 
         ``GET /containers/{container_id}/files`` Iterate the result for every item of every page
         (fetched as needed).
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
         """
         from ..types.containers import ContainerFileListResource
 
@@ -212,6 +234,11 @@ class ContainersAPI(BaseClient):
 
         ``POST /containers/{container_id}/files`` Body fields are described on
         ``CreateContainerFileBody``.
+
+        Args:
+            file_id: Name of the file to create.
+            file: The File object (not file name) to be uploaded.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.containers import ContainerFileResource
 

@@ -37,6 +37,10 @@ class ContentProvenanceAPI(BaseClient):
 
         ``POST /content_provenance_checks`` Body fields are described on
         ``CreateContentProvenanceBody``.
+
+        Args:
+            file: The image or audio file to check for supported OpenAI provenance signals.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.content_provenance import ProvenanceResource
 

@@ -40,6 +40,13 @@ class ConversationsAPI(BaseClient):
 
         ``GET /conversations/{conversation_id}/items`` Iterate the result for every item of every
         page (fetched as needed).
+
+        Args:
+            conversation_id: The ID of the conversation to list items for.
+            limit: A limit on the number of objects to be returned.
+            order: The order to return the input items in.
+            after: An item ID to list items after, used in pagination.
+            include: Specify additional output data to include in the model response.
         """
         from ..types.conversations import ConversationItemList
 
@@ -75,6 +82,11 @@ class ConversationsAPI(BaseClient):
         """Create items in a conversation with the given ID.
 
         ``POST /conversations/{conversation_id}/items``
+
+        Args:
+            conversation_id: The ID of the conversation to add the item to.
+            items: The items to add to the conversation.
+            include: Additional fields to include in the response.
         """
         from ..types.conversations import ConversationItemList
 
@@ -110,6 +122,11 @@ class ConversationsAPI(BaseClient):
         """Get a single item from a conversation with the given IDs.
 
         ``GET /conversations/{conversation_id}/items/{item_id}``
+
+        Args:
+            conversation_id: The ID of the conversation that contains the item.
+            item_id: The ID of the item to retrieve.
+            include: Additional fields to include in the response.
         """
         from ..types.conversations import ConversationItem
 
@@ -141,6 +158,10 @@ class ConversationsAPI(BaseClient):
         """Delete an item from a conversation with the given IDs.
 
         ``DELETE /conversations/{conversation_id}/items/{item_id}``
+
+        Args:
+            conversation_id: The ID of the conversation that contains the item.
+            item_id: The ID of the item to delete.
         """
         from ..types.conversations import ConversationResource
 
@@ -169,6 +190,10 @@ class ConversationsAPI(BaseClient):
         """Create a conversation.
 
         ``POST /conversations`` Body fields are described on ``CreateConversationBody``.
+
+        Args:
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            items: Initial items to include in the conversation context.
         """
         from ..types.conversations import ConversationResource
 
@@ -199,6 +224,9 @@ class ConversationsAPI(BaseClient):
         """Get a conversation
 
         ``GET /conversations/{conversation_id}``
+
+        Args:
+            conversation_id: The ID of the conversation to retrieve.
         """
         from ..types.conversations import ConversationResource
 
@@ -218,7 +246,7 @@ class ConversationsAPI(BaseClient):
         self,
         conversation_id: str,
         *,
-        metadata: Metadata,
+        metadata: Optional[Metadata],
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -228,6 +256,10 @@ class ConversationsAPI(BaseClient):
 
         ``POST /conversations/{conversation_id}`` Body fields are described on
         ``UpdateConversationBody``.
+
+        Args:
+            conversation_id: The ID of the conversation to update.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.conversations import ConversationResource
 
@@ -258,6 +290,9 @@ class ConversationsAPI(BaseClient):
         """Delete a conversation. Items in the conversation will not be deleted.
 
         ``DELETE /conversations/{conversation_id}``
+
+        Args:
+            conversation_id: The ID of the conversation to delete.
         """
         from ..types.conversations import DeletedConversationResource
 

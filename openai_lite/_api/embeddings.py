@@ -32,6 +32,14 @@ class EmbeddingsAPI(BaseClient):
         """Creates an embedding vector representing the input text.
 
         ``POST /embeddings`` Body fields are described on ``CreateEmbeddingRequest``.
+
+        Args:
+            input: Input text to embed, encoded as a string or array of tokens.
+            model: ID of the model to use.
+            encoding_format: The format to return the embeddings in.
+            dimensions: The number of dimensions the resulting output embeddings should have.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
         """
         from ..types.embeddings import CreateEmbeddingResponse
 

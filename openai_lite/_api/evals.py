@@ -54,6 +54,12 @@ class EvalsAPI(BaseClient):
         """List evaluations for a project.
 
         ``GET /evals`` Iterate the result for every item of every page (fetched as needed).
+
+        Args:
+            after: Identifier for the last eval from the previous pagination request.
+            limit: Number of evals to retrieve.
+            order: Sort order for evals by timestamp.
+            order_by: Evals can be ordered by creation time or last updated time.
         """
         from ..types.evals import EvalList
 
@@ -98,14 +104,20 @@ class EvalsAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> Eval:
-        """Create the structure of an evaluation that can be used to test a model's performance.
-        An evaluation is a set of testing criteria and the config for a data source, which dictates
-        the schema of the data used in the evaluation. After creating an evaluation, you can run it
-        on different models and model parameters. We support several types of graders and
-        datasources.
+        """Create the structure of an evaluation that can be used to test a model's performance. An
+        evaluation is a set of testing criteria and the config for a data source, which dictates the
+        schema of the data used in the evaluation. After creating an evaluation, you can run it on
+        different models and model parameters. We support several types of graders and datasources.
         For more information, see the [Evals guide](https://platform.openai.com/docs/guides/evals).
 
         ``POST /evals`` Body fields are described on ``CreateEvalRequest``.
+
+        Args:
+            data_source_config: The configuration for the data source used for the evaluation
+                runs.
+            testing_criteria: A list of graders for all eval runs in this group.
+            name: The name of the evaluation.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.evals import Eval
 
@@ -138,6 +150,9 @@ class EvalsAPI(BaseClient):
         """Get an evaluation by ID.
 
         ``GET /evals/{eval_id}``
+
+        Args:
+            eval_id: The ID of the evaluation to retrieve.
         """
         from ..types.evals import Eval
 
@@ -167,6 +182,11 @@ class EvalsAPI(BaseClient):
         """Update certain properties of an evaluation.
 
         ``POST /evals/{eval_id}``
+
+        Args:
+            eval_id: The ID of the evaluation to update.
+            name: Rename the evaluation.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.evals import Eval
 
@@ -198,6 +218,9 @@ class EvalsAPI(BaseClient):
         """Delete an evaluation.
 
         ``DELETE /evals/{eval_id}``
+
+        Args:
+            eval_id: The ID of the evaluation to delete.
         """
         from ..types.evals import DeleteEvalResponse
 
@@ -230,6 +253,13 @@ class EvalsAPI(BaseClient):
 
         ``GET /evals/{eval_id}/runs`` Iterate the result for every item of every page (fetched as
         needed).
+
+        Args:
+            eval_id: The ID of the evaluation to retrieve runs for.
+            after: Identifier for the last run from the previous pagination request.
+            limit: Number of runs to retrieve.
+            order: Sort order for runs by timestamp.
+            status: Filter runs by status.
         """
         from ..types.evals import EvalRunList
 
@@ -272,6 +302,12 @@ class EvalsAPI(BaseClient):
         in the config of the evaluation.
 
         ``POST /evals/{eval_id}/runs`` Body fields are described on ``CreateEvalRunRequest``.
+
+        Args:
+            eval_id: The ID of the evaluation to create a run for.
+            data_source: Details about the run's data source.
+            name: The name of the run.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.evals import EvalRun
 
@@ -305,6 +341,10 @@ class EvalsAPI(BaseClient):
         """Get an evaluation run by ID.
 
         ``GET /evals/{eval_id}/runs/{run_id}``
+
+        Args:
+            eval_id: The ID of the evaluation to retrieve runs for.
+            run_id: The ID of the run to retrieve.
         """
         from ..types.evals import EvalRun
 
@@ -333,6 +373,10 @@ class EvalsAPI(BaseClient):
         """Cancel an ongoing evaluation run.
 
         ``POST /evals/{eval_id}/runs/{run_id}``
+
+        Args:
+            eval_id: The ID of the evaluation whose run you want to cancel.
+            run_id: The ID of the run to cancel.
         """
         from ..types.evals import EvalRun
 
@@ -361,6 +405,10 @@ class EvalsAPI(BaseClient):
         """Delete an eval run.
 
         ``DELETE /evals/{eval_id}/runs/{run_id}``
+
+        Args:
+            eval_id: The ID of the evaluation to delete the run from.
+            run_id: The ID of the run to delete.
         """
         from ..types.evals import DeleteEvalRunResponse
 
@@ -394,6 +442,14 @@ class EvalsAPI(BaseClient):
 
         ``GET /evals/{eval_id}/runs/{run_id}/output_items`` Iterate the result for every item of
         every page (fetched as needed).
+
+        Args:
+            eval_id: The ID of the evaluation to retrieve runs for.
+            run_id: The ID of the run to retrieve output items for.
+            after: Identifier for the last output item from the previous pagination request.
+            limit: Number of output items to retrieve.
+            status: Filter output items by status.
+            order: Sort order for output items by timestamp.
         """
         from ..types.evals import EvalRunOutputItemList
 
@@ -429,6 +485,11 @@ class EvalsAPI(BaseClient):
         """Get an evaluation run output item by ID.
 
         ``GET /evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}``
+
+        Args:
+            eval_id: The ID of the evaluation to retrieve runs for.
+            run_id: The ID of the run to retrieve.
+            output_item_id: The ID of the output item to retrieve.
         """
         from ..types.evals import EvalRunOutputItem
 

@@ -34,6 +34,12 @@ class FilesAPI(BaseClient):
         """Returns a list of files.
 
         ``GET /files`` Iterate the result for every item of every page (fetched as needed).
+
+        Args:
+            purpose: Only return files with the given purpose.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
         """
         from ..types.files import ListFilesResponse
 
@@ -66,35 +72,37 @@ class FilesAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> OpenAIFile:
-        """Upload a file that can be used across various endpoints. Individual files
-        can be up to 512 MB, and each project can store up to 2.5 TB of files in
-        total. There is no organization-wide storage limit. Uploads to this
-        endpoint are rate-limited to 1,000 requests per minute per authenticated
-        user.
+        """Upload a file that can be used across various endpoints. Individual files can be up to 512
+        MB, and each project can store up to 2.5 TB of files in total. There is no organization-wide
+        storage limit. Uploads to this endpoint are rate-limited to 1,000 requests per minute per
+        authenticated user.
 
-        - The Assistants API supports files up to 2 million tokens and of specific
-          file types. See the [Assistants Tools
-          guide](https://platform.openai.com/docs/assistants/tools) for
+        - The Assistants API supports files up to 2 million tokens and of specific file types. See
+          the [Assistants Tools guide](https://platform.openai.com/docs/assistants/tools) for
           details.
-        - The Fine-tuning API only supports `.jsonl` files. The input also has
-          certain required formats for fine-tuning
+        - The Fine-tuning API only supports `.jsonl` files. The input also has certain required
+          formats for fine-tuning
           [chat](https://platform.openai.com/docs/api-reference/fine-tuning/chat-input) or
-        [completions](https://platform.openai.com/docs/api-reference/fine-tuning/completions-input)
+          [completions](https://platform.openai.com/docs/api-reference/fine-tuning/completions-input)
           models.
-        - The Batch API only supports `.jsonl` files up to 200 MB in size. The input
-          also has a specific required
+        - The Batch API only supports `.jsonl` files up to 200 MB in size. The input also has a
+          specific required
           [format](https://platform.openai.com/docs/api-reference/batch/request-input).
-        - For Retrieval or `file_search` ingestion, upload files here first. If
-          you need to attach multiple uploaded files to the same vector store, use
-        [`/vector_stores/{vector_store_id}/file_batches`](https://platform.openai.com/docs/api-reference/vector-stores-file-batches/createBatch)
-          instead of attaching them one by one. Vector store attachment has separate
-          limits from file upload, including 2,000 attached files per minute per
-          organization.
+        - For Retrieval or `file_search` ingestion, upload files here first. If you need to attach
+          multiple uploaded files to the same vector store, use
+          [`/vector_stores/{vector_store_id}/file_batches`](https://platform.openai.com/docs/api-reference/vector-stores-file-batches/createBatch)
+          instead of attaching them one by one. Vector store attachment has separate limits from
+          file upload, including 2,000 attached files per minute per organization.
 
-        Please [contact us](https://help.openai.com/) if you need to increase these
-        storage limits.
+        Please [contact us](https://help.openai.com/) if you need to increase these storage limits.
 
         ``POST /files`` Body fields are described on ``CreateFileRequest``.
+
+        Args:
+            file: The File object (not file name) to be uploaded.
+            purpose: The intended purpose of the uploaded file.
+            expires_after: The expiration policy for a file.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.files import OpenAIFile
 
@@ -128,6 +136,9 @@ class FilesAPI(BaseClient):
         """Returns information about a specific file.
 
         ``GET /files/{file_id}``
+
+        Args:
+            file_id: The ID of the file to use for this request.
         """
         from ..types.files import OpenAIFile
 
@@ -155,6 +166,9 @@ class FilesAPI(BaseClient):
         """Delete a file and remove it from all vector stores.
 
         ``DELETE /files/{file_id}``
+
+        Args:
+            file_id: The ID of the file to use for this request.
         """
         from ..types.files import DeleteFileResponse
 
@@ -182,6 +196,9 @@ class FilesAPI(BaseClient):
         """Returns a response containing the contents of the specified file.
 
         ``GET /files/{file_id}/content``
+
+        Args:
+            file_id: The ID of the file to use for this request.
         """
         result: BinaryResponse = self._request(
             "GET",

@@ -59,6 +59,11 @@ class FineTuningAPI(BaseClient):
         """Run a grader.
 
         ``POST /fine_tuning/alpha/graders/run`` Body fields are described on ``RunGraderRequest``.
+
+        Args:
+            grader: The grader used for the fine-tuning job.
+            model_sample: The model sample to be evaluated.
+            item: The dataset item provided to the grader.
         """
         from ..types.fine_tuning import RunGraderResponse
 
@@ -97,6 +102,9 @@ class FineTuningAPI(BaseClient):
 
         ``POST /fine_tuning/alpha/graders/validate`` Body fields are described on
         ``ValidateGraderRequest``.
+
+        Args:
+            grader: The grader used for the fine-tuning job.
         """
         from ..types.fine_tuning import ValidateGraderResponse
 
@@ -134,6 +142,14 @@ class FineTuningAPI(BaseClient):
 
         ``GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`` Iterate the
         result for every item of every page (fetched as needed). Needs the admin API key.
+
+        Args:
+            fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to get
+                permissions for.
+            project_id: The ID of the project to get permissions for.
+            after: Identifier for the last permission ID from the previous pagination request.
+            limit: Number of permissions to retrieve.
+            order: The order in which to retrieve permissions.
         """
         from ..types.fine_tuning import ListFineTuningCheckpointPermissionResponse
 
@@ -173,6 +189,11 @@ class FineTuningAPI(BaseClient):
 
         ``POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`` Body fields are
         described on ``CreateFineTuningCheckpointPermissionRequest``. Needs the admin API key.
+
+        Args:
+            fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to create a
+                permission for.
+            project_ids: The project identifiers to grant access to.
         """
         from ..types.fine_tuning import ListFineTuningCheckpointPermissionResponse
 
@@ -209,6 +230,11 @@ class FineTuningAPI(BaseClient):
 
         ``DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}``
         Needs the admin API key.
+
+        Args:
+            fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to delete a
+                permission for.
+            permission_id: The ID of the fine-tuned model checkpoint permission to delete.
         """
         from ..types.fine_tuning import DeleteFineTuningCheckpointPermissionResponse
 
@@ -240,6 +266,11 @@ class FineTuningAPI(BaseClient):
 
         ``GET /fine_tuning/jobs`` Iterate the result for every item of every page (fetched as
         needed).
+
+        Args:
+            after: Identifier for the last job from the previous pagination request.
+            limit: Number of fine-tuning jobs to retrieve.
+            metadata: Optional metadata filter.
         """
         from ..types.fine_tuning import ListPaginatedFineTuningJobsResponse
 
@@ -285,6 +316,18 @@ class FineTuningAPI(BaseClient):
         [Learn more about fine-tuning](https://platform.openai.com/docs/guides/model-optimization)
 
         ``POST /fine_tuning/jobs`` Body fields are described on ``CreateFineTuningJobRequest``.
+
+        Args:
+            model: The name of the model to fine-tune.
+            training_file: The ID of an uploaded file that contains training data.
+            hyperparameters: The hyperparameters used for the fine-tuning job.
+            suffix: A string of up to 64 characters that will be added to your fine-tuned model
+                name.
+            validation_file: The ID of an uploaded file that contains validation data.
+            integrations: A list of integrations to enable for your fine-tuning job.
+            seed: The seed controls the reproducibility of the job.
+            method: The method used for fine-tuning.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.fine_tuning import FineTuningJob
 
@@ -324,6 +367,9 @@ class FineTuningAPI(BaseClient):
         [Learn more about fine-tuning](https://platform.openai.com/docs/guides/model-optimization)
 
         ``GET /fine_tuning/jobs/{fine_tuning_job_id}``
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job.
         """
         from ..types.fine_tuning import FineTuningJob
 
@@ -351,6 +397,9 @@ class FineTuningAPI(BaseClient):
         """Immediately cancel a fine-tune job.
 
         ``POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel``
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job to cancel.
         """
         from ..types.fine_tuning import FineTuningJob
 
@@ -381,6 +430,11 @@ class FineTuningAPI(BaseClient):
 
         ``GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`` Iterate the result for every item
         of every page (fetched as needed).
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job to get checkpoints for.
+            after: Identifier for the last checkpoint ID from the previous pagination request.
+            limit: Number of checkpoints to retrieve.
         """
         from ..types.fine_tuning import ListFineTuningJobCheckpointsResponse
 
@@ -415,6 +469,11 @@ class FineTuningAPI(BaseClient):
 
         ``GET /fine_tuning/jobs/{fine_tuning_job_id}/events`` Iterate the result for every item of
         every page (fetched as needed).
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job to get events for.
+            after: Identifier for the last event from the previous pagination request.
+            limit: Number of events to retrieve.
         """
         from ..types.fine_tuning import ListFineTuningJobEventsResponse
 
@@ -446,6 +505,9 @@ class FineTuningAPI(BaseClient):
         """Pause a fine-tune job.
 
         ``POST /fine_tuning/jobs/{fine_tuning_job_id}/pause``
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job to pause.
         """
         from ..types.fine_tuning import FineTuningJob
 
@@ -473,6 +535,9 @@ class FineTuningAPI(BaseClient):
         """Resume a fine-tune job.
 
         ``POST /fine_tuning/jobs/{fine_tuning_job_id}/resume``
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job to resume.
         """
         from ..types.fine_tuning import FineTuningJob
 

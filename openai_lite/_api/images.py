@@ -11,7 +11,6 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._files import FileInput, ProgressCallback
-    from .._streaming import UnknownEvent
     from ..types.images import ImageEditStreamEvent, ImageGenStreamEvent, ImagesResponse, PartialImages
     from ..types.images_params import ImageRefParam
     from ..types.responses import InputFidelity
@@ -52,6 +51,7 @@ class ImagesAPI(BaseClient):
         quality: Optional[Literal["standard", "low", "medium", "high", "auto"]] = None,
         images: Optional[Sequence[ImageRefParam]] = None,
         moderation: Optional[Literal["low", "auto"]] = None,
+        stream: Optional[Literal[False]] = None,
         progress: Optional[ProgressCallback] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
@@ -63,7 +63,34 @@ class ImagesAPI(BaseClient):
         `chatgpt-image-latest`) and `dall-e-2`.
 
         ``POST /images/edits`` Body fields are described on ``CreateImageEditRequest``.
+
+        Args:
+            prompt: A text description of the desired image(s).
+            image: The image(s) to edit.
+            mask: An additional image whose fully transparent areas (e.g.
+            background: Set the background of the generated image(s).
+            model: The model to use for image generation.
+            n: The number of images to generate.
+            size: The size of the generated images.
+            response_format: The format in which the generated images are returned.
+            output_format: The format in which the generated images are returned.
+            output_compression: The compression level (0-100%) for the generated images.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
+            input_fidelity: Control how much effort the model will exert to match the style and
+                features, especially facial features, of input images.
+            partial_images: The number of partial images to generate.
+            quality: The quality of the image that will be generated for GPT image models.
+            images: Input image references to edit.
+            moderation: Moderation level for GPT image models.
+            stream: Only ``False``: to stream, call ``create_image_edit_stream``.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
+        if stream:
+            raise TypeError(
+                "create_image_edit() does not stream: call create_image_edit_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.images import ImagesResponse
 
         result: ImagesResponse = self._request(
@@ -135,13 +162,36 @@ class ImagesAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[ImageEditStreamEvent, UnknownEvent]]:
+    ) -> Iterator[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This
         endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and
         `chatgpt-image-latest`) and `dall-e-2`.
 
         ``POST /images/edits`` with ``stream: true``: yields the events as they arrive; the request
-        is sent when iteration starts. Body fields are described on ``CreateImageEditRequest``.
+        is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateImageEditRequest``.
+
+        Args:
+            prompt: A text description of the desired image(s).
+            image: The image(s) to edit.
+            mask: An additional image whose fully transparent areas (e.g.
+            background: Set the background of the generated image(s).
+            model: The model to use for image generation.
+            n: The number of images to generate.
+            size: The size of the generated images.
+            response_format: The format in which the generated images are returned.
+            output_format: The format in which the generated images are returned.
+            output_compression: The compression level (0-100%) for the generated images.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
+            input_fidelity: Control how much effort the model will exert to match the style and
+                features, especially facial features, of input images.
+            partial_images: The number of partial images to generate.
+            quality: The quality of the image that will be generated for GPT image models.
+            images: Input image references to edit.
+            moderation: Moderation level for GPT image models.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.images import ImageEditStreamEvent
 
@@ -212,6 +262,7 @@ class ImagesAPI(BaseClient):
         background: Optional[Literal["transparent", "opaque", "auto"]] = None,
         style: Optional[Literal["vivid", "natural"]] = None,
         user: Optional[str] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -221,7 +272,31 @@ class ImagesAPI(BaseClient):
         more](https://platform.openai.com/docs/guides/images).
 
         ``POST /images/generations`` Body fields are described on ``CreateImageRequest``.
+
+        Args:
+            prompt: A text description of the desired image(s).
+            model: The model to use for image generation.
+            n: The number of images to generate.
+            quality: The quality of the image that will be generated.
+            response_format: The format in which generated images with `dall-e-2` and `dall-e-3`
+                are returned.
+            output_format: The format in which the generated images are returned.
+            output_compression: The compression level (0-100%) for the generated images.
+            partial_images: The number of partial images to generate.
+            size: The size of the generated images.
+            moderation: Control the content-moderation level for images generated by the GPT
+                image models.
+            background: Set the background of the generated image(s).
+            style: The style of the generated images.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
+            stream: Only ``False``: to stream, call ``create_image_stream``.
         """
+        if stream:
+            raise TypeError(
+                "create_image() does not stream: call create_image_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.images import ImagesResponse
 
         result: ImagesResponse = self._request(
@@ -288,12 +363,32 @@ class ImagesAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[ImageGenStreamEvent, UnknownEvent]]:
+    ) -> Iterator[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn
         more](https://platform.openai.com/docs/guides/images).
 
         ``POST /images/generations`` with ``stream: true``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on ``CreateImageRequest``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateImageRequest``.
+
+        Args:
+            prompt: A text description of the desired image(s).
+            model: The model to use for image generation.
+            n: The number of images to generate.
+            quality: The quality of the image that will be generated.
+            response_format: The format in which generated images with `dall-e-2` and `dall-e-3`
+                are returned.
+            output_format: The format in which the generated images are returned.
+            output_compression: The compression level (0-100%) for the generated images.
+            partial_images: The number of partial images to generate.
+            size: The size of the generated images.
+            moderation: Control the content-moderation level for images generated by the GPT
+                image models.
+            background: Set the background of the generated image(s).
+            style: The style of the generated images.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
         """
         from ..types.images import ImageGenStreamEvent
 
@@ -342,6 +437,16 @@ class ImagesAPI(BaseClient):
         """Creates a variation of a given image. This endpoint only supports `dall-e-2`.
 
         ``POST /images/variations`` Body fields are described on ``CreateImageVariationRequest``.
+
+        Args:
+            image: The image to use as the basis for the variation(s).
+            model: The model to use for image generation.
+            n: The number of images to generate.
+            response_format: The format in which the generated images are returned.
+            size: The size of the generated images.
+            user: A unique identifier representing your end-user, which can help OpenAI to
+                monitor and detect abuse.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.images import ImagesResponse
 

@@ -55,6 +55,9 @@ class ModelsAPI(BaseClient):
         and permissioning.
 
         ``GET /models/{model}``
+
+        Args:
+            model: The ID of the model to use for this request
         """
         from ..types.models import Model
 
@@ -83,6 +86,9 @@ class ModelsAPI(BaseClient):
         model.
 
         ``DELETE /models/{model}``
+
+        Args:
+            model: The model to delete
         """
         from ..types.models import DeleteModelResponse
 

@@ -45,10 +45,14 @@ class ModerationsAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> CreateModerationResponse:
-        """Classifies if text and/or image inputs are potentially harmful. Learn
-        more in the [moderation guide](https://platform.openai.com/docs/guides/moderation).
+        """Classifies if text and/or image inputs are potentially harmful. Learn more in the
+        [moderation guide](https://platform.openai.com/docs/guides/moderation).
 
         ``POST /moderations`` Body fields are described on ``CreateModerationRequest``.
+
+        Args:
+            input: Input (or inputs) to classify.
+            model: The content moderation model you would like to use.
         """
         from ..types.moderations import CreateModerationResponse
 

@@ -11,7 +11,6 @@ from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
-    from .._streaming import UnknownEvent
     from ..types.responses_beta import (
         BetaCompactResource,
         BetaIncludeEnum,
@@ -83,6 +82,7 @@ class ResponsesBetaAPI(BaseClient):
         context_management: Optional[Sequence[BetaContextManagementParam]] = None,
         max_output_tokens: Optional[int] = None,
         multi_agent: Optional[BetaMultiAgentParam] = None,
+        stream: Optional[Literal[False]] = None,
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -90,19 +90,63 @@ class ResponsesBetaAPI(BaseClient):
     ) -> BetaResponse:
         """Creates a model response. Provide [text](https://platform.openai.com/docs/guides/text) or
         [image](https://platform.openai.com/docs/guides/images) inputs to generate
-        [text](https://platform.openai.com/docs/guides/text)
-        or [JSON](https://platform.openai.com/docs/guides/structured-outputs) outputs. Have the
-        model call
-        your own [custom code](https://platform.openai.com/docs/guides/function-calling) or use
-        built-in
-        [tools](https://platform.openai.com/docs/guides/tools) like [web
-        search](https://platform.openai.com/docs/guides/tools-web-search)
-        or [file search](https://platform.openai.com/docs/guides/tools-file-search) to use your own
-        data
-        as input for the model's response.
+        [text](https://platform.openai.com/docs/guides/text) or
+        [JSON](https://platform.openai.com/docs/guides/structured-outputs) outputs. Have the model
+        call your own [custom code](https://platform.openai.com/docs/guides/function-calling) or use
+        built-in [tools](https://platform.openai.com/docs/guides/tools) like [web
+        search](https://platform.openai.com/docs/guides/tools-web-search) or [file
+        search](https://platform.openai.com/docs/guides/tools-file-search) to use your own data as
+        input for the model's response.
 
         ``POST /responses?beta=true`` Body fields are described on ``BetaCreateResponseParam``.
+
+        Args:
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            previous_response_id: The unique ID of the previous response to the model.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            background: Whether to run the model response in the background.
+            max_tool_calls: The maximum number of total calls to built-in tools that can be
+                processed in a response.
+            text: Configuration options for a text response from the model.
+            tools: An array of tools the model may call while generating a response.
+            tool_choice: How the model should select which tool (or tools) to use when
+                generating a response.
+            prompt: Reference to a prompt template and its variables.
+            service_tier: Specifies the processing type used for serving the request.
+            truncation: The truncation strategy to use for the model response.
+            reasoning: **gpt-5 and o-series models only**
+            input: Text, image, or file inputs to the model, used to generate a response.
+            include: Specify additional output data to include in the model response.
+            parallel_tool_calls: Whether to allow the model to run tool calls in parallel.
+            store: Whether to store the generated model response for later retrieval via API.
+            instructions: A system (or developer) message inserted into the model's context.
+            moderation: Configuration for running moderation on the input and output of this
+                response.
+            conversation: The conversation that this response belongs to.
+            context_management: Context management configuration for this request.
+            max_output_tokens: An upper bound for the number of tokens that can be generated for
+                a response, including visible output tokens and reasoning tokens.
+            multi_agent: Configuration for server-hosted multi-agent execution.
+            stream: Only ``False``: to stream, call ``beta_create_response_stream``.
         """
+        if stream:
+            raise TypeError(
+                "beta_create_response() does not stream: call beta_create_response_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
         from ..types.responses_beta import BetaResponse
 
         result: BetaResponse = self._request(
@@ -187,23 +231,63 @@ class ResponsesBetaAPI(BaseClient):
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
-    ) -> Iterator[Union[BetaResponseStreamEvent, UnknownEvent]]:
+    ) -> Iterator[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](https://platform.openai.com/docs/guides/text) or
         [image](https://platform.openai.com/docs/guides/images) inputs to generate
-        [text](https://platform.openai.com/docs/guides/text)
-        or [JSON](https://platform.openai.com/docs/guides/structured-outputs) outputs. Have the
-        model call
-        your own [custom code](https://platform.openai.com/docs/guides/function-calling) or use
-        built-in
-        [tools](https://platform.openai.com/docs/guides/tools) like [web
-        search](https://platform.openai.com/docs/guides/tools-web-search)
-        or [file search](https://platform.openai.com/docs/guides/tools-file-search) to use your own
-        data
-        as input for the model's response.
+        [text](https://platform.openai.com/docs/guides/text) or
+        [JSON](https://platform.openai.com/docs/guides/structured-outputs) outputs. Have the model
+        call your own [custom code](https://platform.openai.com/docs/guides/function-calling) or use
+        built-in [tools](https://platform.openai.com/docs/guides/tools) like [web
+        search](https://platform.openai.com/docs/guides/tools-web-search) or [file
+        search](https://platform.openai.com/docs/guides/tools-file-search) to use your own data as
+        input for the model's response.
 
         ``POST /responses?beta=true`` with ``stream: true``: yields the events as they arrive; the
-        request is sent when iteration starts. Body fields are described on
-        ``BetaCreateResponseParam``.
+        request is sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``BetaCreateResponseParam``.
+
+        Args:
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            previous_response_id: The unique ID of the previous response to the model.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            background: Whether to run the model response in the background.
+            max_tool_calls: The maximum number of total calls to built-in tools that can be
+                processed in a response.
+            text: Configuration options for a text response from the model.
+            tools: An array of tools the model may call while generating a response.
+            tool_choice: How the model should select which tool (or tools) to use when
+                generating a response.
+            prompt: Reference to a prompt template and its variables.
+            service_tier: Specifies the processing type used for serving the request.
+            truncation: The truncation strategy to use for the model response.
+            reasoning: **gpt-5 and o-series models only**
+            input: Text, image, or file inputs to the model, used to generate a response.
+            include: Specify additional output data to include in the model response.
+            parallel_tool_calls: Whether to allow the model to run tool calls in parallel.
+            store: Whether to store the generated model response for later retrieval via API.
+            instructions: A system (or developer) message inserted into the model's context.
+            moderation: Configuration for running moderation on the input and output of this
+                response.
+            stream_options: Options for streaming responses.
+            conversation: The conversation that this response belongs to.
+            context_management: Context management configuration for this request.
+            max_output_tokens: An upper bound for the number of tokens that can be generated for
+                a response, including visible output tokens and reasoning tokens.
+            multi_agent: Configuration for server-hosted multi-agent execution.
         """
         from ..types.responses_beta import BetaResponseStreamEvent
 
@@ -268,6 +352,12 @@ class ResponsesBetaAPI(BaseClient):
         """Retrieves a model response with the given ID.
 
         ``GET /responses/{response_id}?beta=true``
+
+        Args:
+            response_id: The ID of the response to retrieve.
+            include: Additional fields to include in the response.
+            starting_after: The sequence number of the event after which to start streaming.
+            include_obfuscation: When true, stream obfuscation will be enabled.
         """
         from ..types.responses_beta import BetaResponse
 
@@ -301,6 +391,9 @@ class ResponsesBetaAPI(BaseClient):
         """Deletes a model response with the given ID.
 
         ``DELETE /responses/{response_id}?beta=true``
+
+        Args:
+            response_id: The ID of the response to delete.
         """
         self._request(
             "DELETE",
@@ -323,11 +416,14 @@ class ResponsesBetaAPI(BaseClient):
         extra_body: Optional[Mapping[str, Any]] = None,
         timeout: Optional[Timeout] = None,
     ) -> BetaResponse:
-        """Cancels a model response with the given ID. Only responses created with
-        the `background` parameter set to `true` can be cancelled.
-        [Learn more](https://platform.openai.com/docs/guides/background).
+        """Cancels a model response with the given ID. Only responses created with the `background`
+        parameter set to `true` can be cancelled. [Learn
+        more](https://platform.openai.com/docs/guides/background).
 
         ``POST /responses/{response_id}/cancel?beta=true``
+
+        Args:
+            response_id: The ID of the response to cancel.
         """
         from ..types.responses_beta import BetaResponse
 
@@ -347,7 +443,7 @@ class ResponsesBetaAPI(BaseClient):
     def beta_compact_conversation(
         self,
         *,
-        model: BetaModelIdsCompaction,
+        model: Optional[BetaModelIdsCompaction],
         input: Optional[Union[str, Sequence[BetaInputItemParam]]] = None,
         previous_response_id: Optional[str] = None,
         instructions: Optional[str] = None,
@@ -369,6 +465,17 @@ class ResponsesBetaAPI(BaseClient):
 
         ``POST /responses/compact?beta=true`` Body fields are described on
         ``BetaCompactResponseMethodPublicBody``.
+
+        Args:
+            model: Model ID used to generate the response, like `gpt-5` or `o3`.
+            input: Text, image, or file inputs to the model, used to generate a response
+            previous_response_id: The unique ID of the previous response to the model.
+            instructions: A system (or developer) message inserted into the model's context.
+            prompt_cache_key: A key to use when reading from or writing to the prompt cache.
+            prompt_cache_retention: How long to retain a prompt cache entry created by this
+                request.
+            prompt_cache_options: Options for prompt caching.
+            service_tier: Specifies the processing type used for serving the request.
         """
         from ..types.responses_beta import BetaCompactResource
 
@@ -411,6 +518,13 @@ class ResponsesBetaAPI(BaseClient):
 
         ``GET /responses/{response_id}/input_items?beta=true`` Iterate the result for every item of
         every page (fetched as needed).
+
+        Args:
+            response_id: The ID of the response to retrieve input items for.
+            limit: A limit on the number of objects to be returned.
+            order: The order to return the input items in.
+            after: An item ID to list items after, used in pagination.
+            include: Additional fields to include in the response.
         """
         from ..types.responses_beta import BetaResponseItemList
 
@@ -459,6 +573,21 @@ class ResponsesBetaAPI(BaseClient):
 
         ``POST /responses/input_tokens?beta=true`` Body fields are described on
         ``BetaTokenCountsBody``.
+
+        Args:
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            input: Text, image, or file inputs to the model, used to generate a response
+            previous_response_id: The unique ID of the previous response to the model.
+            tools: An array of tools the model may call while generating a response.
+            text: Configuration options for a text response from the model.
+            reasoning: **gpt-5 and o-series models only** Configuration options for reasoning
+                models.
+            truncation: The truncation strategy to use for the model response.
+            instructions: A system (or developer) message inserted into the model's context.
+            personality: A model-owned style preset to apply to this request.
+            conversation: The conversation that this response belongs to.
+            tool_choice: Controls which tool the model should use, if any.
+            parallel_tool_calls: Whether to allow the model to run tool calls in parallel.
         """
         from ..types.responses_beta import BetaTokenCountsResource
 

@@ -40,6 +40,11 @@ class SkillsAPI(BaseClient):
         """List all skills for the current project.
 
         ``GET /skills`` Iterate the result for every item of every page (fetched as needed).
+
+        Args:
+            limit: Number of items to retrieve
+            order: Sort order of results by timestamp.
+            after: Identifier for the last item from the previous pagination request
         """
         from ..types.skills import SkillListResource
 
@@ -72,6 +77,9 @@ class SkillsAPI(BaseClient):
         """Create a new skill.
 
         ``POST /skills`` Body fields are described on ``CreateSkillBody``.
+
+        Args:
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.skills import SkillResource
 
@@ -104,6 +112,9 @@ class SkillsAPI(BaseClient):
         """Get a skill by its ID.
 
         ``GET /skills/{skill_id}``
+
+        Args:
+            skill_id: The identifier of the skill to retrieve.
         """
         from ..types.skills import SkillResource
 
@@ -132,6 +143,10 @@ class SkillsAPI(BaseClient):
         """Update the default version pointer for a skill.
 
         ``POST /skills/{skill_id}`` Body fields are described on ``SetDefaultSkillVersionBody``.
+
+        Args:
+            skill_id: The identifier of the skill.
+            default_version: The skill version number to set as default.
         """
         from ..types.skills import SkillResource
 
@@ -162,6 +177,9 @@ class SkillsAPI(BaseClient):
         """Delete a skill by its ID.
 
         ``DELETE /skills/{skill_id}``
+
+        Args:
+            skill_id: The identifier of the skill to delete.
         """
         from ..types.skills import DeletedSkillResource
 
@@ -189,6 +207,9 @@ class SkillsAPI(BaseClient):
         """Download a skill zip bundle by its ID.
 
         ``GET /skills/{skill_id}/content``
+
+        Args:
+            skill_id: The identifier of the skill to download.
         """
         result: BinaryResponse = self._request(
             "GET",
@@ -219,6 +240,12 @@ class SkillsAPI(BaseClient):
 
         ``GET /skills/{skill_id}/versions`` Iterate the result for every item of every page (fetched
         as needed).
+
+        Args:
+            skill_id: The identifier of the skill.
+            limit: Number of versions to retrieve.
+            order: Sort order of results by version number.
+            after: The skill version ID to start after.
         """
         from ..types.skills import SkillVersionListResource
 
@@ -255,6 +282,11 @@ class SkillsAPI(BaseClient):
 
         ``POST /skills/{skill_id}/versions`` Body fields are described on
         ``CreateSkillVersionBody``.
+
+        Args:
+            skill_id: The identifier of the skill to version.
+            default: Whether to set this version as the default.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.skills import SkillVersionResource
 
@@ -290,6 +322,10 @@ class SkillsAPI(BaseClient):
         """Get a specific skill version.
 
         ``GET /skills/{skill_id}/versions/{version}``
+
+        Args:
+            skill_id: The identifier of the skill.
+            version: The version number to retrieve.
         """
         from ..types.skills import SkillVersionResource
 
@@ -318,6 +354,10 @@ class SkillsAPI(BaseClient):
         """Delete a skill version.
 
         ``DELETE /skills/{skill_id}/versions/{version}``
+
+        Args:
+            skill_id: The identifier of the skill.
+            version: The skill version number.
         """
         from ..types.skills import DeletedSkillVersionResource
 
@@ -346,6 +386,10 @@ class SkillsAPI(BaseClient):
         """Download a skill version zip bundle.
 
         ``GET /skills/{skill_id}/versions/{version}/content``
+
+        Args:
+            skill_id: The identifier of the skill.
+            version: The skill version number.
         """
         result: BinaryResponse = self._request(
             "GET",

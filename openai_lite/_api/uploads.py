@@ -31,30 +31,34 @@ class UploadsAPI(BaseClient):
         timeout: Optional[Timeout] = None,
     ) -> Upload:
         """Creates an intermediate
-        [Upload](https://platform.openai.com/docs/api-reference/uploads/object) object
-        that you can add [Parts](https://platform.openai.com/docs/api-reference/uploads/part-object)
-        to.
-        Currently, an Upload can accept at most 8 GB in total and expires after an
-        hour after you create it.
+        [Upload](https://platform.openai.com/docs/api-reference/uploads/object) object that you can
+        add [Parts](https://platform.openai.com/docs/api-reference/uploads/part-object) to.
+        Currently, an Upload can accept at most 8 GB in total and expires after an hour after you
+        create it.
 
         Once you complete the Upload, we will create a
         [File](https://platform.openai.com/docs/api-reference/files/object) object that contains all
-        the parts
-        you uploaded. This File is usable in the rest of our platform as a regular
-        File object.
+        the parts you uploaded. This File is usable in the rest of our platform as a regular File
+        object.
 
-        For certain `purpose` values, the correct `mime_type` must be specified.
-        Please refer to documentation for the
-        [supported MIME types for your use
+        For certain `purpose` values, the correct `mime_type` must be specified. Please refer to
+        documentation for the [supported MIME types for your use
         case](https://platform.openai.com/docs/assistants/tools/file-search#supported-files).
 
-        For guidance on the proper filename extensions for each purpose, please
-        follow the documentation on [creating a
+        For guidance on the proper filename extensions for each purpose, please follow the
+        documentation on [creating a
         File](https://platform.openai.com/docs/api-reference/files/create).
 
         Returns the Upload object with status `pending`.
 
         ``POST /uploads`` Body fields are described on ``CreateUploadRequest``.
+
+        Args:
+            filename: The name of the file to upload.
+            purpose: The intended purpose of the uploaded file.
+            bytes: The number of bytes in the file you are uploading.
+            mime_type: The MIME type of the file.
+            expires_after: The expiration policy for a file.
         """
         from ..types.uploads import Upload
 
@@ -90,6 +94,9 @@ class UploadsAPI(BaseClient):
         Returns the Upload object with status `cancelled`.
 
         ``POST /uploads/{upload_id}/cancel``
+
+        Args:
+            upload_id: The ID of the Upload.
         """
         from ..types.uploads import Upload
 
@@ -126,12 +133,17 @@ class UploadsAPI(BaseClient):
 
         The number of bytes uploaded upon completion must match the number of bytes initially
         specified when creating the Upload object. No Parts may be added after an Upload is
-        completed.
-        Returns the Upload object with status `completed`, including an additional `file` property
-        containing the created usable File object.
+        completed. Returns the Upload object with status `completed`, including an additional `file`
+        property containing the created usable File object.
 
         ``POST /uploads/{upload_id}/complete`` Body fields are described on
         ``CompleteUploadRequest``.
+
+        Args:
+            upload_id: The ID of the Upload.
+            part_ids: The ordered list of Part IDs.
+            md5: The optional md5 checksum for the file contents to verify if the bytes uploaded
+                matches what you expect.
         """
         from ..types.uploads import Upload
 
@@ -174,6 +186,11 @@ class UploadsAPI(BaseClient):
         Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
 
         ``POST /uploads/{upload_id}/parts`` Body fields are described on ``AddUploadPartRequest``.
+
+        Args:
+            upload_id: The ID of the Upload.
+            data: The chunk of bytes for this Part.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         from ..types.uploads import UploadPart
 

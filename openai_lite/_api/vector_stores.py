@@ -51,6 +51,12 @@ class VectorStoresAPI(BaseClient):
         """Returns a list of vector stores.
 
         ``GET /vector_stores`` Iterate the result for every item of every page (fetched as needed).
+
+        Args:
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
         """
         from ..types.vector_stores import ListVectorStoresResponse
 
@@ -89,6 +95,14 @@ class VectorStoresAPI(BaseClient):
         """Create a vector store.
 
         ``POST /vector_stores`` Body fields are described on ``CreateVectorStoreRequest``.
+
+        Args:
+            file_ids: A list of File IDs that the vector store should use.
+            name: The name of the vector store.
+            description: A description for the vector store.
+            expires_after: The expiration policy for a vector store.
+            chunking_strategy: The chunking strategy used to chunk the file(s).
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.vector_stores import VectorStoreObject
 
@@ -124,6 +138,9 @@ class VectorStoresAPI(BaseClient):
         """Retrieves a vector store.
 
         ``GET /vector_stores/{vector_store_id}``
+
+        Args:
+            vector_store_id: The ID of the vector store to retrieve.
         """
         from ..types.vector_stores import VectorStoreObject
 
@@ -156,6 +173,12 @@ class VectorStoresAPI(BaseClient):
 
         ``POST /vector_stores/{vector_store_id}`` Body fields are described on
         ``UpdateVectorStoreRequest``.
+
+        Args:
+            vector_store_id: The ID of the vector store to modify.
+            name: The name of the vector store.
+            expires_after: The expiration policy for a vector store.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.vector_stores import VectorStoreObject
 
@@ -189,6 +212,9 @@ class VectorStoresAPI(BaseClient):
         """Delete a vector store.
 
         ``DELETE /vector_stores/{vector_store_id}``
+
+        Args:
+            vector_store_id: The ID of the vector store to delete.
         """
         from ..types.vector_stores import DeleteVectorStoreResponse
 
@@ -222,6 +248,14 @@ class VectorStoresAPI(BaseClient):
 
         ``POST /vector_stores/{vector_store_id}/file_batches`` Body fields are described on
         ``CreateVectorStoreFileBatchRequest``.
+
+        Args:
+            vector_store_id: The ID of the vector store for which to create a File Batch.
+            file_ids: A list of File IDs that the vector store should use.
+            files: A list of objects that each include a `file_id` plus optional `attributes` or
+                `chunking_strategy`.
+            chunking_strategy: The chunking strategy used to chunk the file(s).
+            attributes: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.vector_stores import VectorStoreFileBatchObject
 
@@ -257,6 +291,10 @@ class VectorStoresAPI(BaseClient):
         """Retrieves a vector store file batch.
 
         ``GET /vector_stores/{vector_store_id}/file_batches/{batch_id}``
+
+        Args:
+            vector_store_id: The ID of the vector store that the file batch belongs to.
+            batch_id: The ID of the file batch being retrieved.
         """
         from ..types.vector_stores import VectorStoreFileBatchObject
 
@@ -287,6 +325,10 @@ class VectorStoresAPI(BaseClient):
         batch as soon as possible.
 
         ``POST /vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel``
+
+        Args:
+            vector_store_id: The ID of the vector store that the file batch belongs to.
+            batch_id: The ID of the file batch to cancel.
         """
         from ..types.vector_stores import VectorStoreFileBatchObject
 
@@ -322,6 +364,15 @@ class VectorStoresAPI(BaseClient):
 
         ``GET /vector_stores/{vector_store_id}/file_batches/{batch_id}/files`` Iterate the result
         for every item of every page (fetched as needed).
+
+        Args:
+            vector_store_id: The ID of the vector store that the files belong to.
+            batch_id: The ID of the file batch that the files belong to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
+            filter: Filter by file status.
         """
         from ..types.vector_stores import ListVectorStoreFilesResponse
 
@@ -363,6 +414,14 @@ class VectorStoresAPI(BaseClient):
 
         ``GET /vector_stores/{vector_store_id}/files`` Iterate the result for every item of every
         page (fetched as needed).
+
+        Args:
+            vector_store_id: The ID of the vector store that the files belong to.
+            limit: A limit on the number of objects to be returned.
+            order: Sort order by the `created_at` timestamp of the objects.
+            after: A cursor for use in pagination.
+            before: A cursor for use in pagination.
+            filter: Filter by file status.
         """
         from ..types.vector_stores import ListVectorStoreFilesResponse
 
@@ -404,6 +463,12 @@ class VectorStoresAPI(BaseClient):
 
         ``POST /vector_stores/{vector_store_id}/files`` Body fields are described on
         ``CreateVectorStoreFileRequest``.
+
+        Args:
+            vector_store_id: The ID of the vector store for which to create a File.
+            file_id: A File ID that the vector store should use.
+            chunking_strategy: The chunking strategy used to chunk the file(s).
+            attributes: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.vector_stores import VectorStoreFileObject
 
@@ -438,6 +503,10 @@ class VectorStoresAPI(BaseClient):
         """Retrieves a vector store file.
 
         ``GET /vector_stores/{vector_store_id}/files/{file_id}``
+
+        Args:
+            vector_store_id: The ID of the vector store that the file belongs to.
+            file_id: The ID of the file being retrieved.
         """
         from ..types.vector_stores import VectorStoreFileObject
 
@@ -459,7 +528,7 @@ class VectorStoresAPI(BaseClient):
         vector_store_id: str,
         file_id: str,
         *,
-        attributes: VectorStoreFileAttributes,
+        attributes: Optional[VectorStoreFileAttributes],
         extra_headers: Optional[Mapping[str, Optional[str]]] = None,
         extra_query: Optional[Mapping[str, Any]] = None,
         extra_body: Optional[Mapping[str, Any]] = None,
@@ -469,6 +538,11 @@ class VectorStoresAPI(BaseClient):
 
         ``POST /vector_stores/{vector_store_id}/files/{file_id}`` Body fields are described on
         ``UpdateVectorStoreFileAttributesRequest``.
+
+        Args:
+            vector_store_id: The ID of the vector store the file belongs to.
+            file_id: The ID of the file to update attributes.
+            attributes: Set of 16 key-value pairs that can be attached to an object.
         """
         from ..types.vector_stores import VectorStoreFileObject
 
@@ -503,6 +577,10 @@ class VectorStoresAPI(BaseClient):
         file](https://platform.openai.com/docs/api-reference/files/delete) endpoint.
 
         ``DELETE /vector_stores/{vector_store_id}/files/{file_id}``
+
+        Args:
+            vector_store_id: The ID of the vector store that the file belongs to.
+            file_id: The ID of the file to delete.
         """
         from ..types.vector_stores import DeleteVectorStoreFileResponse
 
@@ -532,6 +610,10 @@ class VectorStoresAPI(BaseClient):
         """Retrieve the parsed contents of a vector store file.
 
         ``GET /vector_stores/{vector_store_id}/files/{file_id}/content``
+
+        Args:
+            vector_store_id: The ID of the vector store.
+            file_id: The ID of the file within the vector store.
         """
         from ..types.vector_stores import VectorStoreFileContentResponse
 
@@ -566,6 +648,14 @@ class VectorStoresAPI(BaseClient):
 
         ``POST /vector_stores/{vector_store_id}/search`` Body fields are described on
         ``VectorStoreSearchRequest``.
+
+        Args:
+            vector_store_id: The ID of the vector store to search.
+            query: A query string for a search
+            rewrite_query: Whether to rewrite the natural language query for vector search.
+            max_num_results: The maximum number of results to return.
+            filters: A filter to apply based on file attributes.
+            ranking_options: Ranking options for search.
         """
         from ..types.vector_stores import VectorStoreSearchResultsPage
 

@@ -46,6 +46,11 @@ class VideosAPI(BaseClient):
         ``GET /videos`` Iterate the result for every item of every page (fetched as needed).
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            limit: Number of items to retrieve
+            order: Sort order of results by timestamp.
+            after: Identifier for the last item from the previous pagination request
         """
         warnings.warn("list_videos() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoListResource
@@ -85,6 +90,14 @@ class VideosAPI(BaseClient):
         ``POST /videos`` Body fields are described on ``CreateVideoMultipartBody``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            prompt: Text prompt that describes the video to generate.
+            model: The video generation model to use (allowed values: sora-2, sora-2-pro).
+            seconds: Clip duration in seconds (allowed values: 4, 8, 12).
+            size: Output resolution formatted as width x height (allowed values: 720x1280,
+                1280x720, 1024x1792, 1792x1024).
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         warnings.warn("create_video() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoResource
@@ -126,6 +139,11 @@ class VideosAPI(BaseClient):
         ``POST /videos/characters`` Body fields are described on ``CreateVideoCharacterBody``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            video: Video file used to create a character.
+            name: Display name for this API character.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         warnings.warn("create_video_character() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoCharacterResource
@@ -161,6 +179,9 @@ class VideosAPI(BaseClient):
         ``GET /videos/characters/{character_id}``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            character_id: The identifier of the character to retrieve.
         """
         warnings.warn("get_video_character() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoCharacterResource
@@ -193,6 +214,10 @@ class VideosAPI(BaseClient):
         ``POST /videos/edits`` Body fields are described on ``CreateVideoEditMultipartBody``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            prompt: Text prompt that describes how to edit the source video.
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         warnings.warn("create_video_edit() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoResource
@@ -232,6 +257,12 @@ class VideosAPI(BaseClient):
         ``POST /videos/extensions`` Body fields are described on ``CreateVideoExtendMultipartBody``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            prompt: Updated text prompt that directs the extension generation.
+            seconds: Length of the newly generated extension segment in seconds (allowed values:
+                4, 8, 12, 16, 20).
+            progress: Called with (bytes sent, total bytes) as the upload goes.
         """
         warnings.warn("create_video_extend() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoResource
@@ -269,6 +300,9 @@ class VideosAPI(BaseClient):
         ``GET /videos/{video_id}``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            video_id: The identifier of the video to retrieve.
         """
         warnings.warn("get_video() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoResource
@@ -299,6 +333,9 @@ class VideosAPI(BaseClient):
         ``DELETE /videos/{video_id}``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            video_id: The identifier of the video to delete.
         """
         warnings.warn("delete_video() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import DeletedVideoResource
@@ -332,6 +369,10 @@ class VideosAPI(BaseClient):
         ``GET /videos/{video_id}/content``
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            video_id: The identifier of the video whose media to download.
+            variant: Which downloadable asset to return.
         """
         warnings.warn("retrieve_video_content() is deprecated by the API", DeprecationWarning, stacklevel=2)
         result: BinaryResponse = self._request(
@@ -365,6 +406,10 @@ class VideosAPI(BaseClient):
         ``POST /videos/{video_id}/remix`` Body fields are described on ``CreateVideoRemixBody``.
 
         .. deprecated:: The API marks this operation as deprecated.
+
+        Args:
+            video_id: The identifier of the completed video to remix.
+            prompt: Updated text prompt that directs the remix generation.
         """
         warnings.warn("create_video_remix() is deprecated by the API", DeprecationWarning, stacklevel=2)
         from ..types.videos import VideoResource

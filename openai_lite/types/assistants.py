@@ -45,7 +45,7 @@ class AssistantObject(BaseModel):
     Tools can be of types `code_interpreter`, `file_search`, or `function`.
     """
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     tool_resources: Optional[AssistantObjectToolResources] = None
 
@@ -806,7 +806,7 @@ class MessageObject(BaseModel):
 
     attachments: Optional[List[MessageObjectAttachmentsItem]]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -987,9 +987,9 @@ class RunObject(BaseModel):
     [assistant](https://platform.openai.com/docs/api-reference/assistants) used for this run.
     """
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
-    usage: RunCompletionUsage
+    usage: Optional[RunCompletionUsage]
 
     max_prompt_tokens: Optional[int]
     """The maximum number of prompt tokens specified to have been used over the course of the run."""
@@ -1485,9 +1485,9 @@ class RunStepObject(BaseModel):
 
     completed_at: Optional[int]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
-    usage: RunStepCompletionUsage
+    usage: Optional[RunStepCompletionUsage]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -1748,7 +1748,7 @@ class ThreadObject(BaseModel):
 
     tool_resources: Optional[ThreadObjectToolResources]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 @dataclass(init=False, repr=False, eq=False)

@@ -144,7 +144,7 @@ class CreateAssistantRequest(_CreateAssistantRequestRequired, total=False):
 
     instructions: Optional[str]
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     tools: Sequence[Union[AssistantToolsCodeParam, AssistantToolsFileSearchParam, AssistantToolsFunctionParam]]
     """A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant.
@@ -153,7 +153,7 @@ class CreateAssistantRequest(_CreateAssistantRequestRequired, total=False):
 
     tool_resources: Optional[CreateAssistantRequestToolResources]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     temperature: Optional[float]
 
@@ -212,7 +212,7 @@ class CreateAssistantRequestToolResourcesFileSearchVectorStoresItem(TypedDict, t
     ]
     """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateAssistantRequestToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoChunkingStrategy(TypedDict):
@@ -278,7 +278,7 @@ class CreateMessageRequest(_CreateMessageRequestRequired, total=False):
 
     attachments: Optional[Sequence[CreateMessageRequestAttachmentsItem]]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateMessageRequestAttachmentsItem(TypedDict, total=False):
@@ -309,7 +309,7 @@ class CreateRunRequest(_CreateRunRequestRequired, total=False):
     assistant. If not, the model associated with the assistant will be used.
     """
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     instructions: Optional[str]
     """Overrides the
@@ -332,7 +332,7 @@ class CreateRunRequest(_CreateRunRequestRequired, total=False):
     on a per-run basis.
     """
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     temperature: Optional[float]
     """What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output
@@ -457,7 +457,7 @@ class CreateThreadAndRunRequest(_CreateThreadAndRunRequestRequired, total=False)
     `file_search` tool requires a list of vector store IDs.
     """
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     temperature: Optional[float]
     """What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output
@@ -542,7 +542,7 @@ class CreateThreadRequest(TypedDict, total=False):
 
     tool_resources: Optional[CreateThreadRequestToolResources]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateThreadRequestToolResources(TypedDict, total=False):
@@ -595,7 +595,7 @@ class CreateThreadRequestToolResourcesFileSearchVectorStoresItem(TypedDict, tota
     ]
     """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateThreadRequestToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoChunkingStrategy(TypedDict):
@@ -729,7 +729,7 @@ class ModifyAssistantRequest(TypedDict, total=False):
     descriptions of them.
     """
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     name: Optional[str]
 
@@ -744,7 +744,7 @@ class ModifyAssistantRequest(TypedDict, total=False):
 
     tool_resources: Optional[ModifyAssistantRequestToolResources]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     temperature: Optional[float]
 
@@ -787,13 +787,13 @@ class ModifyAssistantRequestToolResourcesFileSearch(TypedDict, total=False):
 class ModifyMessageRequest(TypedDict, total=False):
     """The fields of a ``ModifyMessageRequest`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class ModifyRunRequest(TypedDict, total=False):
     """The fields of a ``ModifyRunRequest`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class ModifyThreadRequest(TypedDict, total=False):
@@ -801,7 +801,7 @@ class ModifyThreadRequest(TypedDict, total=False):
 
     tool_resources: Optional[ModifyThreadRequestToolResources]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class ModifyThreadRequestToolResources(TypedDict, total=False):

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, Optional, TypedDict
 
 if TYPE_CHECKING:
     from .responses import Metadata
@@ -63,6 +63,6 @@ class _CreateBatchRequestRequired(TypedDict):
 class CreateBatchRequest(_CreateBatchRequestRequired, total=False):
     """The fields of a ``CreateBatchRequest`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     output_expires_after: BatchFileExpirationAfter

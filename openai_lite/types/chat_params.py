@@ -535,7 +535,7 @@ class _CreateChatCompletionRequestRequired(TypedDict):
 class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=False):
     """The fields of a ``CreateChatCompletionRequest`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     top_logprobs: Optional[int]
     """An integer between 0 and 20 specifying the maximum number of most likely
@@ -566,13 +566,13 @@ class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=Fa
 
     prompt_cache_options: PromptCacheOptionsParam
 
-    service_tier: ServiceTier
+    service_tier: Optional[ServiceTier]
 
-    modalities: ResponseModalities
+    modalities: Optional[ResponseModalities]
 
-    verbosity: Verbosity
+    verbosity: Optional[Verbosity]
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     max_completion_tokens: Optional[int]
     """An upper bound for the number of tokens that can be generated for a completion, including
@@ -635,7 +635,7 @@ class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=Fa
     guide for more information on how to handle the streaming events.
     """
 
-    stop: StopConfiguration
+    stop: Optional[StopConfiguration]
 
     logit_bias: Optional[Dict[str, int]]
     """Modify the likelihood of specified tokens appearing in the completion.
@@ -685,7 +685,7 @@ class CreateChatCompletionRequest(_CreateChatCompletionRequestRequired, total=Fa
     parameter to monitor changes in the backend.
     """
 
-    stream_options: ChatCompletionStreamOptions
+    stream_options: Optional[ChatCompletionStreamOptions]
 
     tools: Sequence[Union[ChatCompletionToolParam, CustomToolChatCompletions]]
     """A list of tools the model may call. You can provide either

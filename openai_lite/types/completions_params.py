@@ -110,7 +110,7 @@ class CreateCompletionRequest(_CreateCompletionRequestRequired, total=False):
     parameter to monitor changes in the backend.
     """
 
-    stop: StopConfiguration
+    stop: Optional[StopConfiguration]
 
     stream: Optional[bool]
     """Whether to stream back partial progress. If set, tokens will be sent as data-only [server-sent
@@ -119,7 +119,7 @@ class CreateCompletionRequest(_CreateCompletionRequestRequired, total=False):
     Python code](https://cookbook.openai.com/examples/how_to_stream_completions).
     """
 
-    stream_options: ChatCompletionStreamOptions
+    stream_options: Optional[ChatCompletionStreamOptions]
 
     suffix: Optional[str]
     """The suffix that comes after a completion of inserted text.

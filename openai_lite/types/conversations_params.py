@@ -22,7 +22,7 @@ class CreateConversationBody(TypedDict, total=False):
 class UpdateConversationBody(TypedDict):
     """The fields of a ``UpdateConversationBody`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for
     storing additional information about the object in a structured         format, and querying for
     objects via API or the dashboard.

@@ -11,7 +11,7 @@ from .._models import BaseModel
 
 if TYPE_CHECKING:
     from .chat import ChatCompletionTool, ResponseFormatJsonSchema
-    from .fine_tuning import EvalItem
+    from .fine_tuning import EvalItem, GraderScoreModelSamplingParams
     from .responses import (
         EasyInputMessage,
         Metadata,
@@ -71,6 +71,9 @@ class CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages(BaseM
     template: List[Union[EasyInputMessage, EvalItem]]
     """A list of chat messages forming the prompt or context. May include variable references to the
     `item` namespace, ie {{item.name}}.
+
+    The JSON cannot always tell ``EasyInputMessage`` and ``EvalItem`` apart: an object that fits
+    several is parsed as the one sharing the most keys with it, the first listed on a tie.
     """
 
 
@@ -173,6 +176,11 @@ class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate(BaseMod
     ]
     """A list of chat messages forming the prompt or context. May include variable references to the
     `item` namespace, ie {{item.name}}.
+
+    The JSON cannot always tell
+    ``CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage``
+    and ``EvalItem`` apart: an object that fits several is parsed as the one sharing the most keys
+    with it, the first listed on a tie.
     """
 
 
@@ -302,7 +310,7 @@ class Eval(BaseModel):
     created_at: int
     """The Unix timestamp (in seconds) for when the eval was created."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -394,7 +402,7 @@ class EvalGraderScoreModel(BaseModel):
     audio content blocks, and may include template strings.
     """
 
-    sampling_params: Optional[EvalGraderScoreModelSamplingParams] = None
+    sampling_params: Optional[GraderScoreModelSamplingParams] = None
     """The sampling parameters for the model."""
 
     range: Optional[List[float]] = None
@@ -402,21 +410,6 @@ class EvalGraderScoreModel(BaseModel):
 
     pass_threshold: Optional[float] = None
     """The threshold for the score."""
-
-
-@dataclass(init=False, repr=False, eq=False)
-class EvalGraderScoreModelSamplingParams(BaseModel):
-    """The sampling parameters for the model."""
-
-    seed: Optional[int] = None
-
-    top_p: Optional[float] = None
-
-    temperature: Optional[float] = None
-
-    max_completions_tokens: Optional[int] = None
-
-    reasoning_effort: Optional[ReasoningEffort] = None
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -620,7 +613,7 @@ class EvalRun(BaseModel):
     ]
     """Information about the run's data source."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     error: EvalApiError
 

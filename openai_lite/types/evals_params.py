@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, Literal, Optional, Sequence, TypedD
 
 if TYPE_CHECKING:
     from .chat_params import ChatCompletionToolParam, ResponseFormatJsonSchemaParam
-    from .fine_tuning_params import EvalItemParam
+    from .fine_tuning_params import EvalItemParam, GraderScoreModelSamplingParamsParam
     from .responses import Metadata, ReasoningEffort
     from .responses_params import (
         EasyInputMessageParam,
@@ -72,7 +72,7 @@ class CreateEvalCompletionsRunDataSourceParam(_CreateEvalCompletionsRunDataSourc
 class CreateEvalCompletionsRunDataSourceSamplingParamsParam(TypedDict, total=False):
     """Part of ``CreateEvalCompletionsRunDataSourceParam.sampling_params``."""
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     temperature: float
     """A higher temperature increases randomness in the outputs."""
@@ -231,7 +231,7 @@ class CreateEvalRequest(_CreateEvalRequestRequired, total=False):
     name: str
     """The name of the evaluation."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReferenceParam(TypedDict):
@@ -302,7 +302,7 @@ class CreateEvalResponsesRunDataSourceParam(_CreateEvalResponsesRunDataSourcePar
 class CreateEvalResponsesRunDataSourceSamplingParamsParam(TypedDict, total=False):
     """Part of ``CreateEvalResponsesRunDataSourceParam.sampling_params``."""
 
-    reasoning_effort: ReasoningEffort
+    reasoning_effort: Optional[ReasoningEffort]
 
     temperature: float
     """A higher temperature increases randomness in the outputs."""
@@ -367,7 +367,7 @@ class CreateEvalRunRequest(_CreateEvalRunRequestRequired, total=False):
     name: str
     """The name of the run."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class _CreateEvalStoredCompletionsDataSourceConfigRequired(TypedDict):
@@ -428,7 +428,7 @@ class _EvalGraderScoreModelParamRequired(TypedDict):
 class EvalGraderScoreModelParam(_EvalGraderScoreModelParamRequired, total=False):
     """ScoreModelGrader"""
 
-    sampling_params: EvalGraderScoreModelSamplingParamsParam
+    sampling_params: GraderScoreModelSamplingParamsParam
     """The sampling parameters for the model."""
 
     range: Sequence[float]
@@ -436,20 +436,6 @@ class EvalGraderScoreModelParam(_EvalGraderScoreModelParamRequired, total=False)
 
     pass_threshold: float
     """The threshold for the score."""
-
-
-class EvalGraderScoreModelSamplingParamsParam(TypedDict, total=False):
-    """The sampling parameters for the model."""
-
-    seed: Optional[int]
-
-    top_p: Optional[float]
-
-    temperature: Optional[float]
-
-    max_completions_tokens: Optional[int]
-
-    reasoning_effort: ReasoningEffort
 
 
 class EvalGraderStringCheckParam(TypedDict):
@@ -581,7 +567,7 @@ class _EvalStoredCompletionsSourceParamRequired(TypedDict):
 class EvalStoredCompletionsSourceParam(_EvalStoredCompletionsSourceParamRequired, total=False):
     """A StoredCompletionsRunDataSource configuration describing a set of filters"""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     model: Optional[str]
 

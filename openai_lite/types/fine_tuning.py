@@ -16,8 +16,7 @@ if TYPE_CHECKING:
         ChatCompletionRequestAssistantMessageContentPart,
         ChatCompletionRequestAssistantMessageFunctionCall,
     )
-    from .evals import EvalGraderScoreModelSamplingParams
-    from .responses import InputTextContent, Metadata
+    from .responses import InputTextContent, Metadata, ReasoningEffort
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -546,11 +545,26 @@ class GraderScoreModel(BaseModel):
     audio content blocks, and may include template strings.
     """
 
-    sampling_params: Optional[EvalGraderScoreModelSamplingParams] = None
+    sampling_params: Optional[GraderScoreModelSamplingParams] = None
     """The sampling parameters for the model."""
 
     range: Optional[List[float]] = None
     """The range of the score. Defaults to `[0, 1]`."""
+
+
+@dataclass(init=False, repr=False, eq=False)
+class GraderScoreModelSamplingParams(BaseModel):
+    """The sampling parameters for the model."""
+
+    seed: Optional[int] = None
+
+    top_p: Optional[float] = None
+
+    temperature: Optional[float] = None
+
+    max_completions_tokens: Optional[int] = None
+
+    reasoning_effort: Optional[ReasoningEffort] = None
 
 
 @dataclass(init=False, repr=False, eq=False)

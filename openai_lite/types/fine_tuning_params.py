@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Literal, Optional, Sequence, TypedDict, Union
 
 if TYPE_CHECKING:
-    from .evals_params import EvalGraderScoreModelSamplingParamsParam
     from .fine_tuning import EvalItemContentText
-    from .responses import Metadata
+    from .responses import Metadata, ReasoningEffort
     from .responses_params import InputTextContentParam2
 
 
@@ -92,7 +91,7 @@ class CreateFineTuningJobRequest(_CreateFineTuningJobRequestRequired, total=Fals
 
     method: FineTuneMethodParam
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class CreateFineTuningJobRequestHyperparameters(TypedDict, total=False):
@@ -444,11 +443,25 @@ class _GraderScoreModelParamRequired(TypedDict):
 class GraderScoreModelParam(_GraderScoreModelParamRequired, total=False):
     """A ScoreModelGrader object that uses a model to assign a score to the input."""
 
-    sampling_params: EvalGraderScoreModelSamplingParamsParam
+    sampling_params: GraderScoreModelSamplingParamsParam
     """The sampling parameters for the model."""
 
     range: Sequence[float]
     """The range of the score. Defaults to `[0, 1]`."""
+
+
+class GraderScoreModelSamplingParamsParam(TypedDict, total=False):
+    """The sampling parameters for the model."""
+
+    seed: Optional[int]
+
+    top_p: Optional[float]
+
+    temperature: Optional[float]
+
+    max_completions_tokens: Optional[int]
+
+    reasoning_effort: Optional[ReasoningEffort]
 
 
 class GraderStringCheckParam(TypedDict):

@@ -254,7 +254,7 @@ class ImagesUsageInputTokensDetails(BaseModel):
     """The number of image tokens in the input prompt."""
 
 
-PartialImages = Optional[int]
+PartialImages = int
 """The number of partial images to generate. This parameter is used for
 streaming responses that return partial images. Value must be between 0 and 3.
 When set to 0, the response will be a single image sent in one streaming event.

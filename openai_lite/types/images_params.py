@@ -119,7 +119,7 @@ class CreateImageEditRequest(_CreateImageEditRequestRequired, total=False):
     information.
     """
 
-    partial_images: PartialImages
+    partial_images: Optional[PartialImages]
 
     quality: Optional[Literal["standard", "low", "medium", "high", "auto"]]
     """The quality of the image that will be generated for GPT image models. Defaults to `auto`."""
@@ -193,7 +193,7 @@ class CreateImageRequest(_CreateImageRequestRequired, total=False):
     This parameter is only supported for the GPT image models.
     """
 
-    partial_images: PartialImages
+    partial_images: Optional[PartialImages]
 
     size: Optional[
         Union[

@@ -143,6 +143,10 @@ RealtimeAudioFormats = Union[
     "RealtimeAudioFormatsPCMUAudioFormat",
     "RealtimeAudioFormatsPCMAAudioFormat",
 ]
+"""The JSON cannot always tell ``RealtimeAudioFormatsPCMAudioFormat``,
+``RealtimeAudioFormatsPCMUAudioFormat`` and ``RealtimeAudioFormatsPCMAAudioFormat`` apart: an object
+that fits several is parsed as the one sharing the most keys with it, the first listed on a tie.
+"""
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -5531,7 +5535,7 @@ class RealtimeTruncationRetentionRatioTruncationTokenLimits(BaseModel):
     """
 
 
-RealtimeTurnDetection = Optional[Union["RealtimeTurnDetectionServerVAD", "RealtimeTurnDetectionSemanticVAD"]]
+RealtimeTurnDetection = Union["RealtimeTurnDetectionServerVAD", "RealtimeTurnDetectionSemanticVAD"]
 """Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
 turn off, in which case the client must manually trigger model response.
 

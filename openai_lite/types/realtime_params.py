@@ -180,7 +180,7 @@ class RealtimeCallCreateRequestSession(_RealtimeCallCreateRequestSessionRequired
     are visible in the `session.created` event at the start of the session.
     """
 
-    audio: RealtimeCallCreateRequestSessionAudio
+    audio: RealtimeSessionCreateRequestGAAudioParam
     """Configuration for input and output audio."""
 
     include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
@@ -189,7 +189,7 @@ class RealtimeCallCreateRequestSession(_RealtimeCallCreateRequestSessionRequired
     `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
     """
 
-    tracing: Optional[Union[Literal["auto"], RealtimeCallCreateRequestSessionTracingTracingConfiguration]]
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestGATracingTracingConfigurationParam]]
     """Realtime API can write session traces to the [Traces
     Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
     tracing is enabled for a session, the configuration cannot be modified.
@@ -222,97 +222,7 @@ class RealtimeCallCreateRequestSession(_RealtimeCallCreateRequestSessionRequired
 
     truncation: RealtimeTruncationParam
 
-    prompt: PromptParam
-
-
-class RealtimeCallCreateRequestSessionAudio(TypedDict, total=False):
-    """Configuration for input and output audio."""
-
-    input: RealtimeCallCreateRequestSessionAudioInput
-
-    output: RealtimeCallCreateRequestSessionAudioOutput
-
-
-class RealtimeCallCreateRequestSessionAudioInput(TypedDict, total=False):
-    """Part of ``RealtimeCallCreateRequestSessionAudio.input``."""
-
-    format: RealtimeAudioFormatsParam
-    """The format of the input audio."""
-
-    transcription: AudioTranscriptionParam
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
-    off once on. Input audio transcription is not native to the model, since the model consumes
-    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
-    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
-    be treated as guidance of input audio content rather than precisely what the model heard. The
-    client can optionally set the language and prompt for transcription, these offer additional
-    guidance to the transcription service.
-    """
-
-    noise_reduction: RealtimeCallCreateRequestSessionAudioInputNoiseReduction
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    turn_detection: RealtimeTurnDetectionParam
-
-
-class RealtimeCallCreateRequestSessionAudioInputNoiseReduction(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
-    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
-    model.
-    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
-    model performance by improving perception of the input audio.
-    """
-
-    type: NoiseReductionType
-
-
-class RealtimeCallCreateRequestSessionAudioOutput(TypedDict, total=False):
-    """Part of ``RealtimeCallCreateRequestSessionAudio.output``."""
-
-    format: RealtimeAudioFormatsParam
-    """The format of the output audio."""
-
-    voice: VoiceIdsOrCustomVoiceParam
-    """The voice the model uses to respond. Supported built-in voices are
-    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
-    `marin`, and `cedar`. You may also provide a custom voice object with
-    an `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed
-    during the session once the model has responded with audio at least once.
-    We recommend `marin` and `cedar` for best quality.
-    """
-
-    speed: float
-    """The speed of the model's spoken response as a multiple of the original speed.
-    1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can
-    only be changed in between model turns, not while a response is in progress.
-
-    This parameter is a post-processing adjustment to the audio after it is generated, it's
-    also possible to prompt the model to speak faster or slower.
-    """
-
-
-class RealtimeCallCreateRequestSessionTracingTracingConfiguration(TypedDict, total=False):
-    """Granular configuration for tracing."""
-
-    workflow_name: str
-    """The name of the workflow to attach to this trace. This is used to
-    name the trace in the Traces Dashboard.
-    """
-
-    group_id: str
-    """The group id to attach to this trace to enable filtering and
-    grouping in the Traces Dashboard.
-    """
-
-    metadata: Dict[str, Any]
-    """The arbitrary metadata to attach to this trace to enable
-    filtering in the Traces Dashboard.
-    """
+    prompt: Optional[PromptParam]
 
 
 class RealtimeCallReferRequest(TypedDict):
@@ -413,6 +323,77 @@ class RealtimeSessionCreateRequestClientSecretParam(TypedDict):
     """
 
 
+class RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    type: NoiseReductionType
+
+
+class RealtimeSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
+    """Part of ``RealtimeSessionCreateRequestGAAudioParam.input``."""
+
+    format: RealtimeAudioFormatsParam
+    """The format of the input audio."""
+
+    transcription: Optional[AudioTranscriptionParam]
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
+    off once on. Input audio transcription is not native to the model, since the model consumes
+    audio directly. Transcription runs asynchronously through [the /audio/transcriptions
+    endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should
+    be treated as guidance of input audio content rather than precisely what the model heard. The
+    client can optionally set the language and prompt for transcription, these offer additional
+    guidance to the transcription service.
+    """
+
+    noise_reduction: Optional[RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam]
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off.
+    Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
+    model.
+    Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and
+    model performance by improving perception of the input audio.
+    """
+
+    turn_detection: Optional[RealtimeTurnDetectionParam]
+
+
+class RealtimeSessionCreateRequestGAAudioOutputParam(TypedDict, total=False):
+    """Part of ``RealtimeSessionCreateRequestGAAudioParam.output``."""
+
+    format: RealtimeAudioFormatsParam
+    """The format of the output audio."""
+
+    voice: VoiceIdsOrCustomVoiceParam
+    """The voice the model uses to respond. Supported built-in voices are
+    `alloy`, `ash`, `ballad`, `coral`, `echo`, `sage`, `shimmer`, `verse`,
+    `marin`, and `cedar`. You may also provide a custom voice object with
+    an `id`, for example `{ "id": "voice_1234" }`. Voice cannot be changed
+    during the session once the model has responded with audio at least once.
+    We recommend `marin` and `cedar` for best quality.
+    """
+
+    speed: float
+    """The speed of the model's spoken response as a multiple of the original speed.
+    1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can
+    only be changed in between model turns, not while a response is in progress.
+
+    This parameter is a post-processing adjustment to the audio after it is generated, it's
+    also possible to prompt the model to speak faster or slower.
+    """
+
+
+class RealtimeSessionCreateRequestGAAudioParam(TypedDict, total=False):
+    """Configuration for input and output audio."""
+
+    input: RealtimeSessionCreateRequestGAAudioInputParam
+
+    output: RealtimeSessionCreateRequestGAAudioOutputParam
+
+
 class _RealtimeSessionCreateRequestGAParamRequired(TypedDict):
     """The keys a ``RealtimeSessionCreateRequestGAParam`` must have."""
 
@@ -468,7 +449,7 @@ class RealtimeSessionCreateRequestGAParam(_RealtimeSessionCreateRequestGAParamRe
     are visible in the `session.created` event at the start of the session.
     """
 
-    audio: RealtimeCallCreateRequestSessionAudio
+    audio: RealtimeSessionCreateRequestGAAudioParam
     """Configuration for input and output audio."""
 
     include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
@@ -477,7 +458,7 @@ class RealtimeSessionCreateRequestGAParam(_RealtimeSessionCreateRequestGAParamRe
     `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
     """
 
-    tracing: Optional[Union[Literal["auto"], RealtimeCallCreateRequestSessionTracingTracingConfiguration]]
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestGATracingTracingConfigurationParam]]
     """Realtime API can write session traces to the [Traces
     Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
     tracing is enabled for a session, the configuration cannot be modified.
@@ -510,7 +491,26 @@ class RealtimeSessionCreateRequestGAParam(_RealtimeSessionCreateRequestGAParamRe
 
     truncation: RealtimeTruncationParam
 
-    prompt: PromptParam
+    prompt: Optional[PromptParam]
+
+
+class RealtimeSessionCreateRequestGATracingTracingConfigurationParam(TypedDict, total=False):
+    """Granular configuration for tracing."""
+
+    workflow_name: str
+    """The name of the workflow to attach to this trace. This is used to
+    name the trace in the Traces Dashboard.
+    """
+
+    group_id: str
+    """The group id to attach to this trace to enable filtering and
+    grouping in the Traces Dashboard.
+    """
+
+    metadata: Dict[str, Any]
+    """The arbitrary metadata to attach to this trace to enable
+    filtering in the Traces Dashboard.
+    """
 
 
 class RealtimeSessionCreateRequestInputAudioTranscriptionParam(TypedDict, total=False):
@@ -567,7 +567,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
     output_audio_format: str
     """The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
 
-    input_audio_transcription: RealtimeSessionCreateRequestInputAudioTranscriptionParam
+    input_audio_transcription: Optional[RealtimeSessionCreateRequestInputAudioTranscriptionParam]
     """Configuration for input audio transcription, defaults to off and can be
     set to `null` to turn off once on. Input audio transcription is not native
     to the model, since the model consumes audio directly. Transcription runs
@@ -581,7 +581,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
     in between model turns, not while a response is in progress.
     """
 
-    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestTracingTracingConfigurationParam]
+    tracing: Optional[Union[Literal["auto"], RealtimeSessionCreateRequestTracingTracingConfigurationParam]]
     """Configuration options for tracing. Set to null to disable tracing. Once
     tracing is enabled for a session, the configuration cannot be modified.
 
@@ -589,7 +589,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
     workflow name, group id, and metadata.
     """
 
-    turn_detection: RealtimeSessionCreateRequestTurnDetectionParam
+    turn_detection: Optional[RealtimeSessionCreateRequestTurnDetectionParam]
     """Configuration for turn detection. Can be set to `null` to turn off. Server
     VAD means that the model will detect the start and end of speech based on
     audio volume and respond at the end of user speech.
@@ -615,7 +615,7 @@ class RealtimeSessionCreateRequestParam(_RealtimeSessionCreateRequestParamRequir
 
     truncation: RealtimeTruncationParam
 
-    prompt: PromptParam
+    prompt: Optional[PromptParam]
 
 
 class RealtimeSessionCreateRequestToolsItemParam(TypedDict, total=False):
@@ -699,7 +699,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, tota
 
     format: RealtimeAudioFormatsParam
 
-    transcription: AudioTranscriptionParam
+    transcription: Optional[AudioTranscriptionParam]
     """Configuration for input audio transcription, defaults to off and can be set to `null` to turn
     off once on. Input audio transcription is not native to the model, since the model consumes
     audio directly. Transcription runs asynchronously through [the /audio/transcriptions
@@ -709,7 +709,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, tota
     guidance to the transcription service.
     """
 
-    noise_reduction: RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
+    noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam]
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
     model.
@@ -717,7 +717,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, tota
     model performance by improving perception of the input audio.
     """
 
-    turn_detection: RealtimeTurnDetectionParam
+    turn_detection: Optional[RealtimeTurnDetectionParam]
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioParam(TypedDict, total=False):
@@ -760,13 +760,13 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam(Typ
 class RealtimeTranscriptionSessionCreateRequestParam(TypedDict, total=False):
     """Realtime transcription session object configuration."""
 
-    turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetectionParam
+    turn_detection: Optional[RealtimeTranscriptionSessionCreateRequestTurnDetectionParam]
     """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the
     model will detect the start and end of speech based on audio volume and respond at the end of
     user speech.
     """
 
-    input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam
+    input_audio_noise_reduction: Optional[RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam]
     """Configuration for input audio noise reduction. This can be set to `null` to turn off.
     Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the
     model.
@@ -967,9 +967,7 @@ class RealtimeTruncationRetentionRatioTruncationTokenLimitsParam(TypedDict, tota
     """
 
 
-RealtimeTurnDetectionParam = Optional[
-    Union["RealtimeTurnDetectionServerVADParam", "RealtimeTurnDetectionSemanticVADParam"]
-]
+RealtimeTurnDetectionParam = Union["RealtimeTurnDetectionServerVADParam", "RealtimeTurnDetectionSemanticVADParam"]
 """Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to
 turn off, in which case the client must manually trigger model response.
 

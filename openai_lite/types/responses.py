@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Optional, Union
 
+from .._mixins import OutputTextMixin
 from .._models import BaseModel
 
 
@@ -1916,6 +1917,9 @@ Learn more:
 - [File inputs](https://platform.openai.com/docs/guides/pdf-files)
 - [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
 - [Function calling](https://platform.openai.com/docs/guides/function-calling)
+
+The JSON cannot always tell ``EasyInputMessage`` and ``InputMessage`` apart: an object that fits
+several is parsed as the one sharing the most keys with it, the first listed on a tie.
 """
 
 
@@ -2639,7 +2643,7 @@ MessageRole = Literal["unknown", "user", "assistant", "system", "critic", "discr
 MessageStatus = Literal["in_progress", "completed", "incomplete"]
 
 
-Metadata = Optional[Dict[str, str]]
+Metadata = Dict[str, str]
 """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard.
@@ -2649,7 +2653,7 @@ with a maximum length of 512 characters.
 """
 
 
-ModelIdsCompaction = Optional[Union["ModelIdsResponses", str]]
+ModelIdsCompaction = Union["ModelIdsResponses", str]
 """Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models
 with different capabilities, performance characteristics, and price points. Refer to the [model
 guide](https://platform.openai.com/docs/models) to browse and compare available models.
@@ -3237,7 +3241,7 @@ class Reasoning(BaseModel):
     generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
 
 
-ReasoningEffort = Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 """Constrains effort on reasoning for reasoning models. Currently supported
 values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
 Reducing reasoning effort can result in faster responses and fewer tokens
@@ -3302,10 +3306,10 @@ class RefusalContent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Response(BaseModel):
+class Response(OutputTextMixin, BaseModel):
     """The response object"""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     temperature: Optional[float]
 
@@ -3332,7 +3336,7 @@ class Response(BaseModel):
     created_at: float
     """Unix timestamp (in seconds) of when this Response was created."""
 
-    error: ResponseError
+    error: Optional[ResponseError]
 
     incomplete_details: Optional[ResponseIncompleteDetails]
 
@@ -3391,8 +3395,6 @@ class Response(BaseModel):
     completed_at: Optional[float] = None
 
     reasoning: Optional[Reasoning] = None
-
-    output_text: Optional[str] = None
 
     usage: Optional[ResponseUsage] = None
 
@@ -4259,7 +4261,7 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel):
     """The annotation object being added. (See annotation schema for details.)"""
 
 
-ResponsePromptVariables = Optional[Dict[str, Union[str, "InputTextContent", "InputImageContent", "InputFileContent"]]]
+ResponsePromptVariables = Dict[str, Union[str, "InputTextContent", "InputImageContent", "InputFileContent"]]
 """Optional map of values to substitute in for variables in your
 prompt. The substitution values can either be strings, or other
 Response input types like images or files.
@@ -6550,7 +6552,7 @@ SearchContextSize = Literal["low", "medium", "high"]
 ServiceTierEnum = Literal["auto", "default", "fast", "flex", "priority"]
 
 
-ServiceTierResponses = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
+ServiceTierResponses = Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
 """Specifies the processing type used for serving the request.
   - If set to 'auto', then the request will be processed with the service tier configured in the
     Project settings. Unless otherwise configured, the Project will use 'default'.
@@ -7023,7 +7025,7 @@ class UrlCitationBody(BaseModel):
     """The title of the web resource."""
 
 
-VectorStoreFileAttributes = Optional[Dict[str, Union[str, float, bool]]]
+VectorStoreFileAttributes = Dict[str, Union[str, float, bool]]
 """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard. Keys are strings
@@ -7032,7 +7034,7 @@ length of 512 characters, booleans, or numbers.
 """
 
 
-Verbosity = Optional[Literal["low", "medium", "high"]]
+Verbosity = Literal["low", "medium", "high"]
 """Constrains the verbosity of the model's response. Lower values will result in
 more concise responses, while higher values will result in more verbose responses.
 Currently supported values are `low`, `medium`, and `high`. The default is

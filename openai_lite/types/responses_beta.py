@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Optional, Union
 
+from .._mixins import OutputTextMixin
 from .._models import BaseModel
 
 
@@ -2155,6 +2156,9 @@ Learn more:
 - [File inputs](https://platform.openai.com/docs/guides/pdf-files)
 - [Conversation state](https://platform.openai.com/docs/guides/conversation-state)
 - [Function calling](https://platform.openai.com/docs/guides/function-calling)
+
+The JSON cannot always tell ``BetaEasyInputMessage`` and ``BetaInputMessage`` apart: an object that
+fits several is parsed as the one sharing the most keys with it, the first listed on a tie.
 """
 
 
@@ -2945,7 +2949,7 @@ BetaMessageRole = Literal["unknown", "user", "assistant", "system", "critic", "d
 BetaMessageStatus = Literal["in_progress", "completed", "incomplete"]
 
 
-BetaMetadata = Optional[Dict[str, str]]
+BetaMetadata = Dict[str, str]
 """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard.
@@ -2955,7 +2959,7 @@ with a maximum length of 512 characters.
 """
 
 
-BetaModelIdsCompaction = Optional[Union["BetaModelIdsResponses", str]]
+BetaModelIdsCompaction = Union["BetaModelIdsResponses", str]
 """Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models
 with different capabilities, performance characteristics, and price points. Refer to the [model
 guide](https://platform.openai.com/docs/models) to browse and compare available models.
@@ -3712,7 +3716,7 @@ class BetaReasoning(BaseModel):
     generate_summary: Optional[Literal["auto", "concise", "detailed"]] = None
 
 
-BetaReasoningEffort = Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+BetaReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 """Constrains effort on reasoning for reasoning models. Currently supported
 values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
 Reducing reasoning effort can result in faster responses and fewer tokens
@@ -3780,10 +3784,10 @@ class BetaRefusalContent(BaseModel):
 
 
 @dataclass(init=False, repr=False, eq=False)
-class BetaResponse(BaseModel):
+class BetaResponse(OutputTextMixin, BaseModel):
     """The response object"""
 
-    metadata: BetaMetadata
+    metadata: Optional[BetaMetadata]
 
     temperature: Optional[float]
 
@@ -3810,7 +3814,7 @@ class BetaResponse(BaseModel):
     created_at: float
     """Unix timestamp (in seconds) of when this Response was created."""
 
-    error: BetaResponseError
+    error: Optional[BetaResponseError]
 
     incomplete_details: Optional[BetaResponseIncompleteDetails]
 
@@ -3869,8 +3873,6 @@ class BetaResponse(BaseModel):
     completed_at: Optional[float] = None
 
     reasoning: Optional[BetaReasoning] = None
-
-    output_text: Optional[str] = None
 
     usage: Optional[BetaResponseUsage] = None
 
@@ -4906,8 +4908,9 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     """The agent that owns this multi-agent streaming event."""
 
 
-BetaResponsePromptVariables = Optional[
-    Dict[str, Union[str, "BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"]]
+BetaResponsePromptVariables = Dict[
+    str,
+    Union[str, "BetaInputTextContent", "BetaInputImageContent", "BetaInputFileContent"],
 ]
 """Optional map of values to substitute in for variables in your
 prompt. The substitution values can either be strings, or other
@@ -7434,7 +7437,7 @@ BetaSearchContextSize = Literal["low", "medium", "high"]
 BetaServiceTierEnum = Literal["auto", "default", "fast", "flex", "priority"]
 
 
-BetaServiceTierResponses = Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
+BetaServiceTierResponses = Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
 """Specifies the processing type used for serving the request.
   - If set to 'auto', then the request will be processed with the service tier configured in the
     Project settings. Unless otherwise configured, the Project will use 'default'.
@@ -7937,7 +7940,7 @@ class BetaUrlCitationBody(BaseModel):
     """The title of the web resource."""
 
 
-BetaVectorStoreFileAttributes = Optional[Dict[str, Union[str, float, bool]]]
+BetaVectorStoreFileAttributes = Dict[str, Union[str, float, bool]]
 """Set of 16 key-value pairs that can be attached to an object. This can be
 useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard. Keys are strings
@@ -7946,7 +7949,7 @@ length of 512 characters, booleans, or numbers.
 """
 
 
-BetaVerbosity = Optional[Literal["low", "medium", "high"]]
+BetaVerbosity = Literal["low", "medium", "high"]
 """Constrains the verbosity of the model's response. Lower values will result in
 more concise responses, while higher values will result in more verbose responses.
 Currently supported values are `low`, `medium`, and `high`. The default is

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         BetaModelIdsResponses,
         BetaModerationMode,
         BetaMultiAgentAction1,
+        BetaOutputItem,
         BetaPersonalityEnum,
         BetaProgramOutputItemStatus,
         BetaPromptCacheModeEnum,
@@ -397,7 +398,7 @@ class BetaCompactionTriggerItemParam(_BetaCompactionTriggerItemParamRequired, to
 class _BetaCompactResponseMethodPublicBodyRequired(TypedDict):
     """The keys a ``BetaCompactResponseMethodPublicBody`` must have."""
 
-    model: BetaModelIdsCompaction
+    model: Optional[BetaModelIdsCompaction]
 
 
 class BetaCompactResponseMethodPublicBody(_BetaCompactResponseMethodPublicBodyRequired, total=False):
@@ -745,7 +746,7 @@ class BetaCoordParam(TypedDict):
 class BetaCreateModelResponsePropertiesParam(TypedDict, total=False):
     """The fields of a ``BetaCreateModelResponsePropertiesParam`` in a request."""
 
-    metadata: BetaMetadata
+    metadata: Optional[BetaMetadata]
 
     top_logprobs: int
     """An integer between 0 and 20 specifying the maximum number of most likely
@@ -779,7 +780,7 @@ class BetaCreateModelResponsePropertiesParam(TypedDict, total=False):
 class BetaCreateResponseParam(TypedDict, total=False):
     """The fields of a ``BetaCreateResponseParam`` in a request."""
 
-    metadata: BetaMetadata
+    metadata: Optional[BetaMetadata]
 
     top_logprobs: int
     """An integer between 0 and 20 specifying the maximum number of most likely
@@ -829,9 +830,9 @@ class BetaCreateResponseParam(TypedDict, total=False):
 
     tool_choice: BetaToolChoiceParam
 
-    prompt: BetaPromptParam
+    prompt: Optional[BetaPromptParam]
 
-    service_tier: BetaServiceTierResponses
+    service_tier: Optional[BetaServiceTierResponses]
 
     truncation: Optional[Literal["auto", "disabled"]]
 
@@ -851,7 +852,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
 
     stream: Optional[bool]
 
-    stream_options: BetaResponseStreamOptionsParam
+    stream_options: Optional[BetaResponseStreamOptionsParam]
 
     conversation: Optional[BetaConversationParam]
 
@@ -1146,7 +1147,7 @@ class BetaFileSearchToolCallResultsItemParam(TypedDict, total=False):
     filename: str
     """The name of the file."""
 
-    attributes: BetaVectorStoreFileAttributes
+    attributes: Optional[BetaVectorStoreFileAttributes]
 
     score: float
     """The relevance score of the file - a value between 0 and 1."""
@@ -1693,6 +1694,7 @@ BetaInputItemParam = Union[
     "BetaItemReferenceParam",
     "BetaProgramItemParam",
     "BetaProgramOutputItemParam",
+    "BetaOutputItem",
 ]
 
 
@@ -2204,7 +2206,7 @@ class BetaMCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=Fals
 class BetaModelResponsePropertiesParam(TypedDict, total=False):
     """The fields of a ``BetaModelResponsePropertiesParam`` in a request."""
 
-    metadata: BetaMetadata
+    metadata: Optional[BetaMetadata]
 
     top_logprobs: Optional[int]
 
@@ -2556,7 +2558,7 @@ class BetaPromptParam(_BetaPromptParamRequired, total=False):
 
     version: Optional[str]
 
-    variables: BetaResponsePromptVariablesParam
+    variables: Optional[BetaResponsePromptVariablesParam]
 
 
 class BetaRankingOptionsParam(TypedDict, total=False):
@@ -2623,7 +2625,7 @@ class BetaReasoningParam(TypedDict, total=False):
     When returned on a response, this is the effective execution mode.
     """
 
-    effort: BetaReasoningEffort
+    effort: Optional[BetaReasoningEffort]
 
     summary: Optional[Literal["auto", "concise", "detailed"]]
 
@@ -2670,8 +2672,9 @@ class BetaResponseFormatTextParam(TypedDict):
     """The type of response format being defined. Always `text`."""
 
 
-BetaResponsePromptVariablesParam = Optional[
-    Dict[str, Union[str, "BetaInputTextContentParam2", "BetaInputImageContentParam", "BetaInputFileContentParam2"]]
+BetaResponsePromptVariablesParam = Dict[
+    str,
+    Union[str, "BetaInputTextContentParam2", "BetaInputImageContentParam", "BetaInputFileContentParam2"],
 ]
 """Optional map of values to substitute in for variables in your
 prompt. The substitution values can either be strings, or other
@@ -2702,7 +2705,7 @@ class BetaResponsePropertiesParam(TypedDict, total=False):
 
     tool_choice: BetaToolChoiceParam
 
-    prompt: BetaPromptParam
+    prompt: Optional[BetaPromptParam]
 
 
 class BetaResponseStreamOptionsParam(TypedDict, total=False):
@@ -2728,7 +2731,7 @@ class BetaResponseTextParam(TypedDict, total=False):
 
     format: BetaTextResponseFormatConfigurationParam
 
-    verbosity: BetaVerbosity
+    verbosity: Optional[BetaVerbosity]
 
 
 class BetaScreenshotParam(TypedDict):
@@ -3337,7 +3340,7 @@ class BetaWebSearchToolParam(_BetaWebSearchToolParamRequired, total=False):
 
     filters: Optional[BetaWebSearchToolFiltersParam]
 
-    user_location: BetaWebSearchApproximateLocationParam
+    user_location: Optional[BetaWebSearchApproximateLocationParam]
 
     search_context_size: Literal["low", "medium", "high"]
     """High level guidance for the amount of context window space to use for the search. One of `low`,

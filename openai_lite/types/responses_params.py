@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ModelIdsCompaction,
         ModelIdsResponses,
         ModerationMode,
+        OutputItem,
         PersonalityEnum,
         ProgramOutputItemStatus,
         PromptCacheModeEnum,
@@ -337,7 +338,7 @@ class CompactionTriggerItemParam(TypedDict):
 class _CompactResponseMethodPublicBodyRequired(TypedDict):
     """The keys a ``CompactResponseMethodPublicBody`` must have."""
 
-    model: ModelIdsCompaction
+    model: Optional[ModelIdsCompaction]
 
 
 class CompactResponseMethodPublicBody(_CompactResponseMethodPublicBodyRequired, total=False):
@@ -658,7 +659,7 @@ class CoordParam(TypedDict):
 class CreateModelResponsePropertiesParam(TypedDict, total=False):
     """The fields of a ``CreateModelResponsePropertiesParam`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     top_logprobs: int
     """An integer between 0 and 20 specifying the maximum number of most likely
@@ -692,7 +693,7 @@ class CreateModelResponsePropertiesParam(TypedDict, total=False):
 class CreateResponseParam(TypedDict, total=False):
     """The fields of a ``CreateResponseParam`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     top_logprobs: int
     """An integer between 0 and 20 specifying the maximum number of most likely
@@ -742,9 +743,9 @@ class CreateResponseParam(TypedDict, total=False):
 
     tool_choice: ToolChoiceParam
 
-    prompt: PromptParam
+    prompt: Optional[PromptParam]
 
-    service_tier: ServiceTierResponses
+    service_tier: Optional[ServiceTierResponses]
 
     truncation: Optional[Literal["auto", "disabled"]]
 
@@ -764,7 +765,7 @@ class CreateResponseParam(TypedDict, total=False):
 
     stream: Optional[bool]
 
-    stream_options: ResponseStreamOptionsParam
+    stream_options: Optional[ResponseStreamOptionsParam]
 
     conversation: Optional[ConversationParam]
 
@@ -1022,7 +1023,7 @@ class FileSearchToolCallResultsItemParam(TypedDict, total=False):
     filename: str
     """The name of the file."""
 
-    attributes: VectorStoreFileAttributes
+    attributes: Optional[VectorStoreFileAttributes]
 
     score: float
     """The relevance score of the file - a value between 0 and 1."""
@@ -1550,6 +1551,7 @@ InputItemParam = Union[
     "ItemReferenceParam",
     "ProgramItemParam",
     "ProgramOutputItemParam",
+    "OutputItem",
 ]
 
 
@@ -2027,7 +2029,7 @@ class MCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
 class ModelResponsePropertiesParam(TypedDict, total=False):
     """The fields of a ``ModelResponsePropertiesParam`` in a request."""
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     top_logprobs: Optional[int]
 
@@ -2279,7 +2281,7 @@ class PromptParam(_PromptParamRequired, total=False):
 
     version: Optional[str]
 
-    variables: ResponsePromptVariablesParam
+    variables: Optional[ResponsePromptVariablesParam]
 
 
 class RankingOptionsParam(TypedDict, total=False):
@@ -2343,7 +2345,7 @@ class ReasoningParam(TypedDict, total=False):
     When returned on a response, this is the effective execution mode.
     """
 
-    effort: ReasoningEffort
+    effort: Optional[ReasoningEffort]
 
     summary: Optional[Literal["auto", "concise", "detailed"]]
 
@@ -2390,8 +2392,9 @@ class ResponseFormatTextParam(TypedDict):
     """The type of response format being defined. Always `text`."""
 
 
-ResponsePromptVariablesParam = Optional[
-    Dict[str, Union[str, "InputTextContentParam2", "InputImageContentParam", "InputFileContentParam2"]]
+ResponsePromptVariablesParam = Dict[
+    str,
+    Union[str, "InputTextContentParam2", "InputImageContentParam", "InputFileContentParam2"],
 ]
 """Optional map of values to substitute in for variables in your
 prompt. The substitution values can either be strings, or other
@@ -2422,7 +2425,7 @@ class ResponsePropertiesParam(TypedDict, total=False):
 
     tool_choice: ToolChoiceParam
 
-    prompt: PromptParam
+    prompt: Optional[PromptParam]
 
 
 class ResponseStreamOptionsParam(TypedDict, total=False):
@@ -2448,7 +2451,7 @@ class ResponseTextParam(TypedDict, total=False):
 
     format: TextResponseFormatConfigurationParam
 
-    verbosity: Verbosity
+    verbosity: Optional[Verbosity]
 
 
 class ScreenshotParam(TypedDict):
@@ -3027,7 +3030,7 @@ class WebSearchToolParam(_WebSearchToolParamRequired, total=False):
 
     filters: Optional[WebSearchToolFiltersParam]
 
-    user_location: WebSearchApproximateLocationParam
+    user_location: Optional[WebSearchApproximateLocationParam]
 
     search_context_size: Literal["low", "medium", "high"]
     """High level guidance for the amount of context window space to use for the search. One of `low`,

@@ -263,7 +263,7 @@ class VectorStoreObject(BaseModel):
 
     last_active_at: Optional[int]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
     expires_after: Optional[VectorStoreExpirationAfter] = None
 
@@ -314,7 +314,7 @@ class VectorStoreSearchResultItem(BaseModel):
     score: float
     """The similarity score for the result."""
 
-    attributes: VectorStoreFileAttributes
+    attributes: Optional[VectorStoreFileAttributes]
 
     content: List[VectorStoreSearchResultContentObject]
     """Content chunks from the file."""

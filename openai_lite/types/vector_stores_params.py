@@ -45,7 +45,7 @@ class CreateVectorStoreFileBatchRequest(TypedDict, total=False):
 
     chunking_strategy: ChunkingStrategyRequestParam
 
-    attributes: VectorStoreFileAttributes
+    attributes: Optional[VectorStoreFileAttributes]
 
 
 class _CreateVectorStoreFileRequestRequired(TypedDict):
@@ -65,7 +65,7 @@ class CreateVectorStoreFileRequest(_CreateVectorStoreFileRequestRequired, total=
 
     chunking_strategy: ChunkingStrategyRequestParam
 
-    attributes: VectorStoreFileAttributes
+    attributes: Optional[VectorStoreFileAttributes]
 
 
 class CreateVectorStoreRequest(TypedDict, total=False):
@@ -89,7 +89,7 @@ class CreateVectorStoreRequest(TypedDict, total=False):
     applicable if `file_ids` is non-empty.
     """
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class StaticChunkingStrategyParam(TypedDict):
@@ -119,7 +119,7 @@ class StaticChunkingStrategyRequestParam(TypedDict):
 class UpdateVectorStoreFileAttributesRequest(TypedDict):
     """The fields of a ``UpdateVectorStoreFileAttributesRequest`` in a request."""
 
-    attributes: VectorStoreFileAttributes
+    attributes: Optional[VectorStoreFileAttributes]
 
 
 class UpdateVectorStoreRequest(TypedDict, total=False):
@@ -130,7 +130,7 @@ class UpdateVectorStoreRequest(TypedDict, total=False):
 
     expires_after: Optional[VectorStoreExpirationAfterParam]
 
-    metadata: Metadata
+    metadata: Optional[Metadata]
 
 
 class VectorStoreExpirationAfterParam(TypedDict):

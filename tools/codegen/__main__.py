@@ -7,15 +7,15 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, NamedTuple, Set
 
-from .model import RESP, Spec, Types, load_operations
+from .model import RESP, Method, Spec, Types, load_operations, methods_by_area
 from .render import (
-    Method,
     render_api_init,
     render_api_md,
     render_api_module,
     render_index,
+    render_official_names,
     render_types_module,
 )
 
@@ -29,8 +29,16 @@ def spec_commit(root: Path) -> str:
     return match.group(1) if match else "unknown"
 
 
-def generate(root: Path) -> Dict[str, str]:
-    """Every generated file: path relative to the repository root -> content."""
+class Model(NamedTuple):
+    """What the generator knows, before any text is made (tests inspect it)."""
+
+    spec: Spec
+    types: Types
+    methods: Dict[str, List[Method]]  # area -> its methods
+    source: str  # the spec and its pinned commit, for headers
+
+
+def build(root: Path) -> Model:
     raw = json.loads((root / SPEC).read_text("utf-8"))
     source = f"{SPEC} (openai/openai-openapi@{spec_commit(root)[:12]})"
     spec = Spec(raw)
@@ -41,13 +49,12 @@ def generate(root: Path) -> Dict[str, str]:
         for mode in sorted(types.modes.get(name) or {RESP}):
             types.component(name, mode)
     types.webhook_union(raw.get("webhooks", {}))
-    by_area: Dict[str, List[Method]] = {}
-    for op in ops:
-        methods = by_area.setdefault(op.area, [])
-        methods.append(Method(op, spec, types))
-        if op.stream_events is not None and any(p.key in ("stream", "stream_format") for p in op.body_props):
-            methods.append(Method(op, spec, types, stream=True))
+    return Model(spec, types, methods_by_area(spec, ops, types), source)
 
+
+def generate(root: Path) -> Dict[str, str]:
+    """Every generated file: path relative to the repository root -> content."""
+    _, types, by_area, source = build(root)
     files: Dict[str, str] = {}
     areas = sorted(by_area)
     for area in areas:
@@ -58,8 +65,40 @@ def generate(root: Path) -> Dict[str, str]:
     for area in sorted(types.order):
         files[f"openai_lite/types/{area}.py"] = render_types_module(area, types.order[area], types, source)
     files["openai_lite/types/_index.py"] = render_index(types, source)
+    files["openai_lite/_api/_official.py"] = render_official_names(by_area, source)
     files["API.md"] = render_api_md(by_area, set(types.order), source)
+    cycle = import_cycle(files)
+    if cycle:
+        raise SystemExit(f"types modules import each other: {' -> '.join(cycle)}; see overrides.OWNERS")
     return files
+
+
+def import_cycle(files: Dict[str, str]) -> List[str]:
+    """A cycle among the types modules' imports of each other (empty: they form a tree)."""
+    graph = {
+        rel.rsplit("/", 1)[-1][: -len(".py")]: re.findall(r"^\s+from \.(\w+) import", text, re.M)
+        for rel, text in files.items()
+        if rel.startswith("openai_lite/types/")
+    }
+    done: Set[str] = set()
+
+    def visit(module: str, path: List[str]) -> List[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return []
+        for other in graph.get(module, []):
+            cycle = visit(other, [*path, module])
+            if cycle:
+                return cycle
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        cycle = visit(module, [])
+        if cycle:
+            return cycle
+    return []
 
 
 def write(out: Path, files: Dict[str, str]) -> None:

@@ -16,85 +16,25 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from .naming import area_of_path, identifier, method_name, param_name, pascal
+from .overrides import (
+    ADMIN_BY_DESCRIPTION,
+    AMBIGUOUS_UNIONS,
+    BETA_HEADERS,
+    BINARY_RESPONSES,
+    DONE_MARKER,
+    FINAL_EVENTS,
+    MIXINS,
+    OFFICIAL_NAMES,
+    ORPHAN_AREAS,
+    OWNERS,
+    PASSED_BACK,
+    SDK_PROPERTIES,
+    STREAM_EVENTS,
+    WIRE_DEFAULTS,
+)
 
 REQ, RESP = "req", "resp"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
-
-# Streaming twins whose spec declares no text/event-stream response: what their events are.
-STREAM_EVENTS_BY_OPERATION = {
-    "createCompletion": "CreateCompletionResponse",
-    "createRun": "AssistantStreamEvent",
-    "createThreadAndRun": "AssistantStreamEvent",
-    "submitToolOuputsToRun": "AssistantStreamEvent",
-}
-
-# Headers the API expects that the spec shows only in its examples.
-BETA_HEADERS = {
-    "/assistants": "assistants=v2",
-    "/threads": "assistants=v2",
-    "/vector_stores": "assistants=v2",
-    "/chatkit": "chatkit_beta=v1",
-}
-
-# Operations whose description says they need the admin key although their
-# `security` does not (fine-tuned checkpoint permissions).
-ADMIN_BY_DESCRIPTION = {
-    "listFineTuningCheckpointPermissions",
-    "createFineTuningCheckpointPermission",
-    "deleteFineTuningCheckpointPermission",
-}
-
-# Orphan schemas (used by no operation: webhooks, realtime events ...) go by name prefix.
-ORPHAN_AREAS = [
-    ("Webhook", "webhooks"),
-    ("Realtime", "realtime"),
-    ("Beta", "responses_beta"),
-    ("Response", "responses"),
-    ("Assistant", "assistants"),
-    ("Thread", "assistants"),
-    ("Run", "assistants"),
-    ("Message", "assistants"),
-    ("Eval", "evals"),
-    ("FineTun", "fine_tuning"),
-    ("Grader", "fine_tuning"),
-    ("VectorStore", "vector_stores"),
-    ("ChatCompletion", "chat"),
-    ("ChatSession", "chatkit"),
-    ("ChatKit", "chatkit"),
-    ("Image", "images"),
-    ("Speech", "audio"),
-    ("Transcript", "audio"),
-    ("Audio", "audio"),
-    ("Video", "videos"),
-    ("Conversation", "conversations"),
-    ("Container", "containers"),
-    ("Skill", "skills"),
-    ("Upload", "uploads"),
-    ("Batch", "batches"),
-    ("AuditLog", "admin"),
-    ("Project", "admin"),
-    ("Usage", "admin"),
-]
-
-
-# Which area keeps a type several areas use, most general first.
-OWNERS = [
-    "responses",
-    "responses_beta",
-    "chat",
-    "assistants",
-    "audio",
-    "images",
-    "files",
-    "fine_tuning",
-    "realtime",
-    "conversations",
-    "evals",
-    "vector_stores",
-    "containers",
-    "videos",
-    "shared",
-]
 
 
 def ref_name(ref: str) -> str:
@@ -109,33 +49,45 @@ def type_name(schema_name: str) -> str:
 # -- reading schemas --------------------------------------------------------
 
 
-def strip_null(schema: Dict[str, Any]) -> Tuple[Dict[str, Any], bool]:
-    """(the schema without its null alternative, whether null is allowed).
+def strip_null(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """The schema without its null alternative (``{}`` for a schema that is only null).
 
     Returns the spec's own dict objects where it can: inline types are
-    remembered by identity, so copies would define them twice.
+    remembered by identity, so copies would define them twice. Whether null
+    is allowed is :meth:`Spec.null_forms`'s business (it follows ``$ref``).
     """
-    nullable = bool(schema.get("nullable"))
     for key in ("anyOf", "oneOf"):
         members = schema.get(key)
-        if isinstance(members, list) and any(m.get("type") == "null" for m in members):
-            rest = [m for m in members if m.get("type") != "null"]
+        if isinstance(members, list) and any(_is_null(m) for m in members):
+            rest = [m for m in members if not _is_null(m)]
             if len(rest) == 1:
-                inner, _ = strip_null(rest[0])
-                return inner, True
+                return strip_null(rest[0])
             schema = {k: v for k, v in schema.items() if k != key}
             schema[key] = rest
-            nullable = True
-    if schema.get("type") == "null":
-        return {}, True
+    kind = schema.get("type")
+    if kind == "null":
+        return {}
+    if isinstance(kind, list) and "null" in kind:  # OpenAPI 3.1: type: [string, "null"]
+        rest = [t for t in kind if t != "null"]
+        return {**schema, "type": rest[0] if len(rest) == 1 else rest}
     allof = schema.get("allOf")
     if isinstance(allof, list) and len(allof) == 2:
         # allOf: [<ref>, {nullable: true}] is the 3.0 spelling of a nullable reference.
         flags = [m for m in allof if set(m) <= {"nullable", "description"}]
-        refs = [m for m in allof if "$ref" in m]
+        refs: List[Dict[str, Any]] = [m for m in allof if "$ref" in m]
         if len(flags) == 1 and len(refs) == 1:
-            return refs[0], True
-    return schema, nullable
+            return refs[0]
+    return schema
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null"
+
+
+# A field's description saying the field itself may be null: "or `null` if ...",
+# "Will be `null` if ...", "can be set to `null` to turn off", "this must be `null`".
+# (Not "with a null value" about other chunks, nor "(null)" naming a default.)
+NULL_IN_DESCRIPTION = re.compile(r"\b(?:or|be|is|to)\s+`?null`?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -192,6 +144,43 @@ class Spec:
             props[key] = Prop(key, sub, False, description)
         required.update(schema.get("required") or [])
 
+    def null_forms(self, schema: Dict[str, Any], depth: int = 0) -> Set[str]:
+        """Every way the spec says a value of this schema may be null; empty when it may not.
+
+        The forms: ``nullable: true``; ``type: "null"`` or a type list holding
+        it; an ``anyOf`` / ``oneOf`` member that may be null; the 3.0 idiom
+        ``allOf: [<ref>, {nullable: true}]``; ``null`` in an ``enum``; a
+        ``default`` of null; and a ``$ref`` to a schema that may be null.
+        """
+        if depth > 30 or not isinstance(schema, dict):
+            return set()
+        forms: Set[str] = set()
+        if "$ref" in schema:
+            if self.null_forms(self.deref(schema), depth + 1):
+                forms.add("$ref")
+        if schema.get("nullable") is True:
+            forms.add("nullable")
+        kind = schema.get("type")
+        if kind == "null" or (isinstance(kind, list) and "null" in kind):
+            forms.add("type null")
+        if None in (schema.get("enum") or ()):
+            forms.add("enum null")
+        if "default" in schema and schema["default"] is None:
+            forms.add("default null")
+        for key in ("anyOf", "oneOf"):
+            if any(self.null_forms(m, depth + 1) for m in schema.get(key) or ()):
+                forms.add(f"{key} null")
+        if any(isinstance(m, dict) and m.get("nullable") is True for m in schema.get("allOf") or ()):
+            forms.add("allOf nullable")
+        return forms
+
+    def prop_null_forms(self, prop: Prop) -> Set[str]:
+        """:meth:`null_forms` of a property, and ``description`` when its text says it may be null."""
+        forms = self.null_forms(prop.schema)
+        if NULL_IN_DESCRIPTION.search(prop.description):
+            forms.add("description")
+        return forms
+
     def param(self, param: Dict[str, Any]) -> Dict[str, Any]:
         return self.parameters[ref_name(param["$ref"])] if "$ref" in param else param
 
@@ -206,6 +195,7 @@ class Param:
     location: str  # path / query / header
     schema: Dict[str, Any]
     required: bool
+    description: str = ""
 
 
 @dataclass
@@ -232,6 +222,7 @@ class Operation:
     paging: Optional[Tuple[str, str]]
     headers: Dict[str, str] = field(default_factory=dict)
     accept: Optional[str] = None
+    official: Optional[str] = None  # the official Python SDK's name (chat.completions.create); None: it has none
 
 
 def load_operations(spec: Spec) -> List[Operation]:
@@ -243,7 +234,7 @@ def load_operations(spec: Spec) -> List[Operation]:
     names = [op.name for op in ops]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise SystemExit(f"method names collide: {dupes}; add entries to naming.METHOD_NAME_OVERRIDES")
+        raise SystemExit(f"method names collide: {dupes}; add entries to overrides.METHOD_NAMES")
     return ops
 
 
@@ -259,10 +250,11 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
             if values:
                 headers[p["name"]] = ",".join(values)
             continue
-        params.append(Param(p["name"], param_name(p["name"]), p["in"], schema, bool(p.get("required"))))
-    for prefix, beta in BETA_HEADERS.items():
-        if path.startswith(prefix):
-            headers["OpenAI-Beta"] = beta
+        description = p.get("description") or schema.get("description") or ""
+        params.append(Param(p["name"], param_name(p["name"]), p["in"], schema, bool(p.get("required")), description))
+    area = area_of_path(path)
+    if area in BETA_HEADERS:
+        headers["OpenAI-Beta"] = BETA_HEADERS[area]
 
     body = None
     body_props: List[Prop] = []
@@ -300,7 +292,7 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         p.key == "response_format" and {"text", "srt", "vtt"} & set(_enum_values(spec, p.schema)) for p in body_props
     )
     if any(p.key == "stream" for p in body_props) and stream_events is None:
-        events = STREAM_EVENTS_BY_OPERATION.get(op["operationId"])
+        events = STREAM_EVENTS.get(op["operationId"])
         if events is None:
             raise SystemExit(f"{op['operationId']} can stream but its events are unknown")
         stream_events = {"$ref": f"#/components/schemas/{events}"}
@@ -310,7 +302,7 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         name=method_name(op["operationId"]),
         http=http.upper(),
         path=path,
-        area=area_of_path(path),
+        area=area,
         summary=op.get("summary") or "",
         deprecated=bool(op.get("deprecated")),
         admin=any("AdminApiKeyAuth" in s for s in op.get("security") or [])
@@ -329,12 +321,27 @@ def _operation(spec: Spec, path: str, http: str, op: Dict[str, Any]) -> Operatio
         paging=_paging(spec, op["operationId"], http, params, response_schema),
         headers=headers,
         accept=accept,
+        official=None if area == "responses_beta" else official_name(op),
     )
 
 
+def official_name(op: Dict[str, Any]) -> Optional[str]:
+    """The official Python SDK's name of an operation: overrides.OFFICIAL_NAMES, else its Python example's call."""
+    if op["operationId"] in OFFICIAL_NAMES:
+        return OFFICIAL_NAMES[op["operationId"]]
+    examples = (op.get("x-oaiMeta") or {}).get("examples")
+    calls: List[str] = []
+    for example in examples if isinstance(examples, list) else [examples]:
+        code = ((example or {}).get("request") or {}).get("python") or ""
+        calls += re.findall(r"\b(?:client|openai)\.((?:\w+\.)+\w+)\(", code)
+    if not calls:
+        raise SystemExit(f"{op['operationId']}: no Python example names its SDK call; add it to OFFICIAL_NAMES")
+    # The example's last call is the operation's (earlier ones make what it needs); the
+    # response wrappers are not part of the name.
+    return re.sub(r"\bwith_(?:streaming|raw)_response\.", "", calls[-1])
+
+
 BINARY_TYPES = ("application/octet-stream", "application/zip", "video/", "image/", "audio/")
-# Declared as JSON strings, but the body is the file itself.
-BINARY_OPERATIONS = {"downloadFile": "application/binary", "RetrieveContainerFileContent": "*/*"}
 
 
 def _response(
@@ -344,7 +351,7 @@ def _response(
     success = [r for code, r in sorted(op["responses"].items()) if code.startswith("2")]
     content: Dict[str, Any] = success[0].get("content", {}) if success else {}
     events = content.get("text/event-stream", {}).get("schema")
-    binary_accept = BINARY_OPERATIONS.get(op["operationId"])
+    binary_accept = BINARY_RESPONSES.get(op["operationId"])
     if binary_accept:
         return "binary", None, events, binary_accept + ", application/json"
     media = [m for m in content if m != "text/event-stream"]
@@ -388,7 +395,7 @@ def _named_events(spec: Spec, schema: Dict[str, Any]) -> bool:
 
 
 def _is_binary(spec: Spec, schema: Dict[str, Any]) -> bool:
-    schema, _ = strip_null(spec.deref(schema))
+    schema = strip_null(spec.deref(schema))
     if schema.get("format") == "binary":
         return True
     if schema.get("type") == "array":
@@ -397,7 +404,7 @@ def _is_binary(spec: Spec, schema: Dict[str, Any]) -> bool:
 
 
 def _enum_values(spec: Spec, schema: Dict[str, Any]) -> List[Any]:
-    schema, _ = strip_null(spec.deref(schema))
+    schema = strip_null(spec.deref(schema))
     values = list(schema.get("enum") or [])
     for member in schema.get("anyOf", []) + schema.get("oneOf", []):
         values += _enum_values(spec, member)
@@ -415,6 +422,7 @@ class Field:
     required: bool
     nullable: bool
     description: str
+    schema: Dict[str, Any] = field(default_factory=dict)  # the property's schema in the spec
 
 
 @dataclass
@@ -430,6 +438,7 @@ class TypeDef:
     source: str = ""  # the component schema it comes from (for docs/index)
     structural: bool = False  # an alias naming classes (parsing needs to resolve it)
     mode: str = RESP  # REQ: a request type (a TypedDict, or an alias of them), in the area's _params module
+    mixins: List[str] = field(default_factory=list)  # bases before BaseModel (openai_lite/_mixins.py)
 
 
 class Types:
@@ -457,8 +466,8 @@ class Types:
                     self._walk(p.schema, REQ, op.area)
             if op.body is not None:
                 self._walk(op.body, REQ, op.area)
-            for p in op.body_props:  # a JSON alternative's own fields
-                self._walk(p.schema, REQ, op.area)
+            for prop in op.body_props:  # a JSON alternative's own fields
+                self._walk(prop.schema, REQ, op.area)
             for schema in (op.response_schema, op.stream_events):
                 if schema is not None:
                     self._walk(schema, RESP, op.area)
@@ -516,7 +525,7 @@ class Types:
                 self._structural[name] = False  # provisional, for cycles
                 self._structural[name] = self.structural(self.spec.schemas[name], depth + 1)
             return self._structural[name]
-        schema, _ = strip_null(schema)
+        schema = strip_null(schema)
         if self.spec.is_object(schema):
             return True
         if schema.get("type") == "array":
@@ -560,7 +569,7 @@ class Types:
     # ---- definitions ------------------------------------------------------
 
     def _define(self, name: str, schema: Dict[str, Any], mode: str, area: str, source: str) -> None:
-        plain, _ = strip_null(schema)
+        plain = strip_null(schema)
         description = (schema.get("description") or plain.get("description") or "").strip()
         description = description or schema.get("title") or plain.get("title") or ""
         # Inline types below a schema used in both modes get the Param suffix in their request form too.
@@ -568,10 +577,18 @@ class Types:
         if "$ref" not in plain and self.spec.is_object(plain):
             # Inline types below derive their names from the schema's own name, not
             # from its Param form (so a "Param" suffix appears once, at the end).
-            self._class(name, plain, _Ctx(type_name(source), mode, area, suffix), description)
+            tdef = self._class(name, plain, _Ctx(type_name(source), mode, area, suffix), description)
+            if mode == RESP and source in MIXINS:
+                tdef.mixins.append(MIXINS[source])
             return
         # Aliases: their right-hand side is evaluated at run time, so names in it are quoted.
-        rhs = self.annotation(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
+        # (without None: an alias that may be null is Optional where it is used)
+        rhs = self.bare(schema, _Ctx(type_name(source), mode, area, suffix), quote=True)
+        if mode == REQ and source in PASSED_BACK:
+            passed = [f'"{self.component(other, RESP)}"' for other in PASSED_BACK[source]]
+            rhs = f"Union[{', '.join(_split_union(rhs) + passed)}]"
+        if mode == RESP and name in AMBIGUOUS_UNIONS:
+            description = _ambiguity_note(description, AMBIGUOUS_UNIONS[name])
         self._add(
             TypeDef(
                 name,
@@ -585,19 +602,35 @@ class Types:
             )
         )
 
-    def _class(self, name: str, schema: Dict[str, Any], ctx: _Ctx, description: str) -> None:
+    def _class(self, name: str, schema: Dict[str, Any], ctx: _Ctx, description: str) -> TypeDef:
         kind = "dataclass" if ctx.mode == RESP else "typeddict"
         tdef = TypeDef(name, kind, ctx.area, description, source=name, structural=True, mode=ctx.mode)
         self._add(tdef)  # before the fields, so that recursive references find it
+        for member in schema.get("allOf", []):
+            if "$ref" in member:
+                # Inline types of a schema merged in here belong to that schema (its name, its
+                # module): define it first, so that this class reuses them rather than owning them.
+                self.component(ref_name(member["$ref"]), ctx.mode)
         used: Set[str] = set()
         for prop in self.spec.properties(schema):
-            plain, nullable = strip_null(prop.schema)
+            if _computed_by_sdks(prop.schema):
+                # Not sent by the server: a property of a hand-written mixin instead of a field.
+                if prop.key not in SDK_PROPERTIES:
+                    raise SystemExit(f"{name}.{prop.key} is computed by the SDKs: name its mixin in SDK_PROPERTIES")
+                if ctx.mode == RESP and SDK_PROPERTIES[prop.key] not in tdef.mixins:
+                    tdef.mixins.append(SDK_PROPERTIES[prop.key])
+                continue
             py = identifier(prop.key)
             while py in used:
                 py += "_"
             used.add(py)
-            annotation = self.annotation(plain, ctx.derive(pascal(prop.key), f"Part of ``{name}.{prop.key}``."))
-            tdef.fields.append(Field(prop.key, py, annotation, prop.required, nullable, prop.description.strip()))
+            annotation = self.bare(prop.schema, ctx.derive(pascal(prop.key), f"Part of ``{name}.{prop.key}``."))
+            nullable = bool(self.spec.prop_null_forms(prop))
+            description = prop.description.strip()
+            if ctx.mode == RESP and f"{name}.{prop.key}" in AMBIGUOUS_UNIONS:
+                description = _ambiguity_note(description, AMBIGUOUS_UNIONS[f"{name}.{prop.key}"])
+            tdef.fields.append(Field(prop.key, py, annotation, prop.required, nullable, description, prop.schema))
+        return tdef
 
     def inline_class(self, schema: Dict[str, Any], ctx: _Ctx) -> str:
         """The name of the class for an inline object schema (defined once per schema and mode)."""
@@ -614,13 +647,13 @@ class Types:
         key = (id(schema), RESP)
         if key not in self._inline:
             name = self._inline[key] = self._unique(base)
-            plain, _ = strip_null(schema)
+            plain = strip_null(schema)
             ctx = _Ctx(name, RESP, area, False)
             description = (schema.get("description") or schema.get("title") or "").strip()
             if "$ref" not in plain and self.spec.is_object(plain):
                 self._class(name, plain, ctx, description)
             else:
-                rhs = self.annotation(schema, ctx, quote=True)
+                rhs = self.bare(schema, ctx, quote=True)
                 self._add(
                     TypeDef(
                         name, "alias", area, description, alias=rhs, source=name, structural=self.structural(schema)
@@ -664,11 +697,14 @@ class Types:
 
         ``quote`` puts generated class names in quotes (for run-time aliases).
         """
-        schema, nullable = strip_null(schema)
-        text = self._annotation(schema, ctx, quote)
-        if nullable and text not in ("Any", "None") and not text.startswith("Optional["):
+        text = self.bare(schema, ctx, quote)
+        if self.spec.null_forms(schema) and text not in ("Any", "None") and not text.startswith("Optional["):
             text = f"Optional[{text}]"
         return text
+
+    def bare(self, schema: Dict[str, Any], ctx: _Ctx, quote: bool = False) -> str:
+        """The Python type of a schema without its null alternative (the caller adds ``Optional``)."""
+        return self._annotation(strip_null(schema), ctx, quote)
 
     def _annotation(self, schema: Dict[str, Any], ctx: _Ctx, quote: bool) -> str:
         q = (lambda n: f'"{n}"') if quote else (lambda n: n)
@@ -681,8 +717,7 @@ class Types:
             return self._union(members, ctx, quote)
         if "enum" in schema:
             values = [v for v in schema["enum"] if v is not None]
-            literal = f"Literal[{', '.join(_py_literal(v) for v in values)}]" if values else "None"
-            return f"Optional[{literal}]" if None in schema["enum"] and values else literal
+            return f"Literal[{', '.join(_py_literal(v) for v in values)}]" if values else "None"
         if "const" in schema:
             return f"Literal[{_py_literal(schema['const'])}]"
         kind = schema.get("type")
@@ -709,7 +744,7 @@ class Types:
         parts: List[str] = []
         for i, member in enumerate(members):
             label = _variant_label(self.spec, member, i)
-            text = self.annotation(member, ctx.derive(label), quote)
+            text = self.bare(member, ctx.derive(label), quote)
             for part in _split_union(text):
                 if part not in parts:
                     parts.append(part)
@@ -732,6 +767,21 @@ class _Ctx:
 
     def derive(self, more: str, where: str = "") -> _Ctx:
         return _Ctx(self.base + more, self.mode, self.area, self.suffix, where or self.where)
+
+
+def _ambiguity_note(description: str, members: Tuple[str, ...]) -> str:
+    names = ", ".join(f"``{m}``" for m in members[:-1]) + f" and ``{members[-1]}``"
+    note = (
+        f"The JSON cannot always tell {names} apart: an object that fits several is parsed as the one"
+        " sharing the most keys with it, the first listed on a tie."
+    )
+    return f"{description}\n\n{note}" if description else note
+
+
+def _computed_by_sdks(schema: Dict[str, Any]) -> bool:
+    """Whether a property is marked as computed by the SDKs (``x-oaiSupportedSDKs``), itself or a member."""
+    members = [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]
+    return any(isinstance(m, dict) and "x-oaiSupportedSDKs" in m for m in members)
 
 
 def _variant_label(spec: Spec, member: Dict[str, Any], index: int) -> str:
@@ -780,3 +830,137 @@ def _py_literal(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     return json.dumps(str(value), ensure_ascii=False)
+
+
+# -- methods -----------------------------------------------------------------
+
+
+def methods_by_area(spec: Spec, ops: List[Operation], types: Types) -> Dict[str, List[Method]]:
+    """Each area's methods in spec order, a ``_stream`` twin after each operation that can stream."""
+    by_area: Dict[str, List[Method]] = {}
+    for op in ops:
+        methods = by_area.setdefault(op.area, [])
+        methods.append(Method(op, spec, types))
+        if op.stream_events is not None and any(p.key in ("stream", "stream_format") for p in op.body_props):
+            methods.append(Method(op, spec, types, stream=True))
+    return by_area
+
+
+class Method:
+    """An operation's method (or its streaming twin), ready to render."""
+
+    def __init__(self, op: Operation, spec: Spec, types: Types, stream: bool = False) -> None:
+        self.op = op
+        self.stream = stream
+        self.name = op.name + ("_stream" if stream else "")
+        self.runtime: List[str] = []  # types the method body needs at run time
+        self.args: List[Tuple[str, str, bool]] = []  # (python name, annotation, required)
+        self.docs: Dict[str, str] = {}  # python name -> the spec's description of the argument
+        self.path_args: List[Tuple[str, str]] = []
+        self.query: List[Tuple[str, str]] = []  # (wire name, python name)
+        self.body: List[Tuple[str, str]] = []
+        self.unknown_events = False  # a stream of a union of events, which may grow
+        body_base = (
+            type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(op.name) + "Request"
+        )
+        for p in op.params:
+            if p.location == "query" and p.name == "stream" and not stream:
+                # (GET /responses/{id}?stream=true) answers with events the JSON method cannot read.
+                continue
+            ctx = _Ctx(pascal(op.name) + pascal(p.py), REQ, op.area, False)
+            annotation = types.annotation(p.schema, ctx)
+            self.docs[p.py] = p.description
+            if p.location == "path":
+                self.path_args.append((p.py, annotation))
+            else:
+                self.query.append((p.name, p.py))
+                self.args.append((p.py, annotation, p.required))
+        taken = {a[0] for a in self.args} | {a[0] for a in self.path_args}
+        for prop in op.body_props:
+            if prop.key == "stream" or (stream and prop.key == "stream_format"):
+                continue  # the _stream twin turns streaming on itself
+            if not stream and prop.key == "stream_options" and op.stream_events is not None:
+                continue  # only means something to the _stream twin
+            ctx = _Ctx(body_base + pascal(prop.key), REQ, op.area, False)
+            annotation = types.bare(prop.schema, ctx)
+            if spec.prop_null_forms(prop) and prop.required and annotation != "Any":
+                annotation = f"Optional[{annotation}]"
+            py = _py_param(prop.key, taken)
+            taken.add(py)
+            self.docs[py] = prop.description or _description(spec, prop.schema)
+            self.body.append((prop.key, py))
+            self.args.append((py, annotation, prop.required))
+        # The JSON method of an operation with a _stream twin takes `stream` only to refuse True
+        # with a TypeError naming the twin (code ported from the official SDK passes stream=True).
+        self.refuses_stream = (
+            not stream and op.stream_events is not None and any(p.key == "stream" for p in op.body_props)
+        )
+        if self.refuses_stream:
+            self.args.append(("stream", "Optional[Literal[False]]", False))
+            self.docs["stream"] = f"Only ``False``: to stream, call ``{self.name}_stream``."
+        self.returns, self.cast = self._result(spec, types)
+        # The request TypedDict whose fields carry the full descriptions (when the body is a named schema).
+        self.body_type = types.component(ref_name(op.body["$ref"]), REQ) if op.body and "$ref" in op.body else ""
+        self.done_marker = op.operation_id in DONE_MARKER
+        self.final_events = FINAL_EVENTS.get(op.operation_id, ())
+        self.wire_default = WIRE_DEFAULTS.get(op.operation_id)
+
+    def _result(self, spec: Spec, types: Types) -> Tuple[str, str]:
+        op = self.op
+        if self.stream:
+            assert op.stream_events is not None
+            event = self._response_type(op.stream_events, types, "StreamEvent")
+            # An event type added to the API later arrives as an UnknownEvent, which the
+            # static type leaves out: with it, `ev.type == "..."` would narrow nothing.
+            self.unknown_events = types.defs[event].kind == "alias"
+            return f"Iterator[{event}]", event
+        if op.response_kind == "binary":
+            return "BinaryResponse", "BinaryResponse"
+        if op.response_kind == "text":
+            return "str", "str"
+        if op.response_kind == "none" or op.response_schema is None:
+            return "None", "None"
+        result = self._response_type(op.response_schema, types, "Response")
+        if op.paging:
+            item = _page_item(spec, types, op.response_schema)
+            return f"Page[{result}, {item}]", result
+        if op.text_response:
+            return f"Union[{result}, str]", f"Union[{result}, str]"
+        return result, result
+
+    def _response_type(self, schema: Dict[str, Any], types: Types, suffix: str) -> str:
+        if "$ref" in schema:
+            name = types.component(ref_name(str(schema["$ref"])), RESP)
+        else:
+            # An inline response schema gets a named type of its own (a class or an alias).
+            name = types.named_inline(schema, pascal(self.op.name) + suffix, self.op.area)
+        self.runtime.append(name)
+        return name
+
+
+def _description(spec: Spec, schema: Dict[str, Any]) -> str:
+    """A schema's description: its own, its non-null alternative's, or the one of the schema it names."""
+    for candidate in (schema, strip_null(schema)):
+        if candidate.get("description"):
+            return str(candidate["description"])
+        if "$ref" in candidate:
+            named = spec.deref(candidate)
+            return str(named.get("description") or strip_null(named).get("description") or "")
+    return ""
+
+
+def _py_param(key: str, taken: Set[str]) -> str:
+    py = param_name(key)
+    while py in taken:
+        py += "_"
+    return py
+
+
+def _page_item(spec: Spec, types: Types, schema: Dict[str, Any]) -> str:
+    for prop in spec.properties(schema):
+        if prop.key == "data":
+            items = strip_null(prop.schema).get("items", {})
+            if "$ref" in items:
+                return types.component(ref_name(items["$ref"]), RESP)
+            return "Any"
+    return "Any"

@@ -4,38 +4,14 @@ from __future__ import annotations
 
 import keyword
 import re
-from typing import Dict
 
-# operationIds the general rule (snake_case of camelCase / kebab-case) gets
-# wrong: words run together, a typo, and ChatKit names that would collide with
-# the Assistants API's get_thread / delete_thread.
-METHOD_NAME_OVERRIDES: Dict[str, str] = {
-    "submitToolOuputsToRun": "submit_tool_outputs_to_run",
-    "Createcontentprovenancecheck": "create_content_provenance_check",
-    "CreateanAPIkeyforaserviceaccount": "create_service_account_api_key",
-    "Getinputtokencounts": "get_input_token_counts",
-    "beta_Getinputtokencounts": "beta_get_input_token_counts",
-    "Compactconversation": "compact_conversation",
-    "beta_Compactconversation": "beta_compact_conversation",
-    "Getorganizationspendlimit": "get_organization_spend_limit",
-    "Updateorganizationspendlimit": "update_organization_spend_limit",
-    "Deleteorganizationspendlimit": "delete_organization_spend_limit",
-    "Getprojectspendlimit": "get_project_spend_limit",
-    "Updateprojectspendlimit": "update_project_spend_limit",
-    "Deleteprojectspendlimit": "delete_project_spend_limit",
-    "CancelChatSessionMethod": "cancel_chatkit_session",
-    "CreateChatSessionMethod": "create_chatkit_session",
-    "ListThreadItemsMethod": "list_chatkit_thread_items",
-    "GetThreadMethod": "get_chatkit_thread",
-    "DeleteThreadMethod": "delete_chatkit_thread",
-    "ListThreadsMethod": "list_chatkit_threads",
-}
+from .overrides import AREAS, METHOD_NAMES
 
 
 def method_name(operation_id: str) -> str:
     """``createChatCompletion`` -> ``create_chat_completion``; ``list-audit-logs`` -> ``list_audit_logs``."""
-    if operation_id in METHOD_NAME_OVERRIDES:
-        return METHOD_NAME_OVERRIDES[operation_id]
+    if operation_id in METHOD_NAMES:
+        return METHOD_NAMES[operation_id]
     return snake(operation_id)
 
 
@@ -53,65 +29,6 @@ def pascal(name: str) -> str:
     if not out or out[0].isdigit():
         out = "T" + out
     return out
-
-
-# Areas: the first path segment(s) decide the module an operation lives in.
-AREAS = {
-    "assistants": "assistants",
-    "threads": "assistants",
-    "audio": "audio",
-    "batches": "batches",
-    "chat": "chat",
-    "chatkit": "chatkit",
-    "completions": "completions",
-    "containers": "containers",
-    "content_provenance_checks": "content_provenance",
-    "conversations": "conversations",
-    "embeddings": "embeddings",
-    "evals": "evals",
-    "files": "files",
-    "fine_tuning": "fine_tuning",
-    "images": "images",
-    "models": "models",
-    "moderations": "moderations",
-    "organization": "admin",
-    "projects": "admin",
-    "realtime": "realtime",
-    "responses": "responses",
-    "skills": "skills",
-    "uploads": "uploads",
-    "vector_stores": "vector_stores",
-    "videos": "videos",
-}
-
-AREA_TITLES = {
-    "admin": "Administration: organization, projects, users, keys, usage and costs",
-    "assistants": "Assistants, threads, messages, runs and run steps (beta)",
-    "audio": "Audio: speech, transcription, translation, voices",
-    "batches": "Batches",
-    "chat": "Chat completions",
-    "chatkit": "ChatKit sessions and threads",
-    "completions": "Legacy completions",
-    "containers": "Containers and container files",
-    "content_provenance": "Content provenance checks",
-    "conversations": "Conversations and conversation items",
-    "embeddings": "Embeddings",
-    "evals": "Evals and eval runs",
-    "files": "Files",
-    "fine_tuning": "Fine-tuning jobs, checkpoints and graders",
-    "images": "Images",
-    "models": "Models",
-    "moderations": "Moderations",
-    "realtime": "Realtime calls, sessions and client secrets",
-    "responses": "Responses",
-    "responses_beta": "Responses, beta twins (``?beta=true``)",
-    "shared": "Types used by several API areas",
-    "skills": "Skills and skill versions",
-    "uploads": "Uploads (large files in parts)",
-    "vector_stores": "Vector stores, their files and file batches",
-    "videos": "Videos",
-    "webhooks": "Webhook events",
-}
 
 
 def area_of_path(path: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Dict, Iterable, List, Set
 
-from .model import REQ, RESP, Field, Operation, Spec, TypeDef, Types, _Ctx, ref_name, split_items, strip_null, type_name
-from .naming import AREA_TITLES, pascal
+from .model import RESP, Field, Method, Operation, TypeDef, Types, split_items
+from .naming import pascal
+from .overrides import AREA_ORDER, AREA_TITLES
 
 WIDTH = 100
 TD = "typeddict"
@@ -57,6 +58,21 @@ def _clean(text: str) -> str:
         if not line and out and not out[-1]:
             continue
         out.append(line)
+    return "\n".join(out)
+
+
+def _reflow(text: str) -> str:
+    """Join the lines of each prose paragraph (the spec breaks lines mid-sentence); lists and code stay."""
+    out: List[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        joinable = out and out[-1] and line and not fenced and not out[-1].startswith("```")
+        if joinable and not re.match(r"\s*([-*|#>]|\d+\.)\s", line):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
     return "\n".join(out)
 
 
@@ -135,8 +151,11 @@ def render_types_module(area: str, names: List[str], types: Types, source: str) 
     check = ["TYPE_CHECKING"] if foreign or "FileInput" in used else []
     if typing_names or check:
         out.append(f"from typing import {', '.join(check + typing_names)}\n")
+    mixins = sorted({m for d in defs for m in d.mixins})
+    if mixins:
+        out.append(f"\nfrom .._mixins import {', '.join(mixins)}\n")
     if any(d.kind == "dataclass" for d in defs):
-        out.append("\nfrom .._models import BaseModel\n")
+        out.append(f"{'' if mixins else chr(10)}from .._models import BaseModel\n")
     if check:
         out.append("\nif TYPE_CHECKING:\n")
         if "FileInput" in used:
@@ -174,7 +193,8 @@ def _render_def(d: TypeDef) -> str:
 def _render_dataclass(d: TypeDef) -> str:
     # __init__, repr and eq come from BaseModel: generating them for each class
     # would more than double the time a types module takes to import.
-    out = [f"@dataclass(init=False, repr=False, eq=False)\nclass {d.name}(BaseModel):\n"]
+    bases = ", ".join([*d.mixins, "BaseModel"])
+    out = [f"@dataclass(init=False, repr=False, eq=False)\nclass {d.name}({bases}):\n"]
     fallback = f'    """The API\'s ``{d.source}`` object (the spec describes it no further)."""\n'
     out.append(docstring(d.description, "    ") or fallback)
     # Dataclasses need fields without defaults first; both groups keep the spec's order.
@@ -270,102 +290,6 @@ def _wrap_expr(expr: str, column: int, indent: int = 0) -> str:
 # -- endpoint modules --------------------------------------------------------
 
 
-class Method:
-    """An operation's method (or its streaming twin), ready to render."""
-
-    def __init__(self, op: Operation, spec: Spec, types: Types, stream: bool = False) -> None:
-        self.op = op
-        self.stream = stream
-        self.name = op.name + ("_stream" if stream else "")
-        self.runtime: List[str] = []  # types the method body needs at run time
-        self.args: List[Tuple[str, str, bool]] = []  # (python name, annotation, required)
-        self.path_args: List[Tuple[str, str]] = []
-        self.query: List[Tuple[str, str]] = []  # (wire name, python name)
-        self.body: List[Tuple[str, str]] = []
-        body_base = (
-            type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(op.name) + "Request"
-        )
-        for p in op.params:
-            if p.location == "query" and p.name == "stream" and not stream:
-                # (GET /responses/{id}?stream=true) answers with events the JSON method cannot read.
-                continue
-            ctx = _Ctx(pascal(op.name) + pascal(p.py), REQ, op.area, False)
-            annotation = types.annotation(p.schema, ctx)
-            if p.location == "path":
-                self.path_args.append((p.py, annotation))
-            else:
-                self.query.append((p.name, p.py))
-                self.args.append((p.py, annotation, p.required))
-        taken = {a[0] for a in self.args} | {a[0] for a in self.path_args}
-        for prop in op.body_props:
-            if prop.key == "stream" or (stream and prop.key == "stream_format"):
-                continue  # the _stream twin turns streaming on itself
-            if not stream and prop.key == "stream_options" and op.stream_events is not None:
-                continue  # only means something to the _stream twin
-            plain, nullable = strip_null(prop.schema)
-            ctx = _Ctx(body_base + pascal(prop.key), REQ, op.area, False)
-            annotation = types.annotation(plain, ctx)
-            if nullable and prop.required and not annotation.startswith("Optional["):
-                annotation = f"Optional[{annotation}]"
-            py = _py_param(prop.key, taken)
-            taken.add(py)
-            self.body.append((prop.key, py))
-            self.args.append((py, annotation, prop.required))
-        self.returns, self.cast = self._result(spec, types)
-
-    def _result(self, spec: Spec, types: Types) -> Tuple[str, str]:
-        op = self.op
-        if self.stream:
-            assert op.stream_events is not None
-            event = self._response_type(op.stream_events, types, "StreamEvent")
-            if types.defs[event].kind == "alias":
-                # A union of event types: an event type added later arrives as an UnknownEvent.
-                return f"Iterator[Union[{event}, UnknownEvent]]", event
-            return f"Iterator[{event}]", event
-        if op.response_kind == "binary":
-            return "BinaryResponse", "BinaryResponse"
-        if op.response_kind == "text":
-            return "str", "str"
-        if op.response_kind == "none" or op.response_schema is None:
-            return "None", "None"
-        result = self._response_type(op.response_schema, types, "Response")
-        if op.paging:
-            item = _page_item(spec, types, op.response_schema)
-            return f"Page[{result}, {item}]", result
-        if op.text_response:
-            return f"Union[{result}, str]", f"Union[{result}, str]"
-        return result, result
-
-    def _response_type(self, schema: Dict[str, object], types: Types, suffix: str) -> str:
-        if "$ref" in schema:
-            name = types.component(ref_name(str(schema["$ref"])), RESP)
-        else:
-            # An inline response schema gets a named type of its own (a class or an alias).
-            name = types.named_inline(schema, pascal(self.op.name) + suffix, self.op.area)  # type: ignore[arg-type]
-        self.runtime.append(name)
-        return name
-
-
-def _py_param(key: str, taken: Set[str]) -> str:
-    from .naming import param_name
-
-    py = param_name(key)
-    while py in taken:
-        py += "_"
-    return py
-
-
-def _page_item(spec: Spec, types: Types, schema: Dict[str, object]) -> str:
-    for prop in spec.properties(schema):  # type: ignore[arg-type]
-        if prop.key == "data":
-            plain, _ = strip_null(prop.schema)
-            items = plain.get("items", {})
-            if "$ref" in items:
-                return types.component(ref_name(items["$ref"]), RESP)
-            return "Any"
-    return "Any"
-
-
 def render_api_module(area: str, ops: List[Operation], methods: List[Method], types: Types, source: str) -> str:
     cls = pascal(area) + "API"
     used: Set[str] = set()
@@ -394,8 +318,8 @@ def render_api_module(area: str, ops: List[Operation], methods: List[Method], ty
     out.append("from .._base_client import BaseClient, Timeout\n")
     if any(m.cast == "BinaryResponse" for m in methods):
         out.append("from .._files import BinaryResponse\n")
-    if any(m.op.operation_id in BASE64_EMBEDDINGS for m in methods):
-        out.append("from .._embeddings import decode_embeddings\n")
+    for hook in sorted({(m.wire_default.hook_module, m.wire_default.hook) for m in methods if m.wire_default}):
+        out.append(f"from ..{hook[0]} import {hook[1]}\n")
     if any(m.stream for m in methods):
         out.append("from .._streaming import decoder\n")
     out.append("\nif TYPE_CHECKING:\n")
@@ -443,9 +367,17 @@ def _render_method(m: Method, types: Types) -> str:
     sig.append(OPTIONS)
     returns = m.returns
     out = [f"    def {m.name}(\n", *sig, f"    ) -> {returns}:\n"]
-    out.append(_method_doc(m, types))
+    out.append(_method_doc(m))
     if op.deprecated:
         out.append(f'        warnings.warn("{m.name}() is deprecated by the API", DeprecationWarning, stacklevel=2)\n')
+    if m.refuses_stream:
+        out.append("        if stream:\n")
+        out.append("            raise TypeError(\n")
+        out.append(
+            f'                "{m.name}() does not stream: call {m.name}_stream(...) with the same arguments,"\n'
+        )
+        out.append('                " which yields the events as they arrive"\n')
+        out.append("            )\n")
     runtime = sorted({n for n in m.runtime if n in types.defs})
     if runtime:
         modules: Dict[str, List[str]] = {}
@@ -455,44 +387,71 @@ def _render_method(m: Method, types: Types) -> str:
             out.append(_import_block(f"..types.{module}", modules[module], "        "))
         out.append("\n")
     call = _request_args(m)
-    if op.operation_id in BASE64_EMBEDDINGS:
-        call = call.replace(
-            '"encoding_format": encoding_format,',
-            '"encoding_format": "base64" if encoding_format is None else encoding_format,',
-        )
     if m.stream:
         out.append(f"        return self._stream(\n{call}        )\n")
     elif op.paging:
         out.append(f"        result: {returns} = self._page(\n{call}        )\n        return result\n")
     elif returns == "None":
         out.append(f"        self._request(\n{call}        )\n")
-    elif op.operation_id in BASE64_EMBEDDINGS:
+    elif m.wire_default:
+        py = dict(m.body)[m.wire_default.key]
         out.append(f"        result: {returns} = self._request(\n{call}        )\n")
-        out.append("        if encoding_format is None:\n")
-        out.append("            decode_embeddings(result)  # we asked for base64; the caller gets floats\n")
+        out.append(f"        if {py} is None:\n")
+        out.append(f"            {m.wire_default.hook}(result)  # {m.wire_default.why}\n")
         out.append("        return result\n")
     else:
         out.append(f"        result: {returns} = self._request(\n{call}        )\n        return result\n")
     return "".join(out)
 
 
-def _method_doc(m: Method, types: Types) -> str:
+def _method_doc(m: Method) -> str:
     op = m.op
-    text = _clean(op.summary) or op.name.replace("_", " ").capitalize() + "."
+    text = _reflow(_clean(op.summary)) or op.name.replace("_", " ").capitalize() + "."
     text += f"\n\n``{op.http} {op.path}``"
     if m.stream:
         flag = "stream: true" if any(p.key == "stream" for p in op.body_props) else 'stream_format: "sse"'
         text += f" with ``{flag}``: yields the events as they arrive; the request is sent when iteration starts."
+        if m.unknown_events:
+            key = "event" if op.named_events else "type"
+            text += (
+                f" An event of a type newer than this library arrives as ``openai_lite.UnknownEvent``, which the"
+                f" static type leaves out so that comparing ``ev.{key}`` narrows the event."
+            )
     if op.paging:
         text += " Iterate the result for every item of every page (fetched as needed)."
-    if op.body and "$ref" in op.body:
-        body_type = types.component(ref_name(op.body["$ref"]), REQ)
-        text += f" Body fields are described on ``{body_type}``."
+    if m.body_type:
+        text += f" Body fields are described on ``{m.body_type}``."
     if op.admin:
         text += " Needs the admin API key."
     if op.deprecated:
         text += "\n\n.. deprecated:: The API marks this operation as deprecated."
-    return docstring(text, "        ")
+    return docstring(text + _args_section(m), "        ")
+
+
+def _args_section(m: Method) -> str:
+    """Google-style ``Args:``, one line per argument: the first sentence of the spec's description.
+
+    IDEs show it when the argument is hovered or typed (the whole text is on the request TypedDict).
+    """
+    names = [py for py, _ in m.path_args] + [py for py, _, _ in sorted(m.args, key=lambda a: not a[2])]
+    if m.op.file_fields:
+        names.append("progress")
+    lines = []
+    for py in names:
+        sentence = first_sentence(m.docs.get(py, "")) if py != "progress" else PROGRESS_DOC
+        if sentence:
+            lines += textwrap.wrap(
+                f"{py}: {sentence}",
+                WIDTH - len("        ") - 4,
+                initial_indent="    ",
+                subsequent_indent="        ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+    return "\n\nArgs:\n" + "\n".join(lines) if lines else ""
+
+
+PROGRESS_DOC = "Called with (bytes sent, total bytes) as the upload goes."
 
 
 def _request_args(m: Method) -> str:
@@ -505,10 +464,10 @@ def _request_args(m: Method) -> str:
         lines.append(f'"{op.path}"')
     if m.stream:
         lines.append(f"decoder({m.cast}, named_events=True)" if op.named_events else f"decoder({m.cast})")
-        if op.name in DONE_MARKER:
+        if m.done_marker:
             lines.append("done_marker=True")
-        if op.operation_id in FINAL_EVENTS:
-            names = ", ".join(f'"{n}"' for n in FINAL_EVENTS[op.operation_id])
+        if m.final_events:
+            names = ", ".join(f'"{n}"' for n in m.final_events)
             lines.append(f"final_events=frozenset({{{names}}})")
     if m.path_args:
         inner = ", ".join(f'"{py}": {py}' for py, _ in m.path_args)
@@ -516,7 +475,13 @@ def _request_args(m: Method) -> str:
     if m.query:
         lines.append("query={\n" + "".join(f'                "{w}": {py},\n' for w, py in m.query) + "            }")
     if op.body is not None:
-        entries = [f'                "{k}": {py},\n' for k, py in m.body]
+        default = m.wire_default
+        entries = [
+            f'                "{k}": "{default.value}" if {py} is None else {py},\n'
+            if default and k == default.key
+            else f'                "{k}": {py},\n'
+            for k, py in m.body
+        ]
         if m.stream:
             flag = '"stream": True' if any(p.key == "stream" for p in op.body_props) else '"stream_format": "sse"'
             entries.append(f"                {flag},\n")
@@ -550,32 +515,6 @@ def _request_args(m: Method) -> str:
     return "".join(f"            {line},\n" for line in lines)
 
 
-# Asks for base64 vectors when the caller did not choose a format, and decodes
-# them (a quarter of the bytes of JSON floats; see _embeddings.py).
-BASE64_EMBEDDINGS = {"createEmbedding"}
-
-# Streams without [DONE] end after one of these events; ending before one means
-# the stream was cut short (an APIConnectionError rather than a silent end).
-RESPONSE_DONE = ("response.completed", "response.failed", "response.incomplete")
-FINAL_EVENTS = {
-    "createResponse": RESPONSE_DONE,
-    "beta_createResponse": RESPONSE_DONE,
-    "createImage": ("image_generation.completed",),
-    "createImageEdit": ("image_edit.completed",),
-    "createSpeech": ("speech.audio.done",),
-    "createTranscription": ("transcript.text.done",),
-}
-
-# Streams that end with data: [DONE]; a stream cut off before it is an error.
-DONE_MARKER = {
-    "create_chat_completion",
-    "create_completion",
-    "create_run",
-    "create_thread_and_run",
-    "submit_tool_outputs_to_run",
-}
-
-
 def render_api_init(areas: List[str], source: str) -> str:
     out = [header(source), '"""Endpoint methods, one mixin class per API area, combined into ``APIMethods``."""\n\n']
     for area in areas:
@@ -602,18 +541,50 @@ def render_index(types: Types, source: str) -> str:
     return "".join(out)
 
 
+def render_official_names(areas: Dict[str, List[Method]], source: str) -> str:
+    """``_api/_official.py``: the official SDK's name of each method, read by ``_porting.py`` on an error only."""
+    names = sorted((m.op.official, m.name) for ms in areas.values() for m in ms if m.op.official and not m.stream)
+    out = [
+        header(source),
+        '"""The official ``openai`` SDK\'s name of each method (``chat.completions.create``), for the errors\n'
+        'that teach porting (``_porting.py`` loads it when a missing attribute is looked up)."""\n\n',
+        "OFFICIAL_NAMES = {\n",
+    ]
+    out += [f'    "{official}": "{name}",\n' for official, name in names]
+    out.append("}\n")
+    return "".join(out)
+
+
+def _anchor(title: str) -> str:
+    """The anchor GitHub gives a heading."""
+    return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+
+
 def render_api_md(areas: Dict[str, List[Method]], modules: Set[str], source: str) -> str:
+    missing = sorted(set(areas) - set(AREA_ORDER))
+    if missing:
+        raise SystemExit(f"areas missing from overrides.AREA_ORDER: {missing}")
+    order = [a for a in AREA_ORDER if a in areas]
+    titles = {area: AREA_TITLES.get(area, area).replace("``", "`") for area in order}
     out = ["# API reference\n\n", f"<!-- Generated by tools/codegen from {source}. -->\n\n"]
     total = sum(1 for ms in areas.values() for m in ms if not m.stream)
     out.append(
         f"Every operation of the OpenAI API ({total} in the pinned spec) is a method of `openai_lite.Client`, "
-        "named after its `operationId` in snake_case (see README). `_stream` twins return generators of events.\n\n"
+        "named after its `operationId` in snake_case (see README). `_stream` twins return generators of events. "
+        "The *official SDK* column names the same call in the official `openai` package "
+        "(`chat.completions.create` is `client.chat.completions.create(...)` there): see the README's "
+        '"Coming from the official SDK".\n\n'
     )
-    for area in sorted(areas):
+    out.append("## Contents\n\n")
+    for area in order:
+        count = sum(1 for m in areas[area] if not m.stream)
+        out.append(f"- [{titles[area]}](#{_anchor(titles[area])}): {count} operation{'s' if count > 1 else ''}\n")
+    out.append("\n")
+    for area in order:
         kinds = ((area, "responses"), (area + "_params", "requests"))
         where = [f"`openai_lite.types.{m}` ({kind})" for m, kind in kinds if m in modules]
-        out.append(f"## {AREA_TITLES.get(area, area)}\n\nTypes: {', '.join(where) or 'none'}\n\n")
-        out.append("| method | HTTP | summary |\n| --- | --- | --- |\n")
+        out.append(f"## {titles[area]}\n\nTypes: {', '.join(where) or 'none'}\n\n")
+        out.append("| method | official SDK | HTTP | summary |\n| --- | --- | --- | --- |\n")
         for m in areas[area]:
             summary = first_sentence(m.op.summary).replace("|", "\\|")
             flags = []
@@ -626,6 +597,10 @@ def render_api_md(areas: Dict[str, List[Method]], modules: Set[str], source: str
             if m.stream:
                 summary = "Streaming twin: yields events."
             note = f" ({', '.join(flags)})" if flags else ""
-            out.append(f"| `{m.name}` | `{m.op.http} {m.op.path}` | {summary}{note} |\n")
+            official = f"`{m.op.official}`" if m.op.official else "—"
+            if m.stream and m.op.official:
+                flag = "stream=True" if any(p.key == "stream" for p in m.op.body_props) else 'stream_format="sse"'
+                official = f"`{m.op.official}({flag})`"
+            out.append(f"| `{m.name}` | {official} | `{m.op.http} {m.op.path}` | {summary}{note} |\n")
         out.append("\n")
     return "".join(out)
