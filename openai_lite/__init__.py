@@ -35,6 +35,7 @@ from ._models import BaseModel
 from ._pagination import Page
 from ._sse import ServerSentEvent, iter_sse
 from ._streaming import UnknownEvent
+from ._transport import ResponseTooLargeError
 from ._version import __version__
 from ._webhooks import unwrap_webhook, verify_webhook
 
@@ -72,6 +73,7 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "InvalidWebhookSignatureError",
+    "ResponseTooLargeError",
     "verify_webhook",
     "unwrap_webhook",
 ]

@@ -21,7 +21,10 @@ urllib3
     ends: first the deadline watchdog (which may shut the socket down) must
     be disarmed, or the short drain timeout put back; then we call the public
     ``release_conn()``. (urllib3 releases on its own only if ``_pool`` is set.)
-  - ``HTTPResponse._fp``: the ``http.client.HTTPResponse`` underneath. Before
+  - ``HTTPResponse._fp``: the ``http.client.HTTPResponse`` underneath. For a
+    response that ends its connection, http.client hands the socket over to
+    it: the deadline watchdog finds it as ``_fp.fp.raw._sock`` (the
+    ``socket.SocketIO`` under its buffered reader). Before
     urllib3 2.3 (no ``read1``) its ``read1`` gives a stream "what has
     arrived". After a 1xx interim answer (103 Early Hints) it is parsed again
     (``http.client``: ``headers = None``, then ``begin()``) to reach the final
@@ -327,13 +330,16 @@ def read_body(response: requests.Response, limit: int, deadline: Optional[float]
         else:
             content = b"".join(iter_body(response, limit, arrival=False, context=context))
         complete = True
-    except Exception as exc:
-        if alarm is not None and _WATCHDOG.disarm(alarm):
-            raise socket.timeout("the response took longer than the read timeout") from exc
-        raise
+    except Exception:
+        if not _WATCHDOG.disarm(alarm):
+            raise
     finally:
-        fired = alarm is not None and _WATCHDOG.disarm(alarm)
+        # Once the socket was shut down, however the read ended, the body cannot be trusted
+        # (a close-delimited one would look complete).
+        fired = _WATCHDOG.disarm(alarm)
         _let_go(raw, pool, complete and not fired)
+    if fired:
+        raise socket.timeout("the whole response took longer than the read timeout")
     state["_content"] = content
     state["_content_consumed"] = True
 
@@ -394,8 +400,11 @@ def _let_go(raw: Any, pool: Any, reuse: bool) -> None:
 
 
 def _socket(raw: Any) -> Optional[socket.socket]:
-    connection = getattr(raw, "connection", None)
-    sock = getattr(connection, "sock", None)
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is None:
+        # A response that ends the connection (close-delimited) owns the socket alone: http.client
+        # dropped it from the connection and reads it through its buffered reader's SocketIO.
+        sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
     # Through an HTTPS proxy urllib3 2 wraps the socket in an SSLTransport; the socket is inside.
     while sock is not None and not isinstance(sock, socket.socket):
         sock = getattr(sock, "socket", None)
