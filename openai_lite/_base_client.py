@@ -459,7 +459,7 @@ class BaseClient:
         if cast_to is None:
             return None
         if not _is_json(response) and _accepts_text(cast_to):
-            return _text(content, response.encoding)
+            return _text(content, response.headers.get("content-type", ""))
         if not content.strip():
             raise APIResponseValidationError(
                 f"expected a JSON body from {response.request.method} {response.request.path_url}, got an empty one",
@@ -539,10 +539,19 @@ def _accepts_text(cast_to: Any) -> bool:
     return cast_to is str or str in typing.get_args(cast_to)
 
 
-def _text(content: bytes, charset: Optional[str]) -> str:
+def _text(content: bytes, content_type: str) -> str:
+    """A text answer, decoded by its declared charset; UTF-8 (what the API speaks) when none is usable.
+
+    (Not requests' ``response.encoding``: it says ISO-8859-1 for any ``text/*`` without a charset.)
+    """
+    charset = "utf-8"
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or charset
     try:
-        return content.decode(charset or "utf-8", "replace")
-    except LookupError:  # a charset Python does not know (or not a text encoding): the API speaks UTF-8
+        return content.decode(charset, "replace")
+    except LookupError:  # a charset Python does not know, or not a text encoding (zlib_codec, rot13)
         return content.decode("utf-8", "replace")
 
 
