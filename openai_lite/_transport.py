@@ -15,21 +15,25 @@ requests
     ``proxy_manager``: to give an adapter fresh pools in a forked child, the
     way requests' own ``HTTPAdapter.__setstate__`` (unpickling) does.
 
-urllib3
-  - ``HTTPResponse._pool``: set to None while we read a body, so that urllib3
-    does not put the connection back in the pool by itself when the body
-    ends: first the deadline watchdog (which may shut the socket down) must
-    be disarmed, or the short drain timeout put back; then we call the public
+urllib3 (``HTTPResponse``)
+  - ``_pool``: set to None while we read a body, so that urllib3 does not
+    put the connection back in the pool by itself when the body ends: first
+    the deadline watchdog (which may shut the socket down) must be disarmed,
+    or the short drain timeout put back; then we call the public
     ``release_conn()``. (urllib3 releases on its own only if ``_pool`` is set.)
-  - ``HTTPResponse._fp``: the ``http.client.HTTPResponse`` underneath. For a
-    response that ends its connection, http.client hands the socket over to
-    it: the deadline watchdog finds it as ``_fp.fp.raw._sock`` (the
-    ``socket.SocketIO`` under its buffered reader). Before
-    urllib3 2.3 (no ``read1``) its ``read1`` gives a stream "what has
-    arrived". After a 1xx interim answer (103 Early Hints) it is parsed again
-    (``http.client``: ``headers = None``, then ``begin()``) to reach the final
-    answer on the same buffered reader, and the interim wrapper's ``_fp`` and
-    ``_connection`` are cleared so that its clean-up leaves them alone.
+  - ``_fp``, the ``http.client.HTTPResponse`` underneath: before urllib3 2.3
+    (no ``read1``) its ``read1`` reads a stream "what has arrived"; after a
+    1xx interim answer it is parsed again for the final answer.
+  - ``_fp`` and ``_connection`` of an interim answer's wrapper are cleared
+    once the final answer has its own wrapper, so that the first one's
+    clean-up (``io.IOBase`` closes on collection) leaves them alone.
+
+http.client and socket (standard library, but not documented for this)
+  - ``HTTPResponse.headers = None`` then ``begin()``: parses the next status
+    line and headers from the same buffered reader (103 Early Hints, 102).
+    http.client itself skips only ``100 Continue``.
+  - ``HTTPResponse.fp.raw._sock``: a response that ends its connection
+    (close-delimited) owns the socket alone; the watchdog finds it there.
 
 Decompression is done here, with a bound on each output piece (zlib's
 ``max_length``), for the codings requests asks for (gzip, deflate): urllib3
