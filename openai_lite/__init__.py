@@ -41,6 +41,7 @@ from ._models import BaseModel
 from ._pagination import Page
 from ._sse import ServerSentEvent, iter_sse
 from ._streaming import UnknownEvent
+from ._transport import ResponseTooLargeError
 from ._version import __version__
 from ._webhooks import unwrap_webhook, verify_webhook
 
@@ -138,6 +139,7 @@ __all__ = [
     "BatchIncompleteError",
     "BatchResult",
     "BatchProgress",
+    "ResponseTooLargeError",
     "verify_webhook",
     "unwrap_webhook",
     "LengthFinishReasonError",

@@ -17,10 +17,11 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
 
 import requests
 
-from ._base_client import Timeout
+from ._base_client import Timeout, _arguments
 from ._client import Client
 from ._encoding import check_header, path_segment
 from ._errors import OpenAIError
+from ._transport import DEFAULT_MAX_RESPONSE_SIZE
 
 __all__ = ["AzureClient"]
 
@@ -51,7 +52,8 @@ class AzureClient(Client):
     api_version=None, api_key=None, azure_ad_token=None,
     azure_ad_token_provider=None, base_url=None, timeout=None, max_retries=2,
     default_headers=None, default_query=None, session=None,
-    initial_retry_delay=0.5, max_retry_delay=8.0)``
+    initial_retry_delay=0.5, max_retry_delay=8.0,
+    max_response_size=256 MiB)``
 
     ``azure_endpoint`` is ``https://<resource>.openai.azure.com`` (default
     ``AZURE_OPENAI_ENDPOINT``); ``base_url`` may replace it with the URL that
@@ -97,6 +99,7 @@ class AzureClient(Client):
         session: Optional[requests.Session] = None,
         initial_retry_delay: float = 0.5,
         max_retry_delay: float = 8.0,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         given = [
             name
@@ -154,27 +157,16 @@ class AzureClient(Client):
             session=session,
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
+            max_response_size=max_response_size,
         )
         self.azure_endpoint = azure_endpoint.rstrip("/") if azure_endpoint else None
         self.azure_deployment = azure_deployment
         self.api_version = api_version
         self._azure_ad_token = azure_ad_token
         self._azure_ad_token_provider = azure_ad_token_provider
-        self._options = {
-            "azure_endpoint": azure_endpoint,
-            "azure_deployment": azure_deployment,
-            "api_version": api_version,
-            "api_key": api_key,
-            "azure_ad_token": azure_ad_token,
-            "azure_ad_token_provider": azure_ad_token_provider,
-            "base_url": base_url,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-            "default_query": dict(default_query or {}),
-            "initial_retry_delay": self.initial_retry_delay,
-            "max_retry_delay": self.max_retry_delay,
-        }
+        # What with_options() starts from: every argument, as resolved above (the
+        # environment read once; default_query without the api-version added to it).
+        self._options = _arguments(AzureClient.__init__, locals())
 
     def with_options(self: A, **overrides: Any) -> A:
         """A copy of this client with some settings changed, sharing its session.

@@ -9,9 +9,7 @@ endpoint methods (generated, in ``_api``) only describe their operation.
 from __future__ import annotations
 
 import functools
-import http.client
 import json
-import math
 import os
 import sys
 import time
@@ -30,6 +28,7 @@ from typing import (
     TypeVar,
     Union,
 )
+from urllib.parse import urlsplit
 
 import requests
 
@@ -41,7 +40,6 @@ from ._files import (
     MultipartBody,
     ProgressCallback,
     TypedField,
-    decoded_length,
     flatten_form,
     is_file_input,
 )
@@ -51,6 +49,13 @@ from ._pagination import Page
 from ._retry import retry_wait, should_retry_status
 from ._sse import ServerSentEvent
 from ._streaming import iter_events
+from ._transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    prepared_request,
+    read_body,
+    skip_interim,
+    track_session,
+)
 from ._version import __version__
 
 __all__ = ["BaseClient", "Timeout", "DEFAULT_TIMEOUT"]
@@ -59,11 +64,24 @@ T = TypeVar("T")
 C = TypeVar("C", bound="BaseClient")
 
 Timeout = Union[float, Tuple[float, float]]
-"""Seconds: one number for both, or ``(connect, read)``. For streams the read timeout bounds each wait for data."""
+"""Seconds: one number for both, or ``(connect, read)``.
+
+The connect timeout bounds opening a connection. For a call that is not
+streamed, the read timeout bounds the whole response, from the request sent
+to its last byte (so one attempt lasts at most connect + read seconds,
+however slowly the server sends). For a stream, it bounds each wait for
+data, not the whole stream. At most a week.
+"""
 
 DEFAULT_TIMEOUT: Tuple[float, float] = (5.0, 600.0)
-"""The client's default timeout: 5 s to connect, 600 s for each read."""
+"""The client's default timeout: 5 s to connect, 600 s for the response (each read, for streams)."""
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+# Longer than any real call, shorter than what sockets and sleeps accept on every platform.
+_MAX_SECONDS = 7 * 24 * 3600.0
+
+# Pooled connections kept alive per host, as the official SDK keeps (100).
+POOL_SIZE = 100
 
 _user_agent: Optional[str] = None
 _IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM"}
@@ -109,7 +127,10 @@ class BaseClient:
         initial_retry_delay: float = 0.5,
         max_retry_delay: float = 8.0,
         admin_api_key: Union[str, Callable[[], str], None] = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
+        # Every argument is an option: each is resolved into the local of its name
+        # (the environment is read here, once), and with_options() starts from them all.
         if api_key is None:
             api_key = self._environ("api_key")
         if admin_api_key is None:
@@ -126,20 +147,26 @@ class BaseClient:
                 raise TypeError(f"{name} must be a str or a callable returning the key")
         self._api_key = api_key
         self._admin_api_key = admin_api_key
-        self.organization = organization if organization is not None else self._environ("organization")
-        self.project = project if project is not None else self._environ("project")
-        self.base_url = (base_url or self._environ("base_url") or DEFAULT_BASE_URL).rstrip("/")
-        self._base_url = _normalized_url(self.base_url)
-        self.timeout = _check_timeout(timeout) if timeout is not None else DEFAULT_TIMEOUT
-        if not isinstance(max_retries, int) or max_retries < 0:
+        self.organization = organization = organization if organization is not None else self._environ("organization")
+        self.project = project = project if project is not None else self._environ("project")
+        self.base_url = base_url = (base_url or self._environ("base_url") or DEFAULT_BASE_URL).rstrip("/")
+        self._base_url = _normalized_url(base_url)
+        self._host = urlsplit(self._base_url).netloc.rpartition("@")[2]  # (never a user:password@)
+        self.timeout = timeout = _check_timeout(timeout) if timeout is not None else DEFAULT_TIMEOUT
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ValueError(f"max_retries must be a non-negative int, got {max_retries!r}")
         self.max_retries = max_retries
-        self.initial_retry_delay = float(initial_retry_delay)
-        self.max_retry_delay = float(max_retry_delay)
+        self.initial_retry_delay = initial_retry_delay = _check_delay("initial_retry_delay", initial_retry_delay)
+        self.max_retry_delay = max_retry_delay = _check_delay("max_retry_delay", max_retry_delay)
+        if not isinstance(max_response_size, int) or isinstance(max_response_size, bool) or max_response_size <= 0:
+            raise ValueError(f"max_response_size must be a positive number of bytes, got {max_response_size!r}")
+        self.max_response_size = max_response_size
         self.default_headers: Dict[str, str] = dict(default_headers or {})
         self.default_query: Dict[str, Any] = dict(default_query or {})
+        default_headers, default_query = self.default_headers, self.default_query
         self._owns_session = session is None
         self._session = session if session is not None else self._new_session()
+        track_session(self._session)  # a forked child gets fresh connections, never the parent's
         # What requests would work out for every request from the environment
         # (HTTP(S)_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE, unless trust_env is off)
         # and the session (proxies, verify, cert). Every call goes to the same
@@ -151,20 +178,8 @@ class BaseClient:
         }
 
         self._static_headers = self._build_static_headers()
-        # What with_options() starts from: the settings as resolved (env read once, here).
-        self._options: Dict[str, Any] = {
-            "api_key": api_key,
-            "organization": self.organization,
-            "project": self.project,
-            "base_url": self.base_url,
-            "timeout": self.timeout,
-            "max_retries": max_retries,
-            "default_headers": self.default_headers,
-            "default_query": self.default_query,
-            "initial_retry_delay": self.initial_retry_delay,
-            "max_retry_delay": self.max_retry_delay,
-            "admin_api_key": admin_api_key,
-        }
+        # What with_options() starts from: every argument, as resolved above.
+        self._options: Dict[str, Any] = _arguments(BaseClient.__init__, locals())
         configure_from_env()
 
     # -- settings ---------------------------------------------------------
@@ -178,7 +193,7 @@ class BaseClient:
         session = requests.Session()
         # More pooled connections than requests' 10, so that a client shared by
         # many threads keeps its connections alive instead of discarding them.
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session
@@ -213,7 +228,9 @@ class BaseClient:
         """A copy of this client with some settings changed, sharing its session.
 
         Takes the constructor's keyword arguments, e.g.
-        ``client.with_options(timeout=10, max_retries=5)``.
+        ``client.with_options(timeout=10, max_retries=5)``. A copy for another
+        ``base_url`` works out its proxy, ``NO_PROXY`` and certificate settings
+        for that URL, as a new client would.
         """
         options = {**self._options, **overrides}
         if "session" not in overrides:
@@ -221,7 +238,8 @@ class BaseClient:
         copy = type(self)(**options)
         if "session" not in overrides:
             copy._owns_session = False  # the original closes it
-            copy._transport = self._transport  # the environment was read once, for the original
+            if copy._base_url == self._base_url:
+                copy._transport = self._transport  # the environment was read once, for the original
         return copy
 
     def close(self) -> None:
@@ -345,7 +363,7 @@ class BaseClient:
             if isinstance(data, MultipartBody):
                 data.close()
         if stream:
-            return BinaryResponse(response) if cast_to is BinaryResponse else response
+            return BinaryResponse(response, self.max_response_size) if cast_to is BinaryResponse else response
         return self._parse(response, cast_to)
 
     def _send(
@@ -359,21 +377,30 @@ class BaseClient:
         stream: bool,
         secret: str,
     ) -> requests.Response:
-        """Send with retries; return a 2xx response or raise."""
+        """Send with retries; return a 2xx response or raise.
+
+        The body of anything but a successful stream is read here (so that a
+        failure on the way is retried), bounded by ``max_response_size`` and,
+        from the moment the request goes out, by the read timeout.
+        """
         prepared, send = self._prepare(method, url, headers, data)
         context = f"{method} {path}"
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         attempt = 0
         while True:
             started = time.monotonic()
             try:
-                response = send(prepared, stream=stream, timeout=timeout, **self._transport)
+                # Sent as a stream even when it is not one: the body is read by read_body, not requests.
+                response = send(prepared, stream=True, timeout=timeout, **self._transport)
+                skip_interim(response)
                 status = response.status_code
+                if not (stream and 200 <= status < 300):
+                    # (The connect timeout is counted in: when the request went out is not known here.)
+                    read_body(response, self.max_response_size, started + connect + read, context)
                 if not 200 <= status < 300:
-                    body = decode_error_body(response)  # reads (and so releases) the connection
-                elif not stream:
-                    _read_body(response)  # here, so that a failure on the way is retried
+                    body = decode_error_body(response)
             except Exception as exc:
-                error = connection_error(exc, context)
+                error = connection_error(exc, f"{context} to {self._host}")
                 if error is None:
                     raise
                 if attempt < self.max_retries and _rewind(data):
@@ -410,28 +437,7 @@ class BaseClient:
             auth = _ExactURL(url, session.auth)
             prepared = session.prepare_request(requests.Request(method, url, headers=headers, data=data, auth=auth))
             return prepared, functools.partial(session.send, allow_redirects=False)
-        merged = requests.structures.CaseInsensitiveDict(session.headers)
-        for name, value in headers.items():
-            if value is None:
-                merged.pop(name, None)  # None removes a header, the session's included
-            else:
-                merged[name] = value
-        # The framing headers requests' prepare_body would set.
-        if isinstance(data, bytes):
-            merged["Content-Length"] = str(len(data))
-        elif data is not None:
-            if data.length is not None:
-                merged["Content-Length"] = str(data.length)
-            else:
-                merged["Transfer-Encoding"] = "chunked"
-        elif method not in ("GET", "HEAD"):
-            merged["Content-Length"] = "0"
-        prepared = requests.PreparedRequest()
-        prepared.method = method
-        prepared.url = url
-        prepared.headers = merged  # type: ignore[assignment]  # (session headers may hold bytes values)
-        prepared.body = data  # type: ignore[assignment]  # (requests streams any object with read())
-        return prepared, session.get_adapter(url).send
+        return prepared_request(session, method, url, headers, data), session.get_adapter(url).send
 
     def _sleep_before_retry(
         self, attempt: int, headers: Optional[Mapping[str, str]], context: str, reason: str
@@ -453,7 +459,7 @@ class BaseClient:
         if cast_to is None:
             return None
         if not _is_json(response) and _accepts_text(cast_to):
-            return content.decode(response.encoding or "utf-8", "replace")
+            return _text(content, response.headers.get("content-type", ""))
         if not content.strip():
             raise APIResponseValidationError(
                 f"expected a JSON body from {response.request.method} {response.request.path_url}, got an empty one",
@@ -503,7 +509,12 @@ class BaseClient:
         request["headers"] = {**(request.get("headers") or {}), "Accept": "text/event-stream"}
         response = self._request(method, path, stream=True, **request)
         yield from iter_events(
-            response, decode, done_marker=done_marker, final_events=final_events, context=f"{method} {path}"
+            response,
+            decode,
+            done_marker=done_marker,
+            final_events=final_events,
+            context=f"{method} {path} to {self._host}",
+            limit=self.max_response_size,
         )
 
     def _page(
@@ -526,6 +537,22 @@ class BaseClient:
 
 def _accepts_text(cast_to: Any) -> bool:
     return cast_to is str or str in typing.get_args(cast_to)
+
+
+def _text(content: bytes, content_type: str) -> str:
+    """A text answer, decoded by its declared charset; UTF-8 (what the API speaks) when none is usable.
+
+    (Not requests' ``response.encoding``: it says ISO-8859-1 for any ``text/*`` without a charset.)
+    """
+    charset = "utf-8"
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or charset
+    try:
+        return content.decode(charset, "replace")
+    except LookupError:  # a charset Python does not know, or not a text encoding (zlib_codec, rot13)
+        return content.decode("utf-8", "replace")
 
 
 def _is_json(response: requests.Response) -> bool:
@@ -583,23 +610,25 @@ class _ExactURL(requests.auth.AuthBase):
         return result
 
 
-def _read_body(response: requests.Response) -> None:
-    """Read the whole body; raise if it is shorter than its Content-Length (urllib3 1.x does not check)."""
-    state = vars(response)
-    if not state.get("_content_consumed"):  # not read yet (Session.send reads it, the adapter does not)
-        # One read of urllib3's response instead of requests' iter_content
-        # machinery: about a tenth of a small call. Stored where requests
-        # keeps it, so that response.content works as usual afterwards.
-        state["_content"] = response.raw.read(decode_content=True)
-        state["_content_consumed"] = True
-    content = response.content
-    expected = decoded_length(response.headers)
-    if expected is not None and len(content) < expected:
-        raise http.client.IncompleteRead(content, expected - len(content))
+def _arguments(init: Callable[..., None], values: Mapping[str, Any]) -> Dict[str, Any]:
+    """A constructor's arguments by name, taken from its ``locals()``: the one list of a client's options."""
+    code = init.__code__
+    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]  # (after self)
+    return {name: values[name] for name in names if name != "session"}
 
 
 def _normalized_url(url: str) -> str:
     """``url`` as requests would send it (IDNA host, percent-encoding), checked once."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"base_url must be an absolute http:// or https:// URL, such as 'https://api.openai.com/v1'; got {url!r}"
+        )
+    if "?" in url or "#" in url:
+        raise ValueError(
+            f"base_url must not have a query string or a #fragment (got {url!r}): every path is appended "
+            "to it; pass query parameters as default_query={...}"
+        )
     prepared = requests.PreparedRequest()
     try:
         prepared.prepare_url(url, None)
@@ -615,8 +644,13 @@ def _rewind(data: Union[bytes, MultipartBody, None]) -> bool:
     return data.rewind() if isinstance(data, MultipartBody) else True
 
 
+def _number(value: Any) -> bool:
+    # (NaN fails every comparison, so the range checks below refuse it too)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _seconds(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
+    return _number(value) and 0 < value <= _MAX_SECONDS
 
 
 def _check_timeout(timeout: Any) -> Timeout:
@@ -624,4 +658,13 @@ def _check_timeout(timeout: Any) -> Timeout:
         return float(timeout)
     if isinstance(timeout, tuple) and len(timeout) == 2 and all(_seconds(t) for t in timeout):
         return (float(timeout[0]), float(timeout[1]))
-    raise ValueError(f"timeout must be a positive number of seconds or a (connect, read) pair, got {timeout!r}")
+    raise ValueError(
+        "timeout must be a number of seconds (more than 0, at most a week) or a (connect, read) pair of them, "
+        f"got {timeout!r}"
+    )
+
+
+def _check_delay(name: str, value: Any) -> float:
+    if _number(value) and 0 <= value <= _MAX_SECONDS:
+        return float(value)
+    raise ValueError(f"{name} must be a number of seconds from 0 to a week, got {value!r}")

@@ -17,7 +17,7 @@ class Client(StructuredHelpers, UploadHelpers, PollingHelpers, BatchHelpers, API
     ``Client(api_key=None, *, organization=None, project=None, base_url=None,
     timeout=None, max_retries=2, default_headers=None, default_query=None,
     session=None, initial_retry_delay=0.5, max_retry_delay=8.0,
-    admin_api_key=None)``
+    admin_api_key=None, max_response_size=256 MiB)``
 
     Every operation of the API is a method named after its ``operationId``
     (``create_chat_completion``, ``list_files`` ...; see API.md), plus
@@ -31,8 +31,12 @@ class Client(StructuredHelpers, UploadHelpers, PollingHelpers, BatchHelpers, API
     ``https://api.openai.com/v1``) and ``OPENAI_ADMIN_KEY`` (the key of the
     administration operations). ``api_key`` may be a callable, called for
     every request (rotating keys). ``timeout`` is seconds, or ``(connect,
-    read)``; the default is ``(5, 600)``. Failed requests are retried up to
-    ``max_retries`` times with exponential backoff (see the README).
+    read)``; the default is ``(5, 600)``; the read timeout bounds the whole
+    response of a call that is not streamed, and each wait for data in a
+    stream. Failed requests are retried up to ``max_retries`` times with
+    exponential backoff (see the README). ``max_response_size`` bounds the
+    decompressed size of any body read whole, and of a stream
+    (:class:`ResponseTooLargeError` past it).
 
     Pass your own ``requests.Session`` to use its proxies, certificates,
     mounted adapters and headers; the client then leaves it open. Otherwise
@@ -54,6 +58,13 @@ class Client(StructuredHelpers, UploadHelpers, PollingHelpers, BatchHelpers, API
     Threads: a client may be shared by any number of threads. Its settings
     do not change after construction (``with_options`` makes a new client),
     each call keeps its state to itself, and the session's connection pool is
-    thread-safe. The pool keeps up to 32 connections per host alive; with more
-    threads than that, extra connections are opened and then discarded.
+    thread-safe. The pool keeps up to 100 connections per host alive (as the
+    official SDK does); beyond 100 calls at once, each extra call opens a
+    connection of its own and closes it afterwards (urllib3 logs "Connection
+    pool is full, discarding connection"). For more, mount your own
+    ``HTTPAdapter(pool_maxsize=...)`` on a session you pass.
+
+    Processes: after ``os.fork()`` (gunicorn ``--preload``, Celery, multiprocessing)
+    a child never uses a connection its parent opened, on the client's session
+    or yours: its pools start empty.
     """

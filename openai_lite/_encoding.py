@@ -57,8 +57,35 @@ def _flatten(key: str, value: Any) -> Iterator[Tuple[str, str]]:
 
 
 def json_bytes(body: Any) -> bytes:
-    """The compact UTF-8 JSON of a request body."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=_response_object).encode("utf-8")
+    """The compact UTF-8 JSON of a request body.
+
+    NaN and infinities are refused (``ValueError`` naming where they are):
+    JSON has no such numbers, and a server would reject the request or, worse,
+    read it differently.
+    """
+    try:
+        return json.dumps(
+            body, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_response_object
+        ).encode("utf-8")
+    except ValueError as exc:
+        if "JSON compliant" not in str(exc):  # (a circular reference, say: json's own message says it)
+            raise
+
+    def find(value: Any, where: str) -> Iterator[str]:
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            yield f"{where} = {value!r}"
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                yield from find(item, f"{where}[{key!r}]")
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                yield from find(item, f"{where}[{index}]")
+
+    found = next(find(body, "body"), "a value")
+    raise ValueError(
+        f"the request body holds a number JSON cannot represent ({found}): NaN and infinities are not "
+        "valid JSON; replace them (with None, or a finite number) before sending"
+    ) from None
 
 
 def _response_object(value: Any) -> Any:

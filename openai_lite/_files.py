@@ -14,6 +14,7 @@ import os
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._errors import APIConnectionError, connection_error
+from ._transport import ResponseTooLargeError, decoded_length, iter_body
 
 if TYPE_CHECKING:
     import requests
@@ -123,18 +124,6 @@ def is_file_input(value: Any) -> bool:
     if isinstance(value, list):
         return any(is_file_input(item) for item in value)
     return isinstance(value, (bytes, bytearray, memoryview, str, os.PathLike, tuple)) or hasattr(value, "read")
-
-
-def decoded_length(headers: Mapping[str, str]) -> Optional[int]:
-    """The number of body bytes a response announces, None if unknown.
-
-    With a Content-Encoding, Content-Length counts the compressed bytes, not
-    the ones handed out, so it says nothing about them.
-    """
-    length = headers.get("content-length")
-    if length and length.isdigit() and not headers.get("content-encoding"):
-        return int(length)
-    return None
 
 
 def guess_content_type(filename: str) -> str:
@@ -325,13 +314,15 @@ class MultipartBody:
 class BinaryResponse:
     """A response body that is not JSON (audio, file contents, archives).
 
-    The body stays on the connection until used: ``content`` reads it all,
-    ``iter_bytes()`` streams it, ``write_to_file()`` streams it to disk. Use it
+    The body stays on the connection until used: ``content`` reads it all
+    (at most the client's ``max_response_size``), ``iter_bytes()`` streams it,
+    ``write_to_file()`` streams it to disk (neither is bounded in size). Use it
     as a context manager (or call ``close()``) when not reading it to the end.
     """
 
-    def __init__(self, response: requests.Response) -> None:
+    def __init__(self, response: requests.Response, max_size: Optional[int] = None) -> None:
         self.response = response
+        self.max_size = max_size
         self.headers = response.headers
         self.status_code = response.status_code
         self.request_id: Optional[str] = response.headers.get("x-request-id")
@@ -346,7 +337,7 @@ class BinaryResponse:
     def content(self) -> bytes:
         """The whole body, read on first access."""
         if self._content is None:
-            self._content = b"".join(self.iter_bytes())
+            self._content = b"".join(self._iter(_BLOCK, None, self.max_size))
         return self._content
 
     def iter_bytes(self, chunk_size: int = _BLOCK, progress: Optional[ProgressCallback] = None) -> Iterator[bytes]:
@@ -359,10 +350,17 @@ class BinaryResponse:
             for i in range(0, len(self._content), chunk_size):
                 yield self._content[i : i + chunk_size]
             return
+        yield from self._iter(chunk_size, progress, None)
+
+    def _iter(self, chunk_size: int, progress: Optional[ProgressCallback], limit: Optional[int]) -> Iterator[bytes]:
         total_size = decoded_length(self.headers)
+        if limit is not None and total_size is not None and total_size > limit:
+            self.response.close()
+            raise ResponseTooLargeError(limit, request_id=self.request_id)
         done = 0
         try:
-            for chunk in self.response.iter_content(chunk_size):
+            # Decompressed piece by piece (a small compressed body can inflate to gigabytes).
+            for chunk in iter_body(self.response, limit, arrival=False, size=chunk_size):
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total_size)

@@ -50,8 +50,8 @@ def retry_wait(
         wait = _server_wait(headers)
         if wait is not None:
             return wait
-    # Jitter downwards only, so max_delay stays a true cap.
-    return min(initial_delay * 2.0**attempt, max_delay) * (1 - 0.25 * random.random())
+    # Jitter downwards only, so max_delay stays a true cap. (2.0**attempt overflows past attempt 1023.)
+    return min(initial_delay * 2.0 ** min(attempt, 64), max_delay) * (1 - 0.25 * random.random())
 
 
 def _server_wait(headers: Mapping[str, str]) -> Optional[float]:
@@ -68,12 +68,19 @@ def _server_wait(headers: Mapping[str, str]) -> Optional[float]:
             try:
                 wait = float(value)
             except ValueError:
-                date = email.utils.parsedate_tz(value)
-                if date is not None:
-                    wait = email.utils.mktime_tz(date) - time.time()
+                wait = _date_wait(value)
     if wait is not None and 0 < wait <= MAX_SERVER_WAIT:
         return wait
     return None
+
+
+def _date_wait(value: str) -> Optional[float]:
+    """Seconds until an HTTP date; None for one the standard library cannot read or represent (year 99999)."""
+    try:
+        date = email.utils.parsedate_tz(value)
+        return None if date is None else email.utils.mktime_tz(date) - time.time()
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
 
 
 def _error_code(body: Any) -> Any:

@@ -9,16 +9,15 @@ And the HTTP response must be closed however iteration ends: at the end, on
 
 from __future__ import annotations
 
-import functools
 import json
 import typing
-import zlib
 from typing import TYPE_CHECKING, Any, Callable, FrozenSet, Iterator, Optional, TypeVar
 
 from ._errors import APIConnectionError, APIError, connection_error
 from ._logging import logger
 from ._models import BaseModel, convert
 from ._sse import ServerSentEvent, iter_sse
+from ._transport import iter_body, release_after_drain
 
 if TYPE_CHECKING:
     import requests
@@ -26,38 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["UnknownEvent", "decoder", "iter_body", "iter_events"]
 
 T = TypeVar("T")
-
-_READ_SIZE = 65536
-
-
-def iter_body(response: requests.Response) -> Iterator[bytes]:
-    """Yield the body as it arrives, one network read at a time.
-
-    A chunked body (what the OpenAI API sends) is read one HTTP chunk at a time
-    with urllib3's chunked reader; any other body with ``read1``, which returns
-    what the socket has rather than waiting to fill a buffer.
-    """
-    raw = response.raw
-    if getattr(raw, "chunked", False) and raw.supports_chunked_reads():
-        yield from raw.read_chunked(decode_content=True)
-        return
-    read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3
-    if read1 is not None:
-        # requests leaves raw.decode_content off: a gzip stream would reach the parser compressed.
-        yield from iter(functools.partial(read1, _READ_SIZE, decode_content=True), b"")
-        return
-    # Older urllib3: the http.client response underneath has read1; gzip we undo ourselves.
-    fp_read1 = getattr(getattr(raw, "_fp", None), "read1", None)
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if fp_read1 is None or encoding not in ("identity", "gzip"):
-        yield from raw.stream(_READ_SIZE, decode_content=True)
-        return
-    gunzip = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding == "gzip" else None
-    for data in iter(functools.partial(fp_read1, _READ_SIZE), b""):
-        if gunzip is not None:
-            data = gunzip.decompress(data)
-        if data:
-            yield data
 
 
 class UnknownEvent:
@@ -117,6 +84,7 @@ def iter_events(
     done_marker: bool = False,
     final_events: FrozenSet[str] = frozenset(),
     context: str = "",
+    limit: Optional[int] = None,
 ) -> Iterator[T]:
     """Yield ``decode(event, parsed_json)`` for each event of a streaming response (None: skipped).
 
@@ -124,14 +92,19 @@ def iter_events(
     :class:`APIConnectionError` if the connection fails or the stream ends
     early: without ``[DONE]`` when ``done_marker`` is set, or without one of
     ``final_events`` (event types, such as ``response.completed``) when given.
-    The response is closed in every case.
+    The connection goes back to the pool after ``[DONE]`` (once the little
+    left of the body is read) and is closed in every other case. ``limit``
+    bounds the decoded size of the whole stream.
     """
     request_id = response.headers.get("x-request-id")
     finished = not final_events
+    body = iter_body(response, limit, context=context)
+    done = False
     try:
-        for event in iter_sse(iter_body(response)):
+        for event in iter_sse(body):
             data = event.data
             if data.startswith("[DONE]"):
+                done = True
                 return
             try:
                 payload = json.loads(data)
@@ -154,7 +127,9 @@ def iter_events(
             raise
         raise error from exc
     finally:
-        response.close()
+        if done:
+            release_after_drain(response, body)
+        response.close()  # (after a release, this leaves the pooled connection alone)
     if done_marker or not finished:
         what = "[DONE]" if done_marker else "final"
         raise APIConnectionError(

@@ -476,6 +476,38 @@ def test_with_options_keeps_the_azure_settings(server: LoopbackServer, make_azur
         assert request.headers["x-app"] == "t"
 
 
+# A value other than the default for every AzureClient argument (but session, which a copy shares, and
+# the credentials and base_url, which replace others: see the test above and below).
+AZURE_NON_DEFAULTS: Dict[str, Any] = {
+    "azure_endpoint": "http://127.0.0.1:9",
+    "azure_deployment": "dep-9",
+    "api_version": "2025-01-01",
+    "api_key": "key-9",
+    "timeout": (1.5, 2.5),
+    "max_retries": 7,
+    "default_headers": {"X-A": "1"},
+    "default_query": {"q": "1"},
+    "initial_retry_delay": 0.25,
+    "max_retry_delay": 3.0,
+    "max_response_size": 12345,
+}
+
+
+def test_with_options_keeps_every_option() -> None:
+    init = AzureClient.__init__.__code__
+    arguments = set(init.co_varnames[1 : init.co_argcount + init.co_kwonlyargcount])
+    replaced = {"session", "base_url", "azure_ad_token", "azure_ad_token_provider"}
+    assert set(AZURE_NON_DEFAULTS) == arguments - replaced  # (a new option must be added here, and so is checked)
+    original = AzureClient(**AZURE_NON_DEFAULTS)
+    copy = original.with_options()
+    assert copy._options == original._options
+    for name in AZURE_NON_DEFAULTS:
+        assert getattr(copy, name) == getattr(original, name), name
+    assert copy.max_response_size == 12345
+    assert copy.default_query == {"q": "1", "api-version": "2025-01-01"}
+    original.close()
+
+
 def test_with_options_switches_credentials(server: LoopbackServer, make_azure: Any) -> None:
     server.reply(json_reply(CHAT), json_reply(CHAT), json_reply(CHAT))
     client = make_azure()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import math
 import platform
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Tuple
@@ -118,6 +120,51 @@ def test_explicit_arguments_win_over_the_environment(server: LoopbackServer, mon
 def test_default_base_url_is_the_openai_api() -> None:
     with openai_lite.Client(api_key="sk-x") as client:
         assert client.base_url == "https://api.openai.com/v1"
+
+
+# (id, base_url, words the message must contain)
+BAD_BASE_URLS = [
+    ("no-scheme", "localhost:8080/v1", "http://"),
+    ("no-scheme-no-port", "api.openai.com/v1", "http://"),
+    ("other-scheme", "ftp://example.com/v1", "http://"),
+    ("no-host", "http:///v1", "http://"),
+    ("query", "https://example.com/v1?api-version=1", "default_query"),
+    ("empty-query", "https://example.com/v1?", "query"),
+    ("fragment", "https://example.com/v1#top", "fragment"),
+    ("empty-fragment", "https://example.com/v1#", "fragment"),
+]
+
+
+@pytest.mark.parametrize(("base_url", "words"), [b[1:] for b in BAD_BASE_URLS], ids=[b[0] for b in BAD_BASE_URLS])
+@pytest.mark.parametrize("given", ["argument", "environment"])
+def test_a_base_url_that_cannot_work_is_refused_when_the_client_is_built(
+    monkeypatch: pytest.MonkeyPatch, base_url: str, words: str, given: str
+) -> None:
+    if given == "environment":
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+    with pytest.raises(ValueError, match="base_url") as info:
+        openai_lite.Client(api_key=KEY, base_url=base_url if given == "argument" else None)
+    assert words in str(info.value)
+
+
+def _unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("kind", ["call", "stream"])
+def test_a_connection_error_names_the_host(kind: str) -> None:
+    port = _unused_port()  # nothing listens there: refused
+    client = openai_lite.Client(api_key=KEY, base_url=f"http://user:pw@127.0.0.1:{port}/v1", max_retries=0)
+    with pytest.raises(openai_lite.APIConnectionError) as info:
+        if kind == "call":
+            client.retrieve_model("m")
+        else:
+            list(client.create_chat_completion_stream(model="m", messages=MESSAGES))
+    assert f"127.0.0.1:{port}" in str(info.value)
+    assert "pw" not in str(info.value)  # (credentials in the URL are not repeated)
+    client.close()
 
 
 def test_trailing_slash_of_base_url_does_not_double_the_slash(
@@ -431,6 +478,38 @@ def test_with_options_changes_settings_and_shares_the_session(
     assert adapter.timeouts == [(2.0, 3.0), 20.0]
 
 
+# A value other than the default for every constructor argument (but session, which a copy shares).
+NON_DEFAULTS: Dict[str, Any] = {
+    "api_key": "sk-other",
+    "organization": "org-9",
+    "project": "proj_9",
+    "base_url": "http://127.0.0.1:9/v9",
+    "timeout": (1.5, 2.5),
+    "max_retries": 7,
+    "default_headers": {"X-A": "1"},
+    "default_query": {"q": "1"},
+    "initial_retry_delay": 0.25,
+    "max_retry_delay": 3.0,
+    "admin_api_key": "sk-admin-9",
+    "max_response_size": 12345,
+}
+
+
+def test_with_options_keeps_every_option() -> None:
+    init = openai_lite.Client.__init__.__code__
+    arguments = set(init.co_varnames[1 : init.co_argcount + init.co_kwonlyargcount]) - {"session"}
+    assert set(NON_DEFAULTS) == arguments  # (a new option must be added here, and so is checked)
+    original = openai_lite.Client(**NON_DEFAULTS)
+    copy = original.with_options()
+    for name in NON_DEFAULTS:
+        assert getattr(copy, name) == getattr(original, name), name
+        assert copy._options[name] == original._options[name], name
+    assert copy.max_response_size == 12345
+    with pytest.raises(TypeError, match="no_such_option"):
+        original.with_options(no_such_option=1)
+    original.close()
+
+
 def test_with_options_keeps_unchanged_settings(make_client: Callable[..., Any], server: LoopbackServer) -> None:
     original = make_client(project="proj_1", default_query={"api-version": "1"}, max_retries=3)
     copy = original.with_options(timeout=9)
@@ -547,6 +626,10 @@ INVALID_TIMEOUTS = [
         math.inf,
         id="infinite",
     ),
+    pytest.param(1e10, id="absurd"),
+    pytest.param(10**400, id="huge-int"),
+    pytest.param((5, 1e300), id="absurd-read"),
+    pytest.param(8 * 24 * 3600, id="over-a-week"),
 ]
 
 
@@ -561,9 +644,101 @@ def test_invalid_timeout_is_a_clear_value_error(
     assert server.requests == []
 
 
+# (id, option, value)
+INVALID_OPTIONS = [
+    ("initial-negative", "initial_retry_delay", -0.5),
+    ("initial-nan", "initial_retry_delay", math.nan),
+    ("initial-inf", "initial_retry_delay", math.inf),
+    ("initial-absurd", "initial_retry_delay", 1e300),
+    ("initial-string", "initial_retry_delay", "1"),
+    ("max-negative", "max_retry_delay", -1),
+    ("max-nan", "max_retry_delay", math.nan),
+    ("max-inf", "max_retry_delay", math.inf),
+    ("max-bool", "max_retry_delay", True),
+    ("size-zero", "max_response_size", 0),
+    ("size-negative", "max_response_size", -1),
+    ("size-float", "max_response_size", 1e6),
+    ("retries-bool", "max_retries", True),
+]
+
+
+@pytest.mark.parametrize(("option", "value"), [o[1:] for o in INVALID_OPTIONS], ids=[o[0] for o in INVALID_OPTIONS])
+def test_an_invalid_retry_delay_or_size_is_refused_when_the_client_is_built(
+    make_client: Callable[..., Any], server: LoopbackServer, option: str, value: Any
+) -> None:
+    with pytest.raises(ValueError, match=option):
+        make_client(**{option: value})
+    with pytest.raises(ValueError, match=option):
+        make_client().with_options(**{option: value})
+    assert server.requests == []
+
+
+# (id, the call) -- each body holds a number JSON cannot represent
+NOT_JSON_NUMBERS = [
+    ("nan-argument", lambda c: c.create_chat_completion(model="m", messages=MESSAGES, temperature=math.nan)),
+    ("inf-in-a-list", lambda c: c.create_embedding(model="m", input=[1.0, math.inf])),
+    (
+        "nan-in-extra_body",
+        lambda c: c.create_chat_completion(model="m", messages=MESSAGES, extra_body={"x": {"y": -math.inf}}),
+    ),
+]
+
+
+@pytest.mark.parametrize("call", [n[1] for n in NOT_JSON_NUMBERS], ids=[n[0] for n in NOT_JSON_NUMBERS])
+def test_nan_or_infinity_in_a_body_is_refused_before_sending(
+    client: Any, server: LoopbackServer, call: Callable[[Any], Any]
+) -> None:
+    with pytest.raises(ValueError, match="JSON cannot represent") as info:
+        call(client)
+    assert "body[" in str(info.value)  # says where
+    assert server.requests == []
+
+
+# (id, Content-Type of a text answer, body bytes, the text expected)
+TEXT_REPLIES = [
+    ("utf-8", "text/plain; charset=utf-8", "héllo".encode(), "héllo"),
+    ("latin-1", "text/plain; charset=iso-8859-1", "héllo".encode("latin-1"), "héllo"),
+    ("no-charset", "text/plain", "héllo".encode(), "héllo"),
+    ("unknown-charset", "text/plain; charset=x-no-such-charset", "héllo".encode(), "héllo"),
+    ("not-a-text-codec", "text/plain; charset=zlib_codec", b"hello", "hello"),
+    ("str-to-str-codec", "text/plain; charset=rot13", b"hello", "hello"),
+    ("quoted-charset", 'text/plain; format=flowed; charset="utf-8"', "héllo".encode(), "héllo"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "text"), [t[1:] for t in TEXT_REPLIES], ids=[t[0] for t in TEXT_REPLIES]
+)
+def test_a_text_answer_is_decoded_whatever_its_charset(
+    client: Any, server: LoopbackServer, content_type: str, body: bytes, text: str
+) -> None:
+    server.reply(bytes_reply(body, content_type=content_type))
+    assert client.create_transcription(file=b"RIFF", model="whisper-1", response_format="text") == text
+
+
 # ---------------------------------------------------------------------------
 # Threads
 # ---------------------------------------------------------------------------
+
+
+def test_50_threads_on_one_client_keep_their_connections(
+    make_client: Callable[..., Any], server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    threads = 50
+    together = threading.Barrier(threads, timeout=10)
+
+    @server.handler
+    def all_at_once(request: Any) -> Any:
+        together.wait()  # every call is in flight at the same time: 50 connections
+        return json_reply(MODEL)
+
+    client = make_client()
+    with caplog.at_level(logging.WARNING, logger="urllib3"), ThreadPoolExecutor(threads) as pool:
+        for _ in range(2):
+            assert set(pool.map(lambda _: client.retrieve_model("gpt-4o-mini").id, range(threads))) == {MODEL["id"]}
+
+    assert [r.getMessage() for r in caplog.records if "pool is full" in r.getMessage()] == []
+    assert server.connections == threads  # the second round reused all of them
 
 
 def test_one_client_shared_by_16_threads(make_client: Callable[..., Any], server: LoopbackServer) -> None:

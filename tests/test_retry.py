@@ -110,6 +110,11 @@ SERVER_WAITS: List[Any] = [
     ("http-date-past", lambda: {"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, BACKOFF),
     ("http-date-now", lambda: {"retry-after": http_date(-1)}, BACKOFF),
     ("http-date-too-far", lambda: {"retry-after": http_date(120)}, BACKOFF),
+    # Dates the standard library cannot represent: ignored, never a ValueError or OverflowError.
+    ("http-date-year-99999", lambda: {"retry-after": "Fri, 31 Dec 99999 23:59:59 GMT"}, BACKOFF),
+    ("http-date-huge-year", lambda: {"retry-after": "Fri, 31 Dec 99999999999999999999 23:59:59 GMT"}, BACKOFF),
+    ("http-date-huge-offset", lambda: {"retry-after": "Wed, 21 Oct 2015 07:28:00 +99999999999999999999"}, BACKOFF),
+    ("http-date-year-0", lambda: {"retry-after": "Sat, 01 Jan 0000 00:00:00 GMT"}, BACKOFF),
     ("no-headers", lambda: {}, BACKOFF),
     ("headers-none", lambda: None, BACKOFF),
 ]
@@ -139,6 +144,7 @@ BACKOFFS = [
     (1, 0.01, 0.02, 0.02),
     (5, 0.01, 0.02, 0.02),
     (3, 2.0, 3.0, 3.0),
+    (2000, 0.5, 8.0, 8.0),  # (2.0**2000 would overflow)
 ]
 
 
@@ -343,6 +349,17 @@ def test_server_wait_over_sixty_seconds_falls_back_to_backoff(
     make_client(**FAST).retrieve_model("gpt-4o-mini")
     assert time.monotonic() - started < 5
     assert logged_waits(caplog) == [pytest.approx(0.01, abs=0.006)]
+
+
+@pytest.mark.parametrize(
+    "date", ["Fri, 31 Dec 99999 23:59:59 GMT", "Fri, 31 Dec 99999999999999999999 23:59:59 GMT"], ids=["5", "20"]
+)
+def test_a_retry_after_date_out_of_range_is_ignored_and_the_call_retried(
+    make_client: Callable[..., Any], server: LoopbackServer, date: str
+) -> None:
+    server.reply(json_reply(error(), 429, {"retry-after": date}), json_reply(MODEL))
+    assert make_client(**FAST).retrieve_model("gpt-4o-mini").id == MODEL["id"]
+    assert len(server.requests) == 2
 
 
 WAIT = re.compile(r"(\d+(?:\.\d+)?) ?s\b")

@@ -754,6 +754,62 @@ def test_a_with_options_copy_made_later_keeps_the_proxies_resolved_for_the_origi
     assert proxy.seen == []
 
 
+# (id, the host the client is built for, the host of the copy, the copy goes through the proxy)
+# NO_PROXY covers 127.0.0.1 but not localhost: the two names of the loopback server.
+RETARGETS = [
+    ("to-a-proxied-host", "127.0.0.1", "localhost", True),
+    ("to-a-host-in-NO_PROXY", "localhost", "127.0.0.1", False),
+]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize(
+    ("built_for", "copy_for", "proxied"), [r[1:] for r in RETARGETS], ids=[r[0] for r in RETARGETS]
+)
+def test_a_with_options_copy_for_another_base_url_works_out_its_own_proxy(
+    server: LoopbackServer,
+    proxy: ForwardingProxy,
+    build: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    built_for: str,
+    copy_for: str,
+    proxied: bool,
+    route: str,
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    client = build(route=route, base_url=f"http://{built_for}:{server.port}/v1")
+    copy = client.with_options(base_url=f"http://{copy_for}:{server.port}/v1")
+    server.reply(json_reply(MODEL), json_reply(MODEL))
+
+    copy.retrieve_model("gpt-4o-mini")
+    client.retrieve_model("gpt-4o-mini")
+
+    via_proxy = [f"GET http://localhost:{server.port}/v1/models/gpt-4o-mini"]
+    assert proxy.seen == via_proxy  # the one call to localhost, whichever of the two made it
+
+
+@pytest.mark.parametrize("owner", OWNERS)
+def test_a_with_options_copy_for_another_base_url_works_out_its_own_certificates(
+    server: LoopbackServer,
+    https_server: Callable[[bool], HTTPSServer],
+    pki: Dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    owner: str,
+) -> None:
+    origin = https_server(False)
+    session = requests.Session() if owner == "user-session" else None
+    client = openai_lite.Client(api_key=KEY, base_url=server.url + "/v1", max_retries=0, session=session)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", pki["ca.pem"])  # a copy for another host is built as a new client
+
+    copy = client.with_options(base_url=origin.url + "/v1")
+
+    assert copy.retrieve_model("gpt-4o-mini").id == MODEL["id"]
+    client.close()
+    if session is not None:
+        session.close()
+
+
 # ---------------------------------------------------------------------------
 # Session headers: read on every call, ours win
 # ---------------------------------------------------------------------------
