@@ -572,3 +572,33 @@ def test_the_handler_passes_mypy_strict(tmp_path: pathlib.Path) -> None:
 def test_the_example_documents_how_to_build_and_deploy() -> None:
     doc = ast.get_docstring(ast.parse((EXAMPLE / "handler.py").read_text("utf-8"))) or ""
     assert "build.sh function.zip python3.12" in doc and "handler.handler" in doc and "OPENAI_API_KEY" in doc
+
+
+def test_the_readme_snippet_runs(server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("\n## AWS Lambda\n") :]
+    snippet = section[section.index("```python\n") + 10 : section.index("\n```\n")]
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url + "/v1")
+    namespace: Dict[str, Any] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    spec = importlib.util.spec_from_file_location("lambda_example", EXAMPLE / "handler.py")
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+
+    class Context:
+        def get_remaining_time_in_millis(self) -> int:
+            return 30000
+
+    server.reply(json_reply(completion("Hello!")))
+    try:
+        assert namespace["handler"]({"prompt": "Hi"}, Context()) == {"statusCode": 200, "body": "Hello!"}
+        # The snippet is the example's core: the same client settings, the same timeouts.
+        for name in ("timeout", "max_retries", "max_retry_delay"):
+            assert getattr(namespace["client"], name) == getattr(example.client, name)
+        assert namespace["call_timeout"](Context()) == example.call_timeout(Context()) == (2.0, 14.25)
+    finally:
+        namespace["client"].close()
+        example.client.close()
+    assert server.requests[0].json()["messages"] == [{"role": "user", "content": "Hi"}]
