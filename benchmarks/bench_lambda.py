@@ -28,7 +28,7 @@ import time
 import zipfile
 from typing import Dict, Tuple
 
-from bench_core import interleaved, report, start_server
+from bench_core import interleaved, report, start_server, stop_server
 from bench_size import zip_tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -155,9 +155,7 @@ def main() -> None:
             size, raw_size = os.path.getsize(built), os.path.getsize(raw_built)
             report("zip size (with .pyc)", size / MB, raw_size / MB, "MB", "<=2.5MB", size <= 2.5 * MB)
     finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=5)
+        stop_server(proc)
 
 
 if __name__ == "__main__":
