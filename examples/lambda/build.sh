@@ -44,7 +44,7 @@ pip=("$python" -m pip --disable-pip-version-check --quiet)
 #    itself would write build/ and *.egg-info there, and ship whatever stale files build/ holds.
 mkdir "$work/src"
 for name in pyproject.toml setup.cfg MANIFEST.in README.md LICENSE openai_lite; do
-    [ -e "$root/$name" ] && cp -R "$root/$name" "$work/src/"
+    if [ -e "$root/$name" ]; then cp -R "$root/$name" "$work/src/"; fi
 done
 find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
 "${pip[@]}" wheel --no-deps --wheel-dir "$work/wheel" "$work/src"

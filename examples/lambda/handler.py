@@ -6,7 +6,7 @@ version of your Lambda runtime), upload it, and configure the function with
 * handler ``handler.handler``;
 * environment variable ``OPENAI_API_KEY`` (and, if you like, ``OPENAI_BASE_URL`` for another
   server, ``OPENAI_MODEL`` for another model);
-* a timeout long enough for a reply, such as 30 s (API Gateway stops waiting at 29 s).
+* a timeout long enough for a reply, such as 30 s (API Gateway stops waiting at 29 s by default).
 
 Invoked with ``{"prompt": "..."}``, it returns ``{"statusCode": 200, "body": "<the reply>"}``: the
 shape API Gateway and function URLs turn into an HTTP response. A failed API call raises the
