@@ -168,7 +168,7 @@ def main() -> None:
             raw_built = os.path.join(tmp, "raw.zip")
             raw_zip(task, raw_built, tmp)
             size, raw_size = os.path.getsize(built), os.path.getsize(raw_built)
-            report("zip size (with .pyc)", size / MB, raw_size / MB, "MB", "<=2.5MB", size <= 2.5 * MB)
+            report("zip size (with .pyc)", size / 1024, raw_size / 1024, "KB", "<=2.5MB", size <= 2.5 * MB)
     finally:
         stop_server(proc)
 
