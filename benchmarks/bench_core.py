@@ -52,6 +52,13 @@ def start_server() -> Tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/v1"
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server that start_server started (it serves until its stdin closes)."""
+    assert proc.stdin is not None
+    proc.stdin.close()
+    proc.wait(timeout=5)
+
+
 def fresh_process_time(code: str, runs: int) -> float:
     """Median wall time of ``python -c code`` in a fresh interpreter."""
     env = dict(os.environ, PYTHONPATH=ROOT, PYTHONDONTWRITEBYTECODE="")
@@ -167,9 +174,7 @@ def main() -> None:
         client.close()
         session.close()
     finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=5)
+        stop_server(proc)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,11 @@ def tree_size(path: str, suffix: str = "") -> int:
     return total
 
 
-def zip_tree(source: str, target: str) -> None:
+def zip_tree(source: str, target: str, pycache: bool = False) -> None:
+    """Zip the files under ``source`` in sorted order (the __pycache__ folders only if ``pycache``)."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for folder, dirs, files in os.walk(source):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            dirs[:] = sorted(d for d in dirs if pycache or d != "__pycache__")
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 archive.write(path, os.path.relpath(path, source))

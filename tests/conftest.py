@@ -67,3 +67,23 @@ def make_client(server: LoopbackServer) -> Iterator[Callable[..., Any]]:
 def client(make_client: Callable[..., Any]) -> Any:
     """``openai_lite.Client`` with the ``make_client`` defaults (closed at teardown)."""
     return make_client()
+
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="session")
+def wheelhouse() -> str:
+    """A folder of pure-Python wheels (the runtime dependencies, setuptools) to build and install from offline.
+
+    ``$OPENAI_LITE_WHEELHOUSE``, else ``.ci/.wheelhouse`` (``.ci/wheelhouse.sh`` downloads it). Without
+    one the test skips, or fails where it must run (``CI`` or ``OPENAI_LITE_REQUIRE_WHEELHOUSE`` set).
+    """
+    folder = os.environ.get("OPENAI_LITE_WHEELHOUSE") or os.path.join(_ROOT, ".ci", ".wheelhouse")
+    if os.path.isdir(folder) and any(name.endswith(".whl") for name in os.listdir(folder)):
+        return folder
+    message = f"no wheels in {folder}: run .ci/wheelhouse.sh (needs PyPI) or set OPENAI_LITE_WHEELHOUSE"
+    required = (os.environ.get(name, "").strip().lower() for name in ("CI", "OPENAI_LITE_REQUIRE_WHEELHOUSE"))
+    if any(value not in ("", "0", "false", "no") for value in required):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
