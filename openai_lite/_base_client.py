@@ -8,6 +8,7 @@ endpoint methods (generated, in ``_api``) only describe their operation.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import http.client
 import json
@@ -34,7 +35,16 @@ from typing import (
 import requests
 
 from ._encoding import check_header, json_bytes, path_segment, query_string
-from ._errors import APIResponseValidationError, OpenAIError, connection_error, decode_error_body, status_error
+from ._errors import (
+    APIResponseValidationError,
+    OpenAIError,
+    connection_error,
+    decode_body,
+    decode_error_body,
+    excerpt,
+    sent_secrets,
+    status_error,
+)
 from ._files import (
     BinaryResponse,
     FileInput,
@@ -45,7 +55,7 @@ from ._files import (
     flatten_form,
     is_file_input,
 )
-from ._logging import configure_from_env, logger
+from ._logging import configure_from_env, log_body, logger
 from ._models import BaseModel, convert
 from ._pagination import Page
 from ._retry import retry_wait, should_retry_status
@@ -244,13 +254,13 @@ class BaseClient:
 
     # -- hooks a host-specific client overrides ---------------------------
 
-    def _auth(self, admin: bool) -> Tuple[Dict[str, str], str]:
-        """The authentication headers of one request, and the secret in them (kept out of error messages)."""
+    def _auth(self, admin: bool) -> Dict[str, str]:
+        """The authentication headers of one request (errors and logs mask their values, see ``sent_secrets``)."""
         key = self.admin_api_key if admin else self.api_key
         if callable(self._admin_api_key if admin else self._api_key):
             # (a string key was checked once, when the client was built)
             check_header("admin_api_key" if admin else "api_key", key, secret=True)
-        return {"Authorization": f"Bearer {key}"}, key
+        return {"Authorization": f"Bearer {key}"}
 
     def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
         return self._base_url + path
@@ -308,8 +318,7 @@ class BaseClient:
             if encoded:
                 url += ("&" if "?" in url else "?") + encoded
 
-        auth, secret = self._auth(admin)
-        all_headers: Dict[str, Optional[str]] = {**self._static_headers, **auth}
+        all_headers: Dict[str, Optional[str]] = {**self._static_headers, **self._auth(admin)}
         if headers:
             all_headers.update(headers)
         if extra_headers:
@@ -340,7 +349,7 @@ class BaseClient:
             stream = True
         try:
             timeout = _check_timeout(timeout) if timeout is not None else self.timeout
-            response = self._send(method, url, path, all_headers, data, timeout, stream, secret)
+            response = self._send(method, url, path, all_headers, data, timeout, stream)
         finally:
             if isinstance(data, MultipartBody):
                 data.close()
@@ -357,10 +366,10 @@ class BaseClient:
         data: Union[bytes, MultipartBody, None],
         timeout: Timeout,
         stream: bool,
-        secret: str,
     ) -> requests.Response:
         """Send with retries; return a 2xx response or raise."""
         prepared, send = self._prepare(method, url, headers, data)
+        log_body("request body", data, prepared)
         context = f"{method} {path}"
         attempt = 0
         while True:
@@ -370,10 +379,11 @@ class BaseClient:
                 status = response.status_code
                 if not 200 <= status < 300:
                     body = decode_error_body(response)  # reads (and so releases) the connection
+                    log_body("error body", response.content, prepared)
                 elif not stream:
                     _read_body(response)  # here, so that a failure on the way is retried
             except Exception as exc:
-                error = connection_error(exc, context)
+                error = connection_error(exc, context, secrets=sent_secrets(prepared))
                 if error is None:
                     raise
                 if attempt < self.max_retries and _rewind(data):
@@ -390,7 +400,7 @@ class BaseClient:
                 self._sleep_before_retry(attempt, response.headers, context, f"{status} {response.reason}")
                 attempt += 1
                 continue
-            raise status_error(response, redact=secret)
+            raise status_error(response, body)
 
     def _prepare(
         self, method: str, url: str, headers: Dict[str, Optional[str]], data: Union[bytes, MultipartBody, None]
@@ -453,30 +463,20 @@ class BaseClient:
         if cast_to is None:
             return None
         if not _is_json(response) and _accepts_text(cast_to):
-            return content.decode(response.encoding or "utf-8", "replace")
+            return content.decode(_charset(response), "replace")
         if not content.strip():
-            raise APIResponseValidationError(
-                f"expected a JSON body from {response.request.method} {response.request.path_url}, got an empty one",
-                response=response,
-            )
-        if logger.isEnabledFor(10):  # DEBUG: bodies are logged at debug only
-            logger.debug("response body: %s", content[:2000].decode("utf-8", "replace"))
+            raise _invalid(response, "got an empty body")
+        log_body("response body", content, response.request)
         try:
             data = json.loads(content)
         except ValueError:
             kind = response.headers.get("content-type") or "no content type"
-            raise APIResponseValidationError(
-                f"expected JSON, got {kind}: {content[:200].decode('utf-8', 'replace')!r}",
-                response=response,
-                body=content.decode("utf-8", "replace"),
-            ) from None
+            raise _invalid(response, f"got {kind}") from None
+        except RecursionError:
+            raise _invalid(response, "got JSON nested too deeply to decode") from None
         if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
             if type(data) is not dict:
-                raise APIResponseValidationError(
-                    f"expected a JSON object for {cast_to.__name__}, got {type(data).__name__}",
-                    response=response,
-                    body=data,
-                )
+                raise _invalid(response, f"got a JSON {type(data).__name__} where {cast_to.__name__} is an object")
             result = cast_to.from_dict(data)
             attrs = result.__dict__
             attrs["_request_id"] = response.headers.get("x-request-id")
@@ -522,6 +522,26 @@ class BaseClient:
             return self._request("GET", path, cast_to=cast_to, query=page_query, **request)
 
         return Page(fetch(base_query), fetch, base_query, paging)
+
+
+def _invalid(response: requests.Response, what: str) -> APIResponseValidationError:
+    """The error for a 2xx body that is not what the operation returns: ``what`` it is, then its start, masked."""
+    secrets = sent_secrets(response.request)
+    content = response.content
+    message = f"expected a JSON body from {response.request.method} {response.request.path_url}, {what}"
+    if content.strip():
+        message += f": {excerpt(content, secrets, 200)!r}"
+    return APIResponseValidationError(message, response=response, body=decode_body(content, secrets))
+
+
+def _charset(response: requests.Response) -> str:
+    """The response's charset if Python knows it, else UTF-8 (a server may name anything)."""
+    encoding = response.encoding or "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return "utf-8"
+    return encoding
 
 
 def _accepts_text(cast_to: Any) -> bool:
