@@ -323,8 +323,7 @@ class BaseClient:
             all_headers.update(headers)
         if extra_headers:
             for name, value in extra_headers.items():
-                if value is not None:
-                    check_header(name, value)
+                check_header(name, "" if value is None else value)
                 # Header names are case-insensitive: drop ours under any spelling.
                 for ours in [k for k in all_headers if k.lower() == name.lower()]:
                     del all_headers[ours]

@@ -8,6 +8,7 @@ which the API is exercised with every day (``[]`` suffix for arrays,
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator, Mapping, Tuple
 from urllib.parse import quote, urlencode
 
@@ -61,16 +62,50 @@ def json_bytes(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def check_header(name: str, value: Any, secret: bool = False) -> None:
-    """Refuse a header value that would split the request (CR or LF) before anything is sent.
+# A header name is an RFC 9110 token. (Given to re as text: re caches it, and nothing is compiled at import time.)
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+# Headers whose values are credentials, whoever sets them: never quoted in a message.
+_SECRET_HEADERS = frozenset(("authorization", "proxy-authorization", "api-key", "x-api-key", "cookie"))
 
-    A ``secret`` value (the key) is not quoted in the message.
+
+def check_header(name: Any, value: Any, secret: bool = False) -> None:
+    """Refuse, before anything is sent, a header that HTTP cannot carry or that would split the request.
+
+    The name must be a token (no spaces, colons, NUL ...). The value must not
+    hold CR, LF, NUL or other control characters, nor characters beyond
+    Latin-1 (http.client would fail on them while sending, quoting the whole
+    value); a ``secret`` (a key, a token) must be ASCII. A secret, and the
+    value of a credential header such as Authorization, is never quoted in
+    the message.
     """
+    if not isinstance(name, str) or not re.fullmatch(_TOKEN, name):
+        raise ValueError(
+            f"invalid header name {name!r}: a name is letters, digits and !#$%&'*+-.^_`|~ only "
+            "(no spaces, colons or control characters)"
+        )
     if not isinstance(value, str):
         raise TypeError(f"header {name!r} must be a str, got {type(value).__name__}")
-    if "\r" in value or "\n" in value or "\0" in value:
+    if value.isascii() and value.isprintable():
+        return  # (the usual case, checked in C)
+    secret = secret or name.lower() in _SECRET_HEADERS
+    for position, char in enumerate(value):
+        code = ord(char)
+        if char in "\r\n\0":
+            problem, why = "a CR, LF or NUL character", ""
+            advice = "remove it (a value read from a file often ends with a newline)"
+        elif (code < 32 and char != "\t") or code == 127:
+            problem, why, advice = f"a control character ({_describe(char)})", "", "remove it"
+        elif code > 255 or (secret and code > 127):
+            problem = _describe(char)
+            why = ", which a key cannot hold" if secret else ", which HTTP headers cannot hold (only Latin-1)"
+            advice = "remove it (a zero-width or non-breaking space often comes along when a key is pasted)"
+        else:
+            continue
         shown = "" if secret else f" ({value!r})"
-        raise ValueError(
-            f"header {name!r} contains a CR, LF or NUL character{shown}; remove it "
-            "(a value read from a file often ends with a newline)"
-        )
+        raise ValueError(f"header {name!r} contains {problem} at position {position}{why}{shown}; {advice}")
+
+
+def _describe(char: str) -> str:
+    import unicodedata  # only for this message
+
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
