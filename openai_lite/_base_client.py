@@ -23,7 +23,6 @@ from typing import (
     Dict,
     FrozenSet,
     Iterator,
-    List,
     Mapping,
     Optional,
     Tuple,
@@ -45,18 +44,10 @@ from ._errors import (
     sent_secrets,
     status_error,
 )
-from ._files import (
-    BinaryResponse,
-    FileInput,
-    MultipartBody,
-    ProgressCallback,
-    TypedField,
-    decoded_length,
-    flatten_form,
-    is_file_input,
-)
+from ._files import BinaryResponse, ProgressCallback, decoded_length
 from ._logging import configure_from_env, log_body, logger
 from ._models import BaseModel, convert
+from ._multipart import BodyError, MultipartBody, is_file_input, multipart_body
 from ._pagination import Page
 from ._retry import retry_wait, should_retry_status
 from ._sse import ServerSentEvent
@@ -339,7 +330,7 @@ class BaseClient:
                 json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
             )
         ):
-            data = _multipart(payload, files, progress, part_types or {})
+            data = multipart_body(payload, files, progress, part_types)
             all_headers["Content-Type"] = data.content_type
         elif payload is not None:
             data = json_bytes(payload)
@@ -349,6 +340,10 @@ class BaseClient:
         try:
             timeout = _check_timeout(timeout) if timeout is not None else self.timeout
             response = self._send(method, url, path, all_headers, data, timeout, stream)
+        except BodyError as exc:
+            # A file that cannot be read, or the progress callback, failed while the body was sent: the
+            # caller's error, never a connection error to retry.
+            raise exc.error from None
         finally:
             if isinstance(data, MultipartBody):
                 data.close()
@@ -556,30 +551,6 @@ def _key(key: Union[str, Callable[[], str], None], name: str, env: str) -> str:
     if key is None:
         raise OpenAIError(f"This operation needs the {name} client option or the {env} environment variable.")
     return key() if callable(key) else key
-
-
-def _multipart(
-    payload: Dict[str, Any],
-    files: Tuple[str, ...],
-    progress: Optional[ProgressCallback],
-    part_types: Mapping[str, str],
-) -> MultipartBody:
-    """Split a body into form fields and file parts (lists become ``name[]`` parts)."""
-    fields: List[Tuple[str, Any]] = []
-    parts: List[Tuple[str, FileInput]] = []
-    for key, value in payload.items():
-        if key in part_types:
-            content_type = part_types[key]
-            text = json.dumps(value) if "json" in content_type and not isinstance(value, str) else str(value)
-            fields.append((key, TypedField(text, content_type)))
-        elif key in files:
-            if isinstance(value, list):
-                parts += [(f"{key}[]", item) for item in value]
-            else:
-                parts.append((key, value))
-        else:
-            fields += flatten_form(key, value)
-    return MultipartBody(fields, parts, progress)
 
 
 class _ExactURL(requests.auth.AuthBase):

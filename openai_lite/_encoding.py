@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterator, Mapping, Tuple
 from urllib.parse import quote, urlencode
 
-__all__ = ["path_segment", "query_string", "json_bytes", "check_header"]
+__all__ = ["path_segment", "query_string", "flatten", "json_bytes", "check_header"]
 
 
 def path_segment(name: str, value: Any) -> str:
@@ -38,21 +38,27 @@ def query_string(params: Mapping[str, Any]) -> str:
 
 def _pairs(params: Mapping[str, Any]) -> Iterator[Tuple[str, str]]:
     for key, value in params.items():
-        yield from _flatten(key, value)
+        yield from flatten(key, value)
 
 
-def _flatten(key: str, value: Any) -> Iterator[Tuple[str, str]]:
+def flatten(key: str, value: Any) -> Iterator[Tuple[str, str]]:
+    """Spread a value into (name, text) pairs, for a query string or a form.
+
+    Lists become repeated ``name[]`` pairs (``name`` once if it ends in
+    ``[]`` already), objects ``name[key]`` pairs, booleans ``true``/``false``;
+    ``None`` gives nothing.
+    """
     if value is None:
         return
     if value is True or value is False:
         yield key, "true" if value else "false"
     elif isinstance(value, Mapping):
         for sub, item in value.items():
-            yield from _flatten(f"{key}[{sub}]", item)
+            yield from flatten(f"{key}[{sub}]", item)
     elif isinstance(value, (list, tuple)):
         name = key if key.endswith("[]") else key + "[]"
         for item in value:
-            yield from _flatten(name, item)
+            yield from flatten(name, item)
     else:
         yield key, str(value)
 
