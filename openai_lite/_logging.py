@@ -37,7 +37,7 @@ def configure_from_env() -> None:
 
 def log_body(label: str, content: Any, request: Optional[requests.PreparedRequest]) -> None:
     """At debug level, log the start of a body, with the credentials ``request`` carried masked."""
-    if not logger.isEnabledFor(logging.DEBUG):
+    if content is None or not logger.isEnabledFor(logging.DEBUG):
         return
     from ._errors import excerpt, sent_secrets
 
