@@ -89,19 +89,17 @@ class ChatCompletionAccumulator(Accumulator["CreateChatCompletionStreamResponse"
     def _add(self, chunk: CreateChatCompletionStreamResponse) -> None:
         # The parser keeps whatever a server sends; a value of an unexpected JSON type is skipped here,
         # never a reason to break the loop (each check below is for such a value).
-        data = _fields(chunk)
-        if data is None:
-            return
-        for key, value in data.items():
+        choices = None
+        for key, value in _items(chunk):
+            if key == "choices":
+                choices = value
             # (obfuscation: random padding each chunk carries, not part of a completion)
-            if key not in ("choices", "obfuscation") and value is not None:
+            elif key != "obfuscation" and value is not None:
                 self._top[key] = value  # id, created, model, usage, ... the last one wins
-        choices = data.get("choices")
-        for item in choices if isinstance(choices, list) else []:
-            choice = _fields(item)
-            if choice is None:
+        for choice in choices if isinstance(choices, list) else ():
+            if not isinstance(choice, (BaseModel, dict)):
                 continue
-            index = choice.get("index")
+            index = _get(choice, "index")
             index = index if type(index) is int else 0
             state = self._choices.get(index)
             if state is None:
@@ -130,9 +128,8 @@ class _Choice:
         self.logprobs: Optional[Dict[str, Any]] = None
         self.finish_reason: Optional[str] = None
 
-    def add(self, choice: Dict[str, Any]) -> None:
-        delta = _fields(choice.get("delta")) or {}
-        for key, value in delta.items():
+    def add(self, choice: Any) -> None:
+        for key, value in _items(_get(choice, "delta")):
             if value is None:
                 continue
             if isinstance(value, BaseModel):
@@ -160,11 +157,11 @@ class _Choice:
                         self.pieces.setdefault((-1, key, field), []).append(piece)
                     else:
                         merged[field] = piece
-        logprobs = _fields(choice.get("logprobs"))
+        logprobs = _get(choice, "logprobs")
         if logprobs:
             if self.logprobs is None:
                 self.logprobs = {}
-            for key, value in logprobs.items():
+            for key, value in _items(logprobs):
                 if isinstance(value, list):
                     kept = self.logprobs.get(key)
                     if isinstance(kept, list):
@@ -173,8 +170,9 @@ class _Choice:
                         self.logprobs[key] = list(value)
                 elif value is not None:
                     self.logprobs[key] = value
-        if choice.get("finish_reason") is not None:
-            self.finish_reason = choice["finish_reason"]
+        finish_reason = _get(choice, "finish_reason")
+        if finish_reason is not None:
+            self.finish_reason = finish_reason
 
     def _add_tool_call(self, call: Dict[str, Any]) -> None:
         index = call.get("index")
@@ -225,14 +223,23 @@ class _Choice:
         }
 
 
-def _fields(value: Any) -> Optional[Dict[str, Any]]:
-    """The JSON fields of a parsed object, one level deep (nested objects stay as they are); None if not an object.
-
-    (Cheaper than ``to_dict()``, which copies everything, once per chunk.)
-    """
+def _items(value: Any) -> Iterable[Tuple[str, Any]]:
+    """The (JSON key, value) pairs of a parsed object, one level deep; none if it is not an object."""
     if isinstance(value, BaseModel):
-        return dict(model_items(value))
-    return value if isinstance(value, dict) else None
+        return model_items(value)
+    return value.items() if isinstance(value, dict) else ()
+
+
+def _get(value: Any, key: str) -> Any:
+    """A field of a parsed object (a declared field, not renamed), None if absent or not an object."""
+    if isinstance(value, BaseModel):
+        return getattr(value, key, None)
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _fields(value: Any) -> Optional[Dict[str, Any]]:
+    """The fields of a parsed object as a dict, one level deep; None if it is not an object."""
+    return dict(_items(value)) if isinstance(value, (BaseModel, dict)) else None
 
 
 def _dict_at(container: Dict[str, Any], key: str) -> Dict[str, Any]:

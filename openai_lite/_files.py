@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Optional, Union
 
-from ._errors import APIConnectionError, connection_error
+from ._errors import APIConnectionError, connection_error, sent_secrets
 
 if TYPE_CHECKING:
     import requests
@@ -84,7 +84,7 @@ class BinaryResponse:
                     progress(done, total_size)
                 yield chunk
         except Exception as exc:
-            error = connection_error(exc)
+            error = connection_error(exc, request_id=self.request_id, secrets=sent_secrets(self.response.request))
             if error is None:
                 raise
             raise error from exc

@@ -493,3 +493,22 @@ def test_an_error_body_is_decoded_once_and_never_serialized_again(
     assert error.body == body
     assert counting.loads_calls == 1
     assert len(error.message) <= 600
+
+
+# A text answer (the SDP of a realtime call) in whatever charset the server names: a name Python does not know
+# means UTF-8, never a bare LookupError.
+CHARSETS = [
+    ("utf-8", "v=0 caf\u00e9".encode(), "v=0 caf\u00e9"),
+    ("latin-1", "v=0 caf\u00e9".encode("latin-1"), "v=0 caf\u00e9"),
+    ("x-no-such-charset", "v=0 caf\u00e9".encode(), "v=0 caf\u00e9"),
+    ("", b"v=0", "v=0"),
+]
+
+
+@pytest.mark.parametrize(("charset", "body", "text"), CHARSETS, ids=[c[0] or "none" for c in CHARSETS])
+def test_a_text_answer_in_any_charset_is_decoded(
+    client: Any, server: LoopbackServer, charset: str, body: bytes, text: str
+) -> None:
+    content_type = f"application/sdp; charset={charset}" if charset else "application/sdp"
+    server.reply(bytes_reply(body, 201, content_type=content_type))
+    assert client.create_realtime_call(sdp="v=0\r\n") == text
