@@ -76,6 +76,21 @@ def bench_many_lines() -> None:
         )
 
 
+def bench_long_field() -> None:
+    # A 2.6 MB value in one field, then the 80,000 data lines above: every field must stay linear, not only data.
+    lines = b"".join(b"data: %08d abcdefghijklmnopqrstuvwx\n" % i for i in range(80_000))
+    value = b"v" * (2600 * 1024)
+    plain = best_of(3, partial(parse_all, [lines + b"\n"]))
+    for field in (b"event", b"id", b"retry", b"", b"other"):  # b"": a comment line
+        data = field + b": " + value + b"\n" + lines + b"\n"
+        seconds = best_of(3, partial(parse_all, pieces(data, 16 * 1024)))
+        name = (field or b"comment").decode()
+        print(
+            f"2.6 MB {name + ':':<8} line + 80,000 lines:  {seconds:7.3f} s  ({seconds / plain:4.1f}x the lines alone)"
+            f"   (target <= {MANY_LINES_TARGET} s)  {verdict(seconds <= MANY_LINES_TARGET)}"
+        )
+
+
 def chat_stream() -> List[bytes]:
     """A chat completion stream like the API's, one event per piece (as chunked HTTP delivers it)."""
     chunks = []
@@ -139,6 +154,7 @@ def main() -> int:
     print(f"Python {sys.version.split()[0]}")
     bench_big_event()
     bench_many_lines()
+    bench_long_field()
     bench_chat_stream()
     return 0
 

@@ -36,8 +36,9 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._files import BinaryResponse, FileInput, ProgressCallback
+from ._files import BinaryResponse, ProgressCallback
 from ._models import BaseModel
+from ._multipart import FileInput
 from ._pagination import Page
 from ._sse import ServerSentEvent, iter_sse
 from ._streaming import UnknownEvent

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
 
 from ._errors import APIError
+from ._models import BaseModel, model_items
 
 if TYPE_CHECKING:
     from .types.assistants import AssistantStreamEvent, MessageObject, RunObject, RunStepObject
@@ -86,13 +87,20 @@ class ChatCompletionAccumulator(Accumulator["CreateChatCompletionStreamResponse"
         self._choices: Dict[int, _Choice] = {}
 
     def _add(self, chunk: CreateChatCompletionStreamResponse) -> None:
-        data = chunk.to_dict()
-        for key, value in data.items():
+        # The parser keeps whatever a server sends; a value of an unexpected JSON type is skipped here,
+        # never a reason to break the loop (each check below is for such a value).
+        choices = None
+        for key, value in _items(chunk):
+            if key == "choices":
+                choices = value
             # (obfuscation: random padding each chunk carries, not part of a completion)
-            if key not in ("choices", "obfuscation") and value is not None:
+            elif key != "obfuscation" and value is not None:
                 self._top[key] = value  # id, created, model, usage, ... the last one wins
-        for choice in data.get("choices") or []:
-            index = choice.get("index") or 0
+        for choice in choices if isinstance(choices, list) else ():
+            if not isinstance(choice, (BaseModel, dict)):
+                continue
+            index = _get(choice, "index")
+            index = index if type(index) is int else 0
             state = self._choices.get(index)
             if state is None:
                 state = self._choices[index] = _Choice(index)
@@ -120,62 +128,71 @@ class _Choice:
         self.logprobs: Optional[Dict[str, Any]] = None
         self.finish_reason: Optional[str] = None
 
-    def add(self, choice: Dict[str, Any]) -> None:
-        delta = choice.get("delta") or {}
-        for key, value in delta.items():
+    def add(self, choice: Any) -> None:
+        for key, value in _items(_get(choice, "delta")):
             if value is None:
                 continue
-            if key in ("content", "refusal"):
-                self.text.setdefault(key, []).append(value)
-            elif key == "tool_calls":
-                for call in value:
-                    self._add_tool_call(call)
-            elif key == "function_call":  # the deprecated single function call
+            if isinstance(value, BaseModel):
+                value = _fields(value)
+            if key == "tool_calls":
+                for item in value if isinstance(value, list) else ():
+                    call = _fields(item)
+                    if call is not None:
+                        self._add_tool_call(call)
+            elif key == "function_call" and isinstance(value, dict):  # the deprecated single function call
                 for field, piece in value.items():
                     if isinstance(piece, str):
                         self.function_call.setdefault(field, []).append(piece)
             elif key == "role" or not isinstance(value, (str, dict)):
                 self.message[key] = value  # the last one wins
             elif isinstance(value, str):
-                # Text a server streams in pieces (reasoning_content from vLLM or DeepSeek ...).
+                # Content, refusal, and text a server streams in pieces (reasoning_content from vLLM or DeepSeek ...).
                 self.text.setdefault(key, []).append(value)
             else:
                 # An object streamed in pieces (audio: data and transcript): its text is joined,
                 # ids and other values are the last ones seen.
-                merged = self.message.setdefault(key, {})
+                merged = _dict_at(self.message, key)
                 for field, piece in value.items():
                     if isinstance(piece, str) and field != "id" and not field.endswith("_id"):
                         self.pieces.setdefault((-1, key, field), []).append(piece)
                     else:
                         merged[field] = piece
-        logprobs = choice.get("logprobs")
+        logprobs = _get(choice, "logprobs")
         if logprobs:
             if self.logprobs is None:
                 self.logprobs = {}
-            for key, value in logprobs.items():
+            for key, value in _items(logprobs):
                 if isinstance(value, list):
-                    self.logprobs.setdefault(key, []).extend(value)
+                    kept = self.logprobs.get(key)
+                    if isinstance(kept, list):
+                        kept.extend(value)
+                    else:
+                        self.logprobs[key] = list(value)
                 elif value is not None:
                     self.logprobs[key] = value
-        if choice.get("finish_reason") is not None:
-            self.finish_reason = choice["finish_reason"]
+        finish_reason = _get(choice, "finish_reason")
+        if finish_reason is not None:
+            self.finish_reason = finish_reason
 
     def _add_tool_call(self, call: Dict[str, Any]) -> None:
         index = call.get("index")
-        if not isinstance(index, int):
+        if type(index) is not int:
             # Some compatible servers leave out the index: a new id starts a call, pieces
             # without one continue the last.
-            ids = {c.get("id"): i for i, c in self.tool_calls.items()}
-            if call.get("id") is not None:
-                index = ids.get(call["id"], len(self.tool_calls))
+            call_id = call.get("id")
+            if isinstance(call_id, str):
+                ids = {c.get("id"): i for i, c in self.tool_calls.items()}
+                index = ids.get(call_id, len(self.tool_calls))
             else:
                 index = max(self.tool_calls, default=0)
         merged = self.tool_calls.setdefault(index, {})
         for key, value in call.items():
             if key == "index" or value is None:
                 continue
+            if isinstance(value, BaseModel):
+                value = _fields(value)
             if isinstance(value, dict):  # "function" (name, arguments) or "custom" (name, input)
-                part = merged.setdefault(key, {})
+                part = _dict_at(merged, key)
                 for field, piece in value.items():
                     if isinstance(piece, str):
                         self.pieces.setdefault((index, key, field), []).append(piece)
@@ -186,15 +203,16 @@ class _Choice:
 
     def result(self) -> Dict[str, Any]:
         message = {key: dict(value) if isinstance(value, dict) else value for key, value in self.message.items()}
-        message["content"] = message["refusal"] = None
+        message.setdefault("content", None)  # (set already if a server sent one that is not text)
+        message.setdefault("refusal", None)
         for key, pieces in self.text.items():
             message[key] = "".join(pieces)
+        calls = {i: dict(call) for i, call in self.tool_calls.items()}
         for (index, part, field), pieces in self.pieces.items():
             # index -1: a field of the message itself (audio); otherwise of tool call `index`
-            target = message[part] if index < 0 else self.tool_calls[index][part]
-            target[field] = "".join(pieces)
-        if self.tool_calls:
-            message["tool_calls"] = [self.tool_calls[i] for i in sorted(self.tool_calls)]
+            _dict_at(message if index < 0 else calls[index], part)[field] = "".join(pieces)
+        if calls:
+            message["tool_calls"] = [calls[i] for i in sorted(calls)]
         if self.function_call:
             message["function_call"] = {k: "".join(v) for k, v in self.function_call.items()}
         return {
@@ -203,6 +221,33 @@ class _Choice:
             "finish_reason": self.finish_reason,
             "logprobs": self.logprobs,
         }
+
+
+def _items(value: Any) -> Iterable[Tuple[str, Any]]:
+    """The (JSON key, value) pairs of a parsed object, one level deep; none if it is not an object."""
+    if isinstance(value, BaseModel):
+        return model_items(value)
+    return value.items() if isinstance(value, dict) else ()
+
+
+def _get(value: Any, key: str) -> Any:
+    """A field of a parsed object (a declared field, not renamed), None if absent or not an object."""
+    if isinstance(value, BaseModel):
+        return getattr(value, key, None)
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _fields(value: Any) -> Optional[Dict[str, Any]]:
+    """The fields of a parsed object as a dict, one level deep; None if it is not an object."""
+    return dict(_items(value)) if isinstance(value, (BaseModel, dict)) else None
+
+
+def _dict_at(container: Dict[str, Any], key: str) -> Dict[str, Any]:
+    """``container[key]``, made a dict if it is not one (a server sent another JSON type there before)."""
+    value = container.get(key)
+    if not isinstance(value, dict):
+        value = container[key] = {}
+    return value
 
 
 _RESPONSE_DONE = ("response.completed", "response.failed", "response.incomplete")
@@ -223,7 +268,9 @@ class ResponseAccumulator(Accumulator["ResponseStreamEvent", "Response"]):
     def _add(self, event: ResponseStreamEvent) -> None:
         kind = getattr(event, "type", None)
         if kind == "response.output_text.delta":
-            self._deltas.append(getattr(event, "delta", "") or "")
+            delta = getattr(event, "delta", None)
+            if isinstance(delta, str):
+                self._deltas.append(delta)
         elif kind in _RESPONSE_DONE:
             response = getattr(event, "response", None)
             if response is not None:
@@ -236,10 +283,11 @@ class ResponseAccumulator(Accumulator["ResponseStreamEvent", "Response"]):
         if response is None:
             return "".join(self._deltas)
         texts = []
-        for item in getattr(response, "output", None) or []:
-            for part in getattr(item, "content", None) or []:
-                if getattr(part, "type", None) == "output_text":
-                    texts.append(getattr(part, "text", "") or "")
+        for item in _list(getattr(response, "output", None)):
+            for part in _list(getattr(item, "content", None)):
+                text = getattr(part, "text", None)
+                if getattr(part, "type", None) == "output_text" and isinstance(text, str):
+                    texts.append(text)
         return "".join(texts)
 
     def _result(self) -> Response:
@@ -261,7 +309,7 @@ class RunResult:
         """The tool calls to answer with ``submit_tool_outputs_to_run_stream`` (when the run requires action)."""
         action = getattr(self.run, "required_action", None)
         outputs = getattr(action, "submit_tool_outputs", None)
-        return list(getattr(outputs, "tool_calls", None) or [])
+        return _list(getattr(outputs, "tool_calls", None))
 
     def __repr__(self) -> str:
         status = getattr(self.run, "status", None)
@@ -279,9 +327,9 @@ class RunAccumulator(Accumulator["AssistantStreamEvent", RunResult]):
         self._steps: Dict[str, RunStepObject] = {}
 
     def _add(self, event: AssistantStreamEvent) -> None:
-        name = getattr(event, "event", None) or ""
+        name = getattr(event, "event", None)
         data: Any = getattr(event, "data", None)
-        if not name.endswith(".delta") and hasattr(data, "id"):
+        if isinstance(name, str) and not name.endswith(".delta") and isinstance(getattr(data, "id", None), str):
             if name.startswith("thread.run.step."):
                 self._steps[data.id] = data
             elif name.startswith("thread.run."):
@@ -291,3 +339,8 @@ class RunAccumulator(Accumulator["AssistantStreamEvent", RunResult]):
 
     def _result(self) -> RunResult:
         return RunResult(self._run, list(self._messages.values()), list(self._steps.values()))
+
+
+def _list(value: Any) -> List[Any]:
+    """``value`` if it is a list, else an empty one (a server sent another JSON type where a list belongs)."""
+    return value if isinstance(value, list) else []

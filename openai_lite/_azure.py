@@ -13,7 +13,7 @@ Azure's newer ``/openai/v1/`` surface needs none of this: use a plain
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
 
 import requests
 
@@ -192,7 +192,7 @@ class AzureClient(Client):
 
     # -- the hooks of BaseClient -------------------------------------------
 
-    def _auth(self, admin: bool) -> Tuple[Dict[str, str], str]:
+    def _auth(self, admin: bool) -> Dict[str, str]:
         if admin:
             raise OpenAIError("Azure OpenAI has no administration API (organization, projects, users, usage ...).")
         token = self._azure_ad_token
@@ -202,10 +202,10 @@ class AzureClient(Client):
                 raise TypeError(f"azure_ad_token_provider must return a non-empty str, got {type(token).__name__}")
             check_header("azure_ad_token", token, secret=True)
         if token is not None:
-            return {"Authorization": f"Bearer {token}"}, token
+            return {"Authorization": f"Bearer {token}"}
         key = self.api_key
         check_header("api_key", key, secret=True)
-        return {"api-key": key}, key
+        return {"api-key": key}
 
     def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
         if path.partition("?")[0] not in DEPLOYMENT_PATHS:

@@ -20,7 +20,6 @@ from typing import (
     Dict,
     FrozenSet,
     Iterator,
-    List,
     Mapping,
     Optional,
     Tuple,
@@ -33,18 +32,20 @@ from urllib.parse import urlsplit
 import requests
 
 from ._encoding import check_header, json_bytes, path_segment, query_string
-from ._errors import APIResponseValidationError, OpenAIError, connection_error, decode_error_body, status_error
-from ._files import (
-    BinaryResponse,
-    FileInput,
-    MultipartBody,
-    ProgressCallback,
-    TypedField,
-    flatten_form,
-    is_file_input,
+from ._errors import (
+    APIResponseValidationError,
+    OpenAIError,
+    connection_error,
+    decode_body,
+    decode_error_body,
+    excerpt,
+    sent_secrets,
+    status_error,
 )
-from ._logging import configure_from_env, logger
+from ._files import BinaryResponse, ProgressCallback
+from ._logging import configure_from_env, log_body, logger
 from ._models import BaseModel, convert
+from ._multipart import BodyError, MultipartBody, is_file_input, multipart_body
 from ._pagination import Page
 from ._retry import retry_wait, should_retry_status
 from ._sse import ServerSentEvent
@@ -262,13 +263,13 @@ class BaseClient:
 
     # -- hooks a host-specific client overrides ---------------------------
 
-    def _auth(self, admin: bool) -> Tuple[Dict[str, str], str]:
-        """The authentication headers of one request, and the secret in them (kept out of error messages)."""
+    def _auth(self, admin: bool) -> Dict[str, str]:
+        """The authentication headers of one request (errors and logs mask their values, see ``sent_secrets``)."""
         key = self.admin_api_key if admin else self.api_key
         if callable(self._admin_api_key if admin else self._api_key):
             # (a string key was checked once, when the client was built)
             check_header("admin_api_key" if admin else "api_key", key, secret=True)
-        return {"Authorization": f"Bearer {key}"}, key
+        return {"Authorization": f"Bearer {key}"}
 
     def _url(self, path: str, body: Optional[Mapping[str, Any]]) -> str:
         return self._base_url + path
@@ -326,14 +327,12 @@ class BaseClient:
             if encoded:
                 url += ("&" if "?" in url else "?") + encoded
 
-        auth, secret = self._auth(admin)
-        all_headers: Dict[str, Optional[str]] = {**self._static_headers, **auth}
+        all_headers: Dict[str, Optional[str]] = {**self._static_headers, **self._auth(admin)}
         if headers:
             all_headers.update(headers)
         if extra_headers:
             for name, value in extra_headers.items():
-                if value is not None:
-                    check_header(name, value)
+                check_header(name, "" if value is None else value)
                 # Header names are case-insensitive: drop ours under any spelling.
                 for ours in [k for k in all_headers if k.lower() == name.lower()]:
                     del all_headers[ours]
@@ -349,7 +348,7 @@ class BaseClient:
                 json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
             )
         ):
-            data = _multipart(payload, files, progress, part_types or {})
+            data = multipart_body(payload, files, progress, part_types)
             all_headers["Content-Type"] = data.content_type
         elif payload is not None:
             data = json_bytes(payload)
@@ -358,7 +357,11 @@ class BaseClient:
             stream = True
         try:
             timeout = _check_timeout(timeout) if timeout is not None else self.timeout
-            response = self._send(method, url, path, all_headers, data, timeout, stream, secret)
+            response = self._send(method, url, path, all_headers, data, timeout, stream)
+        except BodyError as exc:
+            # A file that cannot be read, or the progress callback, failed while the body was sent: the
+            # caller's error, never a connection error to retry.
+            raise exc.error from None
         finally:
             if isinstance(data, MultipartBody):
                 data.close()
@@ -375,7 +378,6 @@ class BaseClient:
         data: Union[bytes, MultipartBody, None],
         timeout: Timeout,
         stream: bool,
-        secret: str,
     ) -> requests.Response:
         """Send with retries; return a 2xx response or raise.
 
@@ -384,6 +386,7 @@ class BaseClient:
         from the moment the request goes out, by the read timeout.
         """
         prepared, send = self._prepare(method, url, headers, data)
+        log_body("request body", data, prepared)
         context = f"{method} {path}"
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         attempt = 0
@@ -399,8 +402,9 @@ class BaseClient:
                     read_body(response, self.max_response_size, started + connect + read, context)
                 if not 200 <= status < 300:
                     body = decode_error_body(response)
+                    log_body("error body", response.content, prepared)
             except Exception as exc:
-                error = connection_error(exc, f"{context} to {self._host}")
+                error = connection_error(exc, f"{context} to {self._host}", secrets=sent_secrets(prepared))
                 if error is None:
                     raise
                 if attempt < self.max_retries and _rewind(data):
@@ -417,7 +421,7 @@ class BaseClient:
                 self._sleep_before_retry(attempt, response.headers, context, f"{status} {response.reason}")
                 attempt += 1
                 continue
-            raise status_error(response, redact=secret)
+            raise status_error(response, body)
 
     def _prepare(
         self, method: str, url: str, headers: Dict[str, Optional[str]], data: Union[bytes, MultipartBody, None]
@@ -461,28 +465,18 @@ class BaseClient:
         if not _is_json(response) and _accepts_text(cast_to):
             return _text(content, response.headers.get("content-type", ""))
         if not content.strip():
-            raise APIResponseValidationError(
-                f"expected a JSON body from {response.request.method} {response.request.path_url}, got an empty one",
-                response=response,
-            )
-        if logger.isEnabledFor(10):  # DEBUG: bodies are logged at debug only
-            logger.debug("response body: %s", content[:2000].decode("utf-8", "replace"))
+            raise _invalid(response, "got an empty body")
+        log_body("response body", content, response.request)
         try:
             data = json.loads(content)
         except ValueError:
             kind = response.headers.get("content-type") or "no content type"
-            raise APIResponseValidationError(
-                f"expected JSON, got {kind}: {content[:200].decode('utf-8', 'replace')!r}",
-                response=response,
-                body=content.decode("utf-8", "replace"),
-            ) from None
+            raise _invalid(response, f"got {kind}") from None
+        except RecursionError:
+            raise _invalid(response, "got JSON nested too deeply to decode") from None
         if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
             if type(data) is not dict:
-                raise APIResponseValidationError(
-                    f"expected a JSON object for {cast_to.__name__}, got {type(data).__name__}",
-                    response=response,
-                    body=data,
-                )
+                raise _invalid(response, f"got a JSON {type(data).__name__} where {cast_to.__name__} is an object")
             result = cast_to.from_dict(data)
             attrs = result.__dict__
             attrs["_request_id"] = response.headers.get("x-request-id")
@@ -535,6 +529,16 @@ class BaseClient:
         return Page(fetch(base_query), fetch, base_query, paging)
 
 
+def _invalid(response: requests.Response, what: str) -> APIResponseValidationError:
+    """The error for a 2xx body that is not what the operation returns: ``what`` it is, then its start, masked."""
+    secrets = sent_secrets(response.request)
+    content = response.content
+    message = f"expected a JSON body from {response.request.method} {response.request.path_url}, {what}"
+    if content.strip():
+        message += f": {excerpt(content, secrets, 200)!r}"
+    return APIResponseValidationError(message, response=response, body=decode_body(content, secrets))
+
+
 def _accepts_text(cast_to: Any) -> bool:
     return cast_to is str or str in typing.get_args(cast_to)
 
@@ -564,30 +568,6 @@ def _key(key: Union[str, Callable[[], str], None], name: str, env: str) -> str:
     if key is None:
         raise OpenAIError(f"This operation needs the {name} client option or the {env} environment variable.")
     return key() if callable(key) else key
-
-
-def _multipart(
-    payload: Dict[str, Any],
-    files: Tuple[str, ...],
-    progress: Optional[ProgressCallback],
-    part_types: Mapping[str, str],
-) -> MultipartBody:
-    """Split a body into form fields and file parts (lists become ``name[]`` parts)."""
-    fields: List[Tuple[str, Any]] = []
-    parts: List[Tuple[str, FileInput]] = []
-    for key, value in payload.items():
-        if key in part_types:
-            content_type = part_types[key]
-            text = json.dumps(value) if "json" in content_type and not isinstance(value, str) else str(value)
-            fields.append((key, TypedField(text, content_type)))
-        elif key in files:
-            if isinstance(value, list):
-                parts += [(f"{key}[]", item) for item in value]
-            else:
-                parts.append((key, value))
-        else:
-            fields += flatten_form(key, value)
-    return MultipartBody(fields, parts, progress)
 
 
 class _ExactURL(requests.auth.AuthBase):

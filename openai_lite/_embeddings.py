@@ -41,6 +41,3 @@ def decode_embeddings(result: Any) -> None:
                     request_id=getattr(result, "_request_id", None),
                 ) from exc
             item.embedding = floats
-            raw = item.__dict__.get("_raw")
-            if isinstance(raw, dict):
-                raw["embedding"] = floats

@@ -8,10 +8,11 @@ which the API is exercised with every day (``[]`` suffix for arrays,
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator, Mapping, Tuple
 from urllib.parse import quote, urlencode
 
-__all__ = ["path_segment", "query_string", "json_bytes", "check_header"]
+__all__ = ["path_segment", "query_string", "flatten", "json_bytes", "check_header"]
 
 
 def path_segment(name: str, value: Any) -> str:
@@ -37,21 +38,27 @@ def query_string(params: Mapping[str, Any]) -> str:
 
 def _pairs(params: Mapping[str, Any]) -> Iterator[Tuple[str, str]]:
     for key, value in params.items():
-        yield from _flatten(key, value)
+        yield from flatten(key, value)
 
 
-def _flatten(key: str, value: Any) -> Iterator[Tuple[str, str]]:
+def flatten(key: str, value: Any) -> Iterator[Tuple[str, str]]:
+    """Spread a value into (name, text) pairs, for a query string or a form.
+
+    Lists become repeated ``name[]`` pairs (``name`` once if it ends in
+    ``[]`` already), objects ``name[key]`` pairs, booleans ``true``/``false``;
+    ``None`` gives nothing.
+    """
     if value is None:
         return
     if value is True or value is False:
         yield key, "true" if value else "false"
     elif isinstance(value, Mapping):
         for sub, item in value.items():
-            yield from _flatten(f"{key}[{sub}]", item)
+            yield from flatten(f"{key}[{sub}]", item)
     elif isinstance(value, (list, tuple)):
         name = key if key.endswith("[]") else key + "[]"
         for item in value:
-            yield from _flatten(name, item)
+            yield from flatten(name, item)
     else:
         yield key, str(value)
 
@@ -98,16 +105,50 @@ def _response_object(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def check_header(name: str, value: Any, secret: bool = False) -> None:
-    """Refuse a header value that would split the request (CR or LF) before anything is sent.
+# A header name is an RFC 9110 token. (Given to re as text: re caches it, and nothing is compiled at import time.)
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+# Headers whose values are credentials, whoever sets them: never quoted in a message.
+_SECRET_HEADERS = frozenset(("authorization", "proxy-authorization", "api-key", "x-api-key", "cookie"))
 
-    A ``secret`` value (the key) is not quoted in the message.
+
+def check_header(name: Any, value: Any, secret: bool = False) -> None:
+    """Refuse, before anything is sent, a header that HTTP cannot carry or that would split the request.
+
+    The name must be a token (no spaces, colons, NUL ...). The value must not
+    hold CR, LF, NUL or other control characters, nor characters beyond
+    Latin-1 (http.client would fail on them while sending, quoting the whole
+    value); a ``secret`` (a key, a token) must be ASCII. A secret, and the
+    value of a credential header such as Authorization, is never quoted in
+    the message.
     """
+    if not isinstance(name, str) or not re.fullmatch(_TOKEN, name):
+        raise ValueError(
+            f"invalid header name {name!r}: a name is letters, digits and !#$%&'*+-.^_`|~ only "
+            "(no spaces, colons or control characters)"
+        )
     if not isinstance(value, str):
         raise TypeError(f"header {name!r} must be a str, got {type(value).__name__}")
-    if "\r" in value or "\n" in value or "\0" in value:
+    if value.isascii() and value.isprintable():
+        return  # (the usual case, checked in C)
+    secret = secret or name.lower() in _SECRET_HEADERS
+    for position, char in enumerate(value):
+        code = ord(char)
+        if char in "\r\n\0":
+            problem, why = "a CR, LF or NUL character", ""
+            advice = "remove it (a value read from a file often ends with a newline)"
+        elif (code < 32 and char != "\t") or code == 127:
+            problem, why, advice = f"a control character ({_describe(char)})", "", "remove it"
+        elif code > 255 or (secret and code > 127):
+            problem = _describe(char)
+            why = ", which a key cannot hold" if secret else ", which HTTP headers cannot hold (only Latin-1)"
+            advice = "remove it (a zero-width or non-breaking space often comes along when a key is pasted)"
+        else:
+            continue
         shown = "" if secret else f" ({value!r})"
-        raise ValueError(
-            f"header {name!r} contains a CR, LF or NUL character{shown}; remove it "
-            "(a value read from a file often ends with a newline)"
-        )
+        raise ValueError(f"header {name!r} contains {problem} at position {position}{why}{shown}; {advice}")
+
+
+def _describe(char: str) -> str:
+    import unicodedata  # only for this message
+
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"

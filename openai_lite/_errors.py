@@ -11,7 +11,7 @@ import http.client
 import json
 import re
 import socket
-from typing import Any, Dict, Mapping, Optional, Type
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Type
 
 import requests
 import urllib3.exceptions
@@ -175,16 +175,11 @@ _STATUS_ERRORS: Dict[int, Type[APIStatusError]] = {
 }
 
 
-def status_error(response: requests.Response, redact: Optional[str] = None) -> APIStatusError:
-    """Build the error for a non-2xx ``response`` whose body has been read.
-
-    ``redact`` is the credential that must not appear in the message (some
-    compatible servers echo a wrong key back in full).
-    """
-    body = decode_error_body(response)
-    message = _message(body, response)
-    if redact and redact in message:
-        message = message.replace(redact, "***")
+def status_error(response: requests.Response, body: Any) -> APIStatusError:
+    """Build the error for a non-2xx ``response`` from its body as :func:`decode_error_body` gave it."""
+    message = error_message(
+        body, response.content, response.headers.get("content-type", ""), sent_secrets(response.request)
+    )
     status = response.status_code
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     error = cls(message, response=response, body=body)  # (type, code and param read from the whole reply)
@@ -194,12 +189,81 @@ def status_error(response: requests.Response, redact: Optional[str] = None) -> A
 
 
 def decode_error_body(response: requests.Response) -> Any:
-    """The parsed JSON of an error body, or its text when it is not JSON."""
-    content = response.content
+    """The parsed JSON of an error body, or its text when it is not JSON, with the credential sent masked."""
+    return decode_body(response.content, sent_secrets(response.request))
+
+
+def decode_body(content: bytes, secrets: Sequence[str] = ()) -> Any:
+    """``content`` as JSON, or as text when it is not JSON, with each of ``secrets`` masked.
+
+    JSON nested too deeply for the decoder is kept as text too: a body an
+    error is made of must never raise while the error is being made.
+    """
+    content = mask_bytes(content, secrets)
     try:
         return json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return content.decode("utf-8", "replace")
+
+
+# -- secrets ----------------------------------------------------------------
+#
+# Some compatible servers echo a wrong key back in full ("Incorrect API key
+# provided: sk-..."). Whatever a server sends is masked where it goes into an
+# error (message, args, body) or a log line: the credentials masked are those
+# the request carried, read back from the request itself.
+
+_MASK = "***"
+# Shorter values are placeholders ("none", "EMPTY", "x") for servers that need
+# no key: masking them would garble messages and protect nothing.
+_MIN_SECRET = 8
+
+
+def sent_secrets(request: Optional[requests.PreparedRequest]) -> Tuple[str, ...]:
+    """The credentials ``request`` carried: its Authorization token and ``api-key`` header."""
+    headers = getattr(request, "headers", None)
+    if not headers:
+        return ()
+    found = []
+    for name in ("Authorization", "api-key"):
+        value = headers.get(name)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if isinstance(value, str):
+            token = value.partition(" ")[2] if name == "Authorization" and " " in value else value
+            for secret in (token, value):
+                if len(secret) >= _MIN_SECRET and secret not in found:
+                    found.append(secret)
+    # The longest first: a token inside its "Bearer ..." header value is masked with it.
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def mask(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every occurrence of each of ``secrets`` replaced by ``***``."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, _MASK)
+    return text
+
+
+def mask_bytes(content: bytes, secrets: Sequence[str]) -> bytes:
+    """Like :func:`mask`, on the UTF-8 bytes of a body."""
+    for secret in secrets:
+        raw = secret.encode("utf-8", "replace")
+        if raw in content:
+            content = content.replace(raw, _MASK.encode())
+    return content
+
+
+def excerpt(content: bytes, secrets: Sequence[str], limit: int) -> str:
+    """The first ``limit`` characters of a body, decoded, with ``secrets`` masked.
+
+    Masked before it is cut, so that a key straddling the limit cannot leave
+    its first half behind; decoded only as far as needed.
+    """
+    longest = max(map(len, secrets), default=0)
+    text = mask(content[: 4 * (limit + longest)].decode("utf-8", "replace"), secrets)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _error_object(body: Any) -> Mapping[str, Any]:
@@ -212,7 +276,11 @@ def _error_object(body: Any) -> Mapping[str, Any]:
     return {}
 
 
-def _message(body: Any, response: requests.Response) -> str:
+def error_message(body: Any, content: bytes, content_type: str, secrets: Sequence[str]) -> str:
+    """A one-line message for an error body of any shape (JSON with or without a message, text, HTML).
+
+    ``body`` is ``content`` as :func:`decode_body` gave it.
+    """
     info = _error_object(body)
     message = info.get("message")
     if isinstance(message, str) and message:
@@ -224,8 +292,10 @@ def _message(body: Any, response: requests.Response) -> str:
         detail = body.get("detail")
         if isinstance(detail, str) and detail:  # FastAPI-based servers such as vLLM
             return detail
-        return json.dumps(body)[:500]
-    return _readable_text(str(body), response.headers.get("content-type", "")) or "(empty body)"
+    if isinstance(body, str):
+        return _readable_text(body, content_type) or "(empty body)"
+    # Any other JSON: the start of the body as the server wrote it (not serialized again, which could be large).
+    return _one_line(excerpt(content, secrets, 600), 500)
 
 
 # (Patterns are given to re.search/re.sub as text: re caches them, and
@@ -259,18 +329,19 @@ _TRANSPORT = (requests.RequestException, urllib3.exceptions.HTTPError, http.clie
 
 
 def connection_error(
-    exc: BaseException, context: str = "", request_id: Optional[str] = None
+    exc: BaseException, context: str = "", request_id: Optional[str] = None, secrets: Sequence[str] = ()
 ) -> Optional[APIConnectionError]:
     """Our error for a transport failure raised by requests, urllib3 or a socket; None for anything else.
 
     ``context`` (such as ``POST /v1/files``) is put in the message; the
-    request's headers, which hold the key, never are.
+    request's headers, which hold the key, never are. ``secrets`` are masked
+    in what the failure says (urllib3 quotes the bytes of a bad chunk header).
     """
     where = f" ({context})" if context else ""
     if isinstance(exc, _TIMEOUTS):
-        return APITimeoutError(f"Request timed out{where}: {_cause(exc)}", request_id=request_id)
+        return APITimeoutError(mask(f"Request timed out{where}: {_cause(exc)}", secrets), request_id=request_id)
     if isinstance(exc, _TRANSPORT):
-        return APIConnectionError(f"Connection error{where}: {_cause(exc)}", request_id=request_id)
+        return APIConnectionError(mask(f"Connection error{where}: {_cause(exc)}", secrets), request_id=request_id)
     return None
 
 

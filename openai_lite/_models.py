@@ -7,13 +7,27 @@ only when first used) and compiles a small per-class plan. Parsing never
 raises: unknown fields are kept as attributes, missing ones read ``None``, an
 unknown enum string stays a string, a value of an unexpected JSON type is
 kept as it came, and an unknown variant of a union stays a plain ``dict``.
+An object's attributes are its only data; ``to_dict()`` is made from them.
 """
 
 from __future__ import annotations
 
 import sys
 import typing
-from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+)
 
 if TYPE_CHECKING:
     import dataclasses
@@ -30,40 +44,46 @@ Converter = Callable[[Any], Any]
 class BaseModel:
     """Base class of the response dataclasses.
 
-    ``to_dict()`` gives back the JSON object as received. On the object a
-    method returned, ``_request_id`` and ``_headers`` hold the response's
-    ``x-request-id`` and headers (``None`` on nested objects).
+    The attributes are the object's only data: ``to_dict()`` is built from
+    them as they are now. Fields the API added after this library was
+    generated are kept as attributes too (and in ``to_dict()``); a declared
+    field the JSON left out reads ``None`` and is left out of ``to_dict()``. On
+    the object a method returned, ``_request_id`` and ``_headers`` hold the
+    response's ``x-request-id`` and headers (``None`` on nested objects).
     """
 
     _request_id: Optional[str] = None
     _headers: Optional[Mapping[str, str]] = None
+    # JSON keys named like a member of the class (to_dict, from_dict, _headers ...): as attributes they would
+    # replace the member, so they are kept here, for to_dict(), instead.
+    _shadowed: Optional[Dict[str, Any]] = None
 
     def __init__(self, **fields: Any) -> None:
         # One generic __init__ instead of one generated per class by @dataclass:
         # types modules import in half the time. Fields not given read None.
-        names = self._field_names()
-        unknown = fields.keys() - set(names)
+        unknown = fields.keys() - _plan(type(self)).attributes
         if unknown:
             raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
-        attrs = self.__dict__
-        for name in names:
-            attrs[name] = fields.get(name)
+        self.__dict__.update(fields)
+
+    if not TYPE_CHECKING:  # (type checkers must still see a misspelt attribute as an error)
+
+        def __getattr__(self, name: str) -> Any:
+            # Only called when an attribute is not found: a declared field that was never set reads None.
+            if name in _plan(type(self)).attributes:
+                return None
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._field_names())
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _plan(type(self)).fields)
         return f"{type(self).__name__}({fields})"
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self._field_names())
+        return all(getattr(self, name) == getattr(other, name) for name in _plan(type(self)).fields)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a dataclass with eq
-
-    def _field_names(self) -> List[str]:
-        import dataclasses  # loaded already: the subclass is a dataclass
-
-        return [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
 
     @classmethod
     def from_dict(cls: Type[M], data: Mapping[str, Any]) -> M:
@@ -72,25 +92,49 @@ class BaseModel:
         return result
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON object this instance was parsed from (built from the fields if it was not parsed)."""
-        raw = self.__dict__.get("_raw")
-        if raw is not None:
-            return raw  # type: ignore[no-any-return]
-        return _dump(self)  # type: ignore[no-any-return]
+        """This object as JSON-ready data, as it is now.
+
+        Its fields under their JSON names, and the fields the API sent that
+        this version does not declare; nested objects become dicts too, lists
+        and dicts are copies. A field never set (absent from the JSON, or not
+        given to the constructor) is left out; one set to ``None`` is ``null``.
+        """
+        result: Dict[str, Any] = _dump(self)
+        return result
 
 
 class _Plan:
     """What ``_build`` must do for one class, computed once from its annotations."""
 
-    __slots__ = ("converters", "fill", "keys", "literals", "renames", "required")
+    __slots__ = (
+        "attributes",
+        "converters",
+        "fields",
+        "json_names",
+        "keys",
+        "literals",
+        "renames",
+        "required",
+        "reserved",
+    )
 
     def __init__(self) -> None:
-        self.fill: Tuple[str, ...] = ()  # fields without a class default: set to None when absent
+        self.fields: Tuple[str, ...] = ()  # attribute names of the declared fields, in order
+        self.attributes: FrozenSet[str] = frozenset()  # the same, as a set
         self.renames: Tuple[Tuple[str, str], ...] = ()  # (attribute, json key) where they differ
+        self.json_names: Dict[str, str] = {}  # attribute -> json key, where they differ
         self.converters: Tuple[Tuple[str, str, Converter], ...] = ()  # (attribute, json key, converter)
         self.literals: Dict[str, Tuple[Any, ...]] = {}  # json key -> allowed values, for union dispatch
         self.keys: FrozenSet[str] = frozenset()  # every json key the class declares
         self.required: FrozenSet[str] = frozenset()  # json keys of fields without a default
+        # Names a JSON key must not take as an attribute: the class's members (methods, _headers ...) and the
+        # attributes of renamed fields. Such keys are kept in _shadowed.
+        self.reserved: FrozenSet[str] = frozenset()
+
+
+def _plan(cls: Type[Any]) -> _Plan:
+    plan: Optional[_Plan] = cls.__dict__.get("__plan__")
+    return plan if plan is not None else _compile(cls)
 
 
 def _build(cls: Type[Any], data: Any) -> Any:
@@ -101,12 +145,11 @@ def _build(cls: Type[Any], data: Any) -> Any:
     attrs = obj.__dict__
     # Copying every key keeps fields the API added after this library was generated.
     attrs.update(data)
-    attrs["_raw"] = data
-    for name in plan.fill:
-        if name not in attrs:
-            attrs[name] = None
+    if not plan.reserved.isdisjoint(data):
+        attrs["_shadowed"] = {key: attrs.pop(key) for key in data if key in plan.reserved}
     for name, key in plan.renames:
-        attrs[name] = data.get(key)
+        if key in attrs:
+            attrs[name] = attrs.pop(key)
     for name, key, conv in plan.converters:
         value = data.get(key)
         if value is not None:
@@ -118,22 +161,18 @@ def _compile(cls: Type[Any]) -> _Plan:
     import dataclasses
 
     plan = _Plan()
-    fill: List[str] = []
     renames: List[Tuple[str, str]] = []
     converters: List[Tuple[str, str, Converter]] = []
     keys: List[str] = []
     required: List[str] = []
-    for field in dataclasses.fields(cls):
+    fields = dataclasses.fields(cls)
+    for field in fields:
         key = field.metadata.get("json", field.name)
         keys.append(key)
-        no_default = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-        if no_default:
+        if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             required.append(key)
         if key != field.name:
             renames.append((field.name, key))
-        elif no_default or field.default_factory is not dataclasses.MISSING:
-            # (a default_factory leaves no class attribute to fall back on)
-            fill.append(field.name)
         tp = _resolve(cls, field)
         conv = _converter(tp)
         if conv is not None:
@@ -141,8 +180,13 @@ def _compile(cls: Type[Any]) -> _Plan:
         values = _literal_values(tp)
         if values:
             plan.literals[key] = values
-    plan.fill, plan.renames, plan.converters = tuple(fill), tuple(renames), tuple(converters)
+    plan.fields = tuple(field.name for field in fields)
+    plan.attributes = frozenset(plan.fields)
+    plan.renames, plan.converters = tuple(renames), tuple(converters)
+    plan.json_names = dict(renames)
     plan.keys, plan.required = frozenset(keys), frozenset(required)
+    members = set(dir(cls)) | {"__plan__", "__dict__", "_shadowed"}
+    plan.reserved = frozenset((members | {name for name, _ in renames}) - set(keys))
     # Published only when complete: another thread may be parsing the same type. (No
     # recursion needs it earlier: nested types are compiled when first built.)
     cls.__plan__ = plan
@@ -401,21 +445,73 @@ def convert(tp: Any, data: Any) -> Any:
     return data if conv is None or data is None else conv(data)
 
 
-def _dump(value: Any) -> Any:
-    import dataclasses
+# Deeper than any JSON the decoder returns (about 1,000 levels): only an object that contains itself goes further.
+_MAX_DEPTH = 10_000
 
-    if isinstance(value, BaseModel):
-        raw = value.__dict__.get("_raw")
-        if raw is not None:
-            return raw
-        out = {}
-        for field in dataclasses.fields(value):  # type: ignore[arg-type]
-            item = getattr(value, field.name)
-            if item is not None:
-                out[field.metadata.get("json", field.name)] = _dump(item)
-        return out
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _dump(v) for k, v in value.items()}
-    return value
+
+def _dump(value: Any) -> Any:
+    """``value`` as JSON-ready data: models become dicts under their JSON names, lists and dicts are copied.
+
+    Iterative rather than recursive, so that data nested as deep as the JSON
+    decoder allows can be dumped from any depth of the caller's stack.
+    """
+    top = _container(value)
+    if top is None:
+        return value
+    stack = [(value, top, 0)]
+    while stack:
+        source, target, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise ValueError(f"cannot make JSON of an object nested over {_MAX_DEPTH} levels deep (or in itself)")
+        if isinstance(source, BaseModel):
+            items: Any = model_items(source)
+        else:
+            items = source.items() if isinstance(source, dict) else enumerate(source)
+        into_list = type(target) is list
+        for key, item in items:
+            if type(item) in _SCALARS:
+                copy = item
+            else:
+                copy = _container(item)
+                if copy is None:
+                    copy = item
+                else:
+                    stack.append((item, copy, depth + 1))
+            if into_list:
+                target.append(copy)
+            else:
+                target[key] = copy
+    return top
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _container(value: Any) -> Any:
+    """An empty dict or list to copy ``value`` into, or None when it is not a container."""
+    if isinstance(value, (dict, BaseModel)):
+        return {}
+    if isinstance(value, (list, tuple)):
+        return []
+    return None
+
+
+def model_items(model: BaseModel) -> Iterable[Tuple[str, Any]]:
+    """The (JSON key, value) pairs a model holds, one level deep: its attributes (renamed back to their JSON
+    keys) and its shadowed keys."""
+    plan = _plan(type(model))
+    attrs = model.__dict__
+    if not plan.json_names and plan.reserved.isdisjoint(attrs):
+        return attrs.items()  # (the usual case)
+    json_names, reserved = plan.json_names, plan.reserved
+    items = []
+    for name, value in attrs.items():
+        key = json_names.get(name)
+        if key is not None:
+            items.append((key, value))
+        elif name not in reserved:  # (_request_id, _headers, _shadowed: not data)
+            items.append((name, value))
+    shadowed = attrs.get("_shadowed")
+    if shadowed:
+        items += shadowed.items()
+    return items

@@ -10,6 +10,7 @@ the size of the stream, where sseclient-py on its own is quadratic in the size o
 from __future__ import annotations
 
 import json
+import re
 from itertools import chain
 from typing import Any, Iterable, Iterator, List, Optional
 
@@ -34,6 +35,10 @@ _DISPATCH = b"data\n\n"
 # lines x size. A block goes to it whole if all its lines but the last fit in this many bytes, else in slices of whole
 # lines of about this size.
 _SLICE_SIZE = 1024
+
+# The lines of a slice that set a field sseclient-py keeps the last value of (its name, then ":" or the line's end).
+# (Given to re as text: re caches it, and nothing is compiled at import time.)
+_SET_FIELDS = rb"^(event|id|retry)(?::|$)"
 
 
 class ServerSentEvent:
@@ -225,28 +230,32 @@ class _BlockParser:
         return ServerSentEvent(state.event, data[:-1], state.id, None if state.retry is None else int(state.retry))
 
     def _feed(self, lines: bytes, state: _BlockState) -> None:
-        """Parse some lines of a block, carrying the field values of earlier lines over in ``state``."""
-        # Starting with the values so far makes sseclient-py's "last one wins" give the right value for the block.
-        prefix = b"event: " + state.event.encode()
-        if state.id is not None:
-            prefix += b"\nid: " + state.id.encode()
-        if state.retry is not None:
-            prefix += b"\nretry: " + state.retry.encode()
-        self._queue.append(b"".join((prefix, b"\n", lines, _DISPATCH)))
+        """Parse some lines of a block, and update ``state`` with the fields they set.
+
+        Each slice is parsed on its own: the values of earlier slices are merged here rather than given to
+        sseclient-py again with every slice, which would make a long ``event`` or ``id`` value cost its length
+        once per slice (quadratic time).
+        """
+        self._queue.append(lines + _DISPATCH)
         parsed = next(self._events)
 
         if (parsed.id is not None and "\0" in parsed.id) or (
             parsed.retry is not None and _retry_ms(parsed.retry) is None
         ):
             # A value to ignore, and maybe a good one before it in these lines: go line by line, so the bad line
-            # can be left out. (The carried values are good, so a single line that is bad is the bad field itself.)
+            # can be left out. (A single line that is bad is the bad field itself.)
             if lines.count(b"\n") > 1:
                 for line in lines.splitlines(True):
                     self._feed(line, state)
             return
-        state.event = parsed.event
-        state.id = parsed.id
-        state.retry = parsed.retry
+        # sseclient-py gives defaults for the fields a slice does not set: only those it does set count.
+        for name in set(re.findall(_SET_FIELDS, lines, re.MULTILINE)):
+            if name == b"event":
+                state.event = parsed.event
+            elif name == b"id":
+                state.id = parsed.id
+            else:
+                state.retry = parsed.retry
         # With the extra empty data line, this is the slice's data lines, each followed by "\n".
         state.data.append(parsed.data)
 

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import json
 import typing
-from typing import TYPE_CHECKING, Any, Callable, FrozenSet, Iterator, Optional, TypeVar
+from itertools import chain
+from typing import TYPE_CHECKING, Any, Callable, FrozenSet, Iterator, List, Optional, TypeVar
 
-from ._errors import APIConnectionError, APIError, connection_error
-from ._logging import logger
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    connection_error,
+    decode_body,
+    error_message,
+    excerpt,
+    mask,
+    sent_secrets,
+)
 from ._models import BaseModel, convert
 from ._sse import ServerSentEvent, iter_sse
 from ._transport import iter_body, release_after_drain
@@ -54,13 +64,17 @@ class UnknownEvent:
         return f"UnknownEvent(type={self.type!r}, data={self.data!r})"
 
 
+class _InvalidEvent(Exception):
+    """An event the decoder cannot use; iter_events turns it into an APIResponseValidationError."""
+
+
 def decoder(tp: Any, named_events: bool = False) -> Callable[[ServerSentEvent, Any], Any]:
     """Decode each event's JSON into ``tp`` (a response type or a union of event types).
 
     With ``named_events`` (Assistants streams) the type comes from the SSE
     ``event:`` line, so the payload is decoded as ``{"event": name, "data": payload}``.
     An event no member of a union matches becomes an :class:`UnknownEvent`;
-    for a single type, an event that is not a JSON object is dropped (logged).
+    for a single type, an event that is not a JSON object is an error.
     """
     union = typing.get_origin(tp) is typing.Union
 
@@ -71,8 +85,7 @@ def decoder(tp: Any, named_events: bool = False) -> Callable[[ServerSentEvent, A
         if union:
             name = data.get("type") if isinstance(data, dict) and not named_events else None
             return UnknownEvent(name if isinstance(name, str) else event.event, data)
-        logger.warning("dropped a streamed event that is not a JSON object: %.200r", data)
-        return None
+        raise _InvalidEvent(f"is JSON but not an object ({type(data).__name__})")
 
     return decode
 
@@ -88,20 +101,22 @@ def iter_events(
 ) -> Iterator[T]:
     """Yield ``decode(event, parsed_json)`` for each event of a streaming response (None: skipped).
 
-    Stops at ``data: [DONE]``. Raises :class:`APIError` for an error event, and
-    :class:`APIConnectionError` if the connection fails or the stream ends
-    early: without ``[DONE]`` when ``done_marker`` is set, or without one of
-    ``final_events`` (event types, such as ``response.completed``) when given.
-    The connection goes back to the pool after ``[DONE]`` (once the little
-    left of the body is read) and is closed in every other case. ``limit``
-    bounds the decoded size of the whole stream.
+    Stops at ``data: [DONE]``. Raises :class:`APIError` for an error event,
+    :class:`APIResponseValidationError` for a body that is not an event stream
+    or an event whose data is not JSON, and :class:`APIConnectionError` if the
+    connection fails or the stream ends early: without ``[DONE]`` when
+    ``done_marker`` is set, or without one of ``final_events`` (event types,
+    such as ``response.completed``) when given. The connection goes back to
+    the pool after ``[DONE]`` (once the little left of the body is read) and
+    is closed in every other case. ``limit`` bounds the decoded size of the
+    whole stream.
     """
     request_id = response.headers.get("x-request-id")
     finished = not final_events
     body = iter_body(response, limit, context=context)
     done = False
     try:
-        for event in iter_sse(body):
+        for event in iter_sse(_event_stream(response, body)):
             data = event.data
             if data.startswith("[DONE]"):
                 done = True
@@ -109,20 +124,29 @@ def iter_events(
             try:
                 payload = json.loads(data)
             except ValueError:
-                payload = data  # not JSON: the decoder decides what to make of it
-            error = stream_error(event, payload, request_id)
+                payload = _NOT_JSON
+            except RecursionError:
+                raise _invalid_event(response, event, "carries JSON nested too deeply to decode") from None
+            error = stream_error(event, payload, response)
             if error is not None:
                 raise error
+            if payload is _NOT_JSON:
+                if not data.strip():
+                    continue  # "data:" alone, which some servers send to keep the connection open
+                raise _invalid_event(response, event, "carries data that is not JSON")
             if not finished:
                 name = payload.get("type") if isinstance(payload, dict) else None
                 finished = (name if isinstance(name, str) else event.event) in final_events
-            item = decode(event, payload)
+            try:
+                item = decode(event, payload)
+            except _InvalidEvent as exc:
+                raise _invalid_event(response, event, str(exc)) from None
             if item is not None:
                 yield item
     except (APIError, GeneratorExit):
         raise
     except Exception as exc:
-        error = connection_error(exc, context, request_id)
+        error = connection_error(exc, context, request_id, sent_secrets(response.request))
         if error is None:
             raise
         raise error from exc
@@ -138,22 +162,92 @@ def iter_events(
         )
 
 
-def stream_error(event: ServerSentEvent, payload: Any, request_id: Optional[str]) -> Optional[APIError]:
-    """The error an event reports, if it reports one.
+_NOT_JSON = object()
+
+# Bytes that may come before the first line of an event stream: blank lines and a byte order mark.
+_BLANK = b" \t\r\n\xef\xbb\xbf"
+# The most of a body that is not an event stream read to report it (an error object, a proxy's page).
+_PLAIN_BODY_LIMIT = 1024 * 1024
+
+
+def _event_stream(response: requests.Response, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks``, once their start shows them to be an event stream at all.
+
+    A server or proxy may answer a stream request with a plain body, even
+    with status 200: a JSON error object, an HTML page. Such a body starts
+    with ``{``, ``[`` or ``<``, as no event stream does; it is reported with
+    the server's message instead of being parsed as events (and found to
+    have none).
+    """
+    head: List[bytes] = []
+    for chunk in chunks:
+        head.append(chunk)
+        start = chunk.lstrip(_BLANK)
+        if start:
+            if start[:1] in (b"{", b"[", b"<"):
+                raise _plain_body(response, head, chunks)
+            break
+        if len(head) > 8:
+            break  # a long blank start: an event stream, as far as one can tell
+    return chain(head, chunks)
+
+
+def _plain_body(response: requests.Response, head: List[bytes], chunks: Iterator[bytes]) -> APIError:
+    size = sum(map(len, head))
+    for chunk in chunks:
+        if size >= _PLAIN_BODY_LIMIT:
+            break
+        head.append(chunk)
+        size += len(chunk)
+    content = b"".join(head)
+    secrets = sent_secrets(response.request)
+    body = decode_body(content, secrets)
+    kind = response.headers.get("content-type") or "no content type"
+    message = error_message(body, content, kind, secrets)
+    return APIResponseValidationError(f"expected an event stream, got {kind}: {message}", response=response, body=body)
+
+
+def _invalid_event(response: requests.Response, event: ServerSentEvent, what: str) -> APIError:
+    secrets = sent_secrets(response.request)
+    data = excerpt(event.data.encode("utf-8"), secrets, 200)
+    message = f"A streamed event ({event.event!r}) {what}: {data!r}"
+    return APIResponseValidationError(mask(message, secrets), response=response, body=mask(event.data, secrets))
+
+
+def stream_error(event: ServerSentEvent, payload: Any, response: requests.Response) -> Optional[APIError]:
+    """The error an event reports, if it reports one, with the credential sent masked.
 
     Three shapes are in use: an ``event: error`` line, a ``{"type": "error"}``
     payload (Responses API) and an ``{"error": {...}}`` payload (chat).
+    ``payload`` is the event's decoded JSON (``_NOT_JSON`` if it is not JSON).
     """
     if isinstance(payload, dict):
         info = payload.get("error")
-        if isinstance(info, str) and info:  # {"error": "..."}, as some compatible servers send
+        if not (
+            isinstance(info, dict)
+            or (isinstance(info, str) and info)  # {"error": "..."}, as some compatible servers send
+            or event.event == "error"
+            or payload.get("type") == "error"
+        ):
+            return None
+    elif event.event != "error":
+        return None
+    # Made from the event's data with the credential masked, should the server have echoed it.
+    secrets = sent_secrets(response.request)
+    request_id = response.headers.get("x-request-id")
+    text = mask(event.data, secrets)
+    if isinstance(payload, dict):
+        if text is not event.data:
+            try:
+                payload = json.loads(text)
+            except ValueError:  # the key was not inside a JSON string: keep the masked text
+                return APIError(" ".join(text.split())[:500], body=text, request_id=request_id)
+        info = payload.get("error")
+        if isinstance(info, str) and info:
             return APIError(info, body=payload, request_id=request_id)
         if not isinstance(info, dict):
-            if event.event != "error" and payload.get("type") != "error":
-                return None
             info = payload
         message = info.get("message") or "The server reported an error in the stream."
         return APIError(str(message), body=payload, request_id=request_id)
-    if event.event == "error":
-        return APIError(str(payload) or "The server reported an error in the stream.", request_id=request_id)
-    return None
+    message = " ".join(text.split())[:500] if payload is _NOT_JSON else mask(str(payload), secrets)
+    return APIError(message or "The server reported an error in the stream.", body=text, request_id=request_id)

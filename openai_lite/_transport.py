@@ -62,7 +62,7 @@ import urllib3
 from ._errors import APIError
 
 if TYPE_CHECKING:
-    from ._files import MultipartBody
+    from ._multipart import MultipartBody
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_SIZE",

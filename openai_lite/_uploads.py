@@ -15,7 +15,8 @@ from typing import IO, TYPE_CHECKING, Callable, List, Optional, Union, cast
 
 from ._api.uploads import UploadsAPI
 from ._base_client import Timeout
-from ._files import ProgressCallback, guess_content_type
+from ._files import ProgressCallback
+from ._multipart import guess_content_type
 
 if TYPE_CHECKING:
     from .types.files import OpenAIFile
@@ -53,6 +54,9 @@ class UploadHelpers(UploadsAPI):
         fileobj: IO[bytes]
         if isinstance(file, (str, os.PathLike)):
             path = os.fspath(file)
+            if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):
+                # (A pipe would also block open() until something writes to it.)
+                raise TypeError(f"upload_file needs a regular file, not a pipe or a device: {path!r}")
             fileobj = opened = open(path, "rb")  # closed in finally
             name = filename or os.path.basename(path)
         else:
@@ -64,8 +68,18 @@ class UploadHelpers(UploadsAPI):
         try:
             if not fileobj.seekable():
                 raise TypeError("upload_file needs a file that can seek (its size is sent first, parts are re-read)")
-            start = fileobj.tell()
-            total = fileobj.seek(0, os.SEEK_END) - start
+            try:
+                start = fileobj.tell()
+                total = fileobj.seek(0, os.SEEK_END) - start
+            except OSError as exc:  # (a /proc file says it can seek, then cannot)
+                raise TypeError(f"upload_file needs a file that can seek; {name!r} cannot: {exc.strerror}") from None
+            if total == 0:
+                fileobj.seek(start)
+                if fileobj.read(1):
+                    raise ValueError(
+                        f"cannot upload {name!r} with upload_file: it says it has 0 bytes but has content (a /proc "
+                        "file?), and the size must be announced first; pass its bytes to create_file instead"
+                    )
             upload = self.create_upload(
                 filename=name,
                 purpose=purpose,  # type: ignore[arg-type]  # new purposes must not need a new release

@@ -368,6 +368,76 @@ def test_tool_calls_without_an_index_are_told_apart_by_their_id() -> None:
     assert got == [("call_a", "f", "{}"), ("call_b", "g", "[]")]
 
 
+# Chunks off the schema that the parser keeps as they came: never a TypeError or AttributeError. Each goes between
+# two good chunks, whose content must come through.
+TOOL = {"index": 0, "id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+OFF_SCHEMA = {
+    "chunk-not-an-object": ["just a string"],
+    "choices-a-string": [{**HEAD, "choices": "x"}],
+    "choices-an-object": [{**HEAD, "choices": {"0": {"delta": {}}}}],
+    "choice-a-string": [chunk("x")],
+    "index-a-string": [chunk({"index": "1", "delta": {"refusal": "r"}})],
+    "index-a-list": [chunk({"index": [0], "delta": {}})],
+    "index-a-bool": [chunk({"index": True, "delta": {}})],
+    "delta-a-string": [chunk({"index": 0, "delta": "x"})],
+    "content-a-number": [chunk(delta(content=5))],
+    "content-a-list": [chunk(delta(content=[{"type": "text", "text": "t"}]))],
+    "tool_calls-an-object": [chunk(delta(tool_calls={"a": 1}))],
+    "tool_call-a-string": [chunk(delta(tool_calls=["x"]))],
+    "tool_call-index-and-id-lists": [chunk(delta(tool_calls=[{"index": [1], "id": ["x"], "function": {"name": "f"}}]))],
+    "function-object-then-string": [
+        chunk(delta(tool_calls=[TOOL])),
+        chunk(delta(tool_calls=[{**TOOL, "function": "s"}])),
+    ],
+    "function-string-then-object": [
+        chunk(delta(tool_calls=[{**TOOL, "function": "s"}])),
+        chunk(delta(tool_calls=[TOOL])),
+    ],
+    "function_call-a-string": [chunk(delta(function_call="x"))],
+    "logprobs-a-list": [chunk(delta(logprobs=[1]))],
+    "logprobs-string-then-list": [chunk(delta(logprobs={"content": "x"})), chunk(delta(logprobs={"content": [1]}))],
+    "audio-object-then-string": [chunk(delta(audio={"id": "a", "data": "AA"})), chunk(delta(audio="BB"))],
+    "audio-string-then-object": [chunk(delta(audio="BB")), chunk(delta(audio={"id": "a", "data": "AA"}))],
+}
+
+
+@pytest.mark.parametrize("odd", list(OFF_SCHEMA.values()), ids=list(OFF_SCHEMA))
+def test_chunks_off_the_schema_never_break_the_accumulator(odd: List[Any]) -> None:
+    chunks = [chunk(delta(content="a")), *odd, chunk(delta(content="b", finish_reason="stop"))]
+    parsed = [CreateChatCompletionStreamResponse.from_dict(c) for c in chunks]  # what the stream yields
+    stream = ChatCompletionAccumulator(parsed)
+    assert list(stream) == parsed
+    final = stream.final
+    assert isinstance(final, CreateChatCompletionResponse)
+    assert final.choices[0].message.content == "ab"
+    assert final.choices[0].finish_reason == "stop"
+    json.dumps(final.to_dict())
+
+
+def test_response_and_run_events_off_the_schema_never_break_the_accumulators() -> None:
+    from openai_lite.types.assistants import RunStreamEventThreadRunCreated
+    from openai_lite.types.responses import ResponseCompletedEvent, ResponseTextDeltaEvent
+
+    text = ResponseAccumulator(
+        [
+            ResponseTextDeltaEvent.from_dict({"type": "response.output_text.delta", "delta": 5}),
+            ResponseTextDeltaEvent.from_dict({"type": "response.output_text.delta", "delta": "ok"}),
+        ]
+    )
+    list(text)
+    assert text.output_text == "ok"
+    for output in ("x", 3, [{"content": 7}], [{"content": [{"type": "output_text", "text": 1}]}]):
+        completed = ResponseCompletedEvent.from_dict({"type": "response.completed", "response": {"output": output}})
+        responses = ResponseAccumulator([completed])
+        list(responses)
+        assert responses.output_text == ""
+    for data in ({"id": ["x"]}, {"id": {"a": 1}}, "a string", {"required_action": {"submit_tool_outputs": 5}}):
+        event = RunStreamEventThreadRunCreated.from_dict({"event": "thread.run.created", "data": data})
+        runs = RunAccumulator([event])
+        list(runs)
+        assert runs.final.tool_calls == []
+
+
 # ---------------------------------------------------------------------------
 # Using an accumulator: final, close, with
 # ---------------------------------------------------------------------------

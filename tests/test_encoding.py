@@ -267,9 +267,75 @@ def test_check_header_secret_value_is_not_quoted() -> None:
     assert "api_key" in str(info.value)
 
 
-@pytest.mark.parametrize("value", ["Bearer sk-abc", "", "caf\u00e9", "a\tb"])
+@pytest.mark.parametrize("value", ["Bearer sk-abc", "", "caf\u00e9", "a\tb", "~!#$%^&*()[]{}<>,;:/?@"])
 def test_check_header_accepts_ordinary_values(value: str) -> None:
     check_header("X-Name", value)
+
+
+# (id, value, secret, what the message must say)
+BAD_VALUES = [
+    ("zero-width-space", "sk-abc\u200bdef", False, "U+200B ZERO WIDTH SPACE at position 6"),
+    ("emoji", "tag-\U0001f600", False, "only Latin-1"),
+    ("control", "a\x07b", False, "control character (U+0007"),
+    ("delete", "a\x7fb", False, "control character (U+007F"),
+    ("secret-zero-width-space", "sk-abc\u200bdef", True, "U+200B ZERO WIDTH SPACE at position 6"),
+    ("secret-no-break-space", "sk-abcdef\u00a0", True, "U+00A0 NO-BREAK SPACE at position 9, which a key cannot"),
+    ("secret-latin-1", "sk-\u00e9t\u00e9", True, "U+00E9"),
+]
+
+
+@pytest.mark.parametrize(("value", "secret", "expected"), [b[1:] for b in BAD_VALUES], ids=[b[0] for b in BAD_VALUES])
+def test_check_header_refuses_what_http_cannot_carry(value: str, secret: bool, expected: str) -> None:
+    with pytest.raises(ValueError) as info:
+        check_header("X-Name", value, secret=secret)
+    message = str(info.value)
+    assert expected in message
+    assert (value in message or repr(value) in message) is not secret
+    assert "sk-abc" not in message or not secret
+
+
+@pytest.mark.parametrize("name", ["Authorization", "api-key", "Proxy-Authorization", "X-Api-Key", "Cookie"])
+def test_credential_headers_are_never_quoted(name: str) -> None:
+    with pytest.raises(ValueError) as info:
+        check_header(name, "Bearer sk-abc\u200bdef")
+    assert "sk-abc" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["", "X Name", "X:Name", "X-Name\0", "X\r\nY", "\u00e9t\u00e9", "(paren)", 5, None])
+def test_check_header_refuses_names_that_are_not_tokens(name: Any) -> None:
+    with pytest.raises(ValueError, match="invalid header name"):
+        check_header(name, "value")
+
+
+SECRET = "sk-proj-PASTED0123456789abcdef"
+
+# (id, what the caller does): each must be refused before anything is sent, without the key in the error.
+REFUSED = [
+    ("api_key", lambda mk: mk(api_key=SECRET + "\u200b")),
+    ("api_key-no-break-space", lambda mk: mk(api_key="\u00a0" + SECRET)),
+    ("admin_api_key", lambda mk: mk(admin_api_key=SECRET + "\u200b")),
+    ("callable-api_key", lambda mk: mk(api_key=lambda: SECRET + "\u200b").retrieve_model("m")),
+    ("default_headers-value", lambda mk: mk(default_headers={"X-Tag": "caf\u00e9 \u2615"})),
+    ("default_headers-name", lambda mk: mk(default_headers={"X Tag": "1"})),
+    ("default_headers-authorization", lambda mk: mk(default_headers={"Authorization": "Bearer \u200b" + SECRET})),
+    ("extra_headers-value", lambda mk: mk().retrieve_model("m", extra_headers={"X-Tag": "\u2615"})),
+    ("extra_headers-name", lambda mk: mk().retrieve_model("m", extra_headers={"X-Tag:": "1"})),
+    ("extra_headers-removed-name", lambda mk: mk().retrieve_model("m", extra_headers={"X\nTag": None})),
+    ("extra_headers-api-key", lambda mk: mk().retrieve_model("m", extra_headers={"api-key": SECRET + "\u200b"})),
+]
+
+
+@pytest.mark.parametrize("action", [r[1] for r in REFUSED], ids=[r[0] for r in REFUSED])
+def test_bad_header_is_refused_before_sending_without_quoting_the_key(
+    make_client: Callable[..., Any], server: LoopbackServer, action: Callable[..., Any]
+) -> None:
+    with pytest.raises(ValueError) as info:
+        action(make_client)
+    error = info.value
+    assert type(error) is ValueError  # a message of ours, not http.client's UnicodeEncodeError
+    for text in (str(error), repr(error), *map(str, error.args)):
+        assert SECRET not in text
+    assert server.connections == 0
 
 
 def test_check_header_refuses_non_strings() -> None:

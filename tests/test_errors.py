@@ -369,6 +369,8 @@ SECRET = "sk-proj-SECRET0123456789abcdef"
 def assert_secret_absent(error: BaseException) -> None:
     for text in (str(error), repr(error), getattr(error, "message", ""), *map(str, error.args)):
         assert SECRET not in text
+    for name in ("body", "code", "param", "type"):
+        assert SECRET not in json.dumps(getattr(error, name, None))
 
 
 ECHOES = [
@@ -377,6 +379,14 @@ ECHOES = [
     ("plain-text", bytes_reply(f"Unauthorized: Bearer {SECRET}", 401)),
     ("html", bytes_reply(f"<html><title>Denied for {SECRET}</title></html>", 403, content_type="text/html")),
     ("string-error", json_reply({"error": f"key {SECRET} revoked"}, 401)),
+    # in other fields than the message: the body, param, code, and the message made when there is none
+    ("in-param-and-code", json_reply(error_body("Bad key.", code=f"bad_{SECRET}", param=SECRET), 401)),
+    ("no-message", json_reply({"detail": [{"msg": "bad key", "input": SECRET}], "x": [SECRET]}, 422)),
+    ("key-at-the-excerpt-limit", json_reply({"detail": [{"pad": "p" * 480, "key": SECRET}]}, 401)),
+    # 2xx answers that are not what the operation returns
+    ("2xx-not-json", bytes_reply(f"Welcome, {SECRET}!", 200)),
+    ("2xx-json-list", json_reply([f"hello {SECRET}"], 200)),
+    ("2xx-html", bytes_reply(f"<html>{SECRET}</html>", 200, content_type="text/html")),
 ]
 
 
@@ -386,9 +396,9 @@ def test_key_echoed_by_the_server_is_not_in_the_message(
 ) -> None:
     server.reply(reply)
     error = catch(lambda: make_client(api_key=SECRET).retrieve_model("gpt-4o-mini"))
-    assert isinstance(error, APIStatusError)
+    assert isinstance(error, (APIStatusError, APIResponseValidationError))
     assert_secret_absent(error)
-    assert "***" in error.message or "Denied" in error.message  # redacted, not dropped altogether
+    assert "***" in json.dumps(error.body) or "***" in error.message  # masked, not dropped altogether
 
 
 def test_echoed_key_from_a_callable_is_not_in_the_message(
@@ -447,3 +457,85 @@ def test_body_is_the_inner_error_object(
     assert error.body == body
     assert error.message == message
     assert error.response.json() == reply
+
+
+# ---------------------------------------------------------------------------
+# Bodies nested deeper than the JSON decoder goes (a 200 KB body, or 2 KB)
+# ---------------------------------------------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+SMALL_DEEP = "[" * 1_000 + "]" * 1_000
+
+DEEP_BODIES = [
+    ("2xx", DEEP, 200, APIResponseValidationError),
+    ("2xx-in-a-field", '{"id": ' + DEEP + "}", 200, APIResponseValidationError),
+    ("2xx-2KB", '{"id": ' + SMALL_DEEP + "}", 200, APIResponseValidationError),
+    ("400", '{"error": ' + DEEP + "}", 400, BadRequestError),
+    ("429-2KB", SMALL_DEEP, 429, RateLimitError),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "cls"), [d[1:] for d in DEEP_BODIES], ids=[d[0] for d in DEEP_BODIES])
+def test_json_nested_too_deeply_is_a_typed_error(
+    client: Any, server: LoopbackServer, body: str, status: int, cls: Type[APIError]
+) -> None:
+    server.reply(bytes_reply(body, status, content_type="application/json"))
+    error = catch(lambda: client.retrieve_model("gpt-4o-mini"))
+    assert type(error) is cls, repr(error)
+    assert error.body == body  # the text, as for any body that does not decode
+
+
+def test_a_503_nested_too_deeply_is_still_retried(make_client: Callable[..., Any], server: LoopbackServer) -> None:
+    server.reply(bytes_reply('{"error": ' + DEEP + "}", 503, content_type="application/json"), json_reply(MODEL))
+    client = make_client(max_retries=1, initial_retry_delay=0.01)
+    assert client.retrieve_model("gpt-4o-mini").id == "gpt-4o-mini"
+    assert len(server.requests) == 2
+
+
+class _CountingJSON:
+    """Stands in for the json module in openai_lite._errors: counts decodes, refuses to serialize."""
+
+    def __init__(self) -> None:
+        self.loads_calls = 0
+
+    def loads(self, data: Any) -> Any:
+        self.loads_calls += 1
+        return json.loads(data)
+
+    def dumps(self, *args: Any, **kwargs: Any) -> str:
+        raise AssertionError("an error body must not be serialized again")
+
+
+@pytest.mark.parametrize(
+    "body", [error_body("Bad."), {"detail": [{"msg": "x" * 10_000}] * 100}, ["a list"]], ids=["message", "big", "list"]
+)
+def test_an_error_body_is_decoded_once_and_never_serialized_again(
+    client: Any, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, body: Any
+) -> None:
+    counting = _CountingJSON()
+    monkeypatch.setattr(openai_lite._errors, "json", counting)
+    server.reply(json_reply(body, 400))
+    error = catch(lambda: client.retrieve_model("gpt-4o-mini"))
+    assert type(error) is BadRequestError
+    assert error.body == body
+    assert counting.loads_calls == 1
+    assert len(error.message) <= 600
+
+
+# A text answer (the SDP of a realtime call) in whatever charset the server names: a name Python does not know
+# means UTF-8, never a bare LookupError.
+CHARSETS = [
+    ("utf-8", "v=0 caf\u00e9".encode(), "v=0 caf\u00e9"),
+    ("latin-1", "v=0 caf\u00e9".encode("latin-1"), "v=0 caf\u00e9"),
+    ("x-no-such-charset", "v=0 caf\u00e9".encode(), "v=0 caf\u00e9"),
+    ("", b"v=0", "v=0"),
+]
+
+
+@pytest.mark.parametrize(("charset", "body", "text"), CHARSETS, ids=[c[0] or "none" for c in CHARSETS])
+def test_a_text_answer_in_any_charset_is_decoded(
+    client: Any, server: LoopbackServer, charset: str, body: bytes, text: str
+) -> None:
+    content_type = f"application/sdp; charset={charset}" if charset else "application/sdp"
+    server.reply(bytes_reply(body, 201, content_type=content_type))
+    assert client.create_realtime_call(sdp="v=0\r\n") == text

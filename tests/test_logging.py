@@ -29,15 +29,19 @@ ELAPSED = re.compile(r"\b\d+(\.\d+)? ?(ms|s)\b")
 
 @pytest.fixture
 def library_logger() -> Iterator[logging.Logger]:
-    """The ``openai_lite`` logger, given back at teardown exactly as it was (handlers and level)."""
+    """The ``openai_lite`` logger, given back at teardown exactly as it was (handlers, level, propagation), as are
+    the root logger's handlers (pytest's own included), which a test may remove to see what happens without them."""
     log = logging.getLogger("openai_lite")
-    handlers, level = log.handlers[:], log.level
+    root = logging.getLogger()
+    handlers, level, propagate, root_handlers = log.handlers[:], log.level, log.propagate, root.handlers[:]
     yield log
     for handler in log.handlers:
         if handler not in handlers:
             handler.close()
     log.handlers[:] = handlers
     log.setLevel(level)
+    log.propagate = propagate
+    root.handlers[:] = root_handlers
 
 
 def messages(caplog: pytest.LogCaptureFixture) -> List[str]:
@@ -57,6 +61,7 @@ def test_openai_log_adds_a_handler_when_a_client_is_created(
     library_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch, value: str, level: int
 ) -> None:
     library_logger.handlers[:] = []
+    logging.getLogger().handlers[:] = []  # (pytest's capture handlers included)
     monkeypatch.setenv("OPENAI_LOG", value)
     assert library_logger.handlers == []  # setting the variable does nothing by itself
     openai_lite.Client(api_key="sk-x").close()
@@ -79,16 +84,41 @@ def test_nothing_is_configured_without_openai_log(
     assert library_logger.level == logging.NOTSET
 
 
-def test_openai_log_leaves_a_handler_the_application_set_up(
-    library_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
+# Where the application put a handler of its own -> whether OPENAI_LOG must add one (the level is set in every case).
+APPLICATION_HANDLERS = [
+    ("on-the-library-logger", "library", True, False),
+    ("on-the-root-logger", "root", True, False),
+    ("on-the-root-logger-not-propagated-to", "root", False, True),
+    ("none", None, True, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("where", "propagate", "adds"), [a[1:] for a in APPLICATION_HANDLERS], ids=[a[0] for a in APPLICATION_HANDLERS]
+)
+@pytest.mark.parametrize(("value", "level"), [("info", logging.INFO), ("debug", logging.DEBUG)])
+def test_openai_log_sets_the_level_and_adds_a_handler_only_when_none_would_print(
+    library_logger: logging.Logger,
+    monkeypatch: pytest.MonkeyPatch,
+    where: Any,
+    propagate: bool,
+    adds: bool,
+    value: str,
+    level: int,
 ) -> None:
     own = logging.NullHandler()
-    library_logger.handlers[:] = [own]
+    root = logging.getLogger()
+    root.handlers[:] = [own] if where == "root" else []
+    library_logger.handlers[:] = [own] if where == "library" else []
+    library_logger.propagate = propagate
     library_logger.setLevel(logging.WARNING)
-    monkeypatch.setenv("OPENAI_LOG", "debug")
+    monkeypatch.setenv("OPENAI_LOG", value)
     openai_lite.Client(api_key="sk-x").close()
-    assert library_logger.handlers == [own]
-    assert library_logger.level == logging.WARNING
+    assert library_logger.level == level
+    added = [h for h in library_logger.handlers if h is not own]
+    assert len(added) == (1 if adds else 0)
+    if where is not None:
+        assert own in (library_logger.handlers if where == "library" else root.handlers)  # the application's stays
 
 
 SCRIPT = textwrap.dedent(
@@ -192,11 +222,15 @@ def test_bodies_are_not_logged_at_info(client: Any, server: LoopbackServer, capl
 
 def test_bodies_are_logged_at_debug(client: Any, server: LoopbackServer, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="openai_lite")
-    server.reply(json_reply(MODEL))
+    server.reply(json_reply(MODEL), json_reply({"error": {"message": "error-marker-3c"}}, 400))
     client.retrieve_model("gpt-log")
-    body_records = [r for r in caplog.records if BODY_MARKER in r.getMessage()]
-    assert body_records
-    assert all(r.levelno == logging.DEBUG for r in body_records)
+    with pytest.raises(openai_lite.BadRequestError):
+        client.create_chat_completion(model="m", messages=[{"role": "user", "content": "request-marker-91"}])
+    # The response body, the request body and the error body each in a debug line of its own.
+    for marker in (BODY_MARKER, "request-marker-91", "error-marker-3c"):
+        records = [r for r in caplog.records if marker in r.getMessage()]
+        assert records, marker
+        assert all(r.levelno == logging.DEBUG for r in records)
 
 
 @pytest.mark.parametrize("callable_key", [False, True], ids=["str-key", "callable-key"])
@@ -218,6 +252,7 @@ def test_key_never_logged(
         client.retrieve_model("gpt-log")
     client.retrieve_model("gpt-log")
     assert len(server.requests) == 5
+    assert any("Incorrect API key provided: ***" in m for m in messages(caplog))  # the error body, masked
     assert len(messages(caplog)) >= 6  # responses, retries and bodies were logged ...
     assert SECRET not in caplog.text  # ... and the key in none of them
     for record in caplog.records:

@@ -29,11 +29,13 @@ from openai_lite.types.embeddings import CreateEmbeddingResponse, Embedding
 from openai_lite.types.models import Model
 
 # ---------------------------------------------------------------------------
-# Test types (module level, so that their string annotations resolve here)
+# Test types (module level, so that their string annotations resolve here), declared as the generated ones are
 # ---------------------------------------------------------------------------
 
+model = dataclass(init=False, repr=False, eq=False)
 
-@dataclass
+
+@model
 class Pet(BaseModel):
     name: str
     kind: Literal["cat", "dog"]
@@ -41,7 +43,7 @@ class Pet(BaseModel):
     tags: Optional[List[str]] = None
 
 
-@dataclass
+@model
 class Owner(BaseModel):
     name: str
     pets: List[Pet]
@@ -50,42 +52,42 @@ class Owner(BaseModel):
     litters: Optional[List[List[Pet]]] = None
 
 
-@dataclass
+@model
 class TextPart(BaseModel):
     type: Literal["text"]
     text: str
 
 
-@dataclass
+@model
 class ImagePart(BaseModel):
     type: Literal["image_url", "image"]  # a member may own several discriminator values
     url: Optional[str] = None
 
 
-@dataclass
+@model
 class Message(BaseModel):
     content: Union[str, List[Union[TextPart, ImagePart]], None]
     part: Optional[Union[TextPart, ImagePart]] = None
 
 
-@dataclass
+@model
 class Circle(BaseModel):
     radius: float
 
 
-@dataclass
+@model
 class Rect(BaseModel):
     width: float
     height: float
     label: Optional[str] = None
 
 
-@dataclass
+@model
 class Square(BaseModel):
     width: float
 
 
-@dataclass
+@model
 class Drawing(BaseModel):
     shapes: List[Union[Circle, Rect]]
     main: Optional[Union[Square, Rect]] = None  # no discriminator; Rect's keys include Square's
@@ -141,29 +143,30 @@ class Toolbox(BaseModel):
 
 
 @dataclass
+@model
 class Node(BaseModel):
     value: int
     children: Optional[List[Node]] = None
     parent: Optional[Node] = None
 
 
-@dataclass
+@model
 class Ping(BaseModel):
     pong: Optional[Pong] = None
 
 
-@dataclass
+@model
 class Pong(BaseModel):
     ping: Optional[Ping] = None
 
 
-@dataclass
+@model
 class Renamed(BaseModel):
     type_: str = field(metadata={"json": "type"})
     from_: Optional[Pet] = field(default=None, metadata={"json": "from"})
 
 
-@dataclass
+@model
 class WithFactory(BaseModel):
     name: str
     tags: List[str] = field(default_factory=list)
@@ -549,3 +552,98 @@ def test_threads_parsing_a_type_for_the_first_time_all_get_it_right(monkeypatch:
         thread.join()
     assert len(results) == 8
     assert all(isinstance(r.leaf, Leaf) and isinstance(r.leaves[0], Leaf) for r in results)
+
+
+# ---------------------------------------------------------------------------
+# JSON keys named like members, and to_dict() as the object is now
+# ---------------------------------------------------------------------------
+
+# Keys a hostile or careless server may send: methods, the client's attributes, dunders, a renamed field's name.
+MEMBER_KEYS = ["to_dict", "from_dict", "_request_id", "_headers", "_shadowed", "__repr__", "__eq__", "__dict__"]
+
+
+@pytest.mark.parametrize("key", MEMBER_KEYS)
+def test_a_json_key_named_like_a_member_does_not_replace_it(key: str) -> None:
+    data = {"name": "Rex", "kind": "dog", key: "from the server"}
+    pet = Pet.from_dict(data)
+    assert pet.to_dict() == data  # the method still works, and keeps the key
+    assert repr(pet) == "Pet(name='Rex', kind='dog', age=None, tags=None)"
+    assert pet == Pet.from_dict(dict(data))
+    assert pet._request_id is None and pet._headers is None
+    assert Pet.from_dict({"name": "Tom"}).name == "Tom"
+
+
+def test_a_json_key_named_like_a_renamed_field_is_kept_apart() -> None:
+    data = {"type": "t", "type_": "other", "from_": [1]}
+    renamed = Renamed.from_dict(data)
+    assert renamed.type_ == "t"
+    assert renamed.from_ is None
+    assert renamed.to_dict() == data
+
+
+def test_member_keys_in_a_real_response(server: LoopbackServer, client: Any) -> None:
+    body = {**COMPLETION, "to_dict": 1, "_request_id": "req_forged", "_headers": {"x": "y"}}
+    server.reply(json_reply(body, headers={"x-request-id": "req_real"}))
+    result = client.create_chat_completion(model="gpt-test", messages=[{"role": "user", "content": "Hi"}])
+    assert result._request_id == "req_real"
+    assert result._headers["x-request-id"] == "req_real"
+    assert result.to_dict() == body
+
+
+def test_to_dict_says_what_the_object_says_now() -> None:
+    data = {"name": "Ann", "pets": [PET], "since": 2019, "by_name": {"rex": PET}}
+    owner = Owner.from_dict(copy.deepcopy(data))
+    owner.name = "Bea"
+    owner.pets[0].age = 4
+    owner.pets.append(Pet(name="Tom", kind="cat"))
+    owner.best_friend = Pet(name="Max", kind="dog", age=None)
+    owner.since = 2020  # a field the API added
+    del owner.by_name
+    assert owner.to_dict() == {
+        "name": "Bea",
+        "pets": [{**PET, "age": 4}, {"name": "Tom", "kind": "cat"}],
+        "since": 2020,
+        "best_friend": {"name": "Max", "kind": "dog", "age": None},  # set to None: null; never set: left out
+    }
+    assert json.loads(json.dumps(owner.to_dict())) == owner.to_dict()
+    renamed = Renamed.from_dict({"type": "a", "from": PET})
+    renamed.type_ = "b"
+    assert renamed.to_dict() == {"type": "b", "from": PET}
+
+
+def test_to_dict_is_a_copy() -> None:
+    data = {"name": "Ann", "pets": [PET], "extra": {"list": [1, {"deep": 2}]}}
+    owner = Owner.from_dict(copy.deepcopy(data))
+    dumped = owner.to_dict()
+    dumped["extra"]["list"][1]["deep"] = 3
+    dumped["pets"][0]["name"] = "changed"
+    dumped["pets"].append(None)
+    assert owner.to_dict() == data
+    assert owner.extra == {"list": [1, {"deep": 2}]}
+
+
+def test_to_dict_of_json_nested_as_deep_as_the_decoder_goes_from_a_deep_stack() -> None:
+    text = '{"name": "Rex", "deep": ' + "[" * 900 + "]" * 900 + "}"
+    pet = Pet.from_dict(json.loads(text))
+
+    def at_depth(n: int) -> Any:
+        return pet.to_dict() if n == 0 else at_depth(n - 1)
+
+    assert json.dumps(at_depth(50), separators=(", ", ": ")) == text
+
+
+def test_to_dict_of_an_object_in_itself_is_a_value_error() -> None:
+    owner = Owner(name="Ann")
+    owner.pets = [owner]
+    with pytest.raises(ValueError, match="nested"):
+        owner.to_dict()
+
+
+def test_copies_and_pickles_keep_everything() -> None:
+    import pickle
+
+    owner = Owner.from_dict({"name": "Ann", "pets": [PET], "extra": 1, "to_dict": 2})
+    for twin in (copy.copy(owner), copy.deepcopy(owner), pickle.loads(pickle.dumps(owner))):
+        assert twin == owner
+        assert twin.to_dict() == owner.to_dict()
+        assert twin.best_friend is None

@@ -451,3 +451,43 @@ def test_many_small_events_in_one_chunk() -> None:
     assert [e.data for e in events[:3]] == ["0", "1", "2"]
     assert events[-1].id == "49999"
     assert elapsed < 2.0
+
+
+# A long value of any field, in a block of many lines: each byte must reach sseclient-py a bounded number of times.
+# (Counted rather than timed: before, a long event or id value was given to it again with every slice of the block.)
+LONG_FIELDS = [
+    ("event", b"event: " + b"e" * 300_000 + b"\n", "e" * 300_000, None),
+    ("id", b"id: " + b"7" * 300_000 + b"\n", M, "7" * 300_000),
+    ("retry", b"retry: " + b"9" * 300_000 + b"\n", M, None),
+    ("bad-retry", b"retry: " + b"x" * 300_000 + b"\n", M, None),
+    ("bad-id", b"id: \x00" + b"7" * 300_000 + b"\n", M, None),
+    ("comment", b": " + b"c" * 300_000 + b"\n", M, None),
+    ("unknown-field", b"other: " + b"o" * 300_000 + b"\n", M, None),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "event", "event_id"), LONG_FIELDS, ids=[f[0] for f in LONG_FIELDS])
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_long_field_value_in_a_many_line_block_is_parsed_in_linear_work(
+    monkeypatch: pytest.MonkeyPatch, name: str, line: bytes, event: str, event_id: Optional[str], where: str
+) -> None:
+    import openai_lite._sse
+
+    fed: List[int] = []
+    real = openai_lite._sse.SSEClient
+
+    def counting(source: Iterator[bytes]) -> object:
+        def counted() -> Iterator[bytes]:
+            for piece in source:
+                fed.append(len(piece))
+                yield piece
+
+        return real(counted())
+
+    monkeypatch.setattr(openai_lite._sse, "SSEClient", counting)
+    lines = _lines(20_000)
+    block = (line + lines if where == "first" else lines + line) + b"\n"
+    events = list(iter_sse([block]))
+    assert [(e.event, e.id) for e in events] == [(event, event_id)]
+    assert events[0].data == _data(20_000)
+    assert sum(fed) < 3 * len(block)

@@ -648,24 +648,56 @@ def test_unknown_event_becomes_unknown_event(server: LoopbackServer, client: Any
 @pytest.mark.parametrize("kind", list(UNION_STREAMS))
 def test_event_that_is_not_an_object_becomes_unknown_event(server: LoopbackServer, client: Any, kind: str) -> None:
     stream = UNION_STREAMS[kind]
-    odd = [sse_event("not json at all", event="ping"), sse_event([1, 2], event="list"), sse_event({"type": [1]})]
+    odd = [sse_event([1, 2], event="list"), sse_event({"type": [1]})]
     server.reply(sse_reply([*odd, *stream.known]))
     events = list(stream.call(client))
-    assert [(typed(e), e.type, e.data) for e in events[:3]] == [
-        ("UnknownEvent", "ping", "not json at all"),
+    assert [(typed(e), e.type, e.data) for e in events[:2]] == [
         ("UnknownEvent", "list", [1, 2]),
         ("UnknownEvent", "message", {"type": [1]}),
     ]
-    assert [typed(e) for e in events[3:]] == stream.known_classes
+    assert [typed(e) for e in events[2:]] == stream.known_classes
 
 
-@pytest.mark.parametrize("method", ["create_chat_completion_stream", "create_completion_stream"])
-def test_chunk_stream_drops_events_that_are_not_objects(server: LoopbackServer, client: Any, method: str) -> None:
+# Events no stream can use: an error, after the events before them (never dropped in silence).
+UNUSABLE = {
+    "not-json": (sse_event("not json at all", event="ping"), "not JSON"),
+    "cut-json": (sse_event('{"type": "response.created", "respo'), "not JSON"),
+    "nested-too-deeply": ("data: " + "[" * 100_000 + "]" * 100_000 + "\n\n", "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize(("odd", "expected"), list(UNUSABLE.values()), ids=list(UNUSABLE))
+@pytest.mark.parametrize("method", list(CASES))
+def test_event_whose_data_is_not_json_is_an_error(
+    server: LoopbackServer, client: Any, method: str, odd: str, expected: str
+) -> None:
     case = CASES[method]
-    odd = [sse_event("keep-alive"), sse_event([1]), sse_event(7)]
-    server.reply(sse_reply([*odd, *case.pieces]))
-    events = list(case.call(client))
-    assert [typed(e) for e in events] == case.expected
+    server.reply(sse_reply([case.pieces[0], odd, *case.pieces[1:]]))
+    received = []
+    with pytest.raises(openai_lite.APIResponseValidationError) as info:
+        for event in case.call(client):
+            received.append(typed(event))
+    assert received == case.expected[:1]
+    assert expected in info.value.message
+    assert info.value.status_code == 200
+
+
+def test_keep_alive_events_without_data_are_skipped(server: LoopbackServer, client: Any) -> None:
+    case = CASES["create_chat_completion_stream"]
+    server.reply(sse_reply(["data:\n\n", "data: \n\n", *case.pieces]))
+    assert [typed(e) for e in case.call(client)] == case.expected
+
+
+@pytest.mark.parametrize("odd", [sse_event([1]), sse_event(7), 'data: "a string"\n\n'], ids=["list", "number", "str"])
+@pytest.mark.parametrize("method", ["create_chat_completion_stream", "create_completion_stream"])
+def test_chunk_stream_refuses_events_that_are_not_objects(
+    server: LoopbackServer, client: Any, method: str, odd: str
+) -> None:
+    case = CASES[method]
+    server.reply(sse_reply([odd, *case.pieces]))
+    with pytest.raises(openai_lite.APIResponseValidationError) as info:
+        list(case.call(client))
+    assert "not an object" in info.value.message
 
 
 # ---------------------------------------------------------------------------

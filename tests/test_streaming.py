@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 import requests
-from _loopback import LoopbackServer, Reply, json_reply, reset_reply, sse_event, sse_reply
+from _loopback import LoopbackServer, Reply, bytes_reply, json_reply, reset_reply, sse_event, sse_reply
 
 import openai_lite
 from openai_lite.types.chat import CreateChatCompletionStreamResponse
@@ -450,3 +450,90 @@ def test_chunks_parse_into_the_chunk_dataclass(server: LoopbackServer, client: A
     assert chunks[-1].usage.total_tokens == 21
     assert chunks[-1].usage.prompt_tokens == 9
     assert chunks[1].usage is None
+
+
+# ---------------------------------------------------------------------------
+# A stream request answered with a plain body (a proxy's error, even with status 200)
+# ---------------------------------------------------------------------------
+
+PROXY_ERROR = {"error": {"message": "Upstream quota exceeded", "type": "proxy_error", "code": "quota"}}
+
+# (id, reply, text the message must hold, code)
+PLAIN_BODIES = [
+    ("json-error", json_reply(PROXY_ERROR), "Upstream quota exceeded", "quota"),
+    ("json-error-chunked", Reply(sse_reply([json.dumps(PROXY_ERROR)]).steps), "Upstream quota exceeded", "quota"),
+    (
+        "json-error-close-delimited",
+        sse_reply(["\r\n", json.dumps(PROXY_ERROR)], chunked=False, headers={"Content-Type": "application/json"}),
+        "Upstream quota exceeded",
+        "quota",
+    ),
+    (
+        "bom-and-blank-lines-then-json",
+        bytes_reply(b"\xef\xbb\xbf \r\n" + json.dumps(PROXY_ERROR).encode(), content_type="text/event-stream"),
+        "Upstream quota exceeded",
+        "quota",
+    ),
+    ("string-error", json_reply({"error": "model is loading"}), "model is loading", None),
+    ("html-page", Reply(sse_reply(["<html><title>Gateway says no</title></html>"]).steps), "Gateway says no", None),
+    ("a-completion", json_reply({"id": "chatcmpl-1", "object": "chat.completion", "choices": []}), "chatcmpl-1", None),
+]
+
+
+@pytest.mark.parametrize(("reply", "text", "code"), [p[1:] for p in PLAIN_BODIES], ids=[p[0] for p in PLAIN_BODIES])
+def test_a_plain_body_instead_of_an_event_stream_is_reported_with_its_message(
+    server: LoopbackServer, client: Any, reply: Reply, text: str, code: Optional[str]
+) -> None:
+    server.reply(reply)
+    with pytest.raises(openai_lite.APIError) as info:
+        list(stream(client))
+    error = info.value
+    assert type(error) is openai_lite.APIResponseValidationError  # not a connection "cut short"
+    assert text in error.message
+    assert "event stream" in error.message
+    assert error.code == code
+    assert error.request_id == "req_test"
+
+
+# ---------------------------------------------------------------------------
+# The key, echoed in a stream, is in no error
+# ---------------------------------------------------------------------------
+
+SECRET = "sk-proj-STREAMSECRET-0123456789"
+
+STREAM_ECHOES = {
+    "event-error": sse_event({"error": {"message": f"bad key {SECRET}", "param": SECRET}}, event="error"),
+    "event-error-text": sse_event(f"bad key {SECRET}", event="error"),
+    "inline-error": sse_event({"error": {"message": f"bad key {SECRET}", "code": SECRET}}),
+    "inline-string-error": sse_event({"error": f"bad key {SECRET}"}),
+    "type-error": sse_event({"type": "error", "message": f"bad key {SECRET}", "extra": [SECRET]}),
+    "data-not-json": sse_event(f"hello {SECRET}"),
+    "long-data-not-json": sse_event("x" * 190 + SECRET),
+}
+
+
+@pytest.mark.parametrize("odd", list(STREAM_ECHOES.values()), ids=list(STREAM_ECHOES))
+def test_key_echoed_in_a_stream_is_in_no_error(
+    make_client: Callable[..., Any], server: LoopbackServer, odd: str
+) -> None:
+    server.reply(sse_reply([event("a"), odd, DONE]))
+    with pytest.raises(openai_lite.APIError) as info:
+        list(stream(make_client(api_key=SECRET)))
+    error = info.value
+    for text in (str(error), repr(error), error.message, *map(str, error.args)):
+        assert SECRET not in text
+    for value in (error.body, error.code, error.param, error.type):
+        assert SECRET not in json.dumps(value)
+    assert "***" in error.message + json.dumps(error.body)
+
+
+def test_key_echoed_in_a_plain_body_answering_a_stream_is_in_no_error(
+    make_client: Callable[..., Any], server: LoopbackServer
+) -> None:
+    server.reply(json_reply({"error": {"message": f"Incorrect API key provided: {SECRET}", "param": SECRET}}))
+    with pytest.raises(openai_lite.APIError) as info:
+        list(stream(make_client(api_key=SECRET)))
+    error = info.value
+    assert "Incorrect API key provided: ***" in error.message
+    for text in (str(error), repr(error), *map(str, error.args), json.dumps(error.body)):
+        assert SECRET not in text

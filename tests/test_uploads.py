@@ -6,7 +6,7 @@ an open binary file and a ``(name, content, type)`` tuple; the loopback server
 checks the parts (file parts carry a filename and a Content-Type, text fields
 none, list fields become ``name[]``), the progress reports and the parsed
 result. ``upload_file`` is driven against a fake Uploads API on the loopback
-server. (The byte layout of ``MultipartBody`` itself is in test_files.py.)
+server. (The byte layout of ``MultipartBody`` itself is in test_multipart.py.)
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import os
 import pathlib
 import tempfile
+import threading
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 import pytest
@@ -728,20 +729,66 @@ def test_failing_create_sends_nothing_else(server: LoopbackServer, client: Any, 
     assert [r.path for r in server.requests] == ["/v1/uploads"]  # no part, no cancel of an upload that is not
 
 
+class Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("raised", [Stop(), OSError("disk full"), BrokenPipeError(32, "Broken pipe")], ids=repr)
 def test_error_in_the_progress_callback_cancels_the_upload(
-    uploads: FakeUploads, client: Any, tmp_path: pathlib.Path
+    uploads: FakeUploads, make_client: Any, tmp_path: pathlib.Path, raised: BaseException
 ) -> None:
-    class Stop(Exception):
-        pass
+    # Retries allowed: the callback's error must still reach the caller at once, the part never sent again.
+    client = make_client(max_retries=2, initial_retry_delay=0.01, timeout=2)
 
     def progress(done: int, total: Optional[int]) -> None:
         if done > 5000:
-            raise Stop
+            raise raised
 
     path = write(tmp_path / "train.jsonl", os.urandom(10_000))
-    with pytest.raises(Stop):
+    with pytest.raises(type(raised)) as info:
         client.upload_file(path, purpose="batch", part_size=4096, progress=progress)
+    assert info.value is raised
     assert uploads.cancelled and uploads.completed is None
+    assert len(uploads.attempts) == 1  # the second part was never completed, nor tried again
+
+
+# Linux /proc files say they have 0 bytes; some cannot even seek to their end.
+PROC_FILES = [("/proc/sys/kernel/ostype", ValueError, "0 bytes but has content"), ("/proc/version", TypeError, "seek")]
+
+
+@pytest.mark.skipif(not os.path.isfile(PROC_FILES[0][0]), reason="needs Linux /proc")
+@pytest.mark.parametrize(("path", "error", "message"), PROC_FILES, ids=[p[0] for p in PROC_FILES])
+@pytest.mark.parametrize("kind", ["path", "fileobj"])
+def test_a_file_that_says_0_bytes_but_has_content_is_refused(
+    server: LoopbackServer, client: Any, kind: str, path: str, error: type, message: str
+) -> None:
+    with open(path, "rb") as f:
+        with pytest.raises(error, match=message):
+            client.upload_file(f if kind == "fileobj" else path, purpose="batch")
+    assert server.requests == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_a_pipe_path_is_refused_without_waiting_for_a_writer(
+    server: LoopbackServer, client: Any, tmp_path: pathlib.Path
+) -> None:
+    path = str(tmp_path / "pipe")
+    os.mkfifo(path)
+
+    def unblock() -> None:  # should open() wait for a writer after all: be one, and go
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass  # no reader waiting
+
+    watchdog = threading.Timer(2, unblock)
+    watchdog.start()
+    try:
+        with pytest.raises(TypeError, match="regular file"):
+            client.upload_file(path, purpose="batch")
+    finally:
+        watchdog.cancel()
+    assert server.requests == []
 
 
 def fds_open_on(path: str) -> int:
