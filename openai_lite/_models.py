@@ -49,7 +49,10 @@ class BaseModel:
     generated are kept as attributes too (and in ``to_dict()``); a declared
     field the JSON left out reads ``None`` and is left out of ``to_dict()``. On
     the object a method returned, ``_request_id`` and ``_headers`` hold the
-    response's ``x-request-id`` and headers (``None`` on nested objects).
+    response's ``x-request-id`` and headers (``None`` on nested objects). A
+    field declared with ``metadata={"json": None}`` holds a value of this
+    library's making (``parsed``): it is never read from JSON nor part of
+    ``to_dict()``.
     """
 
     _request_id: Optional[str] = None
@@ -165,9 +168,14 @@ def _compile(cls: Type[Any]) -> _Plan:
     converters: List[Tuple[str, str, Converter]] = []
     keys: List[str] = []
     required: List[str] = []
+    local: List[str] = []
     fields = dataclasses.fields(cls)
     for field in fields:
         key = field.metadata.get("json", field.name)
+        if key is None:
+            # A value of our own making (``parsed``), not the API's: never read from JSON nor written back.
+            local.append(field.name)
+            continue
         keys.append(key)
         if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             required.append(key)
@@ -186,7 +194,7 @@ def _compile(cls: Type[Any]) -> _Plan:
     plan.json_names = dict(renames)
     plan.keys, plan.required = frozenset(keys), frozenset(required)
     members = set(dir(cls)) | {"__plan__", "__dict__", "_shadowed"}
-    plan.reserved = frozenset((members | {name for name, _ in renames}) - set(keys))
+    plan.reserved = frozenset((members | {name for name, _ in renames} | set(local)) - set(keys))
     # Published only when complete: another thread may be parsing the same type. (No
     # recursion needs it earlier: nested types are compiled when first built.)
     cls.__plan__ = plan

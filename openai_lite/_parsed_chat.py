@@ -10,7 +10,7 @@ added values never appear in ``to_dict()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional, Type, Union
 
 from ._accumulate import ChatCompletionAccumulator
@@ -38,11 +38,15 @@ __all__ = [
 ]
 
 
+# Values of our own making, not the API's: left out of to_dict() and of what is sent back.
+_LOCAL = {"json": None}
+
+
 @dataclass(init=False, repr=False, eq=False)
 class ParsedFunction(ChatCompletionMessageToolCallFunction):
     """The function of a tool call, with its arguments parsed."""
 
-    parsed_arguments: Any = None
+    parsed_arguments: Any = field(default=None, metadata=_LOCAL)
     """The arguments as the tool's type (a dataclass instance, a TypedDict's dict, a function's
     keyword arguments); the decoded JSON for another strict tool; None otherwise."""
 
@@ -61,7 +65,7 @@ class ParsedChatCompletionMessage(ChatCompletionResponseMessage, TypedBy[T]):
     # (List is invariant: narrowing an inherited field's item type is sound here, the lists are ours.)
     tool_calls: Optional[List[Union[ParsedFunctionToolCall, ChatCompletionMessageCustomToolCall]]] = None  # type: ignore[assignment]
 
-    parsed: Optional[T] = None
+    parsed: Optional[T] = field(default=None, metadata=_LOCAL)
     """The content as the ``response_format`` type; None when the model refused (see ``refusal``)
     or wrote no content (tool calls)."""
 

@@ -10,7 +10,7 @@ list equal to the generated ``OutputItem``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional, Type, Union
 
 from ._accumulate import ResponseAccumulator
@@ -61,11 +61,15 @@ __all__ = [
 ]
 
 
+# Values of our own making, not the API's: left out of to_dict() and of what is sent back.
+_LOCAL = {"json": None}
+
+
 @dataclass(init=False, repr=False, eq=False)
 class ParsedResponseOutputText(OutputTextContent, TypedBy[T]):
     """An ``output_text`` part with its text parsed into the requested type."""
 
-    parsed: Optional[T] = None
+    parsed: Optional[T] = field(default=None, metadata=_LOCAL)
     """The text as the ``text_format`` type (None without one)."""
 
 
@@ -80,7 +84,7 @@ class ParsedResponseOutputMessage(OutputMessage, TypedBy[T]):
 class ParsedResponseFunctionToolCall(FunctionToolCall):
     """A ``function_call`` item with its arguments parsed."""
 
-    parsed_arguments: Any = None
+    parsed_arguments: Any = field(default=None, metadata=_LOCAL)
     """The arguments as the tool's type (a dataclass instance, a TypedDict's dict, a function's
     keyword arguments); the decoded JSON for another strict tool; None otherwise."""
 

@@ -581,6 +581,29 @@ def test_a_json_key_named_like_a_renamed_field_is_kept_apart() -> None:
     assert renamed.to_dict() == data
 
 
+@dataclass(init=False, repr=False, eq=False)
+class Annotated_(BaseModel):
+    text: Optional[str] = None
+    parsed: Any = field(default=None, metadata={"json": None})  # of our own making
+
+
+@pytest.mark.parametrize(
+    ("data", "parsed", "dumped"),
+    [
+        ({"text": "hi"}, None, {"text": "hi"}),
+        ({"text": "hi"}, {"a": 1}, {"text": "hi"}),
+        # A key the server names like the local field stays the server's, apart from the value we set.
+        ({"text": "hi", "parsed": "sent"}, {"a": 1}, {"text": "hi", "parsed": "sent"}),
+    ],
+)
+def test_a_local_field_is_neither_read_from_json_nor_dumped(data: Dict[str, Any], parsed: Any, dumped: Any) -> None:
+    obj = Annotated_.from_dict(data)
+    assert obj.parsed is None
+    obj.parsed = parsed
+    assert obj.parsed == parsed
+    assert obj.to_dict() == dumped
+
+
 def test_member_keys_in_a_real_response(server: LoopbackServer, client: Any) -> None:
     body = {**COMPLETION, "to_dict": 1, "_request_id": "req_forged", "_headers": {"x": "y"}}
     server.reply(json_reply(body, headers={"x-request-id": "req_real"}))
