@@ -6,7 +6,7 @@
 docstring) or a dataclass into a strict tool. ``parse_chat_completion`` then
 gives each call ``parsed_arguments``: the keyword arguments for the function,
 an instance for the dataclass. The loop sends the assistant's message back
-as it came, adds one tool message per call, and asks again.
+(``message.to_param()``), adds one tool message per call, and asks again.
 
 With OPENAI_API_KEY set this talks to the OpenAI API (choose the model with
 OPENAI_MODEL). Without a key it starts the fake server that ships with
@@ -81,9 +81,7 @@ def demo(client: openai_lite.Client) -> None:
         if not message.tool_calls:
             print(f"Answer: {message.content}")
             return
-        # The assistant's turn goes back as the JSON it came as. (Once the generated response
-        # message has to_param(), append message.to_param(): typed, and no ignore needed.)
-        messages.append(message)  # type: ignore[arg-type]
+        messages.append(message.to_param())  # the assistant's turn, as a request message
         for call in message.tool_calls:
             if call.type != "function":
                 continue  # (custom tools: none offered here)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from ._api import APIMethods
 from ._jobs import BatchHelpers, PollingHelpers
 from ._porting import PortingHints
-from ._structured import StructuredHelpers
 from ._uploads import UploadHelpers
 
 __all__ = ["Client"]
 
 
-class Client(StructuredHelpers, UploadHelpers, PollingHelpers, BatchHelpers, APIMethods, PortingHints):
+class Client(UploadHelpers, PollingHelpers, BatchHelpers, APIMethods, PortingHints):
     """A client for the OpenAI API and servers that speak it.
 
     ``Client(api_key=None, *, organization=None, project=None, base_url=None,

@@ -1,302 +1,54 @@
-"""``parse_chat_completion`` and ``parse_response``: structured outputs into your own types.
+"""The work of ``Client.parse_chat_completion``, ``parse_response`` and their ``_stream`` twins.
 
-The mixin ``Client`` gets them from. Each method takes the arguments of the
-generated method it wraps (``create_chat_completion``, ``create_response`` and
-their ``_stream`` twins; a test keeps the lists equal) with one change: the
-format may be a dataclass or TypedDict, sent as its strict JSON Schema and
-parsed back into an instance. Nothing here is imported until a method runs.
+The methods themselves are generated (tools/codegen/overrides.py, ``PARSE_TWINS``): the
+arguments, docstring and ``stream`` refusal of the method they twin, and a body that calls the
+function here named like the method. Each function does what a user would: it turns a format
+type into its strict JSON Schema, calls the generated ``create_*`` method, and parses the result
+into the type. The module is loaded on the first such call, and loads the parsing modules then.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Type, Union
-
-from ._api.chat import ChatAPI
-from ._api.responses import ResponsesAPI
-from ._base_client import Timeout
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 if TYPE_CHECKING:
-    from ._parsed_chat import ParsedChatCompletion, ParsedChatCompletionAccumulator
-    from ._parsed_response import ParsedResponse, ParsedResponseAccumulator
-    from ._parsing import T
-    from .types.chat import ParallelToolCalls, ResponseModalities, ServiceTier, StopConfiguration
-    from .types.chat_params import (
-        ChatCompletionFunctionCallOption,
-        ChatCompletionFunctions,
-        ChatCompletionRequestMessage,
-        ChatCompletionStreamOptions,
-        ChatCompletionToolChoiceOption,
-        ChatCompletionToolParam,
-        CreateChatCompletionRequestAudio,
-        CreateChatCompletionRequestWebSearchOptions,
-        CustomToolChatCompletions,
-        PredictionContent,
-        ResponseFormatJsonSchemaParam,
-    )
-    from .types.responses import (
-        IncludeEnum,
-        Metadata,
-        ModelIdsResponses,
-        ModelIdsShared,
-        ReasoningEffort,
-        ServiceTierResponses,
-        Verbosity,
-    )
-    from .types.responses_params import (
-        ContextManagementParam,
-        ConversationParam,
-        InputParam,
-        ModerationParam,
-        PromptCacheOptionsParam,
-        PromptParam,
-        ReasoningParam,
-        ResponseFormatJsonObjectParam,
-        ResponseFormatTextParam,
-        ResponseStreamOptionsParam,
-        ResponseTextParam,
-        TextResponseFormatConfigurationParam,
-        ToolChoiceParam,
-        ToolsArrayParam,
-    )
+    from ._api.chat import ChatAPI
+    from ._api.responses import ResponsesAPI
 
-__all__ = ["StructuredHelpers"]
+__all__ = ["parse_chat_completion", "parse_chat_completion_stream", "parse_response", "parse_response_stream"]
 
 
-class StructuredHelpers(ChatAPI, ResponsesAPI):
-    """Chat completions and responses parsed into your own types (and their tool calls' arguments)."""
+def parse_chat_completion(client: ChatAPI, *, response_format: Any, tools: Any, **arguments: Any) -> Any:
+    """``create_chat_completion`` with ``response_format`` sent as a format, the reply parsed into it."""
+    from ._parsed_chat import parsed_chat_completion
 
-    def parse_chat_completion(
-        self,
-        *,
-        messages: Sequence[ChatCompletionRequestMessage],
-        model: ModelIdsShared,
-        metadata: Optional[Metadata] = None,
-        top_logprobs: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        user: Optional[str] = None,
-        safety_identifier: Optional[str] = None,
-        prompt_cache_key: Optional[str] = None,
-        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
-        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
-        service_tier: Optional[ServiceTier] = None,
-        modalities: Optional[ResponseModalities] = None,
-        verbosity: Optional[Verbosity] = None,
-        reasoning_effort: Optional[ReasoningEffort] = None,
-        max_completion_tokens: Optional[int] = None,
-        frequency_penalty: Optional[float] = None,
-        presence_penalty: Optional[float] = None,
-        web_search_options: Optional[CreateChatCompletionRequestWebSearchOptions] = None,
-        response_format: Union[
-            Type[T], ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam, None
-        ] = None,
-        audio: Optional[CreateChatCompletionRequestAudio] = None,
-        store: Optional[bool] = None,
-        moderation: Optional[ModerationParam] = None,
-        stop: Optional[StopConfiguration] = None,
-        logit_bias: Optional[Dict[str, int]] = None,
-        logprobs: Optional[bool] = None,
-        max_tokens: Optional[int] = None,
-        n: Optional[int] = None,
-        prediction: Optional[PredictionContent] = None,
-        seed: Optional[int] = None,
-        tools: Optional[Sequence[Union[ChatCompletionToolParam, CustomToolChatCompletions]]] = None,
-        tool_choice: Optional[ChatCompletionToolChoiceOption] = None,
-        parallel_tool_calls: Optional[ParallelToolCalls] = None,
-        function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None,
-        functions: Optional[Sequence[ChatCompletionFunctions]] = None,
-        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
-        extra_query: Optional[Mapping[str, Any]] = None,
-        extra_body: Optional[Mapping[str, Any]] = None,
-        timeout: Optional[Timeout] = None,
-    ) -> ParsedChatCompletion[T]:
-        """``create_chat_completion`` with structured output: the reply parsed into ``response_format``.
-
-        ``response_format`` is a dataclass or TypedDict (sent as a strict
-        ``json_schema`` format; ``choices[i].message.parsed`` is an instance, a
-        dict for a TypedDict), or a format dict, sent as it is (``parsed`` is
-        then the decoded JSON for ``json_schema``/``json_object``). A refusal
-        leaves ``parsed`` None and ``refusal`` set. Function tools made by
-        ``function_tool`` (or other strict ones) give their calls
-        ``function.parsed_arguments``. Raises ``LengthFinishReasonError`` or
-        ``ContentFilterFinishReasonError`` when the output was cut off,
-        ``ValueError`` when it does not fit the type.
-        """
-        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
-        from ._parsed_chat import parsed_chat_completion
-
-        arguments["response_format"] = _chat_format(response_format)
-        result: ParsedChatCompletion[T] = parsed_chat_completion(
-            self.create_chat_completion(**arguments), response_format, tools
-        )
-        return result
-
-    def parse_chat_completion_stream(
-        self,
-        *,
-        messages: Sequence[ChatCompletionRequestMessage],
-        model: ModelIdsShared,
-        metadata: Optional[Metadata] = None,
-        top_logprobs: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        user: Optional[str] = None,
-        safety_identifier: Optional[str] = None,
-        prompt_cache_key: Optional[str] = None,
-        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
-        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
-        service_tier: Optional[ServiceTier] = None,
-        modalities: Optional[ResponseModalities] = None,
-        verbosity: Optional[Verbosity] = None,
-        reasoning_effort: Optional[ReasoningEffort] = None,
-        max_completion_tokens: Optional[int] = None,
-        frequency_penalty: Optional[float] = None,
-        presence_penalty: Optional[float] = None,
-        web_search_options: Optional[CreateChatCompletionRequestWebSearchOptions] = None,
-        response_format: Union[
-            Type[T], ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam, None
-        ] = None,
-        audio: Optional[CreateChatCompletionRequestAudio] = None,
-        store: Optional[bool] = None,
-        moderation: Optional[ModerationParam] = None,
-        stop: Optional[StopConfiguration] = None,
-        logit_bias: Optional[Dict[str, int]] = None,
-        logprobs: Optional[bool] = None,
-        max_tokens: Optional[int] = None,
-        n: Optional[int] = None,
-        prediction: Optional[PredictionContent] = None,
-        seed: Optional[int] = None,
-        stream_options: Optional[ChatCompletionStreamOptions] = None,
-        tools: Optional[Sequence[Union[ChatCompletionToolParam, CustomToolChatCompletions]]] = None,
-        tool_choice: Optional[ChatCompletionToolChoiceOption] = None,
-        parallel_tool_calls: Optional[ParallelToolCalls] = None,
-        function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None,
-        functions: Optional[Sequence[ChatCompletionFunctions]] = None,
-        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
-        extra_query: Optional[Mapping[str, Any]] = None,
-        extra_body: Optional[Mapping[str, Any]] = None,
-        timeout: Optional[Timeout] = None,
-    ) -> ParsedChatCompletionAccumulator[T]:
-        """``create_chat_completion_stream`` with structured output: iterate it for the chunks as they
-        come; its ``final`` is the ``ParsedChatCompletion`` (as from ``parse_chat_completion``).
-        """
-        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
-        from ._parsed_chat import ParsedChatCompletionAccumulator
-
-        arguments["response_format"] = _chat_format(response_format)
-        events = self.create_chat_completion_stream(**arguments)
-        return ParsedChatCompletionAccumulator(events, response_format=response_format, tools=tools)
-
-    def parse_response(
-        self,
-        *,
-        metadata: Optional[Metadata] = None,
-        top_logprobs: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        user: Optional[str] = None,
-        safety_identifier: Optional[str] = None,
-        prompt_cache_key: Optional[str] = None,
-        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
-        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
-        previous_response_id: Optional[str] = None,
-        model: Optional[ModelIdsResponses] = None,
-        background: Optional[bool] = None,
-        max_tool_calls: Optional[int] = None,
-        text: Optional[ResponseTextParam] = None,
-        text_format: Union[Type[T], TextResponseFormatConfigurationParam, None] = None,
-        tools: Optional[ToolsArrayParam] = None,
-        tool_choice: Optional[ToolChoiceParam] = None,
-        prompt: Optional[PromptParam] = None,
-        service_tier: Optional[ServiceTierResponses] = None,
-        truncation: Optional[Literal["auto", "disabled"]] = None,
-        reasoning: Optional[ReasoningParam] = None,
-        input: Optional[InputParam] = None,
-        include: Optional[Sequence[IncludeEnum]] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        store: Optional[bool] = None,
-        instructions: Optional[str] = None,
-        moderation: Optional[ModerationParam] = None,
-        conversation: Optional[ConversationParam] = None,
-        context_management: Optional[Sequence[ContextManagementParam]] = None,
-        max_output_tokens: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
-        extra_query: Optional[Mapping[str, Any]] = None,
-        extra_body: Optional[Mapping[str, Any]] = None,
-        timeout: Optional[Timeout] = None,
-    ) -> ParsedResponse[T]:
-        """``create_response`` with structured output: the output text parsed into ``text_format``.
-
-        ``text_format`` is a dataclass or TypedDict (sent as the strict
-        ``json_schema`` format in ``text``; ``output_parsed`` is an instance),
-        or a format dict, sent as it is (``output_parsed`` is then the decoded
-        JSON for ``json_schema``/``json_object``). A refusal leaves
-        ``output_parsed`` None. Function tools made by
-        ``response_function_tool`` (or other strict ones) give their
-        ``function_call`` items ``parsed_arguments``. Raises
-        ``LengthFinishReasonError`` or ``ContentFilterFinishReasonError`` for an
-        output cut off, ``ValueError`` when it does not fit the type.
-        """
-        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
-        from ._parsed_response import parsed_response
-
-        arguments["text"] = _text_with_format(arguments.pop("text_format"), text)
-        result: ParsedResponse[T] = parsed_response(self.create_response(**arguments), text_format, tools)
-        return result
-
-    def parse_response_stream(
-        self,
-        *,
-        metadata: Optional[Metadata] = None,
-        top_logprobs: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        user: Optional[str] = None,
-        safety_identifier: Optional[str] = None,
-        prompt_cache_key: Optional[str] = None,
-        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
-        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
-        previous_response_id: Optional[str] = None,
-        model: Optional[ModelIdsResponses] = None,
-        background: Optional[bool] = None,
-        max_tool_calls: Optional[int] = None,
-        text: Optional[ResponseTextParam] = None,
-        text_format: Union[Type[T], TextResponseFormatConfigurationParam, None] = None,
-        tools: Optional[ToolsArrayParam] = None,
-        tool_choice: Optional[ToolChoiceParam] = None,
-        prompt: Optional[PromptParam] = None,
-        service_tier: Optional[ServiceTierResponses] = None,
-        truncation: Optional[Literal["auto", "disabled"]] = None,
-        reasoning: Optional[ReasoningParam] = None,
-        input: Optional[InputParam] = None,
-        include: Optional[Sequence[IncludeEnum]] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        store: Optional[bool] = None,
-        instructions: Optional[str] = None,
-        moderation: Optional[ModerationParam] = None,
-        stream_options: Optional[ResponseStreamOptionsParam] = None,
-        conversation: Optional[ConversationParam] = None,
-        context_management: Optional[Sequence[ContextManagementParam]] = None,
-        max_output_tokens: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
-        extra_query: Optional[Mapping[str, Any]] = None,
-        extra_body: Optional[Mapping[str, Any]] = None,
-        timeout: Optional[Timeout] = None,
-    ) -> ParsedResponseAccumulator[T]:
-        """``create_response_stream`` with structured output: iterate it for the events as they come;
-        its ``final`` is the ``ParsedResponse`` (as from ``parse_response``).
-        """
-        arguments = _arguments(locals())  # first: locals() holds exactly the parameters
-        from ._parsed_response import ParsedResponseAccumulator
-
-        arguments["text"] = _text_with_format(arguments.pop("text_format"), text)
-        events = self.create_response_stream(**arguments)
-        return ParsedResponseAccumulator(events, text_format=text_format, tools=tools)
+    completion = client.create_chat_completion(response_format=_chat_format(response_format), tools=tools, **arguments)
+    return parsed_chat_completion(completion, response_format, tools)
 
 
-def _arguments(arguments: Dict[str, Any]) -> Dict[str, Any]:
-    """A method's ``locals()`` (taken first thing) as keyword arguments for the method it wraps."""
-    return {name: value for name, value in arguments.items() if name != "self"}
+def parse_chat_completion_stream(client: ChatAPI, *, response_format: Any, tools: Any, **arguments: Any) -> Any:
+    """``create_chat_completion_stream`` in an accumulator whose ``final`` is parsed (nothing is sent yet)."""
+    from ._parsed_chat import ParsedChatCompletionAccumulator
+
+    fmt = _chat_format(response_format)  # (a type strict mode cannot express fails here, not when iterated)
+    events = client.create_chat_completion_stream(response_format=fmt, tools=tools, **arguments)
+    return ParsedChatCompletionAccumulator(events, response_format=response_format, tools=tools)
+
+
+def parse_response(client: ResponsesAPI, *, text_format: Any, text: Any, tools: Any, **arguments: Any) -> Any:
+    """``create_response`` with ``text_format`` sent as ``text["format"]``, the output text parsed into it."""
+    from ._parsed_response import parsed_response
+
+    response = client.create_response(text=_text_with_format(text_format, text), tools=tools, **arguments)
+    return parsed_response(response, text_format, tools)
+
+
+def parse_response_stream(client: ResponsesAPI, *, text_format: Any, text: Any, tools: Any, **arguments: Any) -> Any:
+    """``create_response_stream`` in an accumulator whose ``final`` is parsed (nothing is sent yet)."""
+    from ._parsed_response import ParsedResponseAccumulator
+
+    events = client.create_response_stream(text=_text_with_format(text_format, text), tools=tools, **arguments)
+    return ParsedResponseAccumulator(events, text_format=text_format, tools=tools)
 
 
 def _chat_format(fmt: Any) -> Any:

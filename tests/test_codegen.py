@@ -159,7 +159,16 @@ def test_api_md_names_the_spec_and_every_method(generated: Dict[str, str]) -> No
     listed = set(re.findall(r"^\| `(\w+)` \|", text, re.M))
     methods = {n for n in dir(openai_lite.Client) if not n.startswith("_")}
     assert listed <= methods
-    assert len(listed) == len(OPERATION_IDS) + 11  # every operation and the 11 streaming twins
+    # every operation, the 11 streaming twins, and the parse twins of two operations and their streams
+    assert len(listed) == len(OPERATION_IDS) + 11 + 4
+    parse_twins = {rule.name + suffix for rule in overrides.PARSE_TWINS.values() for suffix in ("", "_stream")}
+    assert parse_twins == {
+        "parse_chat_completion",
+        "parse_chat_completion_stream",
+        "parse_response",
+        "parse_response_stream",
+    }
+    assert parse_twins <= listed
 
 
 # ---------------------------------------------------------------------------
@@ -260,6 +269,7 @@ OPERATION_TABLES = [
     "FINAL_EVENTS",
     "DONE_MARKER",
     "WIRE_DEFAULTS",
+    "PARSE_TWINS",
 ]
 
 
@@ -295,7 +305,7 @@ def test_method_names_are_unique_snake_case_and_free() -> None:
         and not str(getattr(getattr(openai_lite.Client, n), "__module__", "")).startswith("openai_lite._api.")
     }  # fmt: skip
     assert not names.keys() & reserved
-    assert not {n for n in names if n.endswith("_stream")}
+    assert not {n for n in names if n.endswith("_stream") or n.startswith("parse_")}  # (the twins' names)
 
 
 # ---------------------------------------------------------------------------
@@ -331,7 +341,8 @@ def test_every_operation_has_its_official_name(generated: Dict[str, str]) -> Non
     without = sorted(i for i in OPERATION_IDS if method_name(i) not in by_method and i not in beta_twins)
     # (the one operation the official SDK has no method for)
     assert without == ["create-realtime-translation-client-secret"]
-    assert len(names) == len(OPERATION_IDS) - len(beta_twins) - 1 == 280
+    parse_twins = {twin for rule in overrides.PARSE_TWINS.values() for twin in (rule.official, rule.stream_official)}
+    assert len(names) == len(OPERATION_IDS) - len(beta_twins) - 1 + len(parse_twins) == 284
     for official, method in names.items():
         assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", official), official
         assert callable(getattr(openai_lite.Client, method)), method
@@ -340,7 +351,7 @@ def test_every_operation_has_its_official_name(generated: Dict[str, str]) -> Non
 def test_official_names_are_unique(generated: Dict[str, str]) -> None:
     # A dict could not hold a duplicate: count the API.md column, which lists every method.
     column = re.findall(r"^\| `\w+` \| `([\w.]+)` \|", generated["API.md"], re.M)
-    assert len(column) == len(set(column)) == 280
+    assert len(column) == len(set(column)) == 284
 
 
 def test_official_names_follow_the_spec_examples(generated: Dict[str, str]) -> None:
@@ -379,3 +390,90 @@ def test_api_md_has_contents_in_order_of_use(generated: Dict[str, str]) -> None:
         for m in generated
         if m.startswith("openai_lite/_api/") and not m.split("/")[-1].startswith("_")
     }
+
+
+# ---------------------------------------------------------------------------
+# The parse twins (overrides.PARSE_TWINS): the twinned method's arguments, docs and refusal
+# ---------------------------------------------------------------------------
+
+PARSE_TWINS = [
+    (rule.name + suffix, method_name(operation_id) + suffix, rule)
+    for operation_id, rule in sorted(overrides.PARSE_TWINS.items())
+    for suffix in ("", "_stream")
+]
+
+
+def args_section(method: object) -> Dict[str, str]:
+    """The ``Args:`` section of a method's docstring: argument -> its (joined) line."""
+    section = (getattr(method, "__doc__", None) or "").split("\n        Args:\n", 1)[1]
+    found: Dict[str, str] = {}
+    for line in section.splitlines():
+        match = re.match(r" {12}(\w+): (.*)", line)
+        if match:
+            found[match.group(1)] = match.group(2)
+        elif line.startswith(" " * 16):
+            found[list(found)[-1]] += " " + line.strip()
+    return found
+
+
+@pytest.mark.parametrize(("twin", "base", "rule"), PARSE_TWINS)
+def test_a_parse_twin_has_the_arguments_of_its_method(twin: str, base: str, rule: overrides.ParseTwin) -> None:
+    import inspect
+
+    ours = inspect.signature(getattr(openai_lite.Client, twin)).parameters
+    theirs = inspect.signature(getattr(openai_lite.Client, base)).parameters
+    if rule.format_of:  # a new argument, right after the field it sets
+        names = list(theirs)
+        names.insert(names.index(rule.format_of.split(".")[0]) + 1, rule.format_arg)
+        assert list(ours) == names
+    else:
+        assert list(ours) == list(theirs)
+    for name, param in ours.items():
+        if name != rule.format_arg:
+            assert (param.kind, param.default, param.annotation) == (
+                theirs[name].kind,
+                theirs[name].default,
+                theirs[name].annotation,
+            ), name
+    annotation = ours[rule.format_arg].annotation
+    assert annotation.startswith("Optional[Union[Type[T], ") and ours[rule.format_arg].default is None
+    if not rule.format_of:  # the generated union, widened
+        assert annotation.replace("Type[T], ", "") == theirs[rule.format_arg].annotation
+    result = rule.stream_result if twin.endswith("_stream") else rule.result
+    assert inspect.signature(getattr(openai_lite.Client, twin)).return_annotation == f"{result}[T]"
+
+
+@pytest.mark.parametrize(("twin", "base", "rule"), PARSE_TWINS)
+def test_a_parse_twin_has_the_docs_of_its_method(twin: str, base: str, rule: overrides.ParseTwin) -> None:
+    ours, theirs = args_section(getattr(openai_lite.Client, twin)), args_section(getattr(openai_lite.Client, base))
+    changed = {rule.format_arg, "stream"}
+    assert {k: v for k, v in ours.items() if k not in changed} == {k: v for k, v in theirs.items() if k not in changed}
+    assert ours[rule.format_arg].startswith("A dataclass or TypedDict")
+    assert ("stream" in ours) == ("stream" in theirs) == (not twin.endswith("_stream"))
+    if "stream" in ours:
+        assert ours["stream"] == f"Only ``False``: to stream, call ``{twin}_stream``."
+
+
+@pytest.mark.parametrize(("twin", "base", "rule"), PARSE_TWINS)
+def test_a_parse_twin_calls_its_function_with_every_argument(
+    generated: Dict[str, str], twin: str, base: str, rule: overrides.ParseTwin
+) -> None:
+    import inspect
+
+    from openai_lite import _structured
+
+    (module,) = [text for text in generated.values() if f"    def {twin}(\n" in text]
+    tree = ast.parse(module)
+    (function,) = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == twin]
+    (call,) = [
+        n
+        for n in ast.walk(function)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == twin
+    ]
+    assert isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+    assert call.func.value.id == "_structured"
+    assert [getattr(a, "id", None) for a in call.args] == ["self"]
+    parameters = [p for p in inspect.signature(getattr(openai_lite.Client, twin)).parameters if p != "self"]
+    passed = [(k.arg, getattr(k.value, "id", None)) for k in call.keywords]
+    assert passed == [(p, p) for p in parameters if p != "stream"]  # (stream: only False, refused otherwise)
+    assert callable(getattr(_structured, twin))

@@ -56,6 +56,8 @@ def test_a_namespace_names_its_flat_methods(client: Any, namespace: str) -> None
     [
         ("chat", "client.chat.completions.create(...) -> client.create_chat_completion(...)"),
         ("responses", "client.responses.create(...) -> client.create_response(...)"),
+        ("chat", "client.chat.completions.parse(...) -> client.parse_chat_completion(...)"),
+        ("responses", "client.responses.stream(...) -> client.parse_response_stream(...)"),
         ("files", "client.files.content(...) -> client.download_file(...)"),
         ("embeddings", "client.embeddings.create(...) -> client.create_embedding(...)"),
         ("beta", "client.beta.assistants.create(...) -> client.create_assistant(...)"),
@@ -129,8 +131,9 @@ TWINNED = sorted(
 
 
 def test_the_methods_that_refuse_stream() -> None:
-    assert len(TWINNED) == 10
+    assert len(TWINNED) == 12
     assert {"create_chat_completion", "create_response", "create_run", "create_transcription"} <= set(TWINNED)
+    assert {"parse_chat_completion", "parse_response"} <= set(TWINNED)  # (generated like the others)
 
 
 def minimal_arguments(name: str) -> Dict[str, Any]:

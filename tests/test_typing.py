@@ -19,15 +19,10 @@ from typing import Dict, List, Set, Tuple
 
 import pytest
 
-import openai_lite
-
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TYPING_DIR = ROOT / "tests" / "typing"
 
-# Files written against an API another branch adds: checked once it is merged (see the test below).
-PENDING = {"structured_output_ok.py": ("parse_chat_completion", "issue 11's structured outputs")}
-
-FILES = sorted(p.name for p in TYPING_DIR.glob("*.py") if p.name not in PENDING)
+FILES = sorted(p.name for p in TYPING_DIR.glob("*.py"))
 BAD_FILES = [name for name in FILES if name.endswith("_bad.py")]
 GOOD_FILES = [name for name in FILES if not name.endswith("_bad.py")]
 MYPY_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.*?)\s+\[(?P<code>[\w-]+)\]$")
@@ -44,16 +39,9 @@ def markers(name: str) -> Set[Tuple[int, str]]:
 
 
 def test_the_file_lists() -> None:
-    assert {"usage_ok.py", "streams_ok.py"} <= set(GOOD_FILES)
-    assert {"usage_bad.py", "streams_bad.py"} <= set(BAD_FILES)
+    assert {"usage_ok.py", "streams_ok.py", "structured_ok.py", "roundtrip_ok.py"} <= set(GOOD_FILES)
+    assert {"usage_bad.py", "streams_bad.py", "structured_bad.py"} <= set(BAD_FILES)
     assert all(len(markers(name)) >= 4 for name in BAD_FILES)
-
-
-def test_pending_files_wait_for_their_api() -> None:
-    # Once the method exists, the file must be checked: remove its PENDING entry.
-    arrived = sorted(name for name, (method, _) in PENDING.items() if hasattr(openai_lite.Client, method))
-    assert not arrived, f"enable these typing files (remove them from PENDING): {arrived}"
-    assert all((TYPING_DIR / name).exists() for name in PENDING)
 
 
 # ---------------------------------------------------------------------------

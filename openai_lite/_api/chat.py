@@ -4,13 +4,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Literal, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Literal, Mapping, Optional, Sequence, Type, Union
 
 from .._base_client import BaseClient, Timeout
 from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
+    from .._parsed_chat import ParsedChatCompletion, ParsedChatCompletionAccumulator
+    from .._parsing import T
     from ..types.chat import (
         ChatCompletionDeleted,
         ChatCompletionList,
@@ -435,6 +437,317 @@ class ChatAPI(BaseClient):
             extra_body=extra_body,
             timeout=timeout,
         )
+
+    def parse_chat_completion(
+        self,
+        *,
+        messages: Sequence[ChatCompletionRequestMessage],
+        model: ModelIdsShared,
+        metadata: Optional[Metadata] = None,
+        top_logprobs: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        user: Optional[str] = None,
+        safety_identifier: Optional[str] = None,
+        prompt_cache_key: Optional[str] = None,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
+        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
+        service_tier: Optional[ServiceTier] = None,
+        modalities: Optional[ResponseModalities] = None,
+        verbosity: Optional[Verbosity] = None,
+        reasoning_effort: Optional[ReasoningEffort] = None,
+        max_completion_tokens: Optional[int] = None,
+        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[float] = None,
+        web_search_options: Optional[CreateChatCompletionRequestWebSearchOptions] = None,
+        response_format: Optional[
+            Union[Type[T], ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+        ] = None,
+        audio: Optional[CreateChatCompletionRequestAudio] = None,
+        store: Optional[bool] = None,
+        moderation: Optional[ModerationParam] = None,
+        stop: Optional[StopConfiguration] = None,
+        logit_bias: Optional[Dict[str, int]] = None,
+        logprobs: Optional[bool] = None,
+        max_tokens: Optional[int] = None,
+        n: Optional[int] = None,
+        prediction: Optional[PredictionContent] = None,
+        seed: Optional[int] = None,
+        tools: Optional[Sequence[Union[ChatCompletionToolParam, CustomToolChatCompletions]]] = None,
+        tool_choice: Optional[ChatCompletionToolChoiceOption] = None,
+        parallel_tool_calls: Optional[ParallelToolCalls] = None,
+        function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None,
+        functions: Optional[Sequence[ChatCompletionFunctions]] = None,
+        stream: Optional[Literal[False]] = None,
+        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[Timeout] = None,
+    ) -> ParsedChatCompletion[T]:
+        """``create_chat_completion`` with structured output: the reply parsed into
+        ``response_format``.
+
+        ``response_format`` is a dataclass or TypedDict (sent as a strict ``json_schema`` format;
+        ``choices[i].message.parsed`` is an instance, a dict for a TypedDict), or a format dict,
+        sent as it is (``parsed`` is then the decoded JSON for ``json_schema``/``json_object``). A
+        refusal leaves ``parsed`` None and ``refusal`` set. Function tools made by ``function_tool``
+        (or other strict ones) give their calls ``function.parsed_arguments``. Raises
+        ``LengthFinishReasonError`` or ``ContentFilterFinishReasonError`` when the output was cut
+        off, ``ValueError`` when it does not fit the type.
+
+        ``POST /chat/completions`` Body fields are described on ``CreateChatCompletionRequest``.
+
+        Args:
+            messages: A list of messages comprising the conversation so far.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            service_tier: Specifies the processing type used for serving the request.
+            modalities: Output types that you would like the model to generate.
+            verbosity: Constrains the verbosity of the model's response.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            max_completion_tokens: An upper bound for the number of tokens that can be generated
+                for a completion, including visible output tokens and reasoning tokens.
+            frequency_penalty: Number between -2.0 and 2.0.
+            presence_penalty: Number between -2.0 and 2.0.
+            web_search_options: This tool searches the web for relevant results to use in a
+                response.
+            response_format: A dataclass or TypedDict to parse the output into (sent as its
+                strict JSON Schema), or a format dict, sent as it is.
+            audio: Parameters for audio output.
+            store: Whether or not to store the output of this chat completion request for use in
+                our model distillation or evals products.
+            moderation: Configuration for running moderation on the request input and generated
+                output.
+            stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+            logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+            logprobs: Whether to return log probabilities of the output tokens or not.
+            max_tokens: The maximum number of tokens that can be generated in the chat
+                completion.
+            n: How many chat completion choices to generate for each input message.
+            prediction: Configuration for a Predicted Output, which can greatly improve response
+                times when large parts of the model response are known ahead of time.
+            seed: This feature is in Beta.
+            tools: A list of tools the model may call.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            function_call: Deprecated in favor of `tool_choice`.
+            functions: Deprecated in favor of `tools`.
+            stream: Only ``False``: to stream, call ``parse_chat_completion_stream``.
+        """
+        if stream:
+            raise TypeError(
+                "parse_chat_completion() does not stream: call parse_chat_completion_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
+        from .. import _structured
+
+        result: ParsedChatCompletion[T] = _structured.parse_chat_completion(
+            self,
+            messages=messages,
+            model=model,
+            metadata=metadata,
+            top_logprobs=top_logprobs,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            safety_identifier=safety_identifier,
+            prompt_cache_key=prompt_cache_key,
+            prompt_cache_retention=prompt_cache_retention,
+            prompt_cache_options=prompt_cache_options,
+            service_tier=service_tier,
+            modalities=modalities,
+            verbosity=verbosity,
+            reasoning_effort=reasoning_effort,
+            max_completion_tokens=max_completion_tokens,
+            frequency_penalty=frequency_penalty,
+            presence_penalty=presence_penalty,
+            web_search_options=web_search_options,
+            response_format=response_format,
+            audio=audio,
+            store=store,
+            moderation=moderation,
+            stop=stop,
+            logit_bias=logit_bias,
+            logprobs=logprobs,
+            max_tokens=max_tokens,
+            n=n,
+            prediction=prediction,
+            seed=seed,
+            tools=tools,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            function_call=function_call,
+            functions=functions,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return result
+
+    def parse_chat_completion_stream(
+        self,
+        *,
+        messages: Sequence[ChatCompletionRequestMessage],
+        model: ModelIdsShared,
+        metadata: Optional[Metadata] = None,
+        top_logprobs: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        user: Optional[str] = None,
+        safety_identifier: Optional[str] = None,
+        prompt_cache_key: Optional[str] = None,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
+        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
+        service_tier: Optional[ServiceTier] = None,
+        modalities: Optional[ResponseModalities] = None,
+        verbosity: Optional[Verbosity] = None,
+        reasoning_effort: Optional[ReasoningEffort] = None,
+        max_completion_tokens: Optional[int] = None,
+        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[float] = None,
+        web_search_options: Optional[CreateChatCompletionRequestWebSearchOptions] = None,
+        response_format: Optional[
+            Union[Type[T], ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+        ] = None,
+        audio: Optional[CreateChatCompletionRequestAudio] = None,
+        store: Optional[bool] = None,
+        moderation: Optional[ModerationParam] = None,
+        stop: Optional[StopConfiguration] = None,
+        logit_bias: Optional[Dict[str, int]] = None,
+        logprobs: Optional[bool] = None,
+        max_tokens: Optional[int] = None,
+        n: Optional[int] = None,
+        prediction: Optional[PredictionContent] = None,
+        seed: Optional[int] = None,
+        stream_options: Optional[ChatCompletionStreamOptions] = None,
+        tools: Optional[Sequence[Union[ChatCompletionToolParam, CustomToolChatCompletions]]] = None,
+        tool_choice: Optional[ChatCompletionToolChoiceOption] = None,
+        parallel_tool_calls: Optional[ParallelToolCalls] = None,
+        function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None,
+        functions: Optional[Sequence[ChatCompletionFunctions]] = None,
+        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[Timeout] = None,
+    ) -> ParsedChatCompletionAccumulator[T]:
+        """``create_chat_completion_stream`` with structured output: iterate it for the events as they
+        arrive, then read ``final``, the ``ParsedChatCompletion`` (as from
+        ``parse_chat_completion``).
+
+        ``POST /chat/completions`` with ``stream: true``: yields the events as they arrive; the
+        request is sent when iteration starts. Body fields are described on
+        ``CreateChatCompletionRequest``.
+
+        Args:
+            messages: A list of messages comprising the conversation so far.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            service_tier: Specifies the processing type used for serving the request.
+            modalities: Output types that you would like the model to generate.
+            verbosity: Constrains the verbosity of the model's response.
+            reasoning_effort: Constrains effort on reasoning for reasoning models.
+            max_completion_tokens: An upper bound for the number of tokens that can be generated
+                for a completion, including visible output tokens and reasoning tokens.
+            frequency_penalty: Number between -2.0 and 2.0.
+            presence_penalty: Number between -2.0 and 2.0.
+            web_search_options: This tool searches the web for relevant results to use in a
+                response.
+            response_format: A dataclass or TypedDict to parse the output into (sent as its
+                strict JSON Schema), or a format dict, sent as it is.
+            audio: Parameters for audio output.
+            store: Whether or not to store the output of this chat completion request for use in
+                our model distillation or evals products.
+            moderation: Configuration for running moderation on the request input and generated
+                output.
+            stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+            logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+            logprobs: Whether to return log probabilities of the output tokens or not.
+            max_tokens: The maximum number of tokens that can be generated in the chat
+                completion.
+            n: How many chat completion choices to generate for each input message.
+            prediction: Configuration for a Predicted Output, which can greatly improve response
+                times when large parts of the model response are known ahead of time.
+            seed: This feature is in Beta.
+            stream_options: Options for streaming response.
+            tools: A list of tools the model may call.
+            tool_choice: Controls which (if any) tool is called by the model.
+            parallel_tool_calls: Whether to enable parallel function calling during tool use.
+            function_call: Deprecated in favor of `tool_choice`.
+            functions: Deprecated in favor of `tools`.
+        """
+        from .. import _structured
+
+        result: ParsedChatCompletionAccumulator[T] = _structured.parse_chat_completion_stream(
+            self,
+            messages=messages,
+            model=model,
+            metadata=metadata,
+            top_logprobs=top_logprobs,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            safety_identifier=safety_identifier,
+            prompt_cache_key=prompt_cache_key,
+            prompt_cache_retention=prompt_cache_retention,
+            prompt_cache_options=prompt_cache_options,
+            service_tier=service_tier,
+            modalities=modalities,
+            verbosity=verbosity,
+            reasoning_effort=reasoning_effort,
+            max_completion_tokens=max_completion_tokens,
+            frequency_penalty=frequency_penalty,
+            presence_penalty=presence_penalty,
+            web_search_options=web_search_options,
+            response_format=response_format,
+            audio=audio,
+            store=store,
+            moderation=moderation,
+            stop=stop,
+            logit_bias=logit_bias,
+            logprobs=logprobs,
+            max_tokens=max_tokens,
+            n=n,
+            prediction=prediction,
+            seed=seed,
+            stream_options=stream_options,
+            tools=tools,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            function_call=function_call,
+            functions=functions,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return result
 
     def get_chat_completion(
         self,

@@ -4,13 +4,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Optional, Sequence, Type, Union
 
 from .._base_client import BaseClient, Timeout
 from .._streaming import decoder
 
 if TYPE_CHECKING:
     from .._pagination import Page
+    from .._parsed_response import ParsedResponse, ParsedResponseAccumulator
+    from .._parsing import T
     from ..types.responses import (
         CompactResource,
         IncludeEnum,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
         ReasoningParam,
         ResponseStreamOptionsParam,
         ResponseTextParam,
+        TextResponseFormatConfigurationParam,
         ToolChoiceParam,
         ToolParam,
         ToolsArrayParam,
@@ -327,6 +330,278 @@ class ResponsesAPI(BaseClient):
             extra_body=extra_body,
             timeout=timeout,
         )
+
+    def parse_response(
+        self,
+        *,
+        metadata: Optional[Metadata] = None,
+        top_logprobs: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        user: Optional[str] = None,
+        safety_identifier: Optional[str] = None,
+        prompt_cache_key: Optional[str] = None,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
+        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
+        previous_response_id: Optional[str] = None,
+        model: Optional[ModelIdsResponses] = None,
+        background: Optional[bool] = None,
+        max_tool_calls: Optional[int] = None,
+        text: Optional[ResponseTextParam] = None,
+        text_format: Optional[Union[Type[T], TextResponseFormatConfigurationParam]] = None,
+        tools: Optional[ToolsArrayParam] = None,
+        tool_choice: Optional[ToolChoiceParam] = None,
+        prompt: Optional[PromptParam] = None,
+        service_tier: Optional[ServiceTierResponses] = None,
+        truncation: Optional[Literal["auto", "disabled"]] = None,
+        reasoning: Optional[ReasoningParam] = None,
+        input: Optional[InputParam] = None,
+        include: Optional[Sequence[IncludeEnum]] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        store: Optional[bool] = None,
+        instructions: Optional[str] = None,
+        moderation: Optional[ModerationParam] = None,
+        conversation: Optional[ConversationParam] = None,
+        context_management: Optional[Sequence[ContextManagementParam]] = None,
+        max_output_tokens: Optional[int] = None,
+        stream: Optional[Literal[False]] = None,
+        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[Timeout] = None,
+    ) -> ParsedResponse[T]:
+        """``create_response`` with structured output: the output text parsed into ``text_format``.
+
+        ``text_format`` is a dataclass or TypedDict (sent as the strict ``json_schema`` format of
+        ``text``; ``output_parsed`` is an instance, a dict for a TypedDict), or a format dict, sent
+        as it is (``output_parsed`` is then the decoded JSON for ``json_schema``/``json_object``). A
+        refusal leaves ``output_parsed`` None. Function tools made by ``response_function_tool`` (or
+        other strict ones) give their ``function_call`` items ``parsed_arguments``. Raises
+        ``LengthFinishReasonError`` or ``ContentFilterFinishReasonError`` for an output cut off,
+        ``ValueError`` when it does not fit the type.
+
+        ``POST /responses`` Body fields are described on ``CreateResponseParam``.
+
+        Args:
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            previous_response_id: The unique ID of the previous response to the model.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            background: Whether to run the model response in the background.
+            max_tool_calls: The maximum number of total calls to built-in tools that can be
+                processed in a response.
+            text: Configuration options for a text response from the model.
+            text_format: A dataclass or TypedDict to parse the output into (sent as its strict
+                JSON Schema), or a format dict, sent as it is.
+            tools: An array of tools the model may call while generating a response.
+            tool_choice: How the model should select which tool (or tools) to use when
+                generating a response.
+            prompt: Reference to a prompt template and its variables.
+            service_tier: Specifies the processing type used for serving the request.
+            truncation: The truncation strategy to use for the model response.
+            reasoning: **gpt-5 and o-series models only**
+            input: Text, image, or file inputs to the model, used to generate a response.
+            include: Specify additional output data to include in the model response.
+            parallel_tool_calls: Whether to allow the model to run tool calls in parallel.
+            store: Whether to store the generated model response for later retrieval via API.
+            instructions: A system (or developer) message inserted into the model's context.
+            moderation: Configuration for running moderation on the input and output of this
+                response.
+            conversation: The conversation that this response belongs to.
+            context_management: Context management configuration for this request.
+            max_output_tokens: An upper bound for the number of tokens that can be generated for
+                a response, including visible output tokens and reasoning tokens.
+            stream: Only ``False``: to stream, call ``parse_response_stream``.
+        """
+        if stream:
+            raise TypeError(
+                "parse_response() does not stream: call parse_response_stream(...) with the same arguments,"
+                " which yields the events as they arrive"
+            )
+        from .. import _structured
+
+        result: ParsedResponse[T] = _structured.parse_response(
+            self,
+            metadata=metadata,
+            top_logprobs=top_logprobs,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            safety_identifier=safety_identifier,
+            prompt_cache_key=prompt_cache_key,
+            prompt_cache_retention=prompt_cache_retention,
+            prompt_cache_options=prompt_cache_options,
+            previous_response_id=previous_response_id,
+            model=model,
+            background=background,
+            max_tool_calls=max_tool_calls,
+            text=text,
+            text_format=text_format,
+            tools=tools,
+            tool_choice=tool_choice,
+            prompt=prompt,
+            service_tier=service_tier,
+            truncation=truncation,
+            reasoning=reasoning,
+            input=input,
+            include=include,
+            parallel_tool_calls=parallel_tool_calls,
+            store=store,
+            instructions=instructions,
+            moderation=moderation,
+            conversation=conversation,
+            context_management=context_management,
+            max_output_tokens=max_output_tokens,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return result
+
+    def parse_response_stream(
+        self,
+        *,
+        metadata: Optional[Metadata] = None,
+        top_logprobs: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        user: Optional[str] = None,
+        safety_identifier: Optional[str] = None,
+        prompt_cache_key: Optional[str] = None,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None,
+        prompt_cache_options: Optional[PromptCacheOptionsParam] = None,
+        previous_response_id: Optional[str] = None,
+        model: Optional[ModelIdsResponses] = None,
+        background: Optional[bool] = None,
+        max_tool_calls: Optional[int] = None,
+        text: Optional[ResponseTextParam] = None,
+        text_format: Optional[Union[Type[T], TextResponseFormatConfigurationParam]] = None,
+        tools: Optional[ToolsArrayParam] = None,
+        tool_choice: Optional[ToolChoiceParam] = None,
+        prompt: Optional[PromptParam] = None,
+        service_tier: Optional[ServiceTierResponses] = None,
+        truncation: Optional[Literal["auto", "disabled"]] = None,
+        reasoning: Optional[ReasoningParam] = None,
+        input: Optional[InputParam] = None,
+        include: Optional[Sequence[IncludeEnum]] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        store: Optional[bool] = None,
+        instructions: Optional[str] = None,
+        moderation: Optional[ModerationParam] = None,
+        stream_options: Optional[ResponseStreamOptionsParam] = None,
+        conversation: Optional[ConversationParam] = None,
+        context_management: Optional[Sequence[ContextManagementParam]] = None,
+        max_output_tokens: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, Optional[str]]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[Timeout] = None,
+    ) -> ParsedResponseAccumulator[T]:
+        """``create_response_stream`` with structured output: iterate it for the events as they arrive,
+        then read ``final``, the ``ParsedResponse`` (as from ``parse_response``).
+
+        ``POST /responses`` with ``stream: true``: yields the events as they arrive; the request is
+        sent when iteration starts. An event of a type newer than this library arrives as
+        ``openai_lite.UnknownEvent``, which the static type leaves out so that comparing ``ev.type``
+        narrows the event. Body fields are described on ``CreateResponseParam``.
+
+        Args:
+            metadata: Set of 16 key-value pairs that can be attached to an object.
+            top_logprobs: An integer between 0 and 20 specifying the maximum number of most
+                likely tokens to return at each token position, each with an associated log
+                probability.
+            temperature: What sampling temperature to use, between 0 and 2.
+            top_p: An alternative to sampling with temperature, called nucleus sampling, where
+                the model considers the results of the tokens with top_p probability mass.
+            user: This field is being replaced by `safety_identifier` and `prompt_cache_key`.
+            safety_identifier: A stable identifier used to help detect users of your application
+                that may be violating OpenAI's usage policies.
+            prompt_cache_key: Used by OpenAI to cache responses for similar requests to optimize
+                your cache hit rates.
+            prompt_cache_retention: Deprecated.
+            prompt_cache_options: Options for prompt caching.
+            previous_response_id: The unique ID of the previous response to the model.
+            model: Model ID used to generate the response, like `gpt-4o` or `o3`.
+            background: Whether to run the model response in the background.
+            max_tool_calls: The maximum number of total calls to built-in tools that can be
+                processed in a response.
+            text: Configuration options for a text response from the model.
+            text_format: A dataclass or TypedDict to parse the output into (sent as its strict
+                JSON Schema), or a format dict, sent as it is.
+            tools: An array of tools the model may call while generating a response.
+            tool_choice: How the model should select which tool (or tools) to use when
+                generating a response.
+            prompt: Reference to a prompt template and its variables.
+            service_tier: Specifies the processing type used for serving the request.
+            truncation: The truncation strategy to use for the model response.
+            reasoning: **gpt-5 and o-series models only**
+            input: Text, image, or file inputs to the model, used to generate a response.
+            include: Specify additional output data to include in the model response.
+            parallel_tool_calls: Whether to allow the model to run tool calls in parallel.
+            store: Whether to store the generated model response for later retrieval via API.
+            instructions: A system (or developer) message inserted into the model's context.
+            moderation: Configuration for running moderation on the input and output of this
+                response.
+            stream_options: Options for streaming responses.
+            conversation: The conversation that this response belongs to.
+            context_management: Context management configuration for this request.
+            max_output_tokens: An upper bound for the number of tokens that can be generated for
+                a response, including visible output tokens and reasoning tokens.
+        """
+        from .. import _structured
+
+        result: ParsedResponseAccumulator[T] = _structured.parse_response_stream(
+            self,
+            metadata=metadata,
+            top_logprobs=top_logprobs,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            safety_identifier=safety_identifier,
+            prompt_cache_key=prompt_cache_key,
+            prompt_cache_retention=prompt_cache_retention,
+            prompt_cache_options=prompt_cache_options,
+            previous_response_id=previous_response_id,
+            model=model,
+            background=background,
+            max_tool_calls=max_tool_calls,
+            text=text,
+            text_format=text_format,
+            tools=tools,
+            tool_choice=tool_choice,
+            prompt=prompt,
+            service_tier=service_tier,
+            truncation=truncation,
+            reasoning=reasoning,
+            input=input,
+            include=include,
+            parallel_tool_calls=parallel_tool_calls,
+            store=store,
+            instructions=instructions,
+            moderation=moderation,
+            stream_options=stream_options,
+            conversation=conversation,
+            context_management=context_management,
+            max_output_tokens=max_output_tokens,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return result
 
     def get_response(
         self,

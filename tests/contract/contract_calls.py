@@ -25,11 +25,12 @@ _DOC_ROUTE = re.compile(r"``(GET|POST|PUT|PATCH|DELETE)\s+(/[^`\s]*)``")
 def method_index(client_class: type) -> Dict[Tuple[str, str], str]:
     """(HTTP method, spec path) -> name of the public method whose docstring names that route.
 
-    The ``_stream`` twins name the same route; they are left out here (see ``stream_twins``).
+    The ``_stream`` twins name the same route; they are left out here (see ``stream_twins``), as are
+    the ``parse_*`` twins (test_contract_structured.py).
     """
     index: Dict[Tuple[str, str], str] = {}
     for name in dir(client_class):
-        if name.startswith("_") or name.endswith("_stream"):
+        if name.startswith(("_", "parse_")) or name.endswith("_stream"):
             continue
         func = getattr(client_class, name)
         match = _DOC_ROUTE.search(getattr(func, "__doc__", None) or "")
@@ -45,7 +46,7 @@ def stream_twins(client_class: type) -> Dict[Tuple[str, str], str]:
     """(HTTP method, spec path) -> name of the ``_stream`` method for that route."""
     index: Dict[Tuple[str, str], str] = {}
     for name in dir(client_class):
-        if name.startswith("_") or not name.endswith("_stream"):
+        if name.startswith(("_", "parse_")) or not name.endswith("_stream"):
             continue
         match = _DOC_ROUTE.search(getattr(getattr(client_class, name), "__doc__", None) or "")
         if match:

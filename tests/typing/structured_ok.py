@@ -1,4 +1,7 @@
-"""Structured outputs and tools as a user writes them: mypy --strict must accept every line."""
+"""Structured outputs and tools as a user writes them: mypy --strict and pyright (strict) accept every line.
+
+Only type-checked (tests/test_typing.py), never run.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +48,7 @@ class Forecast:
     """A weather forecast."""
 
     city: str
-    days: List[Day] = field(default_factory=list)
+    days: List[Day] = field(default_factory=lambda: [])  # (pyright strict: `list` alone is list[Unknown])
     note: Optional[str] = None
 
 
@@ -97,6 +100,7 @@ anything: Any = raw.choices[0].message.parsed
 # A tool loop
 messages: List[ChatCompletionRequestMessage] = [{"role": "user", "content": "Weather in Paris?"}]
 reply = client.parse_chat_completion(model="gpt-4o-mini", messages=messages, tools=[tool])
+messages.append(reply.choices[0].message.to_param())  # (a parsed message is still a response message)
 for call in reply.choices[0].message.tool_calls or []:
     if call.type == "function":
         function: ParsedFunction = call.function
@@ -120,6 +124,7 @@ response: ParsedResponse[Forecast] = client.parse_response(
     model="gpt-4o-mini", input="Forecast?", text_format=Forecast, tools=[response_tool]
 )
 parsed_output: Optional[Forecast] = response.output_parsed
+all_text: str = response.output_text
 for item in response.output:
     if item.type == "function_call":
         call_arguments: Any = item.parsed_arguments
@@ -137,6 +142,19 @@ final_forecast: Optional[Forecast] = response_stream.final.output_parsed
 own: ParsedResponseAccumulator[Forecast] = ParsedResponseAccumulator(
     client.create_response_stream(model="m", input="hi"), text_format=Forecast
 )
+
+
+# In a function, the format given first (keyword order does not matter)
+def high_of_today(client: openai_lite.Client) -> Optional[float]:
+    completion = client.parse_chat_completion(
+        response_format=Forecast, model="gpt-4o-mini", messages=[{"role": "user", "content": "Forecast?"}]
+    )
+    message = completion.choices[0].message
+    if message.parsed is None:
+        print(message.refusal)
+        return None
+    return message.parsed.days[0].high if message.parsed.days else None
+
 
 try:
     client.parse_chat_completion(model="m", messages=[], response_format=Forecast)

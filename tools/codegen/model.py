@@ -10,6 +10,7 @@ areas do.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,10 +28,12 @@ from .overrides import (
     OFFICIAL_NAMES,
     ORPHAN_AREAS,
     OWNERS,
+    PARSE_TWINS,
     PASSED_BACK,
     SDK_PROPERTIES,
     STREAM_EVENTS,
     WIRE_DEFAULTS,
+    ParseTwin,
 )
 
 REQ, RESP = "req", "resp"
@@ -836,13 +839,17 @@ def _py_literal(value: Any) -> str:
 
 
 def methods_by_area(spec: Spec, ops: List[Operation], types: Types) -> Dict[str, List[Method]]:
-    """Each area's methods in spec order, a ``_stream`` twin after each operation that can stream."""
+    """Each area's methods in spec order, a ``_stream`` twin after each operation that can stream,
+    then the ``parse_*`` twins of both (overrides.PARSE_TWINS)."""
     by_area: Dict[str, List[Method]] = {}
     for op in ops:
-        methods = by_area.setdefault(op.area, [])
-        methods.append(Method(op, spec, types))
+        twins = [Method(op, spec, types)]
         if op.stream_events is not None and any(p.key in ("stream", "stream_format") for p in op.body_props):
-            methods.append(Method(op, spec, types, stream=True))
+            twins.append(Method(op, spec, types, stream=True))
+        rule = PARSE_TWINS.get(op.operation_id)
+        if rule is not None:
+            twins += [m.parse_twin(rule, spec, types) for m in twins]
+        by_area.setdefault(op.area, []).extend(twins)
     return by_area
 
 
@@ -860,6 +867,8 @@ class Method:
         self.query: List[Tuple[str, str]] = []  # (wire name, python name)
         self.body: List[Tuple[str, str]] = []
         self.unknown_events = False  # a stream of a union of events, which may grow
+        self.parse: Optional[ParseTwin] = None  # set on a parse_* twin (see parse_twin)
+        self.official = None if stream else op.official  # the official SDK's name, when it has its own
         body_base = (
             type_name(ref_name(op.body["$ref"])) if op.body and "$ref" in op.body else pascal(op.name) + "Request"
         )
@@ -904,6 +913,36 @@ class Method:
         self.done_marker = op.operation_id in DONE_MARKER
         self.final_events = FINAL_EVENTS.get(op.operation_id, ())
         self.wire_default = WIRE_DEFAULTS.get(op.operation_id)
+
+    def parse_twin(self, rule: ParseTwin, spec: Spec, types: Types) -> Method:
+        """This method's ``parse_*`` twin: the same arguments, the format also a class, the result parsed."""
+        twin = copy.copy(self)
+        twin.parse = rule
+        twin.name = rule.name + ("_stream" if self.stream else "")
+        twin.official = rule.stream_official if self.stream else rule.official
+        twin.args, twin.docs, twin.runtime = list(self.args), dict(self.docs), []
+        if rule.format_of:
+            # A new argument, after the body field whose nested field it sets (text_format -> text.format).
+            outer, inner = rule.format_of.split(".")
+            (prop,) = [p for p in self.op.body_props if p.key == outer]
+            (nested,) = [p for p in spec.properties(spec.deref(prop.schema)) if p.key == inner]
+            annotation = types.bare(nested.schema, _Ctx(pascal(outer) + pascal(inner), REQ, self.op.area, False))
+            at = [py for py, _, _ in twin.args].index(dict(self.body)[outer]) + 1
+            twin.args.insert(at, (rule.format_arg, annotation, False))
+        at = [py for py, _, _ in twin.args].index(rule.format_arg)
+        py, annotation, required = twin.args[at]
+        # Also a class: Union[Type[T], <the format dicts>] (flat, as a union of unions would read badly).
+        members = annotation[len("Union[") : -1] if annotation.startswith("Union[") else annotation
+        twin.args[at] = (py, f"Union[Type[T], {members}]", required)
+        twin.docs[rule.format_arg] = (
+            "A dataclass or TypedDict to parse the output into (sent as its strict JSON Schema), or a format"
+            " dict, sent as it is."
+        )
+        if self.refuses_stream:
+            twin.docs["stream"] = f"Only ``False``: to stream, call ``{twin.name}_stream``."
+        twin.returns = f"{rule.stream_result if self.stream else rule.result}[T]"
+        twin.cast = ""
+        return twin
 
     def _result(self, spec: Spec, types: Types) -> Tuple[str, str]:
         op = self.op

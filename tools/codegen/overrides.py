@@ -98,6 +98,67 @@ WIRE_DEFAULTS: Dict[str, WireDefault] = {
     ),
 }
 
+
+class ParseTwin(NamedTuple):
+    """The ``parse_*`` twins of an operation and of its ``_stream`` twin: structured outputs.
+
+    Same arguments, docstring ``Args:`` and ``stream`` refusal as the method they twin, except that
+    ``format_arg`` also takes a dataclass or TypedDict (sent as its strict JSON Schema); the result
+    is parsed into it. Each is a short body calling the function of ``openai_lite/_structured.py``
+    named like it, which calls the twinned method as a user would.
+    """
+
+    name: str  # the method; its stream twin adds _stream
+    format_arg: str  # the argument that also takes a class
+    format_of: str  # "" when format_arg is a body field; else "text.format", the nested field it sets
+    result: str  # the return type (generic in T), from result_module
+    stream_result: str  # the stream twin's
+    result_module: str  # a module of the package, relative (``_parsed_chat``)
+    official: str  # the official SDK's name of the method
+    stream_official: str  # ... and of its streaming form
+    summary: str  # the docstring's first paragraphs
+
+
+PARSE_TWINS: Dict[str, ParseTwin] = {
+    "createChatCompletion": ParseTwin(
+        "parse_chat_completion",
+        "response_format",
+        "",
+        "ParsedChatCompletion",
+        "ParsedChatCompletionAccumulator",
+        "_parsed_chat",
+        "chat.completions.parse",
+        "chat.completions.stream",
+        "``create_chat_completion`` with structured output: the reply parsed into ``response_format``.\n\n"
+        "``response_format`` is a dataclass or TypedDict (sent as a strict ``json_schema`` format;"
+        " ``choices[i].message.parsed`` is an instance, a dict for a TypedDict), or a format dict, sent"
+        " as it is (``parsed`` is then the decoded JSON for ``json_schema``/``json_object``). A refusal"
+        " leaves ``parsed`` None and ``refusal`` set. Function tools made by ``function_tool`` (or other"
+        " strict ones) give their calls ``function.parsed_arguments``. Raises ``LengthFinishReasonError``"
+        " or ``ContentFilterFinishReasonError`` when the output was cut off, ``ValueError`` when it does"
+        " not fit the type.",
+    ),
+    "createResponse": ParseTwin(
+        "parse_response",
+        "text_format",
+        "text.format",
+        "ParsedResponse",
+        "ParsedResponseAccumulator",
+        "_parsed_response",
+        "responses.parse",
+        "responses.stream",
+        "``create_response`` with structured output: the output text parsed into ``text_format``.\n\n"
+        "``text_format`` is a dataclass or TypedDict (sent as the strict ``json_schema`` format of"
+        " ``text``; ``output_parsed`` is an instance, a dict for a TypedDict), or a format dict, sent as it"
+        " is (``output_parsed`` is then the decoded JSON for ``json_schema``/``json_object``). A refusal"
+        " leaves ``output_parsed`` None. Function tools made by ``response_function_tool`` (or other"
+        " strict ones) give their ``function_call`` items ``parsed_arguments``. Raises"
+        " ``LengthFinishReasonError`` or ``ContentFilterFinishReasonError`` for an output cut off,"
+        " ``ValueError`` when it does not fit the type.",
+    ),
+}
+
+
 # ---------------------------------------------------------------------------
 # Areas: which module an operation or a type lives in
 # ---------------------------------------------------------------------------

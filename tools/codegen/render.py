@@ -300,12 +300,12 @@ def render_api_module(area: str, ops: List[Operation], methods: List[Method], ty
             used |= _used_names(annotation)
         used |= _used_names(m.returns)
     by_module: Dict[str, List[str]] = {}
+    api_typing = ("Dict", "Iterator", "List", "Literal", "Sequence", "Type", "Union")
     for name in sorted(used):
-        if name in types.defs:
+        # (typing's names win: the generated class ``Type``, a computer action, is no method's argument)
+        if name in types.defs and name not in api_typing:
             by_module.setdefault(types.defs[name].area, []).append(name)
-    typing_names = ["Any", "Mapping", "Optional"] + [
-        n for n in ("Dict", "Iterator", "List", "Literal", "Sequence", "Union") if n in used
-    ]
+    typing_names = ["Any", "Mapping", "Optional"] + [n for n in api_typing if n in used]
     runtime_union = any(m.cast.startswith("Union[") for m in methods)
     if runtime_union and "Union" not in typing_names:
         typing_names.append("Union")
@@ -323,14 +323,22 @@ def render_api_module(area: str, ops: List[Operation], methods: List[Method], ty
     if any(m.stream for m in methods):
         out.append("from .._streaming import decoder\n")
     out.append("\nif TYPE_CHECKING:\n")
+    package: Dict[str, Set[str]] = {}  # names from the package's own modules, by module
     uploads = any(m.op.file_fields for m in methods)
-    file_names = sorted((["FileInput"] if "FileInput" in used else []) + (["ProgressCallback"] if uploads else []))
-    if file_names:
-        out.append(f"    from .._files import {', '.join(file_names)}\n")
+    if "FileInput" in used:
+        package["_files"] = {"FileInput"}
+    if uploads:
+        package.setdefault("_files", set()).add("ProgressCallback")
     if any(m.op.paging for m in methods):
-        out.append("    from .._pagination import Page\n")
+        package["_pagination"] = {"Page"}
     if any("UnknownEvent" in m.returns for m in methods):
-        out.append("    from .._streaming import UnknownEvent\n")
+        package["_streaming"] = {"UnknownEvent"}
+    for m in methods:
+        if m.parse:  # the parse twins' result types, generic in T
+            package.setdefault(m.parse.result_module, set()).update((m.parse.result, m.parse.stream_result))
+            package["_parsing"] = {"T"}
+    for module in sorted(package):
+        out.append(_import_block(f"..{module}", sorted(package[module]), "    "))
     for module in sorted(by_module):
         out.append(_import_block(f"..types.{module}", by_module[module], "    "))
     out.append(f"\n\nclass {cls}(BaseClient):\n")
@@ -378,6 +386,15 @@ def _render_method(m: Method, types: Types) -> str:
         )
         out.append('                " which yields the events as they arrive"\n')
         out.append("            )\n")
+    if m.parse:
+        # The work is in openai_lite/_structured.py, loaded on the first call.
+        out.append("        from .. import _structured\n\n")
+        out.append(f"        result: {returns} = _structured.{m.name}(\n            self,\n")
+        names = [py for py, _ in m.path_args] + [py for py, _, _ in sorted(m.args, key=lambda a: not a[2])]
+        names += ["extra_headers", "extra_query", "extra_body", "timeout"]
+        out.extend(f"            {py}={py},\n" for py in names if py != "stream")
+        out.append("        )\n        return result\n")
+        return "".join(out)
     runtime = sorted({n for n in m.runtime if n in types.defs})
     if runtime:
         modules: Dict[str, List[str]] = {}
@@ -407,6 +424,14 @@ def _render_method(m: Method, types: Types) -> str:
 def _method_doc(m: Method) -> str:
     op = m.op
     text = _reflow(_clean(op.summary)) or op.name.replace("_", " ").capitalize() + "."
+    if m.parse and m.stream:
+        parse = m.parse
+        text = (
+            f"``{op.name}_stream`` with structured output: iterate it for the events as they arrive, then"
+            f" read ``final``, the ``{parse.result}`` (as from ``{parse.name}``)."
+        )
+    elif m.parse:
+        text = m.parse.summary
     text += f"\n\n``{op.http} {op.path}``"
     if m.stream:
         flag = "stream: true" if any(p.key == "stream" for p in op.body_props) else 'stream_format: "sse"'
@@ -543,7 +568,7 @@ def render_index(types: Types, source: str) -> str:
 
 def render_official_names(areas: Dict[str, List[Method]], source: str) -> str:
     """``_api/_official.py``: the official SDK's name of each method, read by ``_porting.py`` on an error only."""
-    names = sorted((m.op.official, m.name) for ms in areas.values() for m in ms if m.op.official and not m.stream)
+    names = sorted((m.official, m.name) for ms in areas.values() for m in ms if m.official)
     out = [
         header(source),
         '"""The official ``openai`` SDK\'s name of each method (``chat.completions.create``), for the errors\n'
@@ -567,17 +592,18 @@ def render_api_md(areas: Dict[str, List[Method]], modules: Set[str], source: str
     order = [a for a in AREA_ORDER if a in areas]
     titles = {area: AREA_TITLES.get(area, area).replace("``", "`") for area in order}
     out = ["# API reference\n\n", f"<!-- Generated by tools/codegen from {source}. -->\n\n"]
-    total = sum(1 for ms in areas.values() for m in ms if not m.stream)
+    total = sum(1 for ms in areas.values() for m in ms if not m.stream and not m.parse)
     out.append(
         f"Every operation of the OpenAI API ({total} in the pinned spec) is a method of `openai_lite.Client`, "
-        "named after its `operationId` in snake_case (see README). `_stream` twins return generators of events. "
+        "named after its `operationId` in snake_case (see README). `_stream` twins return generators of events; "
+        "`parse_*` twins parse structured output into your own dataclasses and TypedDicts. "
         "The *official SDK* column names the same call in the official `openai` package "
         "(`chat.completions.create` is `client.chat.completions.create(...)` there): see the README's "
         '"Coming from the official SDK".\n\n'
     )
     out.append("## Contents\n\n")
     for area in order:
-        count = sum(1 for m in areas[area] if not m.stream)
+        count = sum(1 for m in areas[area] if not m.stream and not m.parse)
         out.append(f"- [{titles[area]}](#{_anchor(titles[area])}): {count} operation{'s' if count > 1 else ''}\n")
     out.append("\n")
     for area in order:
@@ -594,11 +620,13 @@ def render_api_md(areas: Dict[str, List[Method]], modules: Set[str], source: str
                 flags.append("deprecated")
             if m.op.paging:
                 flags.append("paginated")
-            if m.stream:
+            if m.parse:
+                summary = f"Structured output: `{m.op.name}{'_stream' if m.stream else ''}`, parsed into your type."
+            elif m.stream:
                 summary = "Streaming twin: yields events."
             note = f" ({', '.join(flags)})" if flags else ""
-            official = f"`{m.op.official}`" if m.op.official else "—"
-            if m.stream and m.op.official:
+            official = f"`{m.official}`" if m.official else "—"
+            if m.stream and not m.parse and m.op.official:
                 flag = "stream=True" if any(p.key == "stream" for p in m.op.body_props) else 'stream_format="sse"'
                 official = f"`{m.op.official}({flag})`"
             out.append(f"| `{m.name}` | {official} | `{m.op.http} {m.op.path}` | {summary}{note} |\n")
