@@ -11,8 +11,6 @@ print(reply.choices[0].message.content)
 
 from typing import TYPE_CHECKING, Any
 
-from ._accumulate import Accumulator, ChatCompletionAccumulator, ResponseAccumulator, RunAccumulator, RunResult
-from ._azure import AzureClient
 from ._base_client import DEFAULT_TIMEOUT, Timeout
 from ._client import Client
 from ._errors import (
@@ -38,16 +36,17 @@ from ._errors import (
 )
 from ._files import BinaryResponse, ProgressCallback
 from ._models import BaseModel
-from ._multipart import FileInput
 from ._pagination import Page
 from ._sse import ServerSentEvent, iter_sse
 from ._streaming import UnknownEvent
 from ._transport import ResponseTooLargeError
 from ._version import __version__
-from ._webhooks import unwrap_webhook, verify_webhook
 
 if TYPE_CHECKING:
+    from ._accumulate import Accumulator, ChatCompletionAccumulator, ResponseAccumulator, RunAccumulator, RunResult
+    from ._azure import AzureClient
     from ._batch import BatchProgress, BatchResult
+    from ._multipart import FileInput
     from ._parsed_chat import (
         ParsedChatCompletion,
         ParsedChatCompletionAccumulator,
@@ -65,9 +64,20 @@ if TYPE_CHECKING:
     )
     from ._schema import json_schema
     from ._tools import function_tool, response_function_tool
+    from ._webhooks import unwrap_webhook, verify_webhook
 
-# Loaded on first use, so that `import openai_lite` stays light: name -> module.
+# Loaded on first use, so that `import openai_lite` stays light (a Lambda function's cold start pays
+# for every module imported): name -> module.
 _LAZY = {
+    "FileInput": "._multipart",
+    "AzureClient": "._azure",
+    "Accumulator": "._accumulate",
+    "ChatCompletionAccumulator": "._accumulate",
+    "ResponseAccumulator": "._accumulate",
+    "RunAccumulator": "._accumulate",
+    "RunResult": "._accumulate",
+    "verify_webhook": "._webhooks",
+    "unwrap_webhook": "._webhooks",
     "BatchResult": "._batch",
     "BatchProgress": "._batch",
     "json_schema": "._schema",

@@ -15,6 +15,7 @@ import sys
 import time
 import typing
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
@@ -34,6 +35,7 @@ import requests
 from ._encoding import check_header, json_bytes, path_segment, query_string
 from ._errors import (
     APIResponseValidationError,
+    BodyError,
     OpenAIError,
     connection_error,
     decode_body,
@@ -45,7 +47,6 @@ from ._errors import (
 from ._files import BinaryResponse, ProgressCallback
 from ._logging import configure_from_env, log_body, logger
 from ._models import BaseModel, convert
-from ._multipart import BodyError, MultipartBody, is_file_input, multipart_body
 from ._pagination import Page
 from ._retry import retry_wait, should_retry_status
 from ._sse import ServerSentEvent
@@ -58,6 +59,9 @@ from ._transport import (
     track_session,
 )
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._multipart import MultipartBody
 
 __all__ = ["BaseClient", "Timeout", "DEFAULT_TIMEOUT"]
 
@@ -340,17 +344,15 @@ class BaseClient:
                 all_headers[name] = value
 
         data: Union[bytes, MultipartBody, None] = None
-        if (
-            files is not None
-            and payload is not None
-            and not (
-                # Some operations take a file or a reference to one ({"file_id": ...} in JSON).
-                json_if_no_files and not any(is_file_input(payload.get(name)) for name in files)
-            )
-        ):
-            data = multipart_body(payload, files, progress, part_types)
-            all_headers["Content-Type"] = data.content_type
-        elif payload is not None:
+        if files is not None and payload is not None:
+            # (Imported here: only the operations with a file field need it, and a cold start pays for imports.)
+            from ._multipart import is_file_input, multipart_body
+
+            # Some operations take a file or a reference to one ({"file_id": ...} in JSON).
+            if not json_if_no_files or any(is_file_input(payload.get(name)) for name in files):
+                data = multipart_body(payload, files, progress, part_types)
+                all_headers["Content-Type"] = data.content_type
+        if data is None and payload is not None:
             data = json_bytes(payload)
             all_headers["Content-Type"] = "application/json"
         if cast_to is BinaryResponse:
@@ -363,7 +365,7 @@ class BaseClient:
             # caller's error, never a connection error to retry.
             raise exc.error from None
         finally:
-            if isinstance(data, MultipartBody):
+            if data is not None and not isinstance(data, bytes):  # (a MultipartBody)
                 data.close()
         if stream:
             return BinaryResponse(response, self.max_response_size) if cast_to is BinaryResponse else response
@@ -621,7 +623,7 @@ def _normalized_url(url: str) -> str:
 
 def _rewind(data: Union[bytes, MultipartBody, None]) -> bool:
     """Whether the body can be sent again (a file object that cannot seek back cannot)."""
-    return data.rewind() if isinstance(data, MultipartBody) else True
+    return data.rewind() if data is not None and not isinstance(data, bytes) else True
 
 
 def _number(value: Any) -> bool:

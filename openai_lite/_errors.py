@@ -417,3 +417,14 @@ class BatchIncompleteError(OpenAIError):
         self.status = status
         self.batches = batches
         self.results = results
+
+
+class BodyError(Exception):
+    """Carries an exception raised while a body was produced past requests and urllib3; ``error`` is it.
+
+    The pipeline raises ``error`` itself to the caller.
+    """
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(error)
+        self.error = error

@@ -24,9 +24,10 @@ import stat
 from typing import IO, Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._encoding import flatten
+from ._errors import BodyError
 from ._files import ProgressCallback
 
-__all__ = ["FileInput", "MultipartBody", "multipart_body", "is_file_input", "guess_content_type", "BodyError"]
+__all__ = ["FileInput", "MultipartBody", "multipart_body", "is_file_input", "guess_content_type"]
 
 FileContent = Union[bytes, IO[bytes], "os.PathLike[str]", str]
 FileInput = Union[
@@ -40,17 +41,6 @@ _BLOCK = 64 * 1024
 
 # mimetypes does not know these, and the API cares about them (fine-tuning / batch input).
 _EXTRA_TYPES = {".jsonl": "text/jsonl", ".webm": "audio/webm", ".m4a": "audio/mp4"}
-
-
-class BodyError(Exception):
-    """Carries an exception raised while a body was produced past requests and urllib3; ``error`` is it.
-
-    The pipeline raises ``error`` itself to the caller.
-    """
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 def multipart_body(

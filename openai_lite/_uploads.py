@@ -16,7 +16,6 @@ from typing import IO, TYPE_CHECKING, Callable, List, Optional, Union, cast
 from ._api.uploads import UploadsAPI
 from ._base_client import Timeout
 from ._files import ProgressCallback
-from ._multipart import guess_content_type
 
 if TYPE_CHECKING:
     from .types.files import OpenAIFile
@@ -84,7 +83,7 @@ class UploadHelpers(UploadsAPI):
                 filename=name,
                 purpose=purpose,  # type: ignore[arg-type]  # new purposes must not need a new release
                 bytes=total,
-                mime_type=mime_type or guess_content_type(name),
+                mime_type=mime_type or _content_type(name),
                 timeout=timeout,
             )
             try:
@@ -164,3 +163,9 @@ class _Range(io.RawIOBase):
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
+
+
+def _content_type(name: str) -> str:
+    from ._multipart import guess_content_type  # (loaded on first upload, not with the package)
+
+    return guess_content_type(name)

@@ -70,6 +70,8 @@ package, out = sys.argv[1:]
 KEEP_IN_DIST_INFO = re.compile(r"METADATA$|(LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]*$|licenses/")
 
 shutil.rmtree(os.path.join(package, "bin"), ignore_errors=True)
+# openai_lite.testing is the fake server for test suites: a function never runs it.
+shutil.rmtree(os.path.join(package, "openai_lite", "testing"))
 for folder, dirs, files in os.walk(package, topdown=True):
     for name in [d for d in dirs if d in ("tests", "test", "__pycache__")]:
         shutil.rmtree(os.path.join(folder, name))
