@@ -32,6 +32,7 @@ from ._errors import (
     PermissionDeniedError,
     PollTimeoutError,
     RateLimitError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._files import BinaryResponse, ProgressCallback
@@ -39,7 +40,6 @@ from ._models import BaseModel
 from ._pagination import Page
 from ._sse import ServerSentEvent, iter_sse
 from ._streaming import UnknownEvent
-from ._transport import ResponseTooLargeError
 from ._version import __version__
 
 if TYPE_CHECKING:

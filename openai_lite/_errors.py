@@ -23,6 +23,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
+    "ResponseTooLargeError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",
@@ -154,6 +155,20 @@ class APIResponseValidationError(APIError):
         super().__init__(message, body=body, request_id=response.headers.get("x-request-id"))
         self.response = response
         self.status_code = response.status_code
+
+
+class ResponseTooLargeError(APIError):
+    """A response body decoded (decompressed) to more than the ``max_response_size`` client option allows."""
+
+    def __init__(self, limit: int, context: str = "", request_id: Optional[str] = None) -> None:
+        where = f" ({context})" if context else ""
+        super().__init__(
+            f"The response body{where} is larger than max_response_size ({limit} bytes once decompressed): "
+            "raise the client's max_response_size option if this answer is expected, or stream it "
+            "(iter_bytes()/write_to_file() of a binary response are not bounded).",
+            request_id=request_id,
+        )
+        self.limit = limit
 
 
 class InvalidWebhookSignatureError(OpenAIError, ValueError):

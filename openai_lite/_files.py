@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 
-from ._errors import APIConnectionError, connection_error, sent_secrets
-from ._transport import ResponseTooLargeError, decoded_length, iter_body
+from ._errors import APIConnectionError, ResponseTooLargeError, connection_error, sent_secrets
+from ._transport import decoded_length, iter_body
 
 if TYPE_CHECKING:
     import requests

@@ -119,6 +119,7 @@ class _Plan:
         "renames",
         "required",
         "reserved",
+        "types",
     )
 
     def __init__(self) -> None:
@@ -133,6 +134,7 @@ class _Plan:
         # Names a JSON key must not take as an attribute: the class's members (methods, _headers ...) and the
         # attributes of renamed fields. Such keys are kept in _shadowed.
         self.reserved: FrozenSet[str] = frozenset()
+        self.types: Tuple[Tuple[str, Any], ...] = ()  # (json key, resolved type) of every field
 
 
 def _plan(cls: Type[Any]) -> _Plan:
@@ -169,6 +171,7 @@ def _compile(cls: Type[Any]) -> _Plan:
     keys: List[str] = []
     required: List[str] = []
     local: List[str] = []
+    types: List[Tuple[str, Any]] = []
     fields = dataclasses.fields(cls)
     for field in fields:
         key = field.metadata.get("json", field.name)
@@ -182,6 +185,7 @@ def _compile(cls: Type[Any]) -> _Plan:
         if key != field.name:
             renames.append((field.name, key))
         tp = _resolve(cls, field)
+        types.append((key, tp))
         conv = _converter(tp)
         if conv is not None:
             converters.append((field.name, key, conv))
@@ -193,6 +197,7 @@ def _compile(cls: Type[Any]) -> _Plan:
     plan.renames, plan.converters = tuple(renames), tuple(converters)
     plan.json_names = dict(renames)
     plan.keys, plan.required = frozenset(keys), frozenset(required)
+    plan.types = tuple(types)
     members = set(dir(cls)) | {"__plan__", "__dict__", "_shadowed"}
     plan.reserved = frozenset((members | {name for name, _ in renames} | set(local)) - set(keys))
     # Published only when complete: another thread may be parsing the same type. (No
@@ -353,7 +358,7 @@ def _chooser(models: List[Type[Any]]) -> Callable[[Dict[str, Any]], Any]:
     one sharing the most keys with the object, then the first listed. (The
     generated docs name the unions whose members the JSON cannot tell apart.)
     """
-    plans = [m.__dict__.get("__plan__") or _compile(m) for m in models]
+    plans = [_plan(m) for m in models]
     key = _discriminator(plans)
 
     def best(obj: Dict[str, Any], candidates: List[int]) -> Any:
@@ -382,7 +387,7 @@ def _chooser(models: List[Type[Any]]) -> Callable[[Dict[str, Any]], Any]:
 
 def _fits(model: Type[Any], obj: Dict[str, Any], depth: int) -> bool:
     """Whether an object can be a ``model``: required keys, literal values, and nested objects ``depth`` down."""
-    plan = model.__dict__.get("__plan__") or _compile(model)
+    plan = _plan(model)
     if not plan.required <= obj.keys():
         return False
     if not all(obj.get(k, v[0]) in v for k, v in plan.literals.items()):
@@ -402,16 +407,11 @@ _NESTED: Dict[Type[Any], Tuple[Tuple[str, Tuple[Type[Any], ...]], ...]] = {}
 
 def _nested(model: Type[Any]) -> Tuple[Tuple[str, Tuple[Type[Any], ...]], ...]:
     """(json key, the models an object there must be) for each field holding objects, alone or in a list."""
-    import dataclasses
-
-    if model not in _NESTED:
-        found = []
-        for field in dataclasses.fields(model):
-            models = _object_types(_resolve(model, field))
-            if models:
-                found.append((field.metadata.get("json", field.name), models))
-        _NESTED[model] = tuple(found)
-    return _NESTED[model]
+    nested = _NESTED.get(model)
+    if nested is None:
+        pairs = ((key, _object_types(tp)) for key, tp in _plan(model).types)
+        nested = _NESTED[model] = tuple((key, models) for key, models in pairs if models)
+    return nested
 
 
 def _object_types(tp: Any) -> Tuple[Type[Any], ...]:

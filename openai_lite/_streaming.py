@@ -32,7 +32,7 @@ from ._transport import iter_body, release_after_drain
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["UnknownEvent", "decoder", "iter_body", "iter_events"]
+__all__ = ["UnknownEvent", "decoder", "iter_events"]
 
 T = TypeVar("T")
 

@@ -59,14 +59,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, List, Mapping, Option
 import requests
 import urllib3
 
-from ._errors import APIError
+from ._errors import ResponseTooLargeError
 
 if TYPE_CHECKING:
     from ._multipart import MultipartBody
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_SIZE",
-    "ResponseTooLargeError",
     "decoded_length",
     "iter_body",
     "prepared_request",
@@ -86,20 +85,6 @@ _READ = 65536  # bytes asked of one network read, and the most one decoded piece
 # that sends more, or nothing, gets its connection closed instead.
 DRAIN_SECONDS = 0.5
 DRAIN_BYTES = 65536
-
-
-class ResponseTooLargeError(APIError):
-    """A response body decoded (decompressed) to more than the ``max_response_size`` client option allows."""
-
-    def __init__(self, limit: int, context: str = "", request_id: Optional[str] = None) -> None:
-        where = f" ({context})" if context else ""
-        super().__init__(
-            f"The response body{where} is larger than max_response_size ({limit} bytes once decompressed): "
-            "raise the client's max_response_size option if this answer is expected, or stream it "
-            "(iter_bytes()/write_to_file() of a binary response are not bounded).",
-            request_id=request_id,
-        )
-        self.limit = limit
 
 
 def decoded_length(headers: Mapping[str, str]) -> Optional[int]:

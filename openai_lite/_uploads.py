@@ -79,11 +79,13 @@ class UploadHelpers(UploadsAPI):
                         f"cannot upload {name!r} with upload_file: it says it has 0 bytes but has content (a /proc "
                         "file?), and the size must be announced first; pass its bytes to create_file instead"
                     )
+            from ._multipart import guess_content_type  # (loaded on first upload, not with the package)
+
             upload = self.create_upload(
                 filename=name,
                 purpose=purpose,  # type: ignore[arg-type]  # new purposes must not need a new release
                 bytes=total,
-                mime_type=mime_type or _content_type(name),
+                mime_type=mime_type or guess_content_type(name),
                 timeout=timeout,
             )
             try:
@@ -163,9 +165,3 @@ class _Range(io.RawIOBase):
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
-
-
-def _content_type(name: str) -> str:
-    from ._multipart import guess_content_type  # (loaded on first upload, not with the package)
-
-    return guess_content_type(name)
